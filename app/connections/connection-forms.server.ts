@@ -1,0 +1,54 @@
+import {
+  connectionFormValues,
+  editConnectionSchema,
+  fieldErrorsOf,
+  newConnectionSchema,
+  type FieldErrors,
+} from "~/connections/connection-form";
+import { createConnection, getConnection, updateConnection, type ConnectionSummary } from "~/connections/connections.server";
+
+/** The connection forms' server side: validate with zod, then store; a name clash is a field error. */
+
+export type SaveResult = { ok: true; connection: ConnectionSummary } | { ok: false; errors: FieldErrors; notFound?: boolean };
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "P2002";
+}
+
+const nameTaken = (name: string): FieldErrors => ({ name: `A connection named "${name}" already exists in this shop` });
+
+export async function createConnectionFromForm(shop: string, form: FormData): Promise<SaveResult> {
+  const parsed = newConnectionSchema.safeParse(connectionFormValues(form));
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  try {
+    return { ok: true, connection: await createConnection(shop, parsed.data) };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, errors: nameTaken(parsed.data.name) };
+    throw error;
+  }
+}
+
+export async function updateConnectionFromForm(shop: string, id: string, form: FormData): Promise<SaveResult> {
+  const existing = await getConnection(shop, id);
+  if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  const parsed = editConnectionSchema.safeParse(connectionFormValues(form));
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  if (!parsed.data.apiKey && !existing.hasApiKey) return { ok: false, errors: { apiKey: "Enter this connection's API key" } };
+  try {
+    const connection = await updateConnection(shop, id, parsed.data);
+    if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+    return { ok: true, connection };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, errors: nameTaken(parsed.data.name) };
+    throw error;
+  }
+}
+
+/** Enabling needs a key: an imported connection cannot start syncing before it has one. */
+export async function setConnectionEnabled(shop: string, id: string, enabled: boolean): Promise<SaveResult> {
+  const existing = await getConnection(shop, id);
+  if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  if (enabled && !existing.hasApiKey) return { ok: false, errors: { apiKey: "Enter the API key before enabling this connection" } };
+  const connection = await updateConnection(shop, id, { enabled });
+  return connection ? { ok: true, connection } : { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+}

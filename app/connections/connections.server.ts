@@ -1,0 +1,136 @@
+import prisma from "~/db.server";
+import type { MarketplaceConnection } from "~/generated/prisma/client";
+import { decryptSecret, encryptSecret } from "~/connections/secret-box.server";
+import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
+
+/** What may leave the server: everything but the key (and not even its ciphertext). */
+export interface ConnectionSummary {
+  id: string;
+  name: string;
+  baseUrl: string;
+  miraklShopId: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  apiKeyUpdatedAt: string;
+  /** False for an imported connection until the merchant enters its key. */
+  hasApiKey: boolean;
+  settings: ConnectionSettings;
+}
+
+/** Why an imported connection is disabled: its key did not travel with the export. */
+export const API_KEY_REQUIRED = "API key required";
+const DISABLED_BY_MERCHANT = "disabled by the merchant";
+/** apiKeyEncrypted of a connection that has no key yet (imported); never decrypted. */
+export const NO_KEY = "";
+
+export interface ConnectionInput {
+  name: string;
+  baseUrl: string;
+  miraklShopId?: string | null;
+  apiKey: string;
+  settings?: unknown;
+}
+
+// The row id is part of the associated data: a ciphertext moved onto another row does not decrypt.
+const keyContext = (row: { id: string; shop: string }) => `MarketplaceConnection:${row.shop}:${row.id}`;
+
+export function toSummary(row: MarketplaceConnection): ConnectionSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    baseUrl: row.baseUrl,
+    miraklShopId: row.miraklShopId,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    apiKeyUpdatedAt: row.apiKeyUpdatedAt.toISOString(),
+    hasApiKey: row.apiKeyEncrypted !== NO_KEY,
+    settings: parseConnectionSettings(row.settings),
+  };
+}
+
+export async function createConnection(shop: string, input: ConnectionInput): Promise<ConnectionSummary> {
+  const settings = parseConnectionSettings(input.settings);
+  const id = crypto.randomUUID();
+  const row = await prisma.marketplaceConnection.create({
+    data: {
+      id,
+      shop,
+      name: input.name,
+      baseUrl: input.baseUrl,
+      miraklShopId: input.miraklShopId ?? null,
+      apiKeyEncrypted: encryptSecret(input.apiKey, keyContext({ id, shop })),
+      settings,
+    },
+  });
+  return toSummary(row);
+}
+
+/** Updates a shop's connection; a blank apiKey keeps the stored one (the form never shows it). */
+export async function updateConnection(shop: string, id: string, input: Partial<ConnectionInput> & { enabled?: boolean }) {
+  const existing = await prisma.marketplaceConnection.findFirst({ where: { id, shop } });
+  if (!existing) return null;
+  // What the last test learnt belongs to the old endpoint or key: forget it when either changes.
+  const endpointChanged =
+    Boolean(input.apiKey) ||
+    (input.baseUrl !== undefined && input.baseUrl !== existing.baseUrl) ||
+    (input.miraklShopId !== undefined && (input.miraklShopId ?? null) !== existing.miraklShopId);
+  if (endpointChanged) input = { ...input, settings: { ...parseConnectionSettings(input.settings ?? existing.settings), lastCheck: null } };
+  // An imported connection waits for its key; once it has one it is an ordinary disabled connection.
+  const keyArrives = Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;
+  const row = await prisma.marketplaceConnection.update({
+    where: { id: existing.id },
+    data: {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}),
+      ...(input.miraklShopId !== undefined ? { miraklShopId: input.miraklShopId } : {}),
+      ...(input.settings !== undefined ? { settings: parseConnectionSettings(input.settings) } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled, disabledReason: input.enabled ? null : DISABLED_BY_MERCHANT } : {}),
+      ...(keyArrives ? { disabledReason: DISABLED_BY_MERCHANT } : {}),
+      ...(input.apiKey ? { apiKeyEncrypted: encryptSecret(input.apiKey, keyContext(existing)), apiKeyUpdatedAt: new Date() } : {}),
+    },
+  });
+  return toSummary(row);
+}
+
+export async function listConnections(shop: string): Promise<ConnectionSummary[]> {
+  const rows = await prisma.marketplaceConnection.findMany({ where: { shop }, orderBy: { name: "asc" } });
+  return rows.map(toSummary);
+}
+
+/** Server-side only (sync workers, "Test connection"): the decrypted key never goes further. */
+export async function loadConnectionCredentials(shop: string, id: string) {
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id, shop } });
+  if (!row) return null;
+  if (row.apiKeyEncrypted === NO_KEY) return { ...toSummary(row), apiKey: "" };
+  return { ...toSummary(row), apiKey: decryptSecret(row.apiKeyEncrypted, keyContext(row)) };
+}
+
+export async function disableConnectionsForShop(shop: string, reason: string) {
+  const { count } = await prisma.marketplaceConnection.updateMany({
+    where: { shop, enabled: true },
+    data: { enabled: false, disabledReason: reason },
+  });
+  return count;
+}
+
+/** An imported connection: everything but the key, which stays with the shop it came from. */
+export async function createConnectionWithoutKey(shop: string, input: Omit<ConnectionInput, "apiKey">): Promise<ConnectionSummary> {
+  const row = await prisma.marketplaceConnection.create({
+    data: {
+      shop,
+      name: input.name,
+      baseUrl: input.baseUrl,
+      miraklShopId: input.miraklShopId ?? null,
+      apiKeyEncrypted: NO_KEY,
+      enabled: false,
+      disabledReason: API_KEY_REQUIRED,
+      settings: parseConnectionSettings(input.settings),
+    },
+  });
+  return toSummary(row);
+}
+
+export async function getConnection(shop: string, id: string): Promise<ConnectionSummary | null> {
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id, shop } });
+  return row ? toSummary(row) : null;
+}

@@ -1,0 +1,56 @@
+import { createMiraklClient, createRateLimiter, type CsvDelimiter, type MiraklClient, type MiraklClientOptions } from "~/integrations/mirakl";
+import { loadConnectionCredentials } from "~/connections/connections.server";
+import { activityRecorder } from "~/connections/activity-log.server";
+
+/**
+ * The one way to get a Mirakl client for a stored connection: credentials decrypted here and handed
+ * to the client only, every request and response written to the connection's activity log, and the
+ * operator's CSV delimiter taken from the last successful "Test connection" (else read from PC01 once).
+ *
+ * Clients are kept per connection and rebuilt when the key, URL, shop or delimiter changes; one
+ * limiter per process paces every connection's calls to Mirakl's published limits.
+ */
+const limiter = createRateLimiter();
+const clients = new Map<string, { version: string; client: MiraklClient }>();
+
+export class ConnectionUnavailableError extends Error {
+  name = "ConnectionUnavailableError";
+}
+
+type Credentials = NonNullable<Awaited<ReturnType<typeof loadConnectionCredentials>>>;
+
+export type ClientOverrides = Pick<MiraklClientOptions, "fetch" | "timeoutMs" | "retry" | "clock">;
+
+/** The delimiter a successful test learnt from PC01; otherwise let the client read PC01 itself. */
+function knownDelimiter(credentials: Credentials): CsvDelimiter | "auto" {
+  const { csvDelimiter, lastCheck } = credentials.settings;
+  return lastCheck?.ok && (csvDelimiter === ";" || csvDelimiter === ",") ? csvDelimiter : "auto";
+}
+
+/** A fresh client for loaded credentials (not cached): "Test connection" uses it with short retries. */
+export function buildMiraklClient(shop: string, credentials: Credentials, overrides: ClientOverrides = {}): MiraklClient {
+  return createMiraklClient({
+    baseUrl: credentials.baseUrl,
+    apiKey: credentials.apiKey,
+    shopId: credentials.miraklShopId ?? undefined,
+    connectionId: credentials.id,
+    limiter,
+    recorder: activityRecorder(shop, credentials.apiKey),
+    csvDelimiter: knownDelimiter(credentials),
+    ...overrides,
+  });
+}
+
+/** For background flows: throws ConnectionUnavailableError when the connection is gone or disabled. */
+export async function miraklClientFor(shop: string, connectionId: string): Promise<MiraklClient> {
+  const credentials = await loadConnectionCredentials(shop, connectionId);
+  if (!credentials) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist for ${shop}`);
+  if (!credentials.enabled) throw new ConnectionUnavailableError(`connection ${credentials.name} is disabled`);
+  if (!credentials.hasApiKey) throw new ConnectionUnavailableError(`connection ${credentials.name} has no API key yet`);
+  const version = `${credentials.apiKeyUpdatedAt}|${credentials.baseUrl}|${credentials.miraklShopId ?? ""}|${knownDelimiter(credentials)}`;
+  const cached = clients.get(connectionId);
+  if (cached?.version === version) return cached.client;
+  const client = buildMiraklClient(shop, credentials);
+  clients.set(connectionId, { version, client });
+  return client;
+}

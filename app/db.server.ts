@@ -1,0 +1,108 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "~/generated/prisma/client";
+import { appEnv } from "~/config.server";
+import { applyMigrations, type MigrationTarget } from "~/db/migrate.server";
+
+export type Db = PrismaClient;
+
+interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  migrationTarget(): MigrationTarget;
+  close(): Promise<void>;
+  ready?: Promise<string[]>;
+}
+
+/**
+ * PGlite (file-backed, in-process) unless DATABASE_URL names a PostgreSQL server. `memory://` as
+ * PGLITE_DATA_DIR gives a throwaway database (tests).
+ */
+export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: string } = {}): Database {
+  const env = appEnv();
+  const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: "postgres",
+      migrationTarget: () => ({
+        exec: async (sql) => void (await pool.query(sql)),
+        query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
+        withLock: async (fn) => {
+          // Same advisory lock id as Prisma's schema engine, held on one dedicated session.
+          const client = await pool.connect();
+          try {
+            await client.query("SELECT pg_advisory_lock(72707369)");
+            return await fn();
+          } finally {
+            await client.query("SELECT pg_advisory_unlock(72707369)").catch(() => {});
+            client.release();
+          }
+        },
+      }),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end().catch(() => {});
+      },
+    };
+  }
+  const dataDir = options.pgliteDataDir ?? env.PGLITE_DATA_DIR;
+  if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const pglite = new PGlite(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    migrationTarget: () => ({
+      exec: async (sql) => void (await pglite.exec(sql)),
+      query: async (sql, params) => (await pglite.query<any>(sql, params as unknown[])).rows,
+      withLock: (fn) => fn(), // one process owns a PGlite directory
+    }),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close().catch(() => {});
+    },
+  };
+}
+
+// One database per process; kept on globalThis in development so Vite HMR does not open a second
+// PGlite on the same directory (which would corrupt it).
+const globalForDb = globalThis as unknown as { __miraklBridgeDb?: Database };
+
+function database(): Database {
+  if (process.env.NODE_ENV === "development") return (globalForDb.__miraklBridgeDb ??= openDatabase());
+  return (localDb ??= openDatabase());
+}
+let localDb: Database | undefined;
+
+/** Applies pending migrations once per process; every entry point awaits it before serving. */
+export function ensureDatabaseReady(): Promise<string[]> {
+  const d = database();
+  d.ready ??= applyMigrations(d.migrationTarget());
+  return d.ready;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const d = process.env.NODE_ENV === "development" ? globalForDb.__miraklBridgeDb : localDb;
+  if (!d) return;
+  await d.close();
+  if (globalForDb.__miraklBridgeDb === d) globalForDb.__miraklBridgeDb = undefined;
+  if (localDb === d) localDb = undefined;
+}
+
+/** The app's Prisma client. A Proxy so importing this module never opens the database by itself. */
+const prisma = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const client = database().prisma as any;
+    const value = client[prop];
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export default prisma;

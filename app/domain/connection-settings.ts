@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { priceRuleSchema } from "~/domain/price-rule";
+import { stockRulesSchema } from "~/domain/stock/rules";
+
+export const offerCreationSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Offer condition (OF61): "11" is "new" on most marketplaces. */
+  stateCode: z.string().regex(/^\w{1,20}$/).default("11"),
+  /** Days to ship, as promised on the marketplace. */
+  leadtimeToShip: z.number().int().min(0).max(60).default(2),
+});
+
+/**
+ * What the last "Test connection" learnt (A01 + PC01) or why it failed. Instance-specific: left out of
+ * exports and cleared when the base URL, shop id or key changes.
+ */
+export const connectionCheckSchema = z.object({
+  at: z.string(),
+  ok: z.boolean(),
+  /** On failure: the form field to show the message on ("form" when it is not one field's fault). */
+  field: z.enum(["baseUrl", "apiKey", "miraklShopId", "form"]).nullable().default(null),
+  message: z.string().nullable().default(null),
+  shopId: z.string().nullable().default(null),
+  shopName: z.string().nullable().default(null),
+  shopState: z.string().nullable().default(null),
+  platformName: z.string().nullable().default(null),
+  /** PC01 features.order_workflows.order_acceptance: AUTOMATIC | NOT_AUTOMATIC | BOTH. */
+  orderAcceptance: z.string().nullable().default(null),
+  /** PC01 features.shipment.multi_shipment. */
+  multiShipment: z.boolean().nullable().default(null),
+  /** Not PC01 features.disable_seller_alternative_carrier: may the seller ship with unregistered carriers. */
+  sellerAlternativeCarriers: z.boolean().nullable().default(null),
+  orderTaxMode: z.string().nullable().default(null),
+});
+export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
+
+/**
+ * Per-connection settings, stored as JSON on MarketplaceConnection.settings and validated on every
+ * read and write. New fields must have defaults so rows written by older versions still parse.
+ */
+export const connectionSettingsSchema = z.object({
+  /** Operator's CSV delimiter for file imports (PC01 tells it; Mirakl's default is ';'). */
+  csvDelimiter: z.enum([";", ",", "\t", "|"]).default(";"),
+  /** Operator's currency, learnt from A01/PC01 on "Test connection". */
+  currencyIsoCode: z.string().regex(/^[A-Z]{3}$/).nullable().default(null),
+  /** Price sync through PRI01: off unless the merchant turns it on. */
+  prices: priceRuleSchema.default(priceRuleSchema.parse({})),
+  /** Offer creation (OF24) for Shopify variants with a barcode that have no offer yet. */
+  offers: offerCreationSchema.default(offerCreationSchema.parse({})),
+  /**
+   * What is sellable on this marketplace (locations, buffer, holdback, cap, untracked, warehouses).
+   * Default: no location chosen, so nothing is sellable until the merchant picks locations.
+   */
+  stock: stockRulesSchema.default(() => stockRulesSchema.parse({})),
+  /** Outcome of the last "Test connection"; null until tested. */
+  lastCheck: connectionCheckSchema.nullable().default(null),
+});
+
+export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
+
+export function parseConnectionSettings(value: unknown): ConnectionSettings {
+  return connectionSettingsSchema.parse(value ?? {});
+}

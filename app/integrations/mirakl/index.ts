@@ -1,0 +1,9 @@
+export * from "./client";
+export * from "./clock";
+export * from "./csv";
+export * from "./errors";
+export * from "./limiter";
+export * from "./money";
+export * from "./operations";
+export * from "./schemas";
+export { DEFAULT_RETRY, type MiraklCallRecord, type MiraklRecorder, type RetryOptions, type TransportOptions } from "./transport";

@@ -1,0 +1,129 @@
+import { systemClock, type Clock } from "./clock";
+
+/**
+ * Client-side pacing so a connection never earns a 429 in steady state.
+ *
+ * Limits are Mirakl's published "Maximum usage" per operation (docs/mirakl-api.md §2.9).
+ * Only the first page of a paged listing is paced: Mirakl counts a listing, and its
+ * continuation pages ("+ one call per page") are part of the same listing [inferred].
+ * Operations absent from the table are event-driven (OR21…OR30) or daily discovery
+ * calls (A01, PC01, SH21, RE01, OF61, IV01) that callers cache; they are not paced here.
+ */
+export interface RateRule {
+  /** Minimum spacing between two calls of the bucket. */
+  minIntervalMs?: number;
+  /** Sliding one-hour cap. */
+  maxPerHour?: number;
+}
+
+const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const MIRAKL_RATE_RULES: Readonly<Record<string, RateRule>> = {
+  /** OR11 polling (asynchronous use): once per minute. */
+  OR11: { minIntervalMs: MINUTE },
+  /** OR11 `order_ids=` look-ups are Mirakl's "synchronous" use (at each order page display): not paced. */
+  "OR11:lookup": {},
+  OF24: { minIntervalMs: MINUTE },
+  STO01: { minIntervalMs: MINUTE },
+  STO02: { minIntervalMs: 15_000 },
+  STO03: { minIntervalMs: MINUTE },
+  PRI01: { minIntervalMs: MINUTE },
+  PRI02: { minIntervalMs: MINUTE },
+  PRI03: { minIntervalMs: MINUTE },
+  OF52: { minIntervalMs: MINUTE },
+  OF53: { minIntervalMs: 10_000 },
+  /** 20 per minute and 60 per hour. */
+  TL02: { minIntervalMs: 3_000, maxPerHour: 60 },
+};
+
+export interface RateLimitKey {
+  connectionId: string;
+  /** Usually the operation id ("OR11"); see MIRAKL_RATE_RULES for the other buckets. */
+  bucket: string;
+}
+
+/**
+ * Where bookings live. The in-memory store serves one process; a database-backed
+ * store (row per connection+bucket, updated under a row lock) can share pacing
+ * between workers without touching the limiter.
+ */
+export interface RateLimitStore {
+  /** Atomically books the earliest slot ≥ now allowed by `rule` and returns it (epoch ms). */
+  reserve(key: RateLimitKey, rule: RateRule, now: number): Promise<number>;
+  /** After a 429: no slot before `until`. */
+  blockUntil(key: RateLimitKey, until: number): Promise<void>;
+}
+
+export interface MiraklRateLimiter {
+  /** Resolves when a call in this bucket may be sent, having booked it. */
+  acquire(key: RateLimitKey, signal?: AbortSignal): Promise<void>;
+  /** Mirakl answered 429 with Retry-After: hold the bucket back. */
+  backOff(key: RateLimitKey, retryAfterMs: number): Promise<void>;
+}
+
+interface BucketState {
+  next: number;
+  booked: number[];
+}
+
+export function createInMemoryRateLimitStore(): RateLimitStore {
+  const buckets = new Map<string, BucketState>();
+  const stateOf = (key: RateLimitKey) => {
+    const id = `${key.connectionId}\u0000${key.bucket}`;
+    let state = buckets.get(id);
+    if (!state) {
+      state = { next: 0, booked: [] };
+      buckets.set(id, state);
+    }
+    return state;
+  };
+  return {
+    async reserve(key, rule, now) {
+      const state = stateOf(key);
+      let slot = Math.max(now, state.next);
+      if (rule.maxPerHour !== undefined) {
+        state.booked = state.booked.filter((at) => at > now - HOUR);
+        if (state.booked.length >= rule.maxPerHour) {
+          slot = Math.max(slot, state.booked[state.booked.length - rule.maxPerHour] + HOUR);
+        }
+        state.booked.push(slot);
+      }
+      state.next = slot + (rule.minIntervalMs ?? 0);
+      return slot;
+    },
+    async blockUntil(key, until) {
+      const state = stateOf(key);
+      state.next = Math.max(state.next, until);
+    },
+  };
+}
+
+export interface RateLimiterOptions {
+  clock?: Clock;
+  rules?: Readonly<Record<string, RateRule>>;
+  store?: RateLimitStore;
+}
+
+export function createRateLimiter(options: RateLimiterOptions = {}): MiraklRateLimiter {
+  const clock = options.clock ?? systemClock;
+  const rules = options.rules ?? MIRAKL_RATE_RULES;
+  const store = options.store ?? createInMemoryRateLimitStore();
+  return {
+    async acquire(key, signal) {
+      const rule = rules[key.bucket] ?? {};
+      const slot = await store.reserve(key, rule, clock.now());
+      const wait = slot - clock.now();
+      if (wait > 0) await clock.sleep(wait, signal);
+    },
+    async backOff(key, retryAfterMs) {
+      await store.blockUntil(key, clock.now() + retryAfterMs);
+    },
+  };
+}
+
+/** For callers that pace elsewhere (or tests that want to provoke 429s). */
+export const unlimitedRateLimiter: MiraklRateLimiter = {
+  async acquire() {},
+  async backOff() {},
+};

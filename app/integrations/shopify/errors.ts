@@ -1,0 +1,50 @@
+import type { UserError } from "./operation";
+
+export interface GraphqlErrorEntry {
+  message: string;
+  extensions?: { code?: string } & Record<string, unknown>;
+  path?: ReadonlyArray<string | number>;
+}
+
+/** A mutation ran but Shopify refused the input; `errors` carry the field path, message and code. */
+export class ShopifyUserErrorsError extends Error {
+  override readonly name = "ShopifyUserErrorsError";
+  constructor(
+    readonly operationName: string,
+    readonly errors: readonly UserError[],
+  ) {
+    super(`${operationName}: ${errors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; ")}`);
+  }
+
+  hasCode(code: string): boolean {
+    return this.errors.some((error) => error.code === code);
+  }
+}
+
+/** Top-level GraphQL errors that retrying will not fix (invalid query, access denied, max cost exceeded, ...). */
+export class ShopifyGraphqlError extends Error {
+  override readonly name = "ShopifyGraphqlError";
+  constructor(
+    readonly operationName: string,
+    readonly errors: readonly GraphqlErrorEntry[],
+  ) {
+    super(`${operationName}: ${errors.map((e) => e.message).join("; ") || "GraphQL request failed"}`);
+  }
+
+  get codes(): string[] {
+    return this.errors.flatMap((e) => (e.extensions?.code ? [e.extensions.code] : []));
+  }
+}
+
+/** Still throttled, failing with 429/5xx or unreachable after every attempt. */
+export class ShopifyRetriesExhaustedError extends Error {
+  override readonly name = "ShopifyRetriesExhaustedError";
+  constructor(
+    readonly operationName: string,
+    readonly attempts: number,
+    readonly lastFailure: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operationName}: gave up after ${attempts} attempts (${lastFailure})`, options);
+  }
+}

@@ -1,0 +1,82 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Badge, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
+import { requireShop } from "~/auth.server";
+import { shopOverview } from "~/shops/overview.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  return json(await shopOverview(shop));
+};
+
+export default function Overview() {
+  const { openExceptions, inbox, failingUnits, connections } = useLoaderData<typeof loader>();
+  const openTotal = Object.values(openExceptions).reduce((a, b) => a + b, 0);
+  return (
+    <Page title="Overview">
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+            <StatCard title="Open exceptions" value={openTotal}>
+              <BlockStack gap="100">
+                {(["CRITICAL", "ERROR", "WARNING", "INFO"] as const)
+                  .filter((s) => openExceptions[s])
+                  .map((s) => (
+                    <Text as="span" key={s}>
+                      <Badge tone={s === "WARNING" ? "warning" : s === "INFO" ? "info" : "critical"}>{s.toLowerCase()}</Badge> {openExceptions[s]}
+                    </Text>
+                  ))}
+              </BlockStack>
+              <Link to="/app/exceptions">Work the queue</Link>
+            </StatCard>
+            <StatCard title="Webhook inbox" value={inbox.pending}>
+              <Text as="p" tone="subdued">
+                {inbox.pending === 0 ? "Every Shopify event has been processed." : `waiting; the oldest for ${inbox.oldestPendingSeconds}s`}
+              </Text>
+            </StatCard>
+            <StatCard title="Marketplace connections" value={connections.enabled}>
+              <Text as="p" tone="subdued">
+                enabled{connections.disabled ? `, ${connections.disabled} disabled` : ""}
+              </Text>
+            </StatCard>
+          </InlineGrid>
+        </Layout.Section>
+        {failingUnits.length > 0 && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingSm">
+                  Background work being retried
+                </Text>
+                <List>
+                  {failingUnits.map((u) => (
+                    <List.Item key={u.key}>
+                      {u.key}: {u.lastError} (next try {new Date(u.nextTryAt).toLocaleTimeString()})
+                    </List.Item>
+                  ))}
+                </List>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
+      </Layout>
+    </Page>
+  );
+}
+
+function StatCard({ title, value, children }: { title: string; value: number; children: React.ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingSm">
+          {title}
+        </Text>
+        <Text as="p" variant="heading2xl">
+          {value}
+        </Text>
+        {children}
+      </BlockStack>
+    </Card>
+  );
+}

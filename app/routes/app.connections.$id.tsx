@@ -1,0 +1,180 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { requireShop } from "~/auth.server";
+import { ConnectionFields, type ConnectionFieldValues } from "~/connections/connection-fields";
+import type { FieldErrors } from "~/connections/connection-form";
+import { setConnectionEnabled, updateConnectionFromForm } from "~/connections/connection-forms.server";
+import { testConnection } from "~/connections/connection-check.server";
+import { getConnection } from "~/connections/connections.server";
+import { latestMiraklCalls } from "~/connections/activity-log.server";
+import { z } from "zod";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const connection = await getConnection(shop, params.id ?? "");
+  if (!connection) throw json({ message: "No such connection" }, { status: 404 });
+  return json({ connection, calls: await latestMiraklCalls(shop, connection.id) });
+};
+
+const intentSchema = z.enum(["save", "test", "enable", "disable"], { error: "Unknown action" });
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const id = params.id ?? "";
+  const form = await request.formData();
+  const intent = intentSchema.safeParse(form.get("intent"));
+  if (!intent.success) return json({ intent: null, errors: { form: "Unknown action" } as FieldErrors, saved: false }, { status: 400 });
+  if (intent.data === "enable" || intent.data === "disable") {
+    const result = await setConnectionEnabled(shop, id, intent.data === "enable");
+    if (!result.ok) return json({ intent: intent.data, errors: result.errors, saved: false }, { status: result.notFound ? 404 : 400 });
+    return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
+  }
+  // "Test connection" saves what is in the form first, so the test is of what the merchant sees.
+  const saved = await updateConnectionFromForm(shop, id, form);
+  if (!saved.ok) return json({ intent: intent.data, errors: saved.errors, saved: false }, { status: saved.notFound ? 404 : 400 });
+  if (intent.data === "save") return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
+  const outcome = await testConnection(shop, id);
+  if ("notFound" in outcome) return json({ intent: intent.data, errors: { form: "This connection does not exist (any more)" } as FieldErrors, saved: false }, { status: 404 });
+  return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
+};
+
+const acceptanceLabels: Record<string, string> = {
+  AUTOMATIC: "Automatic (the marketplace accepts orders itself)",
+  NOT_AUTOMATIC: "Manual (orders must be accepted by the seller)",
+  BOTH: "Either (per order)",
+};
+const yesNo = (value: boolean | null) => (value === null ? "Unknown" : value ? "Yes" : "No");
+
+export default function ConnectionPage() {
+  const { connection, calls } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const pendingIntent = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
+  const initial = { name: connection.name, baseUrl: connection.baseUrl, miraklShopId: connection.miraklShopId ?? "", apiKey: "" };
+  const [values, setValues] = useState<ConnectionFieldValues>(initial);
+
+  // After a successful save the typed key is dropped from the page (it is stored; never shown again),
+  // unless the merchant already typed another one while the request was running.
+  const submittedKey = useRef("");
+  useEffect(() => {
+    if (actionData?.saved) setValues((current) => (current.apiKey === submittedKey.current ? { ...current, apiKey: "" } : current));
+  }, [actionData]);
+
+  const check = connection.settings.lastCheck;
+  const checkErrors: FieldErrors = check && !check.ok && check.field && check.message ? { [check.field]: check.message } : {};
+  const errors: FieldErrors = actionData && Object.keys(actionData.errors).length ? actionData.errors : checkErrors;
+  const act = (intent: "save" | "test" | "enable" | "disable") => {
+    if (intent === "save" || intent === "test") submittedKey.current = values.apiKey;
+    submit(intent === "save" || intent === "test" ? { intent, ...values } : { intent }, { method: "post" });
+  };
+
+  const status = !connection.hasApiKey ? (
+    <Badge tone="attention">API key required</Badge>
+  ) : connection.enabled ? (
+    <Badge tone="success">Enabled</Badge>
+  ) : (
+    <Badge>Disabled</Badge>
+  );
+
+  return (
+    <Page
+      title={connection.name}
+      titleMetadata={status}
+      subtitle={connection.baseUrl}
+      backAction={{ content: "Marketplace connections", url: "/app/connections" }}
+      secondaryActions={[
+        connection.enabled
+          ? { content: "Disable", destructive: true, onAction: () => act("disable"), loading: pendingIntent === "disable" }
+          : { content: "Enable", onAction: () => act("enable"), disabled: !connection.hasApiKey, loading: pendingIntent === "enable" },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {!connection.hasApiKey && (
+              <Banner tone="warning" title="API key required">
+                This connection was imported without its key. Enter the key from the Mirakl back office, test it, then enable the connection.
+              </Banner>
+            )}
+            {!connection.enabled && connection.hasApiKey && <Banner tone="info">This connection is disabled: nothing is synced with this marketplace.</Banner>}
+            {actionData?.saved && actionData.intent === "save" && <Banner tone="success">Saved.</Banner>}
+            {errors.form && <Banner tone="critical">{errors.form}</Banner>}
+            <Card>
+              <BlockStack gap="400">
+                <ConnectionFields values={values} onChange={setValues} errors={errors} keySetOn={connection.hasApiKey ? connection.apiKeyUpdatedAt : null} />
+                <InlineStack gap="200" align="end">
+                  <Button onClick={() => act("test")} loading={pendingIntent === "test"}>
+                    Test connection
+                  </Button>
+                  <Button variant="primary" onClick={() => act("save")} loading={pendingIntent === "save"}>
+                    Save
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  What Mirakl says
+                </Text>
+                {!check && <Text as="p" tone="subdued">Not tested yet. "Test connection" asks Mirakl who this key belongs to and how the marketplace works.</Text>}
+                {check && !check.ok && (
+                  <Banner tone="critical" title="The last test failed">
+                    {check.message} (tested {new Date(check.at).toLocaleString()})
+                  </Banner>
+                )}
+                {check?.ok && (
+                  <BlockStack gap="200">
+                    <Banner tone="success" title={`Connected to ${check.shopName ?? "Mirakl"}`}>
+                      Tested {new Date(check.at).toLocaleString()}
+                    </Banner>
+                    <DataTable
+                      columnContentTypes={["text", "text"]}
+                      headings={["", ""]}
+                      rows={[
+                        ["Mirakl shop", `${check.shopName ?? "?"} (id ${check.shopId ?? "?"}${check.shopState ? `, ${check.shopState.toLowerCase()}` : ""})`],
+                        ["Marketplace", check.platformName ?? "Unknown"],
+                        ["Currency", connection.settings.currencyIsoCode ?? "Unknown"],
+                        ["Order acceptance", check.orderAcceptance ? (acceptanceLabels[check.orderAcceptance] ?? check.orderAcceptance) : "Unknown"],
+                        ["Several shipments per order", yesNo(check.multiShipment)],
+                        ["Carriers outside the marketplace's list", yesNo(check.sellerAlternativeCarriers)],
+                        ["CSV separator for imports", connection.settings.csvDelimiter === "," ? "Comma" : "Semicolon"],
+                      ]}
+                    />
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Activity log
+                </Text>
+                {calls.length === 0 ? (
+                  <Text as="p" tone="subdued">No calls to Mirakl yet.</Text>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "text", "numeric", "numeric", "text"]}
+                    headings={["When", "Call", "Request", "Status", "Time (ms)", "Mirakl said"]}
+                    rows={calls.map((call) => [
+                      new Date(call.at).toLocaleString(),
+                      call.attempt > 1 ? `${call.operation} (try ${call.attempt})` : call.operation,
+                      `${call.method} ${call.path}`,
+                      call.status === null ? "no answer" : String(call.status),
+                      call.durationMs,
+                      [call.miraklErrorCode, call.miraklMessage].filter(Boolean).join(": "),
+                    ])}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

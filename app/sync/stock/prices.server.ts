@@ -1,0 +1,93 @@
+import prisma from "~/db.server";
+import type { MiraklClient } from "~/integrations/mirakl";
+import { offerPriceFor } from "~/domain/price-rule";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import { runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
+
+/**
+ * Prices to Mirakl (PRI01 → PRI02 → PRI03), for connections that turned price sync on. The desired
+ * price comes from the Shopify variant through the connection's price rule; an offer is dirty while
+ * the desired price (or discount) differs from the one last pushed.
+ */
+
+export const PRICE_PUSH_KIND = "price-push";
+export const pricePushUnitKey = (connectionId: string) => `${PRICE_PUSH_KIND}:${connectionId}`;
+
+export interface PriceImportLine {
+  offerSku: string;
+  warehouseCode: string;
+  price: string;
+  discountPrice: string | null;
+}
+
+/** Rows read per pass while computing desired prices (the table may hold 100,000 offers). */
+const SCAN_BATCH = 5_000;
+
+/** Brings desiredPrice up to date from the catalogue mirror and returns the rows whose price differs from what was pushed. */
+async function refreshDesiredPrices(connection: Connection, limit: number): Promise<PriceImportLine[]> {
+  const settings = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { settings: true } });
+  const rule = settings ? parseConnectionSettings(settings.settings).prices : null;
+  if (!rule?.enabled) return [];
+  const dirty: PriceImportLine[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await prisma.offerStock.findMany({
+      where: { connectionId: connection.id, warehouseCode: "", variantId: { not: null } },
+      select: { id: true, offerSku: true, variantId: true, desiredPrice: true, desiredDiscountPrice: true, pushedPrice: true, pushedDiscountPrice: true },
+      orderBy: { id: "asc" },
+      take: SCAN_BATCH,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    if (rows.length === 0) break;
+    cursor = rows[rows.length - 1].id;
+    const variants = await prisma.shopifyVariant.findMany({
+      where: { shop: connection.shop, variantId: { in: rows.map((r) => r.variantId!) } },
+      select: { variantId: true, price: true, compareAtPrice: true, deletedAt: true },
+    });
+    const byId = new Map(variants.map((v) => [v.variantId, v]));
+    for (const row of rows) {
+      const variant = byId.get(row.variantId!);
+      const desired = variant && !variant.deletedAt ? offerPriceFor(variant, rule) : null;
+      if (!desired) continue; // nothing to advertise: the standing price is left as it is
+      if (desired.price !== row.desiredPrice || desired.discountPrice !== row.desiredDiscountPrice) {
+        await prisma.offerStock.update({ where: { id: row.id }, data: { desiredPrice: desired.price, desiredDiscountPrice: desired.discountPrice } });
+      }
+      if ((desired.price !== row.pushedPrice || desired.discountPrice !== row.pushedDiscountPrice) && dirty.length < limit) {
+        dirty.push({ offerSku: row.offerSku, warehouseCode: "", price: desired.price, discountPrice: desired.discountPrice });
+      }
+    }
+  }
+  return dirty;
+}
+
+const rowKey = (connection: Connection, line: PriceImportLine) => ({ connectionId: connection.id, offerSku: line.offerSku, warehouseCode: "" });
+
+export const priceChannel: ImportChannel<PriceImportLine> = {
+  kind: "PRICE",
+  label: "price import",
+  operations: { send: "PRI01", status: "PRI02", report: "PRI03" },
+  intervalMs: 60_000, // PRI01 once a minute
+  statusPollMs: 60_000, // PRI02 once a minute
+  maxLines: 10_000,
+  dirtyLines: (connection, limit) => refreshDesiredPrices(connection, limit),
+  // PRI01 replaces an offer's prices: a line without a discount removes the discount, which is what we mean.
+  send: (mirakl, lines) => mirakl.importPrices(lines.map((l) => ({ offer_sku: l.offerSku, price: l.price, ...(l.discountPrice ? { discount_price: l.discountPrice } : {}) }))),
+  status: (mirakl, importId) => mirakl.getPriceImportStatus(importId),
+  errorReport: (mirakl, importId) => mirakl.getPriceImportErrorReport(importId),
+  async markPushed(connection, line, now) {
+    await prisma.offerStock.updateMany({
+      where: rowKey(connection, line),
+      data: { pushedPrice: line.price, pushedDiscountPrice: line.discountPrice, pricePushedAt: now, lastPriceError: null },
+    });
+  },
+  async markRejected(connection, line, reason) {
+    // Recorded as the pushed value so the refused price is not resent every minute; a new price goes out.
+    await prisma.offerStock.updateMany({ where: rowKey(connection, line), data: { pushedPrice: line.price, pushedDiscountPrice: line.discountPrice, lastPriceError: reason } });
+  },
+  exceptionKinds: { lineRejected: "PRICE_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
+  rejectedHint: "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",
+};
+
+export function pushPrices(connection: Connection, mirakl: MiraklClient, now: Date) {
+  return runImportChannel(priceChannel, connection, mirakl, now);
+}

@@ -1,0 +1,82 @@
+import prisma from "~/db.server";
+import type { MiraklClient } from "~/integrations/mirakl";
+import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
+
+/**
+ * Stock to Mirakl (STO01 → STO02 → STO03). A row is dirty while desiredVersion > pushedVersion; a
+ * completed import records the version it sent (compare-and-set), so a change that arrives during
+ * the import keeps its row dirty and goes in the next file, never lost.
+ */
+
+export const STOCK_PUSH_KIND = "stock-push";
+export const stockPushUnitKey = (connectionId: string) => `${STOCK_PUSH_KIND}:${connectionId}`;
+
+/** STO01 is allowed once a minute per connection. */
+export const STOCK_IMPORT_INTERVAL_MS = 60_000;
+/** STO02 is allowed every 15 seconds. */
+export const STOCK_STATUS_POLL_MS = 15_000;
+/** Mirakl documents no line limit for STO01; we keep files to a size every operator accepts. */
+export const MAX_STOCK_IMPORT_LINES = 10_000;
+
+export interface StockImportLine {
+  offerSku: string;
+  warehouseCode: string;
+  quantity: number;
+  version: number;
+}
+
+const rowKey = (connection: Connection, line: StockImportLine) => ({
+  connectionId: connection.id,
+  offerSku: line.offerSku,
+  warehouseCode: line.warehouseCode,
+  pushedVersion: { lt: line.version }, // never move a row back to an older push
+});
+
+export const stockChannel: ImportChannel<StockImportLine> = {
+  kind: "STOCK",
+  label: "stock import",
+  operations: { send: "STO01", status: "STO02", report: "STO03" },
+  intervalMs: STOCK_IMPORT_INTERVAL_MS,
+  statusPollMs: STOCK_STATUS_POLL_MS,
+  maxLines: MAX_STOCK_IMPORT_LINES,
+  async dirtyLines(connection, limit) {
+    const dirty = await prisma.offerStock.findMany({
+      where: { connectionId: connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } },
+      select: { offerSku: true, warehouseCode: true, desiredQuantity: true, desiredVersion: true },
+      orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }],
+      take: limit, // the oldest changes first; the rest go a minute later
+    });
+    return dirty.map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity!, version: d.desiredVersion }));
+  },
+  send: (mirakl, lines) =>
+    mirakl.importStock(lines.map((l) => ({ offer_sku: l.offerSku, quantity: l.quantity, ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}) }))),
+  status: (mirakl, importId) => mirakl.getStockImportStatus(importId),
+  errorReport: (mirakl, importId) => mirakl.getStockImportErrorReport(importId),
+  async markPushed(connection, line, now) {
+    await prisma.offerStock.updateMany({
+      where: rowKey(connection, line),
+      data: { pushedVersion: line.version, pushedQuantity: line.quantity, pushedAt: now, lastPushError: null },
+    });
+  },
+  async markRejected(connection, line, reason) {
+    await prisma.offerStock.updateMany({ where: rowKey(connection, line), data: { pushedVersion: line.version, lastPushError: reason } });
+  },
+  exceptionKinds: { lineRejected: "STOCK_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
+  rejectedHint:
+    "If the offer does not exist on this marketplace, create it or map the Shopify SKU to the right offer SKU. Retry sends the current quantity again.",
+};
+
+export function pushStock(connection: Connection, mirakl: MiraklClient, now: Date) {
+  return runImportChannel(stockChannel, connection, mirakl, now);
+}
+
+export { offerEntityId };
+
+/** Retry from the queue: the offer is resent with its current desired quantity on the next push. */
+export async function requeueOfferStock(shop: string, entityId: string): Promise<string | null> {
+  const [offerSku, warehouseCode = ""] = entityId.split("@");
+  const rows = await prisma.offerStock.findMany({ where: { shop, offerSku, warehouseCode }, select: { id: true, connectionId: true } });
+  if (rows.length === 0) return null;
+  await prisma.offerStock.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { desiredVersion: { increment: 1 }, lastPushError: null } });
+  return rows[0].connectionId;
+}

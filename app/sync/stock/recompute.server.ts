@@ -1,0 +1,359 @@
+import prisma from "~/db.server";
+import type { ShopifyVariant } from "~/generated/prisma/client";
+import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
+import { offerPriceFor } from "~/domain/price-rule";
+import { sellableQuantity, type SellableResult } from "~/domain/sellable-quantity";
+import { createOfferSkuResolver } from "~/domain/sku-mapping";
+import { reportException } from "~/exceptions/exceptions.server";
+import { logger } from "~/lib/logger.server";
+import type { TaskHandler } from "~/worker/worker.server";
+import { markDirty } from "~/worker/work-units.server";
+import {
+  fetchUnknownInventoryItems,
+  markRecomputeDirty,
+  shopifyClientForShop,
+  STOCK_RECOMPUTE_KIND,
+  stockRecomputeUnitKey,
+  type ShopifyClientFactory,
+} from "~/sync/stock/catalog.server";
+import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
+import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
+
+export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
+
+/**
+ * The recompute: variants whose facts changed (changeVersion > computedVersion) get their offers'
+ * desired quantities recomputed for every enabled connection of the shop, through the pure domain
+ * decision. One unit per shop. computedVersion is then raised to the version that was read, never
+ * further, so a change that lands during the recompute leaves the variant dirty for the next pass.
+ */
+
+/** Variants per pass; each pass reads its SKUs, levels and reservations in a handful of queries. */
+const RECOMPUTE_BATCH = 500;
+/** A run yields after this long so other units get the worker; the rest follows right away. */
+const RUN_BUDGET_MS = 20_000;
+const UNKNOWN_ITEM_RETRY_MS = 60_000;
+
+export interface DirtyVariant {
+  variantId: string;
+  changeVersion: number;
+}
+
+export function loadDirtyVariants(shop: string, limit = RECOMPUTE_BATCH): Promise<DirtyVariant[]> {
+  return prisma.shopifyVariant.findMany({
+    where: { shop, changeVersion: { gt: prisma.shopifyVariant.fields.computedVersion } },
+    select: { variantId: true, changeVersion: true },
+    orderBy: { variantId: "asc" },
+    take: limit,
+  });
+}
+
+export interface RecomputeResult {
+  variants: number;
+  skus: number;
+  /** Offer rows whose desired quantity changed, over all connections. */
+  offersChanged: number;
+  duplicates: string[];
+}
+
+type Explanation =
+  | { shopifySku: string; variantId: string | null; result: SellableResult }
+  | { shopifySku: string; zeroReason: "duplicate-shopify-sku"; variantIds: string[] }
+  | { shopifySku: string | null; zeroReason: "no-longer-fed" };
+
+/** Recomputes the offers fed by these variants (and by the SKUs they used to have), then marks them computed. */
+export async function recomputeVariants(shop: string, dirty: readonly DirtyVariant[], now = new Date()): Promise<RecomputeResult> {
+  if (dirty.length === 0) return { variants: 0, skus: 0, offersChanged: 0, duplicates: [] };
+  const dirtyIds = dirty.map((d) => d.variantId);
+  const changedVariants = await prisma.shopifyVariant.findMany({ where: { shop, variantId: { in: dirtyIds } }, select: { sku: true } });
+  // A SKU edit or a deletion leaves offers fed by the old SKU: they are recomputed too.
+  const previouslyFed = await prisma.offerStock.findMany({
+    where: { shop, variantId: { in: dirtyIds }, shopifySku: { not: null } },
+    distinct: ["shopifySku"],
+    select: { shopifySku: true },
+  });
+  const skus = [...new Set([...changedVariants.map((v) => v.sku), ...previouslyFed.map((r) => r.shopifySku)].filter((s): s is string => !!s))].sort();
+
+  const live = await prisma.shopifyVariant.findMany({ where: { shop, sku: { in: skus }, deletedAt: null }, orderBy: { variantId: "asc" } });
+  const variantsBySku = groupBy(live, (v) => v.sku!);
+  const feeders = new Map<string, ShopifyVariant[]>();
+  for (const sku of skus) {
+    const all = variantsBySku.get(sku) ?? [];
+    // An archived copy next to the active product is a common leftover, not a conflict: the active one feeds.
+    const active = all.filter((v) => v.productStatus === "ACTIVE");
+    feeders.set(sku, active.length > 0 ? active : all);
+  }
+  const duplicates = skus.filter((sku) => feeders.get(sku)!.length > 1);
+
+  const items = [...feeders.values()].flatMap((vs) => vs.map((v) => v.inventoryItemId));
+  const levels = await prisma.shopifyInventoryLevel.findMany({ where: { shop, inventoryItemId: { in: items } }, select: { inventoryItemId: true, locationId: true, available: true } });
+  const levelsByItem = groupBy(levels, (l) => l.inventoryItemId);
+  // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them.
+  const reservations = await prisma.marketplaceReservation.groupBy({ by: ["shopifySku"], where: { shop, releasedAt: null, shopifySku: { in: skus } }, _sum: { quantity: true } });
+  const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r._sum.quantity ?? 0]));
+
+  const connections = await prisma.marketplaceConnection.findMany({ where: { shop, enabled: true }, select: { id: true, shop: true, name: true, settings: true }, orderBy: { id: "asc" } });
+  let offersChanged = 0;
+  for (const connection of connections) {
+    let settings: ConnectionSettings;
+    try {
+      settings = parseConnectionSettings(connection.settings);
+    } catch (error) {
+      await reportMisconfigured(connection, error);
+      continue; // its offers keep their last desired values until the settings are fixed (which recomputes it)
+    }
+    const decide = (sku: string): { variant: ShopifyVariant | null; result: SellableResult } => {
+      const variant = feeders.get(sku)![0] ?? null;
+      const snapshot = {
+        sku,
+        variantExists: variant !== null,
+        productStatus: variant?.productStatus ?? null,
+        tracked: variant?.tracked ?? true,
+        levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({ locationId: l.locationId, available: l.available })),
+        reservedNotInShopify: reservedBySku.get(sku) ?? 0,
+      };
+      return { variant, result: sellableQuantity(snapshot, settings.stock) };
+    };
+    const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
+    const written = await setDesiredStock(connection, rows.desired, now);
+    offersChanged += written.changed;
+    if (rows.priceMayHaveChanged) await markDirty(pricePushUnitKey(connection.id), PRICE_PUSH_KIND, shop, now);
+    if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
+  }
+
+  await reportDuplicates(shop, duplicates, feeders, now);
+  await resolveDuplicates(shop, skus.filter((sku) => !duplicates.includes(sku)), now);
+
+  // Compare-and-set: never past the version read, so a change made meanwhile stays dirty.
+  await prisma.$executeRaw`
+    UPDATE "ShopifyVariant" AS v SET "computedVersion" = GREATEST(v."computedVersion", d.version)
+    FROM unnest(${dirtyIds}::text[], ${dirty.map((d) => d.changeVersion)}::int[]) AS d(id, version)
+    WHERE v."variantId" = d.id AND v."shop" = ${shop}`;
+  return { variants: dirty.length, skus: skus.length, offersChanged, duplicates };
+}
+
+async function desiredRowsFor(
+  connection: { id: string; shop: string },
+  settings: ConnectionSettings,
+  skus: readonly string[],
+  feeders: ReadonlyMap<string, ShopifyVariant[]>,
+  decide: (sku: string) => { variant: ShopifyVariant | null; result: SellableResult },
+) {
+  const overrides = await prisma.skuMapping.findMany({
+    where: { connectionId: connection.id, OR: [{ shopifySku: { in: [...skus] } }, { offerSku: { in: [...skus] } }] },
+    select: { shopifySku: true, offerSku: true },
+  });
+  const resolve = createOfferSkuResolver(overrides);
+  const warehouseCodes = settings.stock.warehouses.map((w) => w.code);
+  const desired: DesiredStock[] = [];
+  const fedOffers = new Set<string>();
+  const key = (offerSku: string, warehouseCode: string) => `${offerSku}\u0000${warehouseCode}`;
+
+  for (const sku of skus) {
+    const resolution = resolve(sku);
+    if (resolution.kind === "shadowed") continue; // the offer named like this SKU is fed by the SKU mapped onto it
+    const offerSku = resolution.offerSku;
+    fedOffers.add(offerSku);
+    const variants = feeders.get(sku)!;
+    if (variants.length > 1) {
+      // Which of two variants should Mirakl sell? Neither, until the merchant makes the SKU unique.
+      const explanation: Explanation = { shopifySku: sku, zeroReason: "duplicate-shopify-sku", variantIds: variants.map((v) => v.variantId) };
+      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""]) desired.push({ offerSku, warehouseCode, quantity: 0, shopifySku: sku, variantId: null, explanation });
+      continue;
+    }
+    const { variant, result } = decide(sku);
+    const explanation: Explanation = { shopifySku: sku, variantId: variant?.variantId ?? null, result };
+    const base = { offerSku, shopifySku: sku, variantId: variant?.variantId ?? null, explanation };
+    if (result.kind === "excluded") {
+      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""]) desired.push({ ...base, warehouseCode, quantity: null });
+    } else if (result.warehouses) {
+      for (const w of result.warehouses) desired.push({ ...base, warehouseCode: w.code, quantity: w.quantity });
+    } else {
+      desired.push({ ...base, warehouseCode: "", quantity: result.quantity });
+    }
+  }
+
+  // Rows these SKUs fed before (an override changed, a warehouse was unmapped, a SKU was renamed).
+  const existing = await prisma.offerStock.findMany({
+    where: { connectionId: connection.id, OR: [{ shopifySku: { in: [...skus] } }, { offerSku: { in: [...fedOffers] } }] },
+    select: { offerSku: true, warehouseCode: true, shopifySku: true, desiredQuantity: true, desiredPrice: true, desiredDiscountPrice: true },
+  });
+  const desiredKeys = new Set(desired.map((d) => key(d.offerSku, d.warehouseCode)));
+  const orphans = existing.filter((row) => !desiredKeys.has(key(row.offerSku, row.warehouseCode)));
+  // Another SKU may feed an orphaned offer now (mapped onto it): that SKU is recomputed instead of zeroing the offer.
+  const claimers = orphans.length
+    ? await prisma.skuMapping.findMany({ where: { connectionId: connection.id, offerSku: { in: orphans.map((o) => o.offerSku) } }, select: { shopifySku: true, offerSku: true } })
+    : [];
+  const claimedBy = new Map(claimers.map((c) => [c.offerSku, c.shopifySku]));
+  // A claimer with no variant at all would never be recomputed: its offer is zeroed here instead.
+  const claimersWithVariants = claimers.length
+    ? new Set(
+        (await prisma.shopifyVariant.findMany({ where: { shop: connection.shop, sku: { in: claimers.map((c) => c.shopifySku) } }, distinct: ["sku"], select: { sku: true } })).map((v) => v.sku),
+      )
+    : new Set<string | null>();
+  const reclaimedSkus = new Set<string>();
+  for (const row of orphans) {
+    // In warehouse mode the global row is not ours to zero: Mirakl reads the warehouse lines.
+    if (row.warehouseCode === "" && warehouseCodes.length && fedOffers.has(row.offerSku)) continue;
+    const claimer = claimedBy.get(row.offerSku);
+    if (claimer && !skus.includes(claimer) && claimersWithVariants.has(claimer)) {
+      reclaimedSkus.add(claimer);
+      continue;
+    }
+    if (row.desiredQuantity === 0) continue;
+    const explanation: Explanation = { shopifySku: row.shopifySku, zeroReason: "no-longer-fed" };
+    desired.push({ offerSku: row.offerSku, warehouseCode: row.warehouseCode, quantity: 0, shopifySku: row.shopifySku, variantId: null, explanation });
+  }
+
+  // Prices are computed by the price pusher from the mirror; it only needs to know when to look.
+  let priceMayHaveChanged = false;
+  if (settings.prices.enabled) {
+    const current = new Map(existing.filter((r) => r.warehouseCode === "").map((r) => [r.offerSku, r]));
+    for (const row of desired) {
+      if (row.warehouseCode !== "" || !row.variantId) continue;
+      const variant = feeders.get(row.shopifySku!)?.[0];
+      const price = variant ? offerPriceFor(variant, settings.prices) : null;
+      const before = current.get(row.offerSku);
+      if (price && (price.price !== before?.desiredPrice || price.discountPrice !== (before?.desiredDiscountPrice ?? null))) priceMayHaveChanged = true;
+    }
+  }
+  return { desired, priceMayHaveChanged, reclaimedSkus: [...reclaimedSkus] };
+}
+
+async function reportDuplicates(shop: string, duplicates: readonly string[], feeders: ReadonlyMap<string, ShopifyVariant[]>, now: Date) {
+  for (const sku of duplicates) {
+    const variants = feeders.get(sku)!;
+    await reportException(
+      {
+        shop,
+        kind: "DUPLICATE_SHOPIFY_SKU",
+        severity: "WARNING",
+        entityType: "ShopifySku",
+        entityId: sku,
+        message: `${variants.length} Shopify variants share the SKU "${sku}", so its offers advertise 0 on every marketplace.`,
+        fixHint: `Give each variant its own SKU in Shopify (${variants.map((v) => v.title ?? v.variantId).join(", ")}), or archive the one you no longer sell. Stock is sent again as soon as the SKU is unique.`,
+        detail: { sku, variantIds: variants.map((v) => v.variantId) },
+      },
+      now,
+    );
+  }
+}
+
+async function resolveDuplicates(shop: string, skus: readonly string[], now: Date) {
+  if (skus.length === 0) return;
+  await prisma.syncException.updateMany({
+    where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityType: "ShopifySku", entityId: { in: [...skus] }, status: "OPEN" },
+    data: { status: "RESOLVED", resolvedAt: now },
+  });
+}
+
+async function reportMisconfigured(connection: { id: string; shop: string; name: string }, error: unknown) {
+  await reportException({
+    shop: connection.shop,
+    connectionId: connection.id,
+    kind: "CONNECTION_MISCONFIGURED",
+    severity: "ERROR",
+    entityType: "MarketplaceConnection",
+    entityId: `${connection.id}:stock-settings`,
+    message: `The stock settings of ${connection.name} cannot be read, so its stock is not recomputed: ${error instanceof Error ? error.message : String(error)}`,
+    fixHint: "Open the connection's settings and save them again; stock is recomputed as soon as they are valid.",
+  });
+}
+
+/** Order flow and reservations: these SKUs' offers are recomputed on every connection. */
+export async function markSkusForRecompute(shop: string, shopifySkus: readonly string[], now = new Date()): Promise<number> {
+  const skus = [...new Set(shopifySkus)].filter((s) => s !== "");
+  if (skus.length === 0) return 0;
+  // The variants carrying the SKU now, and those that fed it before (so a renamed SKU's offers are revisited).
+  const count = await prisma.$executeRaw`
+    UPDATE "ShopifyVariant" SET "changeVersion" = "changeVersion" + 1, "updatedAt" = ${now}
+    WHERE "shop" = ${shop} AND (
+      "sku" = ANY(${skus}::text[])
+      OR "variantId" IN (SELECT "variantId" FROM "OfferStock" WHERE "shop" = ${shop} AND "shopifySku" = ANY(${skus}::text[]) AND "variantId" IS NOT NULL)
+    )`;
+  if (count > 0) await markRecomputeDirty(shop, now);
+  return count;
+}
+
+/** A connection's settings changed (locations, buffer, rules, warehouses, mapping): all its offers are recomputed. */
+export async function recomputeConnection(shop: string, connectionId: string, now = new Date()): Promise<number> {
+  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
+  if (!connection) throw new Error(`connection ${connectionId} does not exist for ${shop}`);
+  // computedVersion is per variant, not per connection: every variant is revisited; unchanged offers are no-ops.
+  const { count } = await prisma.shopifyVariant.updateMany({ where: { shop }, data: { changeVersion: { increment: 1 } } });
+  await prisma.syncException.updateMany({
+    where: { shop, connectionId, kind: "CONNECTION_MISCONFIGURED", entityId: `${connectionId}:stock-settings`, status: "OPEN" },
+    data: { status: "RESOLVED", resolvedAt: now },
+  });
+  if (count > 0) await markRecomputeDirty(shop, now);
+  return count;
+}
+
+export interface RunOptions {
+  now?: () => Date;
+  signal?: AbortSignal;
+  /** Reads Shopify for inventory items the mirror does not know; null skips that step. */
+  shopify?: ShopifyClientFactory | null;
+  batchSize?: number;
+  budgetMs?: number;
+}
+
+/** One run of the shop's unit: unknown items first (so they are included), then dirty variants in batches. */
+export async function runStockRecompute(shop: string, options: RunOptions = {}): Promise<{ nextDueAt: Date | null; variants: number; offersChanged: number }> {
+  const now = options.now ?? (() => new Date());
+  const started = now().getTime();
+  let retryAt: Date | null = null;
+
+  if (options.shopify !== null && (await hasUnknownItems(shop))) {
+    try {
+      const fetched = await fetchUnknownInventoryItems(shop, await (options.shopify ?? shopifyClientForShop)(shop), now());
+      if (fetched.more) retryAt = now();
+    } catch (error) {
+      // Known variants must not wait for Shopify: recompute them, and look the unknown items up again later.
+      logger.warn("stock recompute: reading unknown inventory items failed", { shop, error: error instanceof Error ? error.message : String(error) });
+      retryAt = new Date(started + UNKNOWN_ITEM_RETRY_MS);
+    }
+  }
+
+  let variants = 0;
+  let offersChanged = 0;
+  for (;;) {
+    if (options.signal?.aborted) return { nextDueAt: now(), variants, offersChanged };
+    const dirty = await loadDirtyVariants(shop, options.batchSize ?? RECOMPUTE_BATCH);
+    if (dirty.length === 0) break;
+    const result = await recomputeVariants(shop, dirty, now());
+    variants += result.variants;
+    offersChanged += result.offersChanged;
+    if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS)) return { nextDueAt: now(), variants, offersChanged };
+  }
+  return { nextDueAt: retryAt, variants, offersChanged };
+}
+
+async function hasUnknownItems(shop: string): Promise<boolean> {
+  const rows = await prisma.$queryRaw<{ found: number }[]>`
+    SELECT 1 AS found FROM "ShopifyInventoryLevel" l
+    WHERE l."shop" = ${shop}
+      AND NOT EXISTS (SELECT 1 FROM "ShopifyVariant" v WHERE v."shop" = l."shop" AND v."inventoryItemId" = l."inventoryItemId")
+    LIMIT 1`;
+  return rows.length > 0;
+}
+
+export const stockRecomputeTask: TaskHandler = {
+  kind: STOCK_RECOMPUTE_KIND,
+  leaseMs: 120_000,
+  run: async (unit, ctx) => {
+    const { nextDueAt } = await runStockRecompute(unit.shop!, { now: ctx.now, signal: ctx.signal });
+    return { nextDueAt };
+  },
+};
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

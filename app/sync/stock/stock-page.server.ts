@@ -1,0 +1,113 @@
+import { z } from "zod";
+import prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+
+/** What the Stock page shows for one connection; every query is scoped by shop. */
+
+export const stockFilters = ["all", "pending", "drifted", "error", "unmapped", "excluded"] as const;
+export type StockFilter = (typeof stockFilters)[number];
+
+export const stockQuerySchema = z.object({
+  connection: z.string().max(64).optional(),
+  filter: z.enum(stockFilters).catch("all").default("all"),
+  q: z.string().trim().max(100).catch("").default(""),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+export type StockQuery = z.infer<typeof stockQuerySchema>;
+
+export const STOCK_PAGE_SIZE = 50;
+
+export type StockRowStatus = "excluded" | "error" | "pending" | "drifted" | "in-sync" | "not-pushed";
+
+export function stockRowStatus(row: {
+  desiredQuantity: number | null;
+  desiredVersion: number;
+  pushedVersion: number;
+  pushedQuantity: number | null;
+  lastPushError: string | null;
+  miraklQuantity: number | null;
+}): StockRowStatus {
+  if (row.desiredQuantity === null) return "excluded";
+  if (row.lastPushError) return "error";
+  if (row.desiredVersion > row.pushedVersion) return "pending";
+  if (row.pushedQuantity === null) return "not-pushed";
+  if (row.miraklQuantity !== null && row.miraklQuantity !== row.desiredQuantity) return "drifted";
+  return "in-sync";
+}
+
+function filterWhere(filter: StockFilter): Prisma.OfferStockWhereInput {
+  switch (filter) {
+    case "pending":
+      return { desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } };
+    case "drifted":
+      // Settled rows only: a pending row differs from Mirakl because its push is on the way.
+      return {
+        desiredQuantity: { not: null },
+        miraklQuantity: { not: null },
+        lastPushError: null,
+        desiredVersion: { equals: prisma.offerStock.fields.pushedVersion },
+        NOT: { miraklQuantity: { equals: prisma.offerStock.fields.desiredQuantity } },
+      };
+    case "error":
+      return { lastPushError: { not: null } };
+    case "unmapped":
+      return { desiredQuantity: { not: null }, miraklObservedAt: null };
+    case "excluded":
+      return { desiredQuantity: null };
+    default:
+      return {};
+  }
+}
+
+export async function loadStockPage(shop: string, query: StockQuery) {
+  const connections = await prisma.marketplaceConnection.findMany({ where: { shop }, select: { id: true, name: true, enabled: true }, orderBy: { name: "asc" } });
+  const connection = connections.find((c) => c.id === query.connection) ?? connections[0] ?? null;
+  if (!connection) return { connections, connection: null, rows: [], total: 0, pageCount: 1, runs: [], currentRun: null, counts: null, lastImport: null };
+
+  const where: Prisma.OfferStockWhereInput = {
+    shop,
+    connectionId: connection.id,
+    ...filterWhere(query.filter),
+    ...(query.q ? { OR: [{ offerSku: { contains: query.q, mode: "insensitive" } }, { shopifySku: { contains: query.q, mode: "insensitive" } }] } : {}),
+  };
+  const [rows, total, runs, counts, lastImport] = await Promise.all([
+    prisma.offerStock.findMany({
+      where,
+      orderBy: [{ offerSku: "asc" }, { warehouseCode: "asc" }],
+      skip: (query.page - 1) * STOCK_PAGE_SIZE,
+      take: STOCK_PAGE_SIZE,
+      select: {
+        id: true,
+        offerSku: true,
+        warehouseCode: true,
+        shopifySku: true,
+        desiredQuantity: true,
+        desiredVersion: true,
+        pushedVersion: true,
+        pushedQuantity: true,
+        pushedAt: true,
+        lastPushError: true,
+        miraklQuantity: true,
+        miraklObservedAt: true,
+        explanation: true,
+      },
+    }),
+    prisma.offerStock.count({ where }),
+    prisma.reconcileRun.findMany({ where: { shop, connectionId: connection.id }, orderBy: { startedAt: "desc" }, take: 20 }),
+    Promise.all(
+      (["pending", "drifted", "error", "unmapped"] as const).map(async (f) => [f, await prisma.offerStock.count({ where: { shop, connectionId: connection.id, ...filterWhere(f) } })] as const),
+    ),
+    prisma.stockImport.findFirst({ where: { shop, connectionId: connection.id, kind: "STOCK" }, orderBy: { createdAt: "desc" } }),
+  ]);
+  return {
+    connections,
+    connection,
+    rows: rows.map((r) => ({ ...r, status: stockRowStatus(r) })),
+    total,
+    pageCount: Math.max(1, Math.ceil(total / STOCK_PAGE_SIZE)),
+    runs: [...runs].reverse(), // oldest first, for the chart
+    currentRun: runs.find((r) => !r.finishedAt) ?? null,
+    counts: Object.fromEntries(counts) as Record<"pending" | "drifted" | "error" | "unmapped", number>,
+    lastImport,
+  };
+}

@@ -1,0 +1,147 @@
+import prisma from "~/db.server";
+import type { WebhookDelivery } from "~/generated/prisma/client";
+import { isWebhookTopic, parseWebhookPayload, type WebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
+import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
+import type { TaskHandler } from "~/worker/worker.server";
+import { logger } from "~/lib/logger.server";
+import { ensureScheduled, markDirty } from "~/worker/work-units.server";
+
+export const INBOX_KIND = "webhook-inbox";
+export const inboxUnitKey = (shop: string) => `${INBOX_KIND}:${shop}`;
+
+/** After this many failed attempts a delivery stops being retried by itself and waits for Retry. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+const BATCH = 50;
+
+export type TopicOutcome = { status: "PROCESSED" } | { status: "IGNORED"; reason: string };
+
+export type TopicHandler<T extends WebhookTopic> = (delivery: WebhookDelivery, payload: WebhookPayload<T>) => Promise<TopicOutcome>;
+
+const topicHandlers = new Map<WebhookTopic, TopicHandler<any>>();
+
+/** Flows subscribe to topics here; a topic nobody consumes is recorded as IGNORED, with the reason. */
+export function onWebhookTopic<T extends WebhookTopic>(topic: T, handler: TopicHandler<T>) {
+  topicHandlers.set(topic, handler);
+}
+
+/** Processes the shop's pending deliveries, oldest event first; returns when more remain to retry. */
+export async function processInbox(shop: string, signal?: AbortSignal, now = () => new Date()): Promise<{ nextDueAt: Date | null }> {
+  let retryAt = null as Date | null;
+  const skipped = new Set<string>();
+  for (;;) {
+    if (signal?.aborted) return { nextDueAt: now() };
+    const batch = await prisma.webhookDelivery.findMany({
+      where: { shop, status: "PENDING", id: { notIn: [...skipped] } },
+      orderBy: [{ triggeredAt: { sort: "asc", nulls: "last" } }, { receivedAt: "asc" }],
+      take: BATCH,
+    });
+    if (batch.length === 0) break;
+    for (const delivery of batch) {
+      if (signal?.aborted) return { nextDueAt: now() };
+      const failedRetryAt = await processDelivery(delivery, now());
+      if (failedRetryAt) {
+        skipped.add(delivery.id);
+        retryAt = retryAt && retryAt < failedRetryAt ? retryAt : failedRetryAt;
+      }
+    }
+  }
+  return { nextDueAt: retryAt };
+}
+
+/** Returns a retry time when the delivery failed and will be tried again. */
+async function processDelivery(delivery: WebhookDelivery, now: Date): Promise<Date | null> {
+  const topic = delivery.topic;
+  try {
+    if (!isWebhookTopic(topic)) throw new Error(`unknown topic ${topic}`);
+    const parsed = parseWebhookPayload(topic, delivery.payload);
+    if (!parsed.success) {
+      await markFailedForGood(delivery, `payload no longer matches its schema: ${parsed.error.issues[0]?.message ?? "invalid"}`, "WEBHOOK_PAYLOAD_INVALID");
+      return null;
+    }
+    const handler = topicHandlers.get(topic);
+    const outcome: TopicOutcome = handler ? await handler(delivery, parsed.data) : { status: "IGNORED", reason: "no flow consumes this topic yet" };
+    // updateMany: shop/redact deletes the shop's deliveries, this one included.
+    await prisma.webhookDelivery.updateMany({
+      where: { id: delivery.id },
+      data: {
+        status: outcome.status,
+        error: outcome.status === "IGNORED" ? outcome.reason : null,
+        processedAt: now,
+        attempts: { increment: 1 },
+      },
+    });
+    await resolveExceptionsFor(delivery.shop, "WebhookDelivery", delivery.id, now);
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = delivery.attempts + 1;
+    logger.warn("webhook: processing failed", { shop: delivery.shop, topic, delivery: delivery.id, attempts, error: message });
+    if (attempts >= MAX_DELIVERY_ATTEMPTS) {
+      await markFailedForGood(delivery, message, "WEBHOOK_PROCESSING_FAILED");
+      return null;
+    }
+    await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { attempts, error: message } });
+    return new Date(now.getTime() + 1000 * 2 ** attempts);
+  }
+}
+
+async function markFailedForGood(delivery: WebhookDelivery, reason: string, kind: "WEBHOOK_PAYLOAD_INVALID" | "WEBHOOK_PROCESSING_FAILED") {
+  await prisma.webhookDelivery.update({
+    where: { id: delivery.id },
+    data: { status: "FAILED", error: reason, attempts: { increment: 1 } },
+  });
+  await reportException({
+    shop: delivery.shop,
+    kind,
+    severity: "ERROR",
+    entityType: "WebhookDelivery",
+    entityId: delivery.id,
+    message: `Processing the ${delivery.topic} webhook failed: ${reason}`,
+    fixHint:
+      kind === "WEBHOOK_PROCESSING_FAILED"
+        ? `It was tried ${MAX_DELIVERY_ATTEMPTS} times. Fix the cause shown in the detail, then press Retry; the stored delivery is processed again.`
+        : "Update the payload schema, then press Retry to validate the stored delivery again.",
+    detail: { topic: delivery.topic, webhookId: delivery.webhookId, reason },
+  });
+}
+
+/** Retry from the exceptions queue: the stored delivery goes back to the inbox. */
+export async function requeueDelivery(shop: string, deliveryId: string): Promise<boolean> {
+  const { count } = await prisma.webhookDelivery.updateMany({
+    where: { id: deliveryId, shop, status: "FAILED" },
+    data: { status: "PENDING", attempts: 0, error: null },
+  });
+  return count === 1;
+}
+
+export const inboxTask: TaskHandler = {
+  kind: INBOX_KIND,
+  leaseMs: 60_000,
+  run: (unit, ctx) => processInbox(unit.shop!, ctx.signal, ctx.now),
+};
+
+export const INBOX_SWEEP_KIND = "webhook-inbox-sweep";
+const SWEEP_EVERY_MS = 60_000;
+/** Stored payloads hold customer data: processed ones are kept this long for support, then deleted. */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+/**
+ * Level-triggered safety net: re-marks any shop with pending deliveries (a crash between storing a
+ * delivery and marking its inbox dirty loses nothing) and prunes old processed deliveries.
+ */
+export const inboxSweepTask: TaskHandler = {
+  kind: INBOX_SWEEP_KIND,
+  leaseMs: 60_000,
+  async run(_unit, ctx) {
+    const now = ctx.now();
+    const shops = await prisma.webhookDelivery.groupBy({ by: ["shop"], where: { status: "PENDING" } });
+    for (const { shop } of shops) await markDirty(inboxUnitKey(shop), INBOX_KIND, shop, now);
+    const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
+    await prisma.webhookDelivery.deleteMany({ where: { status: { in: ["PROCESSED", "IGNORED"] }, receivedAt: { lt: cutoff } } });
+    return { nextDueAt: new Date(now.getTime() + SWEEP_EVERY_MS) };
+  },
+};
+
+export async function scheduleInboxSweep(now = new Date()) {
+  await ensureScheduled(INBOX_SWEEP_KIND, INBOX_SWEEP_KIND, null, now);
+}

@@ -1,0 +1,136 @@
+import prisma from "~/db.server";
+import { authenticate } from "~/shopify.server";
+import { isWebhookTopic, normalizeWebhookTopic, parseShopifyJson, parseWebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
+import { reportException } from "~/exceptions/exceptions.server";
+import { markDirty } from "~/worker/work-units.server";
+import { inboxUnitKey, INBOX_KIND } from "~/webhooks/inbox.server";
+import { logger } from "~/lib/logger.server";
+import { pokeEmbeddedWorker } from "~/worker/embedded.server";
+import { Prisma } from "~/generated/prisma/client";
+
+/**
+ * Webhook request path: verify (a bad HMAC is a 401 thrown by the library, nothing stored),
+ * persist once (a redelivery hits the unique key and is a no-op), mark the shop's inbox dirty,
+ * answer 200. Processing happens in the worker, never here: Shopify gives us 5 seconds.
+ */
+export async function receiveWebhook(request: Request, routeTopic: WebhookTopic): Promise<Response> {
+  const copy = request.clone();
+  let context: Context;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    // The library parses JSON only after the HMAC check passed: this is a genuine but unreadable delivery.
+    if (error instanceof SyntaxError) return storeUnparseable(copy, routeTopic);
+    throw error;
+  }
+  const topic = normalizeWebhookTopic(String(context.topic));
+  const shop = context.shop;
+  const dedupeKey = context.eventId || context.webhookId;
+  const triggeredAt = parseDate(context.triggeredAt);
+
+  // Re-read the verified bytes ourselves: JSON.parse in the library rounds ids beyond 2^53.
+  const payload = parseShopifyJson(await copy.text());
+  const facts: DeliveryFacts = { webhookId: context.webhookId, eventId: context.eventId, apiVersion: context.apiVersion, payload };
+
+  if (topic !== routeTopic || !isWebhookTopic(topic)) {
+    // A subscription pointed at the wrong route: keep the bytes and say so, Shopify would only retry them.
+    return storeRejected({ shop, topic, dedupeKey, context: facts, triggeredAt, reason: `topic ${topic} delivered to the ${routeTopic} route` });
+  }
+
+  const parsed = parseWebhookPayload(topic, payload);
+  if (!parsed.success) {
+    const reason = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    return storeRejected({ shop, topic, dedupeKey, context: facts, triggeredAt, reason });
+  }
+
+  const inserted = await insertDelivery({ shop, topic, dedupeKey, context: facts, triggeredAt, status: "PENDING" });
+  if (inserted) {
+    await markDirty(inboxUnitKey(shop), INBOX_KIND, shop);
+    pokeEmbeddedWorker();
+  }
+  return new Response(null, { status: 200 });
+}
+
+type Context = Awaited<ReturnType<typeof authenticate.webhook>>;
+/** What we keep of a delivery: the library's context, or the headers of one it could not parse. */
+type DeliveryFacts = { webhookId: string; eventId?: string; apiVersion?: string; payload: unknown };
+
+async function insertDelivery(input: {
+  shop: string;
+  topic: string;
+  dedupeKey: string;
+  context: DeliveryFacts;
+  triggeredAt: Date | null;
+  status: "PENDING" | "FAILED";
+  error?: string;
+}): Promise<{ id: string } | null> {
+  const { context } = input;
+  try {
+    return await prisma.webhookDelivery.create({
+      data: {
+        shop: input.shop,
+        topic: input.topic,
+        webhookId: context.webhookId,
+        eventId: context.eventId ?? null,
+        dedupeKey: input.dedupeKey,
+        apiVersion: context.apiVersion ?? null,
+        triggeredAt: input.triggeredAt,
+        payload: (context.payload ?? {}) as Prisma.InputJsonValue,
+        status: input.status,
+        error: input.error ?? null,
+      },
+      select: { id: true },
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      logger.info("webhook: duplicate delivery ignored", { shop: input.shop, topic: input.topic, dedupeKey: input.dedupeKey });
+      return null;
+    }
+    throw e;
+  }
+}
+
+async function storeRejected(input: { shop: string; topic: string; dedupeKey: string; context: DeliveryFacts; triggeredAt: Date | null; reason: string }) {
+  const delivery = await insertDelivery({ ...input, status: "FAILED", error: input.reason });
+  if (delivery) {
+    await reportException({
+      shop: input.shop,
+      kind: "WEBHOOK_PAYLOAD_INVALID",
+      severity: "ERROR",
+      entityType: "WebhookDelivery",
+      entityId: delivery.id,
+      message: `A ${input.topic} webhook did not match its schema: ${input.reason}`,
+      fixHint:
+        "The delivery is kept as received. If Shopify changed the payload, update the schema in app/integrations/shopify/webhook-payloads.ts and press Retry to validate it again.",
+      detail: { topic: input.topic, webhookId: input.context.webhookId, eventId: input.context.eventId ?? null, reason: input.reason },
+    });
+  }
+  return new Response(null, { status: 200 });
+}
+
+async function storeUnparseable(request: Request, routeTopic: WebhookTopic): Promise<Response> {
+  const header = (name: string) => request.headers.get(`x-shopify-${name}`) ?? request.headers.get(`shopify-${name}`);
+  const shop = header("shop-domain") ?? "unknown";
+  const webhookId = header("webhook-id") ?? crypto.randomUUID();
+  const eventId = header("event-id");
+  const body = (await request.text()).slice(0, 65_536);
+  const context: DeliveryFacts = { webhookId, eventId: eventId ?? undefined, apiVersion: header("api-version") ?? undefined, payload: { unparseableBody: body } };
+  await storeRejected({
+    shop,
+    topic: header("topic") ?? routeTopic,
+    dedupeKey: eventId ?? webhookId,
+    context,
+    triggeredAt: parseDate(header("triggered-at") ?? undefined),
+    reason: "the body is not valid JSON",
+  });
+  return new Response("Webhook body is not valid JSON", { status: 400 });
+}
+
+function parseDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

@@ -1,0 +1,47 @@
+import { appEnv, usesEmbeddedDatabase } from "~/config.server";
+import { closeDatabase, ensureDatabaseReady } from "~/db.server";
+import { Worker } from "~/worker/worker.server";
+import { allTasks, schedulePeriodicWork } from "~/worker/tasks.server";
+import { logger } from "~/lib/logger.server";
+
+const state = globalThis as unknown as { __miraklBridgeWorker?: Worker };
+
+/**
+ * PGlite is one backend in one process, so with the embedded database the worker must run inside
+ * the web process. With PostgreSQL it runs as `npm run worker` processes unless WORKER_MODE=embedded.
+ */
+export function startEmbeddedWorkerIfConfigured(): Worker | undefined {
+  const env = appEnv();
+  if (env.NODE_ENV === "test") return undefined;
+  const mode = env.WORKER_MODE ?? (usesEmbeddedDatabase(env) ? "embedded" : "off");
+  if (mode !== "embedded" || state.__miraklBridgeWorker) return state.__miraklBridgeWorker;
+  const worker = new Worker({ handlers: allTasks(), id: env.WORKER_ID, idleDelayMs: 500 });
+  state.__miraklBridgeWorker = worker;
+  ensureDatabaseReady()
+    .then(schedulePeriodicWork)
+    .then(() => {
+      worker.start();
+      logger.info("worker started in the web process", { worker: worker.id });
+    })
+    .catch((error) => logger.error("worker could not start: database not ready", { error: String(error) }));
+  installShutdown(worker);
+  return worker;
+}
+
+/** Wakes the in-process worker right away (webhook intake), when there is one. */
+export function pokeEmbeddedWorker() {
+  state.__miraklBridgeWorker?.poke();
+}
+
+export function installShutdown(worker: Worker) {
+  const shutdown = async (signal: string) => {
+    logger.info("shutting down: finishing the unit in hand", { signal, worker: worker.id });
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    await worker.stop();
+    await closeDatabase();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

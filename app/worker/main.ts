@@ -1,0 +1,27 @@
+// `npm run worker`: a worker process for production on PostgreSQL. Start as many as you like; leases
+// keep them from running the same unit twice, and a killed worker's unit is retried after its lease.
+import { appEnv, usesEmbeddedDatabase } from "~/config.server";
+import { ensureDatabaseReady } from "~/db.server";
+import { Worker } from "~/worker/worker.server";
+import { allTasks, schedulePeriodicWork } from "~/worker/tasks.server";
+import { installShutdown } from "~/worker/embedded.server";
+import { logger } from "~/lib/logger.server";
+
+let env: ReturnType<typeof appEnv>;
+try {
+  env = appEnv();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+if (usesEmbeddedDatabase(env)) {
+  console.error(
+    "npm run worker needs DATABASE_URL (PostgreSQL). With the embedded PGlite database the worker already runs inside the web process.",
+  );
+  process.exit(1);
+}
+await ensureDatabaseReady();
+await schedulePeriodicWork();
+const worker = new Worker({ handlers: allTasks(), id: env.WORKER_ID }).start();
+installShutdown(worker);
+logger.info("worker started", { worker: worker.id });

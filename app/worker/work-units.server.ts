@@ -1,0 +1,92 @@
+import prisma from "~/db.server";
+import type { WorkUnit } from "~/generated/prisma/client";
+
+/**
+ * Level-triggered scheduling on one table. Webhooks and polls only call markDirty; a worker claims
+ * a due unit under a lease that expires, so two workers never run the same unit and a killed
+ * worker's unit is taken over once its lease runs out.
+ */
+
+export interface ClaimedUnit extends WorkUnit {
+  /** Fencing token: a worker whose lease was taken over can no longer complete or renew. */
+  leaseToken: number;
+}
+
+/** Makes the unit due now. Bumps `version` so a run in progress reschedules it instead of losing the mark. */
+export async function markDirty(key: string, kind: string, shop: string | null, now = new Date()) {
+  await prisma.$executeRaw`
+    INSERT INTO "WorkUnit" ("key", "kind", "shop", "dueAt", "version", "createdAt")
+    VALUES (${key}, ${kind}, ${shop}, ${now}, 1, ${now})
+    ON CONFLICT ("key") DO UPDATE
+      SET "dueAt" = LEAST("WorkUnit"."dueAt", EXCLUDED."dueAt"), "version" = "WorkUnit"."version" + 1`;
+}
+
+/** Ensures a periodic unit exists without pulling an already scheduled run earlier. */
+export async function ensureScheduled(key: string, kind: string, shop: string | null, dueAt: Date) {
+  await prisma.$executeRaw`
+    INSERT INTO "WorkUnit" ("key", "kind", "shop", "dueAt", "createdAt")
+    VALUES (${key}, ${kind}, ${shop}, ${dueAt}, now())
+    ON CONFLICT ("key") DO NOTHING`;
+}
+
+/** Claims the most overdue unit of the given kinds whose lease is free or expired. */
+export async function claimDueUnit(owner: string, kinds: string[], leaseMs: number, now = new Date()): Promise<ClaimedUnit | null> {
+  if (kinds.length === 0) return null;
+  const expires = new Date(now.getTime() + leaseMs);
+  const rows = await prisma.$queryRaw<ClaimedUnit[]>`
+    UPDATE "WorkUnit" SET
+      "leaseOwner" = ${owner},
+      "leaseToken" = "leaseToken" + 1,
+      "leaseExpiresAt" = ${expires},
+      "attempts" = "attempts" + 1,
+      "lastStartedAt" = ${now}
+    WHERE "key" = (
+      SELECT "key" FROM "WorkUnit"
+      WHERE "dueAt" <= ${now}
+        AND "kind" = ANY(${kinds})
+        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+      ORDER BY "dueAt"
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+    RETURNING *`;
+  return rows[0] ?? null;
+}
+
+/** Extends a lease still held; false means it was lost (expired and taken over) and work must stop. */
+export async function renewLease(unit: ClaimedUnit, leaseMs: number, now = new Date()): Promise<boolean> {
+  const count = await prisma.$executeRaw`
+    UPDATE "WorkUnit" SET "leaseExpiresAt" = ${new Date(now.getTime() + leaseMs)}
+    WHERE "key" = ${unit.key} AND "leaseOwner" = ${unit.leaseOwner} AND "leaseToken" = ${unit.leaseToken}`;
+  return count === 1;
+}
+
+/**
+ * Releases the lease and schedules the next run: `nextDueAt` if nothing marked the unit dirty
+ * while it ran (version unchanged), otherwise right away. `null` leaves it idle until marked.
+ */
+export async function completeUnit(
+  unit: ClaimedUnit,
+  outcome: { nextDueAt: Date | null; error?: string | null },
+  now = new Date(),
+): Promise<boolean> {
+  const idle = new Date("9999-12-31T00:00:00Z");
+  const next = outcome.nextDueAt ?? idle;
+  const durationMs = unit.lastStartedAt ? now.getTime() - unit.lastStartedAt.getTime() : null;
+  const count = await prisma.$executeRaw`
+    UPDATE "WorkUnit" SET
+      "dueAt" = CASE WHEN "version" = ${unit.version} THEN ${next} ELSE LEAST("dueAt", ${now}) END,
+      "leaseOwner" = NULL,
+      "leaseExpiresAt" = NULL,
+      "lastFinishedAt" = ${now},
+      "lastError" = ${outcome.error ?? null},
+      "lastDurationMs" = ${durationMs},
+      "attempts" = CASE WHEN ${outcome.error ?? null}::text IS NULL THEN 0 ELSE "attempts" END
+    WHERE "key" = ${unit.key} AND "leaseOwner" = ${unit.leaseOwner} AND "leaseToken" = ${unit.leaseToken}`;
+  return count === 1;
+}
+
+export async function deleteUnitsForShop(shop: string) {
+  await prisma.workUnit.deleteMany({ where: { shop } });
+}

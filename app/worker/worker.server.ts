@@ -1,0 +1,121 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { claimDueUnit, completeUnit, renewLease, type ClaimedUnit } from "~/worker/work-units.server";
+import { logger } from "~/lib/logger.server";
+
+export interface TaskContext {
+  /** Aborted when the lease is lost or the worker is shutting down: stop at the next safe point. */
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+export interface TaskHandler {
+  kind: string;
+  /** How long a claim lasts without renewal; renewed every leaseMs/3 while the task runs. */
+  leaseMs: number;
+  /** Returns when the unit should run again (null: only when marked dirty). */
+  run(unit: ClaimedUnit, ctx: TaskContext): Promise<{ nextDueAt: Date | null }>;
+  /** Backoff after a failure; defaults to exponential up to 15 minutes. */
+  retryDelayMs?(attempt: number): number;
+}
+
+export interface WorkerOptions {
+  handlers: TaskHandler[];
+  id?: string;
+  idleDelayMs?: number;
+  now?: () => Date;
+  /** Units run side by side, so a slow Mirakl call never holds up a stock push or the inbox. */
+  concurrency?: number;
+}
+
+const defaultRetryDelayMs = (attempt: number) => Math.min(15 * 60_000, 1000 * 2 ** Math.min(attempt, 10));
+
+export class Worker {
+  readonly id: string;
+  #handlers: Map<string, TaskHandler>;
+  #idleDelayMs: number;
+  #now: () => Date;
+  #stopping = false;
+  #concurrency: number;
+  #loop?: Promise<void>;
+  #wakers = new Set<() => void>();
+
+  constructor(options: WorkerOptions) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#handlers = new Map(options.handlers.map((h) => [h.kind, h]));
+    this.#idleDelayMs = options.idleDelayMs ?? 1000;
+    this.#now = options.now ?? (() => new Date());
+    this.#concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  start() {
+    this.#loop ??= Promise.all(Array.from({ length: this.#concurrency }, () => this.#run())).then(() => undefined);
+    return this;
+  }
+
+  /** Finishes the unit in hand (its lease is released), claims nothing more. */
+  async stop() {
+    this.#stopping = true;
+    this.poke();
+    await this.#loop;
+  }
+
+  /** Skips the idle wait: used right after work was marked dirty in this process. */
+  poke() {
+    for (const wake of [...this.#wakers]) wake();
+  }
+
+  /** Claims and runs one due unit; false when nothing was due. Exposed for tests and drain loops. */
+  async runOnce(): Promise<boolean> {
+    const kinds = [...this.#handlers.keys()];
+    const leaseMs = Math.max(...[...this.#handlers.values()].map((h) => h.leaseMs));
+    const unit = await claimDueUnit(this.id, kinds, leaseMs, this.#now());
+    if (!unit) return false;
+    await this.#execute(unit, this.#handlers.get(unit.kind)!);
+    return true;
+  }
+
+  async #run() {
+    while (!this.#stopping) {
+      let worked = false;
+      try {
+        worked = await this.runOnce();
+      } catch (error) {
+        logger.error("worker: claim failed", { worker: this.id, error: String(error) });
+      }
+      if (!worked && !this.#stopping) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            this.#wakers.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, this.#idleDelayMs);
+          this.#wakers.add(wake);
+        });
+      }
+    }
+  }
+
+  async #execute(unit: ClaimedUnit, handler: TaskHandler) {
+    const controller = new AbortController();
+    const renewEvery = Math.max(50, Math.floor(handler.leaseMs / 3));
+    const heartbeat = setInterval(async () => {
+      const held = await renewLease(unit, handler.leaseMs, this.#now()).catch(() => false);
+      if (!held) controller.abort(new Error("lease lost"));
+    }, renewEvery);
+    const started = Date.now();
+    try {
+      const { nextDueAt } = await handler.run(unit, { signal: controller.signal, now: this.#now });
+      await completeUnit(unit, { nextDueAt }, this.#now());
+      logger.debug("worker: unit done", { unit: unit.key, ms: Date.now() - started });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const delay = (handler.retryDelayMs ?? defaultRetryDelayMs)(unit.attempts);
+      logger.warn("worker: unit failed", { unit: unit.key, attempt: unit.attempts, retryInMs: delay, error: message });
+      await completeUnit(unit, { nextDueAt: new Date(this.#now().getTime() + delay), error: message }, this.#now()).catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+// No browser downloads here: drive the system Chromium (apt-get install chromium).
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  throw new Error(`The e2e tests need Chromium at ${chromium}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+}
+
+const port = Number(process.env.E2E_PORT ?? 3457);
+const dataDir = `${process.env.TMPDIR ?? "/tmp"}/mirakl-bridge-e2e-${process.pid}`;
+
+export default defineConfig({
+  testDir: "test/e2e",
+  outputDir: "test-results",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: chromium,
+      // The machine has no outbound network: keep Chromium from trying (and stalling on) Google services.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${dataDir} && npx tsx scripts/demo.ts`,
+    env: { DEMO_DATA_DIR: dataDir, DEMO_PORT: String(port), LOG_LEVEL: "warn" },
+    url: `http://127.0.0.1:${port}/app`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+  },
+});

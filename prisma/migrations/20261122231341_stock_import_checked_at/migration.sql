@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StockImport" ADD COLUMN     "checkedAt" TIMESTAMP(3);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OfferStock" ADD COLUMN     "offerRequestedAt" TIMESTAMP(3);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ShopifyVariant" ADD COLUMN     "observedAt" TIMESTAMP(3);

@@ -1,0 +1,68 @@
+// The app's HTTP server: Remix behind express, with Vite middleware in development and the built
+// bundle in production. `npm start` (production, after `npm run build`) and `npm run demo` use it;
+// `shopify app dev` uses Remix's own Vite dev server instead.
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import type { ViteDevServer } from "vite";
+
+export interface StartedServer {
+  url: string;
+  vite?: ViteDevServer;
+  /** Loads an app module in the same module graph as the running app (one database, one worker). */
+  loadAppModule<T>(specifier: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: { host: string; port: number; onLoopbackOnly?: boolean }): Promise<StartedServer> {
+  const production = process.env.NODE_ENV === "production";
+  const root = import.meta.dirname;
+  const vite = production
+    ? undefined
+    : await import("vite").then((v) => v.createServer({ root, server: { middlewareMode: true, hmr: false }, appType: "custom" }));
+
+  const app = express();
+  app.disable("x-powered-by");
+  if (vite) {
+    app.use(vite.middlewares);
+  } else {
+    app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+  }
+  const build = vite
+    ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
+  app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
+
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host, () => resolve(s)).on("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  if (options.onLoopbackOnly) {
+    if (address.address !== "127.0.0.1") throw new Error(`the demo must bind to 127.0.0.1, not ${address.address}`);
+    // Read by app/auth.server.ts: the only way the demo's sign-in-free path opens.
+    (globalThis as any).__miraklBridgeDemoLoopback = true;
+  }
+  // Warm the app (starts the embedded worker, applies migrations) before the first request.
+  if (vite) await vite.ssrLoadModule("virtual:remix/server-build");
+  const loadAppModule = <T,>(specifier: string) =>
+    (vite ? vite.ssrLoadModule(specifier) : import(path.join(root, specifier))) as Promise<T>;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    vite,
+    loadAppModule,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await vite?.close();
+    },
+  };
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const host = process.env.BIND_HOST ?? (process.env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
+  const port = Number(process.env.PORT ?? 3000);
+  const started = await startServer({ host, port });
+  console.log(`Mirakl Bridge listening on ${started.url}`);
+}

@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
+import { action as uninstalledWebhook } from "~/routes/webhooks.app.uninstalled";
+import { installShop, settle, webhookRequest } from "../helpers/app";
+
+const shop = "intake-shop.myshopify.com";
+const level = {
+  admin_graphql_api_id: "gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015",
+  inventory_item_id: 271878346596884015,
+  location_id: 24826418,
+  available: 10,
+  updated_at: "2026-11-22T10:00:00-05:00",
+};
+
+beforeAll(async () => {
+  await installShop(shop);
+});
+
+const call = (request: Request) => settle(inventoryWebhook({ request, params: {}, context: {} }));
+
+describe("webhook intake", () => {
+  it("rejects a forged HMAC with 401 and stores nothing", async () => {
+    const response = await call(webhookRequest(shop, "inventory_levels/update", level, { secret: "not-the-app-secret", eventId: "forged-1" }));
+    expect(response.status).toBe(401);
+    expect(await prisma.webhookDelivery.count({ where: { dedupeKey: "forged-1" } })).toBe(0);
+    expect(await prisma.syncException.count({ where: { shop } })).toBe(0);
+  });
+
+  it("stores a valid delivery once, marks the inbox dirty, and treats a redelivery as a no-op", async () => {
+    const first = await call(webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-dup" }));
+    const second = await call(webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-dup" }));
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop, dedupeKey: "evt-dup" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe("PENDING");
+    expect(rows[0].topic).toBe("inventory_levels/update");
+    expect((rows[0].payload as any).admin_graphql_api_id).toBe(level.admin_graphql_api_id);
+  });
+
+  it("stores ids beyond 2^53 exactly (JSON.parse would round 271878346596884015 to …884000)", async () => {
+    const body = JSON.stringify({ ...level, inventory_item_id: 0 }).replace('"inventory_item_id":0', '"inventory_item_id":271878346596884015');
+    expect((await call(webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-bigint", body }))).status).toBe(200);
+    const row = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-bigint" } });
+    expect(String((row.payload as any).inventory_item_id)).toBe("271878346596884015");
+    const unit = await prisma.workUnit.findUnique({ where: { key: `webhook-inbox:${shop}` } });
+    expect(unit?.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("answers 200 to a payload that fails its schema, keeps it as FAILED and opens one exception", async () => {
+    const { admin_graphql_api_id: _dropped, ...withoutGid } = level;
+    const response = await call(webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }));
+    expect(response.status).toBe(200);
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-bad" } });
+    expect(delivery.status).toBe("FAILED");
+    expect(delivery.error).toMatch(/admin_graphql_api_id/);
+    const exception = await prisma.syncException.findFirstOrThrow({ where: { shop, entityId: delivery.id } });
+    expect(exception.kind).toBe("WEBHOOK_PAYLOAD_INVALID");
+    expect(exception.status).toBe("OPEN");
+    expect(exception.fixHint).toMatch(/Retry/);
+    // The same bytes again: still one row, still one exception.
+    await call(webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }));
+    expect(await prisma.syncException.count({ where: { shop, kind: "WEBHOOK_PAYLOAD_INVALID" } })).toBe(1);
+  });
+
+  it("answers 400 to a signed body that is not JSON, keeping the bytes and opening an exception", async () => {
+    const response = await call(webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-garbage", body: "<xml>nope</xml>" }));
+    expect(response.status).toBe(400);
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-garbage" } });
+    expect(delivery.status).toBe("FAILED");
+    expect((delivery.payload as any).unparseableBody).toBe("<xml>nope</xml>");
+    expect(await prisma.syncException.count({ where: { shop, entityId: delivery.id, kind: "WEBHOOK_PAYLOAD_INVALID" } })).toBe(1);
+  });
+
+  it("keeps a delivery sent to the wrong topic route, as a failed delivery with an exception", async () => {
+    const response = await settle(
+      uninstalledWebhook({ request: webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-misrouted" }), params: {}, context: {} }),
+    );
+    expect(response.status).toBe(200);
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-misrouted" } });
+    expect(delivery.status).toBe("FAILED");
+  });
+});

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import { claimDueUnit, completeUnit, markDirty, renewLease } from "~/worker/work-units.server";
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+});
+
+const t0 = new Date("2026-11-22T10:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+describe("work unit leases", () => {
+  it("lets only one worker claim a due unit", async () => {
+    await markDirty("k:one", "test", "a.myshopify.com", t0);
+    const first = await claimDueUnit("worker-a", ["test"], 10_000, at(1));
+    const second = await claimDueUnit("worker-b", ["test"], 10_000, at(2));
+    expect(first?.key).toBe("k:one");
+    expect(second).toBeNull();
+    await completeUnit(first!, { nextDueAt: null }, at(3));
+  });
+
+  it("hands an expired lease to another worker and fences the old holder", async () => {
+    await markDirty("k:crash", "test-crash", null, t0);
+    const dead = await claimDueUnit("worker-a", ["test-crash"], 5_000, at(1));
+    expect(dead).not.toBeNull();
+    expect(await claimDueUnit("worker-b", ["test-crash"], 5_000, at(4_000))).toBeNull();
+    const takeover = await claimDueUnit("worker-b", ["test-crash"], 5_000, at(6_000));
+    expect(takeover?.leaseOwner).toBe("worker-b");
+    expect(takeover!.leaseToken).toBe(dead!.leaseToken + 1);
+    // The crashed worker comes back: it can neither renew nor complete.
+    expect(await renewLease(dead!, 5_000, at(6_500))).toBe(false);
+    expect(await completeUnit(dead!, { nextDueAt: null }, at(6_600))).toBe(false);
+    expect(await completeUnit(takeover!, { nextDueAt: null }, at(7_000))).toBe(true);
+  });
+
+  it("keeps a mark made while the unit was running", async () => {
+    await markDirty("k:dirty", "test-dirty", null, t0);
+    const unit = await claimDueUnit("worker-a", ["test-dirty"], 10_000, at(1));
+    await markDirty("k:dirty", "test-dirty", null, at(2)); // a webhook arrives mid-run
+    await completeUnit(unit!, { nextDueAt: at(3_600_000) }, at(3));
+    const again = await claimDueUnit("worker-a", ["test-dirty"], 10_000, at(4));
+    expect(again?.key).toBe("k:dirty");
+    await completeUnit(again!, { nextDueAt: at(3_600_000) }, at(5));
+    expect(await claimDueUnit("worker-a", ["test-dirty"], 10_000, at(6))).toBeNull();
+    const row = await prisma.workUnit.findUniqueOrThrow({ where: { key: "k:dirty" } });
+    expect(row.dueAt.toISOString()).toBe(at(3_600_000).toISOString());
+  });
+});

@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
+
+if (!postgresUrl) console.warn(`[worker-process.test] ${postgresSkipReason}`);
+
+describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
+  it("migrates, schedules its periodic work, and exits 0 on SIGTERM with no lease left behind", async () => {
+    const scratch = await createScratchDatabase("mb_worker");
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts"], {
+        env: { ...process.env, DATABASE_URL: scratch.url, NODE_ENV: "development", LOG_LEVEL: "info", WORKER_ID: "sigterm-test" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const started = Date.now();
+      while (!output.includes("worker started") && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain("worker started");
+
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT "key", "leaseOwner" FROM "WorkUnit"`);
+      await client.end();
+      expect(rows.map((r) => r.key)).toContain("webhook-inbox-sweep");
+      expect(rows.every((r) => r.leaseOwner === null)).toBe(true);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+});
+
+describe("npm run worker without PostgreSQL", () => {
+  it("refuses to start on the embedded database, with a clear message", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts"], {
+      env: { ...process.env, DATABASE_URL: "", NODE_ENV: "development" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("needs DATABASE_URL");
+  });
+});

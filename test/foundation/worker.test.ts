@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import { Worker, type TaskHandler } from "~/worker/worker.server";
+import { markDirty } from "~/worker/work-units.server";
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+});
+
+const until = async (check: () => Promise<boolean>, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("condition not met in time");
+};
+
+describe("worker loop", () => {
+  it("runs dirty units, retries a failing one with backoff, and stops cleanly after the unit in hand", async () => {
+    const runs: string[] = [];
+    let failOnce = true;
+    const handler: TaskHandler = {
+      kind: "loop-test",
+      leaseMs: 2_000,
+      async run(unit) {
+        runs.push(unit.key);
+        if (unit.key === "loop-test:flaky" && failOnce) {
+          failOnce = false;
+          throw new Error("transient");
+        }
+        return { nextDueAt: null };
+      },
+      retryDelayMs: () => 50,
+    };
+    const worker = new Worker({ handlers: [handler], idleDelayMs: 20 }).start();
+    await markDirty("loop-test:a", "loop-test", null);
+    await markDirty("loop-test:flaky", "loop-test", null);
+    await until(async () => runs.filter((k) => k === "loop-test:flaky").length === 2 && runs.includes("loop-test:a"));
+    await worker.stop();
+    const flaky = await prisma.workUnit.findUniqueOrThrow({ where: { key: "loop-test:flaky" } });
+    expect(flaky.lastError).toBeNull();
+    expect(flaky.leaseOwner).toBeNull();
+    expect(flaky.attempts).toBe(0);
+  });
+
+  it("two workers never run the same unit at the same time", async () => {
+    let running = 0;
+    let maxConcurrent = 0;
+    let total = 0;
+    const handler: TaskHandler = {
+      kind: "exclusive-test",
+      leaseMs: 2_000,
+      async run() {
+        running++;
+        maxConcurrent = Math.max(maxConcurrent, running);
+        await new Promise((r) => setTimeout(r, 30));
+        running--;
+        total++;
+        return { nextDueAt: total < 6 ? new Date() : null };
+      },
+    };
+    const a = new Worker({ handlers: [handler], idleDelayMs: 5, id: "a" }).start();
+    const b = new Worker({ handlers: [handler], idleDelayMs: 5, id: "b" }).start();
+    await markDirty("exclusive-test:one", "exclusive-test", null);
+    await until(async () => total >= 6);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(maxConcurrent).toBe(1);
+  });
+});

@@ -1,0 +1,334 @@
+import type { InventoryQuantityName } from "~/integrations/shopify/quantity-names";
+
+/**
+ * The fake's in-memory shop. Numeric ids are odd numbers above 2^53 on purpose: anything that routes a Shopify id
+ * through a JavaScript number breaks here the way it would against a real shop.
+ */
+export type StoredQuantityName = Exclude<InventoryQuantityName, "on_hand">;
+const onHandParts: StoredQuantityName[] = ["available", "committed", "reserved", "damaged", "safety_stock", "quality_control"];
+
+export interface FakeLocation {
+  id: string;
+  name: string;
+  isActive: boolean;
+  isPrimary: boolean;
+  fulfillsOnlineOrders: boolean;
+  shipsInventory: boolean;
+}
+export type FakeProductStatus = "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
+export interface FakeProduct {
+  id: string;
+  title: string;
+  status: FakeProductStatus;
+  updatedAt: string;
+}
+export interface FakeVariant {
+  id: string;
+  productId: string;
+  sku: string | null;
+  title: string;
+  price: string;
+  compareAtPrice: string | null;
+  barcode: string | null;
+  inventoryItemId: string;
+  updatedAt: string;
+}
+export interface FakeVariantSpec {
+  sku: string | null;
+  title?: string;
+  price?: string;
+  compareAtPrice?: string | null;
+  barcode?: string | null;
+  tracked?: boolean;
+  stock?: Record<string, Partial<Record<StoredQuantityName, number>>>;
+}
+export interface FakeInventoryItem {
+  id: string;
+  sku: string | null;
+  tracked: boolean;
+  variantId: string;
+}
+export interface FakeInventoryLevel {
+  id: string;
+  inventoryItemId: string;
+  locationId: string;
+  quantities: Record<StoredQuantityName, number>;
+  updatedAt: string;
+}
+export interface FakeLineItem {
+  id: string;
+  variantId: string | null;
+  sku: string | null;
+  title: string;
+  quantity: number;
+  currentQuantity: number;
+  unitPrice: string;
+}
+export interface FakeFulfillmentOrder {
+  id: string;
+  orderId: string;
+  locationId: string;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED";
+  lineItems: Array<{ id: string; lineItemId: string; totalQuantity: number; remainingQuantity: number }>;
+}
+export interface FakeFulfillment {
+  id: string;
+  orderId: string;
+  name: string;
+  status: "SUCCESS" | "CANCELLED";
+  createdAt: string;
+  updatedAt: string;
+  trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
+  lineItems: Array<{ id: string; lineItemId: string; quantity: number }>;
+}
+export interface FakeRefund {
+  id: string;
+  orderId: string;
+  createdAt: string;
+  note: string | null;
+  lineItems: Array<{ id: string; lineItemId: string; quantity: number; restockType: "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK"; locationId: string | null; subtotal: string }>;
+  transactions: Array<{ id: string; kind: "REFUND"; status: "SUCCESS"; amount: string; gateway: string }>;
+}
+export interface FakeMetafield {
+  id: string;
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+export interface FakeOrder {
+  id: string;
+  name: string;
+  email: string | null;
+  currency: string;
+  sourceName: string | null;
+  sourceIdentifier: string | null;
+  tags: string[];
+  createdAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  financialStatus: string;
+  totalPrice: string;
+  lineItems: FakeLineItem[];
+  fulfillmentOrders: FakeFulfillmentOrder[];
+  fulfillments: FakeFulfillment[];
+  refunds: FakeRefund[];
+}
+export interface FakeBulkOperation {
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
+  query: string;
+  createdAt: string;
+  completedAt: string | null;
+  lines: string[];
+  rootObjectCount: number;
+  pollsUntilComplete: number;
+  errorCode: string | null;
+  url: string | null;
+}
+
+export class FakeShopStore {
+  // Odd numbers above 2^53 are exactly the ones a JavaScript number cannot hold.
+  #nextId = 10_000_000_000_000_001n;
+  #orderNumber = 1000;
+  readonly locations = new Map<string, FakeLocation>();
+  readonly products = new Map<string, FakeProduct>();
+  readonly variants = new Map<string, FakeVariant>();
+  readonly inventoryItems = new Map<string, FakeInventoryItem>();
+  readonly inventoryLevels = new Map<string, FakeInventoryLevel>();
+  readonly orders = new Map<string, FakeOrder>();
+  readonly metafields = new Map<string, FakeMetafield>();
+  readonly bulkOperations = new Map<string, FakeBulkOperation>();
+
+  constructor(readonly shop: string, private readonly now: () => number = Date.now) {}
+
+  nextNumericId(): string {
+    const id = this.#nextId;
+    this.#nextId += 2n;
+    return String(id);
+  }
+  gid(type: string): string {
+    return `gid://shopify/${type}/${this.nextNumericId()}`;
+  }
+  timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  addLocation(input: Partial<Omit<FakeLocation, "id">> & { name: string }): FakeLocation {
+    const location: FakeLocation = {
+      id: this.gid("Location"),
+      isActive: true,
+      isPrimary: this.locations.size === 0,
+      fulfillsOnlineOrders: true,
+      shipsInventory: true,
+      ...input,
+    };
+    this.locations.set(location.id, location);
+    return location;
+  }
+
+  /** A product with variants; `stock` maps a location id to the quantities stocked there. */
+  addProduct(input: { title: string; status?: FakeProductStatus; variants: FakeVariantSpec[] }): { product: FakeProduct; variants: FakeVariant[] } {
+    const product: FakeProduct = { id: this.gid("Product"), title: input.title, status: input.status ?? "ACTIVE", updatedAt: this.timestamp() };
+    this.products.set(product.id, product);
+    const variants = input.variants.map((spec, index) => this.addVariant(product.id, spec, index));
+    return { product, variants };
+  }
+
+  addVariant(productId: string, spec: FakeVariantSpec, index = this.variantsOfProduct(productId).length): FakeVariant {
+    if (!this.products.has(productId)) throw new Error(`fake: no product ${productId}`);
+    const variant: FakeVariant = {
+      id: this.gid("ProductVariant"),
+      productId,
+      sku: spec.sku,
+      title: spec.title ?? `Variant ${index + 1}`,
+      price: spec.price ?? "10.00",
+      compareAtPrice: spec.compareAtPrice ?? null,
+      barcode: spec.barcode ?? null,
+      inventoryItemId: this.gid("InventoryItem"),
+      updatedAt: this.timestamp(),
+    };
+    this.variants.set(variant.id, variant);
+    this.inventoryItems.set(variant.inventoryItemId, { id: variant.inventoryItemId, sku: spec.sku, tracked: spec.tracked ?? true, variantId: variant.id });
+    for (const [locationId, quantities] of Object.entries(spec.stock ?? {})) this.stock(variant.inventoryItemId, locationId, quantities);
+    this.touchProduct(productId);
+    return variant;
+  }
+
+  variantsOfProduct(productId: string): FakeVariant[] {
+    return [...this.variants.values()].filter((variant) => variant.productId === productId);
+  }
+
+  /** Merchant edits in the admin: each moves the product's `updated_at`, as products/update reports. */
+  setProductStatus(productId: string, status: FakeProductStatus): FakeProduct {
+    const product = this.products.get(productId);
+    if (!product) throw new Error(`fake: no product ${productId}`);
+    product.status = status;
+    return this.touchProduct(productId);
+  }
+
+  updateVariant(variantId: string, changes: Partial<Pick<FakeVariant, "sku" | "price" | "compareAtPrice" | "barcode">> & { tracked?: boolean }): FakeVariant {
+    const variant = this.variants.get(variantId);
+    if (!variant) throw new Error(`fake: no variant ${variantId}`);
+    const { tracked, ...fields } = changes;
+    Object.assign(variant, fields);
+    const item = this.inventoryItems.get(variant.inventoryItemId)!;
+    if (fields.sku !== undefined) item.sku = fields.sku; // the variant's SKU is its inventory item's
+    if (tracked !== undefined) item.tracked = tracked;
+    variant.updatedAt = this.timestamp();
+    this.touchProduct(variant.productId);
+    return variant;
+  }
+
+  /** Removes a variant with its inventory item and levels. */
+  deleteVariant(variantId: string): void {
+    const variant = this.variants.get(variantId);
+    if (!variant) throw new Error(`fake: no variant ${variantId}`);
+    this.variants.delete(variantId);
+    this.inventoryItems.delete(variant.inventoryItemId);
+    for (const level of this.levelsOfItem(variant.inventoryItemId)) this.inventoryLevels.delete(level.id);
+    this.touchProduct(variant.productId);
+  }
+
+  deleteProduct(productId: string): void {
+    for (const variant of this.variantsOfProduct(productId)) this.deleteVariant(variant.id);
+    this.products.delete(productId);
+  }
+
+  private touchProduct(productId: string): FakeProduct {
+    const product = this.products.get(productId)!;
+    product.updatedAt = this.timestamp();
+    return product;
+  }
+
+  /** Activates the item at the location if needed and sets the given quantities. */
+  stock(inventoryItemId: string, locationId: string, quantities: Partial<Record<StoredQuantityName, number>>): FakeInventoryLevel {
+    if (!this.inventoryItems.has(inventoryItemId)) throw new Error(`fake: no inventory item ${inventoryItemId}`);
+    if (!this.locations.has(locationId)) throw new Error(`fake: no location ${locationId}`);
+    let level = this.levelOf(inventoryItemId, locationId);
+    if (!level) {
+      const itemNumber = inventoryItemId.split("/").pop();
+      level = {
+        id: `gid://shopify/InventoryLevel/${this.nextNumericId()}?inventory_item_id=${itemNumber}`,
+        inventoryItemId,
+        locationId,
+        quantities: { available: 0, committed: 0, reserved: 0, damaged: 0, safety_stock: 0, quality_control: 0, incoming: 0 },
+        updatedAt: this.timestamp(),
+      };
+      this.inventoryLevels.set(level.id, level);
+    }
+    Object.assign(level.quantities, quantities);
+    level.updatedAt = this.timestamp();
+    return level;
+  }
+
+  levelOf(inventoryItemId: string, locationId: string): FakeInventoryLevel | undefined {
+    for (const level of this.inventoryLevels.values()) if (level.inventoryItemId === inventoryItemId && level.locationId === locationId) return level;
+    return undefined;
+  }
+
+  levelsOfItem(inventoryItemId: string): FakeInventoryLevel[] {
+    return [...this.inventoryLevels.values()].filter((level) => level.inventoryItemId === inventoryItemId);
+  }
+
+  quantity(level: FakeInventoryLevel, name: InventoryQuantityName): number {
+    if (name === "on_hand") return onHandParts.reduce((sum, part) => sum + level.quantities[part], 0);
+    return level.quantities[name];
+  }
+
+  /** Writes a named quantity the way Shopify does: on_hand moves with the sellable and unsellable states. */
+  setQuantity(level: FakeInventoryLevel, name: InventoryQuantityName, value: number): void {
+    if (name === "on_hand") level.quantities.available += value - this.quantity(level, "on_hand");
+    else level.quantities[name] = value;
+    level.updatedAt = this.timestamp();
+  }
+
+  variantsBySku(sku: string): FakeVariant[] {
+    return [...this.variants.values()].filter((variant) => variant.sku === sku);
+  }
+
+  primaryLocation(): FakeLocation {
+    const location = [...this.locations.values()].find((l) => l.isPrimary) ?? this.locations.values().next().value;
+    if (!location) throw new Error("fake: the shop has no location; seed one with addLocation");
+    return location;
+  }
+
+  nextOrderName(): string {
+    return `#${++this.#orderNumber}`;
+  }
+
+  orderOfLineItem(lineItemId: string): FakeOrder | undefined {
+    for (const order of this.orders.values()) if (order.lineItems.some((line) => line.id === lineItemId)) return order;
+    return undefined;
+  }
+
+  findFulfillment(id: string): FakeFulfillment | undefined {
+    for (const order of this.orders.values()) {
+      const found = order.fulfillments.find((f) => f.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  findFulfillmentOrder(id: string): FakeFulfillmentOrder | undefined {
+    for (const order of this.orders.values()) {
+      const found = order.fulfillmentOrders.find((f) => f.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  findRefund(id: string): FakeRefund | undefined {
+    for (const order of this.orders.values()) {
+      const found = order.refunds.find((r) => r.id === id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  metafieldOf(ownerId: string, namespace: string, key: string): FakeMetafield | undefined {
+    for (const metafield of this.metafields.values()) if (metafield.ownerId === ownerId && metafield.namespace === namespace && metafield.key === key) return metafield;
+    return undefined;
+  }
+}

@@ -1,0 +1,232 @@
+import { fromCents, iso, type SimOffer, type SimOrder, type SimOrderLine, type SimShop, type SimState } from "./state";
+
+/** OR11 order JSON. Nulls are emitted explicitly, as Mirakl does. */
+export function orderJson(state: SimState, order: SimOrder) {
+  const lines = order.lines.map((line) => lineJson(order, line));
+  const sum = (pick: (line: SimOrderLine) => number) => order.lines.filter((line) => line.state !== "REFUSED").reduce((total, line) => total + pick(line), 0);
+  const price = sum((line) => line.price_unit * line.quantity);
+  const shipping = sum((line) => line.shipping_price);
+  const commission = sum((line) => commissionOf(line).total);
+  const showDetails = order.accepted || state.platform.detailsBeforeAcceptance;
+  const fullyRefunded = order.lines.some((line) => line.refunds.length > 0) && order.lines.every((line) => refundable(line).amount === 0);
+  return {
+    acceptance_decision_date: iso(order.acceptance_decision_date),
+    can_cancel: state.canCancel(order),
+    can_shop_ship: order.state === "SHIPPING",
+    channel: order.channel,
+    commercial_id: order.commercial_id,
+    created_date: iso(order.created),
+    currency_iso_code: order.currency,
+    customer: {
+      ...order.customer,
+      billing_address: showDetails ? order.customer.billing_address : null,
+      shipping_address: showDetails ? order.customer.shipping_address : null,
+    },
+    customer_debited_date: iso(order.customer_debited),
+    customer_directly_pays_seller: false,
+    customer_notification_email: `notification+${order.id.toLowerCase()}@notification.mirakl.net`,
+    delivery_date: null,
+    fulfillment: { center: { code: "DEFAULT" } },
+    fully_refunded: fullyRefunded,
+    has_customer_message: false,
+    has_incident: false,
+    has_invoice: false,
+    last_updated_date: iso(order.updated),
+    leadtime_to_ship: order.leadtime_to_ship,
+    order_additional_fields: [],
+    order_id: order.id,
+    order_lines: lines,
+    order_refunds: null,
+    order_state: order.state,
+    order_state_reason_code: null,
+    order_state_reason_label: null,
+    order_tax_mode: "TAX_EXCLUDED",
+    order_taxes: null,
+    paymentType: "CREDIT_CARD",
+    payment_type: "CREDIT_CARD",
+    payment_workflow: order.payment_workflow,
+    price: fromCents(price),
+    promotions: { applied_promotions: [], total_deduced_amount: 0 },
+    quote_id: null,
+    references: order.references,
+    shipping_carrier_code: order.tracking.carrier_code,
+    shipping_carrier_standard_code: order.tracking.carrier_standard_code,
+    shipping_company: order.tracking.company,
+    shipping_deadline: iso(order.created + order.leadtime_to_ship * 24 * 3600_000),
+    shipping_price: fromCents(shipping),
+    shipping_pudo_id: null,
+    shipping_tracking: order.tracking.number,
+    shipping_tracking_url: order.tracking.url,
+    shipping_type_code: "STD",
+    shipping_type_label: "Standard",
+    shipping_type_standard_code: null,
+    shipping_zone_code: "DOM",
+    shipping_zone_label: "Domestic",
+    total_commission: fromCents(commission),
+    total_price: fromCents(price + shipping),
+    transaction_date: iso(order.customer_debited),
+    transaction_number: order.customer_debited === null ? null : `TX-${order.id}`,
+  };
+}
+
+export function commissionOf(line: SimOrderLine) {
+  const fee = Math.round((line.price_unit * line.quantity * line.commission_rate) / 100);
+  return { fee, vat: 0, total: fee };
+}
+
+/** What can still be refunded on a line (cents): price and shipping minus refunds and cancelations. */
+export function refundable(line: SimOrderLine) {
+  const refunded = line.refunds.reduce((total, refund) => total + refund.amount, 0);
+  const refundedShipping = line.refunds.reduce((total, refund) => total + refund.shipping_amount, 0);
+  const canceled = line.cancelations.reduce((total, cancelation) => total + cancelation.amount, 0);
+  const canceledShipping = line.cancelations.reduce((total, cancelation) => total + cancelation.shipping_amount, 0);
+  return {
+    amount: line.price_unit * line.quantity - refunded - canceled,
+    shipping: line.shipping_price - refundedShipping - canceledShipping,
+  };
+}
+
+function taxJson(tax: { code: string; amount: number; rate: number }) {
+  return { amount: fromCents(tax.amount), code: tax.code, rate: tax.rate, tax_calculation_rule: "PROPORTIONAL" };
+}
+
+function lineJson(order: SimOrder, line: SimOrderLine) {
+  const commission = commissionOf(line);
+  const price = line.price_unit * line.quantity;
+  const canRefund = ["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state) && refundable(line).amount > 0;
+  return {
+    can_refund: canRefund,
+    cancelations: line.cancelations.map((cancelation) => ({
+      amount: fromCents(cancelation.amount),
+      commission_amount: 0,
+      commission_taxes: [],
+      commission_total_amount: 0,
+      created_date: iso(cancelation.created),
+      fees: [],
+      id: cancelation.id,
+      quantity: cancelation.quantity,
+      reason_code: cancelation.reason_code,
+      shipping_amount: fromCents(cancelation.shipping_amount),
+      shipping_taxes: [],
+      taxes: [],
+    })),
+    category_code: line.category_code,
+    category_label: line.category_label,
+    commission_fee: fromCents(commission.fee),
+    commission_rate_vat: 0,
+    commission_taxes: [{ amount: 0, code: "TAXZERO", rate: 0 }],
+    commission_vat: 0,
+    created_date: iso(line.created),
+    debited_date: iso(line.debited),
+    description: null,
+    fees: [],
+    last_updated_date: iso(line.updated),
+    offer_id: line.offer_id,
+    offer_sku: line.offer_sku,
+    offer_state_code: "11",
+    order_line_additional_fields: [],
+    order_line_id: line.id,
+    order_line_index: line.index,
+    order_line_state: line.state,
+    order_line_state_reason_code: null,
+    order_line_state_reason_label: null,
+    origin_unit_price: fromCents(line.price_unit),
+    price: fromCents(price),
+    price_additional_info: null,
+    price_unit: fromCents(line.price_unit),
+    product_medias: [],
+    product_shop_sku: line.offer_sku,
+    product_sku: line.product_sku,
+    product_title: line.product_title,
+    quantity: line.quantity,
+    received_date: iso(line.received),
+    refunds: line.refunds.map((refund) => ({
+      amount: fromCents(refund.amount),
+      commission_amount: 0,
+      commission_tax_amount: 0,
+      commission_taxes: [],
+      commission_total_amount: 0,
+      created_date: iso(refund.created),
+      fees: [],
+      id: refund.id,
+      order_refund_id: refund.order_refund_id,
+      quantity: refund.quantity,
+      reason_code: refund.reason_code,
+      refund_state: refund.refunded ? "REFUNDED" : "WAITING_REFUND",
+      shipping_amount: fromCents(refund.shipping_amount),
+      shipping_taxes: refund.shipping_taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+      state: refund.refunded ? "REFUNDED" : "WAITING_REFUND",
+      taxes: refund.taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+      transaction_date: refund.refunded ? iso(refund.refundedAt) : null,
+      transaction_number: refund.refunded ? `RTX-${refund.id}` : null,
+    })),
+    shipped_date: iso(line.shipped),
+    shipping_from: null,
+    shipping_price: fromCents(line.shipping_price),
+    shipping_price_additional_unit: null,
+    shipping_price_unit: fromCents(line.shipping_price),
+    shipping_taxes: line.shipping_taxes.map(taxJson),
+    taxes: line.taxes.map(taxJson),
+    total_commission: fromCents(commission.total),
+    total_price: fromCents(price + line.shipping_price),
+  };
+}
+
+export function accountJson(shop: SimShop) {
+  return {
+    approval_delay: 3600,
+    approval_rate: 1,
+    channels: [],
+    closed_from: null,
+    closed_to: null,
+    contact_informations: { city: "New York", civility: "Mr", country: "USA", email: "shop@example.test", lastname: "Doe", street1: "30, Prince Street", zip_code: "NY 10012" },
+    currency_iso_code: shop.currency,
+    date_created: iso(shop.created),
+    default_billing_information: {
+      default_language: "en_US",
+      id: `billing-${shop.id}`,
+      registration_address: { city: "New York", country_iso_code: "USA", street_1: "30, Prince Street", street_2: null, zip_code: "NY 10012" },
+    },
+    billing_info: { bank_name: null, iban: null, owner: shop.name },
+    domains: ["PRODUCT"],
+    evaluations_count: 0,
+    free_shipping: false,
+    is_professional: true,
+    last_updated_date: iso(shop.created),
+    model: "MARKETPLACE",
+    offers_count: [...shop.offers.values()].filter((offer) => offer.active).length,
+    orders_count: shop.orders.size,
+    payment_details: { paid_balance: 0, payable_balance: 0, pending_balance: 0 },
+    payment_method_mandatory: false,
+    premium: false,
+    pro_details: { corporate_name: shop.name },
+    shipping: { lead_time_to_ship: 2 },
+    shipping_types: ["STD"],
+    shipping_zones: ["DOM"],
+    shop_additional_fields: [],
+    shop_id: shop.id,
+    shop_name: shop.name,
+    shop_state: shop.state,
+  };
+}
+
+export function offerSummary(offer: SimOffer) {
+  return {
+    offer_id: offer.offer_id,
+    shop_sku: offer.shop_sku,
+    product_sku: offer.product_sku,
+    product_id: offer.product_id,
+    product_id_type: offer.product_id_type,
+    state_code: offer.state_code,
+    price: fromCents(offer.price),
+    discount: offer.discount && { ...offer.discount, price: offer.discount.price === null ? null : fromCents(offer.discount.price) },
+    quantity: offer.quantity,
+    warehouses: offer.warehouses,
+    description: offer.description,
+    internal_description: offer.internal_description,
+    leadtime_to_ship: offer.leadtime_to_ship,
+    active: offer.active,
+    deleted: offer.deleted,
+    last_updated: iso(offer.updated),
+  };
+}

@@ -1,0 +1,993 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { parse as parseCsv } from "csv-parse/sync";
+import { stringify as stringifyCsv } from "csv-stringify/sync";
+import { SPEC_OFFER_STATES, platformConfiguration, type PlatformSettings } from "./fixtures";
+import { accountJson, offerSummary, orderJson, refundable } from "./serialize";
+import {
+  DEFAULT_TIMINGS,
+  MiraklApiError,
+  SimState,
+  cents,
+  createRandom,
+  fromCents,
+  iso,
+  type OrderTemplate,
+  type SimOrder,
+  type SimShop,
+  type Timings,
+} from "./state";
+
+export interface SimRateRule {
+  minIntervalMs?: number;
+  maxPerHour?: number;
+}
+
+/**
+ * Mirakl's published "Maximum usage" per operation (docs/mirakl-api.md §2.9),
+ * counted per API key. Only a listing's first page counts (offset=0 / no page_token),
+ * and OR11 `order_ids=` look-ups are synchronous use, not counted.
+ */
+export const MIRAKL_PUBLISHED_LIMITS: Record<string, SimRateRule> = {
+  OR11: { minIntervalMs: 60_000 },
+  OF24: { minIntervalMs: 60_000 },
+  STO01: { minIntervalMs: 60_000 },
+  STO02: { minIntervalMs: 15_000 },
+  STO03: { minIntervalMs: 60_000 },
+  PRI01: { minIntervalMs: 60_000 },
+  PRI02: { minIntervalMs: 60_000 },
+  PRI03: { minIntervalMs: 60_000 },
+  OF52: { minIntervalMs: 60_000 },
+  OF53: { minIntervalMs: 10_000 },
+  TL02: { minIntervalMs: 3_000, maxPerHour: 60 },
+};
+
+export interface SimFaults {
+  /** Probability (0..1) that a matching request gets `errorStatus`. */
+  errorRate?: number;
+  errorStatus?: number;
+  /** Added before answering (real milliseconds). */
+  latencyMs?: number;
+  /** Probability that the socket is destroyed without an answer. */
+  dropRate?: number;
+  /** Adds unknown fields to every JSON object and an unknown value to state enums. */
+  drift?: boolean;
+  /** Restrict the faults to these operations (default: all). */
+  operations?: string[];
+  /** In-process only: rewrite a JSON body before it is sent. */
+  transformResponse?: (operation: string, body: unknown) => unknown;
+}
+
+export interface ScriptedFault {
+  operation: string;
+  /** HTTP status to answer, or "drop" to destroy the connection. */
+  status: number | "drop";
+  /** Number of matching requests affected (default 1). */
+  times?: number;
+  retryAfterSeconds?: number;
+  body?: unknown;
+}
+
+export interface SimCall {
+  at: string;
+  method: string;
+  path: string;
+  operation: string;
+  status: number;
+  key: string | null;
+  shopId: number | null;
+  contentType: string | null;
+  contentLength: string | null;
+  /** Request body as text (multipart bodies included), for conformance checks. */
+  body: string;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: number;
+  /** Virtual clock start (default: real now). */
+  startTime?: number | string | Date;
+  /** "frozen" (default): time moves only via advanceClock. "realtime": it also follows the wall clock. */
+  clock?: "frozen" | "realtime";
+  /** "mirakl" (default) enforces MIRAKL_PUBLISHED_LIMITS; "off"; or custom rules. */
+  rateLimits?: "mirakl" | "off" | Record<string, SimRateRule>;
+  /** What to do with `max` > 100: Mirakl's behaviour is undocumented. */
+  maxPageSize?: "error" | "clamp";
+  platform?: Partial<PlatformSettings>;
+  timings?: Partial<Timings>;
+  /** Safety margin Mirakl subtracts from OR11 start_update_date. */
+  updateDateSafetyMs?: number;
+  /** Seed default shops/keys (default true). */
+  defaults?: boolean;
+}
+
+export const DEFAULT_KEYS = { single: "sim-key-shop-2001", multi: "sim-key-multi-shop" } as const;
+export const DEFAULT_SHOPS = { main: 2001, second: 2002 } as const;
+
+type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  operation: string;
+  handler: Handler;
+  auth: boolean;
+}
+interface Reply {
+  status: number;
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+interface RequestContext {
+  url: URL;
+  params: string[];
+  shop: SimShop;
+  key: string;
+  body: Buffer;
+  headers: IncomingMessage["headers"];
+  baseUrl: string;
+}
+
+const PAGE_MAX = 100;
+
+function fail(status: number, message: string, code?: string): never {
+  throw new MiraklApiError(status, message, code);
+}
+
+function listParam(url: URL, name: string): string[] {
+  return url.searchParams.getAll(name).flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+}
+
+function parseDateParam(url: URL, name: string): number | null {
+  const value = url.searchParams.get(name);
+  if (value === null || value === "") return null;
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) fail(400, `Invalid date for parameter : ${name}`);
+  return parsed;
+}
+
+function jsonBody<T>(ctx: RequestContext): T {
+  try {
+    return JSON.parse(ctx.body.toString("utf8")) as T;
+  } catch {
+    return fail(400, "Malformed JSON body", "VALIDATION_ERROR");
+  }
+}
+
+async function multipartFile(ctx: RequestContext): Promise<string> {
+  const contentType = ctx.headers["content-type"] ?? "";
+  if (!contentType.startsWith("multipart/form-data")) fail(415, "Content type must be multipart/form-data");
+  const form = await new Request("http://sim/upload", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(ctx.body) }).formData();
+  const file = form.get("file");
+  if (!file || typeof file === "string") fail(400, "Missing part : file");
+  return (await file.text()).replace(/^\uFEFF/, "");
+}
+
+function addDrift(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(addDrift);
+  if (value && typeof value === "object") {
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      copy[key] = key.endsWith("_state") || key === "status" || key === "refund_state" ? (typeof inner === "string" ? "SIM_FUTURE_STATE" : inner) : addDrift(inner);
+    }
+    copy.sim_added_field = { note: "fields Mirakl adds later", at: null };
+    return copy;
+  }
+  return value;
+}
+
+export class MiraklSimulator {
+  readonly state: SimState;
+  readonly calls: SimCall[] = [];
+  private faults: SimFaults = {};
+  private scripted: ScriptedFault[] = [];
+  private rateRules: Record<string, SimRateRule>;
+  private readonly rateHistory = new Map<string, number[]>();
+  private readonly random: () => number;
+  private clockOffset = 0;
+  private readonly realtime: boolean;
+  private readonly realStart = Date.now();
+  private readonly virtualStart: number;
+  private readonly routes: Route[];
+  private server = createServer((request, response) => void this.handle(request, response));
+  private readonly sockets = new Set<Socket>();
+  baseUrl = "";
+
+  constructor(readonly options: SimulatorOptions = {}) {
+    this.random = createRandom(options.seed ?? 1);
+    this.realtime = options.clock === "realtime";
+    this.virtualStart = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
+    this.rateRules = this.resolveRateRules(options.rateLimits ?? "mirakl");
+    const platform: PlatformSettings = {
+      operatorCsvDelimiter: "SEMICOLON",
+      orderAcceptance: "NOT_AUTOMATIC",
+      detailsBeforeAcceptance: false,
+      disableSellerAlternativeCarrier: false,
+      ...options.platform,
+    };
+    this.state = new SimState(() => this.now(), this.random, platform, { ...DEFAULT_TIMINGS, ...options.timings });
+    if (options.defaults ?? true) {
+      this.state.addShop({ id: DEFAULT_SHOPS.main, name: "Simulated Shop", currency: "USD" });
+      this.state.addShop({ id: DEFAULT_SHOPS.second, name: "Second Shop", currency: "EUR" });
+      this.state.addKey(DEFAULT_KEYS.single, [DEFAULT_SHOPS.main]);
+      this.state.addKey(DEFAULT_KEYS.multi, [DEFAULT_SHOPS.main, DEFAULT_SHOPS.second]);
+    }
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    this.routes = this.buildRoutes();
+  }
+
+  now(): number {
+    return this.virtualStart + this.clockOffset + (this.realtime ? Date.now() - this.realStart : 0);
+  }
+
+  advanceClock(ms: number) {
+    this.clockOffset += ms;
+    this.state.tick();
+  }
+
+  setFaults(faults: SimFaults) {
+    this.faults = { ...faults };
+  }
+
+  scriptFault(fault: ScriptedFault) {
+    this.scripted.push({ times: 1, ...fault });
+  }
+
+  clearFaults() {
+    this.faults = {};
+    this.scripted = [];
+  }
+
+  setRateLimits(limits: "mirakl" | "off" | Record<string, SimRateRule>) {
+    this.rateRules = this.resolveRateRules(limits);
+    this.rateHistory.clear();
+  }
+
+  private resolveRateRules(limits: "mirakl" | "off" | Record<string, SimRateRule>) {
+    if (limits === "off") return {};
+    if (limits === "mirakl") return { ...MIRAKL_PUBLISHED_LIMITS };
+    return { ...limits };
+  }
+
+  async listen(port = 0, host = "127.0.0.1"): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    const address = this.server.address() as AddressInfo;
+    this.baseUrl = `http://${host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(request.url ?? "/", this.baseUrl || "http://127.0.0.1");
+    const method = request.method ?? "GET";
+
+    if (url.pathname.startsWith("/_sim/")) return this.handleControl(method, url, body, response);
+
+    const match = this.match(method, url.pathname);
+    const operation = match?.route.operation ?? "UNKNOWN";
+    const rawKey = typeof request.headers.authorization === "string" ? request.headers.authorization : null;
+    const call: SimCall = {
+      at: iso(this.now())!,
+      method,
+      path: url.pathname + url.search,
+      operation,
+      status: 0,
+      key: rawKey,
+      shopId: null,
+      contentType: request.headers["content-type"] ?? null,
+      contentLength: request.headers["content-length"] ?? null,
+      body: body.toString("utf8"),
+    };
+    this.calls.push(call);
+
+    const send = (reply: Reply) => {
+      call.status = reply.status;
+      const headers: Record<string, string> = { ...reply.headers };
+      let payload = "";
+      if (reply.json !== undefined) {
+        let value: unknown = reply.json;
+        if (this.faultApplies(operation) && reply.status < 300) {
+          if (this.faults.drift) value = addDrift(value);
+          if (this.faults.transformResponse) value = this.faults.transformResponse(operation, value);
+        }
+        payload = JSON.stringify(value);
+        headers["Content-Type"] = "application/json;charset=UTF-8";
+      } else if (reply.text !== undefined) {
+        payload = reply.text;
+        headers["Content-Type"] = reply.contentType ?? "text/plain;charset=UTF-8";
+      }
+      response.writeHead(reply.status, headers);
+      response.end(payload);
+    };
+
+    try {
+      this.state.tick();
+      if (this.faults.latencyMs && this.faultApplies(operation)) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
+      const scripted = this.takeScripted(operation);
+      if (scripted?.status === "drop" || (this.faultApplies(operation) && this.random() < (this.faults.dropRate ?? 0))) {
+        call.status = -1;
+        request.socket.destroy();
+        return;
+      }
+      if (scripted) {
+        const headers: Record<string, string> = scripted.retryAfterSeconds === undefined ? {} : { "Retry-After": String(scripted.retryAfterSeconds) };
+        return send({ status: scripted.status as number, json: scripted.body ?? { status: scripted.status, message: "Simulated failure" }, headers });
+      }
+      if (this.faultApplies(operation) && this.random() < (this.faults.errorRate ?? 0)) {
+        const status = this.faults.errorStatus ?? 503;
+        return send({ status, json: { status, message: "Simulated failure" } });
+      }
+      if (!match) fail(404, `No endpoint ${method} ${url.pathname}`);
+
+      // Authentication: raw key, no "Bearer"; then shop selection by shop_id.
+      if (!rawKey || !this.state.keys.has(rawKey)) fail(401, "Unauthorized");
+      const shopIds = this.state.keys.get(rawKey)!;
+      const shopParam = url.searchParams.get("shop_id");
+      if (shopParam !== null && !/^\d+$/.test(shopParam)) fail(400, "Invalid value for parameter : shop_id");
+      const shopId = shopParam === null ? shopIds[0] : Number(shopParam);
+      if (!shopIds.includes(shopId)) fail(403, `Access denied to shop ${shopId}`);
+      call.shopId = shopId;
+
+      const accept = request.headers.accept;
+      if (accept && !/application\/json|\*\/\*|text\/csv/.test(accept)) fail(406, "Not acceptable");
+      if (method === "PUT" && body.length === 0 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined) {
+        return send({ status: 411, text: "<html><body><h1>411 Length Required</h1></body></html>", contentType: "text/html" });
+      }
+
+      const retryAfter = this.checkRateLimit(rawKey, shopId, operation, url);
+      if (retryAfter !== null) {
+        return send({ status: 429, json: { status: 429, message: "Too many requests" }, headers: { "Retry-After": String(retryAfter) } });
+      }
+      const reply = await match.route.handler({ url, params: match.params, shop: this.state.shop(shopId), key: rawKey, body, headers: request.headers, baseUrl: this.baseUrl });
+      return send(reply);
+    } catch (error) {
+      if (error instanceof MiraklApiError) {
+        const json: Record<string, unknown> = { status: error.status, message: error.message };
+        if (error.code) json.code = error.code;
+        return send({ status: error.status, json });
+      }
+      return send({ status: 500, json: { status: 500, message: `Simulator error: ${(error as Error).message}` } });
+    }
+  }
+
+  private faultApplies(operation: string) {
+    return !this.faults.operations || this.faults.operations.includes(operation);
+  }
+
+  private takeScripted(operation: string): ScriptedFault | undefined {
+    const index = this.scripted.findIndex((fault) => fault.operation === operation || fault.operation === "*");
+    if (index === -1) return undefined;
+    const fault = this.scripted[index];
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) this.scripted.splice(index, 1);
+    return fault;
+  }
+
+  /** Returns Retry-After seconds when the call must be refused. */
+  private checkRateLimit(key: string, shopId: number, operation: string, url: URL): number | null {
+    const rule = this.rateRules[operation];
+    if (!rule) return null;
+    const continuation = (url.searchParams.get("offset") ?? "0") !== "0" || url.searchParams.has("page_token");
+    if (continuation || (operation === "OR11" && url.searchParams.has("order_ids"))) return null;
+    const bucket = `${key}|${shopId}|${operation}`;
+    const now = this.now();
+    const history = (this.rateHistory.get(bucket) ?? []).filter((at) => at > now - 3600_000);
+    let allowedAt = now;
+    if (rule.minIntervalMs && history.length) allowedAt = Math.max(allowedAt, history[history.length - 1] + rule.minIntervalMs);
+    if (rule.maxPerHour !== undefined && history.length >= rule.maxPerHour) allowedAt = Math.max(allowedAt, history[history.length - rule.maxPerHour] + 3600_000);
+    if (allowedAt > now) return Math.max(1, Math.ceil((allowedAt - now) / 1000));
+    history.push(now);
+    this.rateHistory.set(bucket, history);
+    return null;
+  }
+
+  private match(method: string, pathname: string): { route: Route; params: string[] } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const found = route.pattern.exec(pathname);
+      if (found) return { route, params: found.slice(1).map(decodeURIComponent) };
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- routes
+
+  private buildRoutes(): Route[] {
+    const r = (method: string, path: string, operation: string, handler: Handler): Route => ({
+      method,
+      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "([^/]+)")}$`),
+      operation,
+      handler,
+      auth: true,
+    });
+    const state = this.state;
+    return [
+      r("GET", "/api/account", "A01", (ctx) => ({ status: 200, json: accountJson(ctx.shop) })),
+      r("GET", "/api/platform/configuration", "PC01", () => ({ status: 200, json: platformConfiguration(state.platform) })),
+      r("GET", "/api/version", "V01", () => ({ status: 200, json: { version: "3.240-sim" } })),
+      r("GET", "/api/shipping/carriers", "SH21", () => ({ status: 200, json: { carriers: [...state.carriers].sort((a, b) => a.label.localeCompare(b.label)) } })),
+      r("GET", "/api/reasons", "RE01", () => ({ status: 200, json: { reasons: state.reasons, total_count: state.reasons.length } })),
+      r("GET", "/api/offers/states", "OF61", () => ({ status: 200, json: { offer_states: SPEC_OFFER_STATES, total_count: SPEC_OFFER_STATES.length } })),
+      r("GET", "/api/orders", "OR11", (ctx) => this.listOrders(ctx)),
+      r("PUT", "/api/orders/refund", "OR28", (ctx) => this.refund(ctx)),
+      r("PUT", "/api/orders/cancel", "OR30", (ctx) => this.cancelLines(ctx)),
+      r("PUT", "/api/orders/{order_id}/accept", "OR21", (ctx) => this.accept(ctx)),
+      r("PUT", "/api/orders/{order_id}/tracking", "OR23", (ctx) => this.tracking(ctx)),
+      r("PUT", "/api/orders/{order_id}/ship", "OR24", (ctx) => this.ship(ctx)),
+      r("PUT", "/api/orders/{order_id}/cancel", "OR29", (ctx) => this.cancelOrder(ctx)),
+      r("POST", "/api/offers/stock/imports", "STO01", (ctx) => this.csvImport(ctx, "STOCK")),
+      r("GET", "/api/offers/stock/imports/{import_id}/status", "STO02", (ctx) => ({ status: 200, json: this.stockStatus(this.importOf(ctx, "STOCK")) })),
+      r("GET", "/api/offers/stock/imports/{import_id}/error_report", "STO03", (ctx) => this.errorReport(this.importOf(ctx, "STOCK"))),
+      r("POST", "/api/offers/pricing/imports", "PRI01", (ctx) => this.csvImport(ctx, "PRICE")),
+      r("GET", "/api/offers/pricing/imports", "PRI02", (ctx) => this.priceImports(ctx)),
+      r("GET", "/api/offers/pricing/imports/{import_id}/error_report", "PRI03", (ctx) => this.errorReport(this.importOf(ctx, "PRICE"))),
+      r("POST", "/api/offers", "OF24", (ctx) => this.offerUpsert(ctx)),
+      r("POST", "/api/offers/export/async", "OF52", (ctx) => this.startExport(ctx)),
+      r("GET", "/api/offers/export/async/status/{tracking_id}", "OF53", (ctx) => this.exportStatus(ctx)),
+      r("GET", "/sim-storage/offers-export/{tracking_id}/chunk-0.json", "OF54", (ctx) => this.exportChunk(ctx)),
+      r("GET", "/api/sellerpayment/transactions_logs", "TL02", (ctx) => this.transactionLogs(ctx)),
+      r("GET", "/api/invoices", "IV01", (ctx) => this.invoices(ctx)),
+    ];
+  }
+
+  /** Offset pagination with total_count and a Link header, as Mirakl does. */
+  private offsetPage<T>(ctx: RequestContext, items: T[]): { page: T[]; headers: Record<string, string> } {
+    const max = Number(ctx.url.searchParams.get("max") ?? 10);
+    const offset = Number(ctx.url.searchParams.get("offset") ?? 0);
+    if (!Number.isInteger(max) || max < 1) fail(400, "Invalid value for parameter : max");
+    if (!Number.isInteger(offset) || offset < 0) fail(400, "Invalid value for parameter : offset");
+    if (max > PAGE_MAX && this.options.maxPageSize !== "clamp") fail(400, `The limit of ${PAGE_MAX} is exceeded for the parameter : max`);
+    const size = Math.min(max, PAGE_MAX);
+    const page = items.slice(offset, offset + size);
+    const link = (at: number) => {
+      const next = new URL(ctx.url.toString(), ctx.baseUrl);
+      next.searchParams.set("offset", String(at));
+      next.searchParams.set("max", String(size));
+      return `<${ctx.baseUrl}${next.pathname}${next.search}>`;
+    };
+    const links: string[] = [];
+    if (offset > 0) links.push(`${link(Math.max(0, offset - size))}; rel="previous"`);
+    if (offset + size < items.length) links.push(`${link(offset + size)}; rel="next"`);
+    return { page, headers: links.length ? { Link: links.join(", ") } : {} };
+  }
+
+  private listOrders(ctx: RequestContext): Reply {
+    const { url } = ctx;
+    const ids = listParam(url, "order_ids");
+    if (ids.length > 100) fail(400, "The limit of 100 is exceeded for the parameter : order_ids");
+    const states = listParam(url, "order_state_codes");
+    const channels = listParam(url, "channel_codes");
+    const sellerRefs = listParam(url, "order_references_for_seller");
+    const startDate = parseDateParam(url, "start_date");
+    const endDate = parseDateParam(url, "end_date");
+    const startUpdate = parseDateParam(url, "start_update_date");
+    const endUpdate = parseDateParam(url, "end_update_date");
+    const safety = this.options.updateDateSafetyMs ?? 5_000;
+    let orders = [...ctx.shop.orders.values()].filter((order) => {
+      if (ids.length && !ids.includes(order.id)) return false;
+      if (states.length && !states.includes(order.state)) return false;
+      if (channels.length && !channels.includes(order.channel?.code ?? "")) return false;
+      if (sellerRefs.length && !sellerRefs.includes(order.references.order_reference_for_seller ?? "")) return false;
+      if (startDate !== null && order.created < startDate) return false;
+      if (endDate !== null && order.created > endDate) return false;
+      if (startUpdate !== null && order.updated < startUpdate - safety) return false;
+      if (endUpdate !== null && order.updated > endUpdate) return false;
+      return true;
+    });
+    orders.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+    if (url.searchParams.get("order") === "desc") orders = orders.reverse();
+    const { page, headers } = this.offsetPage(ctx, orders);
+    return { status: 200, json: { orders: page.map((order) => orderJson(this.state, order)), total_count: orders.length }, headers };
+  }
+
+  private order(ctx: RequestContext): SimOrder {
+    const order = ctx.shop.orders.get(ctx.params[0]);
+    if (!order) fail(404, `Order with id '${ctx.params[0]}' not found`, "ORDER_NOT_FOUND");
+    return order;
+  }
+
+  private accept(ctx: RequestContext): Reply {
+    const order = this.order(ctx);
+    const body = jsonBody<{ order_lines?: ({ id?: string; accepted?: boolean } | null)[] }>(ctx);
+    if (!Array.isArray(body.order_lines)) fail(400, "order_lines is required", "VALIDATION_ERROR");
+    if (order.state !== "WAITING_ACCEPTANCE") fail(400, `Order ${order.id} is not in state WAITING_ACCEPTANCE`, "ORDER_INVALID_STATE");
+    const seen = new Set<string>();
+    for (const decision of body.order_lines) {
+      if (decision === null) fail(400, "The order lines list contains a null element", "ORDER_LINE_NULL_ELEMENT");
+      if (typeof decision.id !== "string" || typeof decision.accepted !== "boolean") fail(400, "Each order line needs id and accepted", "VALIDATION_ERROR");
+      if (seen.has(decision.id)) fail(400, `Duplicate order line ${decision.id}`, "ORDER_LINE_DUPLICATE_ID");
+      seen.add(decision.id);
+      if (!order.lines.some((line) => line.id === decision.id)) fail(400, `Order line ${decision.id} not found in order ${order.id}`, "ORDER_LINE_NOT_FOUND");
+    }
+    const waiting = order.lines.filter((line) => line.state === "WAITING_ACCEPTANCE");
+    if (waiting.some((line) => !seen.has(line.id))) fail(400, "Some order lines are missing from the acceptance decision", "ORDER_LINE_ACCEPTANCE_DECISION_MISSING");
+    const decisions = body.order_lines as { id: string; accepted: boolean }[];
+    const mixed = decisions.some((decision) => decision.accepted) && decisions.some((decision) => !decision.accepted);
+    if (mixed && !ctx.shop.partialAcceptance) fail(400, "Partial acceptance is disabled for this shop", "ORDER_PARTIAL_ACCEPTANCE_DISABLED");
+    this.state.accept(order, decisions, this.now());
+    return { status: 204 };
+  }
+
+  private tracking(ctx: RequestContext): Reply {
+    const order = this.order(ctx);
+    const body = jsonBody<{ carrier_code?: string; carrier_name?: string; carrier_url?: string; carrier_standard_code?: string; tracking_number?: string }>(ctx);
+    if (!["SHIPPING", "SHIPPED", "TO_COLLECT"].includes(order.state)) fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
+    if (body.carrier_code) {
+      const carrier = this.state.carriers.find((entry) => entry.code === body.carrier_code);
+      if (!carrier) fail(400, `Carrier '${body.carrier_code}' does not exist`, "CARRIER_NOT_FOUND");
+      if (carrier.tracking_url?.includes("{trackingId}") && !body.tracking_number) fail(400, "tracking_number is required for this carrier", "VALIDATION_ERROR");
+      order.tracking = {
+        carrier_code: carrier.code,
+        carrier_standard_code: carrier.standard_code ?? null,
+        company: carrier.label,
+        number: body.tracking_number ?? null,
+        url: carrier.tracking_url ? carrier.tracking_url.replace("{trackingId}", body.tracking_number ?? "") : null,
+      };
+    } else {
+      if (!body.carrier_name) fail(400, "carrier_code or carrier_name is required", "VALIDATION_ERROR");
+      if (this.state.platform.disableSellerAlternativeCarrier) fail(400, "Unregistered carriers are not allowed", "VALIDATION_ERROR");
+      order.tracking = { carrier_code: null, carrier_standard_code: body.carrier_standard_code ?? null, company: body.carrier_name, number: body.tracking_number ?? null, url: body.carrier_url ?? null };
+    }
+    order.updated = this.now();
+    return { status: 204 };
+  }
+
+  private ship(ctx: RequestContext): Reply {
+    const order = this.order(ctx);
+    if (order.state !== "SHIPPING") fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
+    this.state.ship(order, this.now());
+    return { status: 204 };
+  }
+
+  private cancelOrder(ctx: RequestContext): Reply {
+    const order = this.order(ctx);
+    if (!this.state.canCancel(order)) fail(400, `Order ${order.id} cannot be canceled`, "ORDER_INVALID_STATE");
+    const now = this.now();
+    for (const line of order.lines) {
+      if (line.state !== "REFUSED") {
+        line.state = "CANCELED";
+        line.updated = now;
+      }
+    }
+    order.state = "CANCELED";
+    order.debitDueAt = null;
+    order.updated = now;
+    return { status: 204 };
+  }
+
+  private findLine(shop: SimShop, lineId: string) {
+    for (const order of shop.orders.values()) {
+      const line = order.lines.find((entry) => entry.id === lineId);
+      if (line) return { order, line };
+    }
+    return fail(400, `Order line ${lineId} not found`, "ORDER_LINE_NOT_FOUND");
+  }
+
+  private money(value: unknown, field: string): number {
+    if (typeof value !== "number" && !(typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value))) fail(400, `${field} must be a number`, "VALIDATION_ERROR");
+    const amount = cents(value);
+    if (amount < 0) fail(400, `${field} must be positive`, "VALIDATION_ERROR");
+    return amount;
+  }
+
+  private reason(code: unknown, type: "REFUND" | "CANCELATION") {
+    const reason = this.state.reasons.find((entry) => entry.code === code && entry.type === type && entry.is_shop_right);
+    if (!reason) fail(400, `Reason code '${String(code)}' is not a valid ${type} reason`, "REASON_CODE_INVALID");
+  }
+
+  private refund(ctx: RequestContext): Reply {
+    const body = jsonBody<{ order_tax_mode?: string; refunds?: Record<string, unknown>[] }>(ctx);
+    if (!Array.isArray(body.refunds) || body.refunds.length === 0) fail(400, "refunds is required", "VALIDATION_ERROR");
+    const now = this.now();
+    // Validate everything first: a rejected call changes nothing.
+    const pending = new Map<string, { amount: number; shipping: number }>();
+    const planned = body.refunds.map((input) => {
+      const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
+      if (!["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state)) fail(400, `Order line ${line.id} cannot be refunded in state ${line.state}`, "ORDER_INVALID_STATE");
+      this.reason(input.reason_code, "REFUND");
+      const amount = this.money(input.amount, "amount");
+      const shipping = this.money(input.shipping_amount, "shipping_amount");
+      const left = refundable(line);
+      const already = pending.get(line.id) ?? { amount: 0, shipping: 0 };
+      if (amount + already.amount > left.amount || shipping + already.shipping > left.shipping) {
+        fail(400, `Refund of ${fromCents(amount)} (+${fromCents(shipping)} shipping) exceeds the refundable amount ${fromCents(left.amount)} (+${fromCents(left.shipping)}) of line ${line.id}`, "REFUND_AMOUNT_EXCEEDED");
+      }
+      pending.set(line.id, { amount: amount + already.amount, shipping: shipping + already.shipping });
+      const taxes = (input.taxes as { code: string; amount: number }[] | undefined) ?? [];
+      const shippingTaxes = (input.shipping_taxes as { code: string; amount: number }[] | undefined) ?? [];
+      if (line.taxes.length && amount > 0 && taxes.length === 0) fail(400, `taxes are required to refund the taxed line ${line.id}`, "REFUND_TAXES_MISSING");
+      if (line.shipping_taxes.length && shipping > 0 && shippingTaxes.length === 0) fail(400, `shipping_taxes are required to refund the taxed shipping of line ${line.id}`, "REFUND_TAXES_MISSING");
+      return { order, line, amount, shipping, taxes, shippingTaxes, input };
+    });
+    const orderRefundId = this.state.uuid();
+    const refunds = planned.map(({ order, line, amount, shipping, taxes, shippingTaxes, input }) => {
+      const refund = {
+        id: this.state.nextId(),
+        order_refund_id: orderRefundId,
+        amount,
+        shipping_amount: shipping,
+        quantity: Number(input.quantity ?? 0),
+        reason_code: String(input.reason_code),
+        taxes: taxes.map((tax) => ({ code: tax.code, amount: cents(tax.amount) })),
+        shipping_taxes: shippingTaxes.map((tax) => ({ code: tax.code, amount: cents(tax.amount) })),
+        created: now,
+        refundedAt: now + this.state.timings.refundDelayMs,
+        refunded: false,
+      };
+      line.refunds.push(refund);
+      line.updated = now;
+      order.updated = now;
+      this.state.addTransaction(ctx.shop, "REFUND_ORDER_AMOUNT", -amount, now, order, line.id, refund.id);
+      return {
+        amount: fromCents(amount),
+        currency_iso_code: order.currency,
+        excluded_from_shipment: Boolean(input.excluded_from_shipment),
+        fees: [],
+        order_line_id: line.id,
+        order_refund_id: orderRefundId,
+        quantity: refund.quantity,
+        reason_code: refund.reason_code,
+        refund_id: refund.id,
+        shipping_amount: fromCents(shipping),
+        shipping_taxes: refund.shipping_taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+        taxes: refund.taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+      };
+    });
+    return { status: 200, json: { order_tax_mode: body.order_tax_mode ?? "TAX_EXCLUDED", refunds } };
+  }
+
+  private cancelLines(ctx: RequestContext): Reply {
+    const body = jsonBody<{ order_tax_mode?: string; cancelations?: Record<string, unknown>[] }>(ctx);
+    if (!Array.isArray(body.cancelations) || body.cancelations.length === 0) fail(400, "cancelations is required", "VALIDATION_ERROR");
+    if (!ctx.shop.partialCancelation) fail(403, "Shop partial cancelation is not enabled");
+    const now = this.now();
+    const planned = body.cancelations.map((input) => {
+      const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
+      if (!["WAITING_DEBIT_PAYMENT", "SHIPPING"].includes(line.state)) fail(400, `Order line ${line.id} cannot be canceled in state ${line.state}`, "ORDER_INVALID_STATE");
+      this.reason(input.reason_code, "CANCELATION");
+      const quantity = Number(input.quantity);
+      const canceledQuantity = line.cancelations.reduce((total, entry) => total + entry.quantity, 0);
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > line.quantity - canceledQuantity) fail(400, `Invalid quantity for line ${line.id}`, "VALIDATION_ERROR");
+      const amount = this.money(input.amount, "amount");
+      const shipping = this.money(input.shipping_amount, "shipping_amount");
+      const left = refundable(line);
+      if (amount > left.amount || shipping > left.shipping) fail(400, `Cancelation exceeds the remaining amount of line ${line.id}`, "CANCELATION_AMOUNT_EXCEEDED");
+      return { order, line, quantity, amount, shipping, input };
+    });
+    const cancelations = planned.map(({ order, line, quantity, amount, shipping, input }) => {
+      const cancelation = { id: this.state.nextId(), amount, shipping_amount: shipping, quantity, reason_code: String(input.reason_code), created: now };
+      line.cancelations.push(cancelation);
+      line.updated = now;
+      if (line.cancelations.reduce((total, entry) => total + entry.quantity, 0) >= line.quantity) line.state = "CANCELED";
+      order.updated = now;
+      if (order.lines.every((entry) => entry.state === "CANCELED" || entry.state === "REFUSED")) order.state = "CANCELED";
+      return {
+        amount: fromCents(amount),
+        cancelation_id: cancelation.id,
+        currency_iso_code: order.currency,
+        fees: [],
+        order_line_id: line.id,
+        quantity,
+        reason_code: cancelation.reason_code,
+        shipping_amount: fromCents(shipping),
+        shipping_taxes: [],
+        taxes: [],
+      };
+    });
+    return { status: 200, json: { cancelations, order_tax_mode: body.order_tax_mode ?? "TAX_EXCLUDED" } };
+  }
+
+  private async csvImport(ctx: RequestContext, kind: "STOCK" | "PRICE"): Promise<Reply> {
+    const text = await multipartFile(ctx);
+    const delimiter = this.state.platform.operatorCsvDelimiter === "COMMA" ? "," : ";";
+    let records: string[][];
+    try {
+      records = parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true });
+    } catch {
+      return fail(400, "The file is not a valid CSV file");
+    }
+    const [header = [], ...rows] = records;
+    const required = kind === "STOCK" ? ["offer-sku", "quantity"] : ["offer-sku", "price"];
+    for (const column of required) if (!header.includes(column)) fail(400, `Missing required column : ${column}`);
+    const entry = this.state.createImport(ctx.shop, kind, { header, rows, delimiter }, text);
+    const path = kind === "STOCK" ? `/api/offers/stock/imports/${entry.import_id}/status` : `/api/offers/pricing/imports?import_id=${entry.import_id}`;
+    return { status: 201, json: { import_id: entry.import_id }, headers: { Location: `${ctx.baseUrl}${path}` } };
+  }
+
+  private importOf(ctx: RequestContext, kind: "STOCK" | "PRICE") {
+    const entry = ctx.shop.imports.get(ctx.params[0]);
+    if (!entry || entry.kind !== kind) fail(404, `Import '${ctx.params[0]}' not found`);
+    return entry;
+  }
+
+  private stockStatus(entry: ReturnType<MiraklSimulator["importOf"]>) {
+    const done = entry.status === "COMPLETE" || entry.status === "FAILED";
+    return {
+      date_created: iso(entry.created),
+      has_error_report: entry.errors.length > 0,
+      import_id: entry.import_id,
+      lines_in_error: done ? entry.errors.length : 0,
+      lines_in_success: done ? entry.linesOk : 0,
+      shop_id: entry.shopId,
+      status: entry.status,
+    };
+  }
+
+  private errorReport(entry: ReturnType<MiraklSimulator["importOf"]>): Reply {
+    if (!entry.errors.length) fail(404, "No error report for this import");
+    const rows = entry.errors.map((error) => [String(error.line), error.reason, ...error.row]);
+    const text = stringifyCsv([["line-number", "error-message", ...entry.header], ...rows], { delimiter: entry.delimiter, record_delimiter: "unix" });
+    return { status: 200, text, contentType: "text/csv;charset=UTF-8" };
+  }
+
+  private priceImports(ctx: RequestContext): Reply {
+    const wanted = ctx.url.searchParams.get("import_id");
+    const entries = [...ctx.shop.imports.values()]
+      .filter((entry) => entry.kind === "PRICE" && (!wanted || entry.import_id === wanted))
+      .sort((a, b) => b.created - a.created);
+    return this.seekPage(ctx, entries.map((entry) => {
+      const done = entry.status === "COMPLETE" || entry.status === "FAILED";
+      return {
+        date_created: iso(entry.created),
+        has_error_report: entry.errors.length > 0,
+        import_id: entry.import_id,
+        lines_in_error: done ? entry.errors.length : 0,
+        lines_in_success: done ? entry.linesOk : 0,
+        offers_in_error: done ? entry.errors.length : 0,
+        offers_updated: done ? entry.offersUpdated : 0,
+        origin: "API",
+        reason_status: entry.status === "FAILED" ? "INTERNAL_ERROR" : null,
+        shop_id: entry.shopId,
+        status: entry.status,
+      };
+    }), 100);
+  }
+
+  /** Seek pagination: the opaque token embeds the position (and, by construction, the filters). */
+  private seekPage<T>(ctx: RequestContext, items: T[], maxLimit: number): Reply {
+    const token = ctx.url.searchParams.get("page_token");
+    let offset = 0;
+    let limit = Number(ctx.url.searchParams.get("limit") ?? 10);
+    if (token) {
+      try {
+        ({ offset, limit } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset: number; limit: number });
+      } catch {
+        fail(400, "Invalid page_token");
+      }
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) fail(400, `The limit of ${maxLimit} is exceeded for the parameter : limit`);
+    const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit })).toString("base64url");
+    const data = items.slice(offset, offset + limit);
+    const json: Record<string, unknown> = { data };
+    if (offset + limit < items.length) json.next_page_token = encode(offset + limit);
+    if (offset > 0) json.previous_page_token = encode(Math.max(0, offset - limit));
+    return { status: 200, json };
+  }
+
+  private offerUpsert(ctx: RequestContext): Reply {
+    const body = jsonBody<{ offers?: Record<string, unknown>[] }>(ctx);
+    if (!Array.isArray(body.offers) || body.offers.length === 0) fail(400, "offers is required", "VALIDATION_ERROR");
+    const entry = this.state.createImport(ctx.shop, "OFFER", { offers: body.offers }, ctx.body.toString("utf8"));
+    return { status: 201, json: { import_id: Number(entry.import_id) }, headers: { Location: `${ctx.baseUrl}/api/offers/imports/${entry.import_id}` } };
+  }
+
+  private startExport(ctx: RequestContext): Reply {
+    const body = jsonBody<{ export_type?: string; last_request_date?: string; include_inactive_offers?: boolean }>(ctx);
+    if (body.export_type && body.export_type !== "application/json") fail(400, "Only application/json exports are simulated", "VALIDATION_ERROR");
+    for (const existing of ctx.shop.exports.values()) {
+      if (existing.status === "PENDING") return { status: 200, json: { tracking_id: existing.tracking_id } };
+    }
+    const tracking_id = this.state.uuid();
+    ctx.shop.exports.set(tracking_id, {
+      tracking_id,
+      shopId: ctx.shop.id,
+      created: this.now(),
+      lastRequestDate: body.last_request_date ? Date.parse(body.last_request_date) : null,
+      includeInactive: Boolean(body.include_inactive_offers),
+      status: "PENDING",
+      chunk: null,
+    });
+    return { status: 200, json: { tracking_id } };
+  }
+
+  private exportStatus(ctx: RequestContext): Reply {
+    const entry = ctx.shop.exports.get(ctx.params[0]);
+    if (!entry) fail(404, `Export '${ctx.params[0]}' not found`);
+    const urls = entry.status === "COMPLETED" ? [`${ctx.baseUrl}/sim-storage/offers-export/${entry.tracking_id}/chunk-0.json`] : [];
+    return { status: 200, json: { error: null, last_updated: iso(this.now()), status: entry.status, urls } };
+  }
+
+  private exportChunk(ctx: RequestContext): Reply {
+    const entry = ctx.shop.exports.get(ctx.params[0]);
+    if (!entry?.chunk) fail(404, "Export chunk not found");
+    return { status: 200, json: entry.chunk };
+  }
+
+  private transactionLogs(ctx: RequestContext): Reply {
+    const { url } = ctx;
+    const from = parseDateParam(url, "date_created_from");
+    const to = parseDateParam(url, "date_created_to");
+    const updatedFrom = parseDateParam(url, "last_updated_from");
+    const types = listParam(url, "transaction_type");
+    const orderId = url.searchParams.get("order_id");
+    const [field, direction] = (url.searchParams.get("sort") ?? "dateCreated,DESC").split(",");
+    const key = field === "lastUpdated" ? "updated" : "created";
+    const lines = ctx.shop.transactions
+      .filter((line) => (from === null || line.created >= from) && (to === null || line.created <= to))
+      .filter((line) => updatedFrom === null || line.updated >= updatedFrom)
+      .filter((line) => !types.length || types.includes(line.type))
+      .filter((line) => !orderId || line.order?.id === orderId)
+      .sort((a, b) => (direction === "ASC" ? a[key] - b[key] : b[key] - a[key]) || a.id.localeCompare(b.id))
+      .map((line) => ({
+        amount: fromCents(line.amount),
+        amount_credited: fromCents(Math.max(0, line.amount)),
+        amount_debited: fromCents(Math.max(0, -line.amount)),
+        currency_iso_code: line.currency,
+        date_created: iso(line.created),
+        entities: {
+          order: line.order && { id: line.order.id, commercial_id: line.order.commercial_id },
+          order_line: line.order_line && { id: line.order_line },
+          refund: line.refund && { id: line.refund },
+        },
+        id: line.id,
+        last_updated: iso(line.updated),
+        payment_state: line.payment_state,
+        type: line.type,
+      }));
+    return this.seekPage(ctx, lines, 2000);
+  }
+
+  private invoices(ctx: RequestContext): Reply {
+    const invoices = [...ctx.shop.invoices].sort((a, b) => a.created - b.created).map((invoice) => ({
+      currency_iso_code: invoice.currency,
+      date_created: iso(invoice.created),
+      details: [],
+      due_date: iso(invoice.created + 30 * 24 * 3600_000),
+      id: invoice.id,
+      invoice_id: invoice.invoice_id,
+      issue_date: iso(invoice.created),
+      payment: { reference: null, state: invoice.payment_state, transaction_date: null },
+      shop_id: invoice.shopId,
+      state: "COMPLETE",
+      total_amount_excl_taxes: fromCents(invoice.total_excl),
+      total_amount_incl_taxes: fromCents(invoice.total_incl),
+      type: "AUTO_INVOICE",
+    }));
+    const { page, headers } = this.offsetPage(ctx, invoices);
+    return { status: 200, json: { invoices: page, total_count: invoices.length }, headers };
+  }
+
+  // --------------------------------------------------------------- control
+
+  private async handleControl(method: string, url: URL, body: Buffer, response: ServerResponse) {
+    const reply = (status: number, json: unknown) => {
+      response.writeHead(status, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(json));
+    };
+    try {
+      const input = body.length ? JSON.parse(body.toString("utf8")) : {};
+      const route = `${method} ${url.pathname}`;
+      const shopId = Number(url.searchParams.get("shop_id") ?? input.shopId ?? DEFAULT_SHOPS.main);
+      switch (true) {
+        case route === "GET /_sim/state":
+          return reply(200, { now: iso(this.now()), shops: [...this.state.shops.values()].map((shop) => ({ id: shop.id, name: shop.name, currency: shop.currency, orders: shop.orders.size, offers: shop.offers.size })), keys: Object.fromEntries(this.state.keys) });
+        case route === "POST /_sim/clock/advance":
+          this.advanceClock(Number(input.ms ?? 0));
+          return reply(200, { now: iso(this.now()) });
+        case route === "POST /_sim/orders":
+          return reply(201, orderJson(this.state, this.control.createOrder(input as OrderTemplate)));
+        case route === "GET /_sim/orders":
+          return reply(200, this.control.orders(shopId));
+        case route === "GET /_sim/offers":
+          return reply(200, this.control.offers(shopId));
+        case route === "POST /_sim/offers":
+          return reply(201, this.control.addOffer(shopId, input));
+        case route === "POST /_sim/shops":
+          this.control.addShop(input);
+          return reply(201, { id: input.id });
+        case route === "POST /_sim/keys":
+          this.state.addKey(String(input.key), (input.shopIds as number[]) ?? [DEFAULT_SHOPS.main]);
+          return reply(201, { key: input.key });
+        case route === "GET /_sim/calls":
+          return reply(200, this.calls);
+        case route === "DELETE /_sim/calls":
+          this.calls.length = 0;
+          return reply(200, {});
+        case route === "PUT /_sim/faults":
+          this.setFaults(input as SimFaults);
+          return reply(200, {});
+        case route === "POST /_sim/faults/script":
+          this.scriptFault(input as ScriptedFault);
+          return reply(200, {});
+        case route === "DELETE /_sim/faults":
+          this.clearFaults();
+          return reply(200, {});
+        case route === "PUT /_sim/rate-limits":
+          this.setRateLimits(input.mode ?? input.rules);
+          return reply(200, {});
+        default:
+          return reply(404, { message: `Unknown control route ${route}` });
+      }
+    } catch (error) {
+      const status = error instanceof MiraklApiError ? error.status : 400;
+      return reply(status, { message: (error as Error).message });
+    }
+  }
+
+  /** Typed control surface for in-process use (the HTTP control API maps onto it). */
+  readonly control = {
+    createOrder: (template: OrderTemplate = {}) => {
+      this.state.tick();
+      return this.state.createOrder(template);
+    },
+    /** Creates an order and returns its Mirakl JSON id. */
+    createOrders: (count: number, template: OrderTemplate = {}) => Array.from({ length: count }, () => this.control.createOrder(template).id),
+    order: (orderId: string, shopId: number = DEFAULT_SHOPS.main) => {
+      const order = this.state.shop(shopId).orders.get(orderId);
+      return order ? orderJson(this.state, order) : undefined;
+    },
+    orders: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).orders.values()].map((order) => orderJson(this.state, order)),
+    offers: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).offers.values()].map(offerSummary),
+    offer: (sku: string, shopId: number = DEFAULT_SHOPS.main) => {
+      const offer = this.state.shop(shopId).offers.get(sku);
+      return offer ? offerSummary(offer) : undefined;
+    },
+    addOffer: (shopId: number, input: { shop_sku: string; price?: number; quantity?: number; product_title?: string }) =>
+      offerSummary(this.state.upsertOffer(this.state.shop(shopId), { shop_sku: input.shop_sku, price: cents(input.price ?? 10), quantity: input.quantity ?? 0, product_title: input.product_title ?? input.shop_sku })),
+    addShop: (input: { id: number; name?: string; currency?: string; partialAcceptance?: boolean; keys?: string[] }) => {
+      this.state.addShop(input);
+      for (const key of input.keys ?? []) this.state.addKey(key, [...(this.state.keys.get(key) ?? []), input.id]);
+    },
+    addKey: (key: string, shopIds: number[]) => this.state.addKey(key, shopIds),
+    addInvoice: (shopId: number, input: { total_excl: number; total_incl: number; currency?: string }) => {
+      const shop = this.state.shop(shopId);
+      shop.invoices.push({ id: this.state.uuid(), invoice_id: shop.invoices.length + 1, shopId, created: this.now(), currency: input.currency ?? shop.currency, total_excl: cents(input.total_excl), total_incl: cents(input.total_incl), payment_state: "PENDING" });
+    },
+    setPartialAcceptance: (shopId: number, enabled: boolean) => {
+      this.state.shop(shopId).partialAcceptance = enabled;
+    },
+    setPlatform: (settings: Partial<PlatformSettings>) => {
+      this.state.platform = { ...this.state.platform, ...settings };
+    },
+    advanceClock: (ms: number) => this.advanceClock(ms),
+    now: () => this.now(),
+    calls: (operation?: string) => (operation ? this.calls.filter((call) => call.operation === operation) : [...this.calls]),
+    clearCalls: () => {
+      this.calls.length = 0;
+    },
+    setFaults: (faults: SimFaults) => this.setFaults(faults),
+    scriptFault: (fault: ScriptedFault) => this.scriptFault(fault),
+    clearFaults: () => this.clearFaults(),
+    setRateLimits: (limits: "mirakl" | "off" | Record<string, SimRateRule>) => this.setRateLimits(limits),
+  };
+}
+
+export interface RunningMiraklSimulator {
+  url: string;
+  /** Default keys and shops seeded at start. */
+  keys: typeof DEFAULT_KEYS;
+  shops: typeof DEFAULT_SHOPS;
+  control: MiraklSimulator["control"];
+  simulator: MiraklSimulator;
+  close(): Promise<void>;
+}
+
+export async function startMiraklSimulator(options: SimulatorOptions = {}): Promise<RunningMiraklSimulator> {
+  const simulator = new MiraklSimulator(options);
+  const url = await simulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  return { url, keys: DEFAULT_KEYS, shops: DEFAULT_SHOPS, control: simulator.control, simulator, close: () => simulator.close() };
+}

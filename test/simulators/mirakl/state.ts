@@ -1,0 +1,741 @@
+import { DEFAULT_OFFERS, SPEC_CARRIERS, SPEC_CUSTOMER, SPEC_REASONS, type PlatformSettings } from "./fixtures";
+
+/*
+ * Domain state of the simulated Mirakl instance. Money is held in integer cents
+ * and emitted as JSON numbers, as Mirakl does. Time comes from the simulator's
+ * virtual clock; every request (and every clock advance) first runs `tick()`,
+ * which applies all transitions that have become due.
+ */
+
+export type OrderState =
+  | "STAGING"
+  | "WAITING_ACCEPTANCE"
+  | "WAITING_DEBIT"
+  | "WAITING_DEBIT_PAYMENT"
+  | "SHIPPING"
+  | "SHIPPED"
+  | "TO_COLLECT"
+  | "RECEIVED"
+  | "CLOSED"
+  | "REFUSED"
+  | "CANCELED";
+
+export type PaymentWorkflow = "PAY_ON_ACCEPTANCE" | "PAY_ON_DELIVERY" | "PAY_ON_DUE_DATE" | "PAY_ON_SHIPMENT" | "NO_CUSTOMER_PAYMENT_CONFIRMATION";
+
+export interface SimTax {
+  code: string;
+  amount: number; // cents
+  rate: number;
+}
+
+export interface SimRefund {
+  id: string;
+  order_refund_id: string;
+  amount: number; // cents
+  shipping_amount: number;
+  quantity: number;
+  reason_code: string;
+  taxes: { code: string; amount: number }[];
+  shipping_taxes: { code: string; amount: number }[];
+  created: number;
+  refundedAt: number;
+  refunded: boolean;
+}
+
+export interface SimCancelation {
+  id: string;
+  amount: number;
+  shipping_amount: number;
+  quantity: number;
+  reason_code: string;
+  created: number;
+}
+
+export interface SimOrderLine {
+  id: string;
+  index: number;
+  state: OrderState;
+  offer_id: number;
+  offer_sku: string;
+  product_sku: string;
+  product_title: string;
+  category_code: string;
+  category_label: string;
+  quantity: number;
+  price_unit: number; // cents
+  shipping_price: number; // cents (whole line)
+  taxes: SimTax[];
+  shipping_taxes: SimTax[];
+  commission_rate: number; // percent of price
+  refunds: SimRefund[];
+  cancelations: SimCancelation[];
+  created: number;
+  updated: number;
+  debited: number | null;
+  shipped: number | null;
+  received: number | null;
+}
+
+export interface SimOrder {
+  id: string;
+  commercial_id: string;
+  shopId: number;
+  state: OrderState;
+  payment_workflow: PaymentWorkflow;
+  currency: string;
+  created: number;
+  updated: number;
+  /** When the order entered WAITING_ACCEPTANCE (acceptance deadline runs from here). */
+  waitingSince: number | null;
+  acceptance_decision_date: number | null;
+  accepted: boolean;
+  debitDueAt: number | null;
+  customer_debited: number | null;
+  shipped: number | null;
+  received: number | null;
+  stagingUntil: number | null;
+  leadtime_to_ship: number;
+  channel: { code: string; label: string } | null;
+  references: { order_reference_for_customer: string | null; order_reference_for_seller: string | null };
+  customer: typeof SPEC_CUSTOMER;
+  tracking: { carrier_code: string | null; carrier_standard_code: string | null; company: string | null; number: string | null; url: string | null };
+  lines: SimOrderLine[];
+}
+
+export interface SimOffer {
+  offer_id: number;
+  shop_sku: string;
+  product_sku: string;
+  product_id: string | null;
+  product_id_type: string | null;
+  product_title: string;
+  category_code: string;
+  category_label: string;
+  state_code: string;
+  price: number; // cents
+  discount: { price: number | null; start_date: string | null; end_date: string | null } | null;
+  quantity: number;
+  warehouses: Record<string, number>;
+  description: string | null;
+  internal_description: string | null;
+  leadtime_to_ship: number | null;
+  active: boolean;
+  deleted: boolean;
+  updated: number;
+}
+
+export type ImportKind = "STOCK" | "PRICE" | "OFFER";
+export type ImportStatus = "WAITING" | "RUNNING" | "COMPLETE" | "FAILED";
+
+export interface SimImport {
+  import_id: string;
+  kind: ImportKind;
+  shopId: number;
+  created: number;
+  status: ImportStatus;
+  delimiter: string;
+  header: string[];
+  rows: string[][];
+  offers?: Record<string, unknown>[];
+  linesOk: number;
+  errors: { line: number; reason: string; row: string[] }[];
+  offersUpdated: number;
+  fingerprint: string;
+}
+
+export interface SimExport {
+  tracking_id: string;
+  shopId: number;
+  created: number;
+  lastRequestDate: number | null;
+  includeInactive: boolean;
+  status: "PENDING" | "COMPLETED" | "FAILED";
+  chunk: Record<string, unknown>[] | null;
+}
+
+export interface SimTransaction {
+  id: string;
+  shopId: number;
+  type: string;
+  amount: number; // cents, signed
+  currency: string;
+  created: number;
+  updated: number;
+  payment_state: string;
+  order: { id: string; commercial_id: string } | null;
+  order_line: string | null;
+  refund: string | null;
+}
+
+export interface SimInvoice {
+  id: string;
+  invoice_id: number;
+  shopId: number;
+  created: number;
+  currency: string;
+  total_excl: number;
+  total_incl: number;
+  payment_state: "PENDING" | "PAID" | "FAILED";
+}
+
+export interface SimShop {
+  id: number;
+  name: string;
+  currency: string;
+  state: "OPEN" | "CLOSE" | "SUSPENDED" | "TERMINATED";
+  partialAcceptance: boolean;
+  partialCancelation: boolean;
+  created: number;
+  offers: Map<string, SimOffer>;
+  orders: Map<string, SimOrder>;
+  imports: Map<string, SimImport>;
+  exports: Map<string, SimExport>;
+  transactions: SimTransaction[];
+  invoices: SimInvoice[];
+}
+
+export interface Timings {
+  stagingMs: number;
+  acceptanceDeadlineMs: number;
+  debitDelayMs: number;
+  autoReceiveMs: number;
+  autoCloseMs: number;
+  refundDelayMs: number;
+  importDelayMs: number;
+  exportDelayMs: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  stagingMs: 0,
+  acceptanceDeadlineMs: 3 * 24 * 3600_000,
+  debitDelayMs: 60_000,
+  autoReceiveMs: 7 * 24 * 3600_000,
+  autoCloseMs: 30 * 24 * 3600_000,
+  refundDelayMs: 3600_000,
+  importDelayMs: 10_000,
+  exportDelayMs: 30_000,
+};
+
+export class MiraklApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const cents = (amount: number | string): number => Math.round(Number(amount) * 100);
+export const fromCents = (value: number): number => Math.round(value) / 100;
+export const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString().replace(".000Z", "Z");
+
+/** Small deterministic PRNG (mulberry32) so seeded runs produce the same ids and faults. */
+export function createRandom(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface OrderLineTemplate {
+  offer_sku: string;
+  quantity?: number;
+  /** Unit price; defaults to the offer's current price. */
+  price_unit?: number;
+  shipping_price?: number;
+  /** Tax rate in percent applied to the line price (TAX_EXCLUDED); omit for an untaxed line. */
+  tax_rate?: number;
+  commission_rate?: number;
+}
+
+export interface OrderTemplate {
+  shopId?: number;
+  lines?: OrderLineTemplate[];
+  /** Skip ahead: create the order directly in this state (fields filled as if it had got there). */
+  state?: "STAGING" | "WAITING_ACCEPTANCE" | "SHIPPING" | "SHIPPED" | "RECEIVED";
+  payment_workflow?: PaymentWorkflow;
+  commercial_id?: string;
+  order_reference_for_seller?: string;
+  channel?: { code: string; label: string } | null;
+  leadtime_to_ship?: number;
+  createdAt?: number | string;
+}
+
+export class SimState {
+  readonly shops = new Map<number, SimShop>();
+  readonly keys = new Map<string, number[]>();
+  readonly carriers = structuredClone(SPEC_CARRIERS);
+  readonly reasons = structuredClone(SPEC_REASONS);
+  private sequence = 1000;
+  private orderSequence = 0;
+  private offerSequence = 2129;
+
+  constructor(
+    readonly now: () => number,
+    readonly random: () => number,
+    public platform: PlatformSettings,
+    public timings: Timings,
+  ) {}
+
+  nextId(): string {
+    return String(++this.sequence);
+  }
+
+  uuid(): string {
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16)).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+  }
+
+  addShop(input: { id: number; name?: string; currency?: string; partialAcceptance?: boolean; seedOffers?: boolean }): SimShop {
+    const shop: SimShop = {
+      id: input.id,
+      name: input.name ?? `Shop ${input.id}`,
+      currency: input.currency ?? "USD",
+      state: "OPEN",
+      partialAcceptance: input.partialAcceptance ?? true,
+      partialCancelation: true,
+      created: this.now(),
+      offers: new Map(),
+      orders: new Map(),
+      imports: new Map(),
+      exports: new Map(),
+      transactions: [],
+      invoices: [],
+    };
+    this.shops.set(shop.id, shop);
+    if (input.seedOffers ?? true) {
+      for (const offer of DEFAULT_OFFERS) this.upsertOffer(shop, { ...offer, price: cents(offer.price) });
+    }
+    return shop;
+  }
+
+  addKey(key: string, shopIds: number[]) {
+    this.keys.set(key, shopIds);
+  }
+
+  shop(id: number): SimShop {
+    const shop = this.shops.get(id);
+    if (!shop) throw new MiraklApiError(404, `Shop ${id} not found`);
+    return shop;
+  }
+
+  upsertOffer(shop: SimShop, input: Partial<SimOffer> & { shop_sku: string }): SimOffer {
+    const existing = shop.offers.get(input.shop_sku);
+    const offer: SimOffer = {
+      offer_id: existing?.offer_id ?? ++this.offerSequence,
+      product_sku: `MKP${String(this.offerSequence).padStart(15, "0")}`,
+      product_id: null,
+      product_id_type: null,
+      product_title: input.shop_sku,
+      category_code: "DEFAULT",
+      category_label: "Default",
+      state_code: "11",
+      price: 0,
+      discount: null,
+      quantity: 0,
+      warehouses: {},
+      description: null,
+      internal_description: null,
+      leadtime_to_ship: null,
+      active: true,
+      deleted: false,
+      ...existing,
+      ...input,
+      updated: this.now(),
+    };
+    offer.active = !offer.deleted && offer.quantity > 0;
+    shop.offers.set(offer.shop_sku, offer);
+    return offer;
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  createOrder(template: OrderTemplate): SimOrder {
+    const shop = this.shop(template.shopId ?? [...this.shops.keys()][0]);
+    const created = template.createdAt === undefined ? this.now() : new Date(template.createdAt).getTime();
+    const commercialId = template.commercial_id ?? `SIM-${String(++this.orderSequence).padStart(6, "0")}`;
+    const orderId = `${commercialId}-A`;
+    if (shop.orders.has(orderId)) throw new MiraklApiError(400, `Order ${orderId} already exists`);
+    const lineTemplates = template.lines?.length ? template.lines : [{ offer_sku: [...shop.offers.keys()][0] }];
+    const lines = lineTemplates.map((line, index): SimOrderLine => {
+      const offer = shop.offers.get(line.offer_sku);
+      if (!offer) throw new MiraklApiError(400, `Unknown offer ${line.offer_sku} in shop ${shop.id}`);
+      const quantity = line.quantity ?? 1;
+      const priceUnit = line.price_unit === undefined ? offer.price : cents(line.price_unit);
+      const price = priceUnit * quantity;
+      const shipping = cents(line.shipping_price ?? 4.99);
+      const taxes = line.tax_rate === undefined ? [] : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((price * line.tax_rate) / 100) }];
+      const shippingTaxes = line.tax_rate === undefined ? [] : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((shipping * line.tax_rate) / 100) }];
+      return {
+        id: `${orderId}-${index + 1}`,
+        index: index + 1,
+        state: "STAGING",
+        offer_id: offer.offer_id,
+        offer_sku: offer.shop_sku,
+        product_sku: offer.product_sku,
+        product_title: offer.product_title,
+        category_code: offer.category_code,
+        category_label: offer.category_label,
+        quantity,
+        price_unit: priceUnit,
+        shipping_price: shipping,
+        taxes,
+        shipping_taxes: shippingTaxes,
+        commission_rate: line.commission_rate ?? 12,
+        refunds: [],
+        cancelations: [],
+        created,
+        updated: created,
+        debited: null,
+        shipped: null,
+        received: null,
+      };
+    });
+    const order: SimOrder = {
+      id: orderId,
+      commercial_id: commercialId,
+      shopId: shop.id,
+      state: "STAGING",
+      payment_workflow: template.payment_workflow ?? "PAY_ON_ACCEPTANCE",
+      currency: shop.currency,
+      created,
+      updated: created,
+      waitingSince: null,
+      acceptance_decision_date: null,
+      accepted: false,
+      debitDueAt: null,
+      customer_debited: null,
+      shipped: null,
+      received: null,
+      stagingUntil: created + this.timings.stagingMs,
+      leadtime_to_ship: template.leadtime_to_ship ?? 2,
+      channel: template.channel === undefined ? null : template.channel,
+      references: { order_reference_for_customer: null, order_reference_for_seller: template.order_reference_for_seller ?? null },
+      customer: structuredClone(SPEC_CUSTOMER),
+      tracking: { carrier_code: null, carrier_standard_code: null, company: null, number: null, url: null },
+      lines,
+    };
+    shop.orders.set(order.id, order);
+    const target = template.state ?? "WAITING_ACCEPTANCE";
+    if (target !== "STAGING") this.leaveStaging(order, created);
+    if (target === "SHIPPING" || target === "SHIPPED" || target === "RECEIVED") {
+      this.accept(order, order.lines.map((line) => ({ id: line.id, accepted: true })), created);
+      this.debit(order, created);
+    }
+    if (target === "SHIPPED" || target === "RECEIVED") this.ship(order, created);
+    if (target === "RECEIVED") this.receive(order, created);
+    return order;
+  }
+
+  private setState(order: SimOrder, state: OrderState, at: number, lineFilter: (line: SimOrderLine) => boolean = () => true) {
+    order.state = state;
+    order.updated = at;
+    for (const line of order.lines) {
+      if (lineFilter(line)) {
+        line.state = state;
+        line.updated = at;
+      }
+    }
+  }
+
+  private activeLines(order: SimOrder) {
+    return order.lines.filter((line) => line.state !== "REFUSED" && line.state !== "CANCELED");
+  }
+
+  private leaveStaging(order: SimOrder, at: number) {
+    order.stagingUntil = null;
+    if (this.platform.orderAcceptance === "AUTOMATIC") {
+      this.setState(order, "WAITING_ACCEPTANCE", at);
+      this.accept(order, order.lines.map((line) => ({ id: line.id, accepted: true })), at, true);
+      return;
+    }
+    order.waitingSince = at;
+    this.setState(order, "WAITING_ACCEPTANCE", at);
+  }
+
+  /** OR21 after validation (or automatic acceptance). */
+  accept(order: SimOrder, decisions: { id: string; accepted: boolean }[], at: number, automatic = false) {
+    const accepted = new Set(decisions.filter((decision) => decision.accepted).map((decision) => decision.id));
+    for (const line of order.lines) {
+      line.state = accepted.has(line.id) ? "WAITING_DEBIT" : "REFUSED";
+      line.updated = at;
+    }
+    order.acceptance_decision_date = automatic ? null : at;
+    order.waitingSince = null;
+    order.updated = at;
+    if (accepted.size === 0) {
+      order.state = "REFUSED";
+      return;
+    }
+    order.accepted = true;
+    if (order.payment_workflow === "PAY_ON_ACCEPTANCE") {
+      this.setState(order, "WAITING_DEBIT_PAYMENT", at, (line) => line.state === "WAITING_DEBIT");
+      order.debitDueAt = at + this.timings.debitDelayMs;
+    } else {
+      // Other workflows debit later (delivery, due date, shipment) or never.
+      this.setState(order, "SHIPPING", at, (line) => line.state === "WAITING_DEBIT");
+    }
+  }
+
+  debit(order: SimOrder, at: number) {
+    order.debitDueAt = null;
+    order.customer_debited = at;
+    for (const line of this.activeLines(order)) line.debited = at;
+    this.setState(order, "SHIPPING", at, (line) => line.state === "WAITING_DEBIT_PAYMENT");
+    const shop = this.shop(order.shopId);
+    for (const line of this.activeLines(order)) {
+      const price = line.price_unit * line.quantity;
+      this.addTransaction(shop, "ORDER_AMOUNT", price, at, order, line.id);
+      this.addTransaction(shop, "ORDER_SHIPPING_AMOUNT", line.shipping_price, at, order, line.id);
+      this.addTransaction(shop, "COMMISSION_FEE", -Math.round((price * line.commission_rate) / 100), at, order, line.id);
+    }
+  }
+
+  ship(order: SimOrder, at: number) {
+    order.shipped = at;
+    for (const line of this.activeLines(order)) line.shipped = at;
+    this.setState(order, "SHIPPED", at, (line) => line.state === "SHIPPING");
+  }
+
+  receive(order: SimOrder, at: number) {
+    order.received = at;
+    for (const line of this.activeLines(order)) line.received = at;
+    this.setState(order, "RECEIVED", at, (line) => line.state === "SHIPPED");
+  }
+
+  canCancel(order: SimOrder): boolean {
+    if (order.state === "WAITING_DEBIT" || order.state === "WAITING_DEBIT_PAYMENT") return true;
+    if (order.state !== "SHIPPING") return false;
+    // PAY_ON_DELIVERY / DUE_DATE / SHIPMENT: only before debit; NO_CUSTOMER_PAYMENT_CONFIRMATION: before shipping.
+    return order.customer_debited === null;
+  }
+
+  addTransaction(shop: SimShop, type: string, amount: number, at: number, order: SimOrder | null, orderLine: string | null, refund: string | null = null) {
+    shop.transactions.push({
+      id: this.uuid(),
+      shopId: shop.id,
+      type,
+      amount,
+      currency: shop.currency,
+      created: at,
+      updated: at,
+      payment_state: "PENDING",
+      order: order && { id: order.id, commercial_id: order.commercial_id },
+      order_line: orderLine,
+      refund,
+    });
+  }
+
+  /** Applies every time-driven transition that is due at `now`. */
+  tick() {
+    const now = this.now();
+    for (const shop of this.shops.values()) {
+      for (const order of shop.orders.values()) {
+        if (order.state === "STAGING" && order.stagingUntil !== null && now >= order.stagingUntil) this.leaveStaging(order, order.stagingUntil);
+        if (order.state === "WAITING_ACCEPTANCE" && order.waitingSince !== null && now >= order.waitingSince + this.timings.acceptanceDeadlineMs) {
+          // Auto-refusal: no decision date, every line refused.
+          const at = order.waitingSince + this.timings.acceptanceDeadlineMs;
+          order.waitingSince = null;
+          order.acceptance_decision_date = null;
+          this.setState(order, "REFUSED", at);
+        }
+        if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt) this.debit(order, order.debitDueAt);
+        if (order.state === "SHIPPED" && order.shipped !== null && now >= order.shipped + this.timings.autoReceiveMs) this.receive(order, order.shipped + this.timings.autoReceiveMs);
+        if (order.state === "RECEIVED" && order.received !== null && now >= order.received + this.timings.autoCloseMs) {
+          this.setState(order, "CLOSED", order.received + this.timings.autoCloseMs, (line) => line.state === "RECEIVED");
+        }
+        for (const line of order.lines) {
+          for (const refund of line.refunds) {
+            if (!refund.refunded && now >= refund.refundedAt) {
+              refund.refunded = true;
+              line.updated = refund.refundedAt;
+              order.updated = Math.max(order.updated, refund.refundedAt);
+            }
+          }
+        }
+      }
+      for (const entry of shop.imports.values()) this.progressImport(shop, entry, now);
+      for (const entry of shop.exports.values()) {
+        if (entry.status === "PENDING" && now >= entry.created + this.timings.exportDelayMs) {
+          entry.status = "COMPLETED";
+          entry.chunk = [...shop.offers.values()]
+            .filter((offer) => entry.includeInactive || offer.active)
+            .filter((offer) => entry.lastRequestDate === null || offer.updated >= entry.lastRequestDate)
+            .map((offer) => this.exportedOffer(shop, offer));
+        }
+      }
+    }
+  }
+
+  exportedOffer(shop: SimShop, offer: SimOffer) {
+    return {
+      offer_id: offer.offer_id,
+      shop_sku: offer.shop_sku,
+      product_sku: offer.product_sku,
+      quantity: offer.quantity,
+      active: offer.active,
+      deleted: offer.deleted,
+      currency_iso_code: shop.currency,
+      last_updated: iso(offer.updated),
+      leadtime_to_ship: offer.leadtime_to_ship,
+      description: offer.description,
+      prices: [
+        {
+          origin_price: fromCents(offer.price),
+          discount_price: offer.discount?.price == null ? null : fromCents(offer.discount.price),
+          discount_start_date: offer.discount?.start_date ?? null,
+          discount_end_date: offer.discount?.end_date ?? null,
+        },
+      ],
+    };
+  }
+
+  // ---------------------------------------------------------------- imports
+
+  private progressImport(shop: SimShop, entry: SimImport, now: number) {
+    if (entry.status === "WAITING" && now >= entry.created + this.timings.importDelayMs / 2) entry.status = "RUNNING";
+    if (entry.status === "RUNNING" && now >= entry.created + this.timings.importDelayMs) {
+      try {
+        if (entry.kind === "STOCK") this.applyStock(shop, entry);
+        else if (entry.kind === "PRICE") this.applyPrices(shop, entry);
+        else this.applyOffers(shop, entry);
+        entry.status = "COMPLETE";
+      } catch {
+        entry.status = "FAILED";
+      }
+    }
+  }
+
+  private column(entry: SimImport, name: string): number {
+    const index = entry.header.indexOf(name);
+    if (index === -1) throw new Error(`missing column ${name}`);
+    return index;
+  }
+
+  private applyStock(shop: SimShop, entry: SimImport) {
+    const skuAt = this.column(entry, "offer-sku");
+    const quantityAt = this.column(entry, "quantity");
+    const warehouseAt = entry.header.indexOf("warehouse-code");
+    entry.rows.forEach((row, index) => {
+      const line = index + 2;
+      const offer = shop.offers.get(row[skuAt] ?? "");
+      const raw = (row[quantityAt] ?? "").trim();
+      if (!offer || offer.deleted) return entry.errors.push({ line, reason: "The offer does not exist", row });
+      if (!/^-?\d+$/.test(raw)) return entry.errors.push({ line, reason: "The quantity must be an integer", row });
+      const quantity = Number(raw);
+      if (quantity < 0) return entry.errors.push({ line, reason: "The quantity must be positive or zero", row });
+      const warehouse = warehouseAt >= 0 ? (row[warehouseAt] ?? "").trim() : "";
+      if (warehouse) {
+        offer.warehouses[warehouse] = quantity;
+        offer.quantity = Object.values(offer.warehouses).reduce((sum, value) => sum + value, 0);
+      } else {
+        offer.quantity = quantity;
+      }
+      offer.active = !offer.deleted && offer.quantity > 0;
+      offer.updated = this.now();
+      entry.linesOk += 1;
+      entry.offersUpdated += 1;
+    });
+  }
+
+  private applyPrices(shop: SimShop, entry: SimImport) {
+    const skuAt = this.column(entry, "offer-sku");
+    const priceAt = this.column(entry, "price");
+    const at = (name: string) => entry.header.indexOf(name);
+    entry.rows.forEach((row, index) => {
+      const line = index + 2;
+      const offer = shop.offers.get(row[skuAt] ?? "");
+      const price = (row[priceAt] ?? "").trim();
+      if (!offer || offer.deleted) return entry.errors.push({ line, reason: "The offer does not exist", row });
+      if (!/^\d+(\.\d+)?$/.test(price)) return entry.errors.push({ line, reason: "The price must be a positive decimal number", row });
+      const discount = at("discount-price") >= 0 ? (row[at("discount-price")] ?? "").trim() : "";
+      if (discount && !/^\d+(\.\d+)?$/.test(discount)) return entry.errors.push({ line, reason: "The discount price must be a positive decimal number", row });
+      offer.price = cents(price);
+      // Delete-and-replace: a price line without discount removes the previous discount.
+      offer.discount = discount
+        ? { price: cents(discount), start_date: (row[at("discount-start-date")] ?? "") || null, end_date: (row[at("discount-end-date")] ?? "") || null }
+        : null;
+      offer.updated = this.now();
+      entry.linesOk += 1;
+      entry.offersUpdated += 1;
+    });
+  }
+
+  private applyOffers(shop: SimShop, entry: SimImport) {
+    for (const [index, raw] of (entry.offers ?? []).entries()) {
+      const line = index + 1;
+      const offer = raw as Record<string, unknown>;
+      const sku = typeof offer.shop_sku === "string" ? offer.shop_sku : "";
+      const fail = (reason: string) => entry.errors.push({ line, reason, row: [sku] });
+      if (!sku) { fail("shop_sku is required"); continue; }
+      if (offer.update_delete === "delete") {
+        const existing = shop.offers.get(sku);
+        if (!existing) { fail("The offer does not exist"); continue; }
+        existing.deleted = true;
+        existing.active = false;
+        existing.updated = this.now();
+        entry.linesOk += 1;
+        continue;
+      }
+      const price = Number(offer.price);
+      if (offer.price === undefined || !Number.isFinite(price) || price < 0) { fail("price is required and must be positive"); continue; }
+      if (typeof offer.state_code !== "string" || !offer.state_code) { fail("state_code is required"); continue; }
+      const existing = shop.offers.get(sku);
+      if ((!existing || existing.deleted) && (!offer.product_id || !offer.product_id_type)) { fail("product_id and product_id_type are required to create an offer"); continue; }
+      const quantity = offer.quantity === undefined || offer.quantity === null ? 0 : Number(offer.quantity);
+      if (!Number.isInteger(quantity) || quantity < 0) { fail("quantity must be a positive integer"); continue; }
+      const discount = offer.discount as { price?: number; start_date?: string; end_date?: string } | undefined;
+      // OF24 replaces the whole offer: everything not sent goes back to its default.
+      this.upsertOffer(shop, {
+        shop_sku: sku,
+        product_id: (offer.product_id as string) ?? existing?.product_id ?? null,
+        product_id_type: (offer.product_id_type as string) ?? existing?.product_id_type ?? null,
+        state_code: offer.state_code,
+        price: cents(price),
+        quantity,
+        warehouses: {},
+        description: (offer.description as string) ?? null,
+        internal_description: (offer.internal_description as string) ?? null,
+        leadtime_to_ship: offer.leadtime_to_ship === undefined ? null : Number(offer.leadtime_to_ship),
+        discount: discount ? { price: discount.price === undefined ? null : cents(discount.price), start_date: discount.start_date ?? null, end_date: discount.end_date ?? null } : null,
+        deleted: false,
+      });
+      entry.linesOk += 1;
+      entry.offersUpdated += 1;
+    }
+  }
+
+  createImport(shop: SimShop, kind: ImportKind, data: { header?: string[]; rows?: string[][]; offers?: Record<string, unknown>[]; delimiter?: string }, fingerprint: string): SimImport {
+    // Mirakl returns the existing import for a duplicate request still in progress.
+    for (const existing of shop.imports.values()) {
+      if (existing.kind === kind && existing.fingerprint === fingerprint && (existing.status === "WAITING" || existing.status === "RUNNING")) return existing;
+    }
+    const entry: SimImport = {
+      import_id: kind === "OFFER" ? this.nextId() : this.uuid(),
+      kind,
+      shopId: shop.id,
+      created: this.now(),
+      status: "WAITING",
+      delimiter: data.delimiter ?? ";",
+      header: data.header ?? [],
+      rows: data.rows ?? [],
+      offers: data.offers,
+      linesOk: 0,
+      errors: [],
+      offersUpdated: 0,
+      fingerprint,
+    };
+    shop.imports.set(entry.import_id, entry);
+    return entry;
+  }
+
+  defaultKeys() {
+    return [...this.keys.keys()];
+  }
+}

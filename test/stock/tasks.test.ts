@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import { createConnection, updateConnection } from "~/connections/connections.server";
+import { Worker } from "~/worker/worker.server";
+import { markDirty } from "~/worker/work-units.server";
+import { stockTasks, reconcileSchedulerTask, RECONCILE_SCHEDULER_KIND } from "~/sync/stock/tasks.server";
+import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { applyExceptionAction } from "~/exceptions/queue.server";
+import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
+
+let sim: RunningMiraklSimulator;
+const shop = "tasks.myshopify.com";
+let connectionId = "";
+const worker = new Worker({ handlers: stockTasks, id: "stock-tasks-test" });
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+  sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
+  connectionId = (await createConnection(shop, { name: "Best Buy CA", baseUrl: sim.url, apiKey: sim.keys.single })).id;
+});
+afterAll(async () => sim?.close());
+
+describe("stock tasks in the worker", () => {
+  it("a dirty push unit sends the connection's stock through its stored, decrypted key", async () => {
+    await prisma.offerStock.create({ data: { shop, connectionId, offerSku: "S2000", desiredQuantity: 12, desiredVersion: 1 } });
+    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
+    expect(await worker.runOnce()).toBe(true);
+    const call = sim.control.calls("STO01")[0];
+    expect(call.status).toBe(201);
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    expect(unit.lastError).toBeNull();
+    expect(unit.dueAt.getTime()).toBeGreaterThan(Date.now()); // following the import, not spinning
+  });
+
+  it("a disabled connection's units go idle instead of failing", async () => {
+    await updateConnection(shop, connectionId, { enabled: false });
+    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
+    await prisma.workUnit.update({ where: { key: stockPushUnitKey(connectionId) }, data: { dueAt: new Date(0) } });
+    expect(await worker.runOnce()).toBe(true);
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    expect(unit.lastError).toBeNull();
+    expect(unit.dueAt.getUTCFullYear()).toBe(9999);
+    await updateConnection(shop, connectionId, { enabled: true });
+  });
+
+  it("the scheduler starts a full reconcile for a connection that never had one, and not twice", async () => {
+    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, { signal: new AbortController().signal, now: () => new Date() });
+    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, { signal: new AbortController().signal, now: () => new Date() });
+    const runs = await prisma.reconcileRun.findMany({ where: { connectionId } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0].kind).toBe("FULL");
+  });
+
+  it("Retry on a refused offer re-marks it and its connection's push", async () => {
+    await prisma.offerStock.create({ data: { shop, connectionId, offerSku: "GONE", desiredQuantity: 3, desiredVersion: 2, pushedVersion: 2, lastPushError: "Unknown offer" } });
+    const exception = await prisma.syncException.create({
+      data: { shop, connectionId, kind: "STOCK_IMPORT_LINE_REJECTED", severity: "WARNING", entityType: "OfferStock", entityId: "GONE", fingerprint: "f-gone", message: "m", fixHint: "h" },
+    });
+    await prisma.workUnit.update({ where: { key: stockPushUnitKey(connectionId) }, data: { dueAt: new Date("9999-12-31") } });
+    expect(await applyExceptionAction(shop, { intent: "retry", ids: [exception.id] })).toMatchObject({ affected: 1 });
+    const row = await prisma.offerStock.findFirstOrThrow({ where: { connectionId, offerSku: "GONE" } });
+    expect(row.desiredVersion).toBe(3);
+    expect(row.lastPushError).toBeNull();
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    expect(unit.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+});

@@ -40,12 +40,17 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  // Listed up front so the dev server does not discover them on the first page and reload it.
+  // The client's dependencies, listed so the dev server never discovers one on a page view and reloads the
+  // page under the user (or an e2e test). Discovery is off because the scanner also follows route modules
+  // into server-only code and pre-bundles pg and PGlite for the browser, then reloads when it finishes.
   optimizeDeps: {
+    noDiscovery: true,
     include: [
       "@shopify/app-bridge-react",
       "@shopify/polaris",
       "@shopify/shopify-app-remix/react",
+      // app.tsx uses boundary.error in its ErrorBoundary, so the server package reaches the browser (as in Shopify's template).
+      "@shopify/shopify-app-remix/server",
       "@remix-run/react",
       "react",
       "react/jsx-runtime",

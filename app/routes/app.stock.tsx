@@ -23,7 +23,8 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
-import { loadStockPage, stockFilters, stockQuerySchema, type StockRowStatus } from "~/sync/stock/stock-page.server";
+import { loadStockPage, type StockRowStatus } from "~/sync/stock/stock-page.server";
+import { stockFilters, stockQuerySchema } from "~/sync/stock/stock-query";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import prisma from "~/db.server";
 

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { openHydrated } from "./hydrated";
 
 // The demo starts the Mirakl simulator on DEMO_PORT + 1 with its default key for shop 2001.
 const simulatorUrl = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3457) + 1}`;
@@ -13,7 +14,7 @@ async function submitWith(page: Page, button: string) {
 }
 
 test("add a connection to the demo simulator, test it, then a wrong key shows inline", async ({ page }) => {
-  await page.goto("/app/connections");
+  await openHydrated(page, "/app/connections");
   await expect(page.getByRole("heading", { name: "Marketplace connections" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Decathlon (demo)" })).toBeVisible();
 

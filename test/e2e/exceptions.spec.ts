@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { openHydrated } from "./hydrated";
 
 test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
-  await page.goto("/app/exceptions");
+  await openHydrated(page, "/app/exceptions");
   await expect(page.getByRole("heading", { name: "Exceptions" })).toBeVisible();
 
   // The demo seeds two rejected webhooks through the real intake.
@@ -15,7 +16,7 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
   await page.getByLabel("Webhook processing failed").click({ force: true });
   await expect(page).toHaveURL(/kind=WEBHOOK_PROCESSING_FAILED/);
   await expect(page.getByText("No exceptions match")).toBeVisible();
-  await page.goto("/app/exceptions?kind=WEBHOOK_PAYLOAD_INVALID");
+  await openHydrated(page, "/app/exceptions?kind=WEBHOOK_PAYLOAD_INVALID");
   await expect(rows).toHaveCount(2);
 
   // Detail view, then dismiss from there.
@@ -25,7 +26,7 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
   await expect(page.getByText("Dismissed", { exact: true })).toBeVisible();
 
   // Back in the queue: one open exception left, one under Dismissed.
-  await page.goto("/app/exceptions");
+  await openHydrated(page, "/app/exceptions");
   await expect(rows).toHaveCount(1);
   await page.getByRole("tab", { name: /Dismissed/ }).click();
   await expect(page).toHaveURL(/status=DISMISSED/);
@@ -34,11 +35,11 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
 });
 
 test("bulk dismiss from the queue", async ({ page }) => {
-  await page.goto("/app/exceptions?status=OPEN");
+  await openHydrated(page, "/app/exceptions?status=OPEN");
   const rows = page.locator("tbody tr");
   await expect(rows.first()).toBeVisible();
   const before = await rows.count();
-  await page.locator("thead input[type=checkbox]").first().check({ force: true });
+  await page.getByRole("checkbox", { name: "Select all exceptions" }).first().check({ force: true });
   await page.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByText(/exceptions? dismissed/)).toBeVisible();
   await expect(page.getByText("Nothing needs your attention")).toBeVisible();

@@ -1,19 +1,9 @@
-import { z } from "zod";
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
+import { type StockFilter, type StockQuery } from "./stock-query";
 
 /** What the Stock page shows for one connection; every query is scoped by shop. */
 
-export const stockFilters = ["all", "pending", "drifted", "error", "unmapped", "excluded"] as const;
-export type StockFilter = (typeof stockFilters)[number];
-
-export const stockQuerySchema = z.object({
-  connection: z.string().max(64).optional(),
-  filter: z.enum(stockFilters).catch("all").default("all"),
-  q: z.string().trim().max(100).catch("").default(""),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-});
-export type StockQuery = z.infer<typeof stockQuerySchema>;
 
 export const STOCK_PAGE_SIZE = 50;
 

@@ -1,0 +1,7 @@
+import type { Page } from "@playwright/test";
+
+/** Opens a page and waits until Remix has hydrated it: a click on server-rendered HTML before then is lost. */
+export async function openHydrated(page: Page, path: string) {
+  await page.goto(path);
+  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+}

@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { openHydrated } from "./hydrated";
+
+// Every page of the app renders and hydrates without a browser error: a server-only import reaching the
+// client, or a dependency the dev server cannot serve, breaks a page without failing any unit test.
+const pages = [
+  { path: "/app", heading: "Overview" },
+  { path: "/app/stock", heading: "Stock" },
+  { path: "/app/connections", heading: "Marketplace connections" },
+  { path: "/app/connections/new", heading: "Add a marketplace connection" },
+  { path: "/app/exceptions", heading: "Exceptions" },
+];
+
+for (const { path, heading } of pages) {
+  test(`${path} renders and hydrates without errors`, async ({ page, baseURL }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("response", (response) => {
+      if (response.status() >= 400 && response.url().startsWith(baseURL!)) {
+        errors.push(`${response.status()} ${response.url()}`);
+      }
+    });
+    await openHydrated(page, path);
+    await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(errors).toEqual([]);
+  });
+}

@@ -89,16 +89,13 @@ export const miraklCustomerSchema = z.looseObject({
 });
 export type MiraklCustomer = z.infer<typeof miraklCustomerSchema>;
 
-export const miraklRefundSchema = z.looseObject({
+/** The money of one refund or cancelation of an order line: what was given back, its taxes, fees and commission. */
+const lineReversalFields = {
   id: id,
-  order_refund_id: z.string().nullish(),
   amount: optMoney,
   shipping_amount: optMoney,
   quantity: int.nullish(),
   reason_code: str,
-  refund_state: enumOrString(REFUND_STATES).nullish(),
-  /** Deprecated 3-value state kept by Mirakl for compatibility. */
-  state: str,
   created_date: optDateTime,
   taxes: list(taxSchema),
   shipping_taxes: list(taxSchema),
@@ -106,25 +103,20 @@ export const miraklRefundSchema = z.looseObject({
   commission_amount: optMoney,
   commission_total_amount: optMoney,
   commission_taxes: list(commissionTaxSchema),
+};
+
+export const miraklRefundSchema = z.looseObject({
+  ...lineReversalFields,
+  order_refund_id: z.string().nullish(),
+  refund_state: enumOrString(REFUND_STATES).nullish(),
+  /** Deprecated 3-value state kept by Mirakl for compatibility. */
+  state: str,
   transaction_number: str,
   transaction_date: optDateTime,
 });
 export type MiraklRefund = z.infer<typeof miraklRefundSchema>;
 
-export const miraklCancelationSchema = z.looseObject({
-  id: id,
-  amount: optMoney,
-  shipping_amount: optMoney,
-  quantity: int.nullish(),
-  reason_code: str,
-  created_date: optDateTime,
-  taxes: list(taxSchema),
-  shipping_taxes: list(taxSchema),
-  fees: list(feeSchema),
-  commission_amount: optMoney,
-  commission_total_amount: optMoney,
-  commission_taxes: list(commissionTaxSchema),
-});
+export const miraklCancelationSchema = z.looseObject(lineReversalFields);
 export type MiraklCancelation = z.infer<typeof miraklCancelationSchema>;
 
 export const miraklOrderLineSchema = z.looseObject({

@@ -6,6 +6,7 @@ import {
   type FieldErrors,
 } from "~/connections/connection-form";
 import { createConnection, getConnection, updateConnection, type ConnectionSummary } from "~/connections/connections.server";
+import { recomputeConnection } from "~/sync/stock/recompute.server";
 
 /** The connection forms' server side: validate with zod, then store; a name clash is a field error. */
 
@@ -44,11 +45,17 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
   }
 }
 
-/** Enabling needs a key: an imported connection cannot start syncing before it has one. */
+/**
+ * Enabling needs a key: an imported connection cannot start syncing before it has one. The recompute
+ * skips disabled connections, so enabling one recomputes all of its offers (and releases what was left
+ * to push) rather than advertising what was true when it was disabled.
+ */
 export async function setConnectionEnabled(shop: string, id: string, enabled: boolean): Promise<SaveResult> {
   const existing = await getConnection(shop, id);
   if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   if (enabled && !existing.hasApiKey) return { ok: false, errors: { apiKey: "Enter the API key before enabling this connection" } };
   const connection = await updateConnection(shop, id, { enabled });
-  return connection ? { ok: true, connection } : { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  if (enabled && !existing.enabled) await recomputeConnection(shop, id);
+  return { ok: true, connection };
 }

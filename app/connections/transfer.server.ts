@@ -114,7 +114,9 @@ export async function importConnections(shop: string, text: string, onClash: Nam
           apiKeyEncrypted: NO_KEY,
           enabled: false,
           disabledReason: API_KEY_REQUIRED,
-          settings: { ...entry.settings, lastCheck: null },
+          // The source shop's "rules saved" mark and location names are not this shop's: rules that choose no
+          // location must be saved here before they push zeros (see stockRulesConfigured).
+          settings: { ...entry.settings, lastCheck: null, stockConfiguredAt: null, locationNames: {} },
         },
       }),
     ),

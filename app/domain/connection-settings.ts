@@ -52,6 +52,16 @@ export const connectionSettingsSchema = z.object({
    * Default: no location chosen, so nothing is sellable until the merchant picks locations.
    */
   stock: stockRulesSchema.default(() => stockRulesSchema.parse({})),
+  /**
+   * When the merchant last saved this connection's stock rules (the Stock & price settings form); null =
+   * never. See `stockRulesConfigured`: it is what tells "never configured" from "explicitly no location".
+   */
+  stockConfiguredAt: z.string().nullable().default(null),
+  /**
+   * Shopify location names (id → name) as last read when the stock rules were saved: display only
+   * (the Stock page's explanations), never used to decide anything.
+   */
+  locationNames: z.record(z.string(), z.string().max(255)).default({}),
   /** Outcome of the last "Test connection"; null until tested. */
   lastCheck: connectionCheckSchema.nullable().default(null),
 });
@@ -60,4 +70,15 @@ export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
 export function parseConnectionSettings(value: unknown): ConnectionSettings {
   return connectionSettingsSchema.parse(value ?? {});
+}
+
+/**
+ * May this connection's stock be pushed? The default rules choose no location, so a connection nobody
+ * configured computes 0 for every offer: pushing that would wipe the marketplace's stock the moment the
+ * merchant connects. So stock is pushed only once the rules were saved (`stockConfiguredAt`), or when
+ * they choose a location (which the default never does, so someone chose it). A merchant who saves "no
+ * location" on purpose does push 0.
+ */
+export function stockRulesConfigured(settings: Pick<ConnectionSettings, "stockConfiguredAt" | "stock">): boolean {
+  return settings.stockConfiguredAt !== null || settings.stock.locationIds.length > 0;
 }

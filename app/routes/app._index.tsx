@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
 import { shopOverview } from "~/shops/overview.server";
 
@@ -11,11 +11,22 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Overview() {
-  const { openExceptions, inbox, failingUnits, connections } = useLoaderData<typeof loader>();
+  const { openExceptions, inbox, failingUnits, connections, stockNotConfigured } = useLoaderData<typeof loader>();
   const openTotal = Object.values(openExceptions).reduce((a, b) => a + b, 0);
   return (
     <Page title="Overview">
       <Layout>
+        {stockNotConfigured.map((c) => (
+          <Layout.Section key={c.id}>
+            <Banner
+              tone="warning"
+              title={`${c.name}: choose the locations that supply this marketplace`}
+              action={{ content: "Choose locations", url: `/app/stock/${encodeURIComponent(c.id)}/settings` }}
+            >
+              No stock is pushed to {c.name} until its stock rules are saved: with no location chosen every offer would be set to 0.
+            </Banner>
+          </Layout.Section>
+        ))}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
             <StatCard title="Open exceptions" value={openTotal}>

@@ -29,7 +29,7 @@ const row = (offerSku: string) =>
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop }));
+  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } }).then((c) => ({ id: c.id, shop }));
   // The simulator enforces Mirakl's call limits on its own clock; the pusher must never earn a 429.
   mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
 });

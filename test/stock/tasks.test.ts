@@ -16,7 +16,7 @@ const worker = new Worker({ handlers: stockTasks, id: "stock-tasks-test" });
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
-  connectionId = (await createConnection(shop, { name: "Best Buy CA", baseUrl: sim.url, apiKey: sim.keys.single })).id;
+  connectionId = (await createConnection(shop, { name: "Best Buy CA", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } })).id;
 });
 afterAll(async () => sim?.close());
 

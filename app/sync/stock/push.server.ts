@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connection-settings";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
 
@@ -40,6 +41,7 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   statusPollMs: STOCK_STATUS_POLL_MS,
   maxLines: MAX_STOCK_IMPORT_LINES,
   async dirtyLines(connection, limit) {
+    if (!(await stockPushAllowed(connection))) return [];
     const dirty = await prisma.offerStock.findMany({
       where: { connectionId: connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } },
       select: { offerSku: true, warehouseCode: true, desiredQuantity: true, desiredVersion: true },
@@ -65,6 +67,19 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   rejectedHint:
     "If the offer does not exist on this marketplace, create it or map the Shopify SKU to the right offer SKU. Retry sends the current quantity again.",
 };
+
+/**
+ * A connection whose stock rules were never saved sends no stock file at all: its default rules choose no
+ * location, so every offer computes 0 and pushing would wipe the marketplace's stock the moment the
+ * merchant connects. Its rows stay dirty (the Stock page shows them held), and the first save of the rules
+ * recomputes them and lets them go. Unreadable settings hold the stock too: the recompute reports those.
+ */
+export async function stockPushAllowed(connection: Connection): Promise<boolean> {
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { settings: true } });
+  if (!row) return false;
+  const settings = connectionSettingsSchema.safeParse(row.settings ?? {});
+  return settings.success && stockRulesConfigured(settings.data);
+}
 
 export function pushStock(connection: Connection, mirakl: MiraklClient, now: Date) {
   return runImportChannel(stockChannel, connection, mirakl, now);

@@ -18,6 +18,7 @@ import {
 } from "~/sync/stock/catalog.server";
 import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
+import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
 
 export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
@@ -286,6 +287,9 @@ export async function recomputeConnection(shop: string, connectionId: string, no
     data: { status: "RESOLVED", resolvedAt: now },
   });
   if (count > 0) await markRecomputeDirty(shop, now);
+  // Rows left dirty while the connection was disabled or not configured go out even if no quantity changes now.
+  await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop, now);
+  await markDirty(pricePushUnitKey(connectionId), PRICE_PUSH_KIND, shop, now);
   return count;
 }
 

@@ -20,6 +20,7 @@ import {
   Tabs,
   Text,
   TextField,
+  Tooltip,
 } from "@shopify/polaris";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
@@ -50,6 +51,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const statusBadge: Record<StockRowStatus, { tone?: "success" | "attention" | "critical" | "info" | "warning"; label: string }> = {
   "in-sync": { tone: "success", label: "In sync" },
   pending: { tone: "attention", label: "Pending push" },
+  held: { tone: "warning", label: "Held: not configured" },
   drifted: { tone: "warning", label: "Drifted" },
   error: { tone: "critical", label: "Refused" },
   excluded: { label: "Not managed" },
@@ -110,10 +112,15 @@ export default function StockPage() {
   }
 
   const selectedFilter = stockFilters.indexOf(data.query.filter);
+  const settingsUrl = `/app/stock/${encodeURIComponent(data.connection.id)}/settings`;
   return (
     <Page
       title="Stock"
       subtitle="Shopify's sellable stock, what we pushed, and what the marketplace shows"
+      secondaryActions={[
+        { content: "Stock & price settings", url: settingsUrl, accessibilityLabel: `Stock and price settings for ${data.connection.name}` },
+        { content: "SKU mapping", url: `/app/stock/${encodeURIComponent(data.connection.id)}/mapping`, accessibilityLabel: `SKU mapping for ${data.connection.name}` },
+      ]}
       primaryAction={
         <Form method="post">
           <input type="hidden" name="intent" value="reconcile" />
@@ -128,6 +135,12 @@ export default function StockPage() {
         <Layout.Section>
           <BlockStack gap="400">
             {actionData && !actionData.ok && <Banner tone="critical">{actionData.error}</Banner>}
+            {!data.connection.stockConfigured && (
+              <Banner tone="warning" title="Choose the locations that supply this marketplace" action={{ content: "Choose locations", url: settingsUrl }}>
+                Nothing is pushed to {data.connection.name} until its stock rules are saved. With no location chosen every offer would be set to 0,
+                wiping the stock the marketplace shows, so its stock is held until you choose.
+              </Banner>
+            )}
             <Card>
               <InlineStack gap="400" align="space-between" blockAlign="end">
                 <Box minWidth="260px">
@@ -195,6 +208,7 @@ export default function StockPage() {
                   { title: "Offer SKU" },
                   { title: "Shopify SKU" },
                   { title: "Sellable", alignment: "end" },
+                  { title: "Why" },
                   { title: "Pushed", alignment: "end" },
                   { title: "On Mirakl", alignment: "end" },
                   { title: "Last push" },
@@ -214,6 +228,9 @@ export default function StockPage() {
                       <Text as="span" alignment="end" numeric>
                         {row.desiredQuantity ?? "—"}
                       </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Explanation explanation={row.explanation} />
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
@@ -262,6 +279,31 @@ export default function StockPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** Why this sellable number: the arithmetic on the row, every step on hover or keyboard focus. */
+function Explanation({ explanation }: { explanation: { summary: string; details: string[] } | null }) {
+  if (!explanation) return <Text as="span" tone="subdued">—</Text>;
+  return (
+    <Tooltip
+      content={
+        <BlockStack gap="100">
+          {explanation.details.map((line, i) => (
+            <Text as="p" key={i}>
+              {line}
+            </Text>
+          ))}
+        </BlockStack>
+      }
+      preferredPosition="below"
+    >
+      <span tabIndex={0} aria-label={`Why: ${explanation.summary}. ${explanation.details.join(". ")}`}>
+        <Text as="span" tone="subdued" breakWord>
+          {explanation.summary}
+        </Text>
+      </span>
+    </Tooltip>
   );
 }
 

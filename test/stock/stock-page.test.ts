@@ -12,7 +12,8 @@ let connectionB = "";
 beforeAll(async () => {
   await installShop(shopA);
   await installShop(shopB);
-  connectionA = (await createConnection(shopA, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.net", apiKey: "ka" })).id;
+  // Configured (rules saved): its dirty rows are pending, not held (see not-configured.test.ts).
+  connectionA = (await createConnection(shopA, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.net", apiKey: "ka", settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } })).id;
   connectionB = (await createConnection(shopB, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.net", apiKey: "kb" })).id;
   const base = { shop: shopA, connectionId: connectionA };
   await prisma.offerStock.createMany({

@@ -1,13 +1,15 @@
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
+import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
+import { explainOfferStock } from "~/domain/stock/explain";
 import { type StockFilter, type StockQuery } from "./stock-query";
 
 /** What the Stock page shows for one connection; every query is scoped by shop. */
 
-
 export const STOCK_PAGE_SIZE = 50;
 
-export type StockRowStatus = "excluded" | "error" | "pending" | "drifted" | "in-sync" | "not-pushed";
+/** "held": would be pending, but the connection's stock rules were never saved, so nothing is pushed. */
+export type StockRowStatus = "excluded" | "error" | "pending" | "held" | "drifted" | "in-sync" | "not-pushed";
 
 export function stockRowStatus(row: {
   desiredQuantity: number | null;
@@ -50,9 +52,13 @@ function filterWhere(filter: StockFilter): Prisma.OfferStockWhereInput {
 }
 
 export async function loadStockPage(shop: string, query: StockQuery) {
-  const connections = await prisma.marketplaceConnection.findMany({ where: { shop }, select: { id: true, name: true, enabled: true }, orderBy: { name: "asc" } });
-  const connection = connections.find((c) => c.id === query.connection) ?? connections[0] ?? null;
-  if (!connection) return { connections, connection: null, rows: [], total: 0, pageCount: 1, runs: [], currentRun: null, counts: null, lastImport: null };
+  const rowsWithSettings = await prisma.marketplaceConnection.findMany({ where: { shop }, select: { id: true, name: true, enabled: true, settings: true }, orderBy: { name: "asc" } });
+  const connections = rowsWithSettings.map(({ settings: _settings, ...c }) => c);
+  const selected = rowsWithSettings.find((c) => c.id === query.connection) ?? rowsWithSettings[0] ?? null;
+  if (!selected) return { connections, connection: null, rows: [], total: 0, pageCount: 1, runs: [], currentRun: null, counts: null, lastImport: null };
+  const settings = parseConnectionSettings(selected.settings);
+  const stockConfigured = stockRulesConfigured(settings);
+  const connection = { id: selected.id, name: selected.name, enabled: selected.enabled, stockConfigured };
 
   const where: Prisma.OfferStockWhereInput = {
     shop,
@@ -92,7 +98,10 @@ export async function loadStockPage(shop: string, query: StockQuery) {
   return {
     connections,
     connection,
-    rows: rows.map((r) => ({ ...r, status: stockRowStatus(r) })),
+    rows: rows.map(({ explanation, ...r }) => {
+      const status = stockRowStatus(r);
+      return { ...r, status: status === "pending" && !stockConfigured ? ("held" as const) : status, explanation: explainOfferStock(explanation, settings.locationNames) };
+    }),
     total,
     pageCount: Math.max(1, Math.ceil(total / STOCK_PAGE_SIZE)),
     runs: [...runs].reverse(), // oldest first, for the chart

@@ -87,6 +87,7 @@ export default function ConnectionPage() {
       subtitle={connection.baseUrl}
       backAction={{ content: "Marketplace connections", url: "/app/connections" }}
       secondaryActions={[
+        { content: "Stock & price settings", url: `/app/stock/${encodeURIComponent(connection.id)}/settings` },
         connection.enabled
           ? { content: "Disable", destructive: true, onAction: () => act("disable"), loading: pendingIntent === "disable" }
           : { content: "Enable", onAction: () => act("enable"), disabled: !connection.hasApiKey, loading: pendingIntent === "enable" },

@@ -75,10 +75,12 @@ describe("API key encryption at rest", () => {
     for (const file of routes) {
       const module = await import(`~/routes/${file.replace(/\.tsx$/, "")}`);
       if (!module.loader) continue;
-      // A `$id` page is about the record its folder names: a connection's page, else an exception's.
+      // A `$id` page is about the record its folder names: a connection's page, else an exception's;
+      // a `$connectionId` page (the Stock area's settings and mapping) is about a connection.
       const id = file.startsWith("app.connections.") ? connection.id : exception.id;
-      const path = "/" + file.replace(/\.tsx$/, "").replace(/\._index$/, "").replace(/\$id/, id).split(".").join("/");
-      const response = await settle(module.loader({ request: await embeddedRequest(shop, path), params: { id }, context: {} }));
+      const path = "/" + file.replace(/\.tsx$/, "").replace(/\._index$/, "").replace(/\$id/, id).replace(/\$connectionId/, connection.id).split(".").join("/");
+      const params = { id, connectionId: connection.id };
+      const response = await settle(module.loader({ request: await embeddedRequest(shop, path), params, context: {} }));
       expect(response.status, `${file} at ${path}`).toBe(200);
       expect(await response.text(), file).not.toContain(API_KEY);
     }

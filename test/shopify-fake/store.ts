@@ -140,6 +140,8 @@ export class FakeShopStore {
   readonly orders = new Map<string, FakeOrder>();
   readonly metafields = new Map<string, FakeMetafield>();
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
+  /** inventory item → location → level id: keeps level look-ups O(1) for 100,000-variant shops. */
+  readonly #levelIdsByItem = new Map<string, Map<string, string>>();
 
   constructor(readonly shop: string, private readonly now: () => number = Date.now) {}
 
@@ -228,6 +230,7 @@ export class FakeShopStore {
     this.variants.delete(variantId);
     this.inventoryItems.delete(variant.inventoryItemId);
     for (const level of this.levelsOfItem(variant.inventoryItemId)) this.inventoryLevels.delete(level.id);
+    this.#levelIdsByItem.delete(variant.inventoryItemId);
     this.touchProduct(variant.productId);
   }
 
@@ -257,6 +260,9 @@ export class FakeShopStore {
         updatedAt: this.timestamp(),
       };
       this.inventoryLevels.set(level.id, level);
+      let byLocation = this.#levelIdsByItem.get(inventoryItemId);
+      if (!byLocation) this.#levelIdsByItem.set(inventoryItemId, (byLocation = new Map()));
+      byLocation.set(locationId, level.id);
     }
     Object.assign(level.quantities, quantities);
     level.updatedAt = this.timestamp();
@@ -264,12 +270,14 @@ export class FakeShopStore {
   }
 
   levelOf(inventoryItemId: string, locationId: string): FakeInventoryLevel | undefined {
-    for (const level of this.inventoryLevels.values()) if (level.inventoryItemId === inventoryItemId && level.locationId === locationId) return level;
-    return undefined;
+    const id = this.#levelIdsByItem.get(inventoryItemId)?.get(locationId);
+    return id === undefined ? undefined : this.inventoryLevels.get(id);
   }
 
+  /** In creation order, as a scan of `inventoryLevels` would list them. */
   levelsOfItem(inventoryItemId: string): FakeInventoryLevel[] {
-    return [...this.inventoryLevels.values()].filter((level) => level.inventoryItemId === inventoryItemId);
+    const ids = this.#levelIdsByItem.get(inventoryItemId);
+    return ids ? [...ids.values()].flatMap((id) => this.inventoryLevels.get(id) ?? []) : [];
   }
 
   quantity(level: FakeInventoryLevel, name: InventoryQuantityName): number {

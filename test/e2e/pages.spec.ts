@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { openHydrated } from "./hydrated";
 
 // Every page of the app renders and hydrates without a browser error: a server-only import reaching the
@@ -11,16 +11,40 @@ const pages = [
   { path: "/app/exceptions", heading: "Exceptions" },
 ];
 
+function collectErrors(page: Page, baseURL: string) {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("response", (response) => {
+    if (response.status() >= 400 && response.url().startsWith(baseURL)) {
+      errors.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  return errors;
+}
+
 for (const { path, heading } of pages) {
   test(`${path} renders and hydrates without errors`, async ({ page, baseURL }) => {
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    page.on("response", (response) => {
-      if (response.status() >= 400 && response.url().startsWith(baseURL!)) {
-        errors.push(`${response.status()} ${response.url()}`);
-      }
-    });
+    const errors = collectErrors(page, baseURL!);
     await openHydrated(page, path);
+    await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(errors).toEqual([]);
+  });
+}
+
+// A connection's pages in the Stock area, reached as a merchant does: from the Stock page's actions.
+const connectionPages = [
+  { link: /^Stock (&|and) price settings/, heading: "Stock & price settings" },
+  { link: /^SKU mapping/, heading: "SKU mapping" },
+];
+
+for (const { link, heading } of connectionPages) {
+  test(`${heading} (from the Stock page) renders and hydrates without errors`, async ({ page, baseURL }) => {
+    const errors = collectErrors(page, baseURL!);
+    await openHydrated(page, "/app/stock");
+    const href = await page.getByRole("link", { name: link }).first().getAttribute("href");
+    expect(href).toMatch(/^\/app\/stock\/[^/]+\/(settings|mapping)$/);
+    await openHydrated(page, href!);
     await expect(page.getByRole("heading", { name: heading, exact: true }).first()).toBeVisible();
     await page.waitForLoadState("networkidle");
     expect(errors).toEqual([]);

@@ -298,7 +298,8 @@ function Explanation({ explanation }: { explanation: { summary: string; details:
       }
       preferredPosition="below"
     >
-      <span tabIndex={0} aria-label={`Why: ${explanation.summary}. ${explanation.details.join(". ")}`}>
+      {/* IndexTable cells do not wrap; an explanation must, or it pushes the other columns out of view. */}
+      <span tabIndex={0} aria-label={`Why: ${explanation.summary}. ${explanation.details.join(". ")}`} style={{ display: "block", whiteSpace: "normal", minWidth: 200, maxWidth: 300 }}>
         <Text as="span" tone="subdued" breakWord>
           {explanation.summary}
         </Text>

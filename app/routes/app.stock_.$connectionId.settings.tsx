@@ -45,6 +45,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return json({ ok: true as const, errors: {} as SettingsFieldErrors });
 };
 
+function moneyForDisplay(amount: string): string {
+  const [units, cents = ""] = amount.split(".");
+  return `${units}.${cents.padEnd(2, "0")}`;
+}
+
 const roundingLabels: Record<(typeof roundingOptions)[number], string> = {
   cents: "Keep the cents (19.87)",
   "99": "Round up to .99 (19.99)",
@@ -58,7 +63,9 @@ function pricePreview(values: StockSettingsFormValues): string | null {
   const regular = offerPriceFor({ price: "19.90", compareAtPrice: null }, rule.data);
   const sale = offerPriceFor({ price: "15.90", compareAtPrice: "19.90" }, rule.data);
   if (!regular || !sale) return null;
-  return `A Shopify price of 19.90 is offered at ${regular.price}. On sale at 15.90 (was 19.90): ${sale.price}${sale.discountPrice ? ` with a discount price of ${sale.discountPrice}` : ", the sale is not mirrored"}.`;
+  // Canonical decimals ("19.9") are for Mirakl; a merchant reads prices with their cents.
+  const shown = (amount: string) => moneyForDisplay(amount);
+  return `A Shopify price of 19.90 is offered at ${shown(regular.price)}. On sale at 15.90 (was 19.90): ${shown(sale.price)}${sale.discountPrice ? ` with a discount price of ${shown(sale.discountPrice)}` : ", the sale is not mirrored"}.`;
 }
 
 export default function StockSettingsPage() {

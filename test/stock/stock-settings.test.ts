@@ -8,7 +8,7 @@ import { action as settingsAction, loader as settingsLoader } from "~/routes/app
 import { loader as stockLoader } from "~/routes/app.stock";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { forgetCachedLocations } from "~/sync/stock/settings.server";
+import { forgetCachedLocations, locationNamesForDisplay } from "~/sync/stock/settings.server";
 import { formValuesFromSettings, type StockSettingsFormValues } from "~/sync/stock/settings-form";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 import { ShopifyFake } from "../shopify-fake";
@@ -211,5 +211,21 @@ describe("stock & price settings page", () => {
     expect((await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), pricesEnabled: true, markupPercent: "15", rounding: "99" })).status).toBe(200);
     const after = await storedSettings(connectionA);
     expect(after).toMatchObject({ csvDelimiter: ",", currencyIsoCode: "EUR", prices: { enabled: true, markupPercent: 15, rounding: "99", mirrorSales: false } });
+  });
+
+  it("names locations chosen outside this page on the Stock page, and does not wait on a Shopify that fails", async () => {
+    const rules = { stock: { locationIds: [parisShop.id] }, locationNames: {} };
+    forgetCachedLocations();
+    expect(await locationNamesForDisplay(shopA, rules)).toMatchObject({ [parisShop.id]: "Paris shop" });
+
+    forgetCachedLocations();
+    let lookups = 0;
+    const failing = async () => {
+      lookups++;
+      throw new Error("offline");
+    };
+    expect(await locationNamesForDisplay(shopA, rules, { client: failing })).toEqual({});
+    expect(await locationNamesForDisplay(shopA, rules, { client: failing })).toEqual({}); // within the backoff: not asked again
+    expect(lookups).toBe(1);
   });
 });

@@ -88,8 +88,44 @@ export async function readShopLocations(shop: string, options: { client?: Locati
 
 /** Tests start from a cold cache. */
 export function forgetCachedLocations(shop?: string) {
-  if (shop) locationsCache.delete(shop);
-  else locationsCache.clear();
+  if (shop) {
+    locationsCache.delete(shop);
+    lastNameLookupFailure.delete(shop);
+  } else {
+    locationsCache.clear();
+    lastNameLookupFailure.clear();
+  }
+}
+
+/** After a failed lookup, the Stock page shows ids for a while rather than wait on Shopify at every load. */
+const NAME_LOOKUP_BACKOFF_MS = 60_000;
+const lastNameLookupFailure = new Map<string, number>();
+
+/**
+ * Location names for the Stock page's explanations: those saved with the rules, then what this process
+ * read lately. A chosen location without a name (rules set elsewhere) gets a short live lookup; when
+ * Shopify is slow the page does not wait for it (the lookup still fills the cache for the next load).
+ */
+export async function locationNamesForDisplay(
+  shop: string,
+  settings: { stock: { locationIds: readonly string[] }; locationNames: Readonly<Record<string, string>> },
+  options: { client?: LocationsClientFactory; waitMs?: number; now?: number } = {},
+): Promise<Record<string, string>> {
+  const names: Record<string, string> = { ...settings.locationNames };
+  const remember = (locations: readonly ShopLocation[]) => {
+    for (const l of locations) names[l.id] = l.name;
+  };
+  remember(locationsCache.get(shop)?.locations ?? []);
+  if (settings.stock.locationIds.every((id) => names[id])) return names;
+  const now = options.now ?? Date.now();
+  if (now - (lastNameLookupFailure.get(shop) ?? -Infinity) < NAME_LOOKUP_BACKOFF_MS) return names;
+  const lookup = readShopLocations(shop, { client: options.client }).then((live) => {
+    if (!live.ok) lastNameLookupFailure.set(shop, Date.now());
+    return live;
+  });
+  const live = await Promise.race([lookup, new Promise<null>((resolve) => setTimeout(() => resolve(null), options.waitMs ?? 1_500).unref())]);
+  if (live?.ok) remember(live.locations);
+  return names;
 }
 
 /** Locations the sync already knows: the inventory mirror's. */

@@ -2,6 +2,7 @@ import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
 import { explainOfferStock } from "~/domain/stock/explain";
+import { locationNamesForDisplay } from "~/sync/stock/settings.server";
 import { type StockFilter, type StockQuery } from "./stock-query";
 
 /** What the Stock page shows for one connection; every query is scoped by shop. */
@@ -66,7 +67,7 @@ export async function loadStockPage(shop: string, query: StockQuery) {
     ...filterWhere(query.filter),
     ...(query.q ? { OR: [{ offerSku: { contains: query.q, mode: "insensitive" } }, { shopifySku: { contains: query.q, mode: "insensitive" } }] } : {}),
   };
-  const [rows, total, runs, counts, lastImport] = await Promise.all([
+  const [rows, total, runs, counts, lastImport, locationNames] = await Promise.all([
     prisma.offerStock.findMany({
       where,
       orderBy: [{ offerSku: "asc" }, { warehouseCode: "asc" }],
@@ -94,13 +95,14 @@ export async function loadStockPage(shop: string, query: StockQuery) {
       (["pending", "drifted", "error", "unmapped"] as const).map(async (f) => [f, await prisma.offerStock.count({ where: { shop, connectionId: connection.id, ...filterWhere(f) } })] as const),
     ),
     prisma.stockImport.findFirst({ where: { shop, connectionId: connection.id, kind: "STOCK" }, orderBy: { createdAt: "desc" } }),
+    locationNamesForDisplay(shop, settings),
   ]);
   return {
     connections,
     connection,
     rows: rows.map(({ explanation, ...r }) => {
       const status = stockRowStatus(r);
-      return { ...r, status: status === "pending" && !stockConfigured ? ("held" as const) : status, explanation: explainOfferStock(explanation, settings.locationNames) };
+      return { ...r, status: status === "pending" && !stockConfigured ? ("held" as const) : status, explanation: explainOfferStock(explanation, locationNames) };
     }),
     total,
     pageCount: Math.max(1, Math.ceil(total / STOCK_PAGE_SIZE)),

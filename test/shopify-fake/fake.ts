@@ -36,6 +36,11 @@ export interface ShopifyFakeOptions {
   bulkPollsUntilComplete?: number;
   /** Chunk size for streamed bulk results; small values exercise line reassembly. */
   bulkChunkBytes?: number;
+  /**
+   * Answer 401 to an access token this fake did not issue, as Shopify does for a revoked or foreign token.
+   * Off by default so tests can store any token; the demo turns it on (its database outlives the fake).
+   */
+  requireIssuedTokens?: boolean;
 }
 
 export interface FakeGraphqlRequest {
@@ -71,6 +76,7 @@ export class ShopifyFake {
   readonly #bucketOptions: FakeBucketOptions;
   readonly #bulkPolls: number;
   readonly #bulkChunkBytes: number;
+  readonly #requireIssuedTokens: boolean;
   #forcedThrottles = 0;
   #failNextBulk: string | null = null;
   #forcedFailures: Array<{ status: number; retryAfterSeconds?: number }> = [];
@@ -86,6 +92,7 @@ export class ShopifyFake {
     this.#bucketOptions = { maximumAvailable: 2000, restoreRate: 100, maxSingleQueryCost: 1000, ...options.bucket };
     this.#bulkPolls = options.bulkPollsUntilComplete ?? 1;
     this.#bulkChunkBytes = options.bulkChunkBytes ?? 64 * 1024;
+    this.#requireIssuedTokens = options.requireIssuedTokens ?? false;
     this.#state(this.defaultShop);
   }
 
@@ -143,6 +150,22 @@ export class ShopifyFake {
     return () => setAbstractFetchFunc(previous);
   }
 
+  /**
+   * Bulk result files are downloaded with plain `fetch` (they live on a storage host, not behind the Admin
+   * API), so `install()` does not reach them: this routes that one host of `globalThis.fetch` to the fake,
+   * for a whole app running in-process (the demo). Tests can pass `fake.fetch` instead. Returns the undo function.
+   */
+  installBulkStorage(): () => void {
+    const previous = globalThis.fetch;
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      return url.hostname === BULK_HOST ? this.fetch(input, init) : previous(input, init);
+    };
+    return () => {
+      globalThis.fetch = previous;
+    };
+  }
+
   /** A `{ graphql }` admin object straight onto the fake, for code that takes one without the app. */
   admin(shop = this.defaultShop, accessToken = "fake_access_token_direct") {
     this.issuedAccessTokens.add(accessToken);
@@ -180,7 +203,9 @@ export class ShopifyFake {
 
   async #graphql(shop: string, apiVersion: string, request: Request): Promise<Response> {
     const token = request.headers.get("X-Shopify-Access-Token");
-    if (!token) return Response.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
+    if (!token || (this.#requireIssuedTokens && !this.issuedAccessTokens.has(token))) {
+      return Response.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
+    }
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
       body = (await request.json()) as typeof body;

@@ -1,6 +1,7 @@
 // `npm run demo`: the whole product on its embedded default, offline, on http://127.0.0.1:3456.
 // A seeded demo shop, no Shopify account: the demo-only sign-in path opens because this server
-// binds to 127.0.0.1 and NODE_ENV is not production (see app/auth.server.ts).
+// binds to 127.0.0.1 and NODE_ENV is not production (see app/auth.server.ts). Shopify is the
+// in-process fake (test/shopify-fake, seeded by scripts/demo-shopify.ts), Mirakl the simulator.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,37 +21,79 @@ Object.assign(process.env, {
   SHOPIFY_API_KEY: "mirakl-bridge-demo",
   SHOPIFY_API_SECRET: "mirakl-bridge-demo-secret",
   ENCRYPTION_KEY: readFileSync(keyFile, "utf8").trim(),
+  // The worker starts below, once Shopify and the demo shop exist: it must never call a Shopify that is not there yet.
+  WORKER_MODE: "off",
 });
 delete process.env.DATABASE_URL;
 const port = Number(process.env.DEMO_PORT ?? 3456);
 process.env.SHOPIFY_APP_URL = `http://127.0.0.1:${port}`;
 
+const { createDemoShopify, demoMiraklOffers, loadDemoAdminSchema } = await import("./demo-shopify.ts");
+try {
+  loadDemoAdminSchema();
+} catch (error) {
+  console.error(`\n${(error as Error).message}\n`);
+  process.exit(1);
+}
+
 const { startServer } = await import("../server.ts");
 const server = await startServer({ host: "127.0.0.1", port, onLoopbackOnly: true });
-const { seedDemo } = await server.loadAppModule<typeof import("../app/demo/seed.server")>("/app/demo/seed.server.ts");
-const summary = await seedDemo({ appUrl: server.url });
-const mirakl = await startDemoMirakl(port + 1, server);
+const { DEMO_SHOP } = await server.loadAppModule<typeof import("../app/auth.server")>("/app/auth.server.ts");
+const shopify = createDemoShopify({ shop: DEMO_SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
+// After the app's modules: the Shopify library's adapter sets its fetch when it is first imported.
+shopify.fake.install();
+shopify.fake.installBulkStorage(); // the catalogue export's result file is downloaded with plain fetch
+const seed = await server.loadAppModule<typeof import("../app/demo/seed.server")>("/app/demo/seed.server.ts");
+const summary = await seed.seedDemo({ appUrl: server.url, ...(await shopify.issueOfflineToken()) });
+
+// The app's own Admin client, through its offline session, must land in this process's fake; if Vite had
+// loaded a second copy of @shopify/shopify-api, install() above would not reach it and this read would fail.
+const before = shopify.fake.requests.length;
+const shopLocations = await seed.readDemoShopLocations().catch((error: unknown) => {
+  console.error(`The app could not read the demo shop from the Shopify fake: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+if (!shopify.fake.requests.slice(before).some((r) => r.operationName === "Locations" && r.status === 200)) {
+  console.error("The app's Shopify requests did not reach the demo's Shopify fake: the app loaded another @shopify/shopify-api runtime.");
+  process.exit(1);
+}
+const warehouse = shopLocations.find((l) => l.id === shopify.warehouse.id)!;
+
+const mirakl = await startDemoMirakl(port + 1, seed, warehouse.id);
+const { registerDemoShopify } = await server.loadAppModule<typeof import("../app/demo/demo-shopify.server")>("/app/demo/demo-shopify.server.ts");
+registerDemoShopify(shopify.store(server.url));
+
+process.env.WORKER_MODE = "embedded";
+const { startEmbeddedWorkerIfConfigured } = await server.loadAppModule<typeof import("../app/worker/embedded.server")>("/app/worker/embedded.server.ts");
+startEmbeddedWorkerIfConfigured();
 
 console.log(`
 Mirakl Bridge demo is running: ${server.url}/app
-  shop:      ${summary.shop}
+  shop:      ${summary.shop} (Shopify fake: ${shopify.fake.store.variants.size} variants at ${shopLocations.map((l) => l.name).join(" and ")})
   data:      ${dataDir} (delete it to start over)
   seeded:    ${summary.notes.join("; ")}
-  mirakl:    ${mirakl.url} (simulator; key ${mirakl.apiKey}) → connection "${mirakl.connectionName}"
+  mirakl:    ${mirakl.url} (simulator shop ${mirakl.shopId}, key ${mirakl.apiKey}) → connection "${mirakl.connectionName}", selling ${warehouse.name} stock
+  stock:     change it in Shopify at ${server.url}/app/demo/shopify, then watch ${server.url}/app/stock
 Press Ctrl+C to stop.`);
 
 /**
- * The Mirakl simulator next to the app (DEMO_PORT + 1, loopback only) and the demo connection pointing
- * at it. The simulator starts empty on every run while the demo keeps its database, so the connection
- * is re-pointed and re-keyed on each start rather than created once.
+ * The Mirakl simulator next to the app (DEMO_PORT + 1, loopback only) with the demo marketplace shop and
+ * its offers, and the demo connection pointing at it. The shop is its own (not the simulator's default
+ * shop 2001), so connections added by hand in the demo do not overwrite its stock. The simulator starts
+ * afresh on every run while the demo keeps its database, so the connection is re-pointed and re-keyed on
+ * each start rather than created once.
  */
-async function startDemoMirakl(miraklPort: number, app: { loadAppModule<T>(specifier: string): Promise<T> }) {
+async function startDemoMirakl(miraklPort: number, seed: typeof import("../app/demo/seed.server"), warehouseLocationId: string) {
   const { startMiraklSimulator } = await import("../test/simulators/mirakl/index.ts");
   const simulator = await startMiraklSimulator({ port: miraklPort, host: "127.0.0.1", clock: "realtime" });
-  const { seedDemoMiraklConnection } = await app.loadAppModule<typeof import("../app/demo/seed.server")>("/app/demo/seed.server.ts");
-  const connection = await seedDemoMiraklConnection({ baseUrl: simulator.url, apiKey: simulator.keys.single });
+  const shopId = 3001;
+  const apiKey = "sim-key-decathlon-demo";
+  simulator.simulator.state.addShop({ id: shopId, name: "Outdoor Gear Lyon", currency: "EUR", seedOffers: false });
+  simulator.control.addKey(apiKey, [shopId]);
+  for (const offer of demoMiraklOffers()) simulator.control.addOffer(shopId, offer);
+  const connection = await seed.seedDemoMiraklConnection({ baseUrl: simulator.url, apiKey, stockRules: seed.demoStockRules(warehouseLocationId) });
   const stop = () => void simulator.close();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  return { url: simulator.url, apiKey: simulator.keys.single, connectionName: connection.name };
+  return { url: simulator.url, apiKey, shopId, connectionName: connection.name };
 }

@@ -9,22 +9,30 @@ import { receiveWebhook } from "~/webhooks/intake.server";
 import type { WebhookTopic } from "~/integrations/shopify/webhook-payloads";
 import { createConnection, loadConnectionCredentials, updateConnection } from "~/connections/connections.server";
 import { testConnection } from "~/connections/connection-check.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import type { ConnectionStockRules } from "~/domain/stock/rules";
+import { locations } from "~/integrations/shopify/operations";
+import { shopifyClientForShop } from "~/sync/stock/catalog.server";
+import { recomputeConnection } from "~/sync/stock/recompute.server";
+import { requestReconcile } from "~/sync/stock/reconcile.server";
 
 /**
- * Seeds the demo shop through the product's real paths: an installed shop with an offline session,
- * and webhooks signed with the demo secret going through the real intake (so the exceptions seen
- * in the demo are made exactly as in production). Idempotent: fixed event ids dedupe on re-runs.
+ * Seeds the demo shop through the product's real paths: an installed shop with an offline session
+ * holding the token this run's Shopify (the demo's fake) issued, and webhooks signed with the demo
+ * secret going through the real intake (so the exceptions seen in the demo are made exactly as in
+ * production). Idempotent: fixed event ids dedupe on re-runs.
  */
-export async function seedDemo({ appUrl }: { appUrl: string }) {
+export async function seedDemo({ appUrl, accessToken, scope }: { appUrl: string; accessToken: string; scope: string }) {
   const env = appEnv();
   if (env.MIRAKL_BRIDGE_DEMO !== "1") throw new Error("seedDemo only runs in demo mode");
   await ensureDatabaseReady();
   const notes: string[] = [];
 
-  await recordInstall(DEMO_SHOP, "read_products,read_inventory,read_orders,write_orders");
+  await recordInstall(DEMO_SHOP, scope);
+  // Replaced on every start: the previous run's token died with the previous run's Shopify.
   const session = new Session({ id: `offline_${DEMO_SHOP}`, shop: DEMO_SHOP, state: "demo", isOnline: false });
-  session.accessToken = "demo-offline-token";
-  session.scope = "read_products,read_inventory,read_orders,write_orders";
+  session.accessToken = accessToken;
+  session.scope = scope;
   await sessionStorage.storeSession(session);
   notes.push("installed shop with an offline session");
 
@@ -68,26 +76,66 @@ export async function seedDemo({ appUrl }: { appUrl: string }) {
   return { shop: DEMO_SHOP, notes };
 }
 
+/**
+ * The demo shop's locations as the app reads them from Shopify, through its own offline session and
+ * Admin client: the same path every sync takes, so it also proves the app reaches this run's Shopify.
+ */
+export async function readDemoShopLocations() {
+  const client = await shopifyClientForShop(DEMO_SHOP);
+  const { locations: page } = await client.request(locations, { first: 50, includeInactive: false });
+  return page.nodes;
+}
+
 export const DEMO_CONNECTION_NAME = "Decathlon (demo)";
+
+/**
+ * What the demo marketplace may sell: the warehouse's stock only (the Paris shop keeps its own), one unit
+ * held back per SKU, nothing advertised at 2 units or fewer, and made-to-order (untracked) items at 5.
+ */
+export function demoStockRules(warehouseLocationId: string): Partial<ConnectionStockRules> {
+  return { locationIds: [warehouseLocationId], buffer: 1, lowStockHoldback: 2, untracked: { mode: "fixed", quantity: 5 } };
+}
 
 /**
  * The demo's marketplace connection, pointing at the Mirakl simulator `npm run demo` starts. Idempotent:
  * found by name, re-pointed at this run's simulator and re-keyed only when the key differs, then tested
- * so the connection page shows the simulator's shop straight away.
+ * so the connection page shows the simulator's shop straight away. Stock rules are set when the
+ * connection has none yet (a merchant's later changes are kept), and every start asks for a full
+ * reconciliation: this run's Shopify and simulator are new, the database is not.
  */
-export async function seedDemoMiraklConnection({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }) {
+export async function seedDemoMiraklConnection({ baseUrl, apiKey, stockRules }: { baseUrl: string; apiKey: string; stockRules: Partial<ConnectionStockRules> }) {
   if (appEnv().MIRAKL_BRIDGE_DEMO !== "1") throw new Error("seedDemoMiraklConnection only runs in demo mode");
   await ensureDatabaseReady();
   const existing = await prisma.marketplaceConnection.findFirst({ where: { shop: DEMO_SHOP, name: DEMO_CONNECTION_NAME } });
   let id: string;
   if (!existing) {
-    id = (await createConnection(DEMO_SHOP, { name: DEMO_CONNECTION_NAME, baseUrl, apiKey })).id;
+    id = (await createConnection(DEMO_SHOP, { name: DEMO_CONNECTION_NAME, baseUrl, apiKey, settings: { stock: stockRules } })).id;
   } else {
     id = existing.id;
     // A key sealed under an older demo encryption key cannot be read: re-key in that case too.
     const stored = await loadConnectionCredentials(DEMO_SHOP, id).catch(() => null);
-    await updateConnection(DEMO_SHOP, id, { baseUrl, ...(stored?.apiKey === apiKey ? {} : { apiKey }) });
+    const settings = parseConnectionSettings(existing.settings);
+    const unconfigured = settings.stock.locationIds.length === 0;
+    await updateConnection(DEMO_SHOP, id, {
+      baseUrl,
+      ...(stored?.apiKey === apiKey ? {} : { apiKey }),
+      ...(unconfigured ? { settings: { ...settings, stock: { ...settings.stock, ...stockRules } } } : {}),
+    });
+    await abandonPreviousSimulatorWork(id);
   }
   const outcome = await testConnection(DEMO_SHOP, id);
+  await recomputeConnection(DEMO_SHOP, id);
+  await requestReconcile({ id, shop: DEMO_SHOP }, "FULL");
   return { id, name: DEMO_CONNECTION_NAME, ok: outcome.ok };
+}
+
+/**
+ * Imports and offer exports the previous run started live in a simulator that is gone: their ids would
+ * be polled for ever. They are closed as failed; the values they carried are still dirty and go out again.
+ */
+async function abandonPreviousSimulatorWork(connectionId: string) {
+  const now = new Date();
+  const reason = "the demo's Mirakl simulator was restarted";
+  await prisma.stockImport.updateMany({ where: { connectionId, status: "SENT" }, data: { status: "FAILED", completedAt: now, error: reason } });
+  await prisma.reconcileRun.updateMany({ where: { connectionId, finishedAt: null }, data: { finishedAt: now, phase: "failed", progress: 1, error: reason } });
 }

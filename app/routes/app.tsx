@@ -8,12 +8,13 @@ import { Box, InlineStack, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { requireShop } from "~/auth.server";
 import { appEnv } from "~/config.server";
+import { demoShopifyAvailable } from "~/demo/demo-shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShop(request);
-  return json({ apiKey: appEnv().SHOPIFY_API_KEY, shop, demo });
+  return json({ apiKey: appEnv().SHOPIFY_API_KEY, shop, demo, demoShopify: demo && demoShopifyAvailable(request) });
 };
 
 const navigation = [
@@ -24,7 +25,7 @@ const navigation = [
 ];
 
 export default function App() {
-  const { apiKey, demo, shop } = useLoaderData<typeof loader>();
+  const { apiKey, demo, demoShopify, shop } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
       {demo ? (
@@ -39,6 +40,7 @@ export default function App() {
                 {item.label}
               </Link>
             ))}
+            {demoShopify && <Link to="/app/demo/shopify">Demo Shopify store</Link>}
           </InlineStack>
         </Box>
       ) : (

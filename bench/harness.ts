@@ -1,0 +1,213 @@
+import prisma from "~/db.server";
+import { createConnection } from "~/connections/connections.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import type { ConnectionStockRules } from "~/domain/sellable-quantity";
+import { createMiraklClient, unlimitedRateLimiter, type MiraklClient } from "~/integrations/mirakl";
+import { ShopifyAdminClient } from "~/integrations/shopify/client";
+import { CostBuckets } from "~/integrations/shopify/cost-buckets";
+import { catalogRefreshStep } from "~/sync/stock/catalog-refresh.server";
+import type { IngestResult } from "~/sync/stock/catalog.server";
+import { STOCK_PUSH_KIND, pushStock } from "~/sync/stock/push.server";
+import { stockRecomputeTask } from "~/sync/stock/recompute.server";
+import { CATALOG_REFRESH_KIND, STOCK_RECONCILE_KIND, reconcileStep } from "~/sync/stock/reconcile.server";
+import { inboxTask } from "~/webhooks/inbox.server";
+import { registerTopicHandlers } from "~/webhooks/topics.server";
+import { Worker, type TaskHandler } from "~/worker/worker.server";
+import { installShop } from "../test/helpers/app";
+import type { ShopifyFake } from "../test/shopify-fake";
+import type { Server } from "node:http";
+import { startMiraklSimulator, type RunningMiraklSimulator, type SimulatorOptions } from "../test/simulators/mirakl";
+import type { SimImport } from "../test/simulators/mirakl/state";
+
+/**
+ * The real engine on a virtual clock. The app's own task functions run through the app's own Worker
+ * (claim, lease, complete on the WorkUnit table), with `now` taken from one virtual clock shared with
+ * the Mirakl simulator (frozen, moved by advanceClock) and the Shopify fake. Processing takes no
+ * virtual time; within one instant, Shopify-side work (inbox, recompute, catalogue) always drains
+ * before Mirakl-side work (push, reconcile), which is one valid order of the real concurrent system.
+ *
+ * The only difference from production wiring is the Mirakl client: production's `miraklClientFor`
+ * paces calls with a real-time limiter and writes an activity log; here the client has no client-side
+ * limiter, so Mirakl's limits are enforced by the engine's own schedule and checked by the simulator
+ * (which answers 429 on any excess, counted in the results).
+ */
+
+const IDLE = new Date("9999-01-01T00:00:00Z");
+
+export class VirtualClock {
+  constructor(
+    public ms: number,
+    private readonly sim: RunningMiraklSimulator,
+  ) {}
+  date = () => new Date(this.ms);
+  now = () => this.ms;
+  /** Moves the shared clock forward (never back); the simulator applies what became due. */
+  advanceTo(ms: number) {
+    if (ms <= this.ms) return;
+    this.sim.control.advanceClock(ms - this.ms);
+    this.ms = ms;
+  }
+}
+
+export interface EngineOptions {
+  shop: string;
+  fake: ShopifyFake;
+  sim: RunningMiraklSimulator;
+  clock: VirtualClock;
+  stock: Partial<ConnectionStockRules>;
+  /** Told what each catalogue refresh ingested (the bulk export's figures). */
+  onCatalogueIngested?: (ingested: IngestResult) => void;
+}
+
+export interface Engine {
+  connection: { id: string; shop: string };
+  mirakl: MiraklClient;
+  /** Runs every due unit at the current instant until nothing is due. Returns the units run. */
+  drain(): Promise<number>;
+  /** When the next unit falls due (virtual ms), or null when everything is idle. */
+  nextDueAt(): Promise<number | null>;
+  /** Wall ms spent per unit kind since the start (reset it to measure a stretch). */
+  unitMs: Record<string, number>;
+  close(): void;
+}
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const { shop, fake, sim, clock } = options;
+  await installShop(shop);
+  const uninstall = fake.install();
+  registerTopicHandlers();
+  // Saved explicitly, through the settings schema the app validates with: a connection whose stock
+  // rules were never saved does not push stock.
+  const settings = parseConnectionSettings({ stock: options.stock, stockConfiguredAt: clock.date().toISOString(), csvDelimiter: ";" });
+  const created = await createConnection(shop, { name: "Bench marketplace", baseUrl: sim.url, apiKey: sim.keys.single, settings });
+  const connection = { id: created.id, shop };
+  const mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+    csvDelimiter: ";",
+  });
+  const shopify = async () => new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
+
+  const connectionTask = (kind: string, step: (now: Date) => Promise<{ nextDueAt: Date | null }>): TaskHandler => ({
+    kind,
+    leaseMs: 300_000,
+    run: (_unit, ctx) => step(ctx.now()),
+  });
+  const shopifySide: TaskHandler[] = [
+    inboxTask,
+    stockRecomputeTask,
+    {
+      kind: CATALOG_REFRESH_KIND,
+      leaseMs: 300_000,
+      run: async (unit, ctx) => {
+        const step = await catalogRefreshStep(unit.shop!, ctx.now(), { shopify, fetch: fake.fetch });
+        if (step.ingested) options.onCatalogueIngested?.(step.ingested);
+        return { nextDueAt: step.nextDueAt };
+      },
+    },
+  ];
+  const miraklSide: TaskHandler[] = [
+    connectionTask(STOCK_PUSH_KIND, (now) => pushStock(connection, mirakl, now)),
+    connectionTask(STOCK_RECONCILE_KIND, (now) => reconcileStep(connection, mirakl, now)),
+  ];
+  // Wall time spent in each kind of unit: where a run's time goes. Wrapped copies: the app's handlers stay as they are.
+  const unitMs: Record<string, number> = {};
+  const timed = (handler: TaskHandler): TaskHandler => ({
+    ...handler,
+    run: async (unit, ctx) => {
+      const started = performance.now();
+      try {
+        return await handler.run(unit, ctx);
+      } finally {
+        unitMs[handler.kind] = (unitMs[handler.kind] ?? 0) + (performance.now() - started);
+      }
+    },
+  });
+  const kinds = [...shopifySide, ...miraklSide].map((h) => h.kind);
+  const workers = [shopifySide, miraklSide].map((handlers) => new Worker({ handlers: handlers.map(timed), now: clock.date, concurrency: 1, id: `bench-${handlers[0]!.kind}` }));
+
+  async function drain() {
+    let ran = 0;
+    for (;;) {
+      let progressed = false;
+      for (const worker of workers) {
+        while (await worker.runOnce()) {
+          progressed = true;
+          if (++ran > 100_000) throw new Error("bench: the engine did not settle within one instant");
+        }
+      }
+      if (!progressed) return ran;
+    }
+  }
+
+  async function nextDueAt() {
+    const next = await prisma.workUnit.aggregate({ _min: { dueAt: true }, where: { kind: { in: kinds }, dueAt: { lt: IDLE } } });
+    return next._min.dueAt ? Math.max(next._min.dueAt.getTime(), clock.ms) : null;
+  }
+
+  return { connection, mirakl, drain, nextDueAt, unitMs, close: uninstall };
+}
+
+/**
+ * The simulator, with idle HTTP connections kept for 10 minutes. Node's default (5 s of real time)
+ * closes sockets while the engine is busy for seconds between two calls (a 100,000-variant recompute),
+ * and the client's next request can race the close ("fetch failed"): a bench artefact, not Mirakl's
+ * behaviour, which would show up as MIRAKL_UNREACHABLE retries.
+ */
+export async function startBenchSimulator(options: SimulatorOptions): Promise<RunningMiraklSimulator> {
+  const sim = await startMiraklSimulator(options);
+  const server = (sim.simulator as unknown as { server: Server }).server;
+  server.keepAliveTimeout = 10 * 60_000;
+  return sim;
+}
+
+/** STO01 imports the simulator has, for tracking when a quantity became visible to buyers. */
+export function stockImports(sim: RunningMiraklSimulator, shopId = sim.shops.main): SimImport[] {
+  return [...sim.simulator.state.shop(shopId).imports.values()].filter((entry) => entry.kind === "STOCK");
+}
+
+/** When the simulator will apply the earliest pending import (virtual ms), or null. */
+export function nextImportCompletion(sim: RunningMiraklSimulator, shopId = sim.shops.main): number | null {
+  const delay = sim.simulator.state.timings.importDelayMs;
+  let next: number | null = null;
+  for (const entry of sim.simulator.state.shop(shopId).imports.values()) {
+    if (entry.status !== "WAITING" && entry.status !== "RUNNING") continue;
+    const due = entry.created + delay;
+    if (next === null || due < next) next = due;
+  }
+  return next;
+}
+
+/** Calls the simulator received, by operation, and how many it answered 429. */
+export function miraklCallCounts(sim: RunningMiraklSimulator): { byOperation: Record<string, number>; rateLimited: number } {
+  const byOperation: Record<string, number> = {};
+  let rateLimited = 0;
+  for (const call of sim.control.calls()) {
+    byOperation[call.operation] = (byOperation[call.operation] ?? 0) + 1;
+    if (call.status === 429) rateLimited++;
+  }
+  return { byOperation, rateLimited };
+}
+
+/** Deterministic PRNG (mulberry32): the same seed gives both policies the same customers. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest-rank: the smallest value with at least p% of the values at or below it.
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}

@@ -1,0 +1,143 @@
+// `npm run bench` (full) or `npm run bench -- --quick`. Each scenario runs in its own Node process
+// (bench/scenario.ts) so its memory figures are its own; this file only starts them and prints tables.
+// Options: --quick, --only=flash-sale|reconcile, --skus=N (reconcile size), --json=FILE (raw figures).
+import { spawn } from "node:child_process";
+import { cpus, freemem, release, totalmem, type } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
+import { flashSaleVariants } from "./flash-sale-config";
+import type { PolicyResult } from "./flash-sale";
+import type { RunFigures } from "./reconcile-100k";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7);
+const skus = args.find((a) => a.startsWith("--skus="));
+const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
+
+function scenario(name: string, extra: string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", new URL("./scenario.ts", import.meta.url).pathname, name, ...(quick ? ["--quick"] : []), ...extra], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+      if (code !== 0 || !line) return reject(new Error(`bench scenario ${name} ${extra.join(" ")} exited with ${code}`));
+      resolve(JSON.parse(line.slice("BENCH_RESULT ".length)));
+    });
+  });
+}
+
+function machine() {
+  const cpuInfo = (() => {
+    try {
+      return readFileSync("/proc/cpuinfo", "utf8");
+    } catch {
+      return "";
+    }
+  })();
+  const model = /model name\s*:\s*(.+)/.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return [
+    `- CPU: ${model}, ${cpus().length} logical cores`,
+    `- RAM: ${gib(totalmem())} (${gib(freemem())} free at start)`,
+    `- Node ${process.version}, ${type()} ${release()}`,
+    `- Date: ${new Date().toISOString()}`,
+  ].join("\n");
+}
+
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
+const calls = (byOperation: Record<string, number>) =>
+  Object.entries(byOperation)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([op, n]) => `${op} ${n}`)
+    .join(", ") || "none";
+
+function table(header: string[], rows: (string | number)[][]) {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+interface FlashSaleRun {
+  config: ReturnType<typeof flashSaleVariants>[number];
+  customers: number;
+  engine: PolicyResult;
+  baseline: PolicyResult;
+}
+
+function flashSaleTable(run: FlashSaleRun) {
+  const { engine, baseline, config } = run;
+  const both = (f: (r: PolicyResult) => string | number) => [f(engine), f(baseline)];
+  return [
+    `**${config.label}** — ${config.hotSkus} hot SKUs × ${config.hotStock} units, ${config.catalogSkus} other SKUs, ${config.durationMs / 60_000} min, ${run.customers} customers (seed ${config.seed})`,
+    "",
+    table(
+      ["", "engine", engine.policy === baseline.policy ? "baseline" : baseline.policy],
+      [
+        ["oversold marketplace orders (units)", ...both((r) => `${r.oversells.marketplaceOrders} (${r.oversells.marketplaceUnits})`)],
+        ["oversold D2C orders (units)", ...both((r) => `${r.oversells.d2cOrders} (${r.oversells.d2cUnits})`)],
+        ["sold D2C / marketplace units", ...both((r) => `${r.sold.d2cUnits} / ${r.sold.marketplaceUnits}`)],
+        ["marketplace customers turned away while stock was left", ...both((r) => r.missedMarketplaceSales)],
+        ["Shopify changes that move the advertised quantity", ...both((r) => r.changesNeedingPush)],
+        ["delay Shopify change → STO01 applied, p50", ...both((r) => seconds(r.delayMs.p50))],
+        ["delay p99 (max)", ...both((r) => `${seconds(r.delayMs.p99)} (${seconds(r.delayMs.max)})`)],
+        ["changes never pushed", ...both((r) => r.delayMs.neverApplied)],
+        ["STO01 imports / lines sent", ...both((r) => `${r.stockImports} / ${r.linesSent}`)],
+        ["Mirakl calls (429s)", ...both((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
+        ["wall time", ...both((r) => seconds(r.wallMs))],
+      ],
+    ),
+  ].join("\n");
+}
+
+function reconcileTable(result: { config: { skus: number }; seedMs: number; cold: RunFigures; warm: RunFigures }) {
+  const { cold, warm } = result;
+  const both = (f: (r: RunFigures) => string | number) => [f(cold), f(warm)];
+  const unit = (r: RunFigures, kind: string) => seconds(r.unitMs[kind] ?? 0);
+  return table(
+    ["", "cold (first install)", "warm (nightly, drift injected)"],
+    [
+      ["wall time", ...both((r) => seconds(r.wallMs))],
+      ["… catalogue refresh / recompute / reconcile / push", ...both((r) => ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"].map((k) => unit(r, k)).join(" / "))],
+      ["virtual time (Mirakl waits, one STO01 a minute)", ...both((r) => seconds(r.virtualMs))],
+      ["peak RSS (before)", ...both((r) => `${r.peakRssMb} MB (${r.rssBeforeMb} MB)`)],
+      ["peak JS heap used (before)", ...both((r) => `${r.peakHeapUsedMb} MB (${r.heapUsedBeforeMb} MB)`)],
+      ["Mirakl calls (429s)", ...both((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
+      ["bulk export: variants / levels ingested (changed)", ...both((r) => (r.catalogue ? `${r.catalogue.variants} / ${r.catalogue.levels} (${r.catalogue.variantsChanged} / ${r.catalogue.levelsChanged})` : "–"))],
+      ["offers compared (OF54)", ...both((r) => r.skusCompared)],
+      ["drifts found on Mirakl", ...both((r) => r.driftsFound)],
+      ["stock lines pushed", ...both((r) => r.offersPushed)],
+      ["offers still wrong on Mirakl afterwards", ...both((r) => r.mismatchesAfter)],
+      ["open exceptions", ...both((r) => Object.entries(r.exceptions).map(([k, n]) => `${k} ${n}`).join(", ") || "none")],
+    ],
+  );
+}
+
+const started = Date.now();
+const output: string[] = [];
+const raw: Record<string, unknown> = {};
+const say = (text: string) => {
+  output.push(text);
+  console.log(text);
+};
+
+say(`## Run\n\n\`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\`\n\n${machine()}`);
+
+if (!only || only === "flash-sale") {
+  // Variants side by side (their wall time is not a figure that matters); the reconcile then runs alone.
+  const runs = (await Promise.all(flashSaleVariants(quick).map((_, index) => scenario("flash-sale", [`--variant=${index}`])))) as FlashSaleRun[];
+  raw.flashSale = runs;
+  say(`\n## Flash sale (engine vs. all stock every 5 minutes, same customers)\n`);
+  for (const run of runs) say(`${flashSaleTable(run)}\n`);
+}
+
+if (!only || only === "reconcile") {
+  const result = (await scenario("reconcile", skus ? [skus] : [])) as Parameters<typeof reconcileTable>[0];
+  raw.reconcile = result;
+  say(`\n## Full reconcile of ${result.config.skus.toLocaleString("en")} SKUs\n\n${reconcileTable(result)}\n\nSeeding the fake and the simulator: ${seconds(result.seedMs)} (not counted).`);
+}
+
+say(`\nTotal: ${seconds(Date.now() - started)}`);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(raw, null, 2));

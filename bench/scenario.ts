@@ -1,0 +1,24 @@
+// One scenario in its own process (memory figures stay its own), started by bench/run.ts:
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--skus=N]`.
+import "./env";
+
+const [name] = process.argv.slice(2);
+const quick = process.argv.includes("--quick");
+const { ensureDatabaseReady } = await import("~/db.server");
+await ensureDatabaseReady();
+let result: unknown;
+if (name === "flash-sale") {
+  const { runFlashSale, flashSaleVariants } = await import("./flash-sale");
+  // One variant per process: the fakes of two runs hand out the same Shopify ids, which one mirror cannot hold twice.
+  const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
+  result = await runFlashSale(flashSaleVariants(quick)[variant]!);
+} else if (name === "reconcile") {
+  const { runReconcileBench, RECONCILE_FULL, RECONCILE_QUICK } = await import("./reconcile-100k");
+  const skus = process.argv.find((a) => a.startsWith("--skus="));
+  const config = quick ? RECONCILE_QUICK : RECONCILE_FULL;
+  result = await runReconcileBench(skus ? { ...config, skus: Number(skus.slice(7)) } : config);
+} else {
+  throw new Error(`unknown scenario ${name}`);
+}
+process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+process.exit(0);

@@ -5,10 +5,11 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
   await openHydrated(page, "/app/exceptions");
   await expect(page.getByRole("heading", { name: "Exceptions" })).toBeVisible();
 
-  // The demo seeds two rejected webhooks through the real intake.
+  // The demo seeds two rejected webhooks through the real intake. Its stock sync also raises real exceptions
+  // while the suite runs (SKUs without an offer, offers without a variant), so counts are taken per kind.
   const rows = page.locator("tbody tr");
-  await expect(rows).toHaveCount(2);
   await expect(page.getByText("inventory_levels/update webhook did not match its schema")).toBeVisible();
+  await expect(page.getByText("refunds/create webhook did not match its schema")).toBeVisible();
 
   // Filter by kind through the filter bar: the URL carries the filter, the table follows.
   await page.getByRole("button", { name: "Add filter" }).click();
@@ -25,8 +26,8 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
   await page.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByText("Dismissed", { exact: true })).toBeVisible();
 
-  // Back in the queue: one open exception left, one under Dismissed.
-  await openHydrated(page, "/app/exceptions");
+  // Back in the queue: one rejected webhook left open, one under Dismissed (the only exception dismissed so far).
+  await openHydrated(page, "/app/exceptions?kind=WEBHOOK_PAYLOAD_INVALID");
   await expect(rows).toHaveCount(1);
   await page.getByRole("tab", { name: /Dismissed/ }).click();
   await expect(page).toHaveURL(/status=DISMISSED/);
@@ -35,14 +36,18 @@ test("the exceptions queue: filter, open, dismiss", async ({ page }) => {
 });
 
 test("bulk dismiss from the queue", async ({ page }) => {
-  await openHydrated(page, "/app/exceptions?status=OPEN");
+  // Within one kind: the demo's sync may add exceptions of other kinds at any moment.
+  await openHydrated(page, "/app/exceptions?status=OPEN&kind=WEBHOOK_PAYLOAD_INVALID");
   const rows = page.locator("tbody tr");
   await expect(rows.first()).toBeVisible();
   const before = await rows.count();
   await page.getByRole("checkbox", { name: "Select all exceptions" }).first().check({ force: true });
   await page.getByRole("button", { name: "Dismiss" }).click();
   await expect(page.getByText(/exceptions? dismissed/)).toBeVisible();
-  await expect(page.getByText("Nothing needs your attention")).toBeVisible();
+  await expect(page.getByText("No exceptions match")).toBeVisible();
   expect(before).toBeGreaterThan(0);
+  await page.getByRole("tab", { name: /Dismissed/ }).click();
+  await expect(page).toHaveURL(/status=DISMISSED/);
+  await expect(rows).toHaveCount(2);
   await page.screenshot({ path: "test-results/exceptions-empty.png", fullPage: true });
 });

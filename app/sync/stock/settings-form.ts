@@ -162,9 +162,8 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
   if (!/^\d+$/.test(leadtimeText)) set("leadtimeToShip", "Enter the days to ship as a whole number");
   else leadtimeToShip = Number(leadtimeText);
 
-  if (Object.keys(errors).length) return { ok: false, errors };
-
-  // The domain's own rules (duplicates, one location per warehouse, ranges) decide the rest.
+  // The domain's own rules (duplicates, one location per warehouse, ranges) decide the rest, in the same
+  // answer: a field that did not read as a number keeps its first message (set() never overwrites).
   const stock = stockRulesSchema.safeParse({
     locationIds: values.locationIds,
     buffer,
@@ -193,6 +192,6 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
       else set("form", issue.message);
     }
   }
-  if (!stock.success || !prices.success || !offers.success) return { ok: false, errors };
+  if (!stock.success || !prices.success || !offers.success || Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, stock: stock.data, prices: prices.data, offers: offers.data };
 }

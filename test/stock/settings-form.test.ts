@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import { formValuesFromSettings, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+
+const A = "gid://shopify/Location/1";
+const B = "gid://shopify/Location/2";
+const blank = (): StockSettingsFormValues => formValuesFromSettings(parseConnectionSettings({}));
+
+describe("stock settings form", () => {
+  it("round-trips stored settings through the form unchanged", () => {
+    const settings = parseConnectionSettings({
+      stock: {
+        locationIds: [A, B],
+        buffer: 2,
+        bufferOverrides: { "TENT-2P": 0, KAYAK: 5 },
+        lowStockHoldback: 3,
+        cap: 40,
+        untracked: { mode: "exclude" },
+        warehouses: [{ code: "WH-A", locationIds: [A] }],
+      },
+      prices: { enabled: true, markupPercent: 12.5, rounding: "99", mirrorSales: true },
+      offers: { enabled: true, stateCode: "1", leadtimeToShip: 5 },
+    });
+    const parsed = settingsFromForm(formValuesFromSettings(settings));
+    expect(parsed).toEqual({ ok: true, stock: settings.stock, prices: settings.prices, offers: settings.offers });
+  });
+
+  it("reads an empty cap as no cap, ignores blank rows, and trims SKUs and codes", () => {
+    const parsed = settingsFromForm({
+      ...blank(),
+      locationIds: [A],
+      cap: " ",
+      bufferOverrides: [{ sku: "", units: "" }, { sku: " MAT ", units: "1" }],
+      warehouses: [{ code: "", locationIds: [] }, { code: " WH-A ", locationIds: [A] }],
+    });
+    expect(parsed.ok && parsed.stock).toMatchObject({ cap: null, bufferOverrides: { MAT: 1 }, warehouses: [{ code: "WH-A", locationIds: [A] }] });
+  });
+
+  it("names every bad field with a message a merchant can act on", () => {
+    const parsed = settingsFromForm({
+      ...blank(),
+      buffer: "",
+      cap: "1e3",
+      untrackedQuantity: "2000000000",
+      warehouses: [{ code: "WH", locationIds: [] }],
+      markupPercent: "-95",
+      leadtimeToShip: "61",
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.errors).toEqual({
+      buffer: "Enter the buffer (0 for none)",
+      cap: "The cap is a whole number of units, 0 or more",
+      untrackedQuantity: "The quantity for untracked variants is at most 1,000,000,000",
+      "warehouses.0.locationIds": "Choose the locations that supply this warehouse",
+      // The domain's ranges are reported in the same answer.
+      markupPercent: "The markup is between −90 % and 1000 %",
+      leadtimeToShip: "Days to ship are between 0 and 60",
+    });
+  });
+
+  it("an untracked rule that excludes needs no quantity", () => {
+    const parsed = settingsFromForm({ ...blank(), untrackedMode: "exclude", untrackedQuantity: "" });
+    expect(parsed.ok && parsed.stock.untracked).toEqual({ mode: "exclude" });
+  });
+});

@@ -100,3 +100,40 @@ async function expectBufferOnStockPage(page: Page) {
   expect(result).toBeDefined();
   await expect(row.locator("td").nth(2)).toHaveText(result!);
 }
+
+test("SKU mapping: a bad CSV changes nothing, a good one imports, and the export gives it back", async ({ page }) => {
+  await openSettingsFromStock(page);
+  await page.getByRole("link", { name: "SKU mapping" }).first().click();
+  await expect(page.getByRole("heading", { name: "SKU mapping", exact: true })).toBeVisible();
+  const overrides = page.getByRole("heading", { name: /^Overrides \(\d+\)$/ });
+  const before = await overrides.textContent();
+  const fileInput = page.locator('input[type="file"]');
+  const upload = (name: string, text: string) => fileInput.setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+
+  await upload("bad.csv", "shopify_sku,offer_sku\nE2E-A,E2E-OFFER\nE2E-A,E2E-OTHER\n");
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByText("Nothing was imported")).toBeVisible();
+  await expect(page.getByText('Line 3: Shopify SKU "E2E-A" is already mapped on line 2')).toBeVisible();
+  await expect(overrides).toHaveText(before!);
+
+  // The import replaces the whole set: start from the export, so overrides made elsewhere are kept.
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export the SKU overrides as CSV" }).click();
+  const exported = await (await download).createReadStream().then(async (stream) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  });
+  expect(exported.split("\n")[0]).toBe("shopify_sku,offer_sku");
+  const withOne = `${exported.trimEnd()}\nE2E-A,E2E-OFFER\n`;
+  await upload("good.csv", withOne);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByText("Imported", { exact: true })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "E2E-OFFER" })).toBeVisible();
+
+  // Put the set back as it was, for the specs that follow on this demo.
+  await upload("restore.csv", exported);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(page.getByText(/0 added, 1 removed/)).toBeVisible();
+  await expect(overrides).toHaveText(before!);
+});

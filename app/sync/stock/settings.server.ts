@@ -10,7 +10,6 @@ import {
   settingsFormValuesSchema,
   settingsFromForm,
   type SettingsFieldErrors,
-  type StockSettingsFormValues,
 } from "~/sync/stock/settings-form";
 
 /**
@@ -187,7 +186,7 @@ export async function saveStockSettings(
   if (!row) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const values = settingsFormValuesSchema.safeParse(submitted);
   if (!values.success) return { ok: false, errors: { form: "The form could not be read; reload the page and try again" } };
-  const parsed = settingsFromForm(values.data as StockSettingsFormValues);
+  const parsed = settingsFromForm(values.data);
   if (!parsed.ok) return parsed;
 
   const current = parseConnectionSettings(row.settings);

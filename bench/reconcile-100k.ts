@@ -166,7 +166,8 @@ export async function runReconcileBench(config: ReconcileConfig) {
       rateLimited: calls.rateLimited,
       skusCompared: finished.skusCompared,
       driftsFound: finished.drifts,
-      offersPushed: simulator.control.calls("STO01").reduce((sum, call) => sum + Math.max(0, call.body!.split("\n").filter((l) => l.includes(";")).length - 1), 0),
+      // CSV data rows only ("sku;quantity;…"), not the header nor the multipart headers.
+      offersPushed: simulator.control.calls("STO01").reduce((sum, call) => sum + call.body!.split("\n").filter((l) => /^[^;:\s]+;\d+;/.test(l)).length, 0),
       catalogue: ingest && { variants: ingest.variants, levels: ingest.levels, variantsChanged: ingest.variantsChanged, levelsChanged: ingest.levelsChanged },
       exceptions: Object.fromEntries(exceptions.map((e) => [e.kind, e._count._all])),
       mismatchesAfter: await mismatches(engine, simulator),

@@ -42,6 +42,9 @@ beforeAll(async () => {
   await settledOffer("S2000", 4); // in line
   await settledOffer("S2001", 9); // Mirakl says 4: drift
   await settledOffer("LOCAL-ONLY", 2); // no offer on Mirakl
+  // Sold out: Mirakl keeps the offer but makes it inactive, and leaves it out of exports unless asked.
+  await sim.control.addOffer(2001, { shop_sku: "SOLD-OUT", quantity: 0, price: 10 });
+  await settledOffer("SOLD-OUT", 0);
   // S2002 exists on Mirakl with no Shopify variant behind it.
 });
 afterAll(async () => sim?.close());
@@ -53,7 +56,7 @@ describe("drift reconciliation", () => {
     await runToEnd();
 
     const finished = await prisma.reconcileRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect(finished).toMatchObject({ phase: "done", progress: 1, drifts: 1, skusCompared: 3, error: null });
+    expect(finished).toMatchObject({ phase: "done", progress: 1, drifts: 1, skusCompared: 4, error: null });
     expect(finished.durationMs).toBeGreaterThan(0);
 
     const drifted = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "S2001" } });
@@ -65,7 +68,9 @@ describe("drift reconciliation", () => {
     const kinds = await prisma.syncException.findMany({ where: { shop, status: "OPEN" }, select: { kind: true, detail: true } });
     const missing = kinds.find((k) => k.kind === "SKU_NOT_ON_MARKETPLACE");
     const orphans = kinds.find((k) => k.kind === "OFFER_WITHOUT_VARIANT");
-    expect((missing?.detail as any)?.firstSkus).toEqual(["LOCAL-ONLY"]);
+    expect((missing?.detail as any)?.firstSkus).toEqual(["LOCAL-ONLY"]); // not SOLD-OUT: its inactive offer was compared
+    const soldOut = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "SOLD-OUT" } });
+    expect(soldOut.miraklQuantity).toBe(0);
     expect((orphans?.detail as any)?.firstSkus).toEqual(["S2002"]);
     const push = await prisma.workUnit.findUniqueOrThrow({ where: { key: `stock-push:${connection.id}` } });
     expect(push.dueAt.getTime()).toBeLessThanOrEqual(simNow().getTime());

@@ -101,7 +101,9 @@ export async function reconcileStep(connection: Connection, mirakl: MiraklOfferE
         return later(0);
       }
       case "mirakl-export": {
-        const trackingId = await mirakl.startOfferExport(state.since ? { last_request_date: state.since } : {});
+        // Inactive offers too: a sold-out offer is inactive on Mirakl but still ours, and must be compared
+        // (not reported as missing) so that it comes back when Shopify restocks.
+        const trackingId = await mirakl.startOfferExport({ include_inactive_offers: true, ...(state.since ? { last_request_date: state.since } : {}) });
         await advance(run, "mirakl-wait", 0.45, { ...state, trackingId });
         return later(EXPORT_POLL_MS);
       }

@@ -114,9 +114,16 @@ export async function importConnections(shop: string, text: string, onClash: Nam
           apiKeyEncrypted: NO_KEY,
           enabled: false,
           disabledReason: API_KEY_REQUIRED,
-          // The source shop's "rules saved" mark and location names are not this shop's: rules that choose no
-          // location must be saved here before they push zeros (see stockRulesConfigured).
-          settings: { ...entry.settings, lastCheck: null, stockConfiguredAt: null, locationNames: {} },
+          // Shopify location ids belong to the source shop (they are global ids): kept, they would count as
+          // "configured" and push 0 for every offer. The locations, their warehouse mapping, names and the
+          // "rules saved" mark are chosen again here; buffers, holdback, cap and prices carry over.
+          settings: {
+            ...entry.settings,
+            stock: { ...entry.settings.stock, locationIds: [], warehouses: [] },
+            lastCheck: null,
+            stockConfiguredAt: null,
+            locationNames: {},
+          },
         },
       }),
     ),

@@ -164,6 +164,12 @@ describe("activity log", () => {
 
 describe("export and import between shops", () => {
   it("round-trips settings without any key; imports come in disabled, key required; clashes renamed or skipped", async () => {
+    // Shop A's Decathlon sells from one of shop A's locations, with a buffer.
+    const source = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Decathlon" } });
+    await prisma.marketplaceConnection.update({
+      where: { id: source.id },
+      data: { settings: { ...(source.settings as object), stock: { locationIds: ["gid://shopify/Location/111"], buffer: 3 } } },
+    });
     const exported = await post(listAction, shopA, "/app/connections", { intent: "export" });
     const { content } = await exported.json();
     expect(content).not.toContain(sim.keys.single);
@@ -180,6 +186,8 @@ describe("export and import between shops", () => {
     expect(imported.created.map((c: any) => c.name).sort()).toEqual(["Carrefour (imported)", "Decathlon"]);
     const decathlon = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopB, name: "Decathlon" } });
     expect(decathlon).toMatchObject({ enabled: false, disabledReason: "API key required", baseUrl: sim.url });
+    // Shop A's locations mean nothing in shop B: they are chosen again there; the buffer carries over.
+    expect((decathlon.settings as any).stock).toMatchObject({ locationIds: [], warehouses: [], buffer: 3 });
 
     // It cannot be enabled without a key; entering one and testing works.
     const enable = await post(editAction, shopB, `/app/connections/${decathlon.id}`, { intent: "enable" }, { id: decathlon.id });

@@ -21,7 +21,8 @@ export async function startServer(options: { host: string; port: number; onLoopb
   const root = import.meta.dirname;
   const vite = production
     ? undefined
-    : await import("vite").then((v) => v.createServer({ root, server: { middlewareMode: true, hmr: false }, appType: "custom" }));
+    : // No HMR and no WebSocket server: this server renders pages, and two of them (demo + e2e) must not fight over Vite's ws port.
+      await import("vite").then((v) => v.createServer({ root, server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" }));
 
   const app = express();
   app.disable("x-powered-by");
@@ -36,6 +37,14 @@ export async function startServer(options: { host: string; port: number; onLoopb
     : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
   app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
 
+  const loadAppModule = <T,>(specifier: string) =>
+    (vite ? vite.ssrLoadModule(specifier) : import(path.join(root, specifier))) as Promise<T>;
+  if (vite) {
+    // Warm the app and migrate before listening, so the first request never meets a database without tables.
+    await vite.ssrLoadModule("virtual:remix/server-build");
+    await (await loadAppModule<typeof import("./app/db.server")>("/app/db.server.ts")).ensureDatabaseReady();
+  }
+
   const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s)).on("error", reject);
   });
@@ -45,10 +54,6 @@ export async function startServer(options: { host: string; port: number; onLoopb
     // Read by app/auth.server.ts: the only way the demo's sign-in-free path opens.
     (globalThis as any).__miraklBridgeDemoLoopback = true;
   }
-  // Warm the app (starts the embedded worker, applies migrations) before the first request.
-  if (vite) await vite.ssrLoadModule("virtual:remix/server-build");
-  const loadAppModule = <T,>(specifier: string) =>
-    (vite ? vite.ssrLoadModule(specifier) : import(path.join(root, specifier))) as Promise<T>;
   return {
     url: `http://${address.address}:${address.port}`,
     vite,

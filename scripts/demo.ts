@@ -38,8 +38,6 @@ try {
 
 const { startServer } = await import("../server.ts");
 const server = await startServer({ host: "127.0.0.1", port, onLoopbackOnly: true });
-// Pages answer as soon as the server listens: migrate now, as the embedded worker would have at warm-up.
-await (await server.loadAppModule<typeof import("../app/db.server")>("/app/db.server.ts")).ensureDatabaseReady();
 const { DEMO_SHOP } = await server.loadAppModule<typeof import("../app/auth.server")>("/app/auth.server.ts");
 const shopify = createDemoShopify({ shop: DEMO_SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
 // After the app's modules: the Shopify library's adapter sets its fetch when it is first imported.

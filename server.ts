@@ -3,6 +3,7 @@
 // `shopify app dev` uses Remix's own Vite dev server instead.
 import path from "node:path";
 import type { AddressInfo } from "node:net";
+import { createServer as createHttpServer, type Server } from "node:http";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -19,12 +20,16 @@ export interface StartedServer {
 export async function startServer(options: { host: string; port: number; onLoopbackOnly?: boolean }): Promise<StartedServer> {
   const production = process.env.NODE_ENV === "production";
   const root = import.meta.dirname;
+  const app = express();
+  const httpServer = createHttpServer(app);
   const vite = production
     ? undefined
-    : // No HMR and no WebSocket server: this server renders pages, and two of them (demo + e2e) must not fight over Vite's ws port.
-      await import("vite").then((v) => v.createServer({ root, server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" }));
+    : // Vite's WebSocket rides on this server's own port: on its default port (24678) two dev servers, such as
+      // the demo and an e2e run, would fight over it and every page of the second would fail.
+      await import("vite").then((v) =>
+        v.createServer({ root, server: { middlewareMode: true, hmr: { server: httpServer, clientPort: options.port } }, appType: "custom" }),
+      );
 
-  const app = express();
   app.disable("x-powered-by");
   if (vite) {
     app.use(vite.middlewares);
@@ -45,8 +50,8 @@ export async function startServer(options: { host: string; port: number; onLoopb
     await (await loadAppModule<typeof import("./app/db.server")>("/app/db.server.ts")).ensureDatabaseReady();
   }
 
-  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s)).on("error", reject);
+  const server = await new Promise<Server>((resolve, reject) => {
+    httpServer.once("error", reject).listen(options.port, options.host, () => resolve(httpServer));
   });
   const address = server.address() as AddressInfo;
   if (options.onLoopbackOnly) {

@@ -7,6 +7,7 @@ import {
 } from "~/connections/connection-form";
 import { createConnection, getConnection, updateConnection, type ConnectionSummary } from "~/connections/connections.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
+import { retargetConnection } from "~/sync/stock/retarget.server";
 
 /** The connection forms' server side: validate with zod, then store; a name clash is a field error. */
 
@@ -38,6 +39,9 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
   try {
     const connection = await updateConnection(shop, id, parsed.data);
     if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+    if (connection.baseUrl !== existing.baseUrl || connection.miraklShopId !== existing.miraklShopId) {
+      await retargetConnection({ id, shop }, "the connection now points at another Mirakl instance or shop");
+    }
     return { ok: true, connection };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, errors: nameTaken(parsed.data.name) };

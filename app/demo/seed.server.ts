@@ -15,6 +15,7 @@ import { locations } from "~/integrations/shopify/operations";
 import { shopifyClientForShop } from "~/sync/stock/catalog.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
+import { retargetConnection } from "~/sync/stock/retarget.server";
 
 /**
  * Seeds the demo shop through the product's real paths: an installed shop with an offline session
@@ -121,21 +122,11 @@ export async function seedDemoMiraklConnection({ baseUrl, apiKey, stockRules }: 
       ...(stored?.apiKey === apiKey ? {} : { apiKey }),
       ...(unconfigured ? { settings: { ...settings, stock: { ...settings.stock, ...stockRules } } } : {}),
     });
-    await abandonPreviousSimulatorWork(id);
+    // This run's simulator is new: what was pushed to and observed on the previous one is gone with it.
+    await retargetConnection({ id, shop: DEMO_SHOP }, "the demo's Mirakl simulator was restarted");
   }
   const outcome = await testConnection(DEMO_SHOP, id);
   await recomputeConnection(DEMO_SHOP, id);
-  await requestReconcile({ id, shop: DEMO_SHOP }, "FULL");
+  if (!existing) await requestReconcile({ id, shop: DEMO_SHOP }, "FULL");
   return { id, name: DEMO_CONNECTION_NAME, ok: outcome.ok };
-}
-
-/**
- * Imports and offer exports the previous run started live in a simulator that is gone: their ids would
- * be polled for ever. They are closed as failed; the values they carried are still dirty and go out again.
- */
-async function abandonPreviousSimulatorWork(connectionId: string) {
-  const now = new Date();
-  const reason = "the demo's Mirakl simulator was restarted";
-  await prisma.stockImport.updateMany({ where: { connectionId, status: "SENT" }, data: { status: "FAILED", completedAt: now, error: reason } });
-  await prisma.reconcileRun.updateMany({ where: { connectionId, finishedAt: null }, data: { finishedAt: now, phase: "failed", progress: 1, error: reason } });
 }

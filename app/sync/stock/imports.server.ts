@@ -1,7 +1,7 @@
 import prisma from "~/db.server";
 import type { Prisma, StockImport, StockImportKind, SyncExceptionKind } from "~/generated/prisma/client";
 import { MiraklError, type ImportErrorReport, type MiraklClient } from "~/integrations/mirakl";
-import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
+import { reportException, reportExceptions, resolveExceptionsFor, resolveExceptionsForEntities, type ExceptionReport } from "~/exceptions/exceptions.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 
 /**
@@ -37,12 +37,17 @@ export interface ImportChannel<L extends ImportLine> {
   send(mirakl: MiraklClient, lines: L[]): Promise<{ import_id: string }>;
   status(mirakl: MiraklClient, importId: string): Promise<ImportStatus>;
   errorReport(mirakl: MiraklClient, importId: string): Promise<ImportErrorReport>;
-  /** Records a line Mirakl accepted; must not move a row back to an older value. */
-  markPushed(connection: Connection, line: L, now: Date): Promise<void>;
-  /** Records a refusal so the same value is not resent every minute. */
-  markRejected(connection: Connection, line: L, reason: string, now: Date): Promise<void>;
+  /** Records lines Mirakl accepted, in one statement; must not move a row back to an older value. */
+  recordPushed(connection: Connection, lines: readonly L[], now: Date): Promise<void>;
+  /** Records refusals, in one statement, so the same value is not resent every minute. */
+  recordRejected(connection: Connection, rejections: readonly RejectedLine<L>[], now: Date): Promise<void>;
   exceptionKinds: { lineRejected: SyncExceptionKind; importFailed: SyncExceptionKind };
   rejectedHint: string;
+}
+
+export interface RejectedLine<L extends ImportLine> {
+  line: L;
+  reason: string;
 }
 
 export interface Connection {
@@ -52,6 +57,9 @@ export interface Connection {
 
 export const offerEntityId = (line: ImportLine) => (line.warehouseCode ? `${line.offerSku}@${line.warehouseCode}` : line.offerSku);
 const lineKey = (line: ImportLine) => `${line.offerSku}\u0000${line.warehouseCode}`;
+
+/** Lines recorded per round of statements once an import completes (an import holds up to 10,000). */
+const RECORD_SLICE = 2_000;
 
 export async function runImportChannel<L extends ImportLine>(
   channel: ImportChannel<L>,
@@ -160,8 +168,9 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
   if (status.has_error_report || (status.lines_in_error ?? 0) > 0) {
     try {
       const report = await channel.errorReport(mirakl, importId);
+      const findLine = rejectedLineFinder(lines);
       for (const row of report.rows) {
-        const line = rejectedLine(row, lines);
+        const line = findLine(row);
         if (line) rejected.set(lineKey(line), row.reason);
       }
     } catch (error) {
@@ -170,36 +179,59 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
       return { nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.report} error report`, now) };
     }
   }
-  for (const line of lines) {
-    const reason = rejected.get(lineKey(line));
-    if (reason) {
-      await channel.markRejected(connection, line, reason, now);
-      await reportException({
-        shop: connection.shop,
-        connectionId: connection.id,
-        kind: channel.exceptionKinds.lineRejected,
-        severity: "WARNING",
-        entityType: "OfferStock",
-        entityId: offerEntityId(line),
-        message: `Mirakl rejected the ${channel.label} line for offer ${line.offerSku}${line.warehouseCode ? ` (warehouse ${line.warehouseCode})` : ""}: ${reason}`,
-        fixHint: channel.rejectedHint,
-        detail: { ...line, miraklImportId: importId } as unknown as Prisma.InputJsonValue,
-      });
-    } else {
-      await channel.markPushed(connection, line, now);
-      await resolveExceptionsFor(connection.shop, "OfferStock", offerEntityId(line), now);
+  // A few set-based statements per slice instead of two per line. A crash part-way leaves the import
+  // SENT: the next step records it again, which the row updates make a no-op.
+  for (let i = 0; i < lines.length; i += RECORD_SLICE) {
+    const slice = lines.slice(i, i + RECORD_SLICE);
+    const pushed: L[] = [];
+    const refused: RejectedLine<L>[] = [];
+    for (const line of slice) {
+      const reason = rejected.get(lineKey(line));
+      if (reason) refused.push({ line, reason });
+      else pushed.push(line);
+    }
+    if (refused.length) {
+      await channel.recordRejected(connection, refused, now);
+      await reportExceptions(refused.map(({ line, reason }) => lineRejectedException(channel, connection, importId, line, reason)), now);
+    }
+    if (pushed.length) {
+      await channel.recordPushed(connection, pushed, now);
+      await resolveExceptionsForEntities(connection.shop, "OfferStock", pushed.map(offerEntityId), now);
     }
   }
   await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "COMPLETE", completedAt: now, errorLines: rejected.size } });
   return null;
 }
 
-/** Error report rows carry the original columns; fall back to the line number (header is line 1). */
-function rejectedLine<L extends ImportLine>(row: { line: number | null; values: Record<string, string> }, lines: L[]): L | undefined {
-  const sku = row.values["offer-sku"];
-  if (sku !== undefined) {
-    const warehouse = row.values["warehouse-code"] ?? "";
-    return lines.find((l) => l.offerSku === sku && l.warehouseCode === warehouse) ?? lines.find((l) => l.offerSku === sku);
+function lineRejectedException<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, importId: string, line: L, reason: string): ExceptionReport {
+  return {
+    shop: connection.shop,
+    connectionId: connection.id,
+    kind: channel.exceptionKinds.lineRejected,
+    severity: "WARNING",
+    entityType: "OfferStock",
+    entityId: offerEntityId(line),
+    message: `Mirakl rejected the ${channel.label} line for offer ${line.offerSku}${line.warehouseCode ? ` (warehouse ${line.warehouseCode})` : ""}: ${reason}`,
+    fixHint: channel.rejectedHint,
+    detail: { ...line, miraklImportId: importId } as unknown as Prisma.InputJsonValue,
+  };
+}
+
+/**
+ * Error report rows carry the original columns: the line with that SKU and warehouse, else the first
+ * with that SKU; without the columns, the line number (header is line 1). Indexed once, since a
+ * report can name thousands of the file's 10,000 lines.
+ */
+function rejectedLineFinder<L extends ImportLine>(lines: readonly L[]) {
+  const byKey = new Map<string, L>();
+  const bySku = new Map<string, L>();
+  for (const line of lines) {
+    if (!byKey.has(lineKey(line))) byKey.set(lineKey(line), line);
+    if (!bySku.has(line.offerSku)) bySku.set(line.offerSku, line);
   }
-  return row.line !== null ? lines[row.line - 2] : undefined;
+  return (row: { line: number | null; values: Record<string, string> }): L | undefined => {
+    const sku = row.values["offer-sku"];
+    if (sku !== undefined) return byKey.get(lineKey({ offerSku: sku, warehouseCode: row.values["warehouse-code"] ?? "" })) ?? bySku.get(sku);
+    return row.line !== null ? lines[row.line - 2] : undefined;
+  };
 }

@@ -60,8 +60,6 @@ async function refreshDesiredPrices(connection: Connection, limit: number): Prom
   return dirty;
 }
 
-const rowKey = (connection: Connection, line: PriceImportLine) => ({ connectionId: connection.id, offerSku: line.offerSku, warehouseCode: "" });
-
 export const priceChannel: ImportChannel<PriceImportLine> = {
   kind: "PRICE",
   label: "price import",
@@ -74,15 +72,24 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   send: (mirakl, lines) => mirakl.importPrices(lines.map((l) => ({ offer_sku: l.offerSku, price: l.price, ...(l.discountPrice ? { discount_price: l.discountPrice } : {}) }))),
   status: (mirakl, importId) => mirakl.getPriceImportStatus(importId),
   errorReport: (mirakl, importId) => mirakl.getPriceImportErrorReport(importId),
-  async markPushed(connection, line, now) {
-    await prisma.offerStock.updateMany({
-      where: rowKey(connection, line),
-      data: { pushedPrice: line.price, pushedDiscountPrice: line.discountPrice, pricePushedAt: now, lastPriceError: null },
-    });
+  // Prices carry no version: the price sent is recorded as pushed, so a price changed during the import
+  // still differs from it and goes out next time. Prices live on the offer's global row.
+  async recordPushed(connection, lines, now) {
+    await prisma.$executeRaw`
+      UPDATE "OfferStock" AS o SET
+        "pushedPrice" = l.price, "pushedDiscountPrice" = l."discountPrice", "pricePushedAt" = ${now}, "lastPriceError" = NULL, "updatedAt" = ${now}
+      FROM unnest(${lines.map((l) => l.offerSku)}::text[], ${lines.map((l) => l.price)}::text[], ${lines.map((l) => l.discountPrice)}::text[]) AS l("offerSku", price, "discountPrice")
+      WHERE o."connectionId" = ${connection.id} AND o."offerSku" = l."offerSku" AND o."warehouseCode" = ''`;
   },
-  async markRejected(connection, line, reason) {
+  async recordRejected(connection, rejections, now) {
     // Recorded as the pushed value so the refused price is not resent every minute; a new price goes out.
-    await prisma.offerStock.updateMany({ where: rowKey(connection, line), data: { pushedPrice: line.price, pushedDiscountPrice: line.discountPrice, lastPriceError: reason } });
+    await prisma.$executeRaw`
+      UPDATE "OfferStock" AS o SET "pushedPrice" = l.price, "pushedDiscountPrice" = l."discountPrice", "lastPriceError" = l.reason, "updatedAt" = ${now}
+      FROM unnest(
+        ${rejections.map((r) => r.line.offerSku)}::text[], ${rejections.map((r) => r.line.price)}::text[], ${rejections.map((r) => r.line.discountPrice)}::text[],
+        ${rejections.map((r) => r.reason)}::text[]
+      ) AS l("offerSku", price, "discountPrice", reason)
+      WHERE o."connectionId" = ${connection.id} AND o."offerSku" = l."offerSku" AND o."warehouseCode" = ''`;
   },
   exceptionKinds: { lineRejected: "PRICE_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint: "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",

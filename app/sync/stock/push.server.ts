@@ -26,13 +26,6 @@ export interface StockImportLine {
   version: number;
 }
 
-const rowKey = (connection: Connection, line: StockImportLine) => ({
-  connectionId: connection.id,
-  offerSku: line.offerSku,
-  warehouseCode: line.warehouseCode,
-  pushedVersion: { lt: line.version }, // never move a row back to an older push
-});
-
 export const stockChannel: ImportChannel<StockImportLine> = {
   kind: "STOCK",
   label: "stock import",
@@ -54,14 +47,25 @@ export const stockChannel: ImportChannel<StockImportLine> = {
     mirakl.importStock(lines.map((l) => ({ offer_sku: l.offerSku, quantity: l.quantity, ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}) }))),
   status: (mirakl, importId) => mirakl.getStockImportStatus(importId),
   errorReport: (mirakl, importId) => mirakl.getStockImportErrorReport(importId),
-  async markPushed(connection, line, now) {
-    await prisma.offerStock.updateMany({
-      where: rowKey(connection, line),
-      data: { pushedVersion: line.version, pushedQuantity: line.quantity, pushedAt: now, lastPushError: null },
-    });
+  // Compare-and-set on the version sent (pushedVersion < version): a row is never moved back to an
+  // older push, and a change made during the import (a higher desiredVersion) stays dirty.
+  async recordPushed(connection, lines, now) {
+    await prisma.$executeRaw`
+      UPDATE "OfferStock" AS o SET
+        "pushedVersion" = l.version, "pushedQuantity" = l.quantity, "pushedAt" = ${now}, "lastPushError" = NULL, "updatedAt" = ${now}
+      FROM unnest(
+        ${lines.map((l) => l.offerSku)}::text[], ${lines.map((l) => l.warehouseCode)}::text[], ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.version)}::int[]
+      ) AS l("offerSku", "warehouseCode", quantity, version)
+      WHERE o."connectionId" = ${connection.id} AND o."offerSku" = l."offerSku" AND o."warehouseCode" = l."warehouseCode" AND o."pushedVersion" < l.version`;
   },
-  async markRejected(connection, line, reason) {
-    await prisma.offerStock.updateMany({ where: rowKey(connection, line), data: { pushedVersion: line.version, lastPushError: reason } });
+  async recordRejected(connection, rejections, now) {
+    await prisma.$executeRaw`
+      UPDATE "OfferStock" AS o SET "pushedVersion" = l.version, "lastPushError" = l.reason, "updatedAt" = ${now}
+      FROM unnest(
+        ${rejections.map((r) => r.line.offerSku)}::text[], ${rejections.map((r) => r.line.warehouseCode)}::text[], ${rejections.map((r) => r.line.version)}::int[],
+        ${rejections.map((r) => r.reason)}::text[]
+      ) AS l("offerSku", "warehouseCode", version, reason)
+      WHERE o."connectionId" = ${connection.id} AND o."offerSku" = l."offerSku" AND o."warehouseCode" = l."warehouseCode" AND o."pushedVersion" < l.version`;
   },
   exceptionKinds: { lineRejected: "STOCK_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:

@@ -1,9 +1,11 @@
 import { MIRAKL_MAX_QUANTITY, type ConnectionStockRules, type UntrackedRule } from "~/domain/stock/rules";
+import { exposureWindowMs, velocityHold, type SaleEvent } from "~/domain/stock/velocity";
 import { allocatePool, type WarehouseAllocation } from "~/domain/stock/warehouses";
 
 export { MIRAKL_MAX_QUANTITY, defaultStockRules, stockRulesSchema, untrackedRuleSchema, warehouseMappingSchema } from "~/domain/stock/rules";
 export type { ConnectionStockRules, UntrackedRule, WarehouseMapping } from "~/domain/stock/rules";
 export type { WarehouseAllocation } from "~/domain/stock/warehouses";
+export type { SaleEvent } from "~/domain/stock/velocity";
 export { pendingReservationsBySku, RELEASED_LINE_STATES, type MarketplaceOrderLine } from "~/domain/stock/reservations";
 export { diffDesiredVsPushed, planStockImportBatch, MAX_STOCK_IMPORT_LINES, type StockImportRow, type StockImportPlan } from "~/domain/stock/import-plan";
 
@@ -13,6 +15,7 @@ export { diffDesiredVsPushed, planStockImportBatch, MAX_STOCK_IMPORT_LINES, type
  *
  *   sellable = Σ available over the chosen locations
  *              − marketplace reservations not yet in Shopify (all connections of the shop)
+ *              − units held for sales velocity (./stock/velocity.ts; when on and sales are given)
  *              − buffer (per-SKU override, else the connection's default)
  *   then 0 if at or below the low-stock holdback, then min(cap), never below 0, integers only.
  *
@@ -57,6 +60,11 @@ export interface SkuStockSnapshot {
   levels: readonly StockLevel[];
   /** Units on Mirakl order lines of ANY connection whose Shopify order does not exist yet. */
   reservedNotInShopify: number;
+  /**
+   * Recent sales on every channel and the time they are judged at, for sales-velocity protection.
+   * Absent: no hold (a caller that does not observe sales, e.g. a one-off preview).
+   */
+  velocity?: { sales: readonly SaleEvent[]; now: number };
 }
 
 export type LocationNote =
@@ -87,6 +95,7 @@ export type SellableStep =
   | { step: "untracked"; rule: UntrackedRule }
   | { step: "locations"; locations: LocationContribution[]; total: number }
   | { step: "reservations"; units: number; after: number }
+  | { step: "velocity"; units: number; soldUnits: number; sales: number; lookbackSeconds: number; windowSeconds: number; after: number }
   | { step: "buffer"; units: number; source: "default" | "override"; after: number }
   | { step: "floor"; before: number; after: 0 }
   | { step: "holdback"; threshold: number; applied: boolean; after: number }
@@ -102,6 +111,7 @@ export type ZeroReason =
   | "no-locations-chosen"
   | "no-stock"
   | "reservations"
+  | "velocity"
   | "buffer"
   | "holdback"
   | "cap"
@@ -117,6 +127,8 @@ export type SellableResult =
       warehouses: { code: string; quantity: number }[] | null;
       zeroReason: ZeroReason | null;
       steps: SellableStep[];
+      /** When a velocity hold in this result may change by itself (epoch ms): recompute then. */
+      velocityReviewAt?: number | null;
     }
   | {
       /** Not pushed at all (untracked variant, rule "exclude"): distinct from advertising 0. */
@@ -127,7 +139,7 @@ export type SellableResult =
 
 const isCount = (n: number) => Number.isInteger(n);
 
-function finish(rules: ConnectionStockRules, quantity: number, zeroReason: ZeroReason | null, steps: SellableStep[]): SellableResult {
+function finish(rules: ConnectionStockRules, quantity: number, zeroReason: ZeroReason | null, steps: SellableStep[]): Extract<SellableResult, { kind: "push" }> {
   return {
     kind: "push",
     quantity,
@@ -205,6 +217,18 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
   steps.push({ step: "reservations", units: snapshot.reservedNotInShopify, after: value });
   if (reason === null && value <= 0) reason = "reservations";
 
+  // 2b. Units expected to sell elsewhere before a lower quantity can reach this marketplace.
+  let velocityReviewAt: number | null = null;
+  if (rules.velocityProtection.enabled && snapshot.velocity) {
+    const hold = velocityHold(snapshot.velocity.sales, snapshot.velocity.now, exposureWindowMs(rules.velocityProtection.windowSeconds), chosen);
+    velocityReviewAt = hold.changesAt;
+    if (hold.sales > 0) {
+      value -= hold.units;
+      steps.push({ step: "velocity", units: hold.units, soldUnits: hold.soldUnits, sales: hold.sales, lookbackSeconds: hold.lookbackMs / 1000, windowSeconds: hold.exposureMs / 1000, after: value });
+      if (reason === null && value <= 0) reason = "velocity";
+    }
+  }
+
   const hasOverride = Object.hasOwn(rules.bufferOverrides, snapshot.sku);
   const buffer = hasOverride ? rules.bufferOverrides[snapshot.sku] : rules.buffer;
   value -= buffer;
@@ -233,7 +257,9 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
   }
   value = Math.min(value, MIRAKL_MAX_QUANTITY);
 
-  if (!rules.warehouses.length) return finish(rules, value, reason, steps);
+  // Only a caller that gave sales hears when to look again.
+  const review = snapshot.velocity ? { velocityReviewAt } : {};
+  if (!rules.warehouses.length) return { ...finish(rules, value, reason, steps), ...review };
 
   // 6. Per-warehouse split of the pool: never more than the pool, never more than a warehouse holds.
   const pool = value;
@@ -253,5 +279,6 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
     warehouses: allocations.map((a) => ({ code: a.code, quantity: a.quantity })),
     zeroReason: advertised === 0 ? reason : null,
     steps,
+    ...review,
   };
 }

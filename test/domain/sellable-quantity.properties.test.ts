@@ -20,6 +20,13 @@ const snapshotArb: fc.Arbitrary<SkuStockSnapshot> = fc.record({
   tracked: fc.constant(true),
   levels: levelsArb,
   reservedNotInShopify: fc.integer({ min: 0, max: 80 }),
+  velocity: fc.option(
+    fc.record({
+      sales: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400_000 }), units: fc.integer({ min: 1, max: 5 }), locationId: fc.option(fc.constantFrom(...LOCATIONS), { nil: null }) }), { maxLength: 8 }),
+      now: fc.constant(300_000),
+    }),
+    { nil: undefined },
+  ),
 });
 
 /** Warehouses: a random partition of a random subset of the locations (a location feeds at most one). */
@@ -40,6 +47,7 @@ const rulesArb = (withWarehouses: boolean): fc.Arbitrary<ConnectionStockRules> =
     cap: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }),
     untracked: fc.constant({ mode: "fixed" as const, quantity: 0 }),
     warehouses: withWarehouses ? warehousesArb : fc.constant([]),
+    velocityProtection: fc.record({ enabled: fc.boolean(), windowSeconds: fc.option(fc.integer({ min: 15, max: 600 }), { nil: null }) }),
   });
 
 function quantityOf(result: SellableResult): number {

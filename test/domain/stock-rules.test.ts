@@ -3,7 +3,7 @@ import { connectionSettingsSchema, parseConnectionSettings } from "~/domain/conn
 import { defaultStockRules, pendingReservationsBySku, stockRulesSchema, type MarketplaceOrderLine } from "~/domain/sellable-quantity";
 
 describe("stock rules schema", () => {
-  it("defaults to nothing sellable: no location, no buffer, no holdback, no cap, untracked fixed 0, no warehouses", () => {
+  it("defaults to nothing sellable: no location, no buffer, no holdback, no cap, untracked fixed 0, no warehouses; velocity protection on", () => {
     expect(defaultStockRules()).toEqual({
       locationIds: [],
       buffer: 0,
@@ -12,6 +12,7 @@ describe("stock rules schema", () => {
       cap: null,
       untracked: { mode: "fixed", quantity: 0 },
       warehouses: [],
+      velocityProtection: { enabled: true, windowSeconds: null },
     });
   });
 
@@ -24,8 +25,15 @@ describe("stock rules schema", () => {
       cap: 50,
       untracked: { mode: "exclude" },
       warehouses: [{ code: "PARIS", locationIds: ["gid://shopify/Location/1"] }],
+      velocityProtection: { enabled: false, windowSeconds: 120 },
     };
     expect(stockRulesSchema.parse(input)).toEqual(input);
+  });
+
+  it("reads rules saved before velocity protection with it on, and refuses a window out of bounds", () => {
+    expect(stockRulesSchema.parse({ buffer: 1 }).velocityProtection).toEqual({ enabled: true, windowSeconds: null });
+    expect(stockRulesSchema.parse({ velocityProtection: { enabled: false } }).velocityProtection).toEqual({ enabled: false, windowSeconds: null });
+    for (const windowSeconds of [0, 14, 601, 30.5]) expect(stockRulesSchema.safeParse({ velocityProtection: { windowSeconds } }).success).toBe(false);
   });
 
   it.each([

@@ -32,6 +32,7 @@ const zeroReasonText: Record<ZeroReason, string> = {
   "no-locations-chosen": "no Shopify location is chosen for this marketplace",
   "no-stock": "there is no stock at the chosen locations",
   reservations: "marketplace orders not yet in Shopify reserve it all",
+  velocity: "it is selling fast elsewhere, faster than a stock import can follow",
   buffer: "the buffer keeps it all back",
   holdback: "the stock is at or below the low-stock holdback",
   cap: "the cap is 0",
@@ -68,6 +69,8 @@ function stepText(step: SellableStep, names: LocationNames): string | null {
     }
     case "reservations":
       return step.units ? `− ${step.units} reserved by marketplace orders not yet in Shopify → ${step.after}` : null;
+    case "velocity":
+      return step.units ? `− ${step.units} held for sales velocity (${salesLine(step)}) → ${step.after}` : `Sales velocity: ${salesLine(step)}`;
     case "buffer":
       return step.units ? `− buffer ${step.units}${step.source === "override" ? " (this SKU's own buffer)" : ""} → ${step.after}` : step.source === "override" ? "No buffer for this SKU (its own buffer is 0)" : null;
     case "floor":
@@ -81,6 +84,14 @@ function stepText(step: SellableStep, names: LocationNames): string | null {
   }
 }
 
+/** "5 sold in the last 2 min 40 s"; "1 sale is no rate yet" for the ramp. */
+function salesLine(step: Extract<SellableStep, { step: "velocity" }>): string {
+  const seconds = Math.round(step.lookbackSeconds);
+  const span = seconds % 60 === 0 ? `${seconds / 60} min` : seconds > 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+  const sold = `${step.soldUnits} sold in the last ${span}`;
+  return step.units ? sold : `${sold}, ${step.sales === 1 ? "a single sale is" : "too few sales are"} no rate yet`;
+}
+
 /** The arithmetic in one line, for a row of the Stock page. */
 function arithmetic(result: Extract<SellableResult, { kind: "push" }>, names: LocationNames): string {
   const locations = result.steps.find((s): s is Extract<SellableStep, { step: "locations" }> => s.step === "locations");
@@ -91,6 +102,7 @@ function arithmetic(result: Extract<SellableResult, { kind: "push" }>, names: Lo
   }
   for (const step of result.steps) {
     if (step.step === "reservations" && step.units) terms.push(`− ${step.units} reserved`);
+    if (step.step === "velocity" && step.units) terms.push(`− ${step.units} held for sales velocity (${salesLine(step)})`);
     if (step.step === "buffer" && step.units) terms.push(`− buffer ${step.units}`);
   }
   let line = locations ? `${terms.join(" ")}` : "";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_EXPOSURE_WINDOW_SECONDS, MIN_EXPOSURE_WINDOW_SECONDS } from "~/domain/stock/velocity";
 
 /**
  * What a merchant configures, per marketplace connection, about the stock it advertises. Embedded
@@ -39,6 +40,17 @@ export const warehouseMappingSchema = z.object({
 });
 export type WarehouseMapping = z.infer<typeof warehouseMappingSchema>;
 
+/**
+ * Sales-velocity protection (see ./velocity.ts). On by default, also for connections saved before it
+ * existed: the oversell it prevents is the one no buffer set by hand tracks.
+ */
+export const velocityProtectionSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** How long a sale elsewhere can stay invisible to this marketplace, in seconds; null = derived from the push cadence. */
+  windowSeconds: z.number().int().min(MIN_EXPOSURE_WINDOW_SECONDS).max(MAX_EXPOSURE_WINDOW_SECONDS).nullable().default(null),
+});
+export type VelocityProtection = z.infer<typeof velocityProtectionSchema>;
+
 export const stockRulesSchema = z
   .object({
     /** Shopify locations whose `available` stock this connection may sell. Empty = nothing sellable. */
@@ -61,6 +73,7 @@ export const stockRulesSchema = z
      * Only locations also listed in `locationIds` count; each location belongs to one warehouse.
      */
     warehouses: z.array(warehouseMappingSchema).default([]),
+    velocityProtection: velocityProtectionSchema.default({ enabled: true, windowSeconds: null }),
   })
   .superRefine((rules, ctx) => {
     const chosen = new Set<string>();

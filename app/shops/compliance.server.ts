@@ -16,6 +16,7 @@ export const shopScopedModels = [
   "offerStock",
   "marketplaceReservation",
   "shopifyInventoryLevel",
+  "shopifyStockSale",
   "shopifyVariant",
   "skuMapping",
   "webhookDelivery",

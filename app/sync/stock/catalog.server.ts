@@ -4,6 +4,7 @@ import { shopifyAdminForShop, type ShopifyAdminClient } from "~/integrations/sho
 import type { Gid, OperationData } from "~/integrations/shopify/operation";
 import { inventoryItemsWithLevels, productVariantsForSync, type VariantWithItem } from "~/integrations/shopify/operations";
 import { markDirty } from "~/worker/work-units.server";
+import type { LevelDrop } from "~/sync/stock/velocity.server";
 
 /**
  * The catalogue mirror (`ShopifyVariant`, `ShopifyInventoryLevel`): observed Shopify state, written
@@ -180,6 +181,8 @@ export interface LevelsResult {
   changed: number;
   /** Variants bumped for a recompute. */
   variantsBumped: number;
+  /** Levels whose `available` went down, with both values (sales-velocity protection reads them). */
+  drops: LevelDrop[];
 }
 
 /**
@@ -189,7 +192,7 @@ export interface LevelsResult {
  * The level and the recompute bump are one statement: a level never changes without its bump.
  */
 export async function applyLevels(shop: string, levels: readonly LevelFact[]): Promise<LevelsResult> {
-  if (levels.length === 0) return { applied: 0, changed: 0, variantsBumped: 0 };
+  if (levels.length === 0) return { applied: 0, changed: 0, variantsBumped: 0, drops: [] };
   const latest = new Map<string, LevelFact>();
   for (const level of levels) {
     if (!Number.isInteger(level.available)) throw new Error(`available ${level.available} for ${level.inventoryItemId} at ${level.locationId} is not a whole number`);
@@ -198,7 +201,7 @@ export async function applyLevels(shop: string, levels: readonly LevelFact[]): P
     if (!seen || seen.observedAt <= level.observedAt) latest.set(key, level);
   }
   const unique = [...latest.values()];
-  const [result] = await prisma.$queryRaw<{ applied: number; changed: number; bumped: number }[]>`
+  const [result] = await prisma.$queryRaw<{ applied: number; changed: number; bumped: number; drops: { inventoryItemId: string; locationId: string; before: number; after: number }[] }[]>`
     WITH incoming AS (
       SELECT * FROM unnest(${unique.map((l) => l.inventoryItemId)}::text[], ${unique.map((l) => l.locationId)}::text[],
                            ${unique.map((l) => l.available)}::int[], ${unique.map((l) => utcTimestamp(l.observedAt))}::timestamp[])
@@ -219,13 +222,19 @@ export async function applyLevels(shop: string, levels: readonly LevelFact[]): P
       SELECT w."inventoryItemId" FROM written w LEFT JOIN before b USING ("inventoryItemId", "locationId")
       WHERE b."available" IS DISTINCT FROM w."available"
     ),
+    dropped AS (
+      SELECT w."inventoryItemId", w."locationId", b."available" AS "before", w."available" AS "after"
+      FROM written w JOIN before b USING ("inventoryItemId", "locationId") WHERE b."available" > w."available"
+    ),
     bumped AS (
       UPDATE "ShopifyVariant" v SET "changeVersion" = v."changeVersion" + 1, "updatedAt" = now()
       WHERE v."shop" = ${shop} AND v."inventoryItemId" IN (SELECT "inventoryItemId" FROM changed)
       RETURNING v."variantId"
     )
-    SELECT (SELECT count(*) FROM written)::int AS applied, (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM bumped)::int AS bumped`;
-  return { applied: result.applied, changed: result.changed, variantsBumped: result.bumped };
+    SELECT (SELECT count(*) FROM written)::int AS applied, (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM bumped)::int AS bumped,
+           (SELECT coalesce(json_agg(dropped), '[]'::json) FROM dropped) AS drops`;
+  const drops = result.drops.map((d) => ({ ...d, observedAt: latest.get(`${d.inventoryItemId}\u0000${d.locationId}`)!.observedAt }));
+  return { applied: result.applied, changed: result.changed, variantsBumped: result.bumped, drops };
 }
 
 /** Re-reads one product (status, every variant) and mirrors it; variants Shopify no longer lists are deleted. */

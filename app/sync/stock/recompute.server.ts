@@ -5,6 +5,7 @@ import { offerPriceFor } from "~/domain/price-rule";
 import { sellableQuantity, type SellableResult } from "~/domain/sellable-quantity";
 import { createOfferSkuResolver } from "~/domain/sku-mapping";
 import { reportException } from "~/exceptions/exceptions.server";
+import { usesEmbeddedDatabase } from "~/config.server";
 import { logger } from "~/lib/logger.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { markDirty } from "~/worker/work-units.server";
@@ -19,6 +20,7 @@ import {
 import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { loadRecentSales, nextVelocityReviewAt, releaseDueVelocityReviews, scheduleVelocityReviews } from "~/sync/stock/velocity.server";
 
 export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
@@ -40,9 +42,10 @@ export interface DirtyVariant {
   changeVersion: number;
 }
 
-export function loadDirtyVariants(shop: string, limit = RECOMPUTE_BATCH): Promise<DirtyVariant[]> {
+/** `after`: a keyset cursor, so a pass does not walk again over the variants already computed. */
+export function loadDirtyVariants(shop: string, limit = RECOMPUTE_BATCH, after?: string): Promise<DirtyVariant[]> {
   return prisma.shopifyVariant.findMany({
-    where: { shop, changeVersion: { gt: prisma.shopifyVariant.fields.computedVersion } },
+    where: { shop, changeVersion: { gt: prisma.shopifyVariant.fields.computedVersion }, ...(after !== undefined ? { variantId: { gt: after } } : {}) },
     select: { variantId: true, changeVersion: true },
     orderBy: { variantId: "asc" },
     take: limit,
@@ -92,6 +95,9 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them.
   const reservations = await prisma.marketplaceReservation.groupBy({ by: ["shopifySku"], where: { shop, releasedAt: null, shopifySku: { in: skus } }, _sum: { quantity: true } });
   const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r._sum.quantity ?? 0]));
+  // Sales-velocity protection: recent sales on every channel, and when each variant's hold lapses by itself.
+  const recentSales = await loadRecentSales(shop, items, skus, now);
+  const velocityReviews = new Map<string, number | null>(live.map((v) => [v.variantId, null]));
 
   const connections = await prisma.marketplaceConnection.findMany({ where: { shop, enabled: true }, select: { id: true, shop: true, name: true, settings: true }, orderBy: { id: "asc" } });
   let offersChanged = 0;
@@ -112,8 +118,12 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
         tracked: variant?.tracked ?? true,
         levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({ locationId: l.locationId, available: l.available })),
         reservedNotInShopify: reservedBySku.get(sku) ?? 0,
+        velocity: { sales: recentSales.of(variant?.inventoryItemId ?? null, sku), now: now.getTime() },
       };
-      return { variant, result: sellableQuantity(snapshot, settings.stock) };
+      const result = sellableQuantity(snapshot, settings.stock);
+      const reviewAt = result.kind === "push" ? (result.velocityReviewAt ?? null) : null;
+      if (variant && reviewAt !== null) velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
+      return { variant, result };
     };
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
     const written = await setDesiredStock(connection, rows.desired, now);
@@ -122,6 +132,7 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
     if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
   }
 
+  await scheduleVelocityReviews(shop, velocityReviews);
   await reportDuplicates(shop, duplicates, feeders, now);
   await resolveDuplicates(shop, skus.filter((sku) => !duplicates.includes(sku)), now);
 
@@ -175,10 +186,16 @@ async function desiredRowsFor(
   }
 
   // Rows these SKUs fed before (an override changed, a warehouse was unmapped, a SKU was renamed).
-  const existing = await prisma.offerStock.findMany({
-    where: { connectionId: connection.id, OR: [{ shopifySku: { in: [...skus] } }, { offerSku: { in: [...fedOffers] } }] },
-    select: { offerSku: true, warehouseCode: true, shopifySku: true, desiredQuantity: true, desiredPrice: true, desiredDiscountPrice: true },
-  });
+  // Two queries, not one OR: each then uses its own index instead of scanning all the connection's offers.
+  const existingSelect = { id: true, offerSku: true, warehouseCode: true, shopifySku: true, desiredQuantity: true, desiredPrice: true, desiredDiscountPrice: true } as const;
+  const existing = [
+    ...new Map(
+      [
+        ...(await prisma.offerStock.findMany({ where: { connectionId: connection.id, shopifySku: { in: [...skus] } }, select: existingSelect })),
+        ...(await prisma.offerStock.findMany({ where: { connectionId: connection.id, offerSku: { in: [...fedOffers] } }, select: existingSelect })),
+      ].map((row) => [row.id, row]),
+    ).values(),
+  ];
   const desiredKeys = new Set(desired.map((d) => key(d.offerSku, d.warehouseCode)));
   const orphans = existing.filter((row) => !desiredKeys.has(key(row.offerSku, row.warehouseCode)));
   // Another SKU may feed an orphaned offer now (mapped onto it): that SKU is recomputed instead of zeroing the offer.
@@ -319,18 +336,40 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
     }
   }
 
+  // Holds whose oldest sale has left the look-back are recomputed now (level-triggered release).
+  await releaseDueVelocityReviews(shop, now());
   let variants = 0;
   let offersChanged = 0;
+  let after: string | undefined;
   for (;;) {
     if (options.signal?.aborted) return { nextDueAt: now(), variants, offersChanged };
-    const dirty = await loadDirtyVariants(shop, options.batchSize ?? RECOMPUTE_BATCH);
-    if (dirty.length === 0) break;
+    const dirty = await loadDirtyVariants(shop, options.batchSize ?? RECOMPUTE_BATCH, after);
+    if (dirty.length === 0) {
+      if (after === undefined) break;
+      after = undefined; // once more from the start: variants behind the cursor may have changed meanwhile
+      continue;
+    }
+    if (variants === 0 && dirty.length === (options.batchSize ?? RECOMPUTE_BATCH)) await refreshPlannerStatistics();
+    after = dirty[dirty.length - 1].variantId;
     const result = await recomputeVariants(shop, dirty, now());
     variants += result.variants;
     offersChanged += result.offersChanged;
     if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS)) return { nextDueAt: now(), variants, offersChanged };
   }
-  return { nextDueAt: retryAt, variants, offersChanged };
+  const reviewAt = await nextVelocityReviewAt(shop);
+  const nextDueAt = [retryAt, reviewAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  return { nextDueAt, variants, offersChanged };
+}
+
+/**
+ * PGlite has no autovacuum, so nothing gathers planner statistics; without them the planner takes
+ * `shop = $1` for a selective filter and scans the whole shop on every batch (a cold 100k run went
+ * quadratic). A run that starts on a full batch (first install, catalogue refresh) refreshes them;
+ * on PostgreSQL autovacuum does it.
+ */
+async function refreshPlannerStatistics() {
+  if (!usesEmbeddedDatabase()) return;
+  await prisma.$executeRawUnsafe(`ANALYZE "ShopifyVariant", "ShopifyInventoryLevel", "OfferStock"`);
 }
 
 async function hasUnknownItems(shop: string): Promise<boolean> {

@@ -12,6 +12,7 @@ import {
   type LevelFact,
   type ShopifyClientFactory,
 } from "~/sync/stock/catalog.server";
+import { recordShopifySales } from "~/sync/stock/velocity.server";
 
 /**
  * The Shopify topics that move the stock result. Each handler only brings the catalogue mirror up
@@ -47,6 +48,8 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
       fact = { inventoryItemId: inventoryLevel.item.id, locationId: inventoryLevel.location.id, available: available.quantity, observedAt: available.updatedAt ? new Date(available.updatedAt) : new Date() };
     }
     const applied = await applyLevels(shop, [fact]);
+    // Only here, where a drop is seen as it happens, is it a sale with a time (see velocity.server.ts).
+    await recordShopifySales(shop, applied.drops);
     // An item with no variant in the mirror is looked up by the recompute, in batches.
     const known = applied.variantsBumped > 0 || (await prisma.shopifyVariant.count({ where: { shop, inventoryItemId: fact.inventoryItemId } })) > 0;
     if (applied.changed > 0 || !known) await markRecomputeDirty(shop);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { DEFAULT_EXPOSURE_WINDOW_MS } from "~/domain/stock/velocity";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
@@ -208,6 +209,26 @@ export default function StockSettingsPage() {
                         error={errors.untrackedQuantity}
                       />
                     )}
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    <Checkbox
+                      label="Sales-velocity protection"
+                      checked={values.velocityEnabled}
+                      onChange={(checked) => update("velocityEnabled", checked)}
+                      helpText="Holds back the units a fast-selling SKU is expected to sell elsewhere before this marketplace can be told (it takes one stock import a minute)."
+                    />
+                    <TextField
+                      label="Exposure window (seconds)"
+                      type="number"
+                      min={15}
+                      max={600}
+                      autoComplete="off"
+                      disabled={!values.velocityEnabled}
+                      value={values.velocityWindowSeconds}
+                      onChange={(v) => update("velocityWindowSeconds", v)}
+                      error={errors.velocityWindowSeconds}
+                      helpText={`How long a sale elsewhere can stay invisible to this marketplace. Leave empty for the default (${DEFAULT_EXPOSURE_WINDOW_MS / 1000} s: the import slot, Mirakl's processing and Shopify's delay).`}
+                    />
                   </FormLayout.Group>
                 </FormLayout>
               </BlockStack>

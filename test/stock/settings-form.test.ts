@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConnectionSettings } from "~/domain/connection-settings";
-import { formValuesFromSettings, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import { formValuesFromSettings, settingsFormValuesSchema, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
 
 const A = "gid://shopify/Location/1";
 const B = "gid://shopify/Location/2";
@@ -17,12 +17,34 @@ describe("stock settings form", () => {
         cap: 40,
         untracked: { mode: "exclude" },
         warehouses: [{ code: "WH-A", locationIds: [A] }],
+        velocityProtection: { enabled: false, windowSeconds: 150 },
       },
       prices: { enabled: true, markupPercent: 12.5, rounding: "99", mirrorSales: true },
       offers: { enabled: true, stateCode: "1", leadtimeToShip: 5 },
     });
     const parsed = settingsFromForm(formValuesFromSettings(settings));
     expect(parsed).toEqual({ ok: true, stock: settings.stock, prices: settings.prices, offers: settings.offers });
+  });
+
+  it("sales-velocity protection: on with the derived window by default; blank window = derived; bad windows named", () => {
+    expect(blank()).toMatchObject({ velocityEnabled: true, velocityWindowSeconds: "" });
+    const on = settingsFromForm({ ...blank(), locationIds: [A], velocityWindowSeconds: " " });
+    expect(on.ok && on.stock.velocityProtection).toEqual({ enabled: true, windowSeconds: null });
+    const own = settingsFromForm({ ...blank(), locationIds: [A], velocityEnabled: false, velocityWindowSeconds: "90" });
+    expect(own.ok && own.stock.velocityProtection).toEqual({ enabled: false, windowSeconds: 90 });
+    for (const [text, message] of [
+      ["1.5", "The window is a whole number of seconds, or empty for the default (80 s)"],
+      ["-20", "The window is a whole number of seconds, or empty for the default (80 s)"],
+      ["10", "The window is between 15 and 600 seconds"],
+      ["601", "The window is between 15 and 600 seconds"],
+    ]) {
+      const parsed = settingsFromForm({ ...blank(), locationIds: [A], velocityWindowSeconds: text });
+      expect(parsed.ok ? null : parsed.errors).toEqual({ velocityWindowSeconds: message });
+    }
+  });
+
+  it("a submission without the velocity fields (an older page) keeps protection on", () => {
+    expect(settingsFormValuesSchema.parse({})).toMatchObject({ velocityEnabled: true, velocityWindowSeconds: "" });
   });
 
   it("reads an empty cap as no cap, ignores blank rows, and trims SKUs and codes", () => {

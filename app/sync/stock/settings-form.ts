@@ -2,6 +2,7 @@ import { z } from "zod";
 import { offerCreationSchema, type ConnectionSettings } from "~/domain/connection-settings";
 import { priceRuleSchema, type PriceRule } from "~/domain/price-rule";
 import { MIRAKL_MAX_QUANTITY, stockRulesSchema, type ConnectionStockRules } from "~/domain/stock/rules";
+import { DEFAULT_EXPOSURE_WINDOW_MS, MAX_EXPOSURE_WINDOW_SECONDS, MIN_EXPOSURE_WINDOW_SECONDS } from "~/domain/stock/velocity";
 
 /**
  * The "Stock & price settings" form of one connection: what the page edits (strings, as typed) and how
@@ -23,6 +24,9 @@ export interface StockSettingsFormValues {
   untrackedMode: "fixed" | "exclude";
   untrackedQuantity: string;
   warehouses: { code: string; locationIds: string[] }[];
+  velocityEnabled: boolean;
+  /** Seconds; "" = the default derived from Mirakl's import cadence. */
+  velocityWindowSeconds: string;
   pricesEnabled: boolean;
   markupPercent: string;
   rounding: (typeof roundingOptions)[number];
@@ -48,6 +52,9 @@ export const settingsFormValuesSchema = z.object({
   untrackedMode: z.enum(["fixed", "exclude"]).default("fixed"),
   untrackedQuantity: z.string().max(50).default(""),
   warehouses: z.array(z.object({ code: z.string().max(500).default(""), locationIds: z.array(z.string().max(200)).max(1000).default([]) })).max(200).default([]),
+  // Missing from an older page's submission: protection stays on (the domain's default), never silently off.
+  velocityEnabled: z.boolean().default(true),
+  velocityWindowSeconds: z.string().max(50).default(""),
   pricesEnabled: z.boolean().default(false),
   markupPercent: z.string().max(50).default(""),
   rounding: z.enum(roundingOptions).default("cents"),
@@ -71,6 +78,8 @@ export function formValuesFromSettings(settings: Pick<ConnectionSettings, "stock
     untrackedMode: stock.untracked.mode,
     untrackedQuantity: stock.untracked.mode === "fixed" ? String(stock.untracked.quantity) : "0",
     warehouses: stock.warehouses.map((w) => ({ code: w.code, locationIds: [...w.locationIds] })),
+    velocityEnabled: stock.velocityProtection.enabled,
+    velocityWindowSeconds: stock.velocityProtection.windowSeconds === null ? "" : String(stock.velocityProtection.windowSeconds),
     pricesEnabled: prices.enabled,
     markupPercent: String(prices.markupPercent),
     rounding: prices.rounding,
@@ -105,6 +114,7 @@ function fieldOfStockIssue(path: readonly PropertyKey[], overrideIndex: Readonly
   if (head === "bufferOverrides" && typeof second === "string") return `bufferOverrides.${overrideIndex.get(second) ?? 0}.units`;
   if (head === "warehouses" && typeof second === "number") return third === "code" ? `warehouses.${second}.code` : `warehouses.${second}.locationIds`;
   if (head === "untracked") return "untrackedQuantity";
+  if (head === "velocityProtection") return "velocityWindowSeconds";
   if (typeof head === "string") return head;
   return "form";
 }
@@ -152,6 +162,16 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
     if (unchosen.length) set(`warehouses.${w.index}.locationIds`, "Only chosen locations can supply a warehouse: tick them under Locations first");
   }
 
+  // The exposure window: blank = derived from Mirakl's import cadence; otherwise whole seconds within bounds.
+  const windowText = values.velocityWindowSeconds.trim();
+  let windowSeconds: number | null = null;
+  if (windowText !== "") {
+    if (!/^\d+$/.test(windowText)) set("velocityWindowSeconds", `The window is a whole number of seconds, or empty for the default (${DEFAULT_EXPOSURE_WINDOW_MS / 1000} s)`);
+    else if (Number(windowText) < MIN_EXPOSURE_WINDOW_SECONDS || Number(windowText) > MAX_EXPOSURE_WINDOW_SECONDS)
+      set("velocityWindowSeconds", `The window is between ${MIN_EXPOSURE_WINDOW_SECONDS} and ${MAX_EXPOSURE_WINDOW_SECONDS} seconds`);
+    else windowSeconds = Number(windowText);
+  }
+
   const markupText = values.markupPercent.trim();
   let markupPercent = 0;
   if (markupText === "") set("markupPercent", "Enter the markup in percent (0 for none)");
@@ -172,6 +192,7 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
     cap,
     untracked: values.untrackedMode === "fixed" ? { mode: "fixed", quantity: untrackedQuantity } : { mode: "exclude" },
     warehouses: warehouses.map((w) => ({ code: w.code, locationIds: w.locationIds })),
+    velocityProtection: { enabled: values.velocityEnabled, windowSeconds },
   });
   if (!stock.success) {
     const formIndex = new Map(warehouses.map((w, i) => [i, w.index]));

@@ -18,9 +18,20 @@ async function openSettingsFromStock(page: Page) {
     await marketplace.selectOption({ label: DEMO_CONNECTION });
     await expect(page).toHaveURL(/connection=/);
   }
-  await page.getByRole("link", { name: /^Stock (&|and) price settings/ }).first().click();
+  const settingsLink = page.getByRole("link", { name: /^Stock (&|and) price settings/ }).first();
+  const selected = new URL(page.url()).searchParams.get("connection");
+  // The address changes a moment before the page re-renders: click only once the link is the selected connection's.
+  if (selected) await expect(settingsLink).toHaveAttribute("href", new RegExp(`/app/stock/${selected}/settings`));
+  await settingsLink.click();
   await expect(page.getByRole("heading", { name: "Stock & price settings", exact: true })).toBeVisible();
   await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: unknown }).__remixRouter));
+  return page.url();
+}
+
+/** Reopens the settings page this spec read, by its address: never another connection's. */
+async function reopenSettings(page: Page, url: string) {
+  await openHydrated(page, url);
+  await expect(page.getByRole("heading", { name: "Stock & price settings", exact: true })).toBeVisible();
 }
 
 test("a bad value is refused inline and keeps what was typed", async ({ page }) => {
@@ -36,17 +47,23 @@ test("a bad value is refused inline and keeps what was typed", async ({ page }) 
   await expect(cap).toHaveValue("12");
 });
 
-/** The demo connection's rules as the form shows them, to put back what this spec changed (later specs rely on the demo's own). */
+const locationBoxes = (page: Page) => page.getByRole("group", { name: /Shopify locations whose available stock/ }).getByRole("checkbox");
+
+/**
+ * The connection's rules as the form shows them, to put back what this spec changed (later specs rely on the
+ * demo's own). Locations are keyed by id, not position: the list's order depends on whether Shopify answered.
+ */
 async function readRules(page: Page) {
-  const locations = page.getByRole("group", { name: /Shopify locations whose available stock/ }).getByRole("checkbox");
-  const checked: boolean[] = [];
-  for (let i = 0; i < (await locations.count()); i++) checked.push(await locations.nth(i).isChecked());
-  return { buffer: await page.getByLabel("Buffer", { exact: true }).inputValue(), cap: await page.getByLabel("Cap", { exact: true }).inputValue(), checked };
+  const boxes = locationBoxes(page);
+  const locations: Record<string, boolean> = {};
+  for (let i = 0; i < (await boxes.count()); i++) locations[(await boxes.nth(i).getAttribute("value"))!] = await boxes.nth(i).isChecked();
+  return { buffer: await page.getByLabel("Buffer", { exact: true }).inputValue(), cap: await page.getByLabel("Cap", { exact: true }).inputValue(), locations };
 }
 
-async function writeRules(page: Page, rules: { buffer: string; cap: string; checked?: boolean[] }) {
-  const locations = page.getByRole("group", { name: /Shopify locations whose available stock/ }).getByRole("checkbox");
-  for (const [i, checked] of (rules.checked ?? []).entries()) await locations.nth(i).setChecked(checked);
+async function writeRules(page: Page, rules: { buffer: string; cap: string; locations?: Record<string, boolean> }) {
+  for (const [id, checked] of Object.entries(rules.locations ?? {})) {
+    await locationBoxes(page).and(page.locator(`[value="${id}"]`)).setChecked(checked);
+  }
   await page.getByLabel("Buffer", { exact: true }).fill(rules.buffer);
   await page.getByLabel("Cap", { exact: true }).fill(rules.cap);
   await page.getByRole("button", { name: "Save" }).first().click();
@@ -54,15 +71,19 @@ async function writeRules(page: Page, rules: { buffer: string; cap: string; chec
 }
 
 test("saving a buffer reaches the Stock page", async ({ page }) => {
-  await openSettingsFromStock(page);
+  const settingsUrl = await openSettingsFromStock(page);
+  // Read what to put back from a fresh load of that exact page: the Stock page's connection picker navigates,
+  // and reading mid-navigation once restored another connection's empty rules onto the demo's.
+  await reopenSettings(page, settingsUrl);
   const original = await readRules(page);
   // Sell from at least one location when the demo's Shopify lists any (a buffer only shows against stock).
-  const checked = original.checked.length > 0 && !original.checked.includes(true) ? original.checked.map((_, i) => i === 0) : undefined;
-  await writeRules(page, { buffer: BUFFER, cap: "", checked });
+  const ids = Object.keys(original.locations);
+  const locations = ids.length > 0 && !Object.values(original.locations).includes(true) ? { [ids[0]!]: true } : undefined;
+  await writeRules(page, { buffer: BUFFER, cap: "", locations });
   try {
     await expectBufferOnStockPage(page);
   } finally {
-    await openSettingsFromStock(page);
+    await reopenSettings(page, settingsUrl);
     await writeRules(page, original);
   }
 });

@@ -81,12 +81,15 @@ describe("inventory levels", () => {
     const newer = { inventoryItemId: "gid://shopify/InventoryItem/10", locationId: LOCATION, available: 3, observedAt: at("2026-04-01T10:00:05Z") };
     const older = { ...newer, available: 9, observedAt: at("2026-04-01T10:00:01Z") };
 
-    expect(await applyLevels(shop, [newer])).toEqual({ applied: 1, changed: 1, variantsBumped: 1 });
-    expect(await applyLevels(shop, [older])).toEqual({ applied: 0, changed: 0, variantsBumped: 0 });
+    expect(await applyLevels(shop, [newer])).toEqual({ applied: 1, changed: 1, variantsBumped: 1, drops: [] });
+    expect(await applyLevels(shop, [older])).toEqual({ applied: 0, changed: 0, variantsBumped: 0, drops: [] });
     expect((await level(10))?.available).toBe(3);
     // The same delivery again: written, but nothing changed, so no recompute.
-    expect(await applyLevels(shop, [newer])).toEqual({ applied: 1, changed: 0, variantsBumped: 0 });
+    expect(await applyLevels(shop, [newer])).toEqual({ applied: 1, changed: 0, variantsBumped: 0, drops: [] });
     expect((await variant(10)).changeVersion).toBe(v0 + 1);
+    // A lower level is reported as a drop, with both values and its time (sales-velocity protection reads it).
+    const lower = { ...newer, available: 1, observedAt: at("2026-04-01T10:00:09Z") };
+    expect(await applyLevels(shop, [lower])).toEqual({ applied: 1, changed: 1, variantsBumped: 1, drops: [{ inventoryItemId: lower.inventoryItemId, locationId: LOCATION, before: 3, after: 1, observedAt: lower.observedAt }] });
   });
 
   it("keeps the latest of several observations of one level in a batch", async () => {

@@ -217,6 +217,7 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
       result.sold.marketplaceUnits += quantity;
       if (excess > 0) (result.oversells.marketplaceOrders++, (result.oversells.marketplaceUnits += excess));
     }
+    if (process.env.BENCH_TRACE === "all") console.error(`[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s sale ${channel} ${sku} q=${quantity} sold=${before} advertised=${main.offers.get(sku)!.quantity}`);
     if (process.env.BENCH_TRACE && excess > 0) {
       const unpolled = orders.filter((o) => o.sku === sku && o.reservedAt === null).reduce((n, o) => n + o.quantity, 0);
       console.error(`[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s OVERSELL ${channel} ${sku} q=${quantity} sold=${before} physical=${physical.get(sku)} shopifyAvailable=${world.levels.get(sku)!.quantities.available} reserved=${reserved.get(sku) ?? 0} unpolled=${unpolled} advertised=${main.offers.get(sku)!.quantity}`);
@@ -336,7 +337,7 @@ async function settleEngine(world: World, engine: Engine) {
   throw new Error("bench: the engine did not settle");
 }
 
-export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonly Attempt[]): Promise<PolicyResult> {
+export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonly Attempt[], name = "engine"): Promise<PolicyResult> {
   const world = await createWorld(config, "engine");
   const engine = await startEngine({ shop: world.shop, fake: world.fake, sim: world.sim, clock: world.clock, stock: world.rules });
   try {
@@ -345,7 +346,7 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
     const inbox: ScheduledWebhook[] = [];
     const route = (request: Request) => settle(inventoryLevelsUpdateRoute({ request, params: {}, context: {} }));
     const policy: Policy = {
-      name: "engine",
+      name,
       shopifyChanged: (webhook) => inbox.push(webhook),
       async reserve(order, now) {
         await prisma.marketplaceReservation.create({
@@ -392,6 +393,8 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
 
 export async function runBaselinePolicy(config: FlashSaleConfig, attempts: readonly Attempt[]): Promise<PolicyResult> {
   const world = await createWorld(config, "baseline");
+  // "What most connectors do": the same sellableQuantity, without sales-velocity protection.
+  world.rules = { ...world.rules, velocityProtection: { enabled: false, windowSeconds: null } };
   const mirakl = createMiraklClient({ baseUrl: world.sim.url, apiKey: world.sim.keys.single, connectionId: "baseline", limiter: unlimitedRateLimiter, retry: { retries: 0 }, csvDelimiter: ";" });
   const reserved = new Map<string, number>();
   const pushAll = async () => {
@@ -429,8 +432,20 @@ export async function runBaselinePolicy(config: FlashSaleConfig, attempts: reado
   }
 }
 
-export async function runFlashSale(config: FlashSaleConfig) {
+/** The connection's rules without sales-velocity protection (the engine as it was before it, and the baseline). */
+export const withoutVelocity = (config: FlashSaleConfig): FlashSaleConfig => ({ ...config, stock: { ...config.stock, velocityProtection: { enabled: false, windowSeconds: null } } });
+
+/**
+ * "engine-and-baseline": the engine with its default rules (velocity protection on) and the baseline;
+ * "engine-without-velocity": the engine with velocity protection off. Two processes, because two engine
+ * runs cannot share one mirror (see bench/scenario.ts).
+ */
+export async function runFlashSale(config: FlashSaleConfig, part: "engine-and-baseline" | "engine-without-velocity" = "engine-and-baseline") {
   const attempts = customerStream(config);
+  if (part === "engine-without-velocity") {
+    const engine = await runEnginePolicy(withoutVelocity(config), attempts, "engine without velocity protection");
+    return { config, customers: attempts.length, engine };
+  }
   const engine = await runEnginePolicy(config, attempts);
   const baseline = await runBaselinePolicy(config, attempts);
   return { config, customers: attempts.length, engine, baseline };

@@ -1,5 +1,6 @@
 // `npm run bench` (full) or `npm run bench -- --quick`. Each scenario runs in its own Node process
 // (bench/scenario.ts) so its memory figures are its own; this file only starts them and prints tables.
+// Flash sale: each variant runs in two processes (engine + baseline; engine without velocity protection).
 // Options: --quick, --only=flash-sale|reconcile, --skus=N (reconcile size), --json=FILE (raw figures).
 import { spawn } from "node:child_process";
 import { cpus, freemem, release, totalmem, type } from "node:os";
@@ -64,17 +65,19 @@ interface FlashSaleRun {
   config: ReturnType<typeof flashSaleVariants>[number];
   customers: number;
   engine: PolicyResult;
+  /** The engine with sales-velocity protection off: what the protection itself changes. */
+  engineWithoutVelocity: PolicyResult;
   baseline: PolicyResult;
 }
 
 function flashSaleTable(run: FlashSaleRun) {
-  const { engine, baseline, config } = run;
-  const both = (f: (r: PolicyResult) => string | number) => [f(engine), f(baseline)];
+  const { engine, engineWithoutVelocity, baseline, config } = run;
+  const both = (f: (r: PolicyResult) => string | number) => [f(engine), f(engineWithoutVelocity), f(baseline)];
   return [
     `**${config.label}** — ${config.hotSkus} hot SKUs × ${config.hotStock} units, ${config.catalogSkus} other SKUs, ${config.durationMs / 60_000} min, ${run.customers} customers (seed ${config.seed})`,
     "",
     table(
-      ["", "engine", engine.policy === baseline.policy ? "baseline" : baseline.policy],
+      ["", "engine", engineWithoutVelocity.policy, baseline.policy],
       [
         ["oversold marketplace orders (units)", ...both((r) => `${r.oversells.marketplaceOrders} (${r.oversells.marketplaceUnits})`)],
         ["oversold D2C orders (units)", ...both((r) => `${r.oversells.d2cOrders} (${r.oversells.d2cUnits})`)],
@@ -127,9 +130,17 @@ say(`## Run\n\n\`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\`\n\
 
 if (!only || only === "flash-sale") {
   // Variants side by side (their wall time is not a figure that matters); the reconcile then runs alone.
-  const runs = (await Promise.all(flashSaleVariants(quick).map((_, index) => scenario("flash-sale", [`--variant=${index}`])))) as FlashSaleRun[];
+  const runs = await Promise.all(
+    flashSaleVariants(quick).map(async (_, index): Promise<FlashSaleRun> => {
+      const [withVelocity, withoutVelocity] = (await Promise.all([
+        scenario("flash-sale", [`--variant=${index}`]),
+        scenario("flash-sale", [`--variant=${index}`, "--without-velocity"]),
+      ])) as [Omit<FlashSaleRun, "engineWithoutVelocity">, { engine: PolicyResult }];
+      return { ...withVelocity, engineWithoutVelocity: withoutVelocity.engine };
+    }),
+  );
   raw.flashSale = runs;
-  say(`\n## Flash sale (engine vs. all stock every 5 minutes, same customers)\n`);
+  say(`\n## Flash sale (engine, engine without velocity protection, all stock every 5 minutes; same customers)\n`);
   for (const run of runs) say(`${flashSaleTable(run)}\n`);
 }
 

@@ -1,5 +1,5 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--without-velocity] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
@@ -11,7 +11,8 @@ if (name === "flash-sale") {
   const { runFlashSale, flashSaleVariants } = await import("./flash-sale");
   // One variant per process: the fakes of two runs hand out the same Shopify ids, which one mirror cannot hold twice.
   const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
-  result = await runFlashSale(flashSaleVariants(quick)[variant]!);
+  const withoutVelocity = process.argv.includes("--without-velocity");
+  result = await runFlashSale(flashSaleVariants(quick)[variant]!, withoutVelocity ? "engine-without-velocity" : "engine-and-baseline");
 } else if (name === "reconcile") {
   const { runReconcileBench, RECONCILE_FULL, RECONCILE_QUICK } = await import("./reconcile-100k");
   const skus = process.argv.find((a) => a.startsWith("--skus="));

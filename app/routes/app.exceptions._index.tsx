@@ -12,11 +12,11 @@ import {
   IndexTable,
   Layout,
   Page,
-  Pagination,
   Tabs,
   Text,
   useIndexResourceState,
 } from "@shopify/polaris";
+import { ListPager } from "~/components/list-navigation";
 import { requireShop } from "~/auth.server";
 import {
   applyExceptionAction,
@@ -195,17 +195,7 @@ export default function ExceptionsPage() {
               >
                 {rowMarkup}
               </IndexTable>
-              {pageCount > 1 && (
-                <div style={{ display: "flex", justifyContent: "center", padding: 12 }}>
-                  <Pagination
-                    hasPrevious={page > 1}
-                    hasNext={page < pageCount}
-                    label={`Page ${page} of ${pageCount} · ${total} exceptions`}
-                    onPrevious={() => setSearchParams((p) => (p.set("page", String(page - 1)), p))}
-                    onNext={() => setSearchParams((p) => (p.set("page", String(page + 1)), p))}
-                  />
-                </div>
-              )}
+              <ListPager page={page} pageCount={pageCount} total={total} noun="exceptions" onPage={(next) => setSearchParams((p) => (p.set("page", String(next)), p))} />
             </Card>
           </BlockStack>
         </Layout.Section>

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -14,7 +14,6 @@ import {
   InlineStack,
   Layout,
   Page,
-  Pagination,
   ProgressBar,
   Select,
   Tabs,
@@ -22,6 +21,7 @@ import {
   TextField,
   Tooltip,
 } from "@shopify/polaris";
+import { ListPager, useListParams } from "~/components/list-navigation";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import { loadStockPage, type StockRowStatus } from "~/sync/stock/stock-page.server";
@@ -79,7 +79,7 @@ const phaseLabels: Record<string, string> = {
 export default function StockPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [searchParams, setSearchParams] = useSearchParams();
+  const { searchParams, setParam } = useListParams();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
   const running = Boolean(data.currentRun);
@@ -91,13 +91,6 @@ export default function StockPage() {
     return () => clearInterval(timer);
   }, [running, revalidator]);
 
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(searchParams);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== "page") next.delete("page");
-    setSearchParams(next);
-  };
 
   if (!data.connection) {
     return (
@@ -251,19 +244,7 @@ export default function StockPage() {
                   </IndexTable.Row>
                 ))}
               </IndexTable>
-              {data.pageCount > 1 && (
-                <Box padding="300">
-                  <InlineStack align="center">
-                    <Pagination
-                      hasPrevious={data.query.page > 1}
-                      hasNext={data.query.page < data.pageCount}
-                      label={`Page ${data.query.page} of ${data.pageCount} · ${data.total} offers`}
-                      onPrevious={() => setParam("page", String(data.query.page - 1))}
-                      onNext={() => setParam("page", String(data.query.page + 1))}
-                    />
-                  </InlineStack>
-                </Box>
-              )}
+              <ListPager page={data.query.page} pageCount={data.pageCount} total={data.total} noun="offers" onPage={(page) => setParam("page", String(page))} />
             </Card>
           </BlockStack>
         </Layout.Section>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -14,10 +14,10 @@ import {
   Layout,
   List,
   Page,
-  Pagination,
   Text,
   TextField,
 } from "@shopify/polaris";
+import { ListPager, useListParams } from "~/components/list-navigation";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import prisma from "~/db.server";
@@ -94,7 +94,7 @@ export default function SkuMappingPage() {
   const submit = useSubmit();
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
-  const [searchParams, setSearchParams] = useSearchParams();
+  const { searchParams, setParam } = useListParams();
   const [draft, setDraft] = useState({ shopifySku: "", offerSku: "" });
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -109,13 +109,6 @@ export default function SkuMappingPage() {
   }, [actionData]);
 
   const addErrors = actionData && actionData.intent !== "import" && !actionData.ok ? actionData.errors : {};
-  const setParam = (name: string, value: string) => {
-    const next = new URLSearchParams(searchParams);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== "page") next.delete("page");
-    setSearchParams(next);
-  };
 
   const onDrop = async (_all: File[], accepted: File[], rejected: File[]) => {
     setFileError(null);
@@ -261,19 +254,7 @@ export default function SkuMappingPage() {
                   </IndexTable.Row>
                 ))}
               </IndexTable>
-              {data.pageCount > 1 && (
-                <Box padding="300">
-                  <InlineStack align="center">
-                    <Pagination
-                      hasPrevious={data.query.page > 1}
-                      hasNext={data.query.page < data.pageCount}
-                      label={`Page ${data.query.page} of ${data.pageCount} · ${data.total} overrides`}
-                      onPrevious={() => setParam("page", String(data.query.page - 1))}
-                      onNext={() => setParam("page", String(data.query.page + 1))}
-                    />
-                  </InlineStack>
-                </Box>
-              )}
+              <ListPager page={data.query.page} pageCount={data.pageCount} total={data.total} noun="overrides" onPage={(page) => setParam("page", String(page))} />
             </Card>
           </BlockStack>
         </Layout.Section>

@@ -190,6 +190,22 @@ describe("stock recompute", () => {
     expect(await loadDirtyVariants(shop)).toEqual([]);
   });
 
+  it("a pass reads dirty variants after a cursor, and goes back once for a variant dirtied behind it", async () => {
+    // Variant ids chosen so the claimer sorts before the variant whose recompute marks it.
+    await addVariant("CURSOR-NEW", { [WAREHOUSE]: 4 }, { variantId: "gid://shopify/ProductVariant/cursor-a" });
+    await addVariant("CURSOR-OLD", { [WAREHOUSE]: 9 }, { variantId: "gid://shopify/ProductVariant/cursor-b" });
+    await recompute();
+    expect((await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId)).toEqual([]);
+
+    await prisma.skuMapping.create({ data: { shop, connectionId: carrefour, shopifySku: "CURSOR-NEW", offerSku: "CURSOR-OLD" } });
+    await markSkusForRecompute(shop, ["CURSOR-OLD"]);
+    expect((await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId)).toEqual(["gid://shopify/ProductVariant/cursor-b"]);
+    // cursor-b's recompute marks cursor-a (the claimer), which is behind the cursor by then.
+    await runStockRecompute(shop, { shopify: null, now: () => new Date(clock), batchSize: 1 });
+    expect(await loadDirtyVariants(shop)).toEqual([]);
+    expect(await offer(carrefour, "CURSOR-OLD")).toMatchObject({ desiredQuantity: 3, shopifySku: "CURSOR-NEW" });
+  });
+
   it("reservations on another connection reduce this connection's quantity", async () => {
     await addVariant("KAYAK", { [WAREHOUSE]: 10 });
     await recompute();

@@ -56,9 +56,14 @@ export async function setDesiredStock(connection: { id: string; shop: string }, 
         ) AS i("id", "offerSku", "warehouseCode", "quantity", "shopifySku", "variantId", "explanation")
       ),
       before AS (
+        -- One unique-index lookup per incoming row (OFFSET 0 keeps the planner from turning this into a scan
+        -- of all the connection's offers, which it did with PGlite's never-analyzed statistics).
         SELECT o."offerSku", o."warehouseCode", o."desiredQuantity"
-        FROM "OfferStock" o JOIN incoming i USING ("offerSku", "warehouseCode")
-        WHERE o."connectionId" = ${connection.id}
+        FROM incoming i CROSS JOIN LATERAL (
+          SELECT o."offerSku", o."warehouseCode", o."desiredQuantity" FROM "OfferStock" o
+          WHERE o."connectionId" = ${connection.id} AND o."offerSku" = i."offerSku" AND o."warehouseCode" = i."warehouseCode"
+          OFFSET 0
+        ) o
       ),
       written AS (
         INSERT INTO "OfferStock" AS o

@@ -20,7 +20,6 @@ import {
 import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
-import { loadRecentSales, nextVelocityReviewAt, releaseDueVelocityReviews, scheduleVelocityReviews } from "~/sync/stock/velocity.server";
 
 export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
@@ -36,6 +35,8 @@ const RECOMPUTE_BATCH = 500;
 /** A run yields after this long so other units get the worker; the rest follows right away. */
 const RUN_BUDGET_MS = 20_000;
 const UNKNOWN_ITEM_RETRY_MS = 60_000;
+/** A large backlog refreshes PGlite's planner statistics at its start and then every this many variants (≈0.3 s each at 100k). */
+const STATISTICS_EVERY = 20_000;
 
 export interface DirtyVariant {
   variantId: string;
@@ -95,9 +96,6 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them.
   const reservations = await prisma.marketplaceReservation.groupBy({ by: ["shopifySku"], where: { shop, releasedAt: null, shopifySku: { in: skus } }, _sum: { quantity: true } });
   const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r._sum.quantity ?? 0]));
-  // Sales-velocity protection: recent sales on every channel, and when each variant's hold lapses by itself.
-  const recentSales = await loadRecentSales(shop, items, skus, now);
-  const velocityReviews = new Map<string, number | null>(live.map((v) => [v.variantId, null]));
 
   const connections = await prisma.marketplaceConnection.findMany({ where: { shop, enabled: true }, select: { id: true, shop: true, name: true, settings: true }, orderBy: { id: "asc" } });
   let offersChanged = 0;
@@ -118,12 +116,8 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
         tracked: variant?.tracked ?? true,
         levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({ locationId: l.locationId, available: l.available })),
         reservedNotInShopify: reservedBySku.get(sku) ?? 0,
-        velocity: { sales: recentSales.of(variant?.inventoryItemId ?? null, sku), now: now.getTime() },
       };
-      const result = sellableQuantity(snapshot, settings.stock);
-      const reviewAt = result.kind === "push" ? (result.velocityReviewAt ?? null) : null;
-      if (variant && reviewAt !== null) velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
-      return { variant, result };
+      return { variant, result: sellableQuantity(snapshot, settings.stock) };
     };
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
     const written = await setDesiredStock(connection, rows.desired, now);
@@ -132,7 +126,6 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
     if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
   }
 
-  await scheduleVelocityReviews(shop, velocityReviews);
   await reportDuplicates(shop, duplicates, feeders, now);
   await resolveDuplicates(shop, skus.filter((sku) => !duplicates.includes(sku)), now);
 
@@ -336,11 +329,10 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
     }
   }
 
-  // Holds whose oldest sale has left the look-back are recomputed now (level-triggered release).
-  await releaseDueVelocityReviews(shop, now());
   let variants = 0;
   let offersChanged = 0;
   let after: string | undefined;
+  let statisticsAt = -Infinity;
   for (;;) {
     if (options.signal?.aborted) return { nextDueAt: now(), variants, offersChanged };
     const dirty = await loadDirtyVariants(shop, options.batchSize ?? RECOMPUTE_BATCH, after);
@@ -349,27 +341,31 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
       after = undefined; // once more from the start: variants behind the cursor may have changed meanwhile
       continue;
     }
-    if (variants === 0 && dirty.length === (options.batchSize ?? RECOMPUTE_BATCH)) await refreshPlannerStatistics();
+    if (dirty.length === (options.batchSize ?? RECOMPUTE_BATCH) && variants - statisticsAt >= STATISTICS_EVERY) {
+      await refreshPlannerStatistics();
+      statisticsAt = variants;
+    }
     after = dirty[dirty.length - 1].variantId;
     const result = await recomputeVariants(shop, dirty, now());
     variants += result.variants;
     offersChanged += result.offersChanged;
     if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS)) return { nextDueAt: now(), variants, offersChanged };
   }
-  const reviewAt = await nextVelocityReviewAt(shop);
-  const nextDueAt = [retryAt, reviewAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
-  return { nextDueAt, variants, offersChanged };
+  return { nextDueAt: retryAt, variants, offersChanged };
 }
 
 /**
  * PGlite has no autovacuum, so nothing gathers planner statistics; without them the planner takes
  * `shop = $1` for a selective filter and scans the whole shop on every batch (a cold 100k run went
- * quadratic). A run that starts on a full batch (first install, catalogue refresh) refreshes them;
+ * quadratic). A large backlog (first install, catalogue refresh) refreshes them as the tables grow;
  * on PostgreSQL autovacuum does it.
  */
 async function refreshPlannerStatistics() {
   if (!usesEmbeddedDatabase()) return;
-  await prisma.$executeRawUnsafe(`ANALYZE "ShopifyVariant", "ShopifyInventoryLevel", "OfferStock"`);
+  // The columns the recompute filters on only: sampling the JSON explanations would cost seconds.
+  await prisma.$executeRawUnsafe(
+    `ANALYZE "ShopifyVariant" ("shop", "variantId", "sku", "inventoryItemId"), "ShopifyInventoryLevel" ("shop", "inventoryItemId"), "OfferStock" ("shop", "connectionId", "offerSku", "shopifySku", "variantId")`,
+  );
 }
 
 async function hasUnknownItems(shop: string): Promise<boolean> {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OfferStock_shop_variantId_idx" ON "OfferStock"("shop", "variantId");

@@ -20,6 +20,7 @@ import {
 import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { loadRecentSales, nextVelocityReviewAt, releaseDueVelocityReviews, scheduleVelocityReviews } from "~/sync/stock/velocity.server";
 
 export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
@@ -96,6 +97,9 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them.
   const reservations = await prisma.marketplaceReservation.groupBy({ by: ["shopifySku"], where: { shop, releasedAt: null, shopifySku: { in: skus } }, _sum: { quantity: true } });
   const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r._sum.quantity ?? 0]));
+  // Sales-velocity protection: recent sales on every channel, and when each variant's hold lapses by itself.
+  const recentSales = await loadRecentSales(shop, items, skus, now);
+  const velocityReviews = new Map<string, number | null>(live.map((v) => [v.variantId, null]));
 
   const connections = await prisma.marketplaceConnection.findMany({ where: { shop, enabled: true }, select: { id: true, shop: true, name: true, settings: true }, orderBy: { id: "asc" } });
   let offersChanged = 0;
@@ -116,8 +120,12 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
         tracked: variant?.tracked ?? true,
         levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({ locationId: l.locationId, available: l.available })),
         reservedNotInShopify: reservedBySku.get(sku) ?? 0,
+        velocity: { sales: recentSales.of(variant?.inventoryItemId ?? null, sku), now: now.getTime() },
       };
-      return { variant, result: sellableQuantity(snapshot, settings.stock) };
+      const result = sellableQuantity(snapshot, settings.stock);
+      const reviewAt = result.kind === "push" ? (result.velocityReviewAt ?? null) : null;
+      if (variant && reviewAt !== null) velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
+      return { variant, result };
     };
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
     const written = await setDesiredStock(connection, rows.desired, now);
@@ -126,6 +134,7 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
     if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
   }
 
+  await scheduleVelocityReviews(shop, velocityReviews);
   await reportDuplicates(shop, duplicates, feeders, now);
   await resolveDuplicates(shop, skus.filter((sku) => !duplicates.includes(sku)), now);
 
@@ -329,6 +338,8 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
     }
   }
 
+  // Holds whose oldest sale has left the look-back are recomputed now (level-triggered release).
+  await releaseDueVelocityReviews(shop, now());
   let variants = 0;
   let offersChanged = 0;
   let after: string | undefined;
@@ -351,7 +362,9 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
     offersChanged += result.offersChanged;
     if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS)) return { nextDueAt: now(), variants, offersChanged };
   }
-  return { nextDueAt: retryAt, variants, offersChanged };
+  const reviewAt = await nextVelocityReviewAt(shop);
+  const nextDueAt = [retryAt, reviewAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  return { nextDueAt, variants, offersChanged };
 }
 
 /**

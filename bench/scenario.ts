@@ -1,5 +1,5 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--without-velocity] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
@@ -12,7 +12,11 @@ if (name === "flash-sale") {
   // One variant per process: the fakes of two runs hand out the same Shopify ids, which one mirror cannot hold twice.
   const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
   const withoutVelocity = process.argv.includes("--without-velocity");
-  result = await runFlashSale(flashSaleVariants(quick)[variant]!, withoutVelocity ? "engine-without-velocity" : "engine-and-baseline");
+  // --velocity-window=S: the engine's connection sets its own exposure window (a merchant's setting, not the scenario).
+  const window = process.argv.find((a) => a.startsWith("--velocity-window="))?.slice(18);
+  const config = flashSaleVariants(quick)[variant]!;
+  const configured = window ? { ...config, stock: { ...config.stock, velocityProtection: { enabled: true, windowSeconds: Number(window) } } } : config;
+  result = await runFlashSale(configured, withoutVelocity ? "engine-without-velocity" : "engine-and-baseline");
 } else if (name === "reconcile") {
   const { runReconcileBench, RECONCILE_FULL, RECONCILE_QUICK } = await import("./reconcile-100k");
   const skus = process.argv.find((a) => a.startsWith("--skus="));

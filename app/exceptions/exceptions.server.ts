@@ -104,15 +104,25 @@ export async function resolveExceptionsFor(shop: string, entityType: string, ent
   return count;
 }
 
-/** resolveExceptionsFor for many entities of one type at once (e.g. every line of a completed import). */
-export async function resolveExceptionsForEntities(shop: string, entityType: string, entityIds: readonly string[], now = new Date()): Promise<number> {
+/**
+ * resolveExceptionsFor for many entities of one type at once (e.g. every line of a completed import), limited to
+ * one connection and kind: an offer's stock going through on one marketplace says nothing about its price, or
+ * about the same SKU on another marketplace.
+ */
+export async function resolveExceptionsForEntities(
+  scope: { shop: string; connectionId: string; kind: SyncExceptionKind },
+  entityType: string,
+  entityIds: readonly string[],
+  now = new Date(),
+): Promise<number> {
   let resolved = 0;
   for (let i = 0; i < entityIds.length; i += EXCEPTION_SLICE) {
     const slice = entityIds.slice(i, i + EXCEPTION_SLICE);
     resolved += await prisma.$executeRaw`
       UPDATE "SyncException" AS e SET "status" = 'RESOLVED', "resolvedAt" = ${now}
       FROM unnest(${slice}::text[]) AS r("entityId")
-      WHERE e."shop" = ${shop} AND e."entityType" = ${entityType} AND e."entityId" = r."entityId" AND e."status" = 'OPEN'`;
+      WHERE e."shop" = ${scope.shop} AND e."connectionId" = ${scope.connectionId} AND e."kind"::text = ${scope.kind}
+        AND e."entityType" = ${entityType} AND e."entityId" = r."entityId" AND e."status" = 'OPEN'`;
   }
   return resolved;
 }

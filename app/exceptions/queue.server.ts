@@ -5,7 +5,7 @@ import { markDirty } from "~/worker/work-units.server";
 import { INBOX_KIND, inboxUnitKey, requeueDelivery } from "~/webhooks/inbox.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { requeueOfferStock, STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
-import { PRICE_PUSH_KIND } from "~/sync/stock/prices.server";
+import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 
 /** What the exceptions page may ask for; everything is scoped by the authenticated shop. */
@@ -84,11 +84,13 @@ async function retryConnection(shop: string, connectionId: string): Promise<bool
 }
 
 /** Retry re-marks the work behind an exception; the exception closes itself when that work succeeds. */
-const retryByEntityType: Record<string, (shop: string, entityId: string) => Promise<boolean>> = {
-  OfferStock: async (shop, entityId) => {
-    const connectionId = await requeueOfferStock(shop, entityId);
-    if (connectionId) await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
-    return connectionId !== null;
+const retryByEntityType: Record<string, (shop: string, entityId: string, exception: { connectionId: string | null; kind: SyncExceptionKind }) => Promise<boolean>> = {
+  OfferStock: async (shop, entityId, { connectionId, kind }) => {
+    if (!connectionId) return false;
+    const price = kind === "PRICE_IMPORT_LINE_REJECTED";
+    const requeued = await requeueOfferStock(shop, connectionId, entityId, price ? "price" : "stock");
+    if (requeued) await markDirty(price ? pricePushUnitKey(connectionId) : stockPushUnitKey(connectionId), price ? PRICE_PUSH_KIND : STOCK_PUSH_KIND, shop);
+    return requeued !== null;
   },
   // Connection-wide problems carry "<connectionId>" or "<connectionId>:<what>" as their entity id.
   StockImport: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
@@ -147,7 +149,7 @@ export async function applyExceptionAction(shop: string, action: ExceptionAction
       let affected = 0;
       for (const row of rows) {
         const retry = retryByEntityType[row.entityType];
-        const requeued = retry ? await retry(shop, row.entityId) : false;
+        const requeued = retry ? await retry(shop, row.entityId, row) : false;
         if (requeued) {
           affected++;
           await prisma.syncException.update({

@@ -218,9 +218,18 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       ["-resolved", "OPEN", 2],
     ]);
 
-    // Bulk resolve: OPEN rows of this shop and entity type only; dismissed ones stay dismissed.
-    const resolved = await resolveExceptionsForEntities(shop, "OfferStock", ["bulk-open", "bulk-dismissed", "bulk-new", "no-such-entity"], later);
+    // The same offer refused for its price here, and for its stock on another marketplace: not this line's business.
+    const priceRefusal = await reportException({ ...one("bulk-open", "price"), kind: "PRICE_IMPORT_LINE_REJECTED" }, at);
+    const elsewhere = await reportException({ ...one("bulk-open", "elsewhere"), connectionId: "another-connection" }, at);
+
+    // Bulk resolve: OPEN rows of this shop, connection, kind and entity type only; dismissed ones stay dismissed.
+    const scope = { shop, connectionId: connection.id, kind: "STOCK_IMPORT_LINE_REJECTED" as const };
+    const resolved = await resolveExceptionsForEntities(scope, "OfferStock", ["bulk-open", "bulk-dismissed", "bulk-new", "no-such-entity"], later);
     expect(resolved).toBe(2);
+    for (const untouched of [priceRefusal, elsewhere]) {
+      expect((await prisma.syncException.findUniqueOrThrow({ where: { id: untouched.id } })).status).toBe("OPEN");
+    }
+    await prisma.syncException.deleteMany({ where: { id: { in: [priceRefusal.id, elsewhere.id] } } });
     expect((await state("bulk")).map((e) => [e.entity, e.status])).toEqual([
       ["-dismissed", "DISMISSED"],
       ["-new", "RESOLVED"],

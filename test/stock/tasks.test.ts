@@ -6,6 +6,7 @@ import { markDirty } from "~/worker/work-units.server";
 import { stockTasks, reconcileSchedulerTask, RECONCILE_SCHEDULER_KIND } from "~/sync/stock/tasks.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
 import { applyExceptionAction } from "~/exceptions/queue.server";
+import { pricePushUnitKey } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 let sim: RunningMiraklSimulator;
@@ -63,5 +64,20 @@ describe("stock tasks in the worker", () => {
     expect(row.lastPushError).toBeNull();
     const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
     expect(unit.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("Retry on a refused price resends that connection's price only; the same SKU elsewhere is left alone", async () => {
+    const other = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
+    const refusedPrice = { offerSku: "PRICEY", variantId: "gid://shopify/ProductVariant/1", desiredQuantity: 3, desiredVersion: 2, pushedVersion: 2, desiredPrice: "9.99", pushedPrice: "9.99", lastPriceError: "below the minimum" };
+    await prisma.offerStock.create({ data: { shop, connectionId, ...refusedPrice } });
+    await prisma.offerStock.create({ data: { shop, connectionId: other.id, ...refusedPrice } });
+    const exception = await prisma.syncException.create({
+      data: { shop, connectionId, kind: "PRICE_IMPORT_LINE_REJECTED", severity: "WARNING", entityType: "OfferStock", entityId: "PRICEY", fingerprint: "f-pricey", message: "m", fixHint: "h" },
+    });
+    expect(await applyExceptionAction(shop, { intent: "retry", ids: [exception.id] })).toMatchObject({ affected: 1 });
+    const retried = await prisma.offerStock.findFirstOrThrow({ where: { connectionId, offerSku: "PRICEY" } });
+    expect(retried).toMatchObject({ pushedPrice: null, lastPriceError: null, desiredVersion: 2 }); // stock untouched
+    expect(await prisma.offerStock.findFirstOrThrow({ where: { connectionId: other.id, offerSku: "PRICEY" } })).toMatchObject({ pushedPrice: "9.99", lastPriceError: "below the minimum" });
+    expect((await prisma.workUnit.findUniqueOrThrow({ where: { key: pricePushUnitKey(connectionId) } })).dueAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 });

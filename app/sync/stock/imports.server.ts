@@ -196,7 +196,8 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
     }
     if (pushed.length) {
       await channel.recordPushed(connection, pushed, now);
-      await resolveExceptionsForEntities(connection.shop, "OfferStock", pushed.map(offerEntityId), now);
+      const scope = { shop: connection.shop, connectionId: connection.id, kind: channel.exceptionKinds.lineRejected };
+      await resolveExceptionsForEntities(scope, "OfferStock", pushed.map(offerEntityId), now);
     }
   }
   await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "COMPLETE", completedAt: now, errorLines: rejected.size } });

@@ -91,11 +91,16 @@ export function pushStock(connection: Connection, mirakl: MiraklClient, now: Dat
 
 export { offerEntityId };
 
-/** Retry from the queue: the offer is resent with its current desired quantity on the next push. */
-export async function requeueOfferStock(shop: string, entityId: string): Promise<string | null> {
+/**
+ * Retry from the queue: the refused offer of that connection is resent with its current value on the next
+ * push: its quantity for a stock refusal, its price for a price refusal (a refused price is not resent until it
+ * changes, so it is marked unpushed). Returns the connection whose push to mark, or null when the offer is gone.
+ */
+export async function requeueOfferStock(shop: string, connectionId: string, entityId: string, channel: "stock" | "price"): Promise<string | null> {
   const [offerSku, warehouseCode = ""] = entityId.split("@");
-  const rows = await prisma.offerStock.findMany({ where: { shop, offerSku, warehouseCode }, select: { id: true, connectionId: true } });
-  if (rows.length === 0) return null;
-  await prisma.offerStock.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { desiredVersion: { increment: 1 }, lastPushError: null } });
-  return rows[0].connectionId;
+  const { count } = await prisma.offerStock.updateMany({
+    where: { shop, connectionId, offerSku, warehouseCode },
+    data: channel === "stock" ? { desiredVersion: { increment: 1 }, lastPushError: null } : { pushedPrice: null, pushedDiscountPrice: null, lastPriceError: null },
+  });
+  return count > 0 ? connectionId : null;
 }

@@ -65,6 +65,8 @@ export async function renewLease(unit: ClaimedUnit, leaseMs: number, now = new D
 /**
  * Releases the lease and schedules the next run: `nextDueAt` if nothing marked the unit dirty
  * while it ran (version unchanged), otherwise right away. `null` leaves it idle until marked.
+ * A failed run keeps its backoff even when marked dirty meanwhile: a busy shop's webhooks must not
+ * turn a failing unit into a tight loop (the dirty mark is served at the backoff time).
  */
 export async function completeUnit(
   unit: ClaimedUnit,
@@ -76,7 +78,7 @@ export async function completeUnit(
   const durationMs = unit.lastStartedAt ? now.getTime() - unit.lastStartedAt.getTime() : null;
   const count = await prisma.$executeRaw`
     UPDATE "WorkUnit" SET
-      "dueAt" = CASE WHEN "version" = ${unit.version} THEN ${next} ELSE LEAST("dueAt", ${now}) END,
+      "dueAt" = CASE WHEN "version" = ${unit.version} OR ${outcome.error ?? null}::text IS NOT NULL THEN ${next} ELSE LEAST("dueAt", ${now}) END,
       "leaseOwner" = NULL,
       "leaseExpiresAt" = NULL,
       "lastFinishedAt" = ${now},

@@ -45,4 +45,13 @@ describe("work unit leases", () => {
     const row = await prisma.workUnit.findUniqueOrThrow({ where: { key: "k:dirty" } });
     expect(row.dueAt.toISOString()).toBe(at(3_600_000).toISOString());
   });
+
+  it("a failed run keeps its backoff even when marked dirty meanwhile", async () => {
+    await markDirty("k:failing", "test-failing", null, t0);
+    const unit = await claimDueUnit("worker-a", ["test-failing"], 10_000, at(1));
+    await markDirty("k:failing", "test-failing", null, at(2)); // webhooks keep coming
+    await completeUnit(unit!, { nextDueAt: at(30_000), error: "Mirakl answered 503" }, at(3));
+    expect(await claimDueUnit("worker-a", ["test-failing"], 10_000, at(4))).toBeNull();
+    expect((await claimDueUnit("worker-a", ["test-failing"], 10_000, at(30_000)))?.key).toBe("k:failing"); // the mark is served then
+  });
 });

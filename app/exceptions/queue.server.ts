@@ -6,7 +6,7 @@ import { INBOX_KIND, inboxUnitKey, requeueDelivery } from "~/webhooks/inbox.serv
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { requeueOfferStock, STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
-import { requestReconcile } from "~/sync/stock/reconcile.server";
+import { requestManualReconcile } from "~/sync/stock/reconcile.server";
 
 /** What the exceptions page may ask for; everything is scoped by the authenticated shop. */
 export const exceptionFiltersSchema = z.object({
@@ -79,7 +79,8 @@ export type ExceptionAction = z.infer<typeof exceptionActionSchema>;
 async function retryConnection(shop: string, connectionId: string): Promise<boolean> {
   const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop, enabled: true }, select: { id: true } });
   if (!connection) return false;
-  for (const kind of [STOCK_PUSH_KIND, PRICE_PUSH_KIND]) await markDirty(`${kind}:${connectionId}`, kind, shop);
+  await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
+  await markDirty(pricePushUnitKey(connectionId), PRICE_PUSH_KIND, shop);
   return true;
 }
 
@@ -95,12 +96,7 @@ const retryByEntityType: Record<string, (shop: string, entityId: string, excepti
   // Connection-wide problems carry "<connectionId>" or "<connectionId>:<what>" as their entity id.
   StockImport: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
   MarketplaceConnection: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
-  ReconcileRun: async (shop, connectionId) => {
-    const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop, enabled: true }, select: { id: true, shop: true } });
-    if (!connection) return false;
-    await requestReconcile(connection, "MANUAL");
-    return true;
-  },
+  ReconcileRun: async (shop, connectionId) => (await requestManualReconcile(shop, connectionId)) !== null,
   WebhookDelivery: async (shop, deliveryId) => {
     const requeued = await requeueDelivery(shop, deliveryId);
     if (requeued) {

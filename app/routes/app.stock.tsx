@@ -26,8 +26,7 @@ import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import { loadStockPage, type StockRowStatus } from "~/sync/stock/stock-page.server";
 import { stockFilters, stockQuerySchema } from "~/sync/stock/stock-query";
-import { requestReconcile } from "~/sync/stock/reconcile.server";
-import prisma from "~/db.server";
+import { requestManualReconcile } from "~/sync/stock/reconcile.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -42,9 +41,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: "Unknown action" }, { status: 400 });
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: parsed.data.connectionId, shop, enabled: true } });
-  if (!connection) return json({ ok: false as const, error: "This connection does not exist or is disabled" }, { status: 404 });
-  const run = await requestReconcile({ id: connection.id, shop }, "MANUAL");
+  const run = await requestManualReconcile(shop, parsed.data.connectionId);
+  if (!run) return json({ ok: false as const, error: "This connection does not exist or is disabled" }, { status: 404 });
   return json({ ok: true as const, runId: run.id });
 };
 

@@ -88,4 +88,14 @@ describe("drift reconciliation", () => {
     const exported = sim.control.calls("OF52").at(-1);
     expect(JSON.parse(exported!.body ?? "{}").last_request_date).toBeTruthy();
   });
+
+  it("two runs opened by racing requests: the newest goes on, the other is closed, the scheduler is not stuck", async () => {
+    const older = await prisma.reconcileRun.create({ data: { shop, connectionId: connection.id, kind: "MANUAL", startedAt: simNow(), phase: "mirakl-export", state: {} } });
+    sim.control.advanceClock(1_000);
+    const newer = await prisma.reconcileRun.create({ data: { shop, connectionId: connection.id, kind: "MANUAL", startedAt: simNow(), phase: "mirakl-export", state: {} } });
+    await runToEnd();
+    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: older.id } })).toMatchObject({ phase: "failed", error: "superseded by a newer reconciliation" });
+    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: newer.id } })).toMatchObject({ phase: "done", error: null });
+    expect(await prisma.reconcileRun.count({ where: { connectionId: connection.id, finishedAt: null } })).toBe(0);
+  });
 });

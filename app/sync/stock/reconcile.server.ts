@@ -68,10 +68,22 @@ export async function requestReconcile(connection: Connection, kind: ReconcileKi
   return run;
 }
 
+/** "Reconcile now": only for an enabled connection of this shop. */
+export async function requestManualReconcile(shop: string, connectionId: string, now = new Date()): Promise<ReconcileRun | null> {
+  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop, enabled: true }, select: { id: true, shop: true } });
+  return connection ? requestReconcile(connection, "MANUAL", now) : null;
+}
+
 /** One step of the connection's current run; returns when to take the next one. */
 export async function reconcileStep(connection: Connection, mirakl: MiraklOfferExportApi, now: Date): Promise<{ nextDueAt: Date | null }> {
   const run = await prisma.reconcileRun.findFirst({ where: { connectionId: connection.id, finishedAt: null }, orderBy: { startedAt: "desc" } });
   if (!run) return { nextDueAt: null };
+  // Two requests that raced each other can both have opened a run: only the newest goes on, the others are
+  // closed here, or the scheduler would wait for ever on a run nobody advances.
+  await prisma.reconcileRun.updateMany({
+    where: { connectionId: connection.id, finishedAt: null, id: { not: run.id } },
+    data: { finishedAt: now, phase: "failed", progress: 1, error: "superseded by a newer reconciliation" },
+  });
   const state = run.state as RunState;
   const later = (ms: number) => ({ nextDueAt: new Date(now.getTime() + ms) });
   try {

@@ -45,16 +45,22 @@ async function refreshDesiredPrices(connection: Connection, limit: number): Prom
       select: { variantId: true, price: true, compareAtPrice: true, deletedAt: true },
     });
     const byId = new Map(variants.map((v) => [v.variantId, v]));
+    const changed: { id: string; price: string; discountPrice: string | null }[] = [];
     for (const row of rows) {
       const variant = byId.get(row.variantId!);
       const desired = variant && !variant.deletedAt ? offerPriceFor(variant, rule) : null;
       if (!desired) continue; // nothing to advertise: the standing price is left as it is
-      if (desired.price !== row.desiredPrice || desired.discountPrice !== row.desiredDiscountPrice) {
-        await prisma.offerStock.update({ where: { id: row.id }, data: { desiredPrice: desired.price, desiredDiscountPrice: desired.discountPrice } });
-      }
+      if (desired.price !== row.desiredPrice || desired.discountPrice !== row.desiredDiscountPrice) changed.push({ id: row.id, ...desired });
       if ((desired.price !== row.pushedPrice || desired.discountPrice !== row.pushedDiscountPrice) && dirty.length < limit) {
         dirty.push({ offerSku: row.offerSku, warehouseCode: "", price: desired.price, discountPrice: desired.discountPrice });
       }
+    }
+    // One statement per page: after a markup change every offer's desired price moves.
+    if (changed.length) {
+      await prisma.$executeRaw`
+        UPDATE "OfferStock" AS o SET "desiredPrice" = c.price, "desiredDiscountPrice" = c."discountPrice"
+        FROM unnest(${changed.map((c) => c.id)}::text[], ${changed.map((c) => c.price)}::text[], ${changed.map((c) => c.discountPrice)}::text[]) AS c(id, price, "discountPrice")
+        WHERE o."id" = c.id AND o."connectionId" = ${connection.id}`;
     }
   }
   return dirty;

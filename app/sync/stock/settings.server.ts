@@ -182,17 +182,19 @@ export async function saveStockSettings(
   submitted: unknown,
   options: { client?: LocationsClientFactory; now?: Date } = {},
 ): Promise<SaveStockSettingsResult> {
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true, settings: true } });
-  if (!row) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const values = settingsFormValuesSchema.safeParse(submitted);
   if (!values.success) return { ok: false, errors: { form: "The form could not be read; reload the page and try again" } };
   const parsed = settingsFromForm(values.data);
   if (!parsed.ok) return parsed;
 
-  const current = parseConnectionSettings(row.settings);
   // A chosen location must be one of this shop's: live from Shopify when it answers; otherwise one the
   // sync already knows (saved before, or in the inventory mirror), so an outage never blocks other edits.
+  // Asked before the settings are read: Shopify may take seconds, and a "Test connection" saving its
+  // findings meanwhile must not be overwritten with what was read before.
   const live = await readShopLocations(shop, { client: options.client, maxAgeMs: LOCATIONS_CACHE_MS });
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true, settings: true } });
+  if (!row) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  const current = parseConnectionSettings(row.settings);
   const known = new Set(
     live.ok ? live.locations.map((l) => l.id) : [...current.stock.locationIds, ...current.stock.warehouses.flatMap((w) => w.locationIds), ...(await mirroredLocationIds(shop))],
   );

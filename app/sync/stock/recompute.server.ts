@@ -4,7 +4,7 @@ import { parseConnectionSettings, type ConnectionSettings } from "~/domain/conne
 import { offerPriceFor } from "~/domain/price-rule";
 import { sellableQuantity, type SellableResult } from "~/domain/sellable-quantity";
 import { createOfferSkuResolver } from "~/domain/sku-mapping";
-import { reportException } from "~/exceptions/exceptions.server";
+import { reportException, reportExceptions } from "~/exceptions/exceptions.server";
 import { usesEmbeddedDatabase } from "~/config.server";
 import { logger } from "~/lib/logger.server";
 import type { TaskHandler } from "~/worker/worker.server";
@@ -241,22 +241,23 @@ async function desiredRowsFor(
 }
 
 async function reportDuplicates(shop: string, duplicates: readonly string[], feeders: ReadonlyMap<string, ShopifyVariant[]>, now: Date) {
-  for (const sku of duplicates) {
-    const variants = feeders.get(sku)!;
-    await reportException(
-      {
+  if (duplicates.length === 0) return;
+  await reportExceptions(
+    duplicates.map((sku) => {
+      const variants = feeders.get(sku)!;
+      return {
         shop,
-        kind: "DUPLICATE_SHOPIFY_SKU",
-        severity: "WARNING",
+        kind: "DUPLICATE_SHOPIFY_SKU" as const,
+        severity: "WARNING" as const,
         entityType: "ShopifySku",
         entityId: sku,
         message: `${variants.length} Shopify variants share the SKU "${sku}", so its offers advertise 0 on every marketplace.`,
         fixHint: `Give each variant its own SKU in Shopify (${variants.map((v) => v.title ?? v.variantId).join(", ")}), or archive the one you no longer sell. Stock is sent again as soon as the SKU is unique.`,
         detail: { sku, variantIds: variants.map((v) => v.variantId) },
-      },
-      now,
-    );
-  }
+      };
+    }),
+    now,
+  );
 }
 
 async function resolveDuplicates(shop: string, skus: readonly string[], now: Date) {

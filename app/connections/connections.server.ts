@@ -113,21 +113,18 @@ export async function disableConnectionsForShop(shop: string, reason: string) {
   return count;
 }
 
-/** An imported connection: everything but the key, which stays with the shop it came from. */
-export async function createConnectionWithoutKey(shop: string, input: Omit<ConnectionInput, "apiKey">): Promise<ConnectionSummary> {
-  const row = await prisma.marketplaceConnection.create({
-    data: {
-      shop,
-      name: input.name,
-      baseUrl: input.baseUrl,
-      miraklShopId: input.miraklShopId ?? null,
-      apiKeyEncrypted: NO_KEY,
-      enabled: false,
-      disabledReason: API_KEY_REQUIRED,
-      settings: parseConnectionSettings(input.settings),
-    },
-  });
-  return toSummary(row);
+/** An imported connection's row: everything but the key, which stays with the shop it came from; disabled until one is entered. */
+export function keylessConnectionData(shop: string, input: Omit<ConnectionInput, "apiKey">) {
+  return {
+    shop,
+    name: input.name,
+    baseUrl: input.baseUrl,
+    miraklShopId: input.miraklShopId ?? null,
+    apiKeyEncrypted: NO_KEY,
+    enabled: false,
+    disabledReason: API_KEY_REQUIRED,
+    settings: parseConnectionSettings(input.settings),
+  };
 }
 
 export async function getConnection(shop: string, id: string): Promise<ConnectionSummary | null> {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import prisma from "~/db.server";
 import { connectionNameSchema, miraklBaseUrlSchema } from "~/connections/connection-form";
-import { API_KEY_REQUIRED, NO_KEY, toSummary, type ConnectionSummary } from "~/connections/connections.server";
+import { keylessConnectionData, toSummary, type ConnectionSummary } from "~/connections/connections.server";
 import { connectionSettingsSchema, parseConnectionSettings } from "~/domain/connection-settings";
 
 /**
@@ -106,14 +106,10 @@ export async function importConnections(shop: string, text: string, onClash: Nam
   const rows = await prisma.$transaction(
     plan.map(({ name, entry }) =>
       prisma.marketplaceConnection.create({
-        data: {
-          shop,
+        data: keylessConnectionData(shop, {
           name,
           baseUrl: entry.baseUrl,
           miraklShopId: entry.miraklShopId,
-          apiKeyEncrypted: NO_KEY,
-          enabled: false,
-          disabledReason: API_KEY_REQUIRED,
           // Shopify location ids belong to the source shop (they are global ids): kept, they would count as
           // "configured" and push 0 for every offer. The locations, their warehouse mapping, names and the
           // "rules saved" mark are chosen again here; buffers, holdback, cap and prices carry over.
@@ -124,7 +120,7 @@ export async function importConnections(shop: string, text: string, onClash: Nam
             stockConfiguredAt: null,
             locationNames: {},
           },
-        },
+        }),
       }),
     ),
   );

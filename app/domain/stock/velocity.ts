@@ -8,7 +8,7 @@
 
 /** Mirakl allows one STO01 stock import per minute per connection: the push cadence. */
 export const MIRAKL_STOCK_IMPORT_INTERVAL_MS = 60_000;
-/** Time Mirakl takes to apply an import once sent (the simulator takes 10 s; operators a little more). */
+/** An allowance, not a measurement, for Mirakl applying an import once sent (the simulator takes 10 s). */
 export const MIRAKL_IMPORT_PROCESSING_ALLOWANCE_MS = 15_000;
 /** Time until Shopify's inventory_levels/update reaches the app (1–5 s is usual). */
 export const SHOPIFY_WEBHOOK_LAG_ALLOWANCE_MS = 5_000;

@@ -68,3 +68,7 @@ export function validateOverrides(rows: readonly (SkuOverride & { line: number }
   }
   return problems.sort((a, b) => a.line - b.line);
 }
+
+/** An override file is a few MB at most (100,000 rows): anything far larger is refused before it is read. */
+export const MAX_MAPPING_CSV_CHARS = 10_000_000;
+export const MAPPING_CSV_TOO_LARGE = "This file is too large to be a SKU mapping (at most 100,000 rows)";

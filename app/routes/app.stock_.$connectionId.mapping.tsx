@@ -22,9 +22,8 @@ import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import prisma from "~/db.server";
 import { addOverride, importOverridesCsv, pageOverrides, removeOverride } from "~/sync/stock/mapping.server";
+import { MAPPING_CSV_TOO_LARGE, MAX_MAPPING_CSV_CHARS } from "~/domain/sku-mapping";
 
-/** Mapping files are a few MB at most (100,000 rows); anything far larger is not one. */
-const MAX_CSV_CHARS = 10_000_000;
 const SHOWN_PROBLEMS = 50;
 
 const pageQuerySchema = z.object({
@@ -58,14 +57,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!parsed.success) return json<ActionData>({ intent: "add", ok: false, errors: { form: "Unknown action" } }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "import") {
-    if (input.csv.trim() === "") return json<ActionData>({ intent: "import", ok: false, problems: [{ line: 0, message: "Choose a CSV file to import" }], problemCount: 1 }, { status: 400 });
-    if (input.csv.length > MAX_CSV_CHARS) {
-      return json<ActionData>({ intent: "import", ok: false, problems: [{ line: 0, message: "This file is too large to be a SKU mapping (at most 100,000 rows)" }], problemCount: 1 }, { status: 400 });
-    }
     const result = await importOverridesCsv(shop, connectionId, input.csv);
     if (!result.ok) {
-      const notFound = result.problems.some((p) => p.message === "This connection does not exist");
-      return json<ActionData>({ intent: "import", ok: false, problems: result.problems.slice(0, SHOWN_PROBLEMS), problemCount: result.problems.length }, { status: notFound ? 404 : 400 });
+      return json<ActionData>({ intent: "import", ok: false, problems: result.problems.slice(0, SHOWN_PROBLEMS), problemCount: result.problems.length }, { status: result.notFound ? 404 : 400 });
     }
     return json<ActionData>({ intent: "import", ok: true, created: result.created, removed: result.removed, unchanged: result.unchanged, changedSkus: result.changedShopifySkus.length });
   }
@@ -118,9 +112,9 @@ export default function SkuMappingPage() {
       return;
     }
     const chosen = accepted[0];
-    if (chosen.size > MAX_CSV_CHARS) {
+    if (chosen.size > MAX_MAPPING_CSV_CHARS) {
       setFile(null);
-      setFileError("This file is too large to be a SKU mapping (at most 100,000 rows)");
+      setFileError(MAPPING_CSV_TOO_LARGE);
       return;
     }
     setFile({ name: chosen.name, text: await chosen.text() });

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import prisma from "~/db.server";
-import { validateOverrides, type OverrideProblem, type SkuOverride } from "~/domain/sku-mapping";
+import { MAPPING_CSV_TOO_LARGE, MAX_MAPPING_CSV_CHARS, validateOverrides, type OverrideProblem, type SkuOverride } from "~/domain/sku-mapping";
 import { markSkusForRecompute } from "~/sync/stock/recompute.server";
 
 /**
@@ -29,7 +29,7 @@ export async function exportOverridesCsv(shop: string, connectionId: string): Pr
 
 export type ImportResult =
   | { ok: true; created: number; removed: number; unchanged: number; changedShopifySkus: string[] }
-  | { ok: false; problems: OverrideProblem[] };
+  | { ok: false; notFound?: true; problems: OverrideProblem[] };
 
 /** Parses a CSV of overrides (header `shopify_sku,offer_sku`; `,` or `;`). Line numbers count the header as line 1. */
 export function parseOverridesCsv(csv: string): { rows: (SkuOverride & { line: number })[]; problems: OverrideProblem[] } {
@@ -53,7 +53,9 @@ export function parseOverridesCsv(csv: string): { rows: (SkuOverride & { line: n
 
 export async function importOverridesCsv(shop: string, connectionId: string, csv: string): Promise<ImportResult> {
   const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
-  if (!connection) return { ok: false, problems: [{ line: 0, message: "This connection does not exist" }] };
+  if (!connection) return { ok: false, notFound: true, problems: [{ line: 0, message: "This connection does not exist" }] };
+  if (csv.trim() === "") return { ok: false, problems: [{ line: 0, message: "Choose a CSV file to import" }] };
+  if (csv.length > MAX_MAPPING_CSV_CHARS) return { ok: false, problems: [{ line: 0, message: MAPPING_CSV_TOO_LARGE }] };
   const { rows, problems } = parseOverridesCsv(csv);
   if (problems.length) return { ok: false, problems };
 

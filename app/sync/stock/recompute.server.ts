@@ -36,7 +36,7 @@ const RECOMPUTE_BATCH = 500;
 /** A run yields after this long so other units get the worker; the rest follows right away. */
 const RUN_BUDGET_MS = 20_000;
 const UNKNOWN_ITEM_RETRY_MS = 60_000;
-/** A large backlog refreshes PGlite's planner statistics at its start and then every this many variants (≈0.3 s each at 100k). */
+/** A large backlog refreshes PGlite's planner statistics at its start and then every this many variants (a column-limited ANALYZE). */
 const STATISTICS_EVERY = 20_000;
 
 export interface DirtyVariant {

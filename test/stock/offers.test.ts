@@ -49,4 +49,17 @@ describe("offer creation", () => {
     expect(await createMissingOffers(connection, mirakl, simNow())).toMatchObject({ requested: 0 });
     expect(sim.control.calls("OF24")).toHaveLength(1);
   });
+
+  it("offers behind 2,000 variants that cannot become offers (no barcode) are still created", async () => {
+    const rows = Array.from({ length: 2_100 }, (_, i) => i);
+    await prisma.shopifyVariant.createMany({
+      data: rows.map((i) => ({ variantId: `gid://shopify/ProductVariant/9${i}`, shop, productId: `gid://shopify/Product/9${i}`, sku: `NOCODE-${i}`, barcode: null, productStatus: "ACTIVE", tracked: true, inventoryItemId: `gid://shopify/InventoryItem/9${i}`, price: "5" })),
+    });
+    // uuid(7) ids grow with time: these rows come before the one created last.
+    await prisma.offerStock.createMany({ data: rows.map((i) => ({ shop, connectionId: connection.id, offerSku: `NOCODE-${i}`, variantId: `gid://shopify/ProductVariant/9${i}`, shopifySku: `NOCODE-${i}`, desiredQuantity: 1, desiredVersion: 1 })) });
+    await variantWithoutOffer(4, "LAMP-4", "4006381333948");
+    sim.control.advanceClock(60_000);
+    expect(await createMissingOffers(connection, mirakl, simNow())).toMatchObject({ requested: 1 });
+    expect(JSON.parse(sim.control.calls("OF24").at(-1)!.body ?? "{}").offers.map((o: { shop_sku: string }) => o.shop_sku)).toEqual(["LAMP-4"]);
+  });
 });

@@ -38,48 +38,56 @@ export async function createMissingOffers(connection: Connection, mirakl: Mirakl
     return { nextDueAt: new Date(lastCall.createdAt.getTime() + OF24_INTERVAL_MS), requested: 0 };
   }
 
-  const missing = await prisma.offerStock.findMany({
-    where: {
-      connectionId: connection.id,
-      warehouseCode: "",
-      desiredQuantity: { not: null },
-      variantId: { not: null },
-      OR: [{ miraklObservedAt: null }, { miraklObservedAt: { lt: lastFullRun.startedAt } }],
-      AND: [{ OR: [{ offerRequestedAt: null }, { offerRequestedAt: { lt: new Date(now.getTime() - RETRY_AFTER_MS) } }] }],
-    },
-    select: { id: true, offerSku: true, variantId: true, desiredQuantity: true },
-    take: OF24_BATCH * 4,
-  });
-  if (missing.length === 0) return { nextDueAt: null, requested: 0 };
-  const variants = await prisma.shopifyVariant.findMany({
-    where: { shop: connection.shop, variantId: { in: missing.map((m) => m.variantId!) }, deletedAt: null },
-    select: { variantId: true, barcode: true, price: true, compareAtPrice: true, title: true },
-  });
-  const byId = new Map(variants.map((v) => [v.variantId, v]));
   const pricing = { ...settings.prices, enabled: true }; // an offer needs a price even when prices are not synced
   const offers: (OfferInput & { rowId: string })[] = [];
-  for (const m of missing) {
-    const variant = byId.get(m.variantId!);
-    const product = productIdFromBarcode(variant?.barcode);
-    const price = variant ? offerPriceFor(variant, pricing) : null;
-    if (!variant || !product || !price) continue;
-    offers.push({
-      rowId: m.id,
-      shop_sku: m.offerSku,
-      product_id: product.productId,
-      product_id_type: product.productIdType,
-      state_code: settings.offers.stateCode,
-      update_delete: "update",
-      price: price.price,
-      quantity: m.desiredQuantity ?? 0,
-      leadtime_to_ship: settings.offers.leadtimeToShip,
-      description: "",
-      internal_description: "",
-      price_additional_info: "",
-      min_quantity_alert: 0,
-      ...(price.discountPrice ? { discount: { price: price.discountPrice } } : {}),
+  // Paged by id until a batch is full: rows that cannot become offers (no barcode, no price) are skipped and
+  // never marked, so without the cursor they would fill every read and the rest would never be created.
+  let after: string | undefined;
+  while (offers.length < OF24_BATCH) {
+    const missing = await prisma.offerStock.findMany({
+      where: {
+        connectionId: connection.id,
+        warehouseCode: "",
+        desiredQuantity: { not: null },
+        variantId: { not: null },
+        OR: [{ miraklObservedAt: null }, { miraklObservedAt: { lt: lastFullRun.startedAt } }],
+        AND: [{ OR: [{ offerRequestedAt: null }, { offerRequestedAt: { lt: new Date(now.getTime() - RETRY_AFTER_MS) } }] }],
+        ...(after ? { id: { gt: after } } : {}),
+      },
+      select: { id: true, offerSku: true, variantId: true, desiredQuantity: true },
+      orderBy: { id: "asc" },
+      take: OF24_BATCH * 4,
     });
-    if (offers.length === OF24_BATCH) break;
+    if (missing.length === 0) break;
+    after = missing[missing.length - 1].id;
+    const variants = await prisma.shopifyVariant.findMany({
+      where: { shop: connection.shop, variantId: { in: missing.map((m) => m.variantId!) }, deletedAt: null },
+      select: { variantId: true, barcode: true, price: true, compareAtPrice: true, title: true },
+    });
+    const byId = new Map(variants.map((v) => [v.variantId, v]));
+    for (const m of missing) {
+      const variant = byId.get(m.variantId!);
+      const product = productIdFromBarcode(variant?.barcode);
+      const price = variant ? offerPriceFor(variant, pricing) : null;
+      if (!variant || !product || !price) continue;
+      offers.push({
+        rowId: m.id,
+        shop_sku: m.offerSku,
+        product_id: product.productId,
+        product_id_type: product.productIdType,
+        state_code: settings.offers.stateCode,
+        update_delete: "update",
+        price: price.price,
+        quantity: m.desiredQuantity ?? 0,
+        leadtime_to_ship: settings.offers.leadtimeToShip,
+        description: "",
+        internal_description: "",
+        price_additional_info: "",
+        min_quantity_alert: 0,
+        ...(price.discountPrice ? { discount: { price: price.discountPrice } } : {}),
+      });
+      if (offers.length === OF24_BATCH) break;
+    }
   }
   if (offers.length === 0) return { nextDueAt: null, requested: 0 };
 

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "SyncExceptionKind" ADD VALUE 'RESERVATION_HOLD_FAILED';

@@ -6,7 +6,6 @@ export { MIRAKL_MAX_QUANTITY, defaultStockRules, stockRulesSchema, untrackedRule
 export type { ConnectionStockRules, UntrackedRule, WarehouseMapping } from "~/domain/stock/rules";
 export type { WarehouseAllocation } from "~/domain/stock/warehouses";
 export type { SaleEvent } from "~/domain/stock/velocity";
-export { pendingReservationsBySku, RELEASED_LINE_STATES, type MarketplaceOrderLine } from "~/domain/stock/reservations";
 export { diffDesiredVsPushed, planStockImportBatch, MAX_STOCK_IMPORT_LINES, type StockImportRow, type StockImportPlan } from "~/domain/stock/import-plan";
 
 /**

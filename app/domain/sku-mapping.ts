@@ -25,6 +25,17 @@ export function createOfferSkuResolver(overrides: readonly SkuOverride[]) {
   };
 }
 
+/**
+ * The reverse: which Shopify SKU feeds a Mirakl offer (for an order line's offer_sku). The override that
+ * claims the offer wins; an offer named like a Shopify SKU that is overridden elsewhere is fed by no one
+ * (null); any other offer is fed by the Shopify SKU of the same name.
+ */
+export function createShopifySkuResolver(overrides: readonly SkuOverride[]) {
+  const claimedOffer = new Map(overrides.map((o) => [o.offerSku, o.shopifySku]));
+  const overridden = new Set(overrides.map((o) => o.shopifySku));
+  return (offerSku: string): string | null => claimedOffer.get(offerSku) ?? (overridden.has(offerSku) ? null : offerSku);
+}
+
 export interface OverrideProblem {
   line: number;
   message: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connectionSettingsSchema, parseConnectionSettings } from "~/domain/connection-settings";
-import { defaultStockRules, pendingReservationsBySku, stockRulesSchema, type MarketplaceOrderLine } from "~/domain/sellable-quantity";
+import { defaultStockRules, stockRulesSchema } from "~/domain/sellable-quantity";
+import { decideReservation, owedUnits, SHIPPED_OR_ENDED_LINE_STATES, type KnownReservation, type ObservedOrderLine } from "~/domain/stock/reservations";
 
 describe("stock rules schema", () => {
   it("defaults to nothing sellable: no location, no buffer, no holdback, no cap, untracked fixed 0, no warehouses; velocity protection on", () => {
@@ -96,53 +97,51 @@ describe("connection settings embed the stock rules", () => {
   });
 });
 
-describe("pendingReservationsBySku", () => {
-  const line = (over: Partial<MarketplaceOrderLine>): MarketplaceOrderLine => ({
-    connectionId: "c1",
-    orderLineId: "L-1",
-    sku: "SKU-1",
-    quantity: 1,
-    state: "SHIPPING",
-    shopifyOrderCreated: false,
-    ...over,
+describe("decideReservation (what an OR11 line means for its reservation)", () => {
+  const line = (over: Partial<ObservedOrderLine> = {}): ObservedOrderLine => ({ state: "WAITING_ACCEPTANCE", quantity: 2, canceledQuantity: 0, ...over });
+  const known = (over: Partial<KnownReservation> = {}): KnownReservation => ({ quantity: 2, lineState: "WAITING_ACCEPTANCE", released: false, ...over });
+
+  it.each(["STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING", "SOME_FUTURE_STATE"])("opens a reservation for a new %s line", (state) => {
+    expect(decideReservation(line({ state }), null)).toEqual({ kind: "open", units: 2 });
   });
 
-  it("sums lines of every connection per SKU", () => {
-    const result = pendingReservationsBySku([
-      line({ orderLineId: "1", quantity: 2 }),
-      line({ connectionId: "c2", orderLineId: "1", quantity: 3 }),
-      line({ orderLineId: "2", sku: "SKU-2", quantity: 4 }),
-    ]);
-    expect(Object.fromEntries(result)).toEqual({ "SKU-1": 5, "SKU-2": 4 });
+  it.each([...SHIPPED_OR_ENDED_LINE_STATES])("opens nothing for a line first seen %s (its units left before we watched)", (state) => {
+    expect(decideReservation(line({ state }), null)).toEqual({ kind: "ignore" });
   });
 
-  it("skips lines whose Shopify order exists (Shopify already counts them)", () => {
-    expect(pendingReservationsBySku([line({ shopifyOrderCreated: true, quantity: 9 })]).size).toBe(0);
+  it.each(["REFUSED", "CANCELED"])("releases an open reservation whose line became %s", (state) => {
+    expect(decideReservation(line({ state }), known())).toEqual({ kind: "release", reason: state });
   });
 
-  it.each(["REFUSED", "CANCELED"])("skips %s lines", (state) => {
-    expect(pendingReservationsBySku([line({ state, quantity: 9 })]).size).toBe(0);
+  it("keeps an open reservation when the line ships: the units stay out until the Shopify order exists", () => {
+    expect(decideReservation(line({ state: "SHIPPED" }), known())).toEqual({ kind: "update", units: 2 });
+    expect(decideReservation(line({ state: "SHIPPED" }), known({ lineState: "SHIPPED" }))).toEqual({ kind: "unchanged" });
   });
 
-  it.each(["WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING", "SHIPPED", "TO_COLLECT", "SOME_FUTURE_STATE"])("counts %s lines", (state) => {
-    expect(pendingReservationsBySku([line({ state, quantity: 2 })]).get("SKU-1")).toBe(2);
+  it("opens an order placed before the connection existed only while it is not debited (it may have been entered by hand since)", () => {
+    expect(decideReservation(line({ state: "WAITING_DEBIT", placedBeforeConnection: true }), null)).toEqual({ kind: "open", units: 2 });
+    expect(decideReservation(line({ state: "SHIPPING", placedBeforeConnection: true }), null)).toEqual({ kind: "ignore" });
+    expect(decideReservation(line({ state: "SHIPPING", placedBeforeConnection: false }), null)).toEqual({ kind: "open", units: 2 });
   });
 
-  it("counts a line seen twice once, with its largest quantity", () => {
-    expect(pendingReservationsBySku([line({ quantity: 2 }), line({ quantity: 3 }), line({ quantity: 1 })]).get("SKU-1")).toBe(3);
+  it("shrinks on a partial cancellation and releases on a full one", () => {
+    expect(decideReservation(line({ quantity: 3, canceledQuantity: 1 }), known({ quantity: 3 }))).toEqual({ kind: "update", units: 2 });
+    expect(decideReservation(line({ quantity: 3, canceledQuantity: 3 }), known({ quantity: 3 }))).toEqual({ kind: "release", reason: "CANCELED" });
+    expect(decideReservation(line({ quantity: 3, canceledQuantity: 3 }), null)).toEqual({ kind: "ignore" });
   });
 
-  it("does not confuse the same line id on two connections", () => {
-    expect(pendingReservationsBySku([line({ connectionId: "a" }), line({ connectionId: "b" })]).get("SKU-1")).toBe(2);
+  it("never reopens a released reservation (refused, cancelled, or already in Shopify)", () => {
+    expect(decideReservation(line({ state: "SHIPPING", quantity: 5 }), known({ released: true }))).toEqual({ kind: "unchanged" });
   });
 
-  it("ignores non-positive or non-finite quantities and rounds fractions up", () => {
-    const result = pendingReservationsBySku([
-      line({ orderLineId: "1", quantity: -4 }),
-      line({ orderLineId: "2", quantity: Number.NaN }),
-      line({ orderLineId: "3", quantity: 0 }),
-      line({ orderLineId: "4", quantity: 1.2, sku: "SKU-2" }),
-    ]);
-    expect(Object.fromEntries(result)).toEqual({ "SKU-2": 2 });
+  it("is a no-op for a line seen again unchanged (overlapping polls)", () => {
+    expect(decideReservation(line(), known())).toEqual({ kind: "unchanged" });
+  });
+
+  it("owes nothing for non-positive or non-finite quantities, rounds a fractional quantity up and never goes below 0", () => {
+    for (const quantity of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(owedUnits({ state: "SHIPPING", quantity, canceledQuantity: 0 })).toBe(0);
+    expect(owedUnits({ state: "SHIPPING", quantity: 1.2, canceledQuantity: 0 })).toBe(2);
+    expect(owedUnits({ state: "SHIPPING", quantity: 1, canceledQuantity: 4 })).toBe(0);
+    expect(owedUnits({ state: "SHIPPING", quantity: 2, canceledQuantity: Number.NaN })).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOfferSkuResolver, validateOverrides } from "~/domain/sku-mapping";
+import { createOfferSkuResolver, createShopifySkuResolver, validateOverrides } from "~/domain/sku-mapping";
 
 describe("offer SKU resolution", () => {
   const resolve = createOfferSkuResolver([
@@ -15,6 +15,30 @@ describe("offer SKU resolution", () => {
   });
   it("shadows the Shopify SKU whose name an override took, so one offer never gets two quantities", () => {
     expect(resolve("MUG-1")).toEqual({ kind: "shadowed", claimedBy: "OLD-NAME" });
+  });
+});
+
+describe("Shopify SKU of an offer (order lines)", () => {
+  const overrides = [
+    { shopifySku: "TSHIRT-RED-M", offerSku: "DKT-123-M" },
+    { shopifySku: "OLD-NAME", offerSku: "MUG-1" },
+  ];
+  const offerOf = createOfferSkuResolver(overrides);
+  const shopifyOf = createShopifySkuResolver(overrides);
+
+  it("follows the override that claims the offer, else the identity", () => {
+    expect(shopifyOf("DKT-123-M")).toBe("TSHIRT-RED-M");
+    expect(shopifyOf("MUG-1")).toBe("OLD-NAME");
+    expect(shopifyOf("SOCKS-1")).toBe("SOCKS-1");
+  });
+  it("finds no Shopify SKU for an offer named like an overridden Shopify SKU", () => {
+    expect(shopifyOf("TSHIRT-RED-M")).toBeNull();
+  });
+  it("is the inverse of the offer resolution for every SKU that feeds an offer", () => {
+    for (const sku of ["TSHIRT-RED-M", "OLD-NAME", "SOCKS-1", "MUG-1", "DKT-123-M"]) {
+      const resolved = offerOf(sku);
+      if (resolved.kind !== "shadowed") expect(shopifyOf(resolved.offerSku)).toBe(sku);
+    }
   });
 });
 

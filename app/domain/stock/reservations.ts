@@ -1,20 +1,10 @@
 /**
  * Marketplace reservations not yet in Shopify: units on Mirakl order lines, on ANY connection of
- * the shop, whose Shopify order does not exist yet. Shopify's `available` does not reflect them, so
- * they are subtracted from the sellable quantity of every connection.
+ * the shop, whose Shopify order does not exist yet. Shopify's `available` does not reflect them
+ * (until they are held there, see app/sync/reservations/holds.server.ts), so they are subtracted
+ * from the sellable quantity of every connection. Pure: the intake (app/sync/reservations/intake)
+ * reads OR11 and asks `decideReservation` what each line means for its reservation.
  */
-
-export interface MarketplaceOrderLine {
-  connectionId: string;
-  orderLineId: string;
-  /** The Shopify SKU the line's offer resolves to (the caller applies the connection's SKU mapping). */
-  sku: string;
-  quantity: number;
-  /** Mirakl order line state (WAITING_ACCEPTANCE, SHIPPING, …). */
-  state: string;
-  /** True once the Shopify order for this Mirakl order exists (Shopify then counts the units itself). */
-  shopifyOrderCreated: boolean;
-}
 
 /**
  * States in which the units are no longer owed to the customer. Every other state counts, including
@@ -25,22 +15,73 @@ export interface MarketplaceOrderLine {
 export const RELEASED_LINE_STATES: ReadonlySet<string> = new Set(["REFUSED", "CANCELED"]);
 
 /**
- * Units reserved per Shopify SKU. A line seen twice (same connection and line id, e.g. from two
- * overlapping polls) counts once, with its largest quantity. A quantity that is not a positive
- * number counts as 0; a fractional one is rounded up.
+ * States a line reaches only once it has shipped (or ended). A line first seen in one of them opens no
+ * reservation: its units left before we watched it (an intake started after a long outage, or the
+ * first poll of a connection), and whoever shipped them accounted for them.
  */
-export function pendingReservationsBySku(lines: readonly MarketplaceOrderLine[]): Map<string, number> {
-  const byLine = new Map<string, MarketplaceOrderLine & { units: number }>();
-  for (const line of lines) {
-    if (line.shopifyOrderCreated || RELEASED_LINE_STATES.has(line.state)) continue;
-    const units = Number.isFinite(line.quantity) && line.quantity > 0 ? Math.ceil(line.quantity) : 0;
-    const key = JSON.stringify([line.connectionId, line.orderLineId]);
-    const seen = byLine.get(key);
-    if (!seen || units > seen.units) byLine.set(key, { ...line, units });
+export const SHIPPED_OR_ENDED_LINE_STATES: ReadonlySet<string> = new Set([
+  ...RELEASED_LINE_STATES,
+  "SHIPPED",
+  "TO_COLLECT",
+  "RECEIVED",
+  "CLOSED",
+  "INCIDENT_OPEN",
+  "INCIDENT_CLOSED",
+  "WAITING_REFUND",
+  "WAITING_REFUND_PAYMENT",
+  "REFUNDED",
+]);
+
+/**
+ * Orders in these states are not debited yet, so surely not in Shopify yet. An order placed before the
+ * connection existed is reserved only in one of them (the first poll asks for nothing else): once
+ * debited, it may have been entered in Shopify by hand or by the tool used before this app.
+ */
+export const NOT_DEBITED_ORDER_STATES = ["STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT"] as const;
+const NOT_DEBITED: ReadonlySet<string> = new Set(NOT_DEBITED_ORDER_STATES);
+
+export interface ObservedOrderLine {
+  state: string;
+  quantity: number;
+  /** Units of the line cancelled so far (Mirakl keeps `quantity` and lists cancelations). */
+  canceledQuantity: number;
+  /** The order was placed before the connection existed (see NOT_DEBITED_ORDER_STATES). */
+  placedBeforeConnection?: boolean;
+}
+
+export interface KnownReservation {
+  quantity: number;
+  lineState: string;
+  released: boolean;
+}
+
+export type ReservationDecision =
+  | { kind: "ignore" }
+  | { kind: "unchanged" }
+  | { kind: "open"; units: number }
+  | { kind: "update"; units: number }
+  | { kind: "release"; reason: string };
+
+/** Units a line still owes: its quantity less its cancelled units; not a positive number → 0; fractions round up. */
+export function owedUnits(line: ObservedOrderLine): number {
+  const quantity = Number.isFinite(line.quantity) && line.quantity > 0 ? Math.ceil(line.quantity) : 0;
+  const canceled = Number.isFinite(line.canceledQuantity) && line.canceledQuantity > 0 ? Math.floor(line.canceledQuantity) : 0;
+  return Math.max(0, quantity - canceled);
+}
+
+/**
+ * What one observed line means for its reservation. A released reservation never reopens (a line does
+ * not come back from REFUSED or CANCELED, and one released for its Shopify order is in Shopify).
+ * A line fully cancelled releases with reason CANCELED; a partial cancellation shrinks the reservation.
+ */
+export function decideReservation(line: ObservedOrderLine, known: KnownReservation | null): ReservationDecision {
+  const units = owedUnits(line);
+  if (!known) {
+    const ours = !SHIPPED_OR_ENDED_LINE_STATES.has(line.state) && (!line.placedBeforeConnection || NOT_DEBITED.has(line.state));
+    return ours && units > 0 ? { kind: "open", units } : { kind: "ignore" };
   }
-  const bySku = new Map<string, number>();
-  for (const line of byLine.values()) {
-    if (line.units > 0) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.units);
-  }
-  return bySku;
+  if (known.released) return { kind: "unchanged" };
+  if (RELEASED_LINE_STATES.has(line.state)) return { kind: "release", reason: line.state };
+  if (units === 0) return { kind: "release", reason: "CANCELED" };
+  return units !== known.quantity || line.state !== known.lineState ? { kind: "update", units } : { kind: "unchanged" };
 }

@@ -70,13 +70,40 @@ export function saleUnitsOfDrop(before: number, after: number): number {
 }
 
 /**
- * Units to hold back: the units expected to sell during one exposure window, rounded up, at the
- * higher of two rates: the short look-back's (VELOCITY_LOOKBACK_WINDOWS exposure windows: follows a
- * burst at once) and the long look-back's (VELOCITY_LONG_LOOKBACK_MS: a lull of a minute or two in a
- * flash sale does not release the last units, which is when a single checkout oversells). A look-back
- * counts only with at least VELOCITY_MIN_SALES sales in it (the ramp). Sales at locations this
- * connection does not sell from are ignored; a sale time in the future (clock skew) counts as now;
- * unusable units count as nothing.
+ * How sure the hold is to cover the window's sales. Holding the units EXPECTED to sell (the mean) loses
+ * about every other window: sales come in bursts, and the flash-sale benchmark oversold at the mean.
+ * The hold is the 99th percentile of a Poisson count of units at the recent rate: a window outsells it
+ * about once in a hundred, and only where stock is about to run out does that matter.
+ */
+export const VELOCITY_CONFIDENCE = 0.99;
+
+/**
+ * The smallest k with P(X ≤ k) ≥ confidence for X ~ Poisson(mean). Exact summation up to a mean of
+ * 700 (e^-mean stays a normal double); above that (over 500 units a minute for one SKU) mean + 3·√mean,
+ * which is above the 99.8th percentile there.
+ */
+export function poissonQuantile(mean: number, confidence: number = VELOCITY_CONFIDENCE): number {
+  if (!(mean > 0)) return 0;
+  if (mean > 700) return Math.ceil(mean + 3 * Math.sqrt(mean));
+  let k = 0;
+  let term = Math.exp(-mean);
+  let cumulative = term;
+  while (cumulative < confidence) {
+    k++;
+    term *= mean / k;
+    cumulative += term;
+  }
+  return k;
+}
+
+/**
+ * Units to hold back: what one exposure window may sell (the VELOCITY_CONFIDENCE quantile of a
+ * Poisson count of units), at the higher of two rates: the short look-back's (VELOCITY_LOOKBACK_WINDOWS
+ * exposure windows: follows a burst at once) and the long look-back's (VELOCITY_LONG_LOOKBACK_MS: a
+ * lull of a minute or two in a flash sale does not release the last units, which is when a single
+ * checkout oversells). A look-back counts only with at least VELOCITY_MIN_SALES sales in it (the
+ * ramp). Sales at locations this connection does not sell from are ignored; a sale time in the future
+ * (clock skew) counts as now; unusable units count as nothing.
  */
 export function velocityHold(sales: readonly SaleEvent[], now: number, exposureMs: number, chosenLocationIds: ReadonlySet<string> | null = null): VelocityHold {
   const usable = sales
@@ -90,7 +117,7 @@ export function velocityHold(sales: readonly SaleEvent[], now: number, exposureM
   for (const lookbackMs of lookbacks) {
     const inside = usable.filter((s) => s.at > now - lookbackMs);
     const soldUnits = inside.reduce((sum, s) => sum + s.units, 0);
-    const units = inside.length >= VELOCITY_MIN_SALES ? Math.ceil((soldUnits * exposureMs) / lookbackMs) : 0;
+    const units = inside.length >= VELOCITY_MIN_SALES ? poissonQuantile((soldUnits * exposureMs) / lookbackMs) : 0;
     if (units > 0) changesAt = Math.min(changesAt, Math.min(...inside.map((s) => s.at)) + lookbackMs);
     // The short look-back explains the hold unless the long one holds more (or only the long one saw sales).
     if (units > best.units || (best.sales === 0 && inside.length > 0)) best = { units, soldUnits, sales: inside.length, lookbackMs, exposureMs, changesAt: null };

@@ -13,6 +13,8 @@ export const apiVersion = ApiVersion.July26;
 export const appScopes = [
   "read_products",
   "read_inventory",
+  // Marketplace reservations are held in Shopify (available → reserved) so its checkout cannot sell them.
+  "write_inventory",
   "read_locations",
   "read_orders",
   "write_orders",

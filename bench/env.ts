@@ -5,7 +5,7 @@ process.env.NODE_ENV = "test";
 process.env.SHOPIFY_API_KEY = "bench-api-key";
 process.env.SHOPIFY_API_SECRET = "bench-api-secret";
 process.env.SHOPIFY_APP_URL = "https://mirakl-bridge.bench";
-process.env.SCOPES = "read_products,read_inventory,read_locations,read_orders,write_orders";
+process.env.SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders,write_orders";
 process.env.ENCRYPTION_KEY = "S2V5Rm9yVGVzdHNPbmx5LU5vdEFSZWFsU2VjcmV0ISE=";
 process.env.MIRAKL_BRIDGE_DEMO = "0";
 process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "error";

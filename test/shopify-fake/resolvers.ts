@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { isInventoryQuantityName } from "~/integrations/shopify/quantity-names";
+import { isInventoryQuantityName, type InventoryQuantityName } from "~/integrations/shopify/quantity-names";
 import { cancelOrder, createFulfillment, createOrder, createRefund, updateTracking, type ActionResult, type FakeUserError } from "./actions";
 import type {
   FakeBulkOperation,
@@ -31,6 +31,47 @@ export interface ResolverContext {
 }
 
 type Args = Record<string, any>;
+
+/** One quantity of one level to change; `field` is the input path its userErrors name. */
+interface FakeQuantityChange {
+  name: InventoryQuantityName;
+  field: string[];
+  inventoryItemId: string;
+  locationId: string;
+  apply: (current: number) => number;
+  changeFromQuantity?: number | null;
+  ledgerDocumentUri?: string | null;
+  /** Refuses the change (with this error) when it would leave the quantity below the minimum. */
+  floor?: { minimum: number; error: FakeUserError };
+}
+
+/** The names inventoryMoveQuantities moves between: committed and incoming belong to orders and transfers. */
+const movableQuantityNames = new Set(["available", "reserved", "damaged", "safety_stock", "quality_control"]);
+
+/** Shopify's documented adjustment reasons (quantities-states guide). */
+const inventoryReasons = new Set([
+  "correction",
+  "cycle_count_available",
+  "damaged",
+  "movement_created",
+  "movement_updated",
+  "movement_received",
+  "movement_canceled",
+  "other",
+  "promotion",
+  "quality_control",
+  "received",
+  "reservation_created",
+  "reservation_deleted",
+  "reservation_updated",
+  "restock",
+  "safety_stock",
+  "shrinkage",
+]);
+
+/** A URI with a scheme and content; a GID names its app, type and id. */
+const isUri = (value: unknown): boolean =>
+  typeof value === "string" && (value.startsWith("gid://") ? /^gid:\/\/[^/\s]+\/[^/\s]+\/\S+$/.test(value) : /^[a-z][a-z0-9+.-]*:\S+$/i.test(value));
 
 const encodeCursor = (index: number) => Buffer.from(`cursor:${index}`).toString("base64");
 const decodeCursor = (cursor: string) => Number(Buffer.from(cursor, "base64").toString("utf8").replace("cursor:", ""));
@@ -328,35 +369,32 @@ export function createRootValue(context: ResolverContext) {
   const outcome = <T>(result: ActionResult<T>, key: string, view: (value: T) => unknown, errorKey = "userErrors") =>
     result.userErrors ? { [key]: null, ...userErrorsPayload(result.userErrors, errorKey) } : { [key]: view(result.ok as T), [errorKey]: [] };
 
-  const inventoryChange = (
-    input: { name: string; reason: string; referenceDocumentUri?: string | null },
-    changes: Array<{ inventoryItemId: string; locationId: string; apply: (current: number) => number; changeFromQuantity?: number | null }>,
-  ) => {
-    if (!isInventoryQuantityName(input.name)) return userErrorsPayload([{ field: ["input", "name"], message: `Invalid quantity name: ${input.name}`, code: "INVALID_NAME" }]);
-    const name = input.name;
+  /**
+   * Applies quantity changes to levels, all or nothing: every change is checked (item, location, stocked there,
+   * compare-and-set, floor) before any is applied. Each change names its own quantity and input path, so a move
+   * (two names, or two locations) goes through the same checks as a set or an adjustment.
+   */
+  const inventoryChange = (input: { reason: string; referenceDocumentUri?: string | null }, changes: FakeQuantityChange[]) => {
     const errors: FakeUserError[] = [];
-    const levels = changes.map((change, index) => {
-      if (!store.inventoryItems.has(change.inventoryItemId)) errors.push({ field: ["input", "quantities", String(index), "inventoryItemId"], message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-      if (!store.locations.has(change.locationId)) errors.push({ field: ["input", "quantities", String(index), "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+    const levels = changes.map((change) => {
+      if (!store.inventoryItems.has(change.inventoryItemId)) errors.push({ field: [...change.field, "inventoryItemId"], message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+      if (!store.locations.has(change.locationId)) errors.push({ field: [...change.field, "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" });
       const level = store.levelOf(change.inventoryItemId, change.locationId);
       if (store.inventoryItems.has(change.inventoryItemId) && store.locations.has(change.locationId) && !level) {
-        errors.push({ field: ["input", "quantities", String(index), "locationId"], message: "The specified inventory item is not stocked at the location.", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
+        errors.push({ field: [...change.field, "locationId"], message: "The specified inventory item is not stocked at the location.", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
       }
-      if (level && change.changeFromQuantity != null && store.quantity(level, name) !== change.changeFromQuantity) {
-        errors.push({
-          field: ["input", "quantities", String(index), "changeFromQuantity"],
-          message: "The specified compare quantity does not match the current quantity.",
-          code: "CHANGE_FROM_QUANTITY_STALE",
-        });
+      if (level && change.changeFromQuantity != null && store.quantity(level, change.name) !== change.changeFromQuantity) {
+        errors.push({ field: [...change.field, "changeFromQuantity"], message: "The specified compare quantity does not match the current quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
       }
+      if (level && change.floor && change.apply(store.quantity(level, change.name)) < change.floor.minimum) errors.push(change.floor.error);
       return level;
     });
     if (errors.length > 0) return { inventoryAdjustmentGroup: null, userErrors: errors.map((e) => ({ ...e, code: e.code ?? null })) };
     const applied = changes.map((change, index) => {
       const level = levels[index]!;
-      const before = store.quantity(level, name);
-      store.setQuantity(level, name, change.apply(before));
-      return { level, delta: store.quantity(level, name) - before };
+      const before = store.quantity(level, change.name);
+      store.setQuantity(level, change.name, change.apply(before));
+      return { change, level, delta: store.quantity(level, change.name) - before };
     });
     return {
       inventoryAdjustmentGroup: {
@@ -365,16 +403,93 @@ export function createRootValue(context: ResolverContext) {
         createdAt: store.timestamp(),
         reason: input.reason,
         referenceDocumentUri: input.referenceDocumentUri ?? null,
-        changes: applied.map(({ level, delta }) => ({
-          name,
+        changes: applied.map(({ change, level, delta }) => ({
+          name: change.name,
           delta,
-          quantityAfterChange: store.quantity(level, name),
+          quantityAfterChange: store.quantity(level, change.name),
+          ledgerDocumentUri: change.ledgerDocumentUri ?? null,
           item: itemView(store.inventoryItems.get(level.inventoryItemId)!),
           location: locationView(store.locations.get(level.locationId)!),
         })),
       },
       userErrors: [],
     };
+  };
+
+  /** inventorySetQuantities / inventoryAdjustQuantities: one quantity name for every change of the input. */
+  const namedInventoryChange = (input: Args, listField: "quantities" | "changes", apply: (entry: Args) => (current: number) => number) => {
+    const name = input.name as string;
+    if (!isInventoryQuantityName(name)) return userErrorsPayload([{ field: ["input", "name"], message: `Invalid quantity name: ${name}`, code: "INVALID_NAME" }]);
+    return inventoryChange(
+      input as { reason: string; referenceDocumentUri?: string | null },
+      (input[listField] as Args[]).map((entry, index) => ({
+        name,
+        field: ["input", listField, String(index)],
+        inventoryItemId: entry.inventoryItemId,
+        locationId: entry.locationId,
+        changeFromQuantity: entry.changeFromQuantity,
+        ledgerDocumentUri: entry.ledgerDocumentUri,
+        apply: apply(entry),
+      })),
+    );
+  };
+
+  /** inventoryMoveQuantities: Shopify's input rules first, then each change as a withdrawal and a deposit. */
+  const inventoryMove = (input: Args) => {
+    const moves = input.changes as Args[];
+    const errors: FakeUserError[] = [];
+    const refuse = (field: string[], code: string | null, message: string) => errors.push({ field, message, code });
+    if (!inventoryReasons.has(input.reason)) refuse(["input", "reason"], "INVALID_REASON", "The specified reason is invalid.");
+    if (!isUri(input.referenceDocumentUri)) refuse(["input", "referenceDocumentUri"], "INVALID_REFERENCE_DOCUMENT", "The specified reference document is invalid.");
+    const ledgers = new Set<string>();
+    moves.forEach((move, index) => {
+      const at = ["input", "changes", String(index)];
+      if (move.quantity < 0) refuse([...at, "quantity"], "INVALID_QUANTITY_NEGATIVE", "The quantity can't be negative.");
+      if (move.quantity > 2_000_000_000) refuse([...at, "quantity"], "INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 2,000,000,000.");
+      for (const side of ["from", "to"] as const) {
+        const terminal = move[side] as Args;
+        const field = [...at, side];
+        if (!movableQuantityNames.has(terminal.name)) refuse([...field, "name"], "INVALID_QUANTITY_NAME", "The specified quantity name is invalid.");
+        // Shopify documents the field as mandatory even though the schema lets it be omitted: null skips the check.
+        if (!("changeFromQuantity" in terminal)) refuse([...field, "changeFromQuantity"], null, "changeFromQuantity must be provided; pass null to skip the compare-and-swap check.");
+        const ledger = terminal.ledgerDocumentUri as string | null | undefined;
+        if (terminal.name === "available") {
+          if (ledger != null) refuse([...field, "ledgerDocumentUri"], "INVALID_AVAILABLE_DOCUMENT", "A ledger document URI is not allowed when adjusting available.");
+        } else if (ledger == null) {
+          refuse([...field, "ledgerDocumentUri"], "INVALID_QUANTITY_DOCUMENT", "A ledger document URI is required except when adjusting available.");
+        } else if (ledger.startsWith("gid://shopify/")) {
+          refuse([...field, "ledgerDocumentUri"], "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.");
+        } else if (!isUri(ledger)) {
+          refuse([...field, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", "The specified ledger document is invalid.");
+        }
+        if (ledger != null) ledgers.add(ledger);
+      }
+      // Between two names at one location, or one name between two locations: never both, never neither.
+      const sameName = move.from.name === move.to.name;
+      const sameLocation = move.from.locationId === move.to.locationId;
+      if (sameName && sameLocation) refuse(at, "SAME_QUANTITY_NAME", "The quantity names for each change can't be the same.");
+      if (!sameName && !sameLocation) refuse(at, "DIFFERENT_LOCATIONS", "The quantities can't be moved between different locations.");
+    });
+    if (ledgers.size > 2) refuse(["input", "changes"], "MAXIMUM_LEDGER_DOCUMENT_URIS", "Only a maximum of 2 ledger document URIs across all changes is allowed.");
+    if (errors.length > 0) return userErrorsPayload(errors);
+    return inventoryChange(
+      input as { reason: string; referenceDocumentUri: string },
+      moves.flatMap((move, index): FakeQuantityChange[] => {
+        const at = ["input", "changes", String(index)];
+        const terminal = (side: "from" | "to", sign: 1 | -1): FakeQuantityChange => ({
+          name: move[side].name,
+          field: [...at, side],
+          inventoryItemId: move.inventoryItemId,
+          locationId: move[side].locationId,
+          changeFromQuantity: move[side].changeFromQuantity,
+          ledgerDocumentUri: move[side].ledgerDocumentUri,
+          apply: (current) => current + sign * move.quantity,
+          // Not confirmed against Shopify: the fake refuses to take a state below zero rather than oversell it.
+          ...(sign < 0 ? { floor: { minimum: 0, error: { field: [...at, "quantity"], message: `The quantity can't be negative: only the units in ${move.from.name} can be moved.`, code: "INVALID_QUANTITY_NEGATIVE" } } } : {}),
+        });
+        return [terminal("from", -1), terminal("to", 1)];
+      }),
+    );
   };
 
   return {
@@ -424,18 +539,11 @@ export function createRootValue(context: ResolverContext) {
         if (input.name !== "available" && input.name !== "on_hand") {
           return { inventoryAdjustmentGroup: null, userErrors: [{ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" }] };
         }
-        return inventoryChange(
-          input,
-          (input.quantities as Args[]).map((q) => ({ inventoryItemId: q.inventoryItemId, locationId: q.locationId, changeFromQuantity: q.changeFromQuantity, apply: () => q.quantity })),
-        );
+        return namedInventoryChange(input, "quantities", (q) => () => q.quantity);
       }),
     inventoryAdjustQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
-      idempotent(info, args, () =>
-        inventoryChange(
-          args.input,
-          (args.input.changes as Args[]).map((c) => ({ inventoryItemId: c.inventoryItemId, locationId: c.locationId, changeFromQuantity: c.changeFromQuantity, apply: (current: number) => current + c.delta })),
-        ),
-      ),
+      idempotent(info, args, () => namedInventoryChange(args.input, "changes", (c) => (current) => current + c.delta)),
+    inventoryMoveQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) => idempotent(info, args, () => inventoryMove(args.input)),
     orderCreate: (args: Args) => outcome(createOrder(store, args.order, args.options?.inventoryBehaviour ?? "BYPASS"), "order", orderView),
     orderCancel: (args: Args) => {
       const result = cancelOrder(store, args.orderId, args.reason, args.restock);

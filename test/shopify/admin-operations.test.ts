@@ -63,7 +63,7 @@ describe("@idempotent directive rule", () => {
   it("is present on every operation mutation that requires it", () => {
     const { required } = adminIdempotencyPolicy();
     const ours = allAdminOperations.filter((op) => [...required].some((name) => new RegExp(`\\b${name}\\(`).test(op.document)));
-    expect(ours.map((op) => op.name).sort()).toEqual(["InventoryAdjustQuantities", "InventorySetQuantities", "RefundCreate"]);
+    expect(ours.map((op) => op.name).sort()).toEqual(["InventoryAdjustQuantities", "InventoryMoveQuantities", "InventorySetQuantities", "RefundCreate"]);
     for (const op of ours) expect(op.document).toMatch(/@idempotent\(key: \$idempotencyKey\)/);
   });
 

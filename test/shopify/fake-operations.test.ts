@@ -128,6 +128,15 @@ describe("every Admin operation against the fake (real schema, real library clie
     expect(store.quantity(store.levelOf(shoe42.inventoryItemId, warehouse.id)!, "on_hand")).toBe(10);
   });
 
+  it("InventoryMoveQuantities moves available to reserved under a ledger document (rules: test/reservations)", async () => {
+    const terminal = (name: "available" | "reserved") => ({ name, locationId: shop2.id, changeFromQuantity: null, ...(name === "reserved" ? { ledgerDocumentUri: "gid://mirakl-bridge/MiraklOrderLine/L-1" } : {}) });
+    const result = await client.request(ops.inventoryMoveQuantities, {
+      idempotencyKey: "move-1",
+      input: { reason: "reservation_created", referenceDocumentUri: "gid://mirakl-bridge/MiraklOrder/O-1", changes: [{ inventoryItemId: shoe42.inventoryItemId, quantity: 1, from: terminal("available"), to: terminal("reserved") }] },
+    });
+    expect(result.inventoryMoveQuantities.inventoryAdjustmentGroup?.changes.map((c) => [c.name, c.delta, c.quantityAfterChange])).toEqual([["available", -1, 1], ["reserved", 1, 1]]);
+  });
+
   let orderId: string;
 
   it("OrderCreate with options, then OrdersBySourceIdentifier and OrderById", async () => {

@@ -151,6 +151,8 @@ query InventoryLevelById($id: ID!, $quantityNames: [String!]!) {
 
 export interface InventoryAdjustmentGroupResult {
   id: Gid;
+  /** Shopify's clock at the change: the mirror orders its level writes by it. */
+  createdAt: string;
   reason: string;
   referenceDocumentUri: string | null;
   changes: Array<{ name: string; delta: number; quantityAfterChange: number | null; item: { id: Gid } | null; location: { id: Gid } | null }>;
@@ -158,6 +160,7 @@ export interface InventoryAdjustmentGroupResult {
 
 const adjustmentGroupFields = `#graphql
   id
+  createdAt
   reason
   referenceDocumentUri
   changes { name delta quantityAfterChange item { id } location { id } }
@@ -200,6 +203,40 @@ export const inventoryAdjustQuantities = adminOperation<
 >(`#graphql
 mutation InventoryAdjustQuantities($input: InventoryAdjustQuantitiesInput!, $idempotencyKey: String!) {
   inventoryAdjustQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+    inventoryAdjustmentGroup { ${adjustmentGroupFields} }
+    userErrors { field message code }
+  }
+}`);
+
+/** The states inventoryMoveQuantities moves between (committed and incoming belong to orders and transfers). */
+export type MovableQuantityName = Extract<InventoryQuantityName, "available" | "reserved" | "damaged" | "safety_stock" | "quality_control">;
+
+export interface InventoryMoveTerminal {
+  name: MovableQuantityName;
+  locationId: Gid;
+  /** Mandatory at Shopify even when null (null skips the compare-and-swap check), so not optional here. */
+  changeFromQuantity: number | null;
+  /** Required for every name but `available`, refused for `available`; never gid://shopify/…. */
+  ledgerDocumentUri?: string | null;
+}
+
+/**
+ * Moves units between states at one location (or one state between locations), e.g. available → reserved to
+ * hold them. The idempotency key (required since 2026-04) makes a retried move a replay instead of a second move.
+ */
+export const inventoryMoveQuantities = adminOperation<
+  { inventoryMoveQuantities: { inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null; userErrors: UserError[] } },
+  {
+    idempotencyKey: string;
+    input: {
+      reason: string;
+      referenceDocumentUri: string;
+      changes: Array<{ inventoryItemId: Gid; quantity: number; from: InventoryMoveTerminal; to: InventoryMoveTerminal }>;
+    };
+  }
+>(`#graphql
+mutation InventoryMoveQuantities($input: InventoryMoveQuantitiesInput!, $idempotencyKey: String!) {
+  inventoryMoveQuantities(input: $input) @idempotent(key: $idempotencyKey) {
     inventoryAdjustmentGroup { ${adjustmentGroupFields} }
     userErrors { field message code }
   }

@@ -61,17 +61,17 @@ describe("sales-velocity protection in the engine", () => {
     expect(sales.map((s) => s.units)).toEqual([1, 2]);
 
     const run = await recompute();
-    // 3 units in the last 160 s → 3 × 80/160 = 1.5 → 2 held.
+    // 3 units in the last 160 s → 1.5 expected in an 80 s window → 5 held (its 99th percentile).
     const held = await offer();
-    expect(held.desiredQuantity).toBe(13);
-    expect(explainOfferStock(held.explanation, { [WAREHOUSE]: "Warehouse" })?.summary).toBe("15 at Warehouse − 2 held for sales velocity (3 sold in the last 2 min 40 s) = 13");
+    expect(held.desiredQuantity).toBe(10);
+    expect(explainOfferStock(held.explanation, { [WAREHOUSE]: "Warehouse" })?.summary).toBe("15 at Warehouse − 5 held for sales velocity (3 sold in the last 2 min 40 s) = 10");
     // The unit wakes when the oldest sale leaves the short look-back, level-triggered.
     expect(run.nextDueAt?.getTime()).toBe(start + 10_000 + 160_000);
 
-    // Sales stop: the hold shrinks to the long look-back's (3 × 80/600 → 1) and then lapses.
+    // Sales stop: the hold shrinks to the long look-back's (0.4 expected → 2) and then lapses.
     at(run.nextDueAt!.getTime());
     const second = await recompute();
-    expect((await offer()).desiredQuantity).toBe(14);
+    expect((await offer()).desiredQuantity).toBe(13);
     expect(second.nextDueAt?.getTime()).toBe(start + 10_000 + VELOCITY_LONG_LOOKBACK_MS);
     at(second.nextDueAt!.getTime());
     const third = await recompute();
@@ -86,8 +86,8 @@ describe("sales-velocity protection in the engine", () => {
     }
     await prisma.shopifyVariant.updateMany({ where: { shop }, data: { changeVersion: { increment: 1 } } });
     await recompute();
-    // 15 − 3 reserved − 2 held (3 units in 160 s).
-    expect((await offer()).desiredQuantity).toBe(10);
+    // 15 − 3 reserved − 5 held (3 units in 160 s).
+    expect((await offer()).desiredQuantity).toBe(7);
   });
 
   it("prunes sales older than the retention on every insert", async () => {

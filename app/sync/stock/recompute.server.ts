@@ -94,9 +94,13 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   const items = [...feeders.values()].flatMap((vs) => vs.map((v) => v.inventoryItemId));
   const levels = await prisma.shopifyInventoryLevel.findMany({ where: { shop, inventoryItemId: { in: items } }, select: { inventoryItemId: true, locationId: true, available: true } });
   const levelsByItem = groupBy(levels, (l) => l.inventoryItemId);
-  // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them.
-  const reservations = await prisma.marketplaceReservation.groupBy({ by: ["shopifySku"], where: { shop, releasedAt: null, shopifySku: { in: skus } }, _sum: { quantity: true } });
-  const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r._sum.quantity ?? 0]));
+  // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them,
+  // except those already held there (moved to reserved, holds.server.ts), which available no longer counts.
+  const reservations = await prisma.$queryRaw<{ shopifySku: string; units: number }[]>`
+    SELECT "shopifySku", SUM(CASE WHEN "heldAt" IS NOT NULL AND "holdReleasedAt" IS NULL THEN GREATEST(0, "quantity" - "heldQuantity") ELSE "quantity" END)::int AS units
+    FROM "MarketplaceReservation" WHERE "shop" = ${shop} AND "releasedAt" IS NULL AND "shopifySku" = ANY(${skus}::text[])
+    GROUP BY "shopifySku"`;
+  const reservedBySku = new Map(reservations.map((r) => [r.shopifySku, r.units]));
   // Sales-velocity protection: recent sales on every channel, and when each variant's hold lapses by itself.
   const recentSales = await loadRecentSales(shop, items, skus, now);
   const velocityReviews = new Map<string, number | null>(live.map((v) => [v.variantId, null]));

@@ -1,0 +1,361 @@
+import prisma from "~/db.server";
+import type { MarketplaceReservation, SyncExceptionKind } from "~/generated/prisma/client";
+import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
+import { reportException, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
+import type { ShopifyAdminClient } from "~/integrations/shopify/client";
+import { ShopifyGraphqlError, ShopifyRetriesExhaustedError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
+import { idempotencyKeyFor } from "~/integrations/shopify/idempotency";
+import { inventoryMoveQuantities, type InventoryAdjustmentGroupResult, type MovableQuantityName } from "~/integrations/shopify/operations";
+import { logger } from "~/lib/logger.server";
+import { markDirty } from "~/worker/work-units.server";
+import { shopifyClientForShop } from "~/sync/stock/catalog.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservations/keys";
+
+/**
+ * Shopify holds of marketplace reservations. A reservation's units are subtracted from every
+ * connection's sellable quantity (recompute), but Shopify's own checkout still sees them as
+ * `available`: here they are moved to `reserved` at one of the connection's locations (the ledger
+ * document is the Mirakl order line), and moved back once the reservation is released.
+ *
+ * Exactly once: before a move is sent, its location and quantity are stored (the intent: heldLocationId
+ * and heldQuantity with heldAt still null) and the idempotency key is derived from the reservation and
+ * its attempt count. A crash or a lost answer leaves the intent and the count as they were, so the next
+ * pass sends the same move under the same key and Shopify replays the first result instead of moving
+ * twice. Only an answer that says no move under that key was applied (userErrors) ends the attempt and
+ * gives the next try a fresh key (see isAttempt).
+ *
+ * The move's result is recorded with the mirror level in one transaction: `available` as Shopify
+ * reported it after the move, observed at the adjustment's createdAt (Shopify's clock). The
+ * inventory_levels/update that Shopify sends for the move then shows no drop, so velocity protection does
+ * not take it for a sale, and the recompute never sees the units both held and subtracted.
+ */
+
+/** Reservations per pass; each needs its own move (its own ledger document). */
+const HOLD_BATCH = 50;
+/** Nothing available to hold: looked at again after this (the recompute keeps subtracting the units meanwhile). */
+const WAIT_FOR_STOCK_MS = 5 * 60_000;
+/** Shopify unreachable or still throttling after the client's own retries: the pass stops and resumes after this. */
+const TRANSPORT_RETRY_MS = 60_000;
+/** Shopify refused the request itself (a revoked token, a scope not granted yet): the merchant has to act first. */
+const REFUSED_REQUEST_RETRY_MS = 15 * 60_000;
+const BACKOFF_BASE_MS = 60_000;
+const BACKOFF_MAX_MS = 60 * 60_000;
+
+const HOLD_EXCEPTION_KIND: SyncExceptionKind = "RESERVATION_HOLD_FAILED";
+const ORDER_LINE_ENTITY = "MiraklOrderLine";
+
+/** Shopify refuses gid://shopify/… ledger documents; ours name the app, the Mirakl object and its id. */
+const orderGid = (miraklOrderId: string) => `gid://mirakl-bridge/MiraklOrder/${encodeURIComponent(miraklOrderId)}`;
+const orderLineGid = (orderLineId: string) => `gid://mirakl-bridge/MiraklOrderLine/${encodeURIComponent(orderLineId)}`;
+
+export interface HoldsResult {
+  held: number;
+  returned: number;
+  failed: number;
+  nextDueAt: Date | null;
+}
+
+type Admin = Pick<ShopifyAdminClient, "request">;
+type Reservation = MarketplaceReservation;
+
+/** A failure that is this reservation's own (a missing variant, a refused move): recorded on it. */
+class HoldProblem extends Error {
+  constructor(
+    message: string,
+    readonly fixHint: string,
+    readonly severity: "WARNING" | "ERROR" = "ERROR",
+  ) {
+    super(message);
+  }
+}
+
+/** One pass over the shop's holds: returns released ones, holds open ones, at most HOLD_BATCH. */
+export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Admin): Promise<HoldsResult> {
+  const result: HoldsResult = { held: 0, returned: 0, failed: 0, nextDueAt: null };
+  const retryAt: number[] = [];
+  let client: Admin | undefined = admin;
+  const shopify = async () => (client ??= await shopifyClientForShop(shop));
+
+  // Released before any move was sent: nothing to give back. One with an intent is not here: the move may
+  // have reached Shopify, so it is replayed first (below) and then returned.
+  await prisma.marketplaceReservation.updateMany({
+    where: { shop, releasedAt: { not: null }, heldAt: null, heldLocationId: null, holdReleasedAt: null },
+    data: { holdReleasedAt: now },
+  });
+
+  // Fewest attempts first: new reservations are not starved by ones that keep failing or waiting for stock.
+  const order = [{ holdAttempts: "asc" as const }, { createdAt: "asc" as const }, { id: "asc" as const }];
+  const toReturn = await prisma.marketplaceReservation.findMany({
+    where: { shop, releasedAt: { not: null }, heldAt: { not: null }, holdReleasedAt: null },
+    orderBy: order,
+    take: HOLD_BATCH,
+  });
+  const toHold = await prisma.marketplaceReservation.findMany({
+    where: { shop, heldAt: null, holdReleasedAt: null, OR: [{ releasedAt: null }, { heldLocationId: { not: null } }] },
+    orderBy: order,
+    take: HOLD_BATCH - toReturn.length,
+  });
+  const settingsOf = connectionSettingsLoader(shop);
+  let progressed = false;
+
+  for (const [reservation, step] of [...toReturn.map((r) => [r, "unhold"] as const), ...toHold.map((r) => [r, "hold"] as const)]) {
+    try {
+      if (step === "unhold") {
+        await returnHold(shop, reservation, await shopify(), now);
+        result.returned++;
+        progressed = true;
+        continue;
+      }
+      const outcome = await hold(shop, reservation, settingsOf, shopify, now);
+      if (outcome === "waiting") {
+        retryAt.push(now.getTime() + WAIT_FOR_STOCK_MS);
+        if (reservation.holdAttempts === 0) progressed = true;
+        continue;
+      }
+      result.held++;
+      progressed = true;
+      // Released while its move was in doubt: the units go back right away.
+      if (reservation.releasedAt !== null) retryAt.push(now.getTime());
+    } catch (error) {
+      const shopWide = error instanceof ShopifyRetriesExhaustedError || error instanceof ShopifyGraphqlError;
+      if (!(error instanceof HoldProblem || error instanceof ShopifyUserErrorsError || shopWide)) throw error;
+      result.failed++;
+      const attempted = isAttempt(error, step, reservation);
+      await recordFailure(shop, reservation, step, error, attempted, now);
+      const delay = attempted ? backoffMs(reservation.holdAttempts + 1) : error instanceof ShopifyGraphqlError ? REFUSED_REQUEST_RETRY_MS : TRANSPORT_RETRY_MS;
+      retryAt.push(now.getTime() + delay);
+      if (shopWide) {
+        // Throttled for good, unreachable, or refused whatever the input: every other move would fail the same way.
+        logger.warn("reservation holds: Shopify failed, the pass stops", { shop, error: error.message });
+        break;
+      }
+    }
+  }
+
+  // A full batch that made progress may have more behind it; otherwise only the timers above bring it back.
+  if (toReturn.length + toHold.length === HOLD_BATCH && progressed) retryAt.push(now.getTime());
+  result.nextDueAt = retryAt.length ? new Date(Math.min(...retryAt)) : null;
+  return result;
+}
+
+/**
+ * The order flow calls this right after the Shopify order of a Mirakl order exists: its open lines stop
+ * being reservations (Shopify's order commits the units now), their SKUs are recomputed, and the next
+ * pass of the holds gives back the units they held.
+ */
+export async function releaseReservationsOfShopifyOrder(shop: string, connectionId: string, miraklOrderId: string, now: Date): Promise<number> {
+  const open = await prisma.marketplaceReservation.findMany({ where: { shop, connectionId, miraklOrderId, releasedAt: null }, select: { id: true, shopifySku: true } });
+  if (open.length === 0) return 0;
+  const { count } = await prisma.marketplaceReservation.updateMany({
+    where: { shop, id: { in: open.map((r) => r.id) }, releasedAt: null },
+    data: { releasedAt: now, releaseReason: "SHOPIFY_ORDER" },
+  });
+  await markSkusForRecompute(shop, open.map((r) => r.shopifySku), now);
+  await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop, now);
+  return count;
+}
+
+async function hold(shop: string, r: Reservation, settingsOf: SettingsLoader, shopify: () => Promise<Admin>, now: Date): Promise<"held" | "waiting"> {
+  const variant = await variantOf(shop, r.shopifySku);
+  // With an intent the move may already be applied: it is sent again as it was, whatever changed since.
+  if (r.heldLocationId === null && !variant.tracked) {
+    throw new HoldProblem(
+      `Shopify does not track the stock of SKU "${r.shopifySku}", so the ${r.quantity} unit(s) of Mirakl order line ${r.orderLineId} cannot be held there.`,
+      "Turn on inventory tracking for the variant in Shopify if its stock is counted; the hold is retried by itself.",
+      "WARNING",
+    );
+  }
+  let locationId = r.heldLocationId;
+  let quantity = r.heldQuantity;
+  if (locationId === null) {
+    // No move sent yet: pick the connection's location with the most available in the mirror.
+    const settings = await settingsOf(r.connectionId);
+    const chosen = settings.stock.locationIds;
+    if (chosen.length === 0) {
+      throw new HoldProblem(
+        `The connection of Mirakl order line ${r.orderLineId} sells from no Shopify location, so its ${r.quantity} unit(s) of "${r.shopifySku}" cannot be held in Shopify.`,
+        "Choose the connection's locations in Stock & price settings; the hold is retried by itself.",
+      );
+    }
+    const levels = await prisma.shopifyInventoryLevel.findMany({ where: { shop, inventoryItemId: variant.inventoryItemId, locationId: { in: chosen } }, select: { locationId: true, available: true } });
+    if (levels.length === 0) {
+      throw new HoldProblem(
+        `SKU "${r.shopifySku}" is not stocked at any location the connection sells from, so the ${r.quantity} unit(s) of Mirakl order line ${r.orderLineId} cannot be held in Shopify.`,
+        "Stock the variant at one of the connection's locations in Shopify, or add its location in Stock & price settings; the hold is retried by itself.",
+      );
+    }
+    // Ties keep the merchant's order of locations.
+    const best = levels.sort((a, b) => b.available - a.available || chosen.indexOf(a.locationId) - chosen.indexOf(b.locationId))[0]!;
+    quantity = Math.min(r.quantity, Math.max(0, best.available));
+    // Nothing to hold: the recompute keeps subtracting the units, and the hold is tried again later.
+    if (quantity === 0) {
+      await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { holdAttempts: { increment: 1 } } });
+      return "waiting";
+    }
+    locationId = best.locationId;
+    await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { heldLocationId: locationId, heldQuantity: quantity } });
+  }
+
+  const group = await move(await shopify(), r, "hold", { inventoryItemId: variant.inventoryItemId, locationId, quantity });
+  await prisma.$transaction([
+    prisma.marketplaceReservation.updateMany({
+      where: { id: r.id, shop, heldAt: null },
+      data: { heldAt: now, heldLocationId: locationId, heldQuantity: quantity, holdError: null, holdAttempts: 0 },
+    }),
+    ...mirrorAvailable(shop, group, variant.inventoryItemId, locationId),
+  ]);
+  await settled(shop, r, now);
+  return "held";
+}
+
+async function returnHold(shop: string, r: Reservation, admin: Admin, now: Date) {
+  const variant = await variantOf(shop, r.shopifySku);
+  const locationId = r.heldLocationId!;
+  const group = await move(admin, r, "unhold", { inventoryItemId: variant.inventoryItemId, locationId, quantity: r.heldQuantity });
+  await prisma.$transaction([
+    prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, holdReleasedAt: null }, data: { holdReleasedAt: now, holdError: null, holdAttempts: 0 } }),
+    ...mirrorAvailable(shop, group, variant.inventoryItemId, locationId),
+  ]);
+  await settled(shop, r, now);
+}
+
+/** The reservation's units changed place: its SKU is recomputed, and an open exception about it is resolved. */
+async function settled(shop: string, r: Reservation, now: Date) {
+  await markSkusForRecompute(shop, [r.shopifySku], now);
+  await resolveExceptionsForEntities({ shop, connectionId: r.connectionId, kind: HOLD_EXCEPTION_KIND }, ORDER_LINE_ENTITY, [r.orderLineId], now);
+}
+
+async function move(admin: Admin, r: Reservation, step: "hold" | "unhold", what: { inventoryItemId: string; locationId: string; quantity: number }): Promise<InventoryAdjustmentGroupResult> {
+  const [from, to]: MovableQuantityName[] = step === "hold" ? ["available", "reserved"] : ["reserved", "available"];
+  // changeFromQuantity must be sent, and null: a compare value read from the mirror would differ on the retry of
+  // a lost answer (a parameter mismatch for the key), and a move is relative anyway.
+  const terminal = (name: MovableQuantityName) => ({
+    name,
+    locationId: what.locationId,
+    changeFromQuantity: null,
+    ...(name === "available" ? {} : { ledgerDocumentUri: orderLineGid(r.orderLineId) }),
+  });
+  const { inventoryMoveQuantities: payload } = await admin.request(inventoryMoveQuantities, {
+    idempotencyKey: idempotencyKeyFor(`reservation-${step}`, r.id, r.holdAttempts),
+    input: {
+      reason: step === "hold" ? "reservation_created" : "reservation_deleted",
+      referenceDocumentUri: orderGid(r.miraklOrderId),
+      changes: [{ inventoryItemId: what.inventoryItemId, quantity: what.quantity, from: terminal(from), to: terminal(to) }],
+    },
+  });
+  if (!payload.inventoryAdjustmentGroup) throw new HoldProblem(`Shopify did not confirm the ${step} of Mirakl order line ${r.orderLineId}.`, "The hold is retried by itself.");
+  return payload.inventoryAdjustmentGroup;
+}
+
+/**
+ * The level's `available` after the move, as Shopify reported it and at Shopify's time: older webhooks are then
+ * ignored and the one for this move shows no drop. A newer observation already in the mirror is kept.
+ */
+function mirrorAvailable(shop: string, group: InventoryAdjustmentGroupResult, inventoryItemId: string, locationId: string) {
+  const after = group.changes.find((c) => c.name === "available" && c.location?.id === locationId && c.item?.id === inventoryItemId)?.quantityAfterChange;
+  const observedAt = new Date(group.createdAt);
+  if (after == null || Number.isNaN(observedAt.getTime())) return [];
+  return [
+    prisma.shopifyInventoryLevel.updateMany({
+      where: { shop, inventoryItemId, locationId, observedAt: { lte: observedAt } },
+      data: { available: after, observedAt },
+    }),
+  ];
+}
+
+/** The one live variant of the SKU (an active one before archived leftovers, as the recompute decides). */
+async function variantOf(shop: string, sku: string) {
+  const live = await prisma.shopifyVariant.findMany({ where: { shop, sku, deletedAt: null }, select: { variantId: true, inventoryItemId: true, tracked: true, productStatus: true } });
+  const active = live.filter((v) => v.productStatus === "ACTIVE");
+  const candidates = active.length ? active : live;
+  if (candidates.length === 0) {
+    throw new HoldProblem(
+      `No Shopify variant has the SKU "${sku}", so the units a marketplace sold under it cannot be held (or given back) in Shopify.`,
+      `Give the variant the SKU "${sku}" in Shopify, or map the offer to the right SKU in SKU mapping; the hold is retried by itself.`,
+    );
+  }
+  if (candidates.length > 1) {
+    throw new HoldProblem(
+      `${candidates.length} Shopify variants share the SKU "${sku}", so it is unclear which one holds the units a marketplace sold.`,
+      "Give each variant its own SKU in Shopify; the hold is retried by itself.",
+    );
+  }
+  return candidates[0]!;
+}
+
+type SettingsLoader = (connectionId: string) => Promise<ConnectionSettings>;
+
+/** Each connection's settings are read (and parsed) once per pass. */
+function connectionSettingsLoader(shop: string): SettingsLoader {
+  const cache = new Map<string, Promise<ConnectionSettings>>();
+  const load = async (connectionId: string) => {
+    const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { settings: true } });
+    if (!connection) throw new HoldProblem(`The reservation's connection ${connectionId} no longer exists.`, "Nothing to do if the connection was deleted on purpose: dismiss this exception.", "WARNING");
+    try {
+      return parseConnectionSettings(connection.settings);
+    } catch (error) {
+      throw new HoldProblem(
+        `The connection's stock settings cannot be read, so no location is known to hold the units in: ${error instanceof Error ? error.message : String(error)}`,
+        "Open the connection's Stock & price settings and save them again; the hold is retried by itself.",
+      );
+    }
+  };
+  return (connectionId) => {
+    let settings = cache.get(connectionId);
+    if (!settings) cache.set(connectionId, (settings = load(connectionId)));
+    return settings;
+  };
+}
+
+/**
+ * Does this failure end the attempt (the next try gets a fresh key)? Only when no move under the current key can
+ * have been applied: Shopify answered it with userErrors (a replay of an applied move would have answered its
+ * success), or the problem was found before any move of this hold was sent. A lost answer, a request refused
+ * whatever its content (a token, a scope), or one still running at Shopify says nothing about an earlier send
+ * under the same key: that key is kept, so the retry is replayed rather than applied twice.
+ */
+function isAttempt(error: Error, step: "hold" | "unhold", r: Reservation): boolean {
+  if (error instanceof ShopifyUserErrorsError) return !error.hasCode("IDEMPOTENCY_CONCURRENT_REQUEST");
+  return error instanceof HoldProblem && step === "hold" && r.heldLocationId === null;
+}
+
+/**
+ * Records a failed step on the reservation and in the exception queue (one exception per order line, counted).
+ * A finished attempt of a hold gives up its intent: the next try chooses location and quantity again.
+ */
+async function recordFailure(shop: string, r: Reservation, step: "hold" | "unhold", error: Error, attempted: boolean, now: Date) {
+  const attempts = attempted ? r.holdAttempts + 1 : r.holdAttempts;
+  const keepIntent = step === "unhold" || !attempted;
+  const where = step === "hold" ? { id: r.id, shop, heldAt: null } : { id: r.id, shop, holdReleasedAt: null };
+  await prisma.marketplaceReservation.updateMany({
+    where,
+    data: { holdError: error.message.slice(0, 1000), holdAttempts: attempts, ...(keepIntent ? {} : { heldLocationId: null, heldQuantity: 0 }) },
+  });
+  const what = step === "hold" ? `hold ${r.quantity} unit(s)` : `give back the ${r.heldQuantity} unit(s) held`;
+  const problem = error instanceof HoldProblem ? error : null;
+  await reportException(
+    {
+      shop,
+      connectionId: r.connectionId,
+      kind: HOLD_EXCEPTION_KIND,
+      severity: problem?.severity ?? "ERROR",
+      entityType: ORDER_LINE_ENTITY,
+      entityId: r.orderLineId,
+      message: problem
+        ? problem.message
+        : `Shopify did not ${what} of "${r.shopifySku}" for Mirakl order line ${r.orderLineId} (order ${r.miraklOrderId}): ${error.message}`,
+      fixHint: problem
+        ? problem.fixHint
+        : step === "hold"
+          ? "Until it is held, Shopify's checkout can sell these units although the marketplace sold them. Check the variant's inventory at the connection's locations in Shopify; the hold is retried by itself."
+          : "The units stay reserved in Shopify until this succeeds. Check the variant's reserved quantity at its location in Shopify; the app retries by itself.",
+      detail: { reservationId: r.id, step, miraklOrderId: r.miraklOrderId, shopifySku: r.shopifySku, attempts, locationId: r.heldLocationId },
+    },
+    now,
+  );
+}
+
+function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+}

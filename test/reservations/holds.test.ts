@@ -1,0 +1,317 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import type { WebhookDelivery } from "~/generated/prisma/client";
+import { createConnection, updateConnection } from "~/connections/connections.server";
+import { ShopifyAdminClient } from "~/integrations/shopify/client";
+import { CostBuckets } from "~/integrations/shopify/cost-buckets";
+import { ShopifyRetriesExhaustedError } from "~/integrations/shopify/errors";
+import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
+import { reconcileShopifyHolds, releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
+import { reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { refreshProduct, stockRecomputeUnitKey } from "~/sync/stock/catalog.server";
+import { runStockRecompute } from "~/sync/stock/recompute.server";
+import { stockWebhookHandlers } from "~/sync/stock/shopify-webhooks.server";
+import { ShopifyFake } from "../shopify-fake";
+import type { FakeInventoryLevel } from "../shopify-fake/store";
+import { shopifyJson } from "../shopify-fake/webhooks";
+
+/** Marketplace reservations held in Shopify (available → reserved) and given back, against the Shopify fake. */
+
+const shopA = "holds-a.myshopify.com";
+const shopB = "holds-b.myshopify.com";
+let fakeNow = Date.parse("2026-07-01T09:00:00Z");
+const tick = () => new Date((fakeNow += 1000));
+const fake = new ShopifyFake({ shop: shopA, now: () => fakeNow });
+const storeA = fake.store;
+const storeB = fake.storeFor(shopB);
+// Both fake stores count ids from the same number; real GIDs are global, so keep B's apart.
+for (let i = 0; i < 500; i++) storeB.nextNumericId();
+
+const clientFor = (shop: string) => new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {}, maxAttempts: 2 });
+const adminA = clientFor(shopA);
+
+const warehouse = storeA.addLocation({ name: "Warehouse" });
+const retail = storeA.addLocation({ name: "Retail" });
+const outlet = storeA.addLocation({ name: "Outlet" });
+const { product: tentProduct, variants: [tent] } = storeA.addProduct({ title: "Tent", variants: [{ sku: "TENT", stock: { [warehouse.id]: { available: 5 }, [retail.id]: { available: 8 } } }] });
+const { product: stoveProduct, variants: [stove] } = storeA.addProduct({ title: "Stove", variants: [{ sku: "STOVE", stock: { [warehouse.id]: { available: 2 }, [retail.id]: { available: 1 } } }] });
+const { product: mugProduct, variants: [mug] } = storeA.addProduct({ title: "Mug", variants: [{ sku: "MUG", stock: { [warehouse.id]: { available: 0 } } }] });
+const { product: lampProduct } = storeA.addProduct({ title: "Lamp", variants: [{ sku: "LAMP", tracked: false }] });
+// Stocked only where no connection sells from.
+const { product: bootProduct } = storeA.addProduct({ title: "Boot", variants: [{ sku: "BOOT", stock: { [outlet.id]: { available: 9 } } }] });
+const warehouseB = storeB.addLocation({ name: "Warehouse B" });
+const { product: tentProductB, variants: [tentB] } = storeB.addProduct({ title: "Tent", variants: [{ sku: "TENT", stock: { [warehouseB.id]: { available: 6 } } }] });
+
+let decathlon = "";
+let carrefour = "";
+let decathlonB = "";
+let lines = 0;
+
+async function reserve(shop: string, connectionId: string, shopifySku: string, quantity: number, extra: { miraklOrderId?: string; releasedAt?: Date } = {}) {
+  const orderLineId = `LINE-${++lines}`;
+  return prisma.marketplaceReservation.create({ data: { shop, connectionId, miraklOrderId: extra.miraklOrderId ?? `ORDER-${lines}`, orderLineId, shopifySku, quantity, releasedAt: extra.releasedAt ?? null } });
+}
+const row = (id: string) => prisma.marketplaceReservation.findUniqueOrThrow({ where: { id } });
+const quantities = (inventoryItemId: string, locationId: string, store = storeA) => store.levelOf(inventoryItemId, locationId)!.quantities;
+const mirrored = (inventoryItemId: string, locationId: string) => prisma.shopifyInventoryLevel.findUniqueOrThrow({ where: { inventoryItemId_locationId: { inventoryItemId, locationId } } });
+const moves = () => fake.requests.filter((r) => r.operationName === "InventoryMoveQuantities");
+const exceptionsOf = (orderLineId: string) => prisma.syncException.findMany({ where: { kind: "RESERVATION_HOLD_FAILED", entityType: "MiraklOrderLine", entityId: orderLineId } });
+const reconcile = (now = tick(), admin: Pick<ShopifyAdminClient, "request"> = adminA) => reconcileShopifyHolds(shopA, now, admin);
+
+/** What Shopify sends after a change to a level, through the real stock webhook handler. */
+const webhooks = stockWebhookHandlers(async (shop) => clientFor(shop));
+async function deliverLevel(level: FakeInventoryLevel) {
+  const parsed = parseWebhookPayload("inventory_levels/update", parseShopifyJson(shopifyJson(fake.webhooks.payloads().inventoryLevelUpdate(level))));
+  if (!parsed.success) throw new Error(parsed.error.message);
+  await webhooks.inventoryLevelsUpdate({ shop: shopA } as WebhookDelivery, parsed.data);
+}
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+  const stock = { stock: { locationIds: [warehouse.id, retail.id] }, stockConfiguredAt: "2026-06-01T00:00:00.000Z" };
+  decathlon = (await createConnection(shopA, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k1", settings: stock })).id;
+  carrefour = (await createConnection(shopA, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.test", apiKey: "k2" })).id; // no location chosen
+  decathlonB = (await createConnection(shopB, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k3", settings: { stock: { locationIds: [warehouseB.id] } } })).id;
+  for (const product of [tentProduct, stoveProduct, mugProduct, lampProduct, bootProduct]) await refreshProduct(shopA, adminA, product.id, new Date(fakeNow));
+  await refreshProduct(shopB, clientFor(shopB), tentProductB.id, new Date(fakeNow));
+  await runStockRecompute(shopA, { shopify: null });
+});
+
+describe("holding reservations in Shopify", () => {
+  let held = "";
+
+  it("moves the units from available to reserved at the connection's location with the most available, and mirrors the new level", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 3);
+    held = r.id;
+    const now = tick();
+    const result = await reconcile(now);
+    expect(result).toMatchObject({ held: 1, returned: 0, failed: 0, nextDueAt: null });
+
+    // Retail had 8, the warehouse 5.
+    expect(quantities(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 5, reserved: 3 });
+    expect(quantities(tent!.inventoryItemId, warehouse.id)).toMatchObject({ available: 5, reserved: 0 });
+    expect(await row(r.id)).toMatchObject({ heldAt: now, heldLocationId: retail.id, heldQuantity: 3, holdError: null, holdReleasedAt: null });
+    expect(await mirrored(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 5, observedAt: new Date(fakeNow) });
+
+    const [sent] = moves();
+    expect(sent!.variables).toMatchObject({
+      idempotencyKey: expect.stringMatching(/^reservation-hold:/),
+      input: {
+        reason: "reservation_created",
+        referenceDocumentUri: `gid://mirakl-bridge/MiraklOrder/${r.miraklOrderId}`,
+        changes: [
+          {
+            inventoryItemId: tent!.inventoryItemId,
+            quantity: 3,
+            from: { name: "available", locationId: retail.id, changeFromQuantity: null },
+            to: { name: "reserved", locationId: retail.id, changeFromQuantity: null, ledgerDocumentUri: `gid://mirakl-bridge/MiraklOrderLine/${r.orderLineId}` },
+          },
+        ],
+      },
+    });
+    // The variant is recomputed, and the result does not move: 3 units left available and stopped being subtracted.
+    expect(await prisma.workUnit.findUnique({ where: { key: stockRecomputeUnitKey(shopA) } })).not.toBeNull();
+    await runStockRecompute(shopA, { shopify: null });
+    const offer = await prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: decathlon, offerSku: "TENT", warehouseCode: "" } } });
+    expect(offer.desiredQuantity).toBe(10);
+  });
+
+  it("the inventory_levels/update Shopify sends for the move is not taken for a sale", async () => {
+    await deliverLevel(storeA.levelOf(tent!.inventoryItemId, retail.id)!);
+    expect(await prisma.shopifyStockSale.count({ where: { shop: shopA } })).toBe(0);
+    expect(await mirrored(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 5 });
+    // A real sale afterwards still is one.
+    tick();
+    storeA.setQuantity(storeA.levelOf(tent!.inventoryItemId, retail.id)!, "available", 4);
+    await deliverLevel(storeA.levelOf(tent!.inventoryItemId, retail.id)!);
+    expect(await prisma.shopifyStockSale.findMany({ where: { shop: shopA } })).toEqual([expect.objectContaining({ units: 1, locationId: retail.id })]);
+  });
+
+  it("a crash after Shopify applied the move but before it was recorded does not move twice", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 2);
+    // Retail now has 4, the warehouse 5: the warehouse is chosen.
+    const crashing = { request: async (...args: Parameters<ShopifyAdminClient["request"]>) => {
+      await adminA.request(...args);
+      throw new Error("worker killed");
+    } } as Pick<ShopifyAdminClient, "request">;
+    await expect(reconcile(tick(), crashing)).rejects.toThrow("worker killed");
+    expect(quantities(tent!.inventoryItemId, warehouse.id)).toMatchObject({ available: 3, reserved: 2 });
+    expect(await row(r.id)).toMatchObject({ heldAt: null, heldLocationId: warehouse.id, heldQuantity: 2 });
+
+    // The stock changes meanwhile: the retry sends the same move (same key), which Shopify replays.
+    await deliverLevel(storeA.levelOf(tent!.inventoryItemId, warehouse.id)!);
+    const result = await reconcile();
+    expect(result).toMatchObject({ held: 1, failed: 0 });
+    expect(quantities(tent!.inventoryItemId, warehouse.id)).toMatchObject({ available: 3, reserved: 2 });
+    const [first, retry] = moves().slice(-2);
+    expect(retry!.variables).toEqual(first!.variables);
+    expect(await row(r.id)).toMatchObject({ heldLocationId: warehouse.id, heldQuantity: 2, holdAttempts: 0 });
+    expect((await row(r.id)).heldAt).not.toBeNull();
+  });
+
+  it("an answer lost after Shopify applied the move is not an attempt: the retry replays it", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 1);
+    const losing = { request: async (...args: Parameters<ShopifyAdminClient["request"]>) => {
+      await adminA.request(...args);
+      throw new ShopifyRetriesExhaustedError("InventoryMoveQuantities", 2, "HTTP 503");
+    } } as Pick<ShopifyAdminClient, "request">;
+    const now = tick();
+    const lost = await reconcile(now, losing);
+    expect(lost).toMatchObject({ held: 0, failed: 1, nextDueAt: new Date(now.getTime() + 60_000) });
+    // Retail had 4 (the most): the move went there.
+    expect(await row(r.id)).toMatchObject({ heldAt: null, holdAttempts: 0, holdError: expect.stringContaining("HTTP 503"), heldLocationId: retail.id, heldQuantity: 1 });
+    expect(quantities(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 3, reserved: 4 });
+
+    // A problem found before the retry is sent (the variant briefly missing from the mirror) keeps the key too.
+    await prisma.shopifyVariant.update({ where: { variantId: tent!.id }, data: { deletedAt: new Date(fakeNow) } });
+    expect(await reconcile()).toMatchObject({ held: 0, failed: 1 });
+    expect(await row(r.id)).toMatchObject({ heldAt: null, holdAttempts: 0, heldLocationId: retail.id, holdError: expect.stringContaining("No Shopify variant") });
+    await prisma.shopifyVariant.update({ where: { variantId: tent!.id }, data: { deletedAt: null } });
+
+    expect(await reconcile()).toMatchObject({ held: 1, failed: 0 });
+    expect(quantities(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 3, reserved: 4 });
+    expect(await row(r.id)).toMatchObject({ holdError: null });
+    // Reported while it was in doubt, resolved once recorded.
+    expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ status: "RESOLVED", occurrences: 2 })]);
+  });
+
+  it("holds only what the location has, and the recompute subtracts only the part not held", async () => {
+    const r = await reserve(shopA, decathlon, "STOVE", 4);
+    await reconcile();
+    // The warehouse had 2 (the most), retail 1.
+    expect(await row(r.id)).toMatchObject({ heldLocationId: warehouse.id, heldQuantity: 2 });
+    expect(quantities(stove!.inventoryItemId, warehouse.id)).toMatchObject({ available: 0, reserved: 2 });
+    await runStockRecompute(shopA, { shopify: null });
+    const offer = await prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: decathlon, offerSku: "STOVE", warehouseCode: "" } } });
+    const steps = (offer.explanation as { result: { steps: Array<{ step: string; units?: number }> } }).result.steps;
+    expect(steps.find((s) => s.step === "reservations")).toMatchObject({ units: 2 });
+  });
+
+  it("leaves a reservation unheld while nothing is available, and looks again later", async () => {
+    const r = await reserve(shopA, decathlon, "MUG", 1);
+    const now = tick();
+    const result = await reconcile(now);
+    expect(result).toMatchObject({ held: 0, failed: 0, nextDueAt: new Date(now.getTime() + 5 * 60_000) });
+    expect(await row(r.id)).toMatchObject({ heldAt: null, heldLocationId: null, holdError: null });
+    expect(quantities(mug!.inventoryItemId, warehouse.id)).toMatchObject({ available: 0, reserved: 0 });
+
+    storeA.setQuantity(storeA.levelOf(mug!.inventoryItemId, warehouse.id)!, "available", 3);
+    await deliverLevel(storeA.levelOf(mug!.inventoryItemId, warehouse.id)!);
+    expect(await reconcile()).toMatchObject({ held: 1 });
+    expect(quantities(mug!.inventoryItemId, warehouse.id)).toMatchObject({ available: 2, reserved: 1 });
+  });
+
+  it("records why a reservation cannot be held (no variant, untracked, no location, not stocked there): one exception each, resolved once held", async () => {
+    const ghost = await reserve(shopA, decathlon, "GHOST", 1);
+    const lamp = await reserve(shopA, decathlon, "LAMP", 1);
+    const boot = await reserve(shopA, decathlon, "BOOT", 1);
+    const nowhere = await reserve(shopA, carrefour, "TENT", 1);
+    const requests = moves().length;
+    const now = tick();
+    const first = await reconcile(now);
+    expect(first).toMatchObject({ held: 0, failed: 4, nextDueAt: new Date(now.getTime() + 60_000) });
+    await reconcile();
+    expect(moves()).toHaveLength(requests);
+
+    expect(await row(ghost.id)).toMatchObject({ heldAt: null, holdAttempts: 2, holdError: expect.stringContaining('No Shopify variant has the SKU "GHOST"') });
+    expect(await row(lamp.id)).toMatchObject({ holdError: expect.stringContaining("does not track") });
+    expect(await row(boot.id)).toMatchObject({ holdError: expect.stringContaining("not stocked at any location") });
+    expect(await row(nowhere.id)).toMatchObject({ holdError: expect.stringContaining("sells from no Shopify location") });
+    for (const r of [ghost, lamp, boot, nowhere]) {
+      expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ shop: shopA, connectionId: r.connectionId, status: "OPEN", occurrences: 2, fixHint: expect.any(String) })]);
+    }
+
+    // The merchant chooses Carrefour's location: the next pass holds it and closes its exception.
+    await updateConnection(shopA, carrefour, { settings: { stock: { locationIds: [warehouse.id] } } });
+    await reconcile();
+    expect((await row(nowhere.id)).heldAt).not.toBeNull();
+    expect(await exceptionsOf(nowhere.orderLineId)).toEqual([expect.objectContaining({ status: "RESOLVED" })]);
+    await prisma.marketplaceReservation.deleteMany({ where: { id: { in: [ghost.id, lamp.id, boot.id] } } });
+  });
+
+  it("a move Shopify refuses counts an attempt, backs off, and is retried under a fresh key", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 1);
+    // The mirror says both locations have stock; Shopify no longer does (the webhooks are still on their way).
+    const levels = [warehouse.id, retail.id].map((id) => storeA.levelOf(tent!.inventoryItemId, id)!);
+    const counts = levels.map((l) => l.quantities.available);
+    for (const l of levels) storeA.setQuantity(l, "available", 0);
+    const now = tick();
+    const refused = await reconcile(now);
+    expect(refused).toMatchObject({ held: 0, failed: 1, nextDueAt: new Date(now.getTime() + 60_000) });
+    expect(await row(r.id)).toMatchObject({ heldAt: null, heldLocationId: null, holdAttempts: 1, holdError: expect.stringContaining("can't be negative") });
+    expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ status: "OPEN" })]);
+
+    levels.forEach((l, i) => storeA.setQuantity(l, "available", counts[i]!));
+    expect(await reconcile()).toMatchObject({ held: 1, failed: 0 });
+    const [refusedMove, retry] = moves().slice(-2);
+    expect(retry!.variables.idempotencyKey).not.toBe(refusedMove!.variables.idempotencyKey);
+    expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ status: "RESOLVED" })]);
+  });
+});
+
+describe("releasing", () => {
+  it("releaseReservationsOfShopifyOrder releases the order's open lines and marks them for recompute and for the holds", async () => {
+    const order = "ORDER-SHIPPED-TO-SHOPIFY";
+    const a = await reserve(shopA, decathlon, "TENT", 1, { miraklOrderId: order });
+    const b = await reserve(shopA, decathlon, "MUG", 1, { miraklOrderId: order });
+    const other = await reserve(shopA, decathlon, "TENT", 1);
+    expect(await reconcile()).toMatchObject({ held: 3 });
+    const tentVersion = (await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: tent!.id } })).changeVersion;
+    await prisma.workUnit.deleteMany({ where: { key: reservationHoldsUnitKey(shopA) } });
+
+    const now = tick();
+    expect(await releaseReservationsOfShopifyOrder(shopA, decathlon, order, now)).toBe(2);
+    expect(await row(a.id)).toMatchObject({ releasedAt: now, releaseReason: "SHOPIFY_ORDER" });
+    expect(await row(b.id)).toMatchObject({ releasedAt: now, releaseReason: "SHOPIFY_ORDER" });
+    expect(await row(other.id)).toMatchObject({ releasedAt: null });
+    expect((await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: tent!.id } })).changeVersion).toBeGreaterThan(tentVersion);
+    expect(await prisma.workUnit.findUnique({ where: { key: reservationHoldsUnitKey(shopA) } })).not.toBeNull();
+    // Another connection's order with the same id is not this one.
+    expect(await releaseReservationsOfShopifyOrder(shopA, carrefour, order, now)).toBe(0);
+  });
+
+  it("gives the held units back (reserved → available) and mirrors the level", async () => {
+    const released = await prisma.marketplaceReservation.findMany({ where: { shop: shopA, releaseReason: "SHOPIFY_ORDER" } });
+    const tentRow = released.find((r) => r.shopifySku === "TENT")!;
+    const before = { ...quantities(tent!.inventoryItemId, tentRow.heldLocationId!) };
+    const now = tick();
+    expect(await reconcile(now)).toMatchObject({ returned: 2, held: 0, failed: 0 });
+    expect(quantities(tent!.inventoryItemId, tentRow.heldLocationId!)).toEqual({ ...before, available: before.available + 1, reserved: before.reserved - 1 });
+    expect(await row(tentRow.id)).toMatchObject({ holdReleasedAt: now });
+    expect(await mirrored(tent!.inventoryItemId, tentRow.heldLocationId!)).toMatchObject({ available: before.available + 1, observedAt: new Date(fakeNow) });
+    const sent = moves().at(-1)!.variables as { idempotencyKey: string; input: { reason: string; changes: Array<{ from: { name: string }; to: { name: string } }> } };
+    expect(sent.idempotencyKey).toMatch(/^reservation-unhold:/);
+    expect(sent.input.reason).toBe("reservation_deleted");
+    expect(sent.input.changes[0]).toMatchObject({ from: { name: "reserved" }, to: { name: "available" } });
+
+    // Done once: the next pass has nothing to give back.
+    const requests = moves().length;
+    expect(await reconcile()).toMatchObject({ returned: 0 });
+    expect(moves()).toHaveLength(requests);
+  });
+
+  it("a reservation released before it was ever held is closed without a call", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 1, { releasedAt: new Date(fakeNow) });
+    const requests = moves().length;
+    const now = tick();
+    expect(await reconcile(now)).toMatchObject({ held: 0, returned: 0, failed: 0 });
+    expect(await row(r.id)).toMatchObject({ heldAt: null, holdReleasedAt: now });
+    expect(moves()).toHaveLength(requests);
+  });
+});
+
+describe("shop isolation", () => {
+  it("a shop's pass never touches another shop's reservations, variants or Shopify store", async () => {
+    const theirs = await reserve(shopB, decathlonB, "TENT", 2);
+    const before = { ...quantities(tentB!.inventoryItemId, warehouseB.id, storeB) };
+    await reconcile();
+    expect(await row(theirs.id)).toMatchObject({ heldAt: null, heldLocationId: null, holdAttempts: 0, holdError: null });
+    expect(quantities(tentB!.inventoryItemId, warehouseB.id, storeB)).toEqual(before);
+    expect(moves().every((m) => m.shop === shopA)).toBe(true);
+
+    // Its own pass holds it with its own variant, in its own store.
+    expect(await reconcileShopifyHolds(shopB, tick(), clientFor(shopB))).toMatchObject({ held: 1 });
+    expect(quantities(tentB!.inventoryItemId, warehouseB.id, storeB)).toMatchObject({ available: 4, reserved: 2 });
+    expect(moves().at(-1)).toMatchObject({ shop: shopB, variables: { input: { changes: [expect.objectContaining({ inventoryItemId: tentB!.inventoryItemId })] } } });
+  });
+});

@@ -2,6 +2,7 @@ import type { TaskHandler } from "~/worker/worker.server";
 import { inboxSweepTask, inboxTask, scheduleInboxSweep } from "~/webhooks/inbox.server";
 import { registerTopicHandlers } from "~/webhooks/topics.server";
 import { scheduleStockWork, stockTasks } from "~/sync/stock/tasks.server";
+import { reservationTasks } from "~/sync/reservations/tasks.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { catalogRefreshTask } from "~/sync/stock/catalog-refresh.server";
 import { miraklCallPruneTask, scheduleMiraklCallPrune } from "~/connections/activity-log.server";
@@ -9,7 +10,7 @@ import { miraklCallPruneTask, scheduleMiraklCallPrune } from "~/connections/acti
 /** Every kind of background work the worker runs. Sync flows add their tasks here. */
 export function allTasks(): TaskHandler[] {
   registerTopicHandlers();
-  return [inboxTask, inboxSweepTask, ...stockTasks, stockRecomputeTask, catalogRefreshTask, miraklCallPruneTask];
+  return [inboxTask, inboxSweepTask, ...stockTasks, ...reservationTasks, stockRecomputeTask, catalogRefreshTask, miraklCallPruneTask];
 }
 
 /** Periodic units that must exist once; idempotent, called whenever a worker starts. */

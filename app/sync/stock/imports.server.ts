@@ -34,6 +34,11 @@ export interface ImportChannel<L extends ImportLine> {
   statusPollMs: number;
   maxLines: number;
   dirtyLines(connection: Connection, limit: number, now: Date): Promise<L[]>;
+  /**
+   * Runs right before a file is prepared (dirty lines exist and the interval has passed); returns true
+   * when it changed what the file should say, so the dirty lines are read again.
+   */
+  beforePrepare?(connection: Connection, mirakl: MiraklClient, now: Date): Promise<boolean>;
   send(mirakl: MiraklClient, lines: L[]): Promise<{ import_id: string }>;
   status(mirakl: MiraklClient, importId: string): Promise<ImportStatus>;
   errorReport(mirakl: MiraklClient, importId: string): Promise<ImportErrorReport>;
@@ -80,7 +85,7 @@ export async function runImportChannel<L extends ImportLine>(
 }
 
 async function startImport<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, mirakl: MiraklClient, now: Date) {
-  const lines = await channel.dirtyLines(connection, channel.maxLines, now);
+  let lines = await channel.dirtyLines(connection, channel.maxLines, now);
   if (lines.length === 0) return { nextDueAt: null };
   const lastSent = await prisma.stockImport.findFirst({
     where: { connectionId: connection.id, kind: channel.kind, sentAt: { not: null } },
@@ -89,6 +94,10 @@ async function startImport<L extends ImportLine>(channel: ImportChannel<L>, conn
   });
   const earliest = lastSent?.sentAt ? lastSent.sentAt.getTime() + channel.intervalMs : 0;
   if (earliest > now.getTime()) return { nextDueAt: new Date(earliest) };
+  if (channel.beforePrepare && (await channel.beforePrepare(connection, mirakl, now))) {
+    lines = await channel.dirtyLines(connection, channel.maxLines, now);
+    if (lines.length === 0) return { nextDueAt: null };
+  }
   const prepared = await prisma.stockImport.create({
     data: {
       shop: connection.shop,

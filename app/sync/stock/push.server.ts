@@ -1,6 +1,8 @@
 import prisma from "~/db.server";
 import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connection-settings";
 import type { MiraklClient } from "~/integrations/mirakl";
+import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
 
 /**
@@ -42,6 +44,14 @@ export const stockChannel: ImportChannel<StockImportLine> = {
       take: limit, // the oldest changes first; the rest go a minute later
     });
     return dirty.map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity!, version: d.desiredVersion }));
+  },
+  // Orders placed since the last read would be overwritten by this file's absolute quantities (Mirakl
+  // lowered the offer when they were placed): read them first, and recompute what they changed.
+  async beforePrepare(connection, mirakl, now) {
+    const intake = await readMarketplaceOrders(connection, mirakl, now);
+    if (intake.changedSkus.length === 0) return false;
+    await runStockRecompute(connection.shop, { now: () => now, shopify: null });
+    return true;
   },
   send: (mirakl, lines) =>
     mirakl.importStock(lines.map((l) => ({ offer_sku: l.offerSku, quantity: l.quantity, ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}) }))),

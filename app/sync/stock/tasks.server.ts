@@ -6,13 +6,14 @@ import { ConnectionUnavailableError, miraklClientFor } from "~/sync/mirakl-clien
 import { pushStock, STOCK_PUSH_KIND } from "~/sync/stock/push.server";
 import { pushPrices, PRICE_PUSH_KIND } from "~/sync/stock/prices.server";
 import { DELTA_EVERY_MS, FULL_EVERY_MS, reconcileStep, requestReconcile, STOCK_RECONCILE_KIND } from "~/sync/stock/reconcile.server";
+import { ensureOrderIntake } from "~/sync/reservations/tasks.server";
 import { createMissingOffers, OFFER_CREATE_KIND, offerCreateUnitKey } from "~/sync/stock/offers.server";
 
 /** Worker tasks of the stock and price sync: one unit per connection and kind, keyed `<kind>:<connectionId>`. */
 
 type ConnectionStep = (connection: { id: string; shop: string }, mirakl: MiraklClient, now: Date) => Promise<{ nextDueAt: Date | null }>;
 
-function connectionTask(kind: string, leaseMs: number, step: ConnectionStep): TaskHandler {
+export function connectionTask(kind: string, leaseMs: number, step: ConnectionStep): TaskHandler {
   return {
     kind,
     leaseMs,
@@ -54,6 +55,8 @@ export const reconcileSchedulerTask: TaskHandler = {
     const now = ctx.now();
     const connections = await prisma.marketplaceConnection.findMany({ where: { enabled: true }, select: { id: true, shop: true } });
     for (const connection of connections) {
+      // Every enabled connection reads its orders; a unit left idle while the connection was disabled restarts here.
+      await ensureOrderIntake(connection, now);
       const runs = await prisma.reconcileRun.findMany({ where: { connectionId: connection.id }, orderBy: { startedAt: "desc" }, take: 20 });
       if (runs.some((r) => !r.finishedAt)) continue;
       const lastFull = runs.find((r) => r.kind !== "DELTA");

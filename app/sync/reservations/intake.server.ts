@@ -1,0 +1,152 @@
+import prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations/mirakl";
+import { decideReservation, NOT_DEBITED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
+import { createShopifySkuResolver } from "~/domain/sku-mapping";
+import { listOverrides } from "~/sync/stock/mapping.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
+import { markDirty } from "~/worker/work-units.server";
+import { reservationHoldsUnitKey, RESERVATION_HOLDS_KIND } from "~/sync/reservations/keys";
+
+/**
+ * Order intake: reads the connection's Mirakl orders (OR11) and keeps one MarketplaceReservation per
+ * order line the shop owes, so that units a marketplace sold leave every connection's sellable quantity
+ * (and are held in Shopify, holds.server.ts) long before the Shopify order exists. Level-triggered: the
+ * cursor only says where to start reading; every line read is compared with its stored reservation, so a
+ * line read twice (overlapping polls, two workers) changes nothing.
+ *
+ * It runs once a minute on its own unit, and right before each stock import is prepared (push.server.ts):
+ * an order placed since the last read would otherwise be overwritten by the import's absolute quantity,
+ * and the marketplace would sell the same units again.
+ */
+
+/** Mirakl allows an OR11 poll once a minute (docs: "async once per minute"). */
+export const ORDER_POLL_INTERVAL_MS = 60_000;
+/** The cursor trails our clock by this much: our clock and Mirakl's differ, and a line read twice is a no-op. */
+export const ORDER_CURSOR_OVERLAP_MS = 2 * 60_000;
+
+export interface Connection {
+  id: string;
+  shop: string;
+}
+
+export interface IntakeResult {
+  /** False when the last poll is less than a minute old (or another worker is polling now). */
+  polled: boolean;
+  lines: number;
+  opened: number;
+  updated: number;
+  released: number;
+  /** Shopify SKUs whose reservations changed (already marked for recompute). */
+  changedSkus: string[];
+  nextDueAt: Date;
+}
+
+const notPolled = (nextDueAt: Date): IntakeResult => ({ polled: false, lines: 0, opened: 0, updated: 0, released: 0, changedSkus: [], nextDueAt });
+
+/** Polls OR11 if the connection's last poll is at least a minute old, and brings its reservations in line. */
+export async function readMarketplaceOrders(connection: Connection, mirakl: MiraklClient, now: Date): Promise<IntakeResult> {
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { ordersCursor: true, ordersPolledAt: true, createdAt: true } });
+  if (!row) return notPolled(new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
+  const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + ORDER_POLL_INTERVAL_MS : 0;
+  if (dueAt > now.getTime()) return notPolled(new Date(dueAt));
+  // Claim this minute's poll (compare-and-set): Mirakl counts calls, so two workers must not both ask.
+  const claimed = await prisma.marketplaceConnection.updateMany({
+    where: { id: connection.id, shop: connection.shop, ordersPolledAt: row.ordersPolledAt },
+    data: { ordersPolledAt: now },
+  });
+  if (claimed.count === 0) return notPolled(new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
+
+  let orders: MiraklOrder[];
+  try {
+    // The first poll asks only for orders not yet debited (decideReservation says why).
+    orders = await mirakl.listAllOrders(row.ordersCursor ? { startUpdateDate: row.ordersCursor } : { orderStateCodes: NOT_DEBITED_ORDER_STATES });
+  } catch (error) {
+    if (!(error instanceof MiraklError)) throw error;
+    return { ...notPolled(await reportMiraklFailure(connection, error, "OR11 order intake", now)), polled: true };
+  }
+
+  const result = await applyOrders(connection, orders, row.createdAt, now);
+  await prisma.marketplaceConnection.updateMany({
+    where: { id: connection.id, shop: connection.shop },
+    data: { ordersCursor: new Date(now.getTime() - ORDER_CURSOR_OVERLAP_MS) },
+  });
+  if (result.changedSkus.length) {
+    await markSkusForRecompute(connection.shop, result.changedSkus, now);
+    await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
+  }
+  return { ...result, polled: true, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
+}
+
+async function applyOrders(connection: Connection, orders: readonly MiraklOrder[], connectionCreatedAt: Date, now: Date) {
+  const lines = orders.flatMap((order) => order.order_lines.map((line) => ({ order, line })));
+  const counts = { lines: lines.length, opened: 0, updated: 0, released: 0, changedSkus: [] as string[] };
+  if (lines.length === 0) return counts;
+  const known = new Map(
+    (
+      await prisma.marketplaceReservation.findMany({
+        where: { shop: connection.shop, connectionId: connection.id, orderLineId: { in: lines.map((l) => l.line.order_line_id) } },
+        select: { id: true, orderLineId: true, quantity: true, lineState: true, releasedAt: true, shopifySku: true },
+      })
+    ).map((r) => [r.orderLineId, r]),
+  );
+  const shopifySkuOf = createShopifySkuResolver(await listOverrides(connection.shop, connection.id));
+  const changed = new Set<string>();
+  const toOpen: Prisma.MarketplaceReservationCreateManyInput[] = [];
+  for (const { order, line } of lines) {
+    const stored = known.get(line.order_line_id);
+    const decision: ReservationDecision = decideReservation(
+      {
+        state: line.order_line_state,
+        quantity: line.quantity,
+        canceledQuantity: (line.cancelations ?? []).reduce((sum, c) => sum + (c.quantity ?? 0), 0),
+        placedBeforeConnection: Date.parse(order.created_date) < connectionCreatedAt.getTime(),
+      },
+      stored ? { quantity: stored.quantity, lineState: stored.lineState, released: stored.releasedAt !== null } : null,
+    );
+    switch (decision.kind) {
+      case "open": {
+        const shopifySku = shopifySkuOf(line.offer_sku);
+        if (shopifySku === null) break; // an offer no Shopify SKU feeds: nothing of ours to reserve
+        // The sale's time feeds velocity protection: Mirakl's creation date, never later than now.
+        const created = Date.parse(order.created_date);
+        const placedAt = Number.isFinite(created) ? Math.min(created, now.getTime()) : now.getTime();
+        toOpen.push({
+          shop: connection.shop,
+          connectionId: connection.id,
+          miraklOrderId: order.order_id,
+          orderLineId: line.order_line_id,
+          offerSku: line.offer_sku,
+          shopifySku,
+          quantity: decision.units,
+          lineState: line.order_line_state,
+          createdAt: new Date(placedAt),
+        });
+        changed.add(shopifySku);
+        counts.opened++;
+        break;
+      }
+      case "update":
+        await prisma.marketplaceReservation.update({ where: { id: stored!.id }, data: { quantity: decision.units, lineState: line.order_line_state } });
+        if (decision.units !== stored!.quantity) changed.add(stored!.shopifySku);
+        counts.updated++;
+        break;
+      case "release":
+        await prisma.marketplaceReservation.update({
+          where: { id: stored!.id },
+          data: { releasedAt: now, releaseReason: decision.reason, lineState: line.order_line_state },
+        });
+        changed.add(stored!.shopifySku);
+        counts.released++;
+        break;
+      case "ignore":
+      case "unchanged":
+        break;
+    }
+  }
+  // skipDuplicates: a line another worker opened meanwhile stays as that worker wrote it.
+  if (toOpen.length) await prisma.marketplaceReservation.createMany({ data: toOpen, skipDuplicates: true });
+  counts.changedSkus = [...changed];
+  return counts;
+}

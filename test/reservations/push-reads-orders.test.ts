@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { createConnection } from "~/connections/connections.server";
+import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
+import { runStockRecompute } from "~/sync/stock/recompute.server";
+import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
+
+/**
+ * Mirakl lowers an offer when an order is placed; a stock file computed without that order would
+ * restore the units and the marketplace would sell them twice. The push reads new orders first.
+ */
+
+let sim: RunningMiraklSimulator;
+const shop = "push-reads-orders.myshopify.com";
+const WAREHOUSE = "gid://shopify/Location/8101";
+let connection: { id: string; shop: string };
+let mirakl: ReturnType<typeof createMiraklClient>;
+const simNow = () => new Date(sim.control.now());
+const tent: VariantFacts = {
+  variantId: "gid://shopify/ProductVariant/8101",
+  productId: "gid://shopify/Product/8101",
+  sku: "TENT",
+  barcode: null,
+  title: "Tent",
+  productStatus: "ACTIVE",
+  tracked: true,
+  inventoryItemId: "gid://shopify/InventoryItem/8101",
+  price: "99.00",
+  compareAtPrice: null,
+};
+const setAvailable = (available: number) => applyLevels(shop, [{ inventoryItemId: tent.inventoryItemId, locationId: WAREHOUSE, available, observedAt: simNow() }]);
+const recompute = () => runStockRecompute(shop, { shopify: null, now: simNow });
+const lastFileQuantity = () => {
+  const body = sim.control.calls("STO01").at(-1)!.body;
+  return Number(/TENT;(\d+)/.exec(body)?.[1]);
+};
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+  sim = await startMiraklSimulator({ port: 0 });
+  sim.control.addOffer(sim.shops.main, { shop_sku: "TENT", quantity: 0, price: 99 });
+  connection = await createConnection(shop, {
+    name: "Decathlon",
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    settings: { stock: { locationIds: [WAREHOUSE] }, stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+  }).then((c) => ({ id: c.id, shop }));
+  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 }, csvDelimiter: ";" });
+  await upsertVariants(shop, [tent], simNow());
+  await setAvailable(10);
+});
+afterAll(async () => sim?.close());
+
+describe("stock push reads new marketplace orders first", () => {
+  it("an order placed since the last read is taken out of the very next file", async () => {
+    await recompute();
+    await pushStock(connection, mirakl, simNow());
+    expect(lastFileQuantity()).toBe(10);
+    sim.control.advanceClock(STOCK_STATUS_POLL_MS);
+    await pushStock(connection, mirakl, simNow()); // import complete
+
+    // A marketplace customer orders 3, then a Shopify checkout sells 1: the next file must say 6, not 9.
+    sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 3 }], state: "WAITING_ACCEPTANCE" });
+    await setAvailable(9);
+    await recompute();
+    expect((await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "TENT" } })).desiredQuantity).toBe(9);
+
+    sim.control.advanceClock(STOCK_IMPORT_INTERVAL_MS);
+    await pushStock(connection, mirakl, simNow());
+    expect(sim.control.calls("STO01")).toHaveLength(2);
+    expect(lastFileQuantity()).toBe(6);
+    expect(await prisma.marketplaceReservation.count({ where: { shop, releasedAt: null } })).toBe(1);
+  });
+});

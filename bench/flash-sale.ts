@@ -5,6 +5,7 @@ export { flashSaleVariants } from "./flash-sale-config";
 import { stockRulesSchema } from "~/domain/stock/rules";
 import { action as inventoryLevelsUpdateRoute } from "~/routes/webhooks.inventory_levels.update";
 import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { settle } from "../test/helpers/app";
@@ -22,16 +23,21 @@ import { miraklCallCounts, startBenchSimulator, nextImportCompletion, percentile
  *  - baseline: every 5 minutes, one STO01 with every SKU's quantity, computed by the same domain
  *    function (sellableQuantity) from Shopify's current stock and the same reservations.
  *
- * Marketplace order flow (not built yet in the app, so modelled here as the product will do it):
+ * Marketplace orders:
  *  - a customer can only order what the marketplace currently advertises; Mirakl then lowers the
- *    offer's quantity by the units ordered (Mirakl's own behaviour; the simulator does not do it);
- *  - the order flow polls OR11 once a minute (Mirakl's limit); a polled order is accepted and its
- *    units recorded as a MarketplaceReservation (the table the recompute reads), then the SKU is
- *    marked for recompute (markSkusForRecompute, the entry point the recompute exposes for it);
- *  - the Shopify order is created at the first poll at least `shopifyOrderAfterMs` after the order
- *    (acceptance + debit): Shopify's available drops by the units, inventory_levels/update fires, and
- *    the reservation is released when that webhook is processed (so the units are never counted
- *    twice nor zero times by the recompute).
+ *    offer's quantity by the units ordered (Mirakl's own behaviour; the simulator does not do it, the
+ *    bench does) and the order is in the simulator for OR11 to list;
+ *  - the engine reads them with the app's own order intake (OR11 once a minute on its own unit, and
+ *    right before each stock file), reserves their units on every connection and holds them in Shopify
+ *    (available → reserved, the app's holds unit, on the Shopify fake): from then on Shopify's own
+ *    checkout cannot sell them;
+ *  - what the app does not do yet is modelled: the Shopify order is created (available and committed
+ *    move, inventory_levels/update fires) at the first modelled poll at least `shopifyOrderAfterMs`
+ *    after the order (acceptance + debit), and the engine is then told through the call the order flow
+ *    will make (releaseReservationsOfShopifyOrder), which returns the hold;
+ *  - the baseline knows each order from the modelled poll (OR11 once a minute) until its Shopify order
+ *    exists, and holds nothing in Shopify (what most connectors do).
+ * Variant C is the ideal flow: each order is reserved and in Shopify the moment it is placed.
  *
  * Oversell: a sale (a D2C checkout Shopify allowed, or a marketplace order placed against the
  * advertised quantity) that takes units beyond the SKU's physical stock, i.e. the units sold on
@@ -136,7 +142,7 @@ interface Policy {
   /** A Shopify inventory change happened (the webhook to deliver, for the engine). */
   shopifyChanged(webhook: ScheduledWebhook): void;
   reserve(order: PendingOrder, now: number): Promise<void>;
-  /** The marketplace order's Shopify order exists now (baseline releases at once; the engine on its webhook). */
+  /** The marketplace order's Shopify order exists now: its reservation is released. */
   landed(order: PendingOrder, now: number): Promise<void>;
   /** Runs whatever is due at this instant. */
   work(now: number, changes: Change[]): Promise<void>;
@@ -327,7 +333,7 @@ async function settleEngine(world: World, engine: Engine) {
   await requestReconcile(engine.connection, "FULL", world.clock.date());
   for (let steps = 0; steps < 10_000; steps++) {
     await engine.drain();
-    const due = [await engine.nextDueAt(), nextImportCompletion(world.sim)].filter((t): t is number => t !== null);
+    const due = [await engine.nextDueAt({ periodic: false }), nextImportCompletion(world.sim)].filter((t): t is number => t !== null);
     const dirty = await prisma.offerStock.count({ where: { connectionId: engine.connection.id, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } } });
     const running = await prisma.reconcileRun.count({ where: { connectionId: engine.connection.id, finishedAt: null } });
     if (due.length === 0 && dirty === 0 && running === 0) return;
@@ -349,12 +355,20 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
       name,
       shopifyChanged: (webhook) => inbox.push(webhook),
       async reserve(order, now) {
+        // The engine reads its orders itself (OR11 once a minute and right before each stock file) and
+        // holds them in Shopify. Only the ideal flow (variant C) is fed directly: its orders are in
+        // Shopify the instant they are placed, before any poll could see them.
+        if (config.orderPollMs !== 0) return;
         await prisma.marketplaceReservation.create({
           data: { shop: world.shop, connectionId: engine.connection.id, miraklOrderId: order.id, orderLineId: order.lineId, shopifySku: order.sku, quantity: order.quantity, createdAt: new Date(now) },
         });
         await markSkusForRecompute(world.shop, [order.sku], new Date(now));
       },
-      async landed() {}, // released when its webhook is processed, below
+      async landed(order, now) {
+        // What the order flow will do right after creating the Shopify order: release the reservation
+        // (its hold goes back to available, which the order has just taken).
+        await releaseReservationsOfShopifyOrder(world.shop, engine.connection.id, order.id, new Date(now));
+      },
       async work(now, changes) {
         const due = inbox.filter((w) => w.deliverAt <= now).sort((a, b) => a.deliverAt - b.deliverAt);
         for (const webhook of due) {
@@ -368,15 +382,7 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
             if (change.sku === webhook.sku && (change.reflectedAt === null || change.reflectedAt > now)) change.reflectedAt = now;
           }
         }
-        await engine.drain(); // the mirror takes the levels first (Shopify-side units drain before pushes)
-        const releases = due.filter((w) => w.releases);
-        if (releases.length) {
-          for (const webhook of releases) {
-            await prisma.marketplaceReservation.updateMany({ where: { connectionId: engine.connection.id, orderLineId: webhook.releases!.lineId }, data: { releasedAt: new Date(now) } });
-          }
-          await markSkusForRecompute(world.shop, releases.map((w) => w.sku), new Date(now));
-          await engine.drain();
-        }
+        await engine.drain();
       },
       async nextWakeAt() {
         const webhooks = inbox.length ? Math.min(...inbox.map((w) => w.deliverAt)) : null;

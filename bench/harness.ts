@@ -11,6 +11,10 @@ import { STOCK_PUSH_KIND, pushStock } from "~/sync/stock/push.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { CATALOG_REFRESH_KIND, STOCK_RECONCILE_KIND, reconcileStep } from "~/sync/stock/reconcile.server";
 import { inboxTask } from "~/webhooks/inbox.server";
+import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
+import { ORDER_INTAKE_KIND, orderIntakeUnitKey, RESERVATION_HOLDS_KIND } from "~/sync/reservations/keys";
+import { markDirty } from "~/worker/work-units.server";
 import { registerTopicHandlers } from "~/webhooks/topics.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { installShop } from "../test/helpers/app";
@@ -57,6 +61,8 @@ export interface EngineOptions {
   stock: Partial<ConnectionStockRules>;
   /** Told what each catalogue refresh ingested (the bulk export's figures). */
   onCatalogueIngested?: (ingested: IngestResult) => void;
+  /** Run the order intake (OR11 once a minute) and the Shopify holds; default true. */
+  readOrders?: boolean;
 }
 
 export interface Engine {
@@ -64,8 +70,11 @@ export interface Engine {
   mirakl: MiraklClient;
   /** Runs every due unit at the current instant until nothing is due. Returns the units run. */
   drain(): Promise<number>;
-  /** When the next unit falls due (virtual ms), or null when everything is idle. */
-  nextDueAt(): Promise<number | null>;
+  /**
+   * When the next unit falls due (virtual ms), or null when everything is idle. The order intake is
+   * periodic (never idle): `{ periodic: false }` leaves it out, to tell when the rest has settled.
+   */
+  nextDueAt(options?: { periodic?: boolean }): Promise<number | null>;
   /** Wall ms spent per unit kind since the start (reset it to measure a stretch). */
   unitMs: Record<string, number>;
   close(): void;
@@ -113,6 +122,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     connectionTask(STOCK_PUSH_KIND, (now) => pushStock(connection, mirakl, now)),
     connectionTask(STOCK_RECONCILE_KIND, (now) => reconcileStep(connection, mirakl, now)),
   ];
+  if (options.readOrders ?? true) {
+    shopifySide.push({ kind: RESERVATION_HOLDS_KIND, leaseMs: 300_000, run: async (unit, ctx) => reconcileShopifyHolds(unit.shop!, ctx.now(), await shopify()) });
+    miraklSide.push(connectionTask(ORDER_INTAKE_KIND, (now) => readMarketplaceOrders(connection, mirakl, now)));
+    await markDirty(orderIntakeUnitKey(connection.id), ORDER_INTAKE_KIND, shop, clock.date());
+  }
   // Wall time spent in each kind of unit: where a run's time goes. Wrapped copies: the app's handlers stay as they are.
   const unitMs: Record<string, number> = {};
   const timed = (handler: TaskHandler): TaskHandler => ({
@@ -143,8 +157,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     }
   }
 
-  async function nextDueAt() {
-    const next = await prisma.workUnit.aggregate({ _min: { dueAt: true }, where: { kind: { in: kinds }, dueAt: { lt: IDLE } } });
+  async function nextDueAt({ periodic = true }: { periodic?: boolean } = {}) {
+    const of = periodic ? kinds : kinds.filter((kind) => kind !== ORDER_INTAKE_KIND);
+    const next = await prisma.workUnit.aggregate({ _min: { dueAt: true }, where: { kind: { in: of }, dueAt: { lt: IDLE } } });
     return next._min.dueAt ? Math.max(next._min.dueAt.getTime(), clock.ms) : null;
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
-import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { pushStock, stockChannel, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { createConnection } from "~/connections/connections.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
@@ -37,6 +37,19 @@ afterAll(async () => sim?.close());
 beforeEach(() => sim.control.clearCalls());
 
 describe("stock push", () => {
+  it("never cuts an offer's warehouse lines across two files", async () => {
+    const other = await createConnection(shop, { name: "Leroy Merlin", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } });
+    const t = simNow().getTime();
+    // Changed in this order: A@W1, B@W1, A@W2, B@W2. The three oldest lines would cut offer B in two.
+    for (const [i, [offerSku, warehouseCode]] of [["A", "W1"], ["B", "W1"], ["A", "W2"], ["B", "W2"]].entries()) {
+      await prisma.offerStock.create({ data: { shop, connectionId: other.id, offerSku, warehouseCode, desiredQuantity: i, desiredVersion: 1, desiredAt: new Date(t + i * 1000) } });
+    }
+    const lines = await stockChannel.dirtyLines({ id: other.id, shop }, 3, simNow());
+    expect(lines.map((l) => `${l.offerSku}@${l.warehouseCode}`)).toEqual(["A@W1", "A@W2"]);
+    const all = await stockChannel.dirtyLines({ id: other.id, shop }, 4, simNow());
+    expect(all.map((l) => `${l.offerSku}@${l.warehouseCode}=${l.quantity} v${l.version}`)).toEqual(["A@W1=0 v1", "A@W2=2 v1", "B@W1=1 v1", "B@W2=3 v1"]);
+  });
+
   it("sends every dirty offer in one import, follows it to completion and marks the rows clean", async () => {
     await setDesired("S2000", 7);
     await setDesired("S2001", 3);

@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connection-settings";
+import { MAX_STOCK_IMPORT_LINES, planStockImportBatch } from "~/domain/stock/import-plan";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
@@ -18,8 +19,6 @@ export const stockPushUnitKey = (connectionId: string) => `${STOCK_PUSH_KIND}:${
 export const STOCK_IMPORT_INTERVAL_MS = 60_000;
 /** STO02 is allowed every 15 seconds. */
 export const STOCK_STATUS_POLL_MS = 15_000;
-/** Mirakl documents no line limit for STO01; we keep files to a size every operator accepts. */
-export const MAX_STOCK_IMPORT_LINES = 10_000;
 
 export interface StockImportLine {
   offerSku: string;
@@ -37,13 +36,21 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   maxLines: MAX_STOCK_IMPORT_LINES,
   async dirtyLines(connection, limit) {
     if (!(await stockPushAllowed(connection))) return [];
-    const dirty = await prisma.offerStock.findMany({
-      where: { connectionId: connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } },
-      select: { offerSku: true, warehouseCode: true, desiredQuantity: true, desiredVersion: true },
-      orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }],
-      take: limit, // the oldest changes first; the rest go a minute later
-    });
-    return dirty.map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity!, version: d.desiredVersion }));
+    const dirtyWhere = { connectionId: connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } };
+    const select = { offerSku: true, warehouseCode: true, desiredQuantity: true, desiredVersion: true } as const;
+    // The oldest changes first; the rest go a minute later.
+    const oldest = await prisma.offerStock.findMany({ where: dirtyWhere, select, orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }], take: limit });
+    if (oldest.length === 0) return [];
+    // Every dirty warehouse line of those offers, so that an offer's lines travel together (STO01 wants them grouped;
+    // a file cut between two of them would leave the offer half updated for a minute).
+    const offers = [...new Set(oldest.map((d) => d.offerSku))];
+    const siblings = await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select });
+    const byKey = new Map([...oldest, ...siblings].map((d) => [`${d.offerSku}\u0000${d.warehouseCode}`, d]));
+    const plan = planStockImportBatch(
+      [...oldest, ...siblings].map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity! })),
+      limit,
+    );
+    return (plan.batches[0] ?? []).map((line) => ({ ...line, version: byKey.get(`${line.offerSku}\u0000${line.warehouseCode}`)!.desiredVersion }));
   },
   // Orders placed since the last read would be overwritten by this file's absolute quantities (Mirakl
   // lowered the offer when they were placed): read them first, and recompute what they changed.

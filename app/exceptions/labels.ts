@@ -1,5 +1,7 @@
 /** Human labels for exception kinds and severities, shared by server and browser code. */
-export const exceptionKindLabels: Record<string, string> = {
+import type { SyncExceptionKind } from "~/generated/prisma/client";
+/** Every kind has a label (the type checks it): the queue's kind filter offers exactly these. */
+export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   WEBHOOK_PAYLOAD_INVALID: "Webhook payload rejected",
   WEBHOOK_PROCESSING_FAILED: "Webhook processing failed",
   MIRAKL_AUTH_FAILED: "Mirakl rejected the API key",
@@ -9,6 +11,14 @@ export const exceptionKindLabels: Record<string, string> = {
   CONNECTION_MISCONFIGURED: "Connection misconfigured",
   SHOPIFY_ACCESS_LOST: "Shopify access lost",
   WORKER_TASK_FAILED: "Background task failed",
+  SKU_NOT_ON_MARKETPLACE: "Shopify SKU with no offer",
+  OFFER_WITHOUT_VARIANT: "Offer with no Shopify variant",
+  DUPLICATE_SHOPIFY_SKU: "Duplicate Shopify SKU",
+  STOCK_IMPORT_LINE_REJECTED: "Stock line rejected by Mirakl",
+  STOCK_IMPORT_FAILED: "Import failed",
+  PRICE_IMPORT_LINE_REJECTED: "Price line rejected by Mirakl",
+  RECONCILE_FAILED: "Reconciliation failed",
+  RESERVATION_HOLD_FAILED: "Marketplace order not held in Shopify",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

@@ -7,6 +7,7 @@ import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { requeueOfferStock, STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { requestManualReconcile } from "~/sync/stock/reconcile.server";
+import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservations/keys";
 
 /** What the exceptions page may ask for; everything is scoped by the authenticated shop. */
 export const exceptionFiltersSchema = z.object({
@@ -97,6 +98,13 @@ const retryByEntityType: Record<string, (shop: string, entityId: string, excepti
   StockImport: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
   MarketplaceConnection: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
   ReconcileRun: async (shop, connectionId) => (await requestManualReconcile(shop, connectionId)) !== null,
+  // A reservation Shopify could not hold (or give back): the holds pass tries it again.
+  MiraklOrderLine: async (shop, orderLineId, { connectionId }) => {
+    const open = await prisma.marketplaceReservation.count({ where: { shop, orderLineId, ...(connectionId ? { connectionId } : {}), holdReleasedAt: null } });
+    if (open === 0) return false;
+    await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop);
+    return true;
+  },
   WebhookDelivery: async (shop, deliveryId) => {
     const requeued = await requeueDelivery(shop, deliveryId);
     if (requeued) {

@@ -8,6 +8,7 @@ import { ShopifyRetriesExhaustedError } from "~/integrations/shopify/errors";
 import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import { reconcileShopifyHolds, releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
 import { reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { applyExceptionAction } from "~/exceptions/queue.server";
 import { refreshProduct, stockRecomputeUnitKey } from "~/sync/stock/catalog.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { stockWebhookHandlers } from "~/sync/stock/shopify-webhooks.server";
@@ -220,6 +221,13 @@ describe("holding reservations in Shopify", () => {
     for (const r of [ghost, lamp, boot, nowhere]) {
       expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ shop: shopA, connectionId: r.connectionId, status: "OPEN", occurrences: 2, fixHint: expect.any(String) })]);
     }
+
+    // Retry from the queue marks the holds pass due; a line with nothing left to hold has nothing to retry.
+    await prisma.workUnit.deleteMany({ where: { key: reservationHoldsUnitKey(shopA) } });
+    const [exception] = await exceptionsOf(nowhere.orderLineId);
+    expect(await applyExceptionAction(shopA, { intent: "retry", ids: [exception!.id] })).toMatchObject({ affected: 1, skipped: 0 });
+    expect(await prisma.workUnit.findUnique({ where: { key: reservationHoldsUnitKey(shopA) } })).not.toBeNull();
+    expect(await applyExceptionAction(shopB, { intent: "retry", ids: [exception!.id] })).toMatchObject({ affected: 0 }); // another shop's row
 
     // The merchant chooses Carrefour's location: the next pass holds it and closes its exception.
     await updateConnection(shopA, carrefour, { settings: { stock: { locationIds: [warehouse.id] } } });

@@ -73,3 +73,9 @@ export function minorUnitsToMoney(minor: bigint, fractionDigits = 2): MiraklMone
 export function moneyToJson(amount: MiraklMoney): number {
   return Number(toMoney(amount));
 }
+
+/** A canonical amount ("19.9", "20") as a merchant reads it, with its cents ("19.90", "20.00"). */
+export function moneyForDisplay(amount: MiraklMoney, fractionDigits = 2): string {
+  const [units, cents = ""] = amount.split(".");
+  return fractionDigits > 0 ? `${units}.${cents.padEnd(fractionDigits, "0")}` : units!;
+}

@@ -21,9 +21,8 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
-import { offerPriceFor, priceRuleSchema } from "~/domain/price-rule";
 import { loadStockSettingsPage, saveStockSettings } from "~/sync/stock/settings.server";
-import { roundingOptions, type SettingsFieldErrors, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import { pricePreview, roundingOptions, type SettingsFieldErrors, type StockSettingsFormValues } from "~/sync/stock/settings-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -46,28 +45,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return json({ ok: true as const, errors: {} as SettingsFieldErrors });
 };
 
-function moneyForDisplay(amount: string): string {
-  const [units, cents = ""] = amount.split(".");
-  return `${units}.${cents.padEnd(2, "0")}`;
-}
-
 const roundingLabels: Record<(typeof roundingOptions)[number], string> = {
   cents: "Keep the cents (19.87)",
   "99": "Round up to .99 (19.99)",
   whole: "Round up to a whole amount (20.00)",
 };
-
-/** What a sample Shopify price becomes under the rule being edited, so the merchant sees the effect. */
-function pricePreview(values: StockSettingsFormValues): string | null {
-  const rule = priceRuleSchema.safeParse({ enabled: true, markupPercent: Number(values.markupPercent), rounding: values.rounding, mirrorSales: values.mirrorSales });
-  if (!rule.success || values.markupPercent.trim() === "") return null;
-  const regular = offerPriceFor({ price: "19.90", compareAtPrice: null }, rule.data);
-  const sale = offerPriceFor({ price: "15.90", compareAtPrice: "19.90" }, rule.data);
-  if (!regular || !sale) return null;
-  // Canonical decimals ("19.9") are for Mirakl; a merchant reads prices with their cents.
-  const shown = (amount: string) => moneyForDisplay(amount);
-  return `A Shopify price of 19.90 is offered at ${shown(regular.price)}. On sale at 15.90 (was 19.90): ${shown(sale.price)}${sale.discountPrice ? ` with a discount price of ${shown(sale.discountPrice)}` : ", the sale is not mirrored"}.`;
-}
 
 export default function StockSettingsPage() {
   const data = useLoaderData<typeof loader>();

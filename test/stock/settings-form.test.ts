@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConnectionSettings } from "~/domain/connection-settings";
-import { formValuesFromSettings, settingsFormValuesSchema, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import { moneyForDisplay } from "~/domain/money";
+import { formValuesFromSettings, pricePreview, settingsFormValuesSchema, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
 
 const A = "gid://shopify/Location/1";
 const B = "gid://shopify/Location/2";
@@ -85,4 +86,31 @@ describe("stock settings form", () => {
     const parsed = settingsFromForm({ ...blank(), untrackedMode: "exclude", untrackedQuantity: "" });
     expect(parsed.ok && parsed.stock.untracked).toEqual({ mode: "exclude" });
   });
+});
+
+describe("price preview", () => {
+  const values = (over: Partial<StockSettingsFormValues>): StockSettingsFormValues => ({ ...formValuesFromSettings(parseConnectionSettings({})), ...over });
+
+  it("shows a sample price under the rule being edited, with its cents", () => {
+    expect(pricePreview(values({ markupPercent: "10", rounding: "99", mirrorSales: false }))).toBe(
+      "A Shopify price of 19.90 is offered at 21.99. On sale at 15.90 (was 19.90): 21.99, the sale is not mirrored.",
+    );
+    expect(pricePreview(values({ markupPercent: "0", rounding: "whole", mirrorSales: true }))).toBe(
+      "A Shopify price of 19.90 is offered at 20.00. On sale at 15.90 (was 19.90): 20.00 with a discount price of 16.00.",
+    );
+  });
+
+  it("shows nothing for a markup the rule refuses or has not been typed", () => {
+    expect(pricePreview(values({ markupPercent: "" }))).toBeNull();
+    expect(pricePreview(values({ markupPercent: "abc" }))).toBeNull();
+  });
+});
+
+describe("moneyForDisplay", () => {
+  it.each([
+    ["19.9", "19.90"],
+    ["20", "20.00"],
+    ["0.05", "0.05"],
+  ])("%s reads %s", (amount, shown) => expect(moneyForDisplay(amount)).toBe(shown));
+  it("keeps a zero-decimal currency whole", () => expect(moneyForDisplay("1500", 0)).toBe("1500"));
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { offerCreationSchema, type ConnectionSettings } from "~/domain/connection-settings";
-import { priceRuleSchema, type PriceRule } from "~/domain/price-rule";
+import { moneyForDisplay } from "~/domain/money";
+import { offerPriceFor, priceRuleSchema, type PriceRule } from "~/domain/price-rule";
 import { MIRAKL_MAX_QUANTITY, stockRulesSchema, type ConnectionStockRules } from "~/domain/stock/rules";
 import { DEFAULT_EXPOSURE_WINDOW_MS, MAX_EXPOSURE_WINDOW_SECONDS, MIN_EXPOSURE_WINDOW_SECONDS } from "~/domain/stock/velocity";
 
@@ -215,4 +216,16 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
   }
   if (!stock.success || !prices.success || !offers.success || Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, stock: stock.data, prices: prices.data, offers: offers.data };
+}
+
+/** What a sample Shopify price becomes under the rule being edited, so the merchant sees the effect. */
+export function pricePreview(values: StockSettingsFormValues): string | null {
+  const rule = priceRuleSchema.safeParse({ enabled: true, markupPercent: Number(values.markupPercent), rounding: values.rounding, mirrorSales: values.mirrorSales });
+  if (!rule.success || values.markupPercent.trim() === "") return null;
+  const regular = offerPriceFor({ price: "19.90", compareAtPrice: null }, rule.data);
+  const sale = offerPriceFor({ price: "15.90", compareAtPrice: "19.90" }, rule.data);
+  if (!regular || !sale) return null;
+  // Canonical decimals ("19.9") are for Mirakl; a merchant reads prices with their cents.
+  const shown = moneyForDisplay;
+  return `A Shopify price of 19.90 is offered at ${shown(regular.price)}. On sale at 15.90 (was 19.90): ${shown(sale.price)}${sale.discountPrice ? ` with a discount price of ${shown(sale.discountPrice)}` : ", the sale is not mirrored"}.`;
 }

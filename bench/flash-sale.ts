@@ -294,8 +294,10 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
       // An instant order flow creates each Shopify order exactly when it is due.
       ...(config.orderPollMs === 0 ? orders.filter((o) => o.landedAt === null).map((o) => o.placedAt + config.shopifyOrderAfterMs) : []),
       await policy.nextWakeAt(),
-      nextImportCompletion(sim),
     ].filter((t): t is number => t !== null && t <= tailEnd);
+    // An import sent before the end is followed to completion, so every file sent is counted.
+    const completion = nextImportCompletion(sim);
+    if (completion !== null) candidates.push(completion);
     if (candidates.length === 0) break;
     clock.advanceTo(Math.max(now + 1, Math.min(...candidates)));
   }

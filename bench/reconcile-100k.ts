@@ -103,7 +103,7 @@ export async function runReconcileBench(config: ReconcileConfig) {
   const seedMs = Date.now() - seedStarted;
 
   let ingested: IngestResult | null = null;
-  // No orders in this scenario: the order intake (one OR11 a minute) is left out so the call counts are the reconcile's own.
+  // No orders in this scenario: the periodic order intake is left out; the push still reads orders (OR11) before each file.
   const engine = await startEngine({ shop, fake, sim, clock, stock: { locationIds: [location.id] }, readOrders: false, onCatalogueIngested: (result) => (ingested = result) });
   try {
     const cold = await measuredRun(engine, sim, clock, "cold");

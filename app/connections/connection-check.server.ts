@@ -1,6 +1,6 @@
 import prisma from "~/db.server";
 import { csvDelimiterFromPlatform, isMiraklError, MiraklRateLimitedError, type MiraklError } from "~/integrations/mirakl";
-import { loadConnectionCredentials } from "~/connections/connections.server";
+import { loadConnectionCredentials, mergeConnectionSettings } from "~/connections/connections.server";
 import { buildMiraklClient, type ClientOverrides } from "~/connections/mirakl-client.server";
 import { parseConnectionSettings, type ConnectionCheck } from "~/domain/connection-settings";
 import { reportException } from "~/exceptions/exceptions.server";
@@ -148,11 +148,8 @@ export async function testConnection(shop: string, connectionId: string, options
     }
   }
 
-  // Settings are re-read so a concurrent save of other settings is not overwritten with stale ones.
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { settings: true } });
-  if (!row) return { ok: false, notFound: true };
-  const settings = { ...parseConnectionSettings(row.settings), ...learnt, lastCheck: check };
-  await prisma.marketplaceConnection.updateMany({ where: { id: connectionId, shop }, data: { settings } });
+  // Only what the test learnt is written: a concurrent save of other settings stays as it is.
+  if (!(await mergeConnectionSettings(shop, connectionId, { ...learnt, lastCheck: check }))) return { ok: false, notFound: true };
 
   const entity = { shop, entityType: "MarketplaceConnection", entityId: connectionId };
   if (check.ok) {

@@ -74,7 +74,8 @@ export async function updateConnection(shop: string, id: string, input: Partial<
     Boolean(input.apiKey) ||
     (input.baseUrl !== undefined && input.baseUrl !== existing.baseUrl) ||
     (input.miraklShopId !== undefined && (input.miraklShopId ?? null) !== existing.miraklShopId);
-  if (endpointChanged) input = { ...input, settings: { ...parseConnectionSettings(input.settings ?? existing.settings), lastCheck: null } };
+  if (endpointChanged && input.settings !== undefined) input = { ...input, settings: { ...parseConnectionSettings(input.settings), lastCheck: null } };
+  else if (endpointChanged) await mergeConnectionSettings(shop, id, { lastCheck: null });
   // An imported connection waits for its key; once it has one it is an ordinary disabled connection.
   const keyArrives = Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;
   const row = await prisma.marketplaceConnection.update({
@@ -90,6 +91,25 @@ export async function updateConnection(shop: string, id: string, input: Partial<
     },
   });
   return toSummary(row);
+}
+
+/**
+ * Writes some top-level settings of a connection and leaves the others as they are in the database:
+ * one `settings || patch` statement, so two writers of different keys (a stock settings save and a
+ * "Test connection" finishing meanwhile) never overwrite each other's values with a stale copy. The
+ * merged result is validated first. Returns the settings as stored, or null when the connection is not
+ * this shop's.
+ */
+export async function mergeConnectionSettings(shop: string, id: string, patch: Partial<ConnectionSettings>): Promise<ConnectionSettings | null> {
+  const row = await prisma.marketplaceConnection.findFirst({ where: { id, shop }, select: { settings: true } });
+  if (!row) return null;
+  const merged = parseConnectionSettings({ ...parseConnectionSettings(row.settings), ...patch });
+  const written = Object.fromEntries(Object.keys(patch).map((key) => [key, merged[key as keyof ConnectionSettings]]));
+  const stored = await prisma.$queryRaw<{ settings: unknown }[]>`
+    UPDATE "MarketplaceConnection" SET "settings" = "settings" || ${JSON.stringify(written)}::jsonb, "updatedAt" = now()
+    WHERE "id" = ${id} AND "shop" = ${shop}
+    RETURNING "settings"`;
+  return stored.length ? parseConnectionSettings(stored[0]!.settings) : null;
 }
 
 export async function listConnections(shop: string): Promise<ConnectionSummary[]> {

@@ -5,6 +5,7 @@ import type { OperationData } from "~/integrations/shopify/operation";
 import { locations as locationsOperation, type ShopLocation } from "~/integrations/shopify/operations";
 import { logger } from "~/lib/logger.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
+import { mergeConnectionSettings } from "~/connections/connections.server";
 import {
   formValuesFromSettings,
   settingsFormValuesSchema,
@@ -206,9 +207,9 @@ export async function saveStockSettings(
 
   const now = options.now ?? new Date();
   const locationNames = { ...current.locationNames, ...(live.ok ? Object.fromEntries(live.locations.map((l) => [l.id, l.name.slice(0, 255)])) : {}) };
-  const settings = { ...current, stock: parsed.stock, prices: parsed.prices, offers: parsed.offers, stockConfiguredAt: now.toISOString(), locationNames };
-  const updated = await prisma.marketplaceConnection.updateMany({ where: { id: connectionId, shop }, data: { settings: parseConnectionSettings(settings) } });
-  if (updated.count === 0) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  // Only the keys this form owns are written: a "Test connection" finishing meanwhile keeps its findings.
+  const stored = await mergeConnectionSettings(shop, connectionId, { stock: parsed.stock, prices: parsed.prices, offers: parsed.offers, stockConfiguredAt: now.toISOString(), locationNames });
+  if (!stored) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   // Every offer of the connection may change (locations, buffers, prices): the worker recomputes them and
   // marks the stock and price pushes, so the marketplace has the new values within about a minute.
   const variantsToRecompute = await recomputeConnection(shop, connectionId, now);

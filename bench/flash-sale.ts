@@ -169,11 +169,16 @@ async function createWorld(config: FlashSaleConfig, policyName: string): Promise
   return { config, rules, fake, sim, clock, location, levels, shop };
 }
 
-/** What the rules make of Shopify's stock and the pending reservations right now. */
+/**
+ * What the rules make of Shopify's stock and the pending reservations right now. The units the engine
+ * holds in Shopify (`reserved`, only ever moved there by the app's holds) are counted back, since
+ * `reserved` here already takes them out: the figure must not depend on when a hold happened.
+ */
 function sellableNow(world: World, sku: string, reserved: number): number {
   const level = world.levels.get(sku)!;
+  const available = level.quantities.available + level.quantities.reserved;
   const result = sellableQuantity(
-    { sku, variantExists: true, productStatus: "ACTIVE", tracked: true, levels: [{ locationId: world.location.id, available: level.quantities.available }], reservedNotInShopify: reserved },
+    { sku, variantExists: true, productStatus: "ACTIVE", tracked: true, levels: [{ locationId: world.location.id, available }], reservedNotInShopify: reserved },
     world.rules,
   );
   return result.kind === "push" ? result.quantity : 0;

@@ -5,6 +5,7 @@ import { createConnection } from "~/connections/connections.server";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 /**
@@ -45,7 +46,8 @@ beforeAll(async () => {
     name: "Decathlon",
     baseUrl: sim.url,
     apiKey: sim.keys.single,
-    settings: { stock: { locationIds: [WAREHOUSE] }, stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+    // Velocity protection off: these tests follow the reservations alone.
+    settings: { stock: { locationIds: [WAREHOUSE], velocityProtection: { enabled: false } }, stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
   }).then((c) => ({ id: c.id, shop }));
   mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 }, csvDelimiter: ";" });
   await upsertVariants(shop, [tent], simNow());
@@ -72,5 +74,39 @@ describe("stock push reads new marketplace orders first", () => {
     expect(sim.control.calls("STO01")).toHaveLength(2);
     expect(lastFileQuantity()).toBe(6);
     expect(await prisma.marketplaceReservation.count({ where: { shop, releasedAt: null } })).toBe(1);
+  });
+
+  it("a file never goes out on orders read long ago: it waits for the next read (at most a minute), which it makes itself", async () => {
+    sim.control.advanceClock(STOCK_STATUS_POLL_MS);
+    await pushStock(connection, mirakl, simNow()); // the previous import completes
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, simNow()); // the intake unit's read: nothing new
+    const readAt = simNow().getTime();
+
+    sim.control.advanceClock(30_000);
+    sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" });
+    await setAvailable(8); // a Shopify sale: 8 − 3 − 2 = 3 is the truth now
+    await recompute();
+    const held = await pushStock(connection, mirakl, simNow());
+    expect(sim.control.calls("STO01")).toHaveLength(2); // nothing sent on a 30-second-old read
+    expect(held.nextDueAt!.getTime()).toBe(readAt + ORDER_POLL_INTERVAL_MS);
+
+    sim.control.advanceClock(held.nextDueAt!.getTime() - simNow().getTime());
+    await pushStock(connection, mirakl, simNow());
+    expect(sim.control.calls("STO01")).toHaveLength(3);
+    expect(lastFileQuantity()).toBe(3);
+  });
+
+  it("what the intake unit read but the recompute has not run yet goes in the next file", async () => {
+    sim.control.advanceClock(STOCK_STATUS_POLL_MS);
+    await pushStock(connection, mirakl, simNow());
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
+    await readMarketplaceOrders(connection, mirakl, simNow()); // only marks the SKU for recompute
+    await setAvailable(7); // and the recompute unit has not run: OfferStock still says 3
+    await prisma.offerStock.updateMany({ where: { connectionId: connection.id }, data: { desiredVersion: { increment: 1 } } }); // dirty, so a file is due
+    await pushStock(connection, mirakl, simNow());
+    expect(sim.control.calls("STO01")).toHaveLength(4);
+    expect(lastFileQuantity()).toBe(1); // 7 − 3 − 2 − 1
   });
 });

@@ -40,23 +40,25 @@ export interface IntakeResult {
   released: number;
   /** Shopify SKUs whose reservations changed (already marked for recompute). */
   changedSkus: string[];
+  /** When the orders were last read (by this call or an earlier one); null: never. */
+  polledAt: Date | null;
   nextDueAt: Date;
 }
 
-const notPolled = (nextDueAt: Date): IntakeResult => ({ polled: false, lines: 0, opened: 0, updated: 0, released: 0, changedSkus: [], nextDueAt });
+const notPolled = (polledAt: Date | null, nextDueAt: Date): IntakeResult => ({ polled: false, lines: 0, opened: 0, updated: 0, released: 0, changedSkus: [], polledAt, nextDueAt });
 
 /** Polls OR11 if the connection's last poll is at least a minute old, and brings its reservations in line. */
 export async function readMarketplaceOrders(connection: Connection, mirakl: MiraklClient, now: Date): Promise<IntakeResult> {
   const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { ordersCursor: true, ordersPolledAt: true, createdAt: true } });
-  if (!row) return notPolled(new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
+  if (!row) return notPolled(null, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
   const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + ORDER_POLL_INTERVAL_MS : 0;
-  if (dueAt > now.getTime()) return notPolled(new Date(dueAt));
+  if (dueAt > now.getTime()) return notPolled(row.ordersPolledAt, new Date(dueAt));
   // Claim this minute's poll (compare-and-set): Mirakl counts calls, so two workers must not both ask.
   const claimed = await prisma.marketplaceConnection.updateMany({
     where: { id: connection.id, shop: connection.shop, ordersPolledAt: row.ordersPolledAt },
     data: { ordersPolledAt: now },
   });
-  if (claimed.count === 0) return notPolled(new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
+  if (claimed.count === 0) return notPolled(now, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS)); // another worker reads them now
 
   let orders: MiraklOrder[];
   try {
@@ -64,7 +66,7 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
     orders = await mirakl.listAllOrders(row.ordersCursor ? { startUpdateDate: row.ordersCursor } : { orderStateCodes: NOT_DEBITED_ORDER_STATES });
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
-    return { ...notPolled(await reportMiraklFailure(connection, error, "OR11 order intake", now)), polled: true };
+    return { ...notPolled(now, await reportMiraklFailure(connection, error, "OR11 order intake", now)), polled: true };
   }
 
   const result = await applyOrders(connection, orders, row.createdAt, now);
@@ -76,7 +78,7 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
     await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
   }
-  return { ...result, polled: true, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
+  return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
 }
 
 async function applyOrders(connection: Connection, orders: readonly MiraklOrder[], connectionCreatedAt: Date, now: Date) {

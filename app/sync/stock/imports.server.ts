@@ -35,10 +35,10 @@ export interface ImportChannel<L extends ImportLine> {
   maxLines: number;
   dirtyLines(connection: Connection, limit: number, now: Date): Promise<L[]>;
   /**
-   * Runs right before a file is prepared (dirty lines exist and the interval has passed); returns true
-   * when it changed what the file should say, so the dirty lines are read again.
+   * Runs right before a file is prepared (dirty lines exist and the interval has passed): `reread` when it
+   * changed what the file should say (the dirty lines are read again), `notBefore` to hold the file back.
    */
-  beforePrepare?(connection: Connection, mirakl: MiraklClient, now: Date): Promise<boolean>;
+  beforePrepare?(connection: Connection, mirakl: MiraklClient, now: Date): Promise<{ reread: boolean; notBefore?: Date }>;
   send(mirakl: MiraklClient, lines: L[]): Promise<{ import_id: string }>;
   status(mirakl: MiraklClient, importId: string): Promise<ImportStatus>;
   errorReport(mirakl: MiraklClient, importId: string): Promise<ImportErrorReport>;
@@ -94,9 +94,13 @@ async function startImport<L extends ImportLine>(channel: ImportChannel<L>, conn
   });
   const earliest = lastSent?.sentAt ? lastSent.sentAt.getTime() + channel.intervalMs : 0;
   if (earliest > now.getTime()) return { nextDueAt: new Date(earliest) };
-  if (channel.beforePrepare && (await channel.beforePrepare(connection, mirakl, now))) {
-    lines = await channel.dirtyLines(connection, channel.maxLines, now);
-    if (lines.length === 0) return { nextDueAt: null };
+  if (channel.beforePrepare) {
+    const ready = await channel.beforePrepare(connection, mirakl, now);
+    if (ready.notBefore && ready.notBefore.getTime() > now.getTime()) return { nextDueAt: ready.notBefore };
+    if (ready.reread) {
+      lines = await channel.dirtyLines(connection, channel.maxLines, now);
+      if (lines.length === 0) return { nextDueAt: null };
+    }
   }
   const prepared = await prisma.stockImport.create({
     data: {

@@ -3,7 +3,7 @@ import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connect
 import { MAX_STOCK_IMPORT_LINES, planStockImportBatch } from "~/domain/stock/import-plan";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
-import { runStockRecompute } from "~/sync/stock/recompute.server";
+import { loadDirtyVariants, recomputeVariants } from "~/sync/stock/recompute.server";
 import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
 
 /**
@@ -17,6 +17,10 @@ export const stockPushUnitKey = (connectionId: string) => `${STOCK_PUSH_KIND}:${
 
 /** STO01 is allowed once a minute per connection. */
 export const STOCK_IMPORT_INTERVAL_MS = 60_000;
+/** Orders read this recently are fresh enough for a stock file; older, the file waits for the next read. */
+export const ORDERS_FRESH_MS = 10_000;
+/** Dirty variants the push recomputes itself before a file; more is a backlog for the recompute unit. */
+const INLINE_RECOMPUTE_LIMIT = 200;
 /** STO02 is allowed every 15 seconds. */
 export const STOCK_STATUS_POLL_MS = 15_000;
 
@@ -43,22 +47,30 @@ export const stockChannel: ImportChannel<StockImportLine> = {
     if (oldest.length === 0) return [];
     // Every dirty warehouse line of those offers, so that an offer's lines travel together (STO01 wants them grouped;
     // a file cut between two of them would leave the offer half updated for a minute).
+    // One read of every line that goes in the file (a row is never taken from two reads that a recompute
+    // could have separated), in the order the oldest changes came.
     const offers = [...new Set(oldest.map((d) => d.offerSku))];
-    const siblings = await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select });
-    const byKey = new Map([...oldest, ...siblings].map((d) => [`${d.offerSku}\u0000${d.warehouseCode}`, d]));
+    const rank = new Map(offers.map((sku, i) => [sku, i]));
+    const lines = (await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select })).sort((a, b) => rank.get(a.offerSku)! - rank.get(b.offerSku)!);
+    const byKey = new Map(lines.map((d) => [`${d.offerSku}\u0000${d.warehouseCode}`, d]));
     const plan = planStockImportBatch(
-      [...oldest, ...siblings].map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity! })),
+      lines.map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity! })),
       limit,
     );
     return (plan.batches[0] ?? []).map((line) => ({ ...line, version: byKey.get(`${line.offerSku}\u0000${line.warehouseCode}`)!.desiredVersion }));
   },
   // Orders placed since the last read would be overwritten by this file's absolute quantities (Mirakl
-  // lowered the offer when they were placed): read them first, and recompute what they changed.
+  // lowered the offer when they were placed): the file waits for a fresh read (Mirakl allows one a
+  // minute, so pushes and reads fall into step), and what the reads changed is recomputed first.
   async beforePrepare(connection, mirakl, now) {
     const intake = await readMarketplaceOrders(connection, mirakl, now);
-    if (intake.changedSkus.length === 0) return false;
-    await runStockRecompute(connection.shop, { now: () => now, shopify: null });
-    return true;
+    const readAgo = intake.polledAt ? now.getTime() - intake.polledAt.getTime() : Infinity;
+    if (!intake.polled && readAgo > ORDERS_FRESH_MS) return { reread: false, notBefore: intake.nextDueAt };
+    const dirty = await loadDirtyVariants(connection.shop, INLINE_RECOMPUTE_LIMIT + 1);
+    // A backlog (a settings save, a catalogue refresh) is the recompute unit's: the file goes with what is computed.
+    if (dirty.length === 0 || dirty.length > INLINE_RECOMPUTE_LIMIT) return { reread: false };
+    await recomputeVariants(connection.shop, dirty, now);
+    return { reread: true };
   },
   send: (mirakl, lines) =>
     mirakl.importStock(lines.map((l) => ({ offer_sku: l.offerSku, quantity: l.quantity, ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}) }))),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connectionSettingsSchema, parseConnectionSettings } from "~/domain/connection-settings";
 import { defaultStockRules, stockRulesSchema } from "~/domain/sellable-quantity";
-import { decideReservation, owedUnits, SHIPPED_OR_ENDED_LINE_STATES, type KnownReservation, type ObservedOrderLine } from "~/domain/stock/reservations";
+import { decideReservation, owedUnits, SHIPPED_OR_ENDED_LINE_STATES, SHIPPED_RELEASE_REASON, type KnownReservation, type ObservedOrderLine } from "~/domain/stock/reservations";
 
 describe("stock rules schema", () => {
   it("defaults to nothing sellable: no location, no buffer, no holdback, no cap, untracked fixed 0, no warehouses; velocity protection on", () => {
@@ -113,9 +113,13 @@ describe("decideReservation (what an OR11 line means for its reservation)", () =
     expect(decideReservation(line({ state }), known())).toEqual({ kind: "release", reason: state });
   });
 
-  it("keeps an open reservation when the line ships: the units stay out until the Shopify order exists", () => {
-    expect(decideReservation(line({ state: "SHIPPED" }), known())).toEqual({ kind: "update", units: 2 });
-    expect(decideReservation(line({ state: "SHIPPED" }), known({ lineState: "SHIPPED" }))).toEqual({ kind: "unchanged" });
+  it.each(["SHIPPED", "TO_COLLECT", "RECEIVED", "CLOSED", "INCIDENT_OPEN", "REFUNDED"])("releases an open reservation whose line reached %s as shipped (its units left)", (state) => {
+    expect(decideReservation(line({ state }), known({ lineState: "SHIPPING" }))).toEqual({ kind: "release", reason: SHIPPED_RELEASE_REASON });
+  });
+
+  it("keeps an open reservation while the line is being debited or awaits shipping", () => {
+    expect(decideReservation(line({ state: "SHIPPING" }), known())).toEqual({ kind: "update", units: 2 });
+    expect(decideReservation(line({ state: "SHIPPING" }), known({ lineState: "SHIPPING" }))).toEqual({ kind: "unchanged" });
   });
 
   it("opens an order placed before the connection existed only while it is not debited (it may have been entered by hand since)", () => {

@@ -298,6 +298,49 @@ describe("releasing", () => {
     expect(moves()).toHaveLength(requests);
   });
 
+  it("a line that shipped with no Shopify order: its held units leave stock (reserved and on hand down, available unchanged)", async () => {
+    const r = await reserve(shopA, decathlon, "TENT", 2);
+    await reconcile();
+    const held = await row(r.id);
+    expect(held.heldAt).not.toBeNull();
+    const before = { ...quantities(tent!.inventoryItemId, held.heldLocationId!) };
+    await prisma.marketplaceReservation.update({ where: { id: r.id }, data: { releasedAt: new Date(fakeNow), releaseReason: "SHIPPED" } });
+    const adjusts = () => fake.requests.filter((q) => q.operationName === "InventoryAdjustQuantities");
+    const now = tick();
+    expect(await reconcile(now)).toMatchObject({ returned: 1, failed: 0 });
+    expect(quantities(tent!.inventoryItemId, held.heldLocationId!)).toEqual({ ...before, reserved: before.reserved - 2 });
+    const sent = adjusts().at(-1)!.variables as { idempotencyKey: string; input: { name: string; changes: Array<{ delta: number; ledgerDocumentUri: string }> } };
+    expect(sent.idempotencyKey).toMatch(/^reservation-shipped:/);
+    expect(sent.input).toMatchObject({ name: "reserved", changes: [{ delta: -2, ledgerDocumentUri: `gid://mirakl-bridge/MiraklOrderLine/${r.orderLineId}` }] });
+    expect(await row(r.id)).toMatchObject({ holdReleasedAt: now });
+    const count = adjusts().length;
+    await reconcile();
+    expect(adjusts()).toHaveLength(count); // once
+  });
+
+  it("gives back on the inventory item it held, even once the SKU is on another variant", async () => {
+    const r = await reserve(shopA, decathlon, "STOVE", 1);
+    await reconcile();
+    const held = await row(r.id);
+    expect(held.heldInventoryItemId).toBe(stove!.inventoryItemId);
+    // The SKU moves to a new variant; the reserved unit is still on the old item.
+    await prisma.shopifyVariant.updateMany({ where: { shop: shopA, sku: "STOVE" }, data: { sku: "STOVE-OLD" } });
+    await prisma.marketplaceReservation.update({ where: { id: r.id }, data: { releasedAt: new Date(fakeNow), releaseReason: "CANCELED" } });
+    const before = { ...quantities(stove!.inventoryItemId, held.heldLocationId!) };
+    expect(await reconcile()).toMatchObject({ returned: 1, failed: 0 });
+    expect(quantities(stove!.inventoryItemId, held.heldLocationId!)).toEqual({ ...before, reserved: before.reserved - 1, available: before.available + 1 });
+    await prisma.shopifyVariant.updateMany({ where: { shop: shopA, sku: "STOVE-OLD" }, data: { sku: "STOVE" } });
+  });
+
+  it("a reservation released before it could be held closes its hold exception", async () => {
+    const r = await reserve(shopA, decathlon, "GHOST-2", 1);
+    await reconcile();
+    expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ status: "OPEN" })]);
+    await prisma.marketplaceReservation.update({ where: { id: r.id }, data: { releasedAt: new Date(fakeNow), releaseReason: "CANCELED" } });
+    await reconcile();
+    expect(await exceptionsOf(r.orderLineId)).toEqual([expect.objectContaining({ status: "RESOLVED" })]);
+  });
+
   it("a reservation released before it was ever held is closed without a call", async () => {
     const r = await reserve(shopA, decathlon, "TENT", 1, { releasedAt: new Date(fakeNow) });
     const requests = moves().length;

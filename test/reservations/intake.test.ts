@@ -90,6 +90,17 @@ describe("order intake", () => {
     expect(await reservation(`${order}-1`)).toMatchObject({ releaseReason: "CANCELED" });
   });
 
+  it("a line that ships releases its reservation as shipped (its units left the warehouse)", async () => {
+    nextMinute();
+    const order = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "SHIPPING" }).id;
+    await poll();
+    expect(await reservation(`${order}-1`)).toMatchObject({ lineState: "SHIPPING", releasedAt: null });
+    await mirakl.shipOrder(order);
+    nextMinute();
+    expect((await poll()).released).toBe(1);
+    expect(await reservation(`${order}-1`)).toMatchObject({ releaseReason: "SHIPPED", lineState: "SHIPPED" });
+  });
+
   it("reserves the Shopify SKU the offer is mapped from, and nothing for an offer no Shopify SKU feeds", async () => {
     expect(await addOverride(shop, connection.id, { shopifySku: "SHOPIFY-TENT", offerSku: "TENT" })).toEqual({ ok: true });
     expect(await addOverride(shop, connection.id, { shopifySku: "MUG", offerSku: "STOVE" })).toEqual({ ok: true });

@@ -33,6 +33,13 @@ export const SHIPPED_OR_ENDED_LINE_STATES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Why a reservation ends when its line ships before any Shopify order was made for it (the order flow
+ * makes one at debit, earlier): the units left the warehouse, so their Shopify hold is taken out of
+ * stock (reserved and on hand go down) instead of going back to available.
+ */
+export const SHIPPED_RELEASE_REASON = "SHIPPED";
+
+/**
  * Orders in these states are not debited yet, so surely not in Shopify yet. An order placed before the
  * connection existed is reserved only in one of them (the first poll asks for nothing else): once
  * debited, it may have been entered in Shopify by hand or by the tool used before this app.
@@ -71,7 +78,8 @@ export function owedUnits(line: ObservedOrderLine): number {
 
 /**
  * What one observed line means for its reservation. A released reservation never reopens (a line does
- * not come back from REFUSED or CANCELED, and one released for its Shopify order is in Shopify).
+ * not come back from REFUSED or CANCELED, one released for its Shopify order is in Shopify, a shipped one
+ * is gone). A line that ships releases with SHIPPED_RELEASE_REASON.
  * A line fully cancelled releases with reason CANCELED; a partial cancellation shrinks the reservation.
  */
 export function decideReservation(line: ObservedOrderLine, known: KnownReservation | null): ReservationDecision {
@@ -82,6 +90,7 @@ export function decideReservation(line: ObservedOrderLine, known: KnownReservati
   }
   if (known.released) return { kind: "unchanged" };
   if (RELEASED_LINE_STATES.has(line.state)) return { kind: "release", reason: line.state };
+  if (SHIPPED_OR_ENDED_LINE_STATES.has(line.state)) return { kind: "release", reason: SHIPPED_RELEASE_REASON };
   if (units === 0) return { kind: "release", reason: "CANCELED" };
   return units !== known.quantity || line.state !== known.lineState ? { kind: "update", units } : { kind: "unchanged" };
 }

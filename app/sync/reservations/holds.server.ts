@@ -5,7 +5,8 @@ import { reportException, resolveExceptionsForEntities } from "~/exceptions/exce
 import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { ShopifyGraphqlError, ShopifyRetriesExhaustedError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import { idempotencyKeyFor } from "~/integrations/shopify/idempotency";
-import { inventoryMoveQuantities, type InventoryAdjustmentGroupResult, type MovableQuantityName } from "~/integrations/shopify/operations";
+import { inventoryAdjustQuantities, inventoryMoveQuantities, type InventoryAdjustmentGroupResult, type MovableQuantityName } from "~/integrations/shopify/operations";
+import { SHIPPED_RELEASE_REASON } from "~/domain/stock/reservations";
 import { logger } from "~/lib/logger.server";
 import { markDirty } from "~/worker/work-units.server";
 import { shopifyClientForShop } from "~/sync/stock/catalog.server";
@@ -70,6 +71,13 @@ class HoldProblem extends Error {
   }
 }
 
+/** Shopify answered a sent move without its result: it may have been applied, so it is replayed under the same key. */
+class UnconfirmedChange extends HoldProblem {
+  constructor(message: string) {
+    super(message, "The app retries by itself.");
+  }
+}
+
 /** One pass over the shop's holds: returns released ones, holds open ones, at most HOLD_BATCH. */
 export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Admin): Promise<HoldsResult> {
   const result: HoldsResult = { held: 0, returned: 0, failed: 0, nextDueAt: null };
@@ -79,10 +87,17 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
 
   // Released before any move was sent: nothing to give back. One with an intent is not here: the move may
   // have reached Shopify, so it is replayed first (below) and then returned.
-  await prisma.marketplaceReservation.updateMany({
+  const neverHeld = await prisma.marketplaceReservation.findMany({
     where: { shop, releasedAt: { not: null }, heldAt: null, heldLocationId: null, holdReleasedAt: null },
-    data: { holdReleasedAt: now },
+    select: { id: true, connectionId: true, orderLineId: true },
   });
+  if (neverHeld.length) {
+    await prisma.marketplaceReservation.updateMany({ where: { shop, id: { in: neverHeld.map((r) => r.id) }, holdReleasedAt: null }, data: { holdReleasedAt: now } });
+    // Why it could not be held does not matter any more.
+    for (const [connectionId, lines] of groupByConnection(neverHeld)) {
+      await resolveExceptionsForEntities({ shop, connectionId, kind: HOLD_EXCEPTION_KIND }, ORDER_LINE_ENTITY, lines, now);
+    }
+  }
 
   // Fewest attempts first: new reservations are not starved by ones that keep failing or waiting for stock.
   const order = [{ holdAttempts: "asc" as const }, { createdAt: "asc" as const }, { id: "asc" as const }];
@@ -194,30 +209,58 @@ async function hold(shop: string, r: Reservation, settingsOf: SettingsLoader, sh
       return "waiting";
     }
     locationId = best.locationId;
-    await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { heldLocationId: locationId, heldQuantity: quantity } });
+    await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { heldLocationId: locationId, heldInventoryItemId: variant.inventoryItemId, heldQuantity: quantity } });
   }
 
-  const group = await move(await shopify(), r, "hold", { inventoryItemId: variant.inventoryItemId, locationId, quantity });
+  const inventoryItemId = r.heldLocationId !== null && r.heldInventoryItemId ? r.heldInventoryItemId : variant.inventoryItemId;
+  const group = await move(await shopify(), r, "hold", { inventoryItemId, locationId, quantity });
   await prisma.$transaction([
     prisma.marketplaceReservation.updateMany({
       where: { id: r.id, shop, heldAt: null },
-      data: { heldAt: now, heldLocationId: locationId, heldQuantity: quantity, holdError: null, holdAttempts: 0 },
+      data: { heldAt: now, heldLocationId: locationId, heldInventoryItemId: inventoryItemId, heldQuantity: quantity, holdError: null, holdAttempts: 0 },
     }),
-    ...mirrorAvailable(shop, group, variant.inventoryItemId, locationId),
+    ...mirrorAvailable(shop, group, inventoryItemId, locationId),
   ]);
   await settled(shop, r, now);
   return "held";
 }
 
+/**
+ * Ends a released reservation's hold: the units go back to available (refused, cancelled, or its Shopify
+ * order now commits them), or, for a line that shipped with no Shopify order, leave stock for good
+ * (reserved and on hand go down; available does not move).
+ */
 async function returnHold(shop: string, r: Reservation, admin: Admin, now: Date) {
-  const variant = await variantOf(shop, r.shopifySku);
+  const inventoryItemId = r.heldInventoryItemId ?? (await variantOf(shop, r.shopifySku)).inventoryItemId;
   const locationId = r.heldLocationId!;
-  const group = await move(admin, r, "unhold", { inventoryItemId: variant.inventoryItemId, locationId, quantity: r.heldQuantity });
+  const what = { inventoryItemId, locationId, quantity: r.heldQuantity };
+  const group = r.releaseReason === SHIPPED_RELEASE_REASON ? await consumeShipped(admin, r, what) : await move(admin, r, "unhold", what);
   await prisma.$transaction([
     prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, holdReleasedAt: null }, data: { holdReleasedAt: now, holdError: null, holdAttempts: 0 } }),
-    ...mirrorAvailable(shop, group, variant.inventoryItemId, locationId),
+    ...mirrorAvailable(shop, group, inventoryItemId, locationId),
   ]);
   await settled(shop, r, now);
+}
+
+/** A line shipped before any Shopify order was made for it: its held units leave Shopify's stock (reserved − n). */
+async function consumeShipped(admin: Admin, r: Reservation, what: { inventoryItemId: string; locationId: string; quantity: number }): Promise<InventoryAdjustmentGroupResult> {
+  const { inventoryAdjustQuantities: payload } = await admin.request(inventoryAdjustQuantities, {
+    idempotencyKey: idempotencyKeyFor("reservation-shipped", r.id, r.holdAttempts),
+    input: {
+      name: "reserved",
+      reason: "other",
+      referenceDocumentUri: orderGid(r.miraklOrderId),
+      changes: [{ inventoryItemId: what.inventoryItemId, locationId: what.locationId, delta: -what.quantity, changeFromQuantity: null, ledgerDocumentUri: orderLineGid(r.orderLineId) }],
+    },
+  });
+  if (!payload.inventoryAdjustmentGroup) throw new UnconfirmedChange(`Shopify did not confirm taking the shipped units of Mirakl order line ${r.orderLineId} out of stock.`);
+  return payload.inventoryAdjustmentGroup;
+}
+
+function groupByConnection(rows: readonly { connectionId: string; orderLineId: string }[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) groups.set(row.connectionId, [...(groups.get(row.connectionId) ?? []), row.orderLineId]);
+  return groups;
 }
 
 /** The reservation's units changed place: its SKU is recomputed, and an open exception about it is resolved. */
@@ -244,7 +287,7 @@ async function move(admin: Admin, r: Reservation, step: "hold" | "unhold", what:
       changes: [{ inventoryItemId: what.inventoryItemId, quantity: what.quantity, from: terminal(from), to: terminal(to) }],
     },
   });
-  if (!payload.inventoryAdjustmentGroup) throw new HoldProblem(`Shopify did not confirm the ${step} of Mirakl order line ${r.orderLineId}.`, "The hold is retried by itself.");
+  if (!payload.inventoryAdjustmentGroup) throw new UnconfirmedChange(`Shopify did not confirm the ${step} of Mirakl order line ${r.orderLineId}.`);
   return payload.inventoryAdjustmentGroup;
 }
 
@@ -316,6 +359,7 @@ function connectionSettingsLoader(shop: string): SettingsLoader {
  * under the same key: that key is kept, so the retry is replayed rather than applied twice.
  */
 function isAttempt(error: Error, step: "hold" | "unhold", r: Reservation): boolean {
+  if (error instanceof UnconfirmedChange) return false; // sent: it may have been applied
   if (error instanceof ShopifyUserErrorsError) return !error.hasCode("IDEMPOTENCY_CONCURRENT_REQUEST");
   return error instanceof HoldProblem && step === "hold" && r.heldLocationId === null;
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MarketplaceReservation" ADD COLUMN     "heldInventoryItemId" TEXT;

@@ -123,12 +123,42 @@ describe("order intake", () => {
     expect(await reservation(`${order}-1`)).toMatchObject({ quantity: 1, releasedAt: null });
   });
 
-  it("keeps shops apart: another shop's connection to the same marketplace does not see or touch these reservations", async () => {
-    const other = await createConnection("intake-other.myshopify.com", { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop: "intake-other.myshopify.com" }));
-    const mine = await prisma.marketplaceReservation.count({ where: { shop } });
+  it("keeps shops apart: another shop naming this connection reads nothing and writes nothing", async () => {
+    const rows = await prisma.marketplaceReservation.count();
     nextMinute();
-    await readMarketplaceOrders(other, mirakl, simNow());
-    expect(await prisma.marketplaceReservation.count({ where: { shop } })).toBe(mine);
-    expect(await prisma.marketplaceReservation.count({ where: { shop: other.shop, connectionId: connection.id } })).toBe(0);
+    sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
+    const result = await readMarketplaceOrders({ id: connection.id, shop: "intake-intruder.myshopify.com" }, mirakl, simNow());
+    expect(result.polled).toBe(false);
+    expect(sim.control.calls("OR11")).toHaveLength(0);
+    expect(await prisma.marketplaceReservation.count()).toBe(rows);
+  });
+});
+
+describe("order intake cursor", () => {
+  let own: { id: string; shop: string };
+  beforeAll(async () => {
+    own = await createConnection("intake-cursor.myshopify.com", { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop: "intake-cursor.myshopify.com" }));
+  });
+  const line = (orderId: string) => prisma.marketplaceReservation.findUnique({ where: { connectionId_orderLineId: { connectionId: own.id, orderLineId: `${orderId}-1` } } });
+
+  it("the poll after the first reads the orders paid since the connection was created", async () => {
+    nextMinute();
+    // Paid 5 minutes before the first poll (after the connection was created: the simulator's clock is minutes ahead).
+    const paid = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "SHIPPING", createdAt: simNow().getTime() - 5 * 60_000 }).id;
+    await readMarketplaceOrders(own, mirakl, simNow()); // the first poll asks for unpaid orders only
+    expect(await line(paid)).toBeNull();
+    nextMinute();
+    await readMarketplaceOrders(own, mirakl, simNow());
+    expect(await line(paid)).toMatchObject({ quantity: 1, lineState: "SHIPPING", releasedAt: null });
+  });
+
+  it("follows Mirakl's clock: with ours ten minutes ahead, no update is skipped", async () => {
+    const ahead = (ms: number) => new Date(simNow().getTime() + 10 * 60_000 + ms);
+    nextMinute();
+    await readMarketplaceOrders(own, mirakl, ahead(0));
+    nextMinute();
+    const placed = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" }).id;
+    await readMarketplaceOrders(own, mirakl, ahead(0));
+    expect(await line(placed)).toMatchObject({ quantity: 2, releasedAt: null });
   });
 });

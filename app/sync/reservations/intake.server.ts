@@ -23,8 +23,10 @@ import { reservationHoldsUnitKey, RESERVATION_HOLDS_KIND } from "~/sync/reservat
 
 /** Mirakl allows an OR11 poll once a minute (docs: "async once per minute"). */
 export const ORDER_POLL_INTERVAL_MS = 60_000;
-/** The cursor trails our clock by this much: our clock and Mirakl's differ, and a line read twice is a no-op. */
+/** The cursor trails the latest update read by this much (Mirakl may list an update late); a line read twice is a no-op. */
 export const ORDER_CURSOR_OVERLAP_MS = 2 * 60_000;
+/** How far back, at most, the poll after a connection's first reads orders (paid ones included). */
+export const FIRST_POLL_LOOKBACK_MS = 3 * 24 * 3600_000;
 
 export interface Connection {
   id: string;
@@ -72,13 +74,25 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
   const result = await applyOrders(connection, orders, row.createdAt, now);
   await prisma.marketplaceConnection.updateMany({
     where: { id: connection.id, shop: connection.shop },
-    data: { ordersCursor: new Date(now.getTime() - ORDER_CURSOR_OVERLAP_MS) },
+    data: { ordersCursor: nextCursor(row.ordersCursor, row.createdAt, orders, now) },
   });
   if (result.changedSkus.length) {
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
     await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
   }
   return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
+}
+
+/**
+ * Where the next poll starts. After the first poll (which read only orders not yet debited), from when the
+ * connection was created, at most FIRST_POLL_LOOKBACK_MS back: an order paid since then is read next. Then
+ * on Mirakl's clock, never ours: the latest last_updated_date read, less the overlap (our clock running ahead
+ * of Mirakl's would otherwise skip updates for good); a poll that read nothing leaves it where it was.
+ */
+function nextCursor(previous: Date | null, connectionCreatedAt: Date, orders: readonly MiraklOrder[], now: Date): Date {
+  if (!previous) return new Date(Math.max(connectionCreatedAt.getTime(), now.getTime() - FIRST_POLL_LOOKBACK_MS));
+  const latest = Math.max(...orders.map((o) => Date.parse(o.last_updated_date)).filter(Number.isFinite));
+  return Number.isFinite(latest) ? new Date(Math.max(previous.getTime(), latest - ORDER_CURSOR_OVERLAP_MS)) : previous;
 }
 
 async function applyOrders(connection: Connection, orders: readonly MiraklOrder[], connectionCreatedAt: Date, now: Date) {

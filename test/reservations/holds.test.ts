@@ -318,6 +318,29 @@ describe("releasing", () => {
     expect(adjusts()).toHaveLength(count); // once
   });
 
+  it("a line partly cancelled after its hold gives the cancelled units back, once", async () => {
+    // Restocked: 20 at the warehouse and the retail shop, in Shopify and in the mirror.
+    for (const location of [warehouse, retail]) {
+      storeA.setQuantity(storeA.levelOf(tent!.inventoryItemId, location.id)!, "available", 20);
+      await prisma.shopifyInventoryLevel.updateMany({ where: { shop: shopA, inventoryItemId: tent!.inventoryItemId, locationId: location.id }, data: { available: 20 } });
+    }
+    const r = await reserve(shopA, decathlon, "TENT", 3);
+    await reconcile();
+    const held = await row(r.id);
+    expect(held.heldQuantity).toBe(3);
+    const before = { ...quantities(tent!.inventoryItemId, held.heldLocationId!) };
+    await prisma.marketplaceReservation.update({ where: { id: r.id }, data: { quantity: 2 } }); // the intake read a cancellation of 1
+    expect(await reconcile()).toMatchObject({ returned: 1, failed: 0 });
+    expect(quantities(tent!.inventoryItemId, held.heldLocationId!)).toEqual({ ...before, reserved: before.reserved - 1, available: before.available + 1 });
+    expect(await row(r.id)).toMatchObject({ heldQuantity: 2, holdReleasedAt: null, releasedAt: null });
+    const requests = moves().length;
+    await reconcile();
+    expect(moves()).toHaveLength(requests);
+    await prisma.marketplaceReservation.update({ where: { id: r.id }, data: { releasedAt: new Date(fakeNow), releaseReason: "CANCELED" } });
+    await reconcile(); // and the rest goes back when the line is released
+    expect(quantities(tent!.inventoryItemId, held.heldLocationId!)).toEqual({ ...before, reserved: before.reserved - 3, available: before.available + 3 });
+  });
+
   it("gives back on the inventory item it held, even once the SKU is on another variant", async () => {
     const r = await reserve(shopA, decathlon, "STOVE", 1);
     await reconcile();

@@ -106,6 +106,24 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
     orderBy: order,
     take: HOLD_BATCH,
   });
+  // A line partly cancelled after its hold: the cancelled units go back (the rest stays held).
+  const toShrink = await prisma.marketplaceReservation.findMany({
+    where: { shop, releasedAt: null, heldAt: { not: null }, holdReleasedAt: null, heldQuantity: { gt: prisma.marketplaceReservation.fields.quantity } },
+    orderBy: order,
+    take: HOLD_BATCH,
+  });
+  for (const reservation of toShrink) {
+    try {
+      await shrinkHold(shop, reservation, await shopify(), now);
+      result.returned++;
+    } catch (error) {
+      if (!(error instanceof HoldProblem || error instanceof ShopifyUserErrorsError || error instanceof ShopifyRetriesExhaustedError || error instanceof ShopifyGraphqlError)) throw error;
+      result.failed++;
+      await recordFailure(shop, reservation, "unhold", error, false, now);
+      retryAt.push(now.getTime() + TRANSPORT_RETRY_MS);
+    }
+  }
+
   const toHold = await prisma.marketplaceReservation.findMany({
     where: { shop, heldAt: null, holdReleasedAt: null, OR: [{ releasedAt: null }, { heldLocationId: { not: null } }] },
     orderBy: order,
@@ -242,6 +260,20 @@ async function returnHold(shop: string, r: Reservation, admin: Admin, now: Date)
   await settled(shop, r, now);
 }
 
+/** Gives back the units of a held line that were cancelled since (heldQuantity − quantity), once. */
+async function shrinkHold(shop: string, r: Reservation, admin: Admin, now: Date) {
+  const inventoryItemId = r.heldInventoryItemId ?? (await variantOf(shop, r.shopifySku)).inventoryItemId;
+  const locationId = r.heldLocationId!;
+  const surplus = r.heldQuantity - r.quantity;
+  const key = idempotencyKeyFor("reservation-shrink", r.id, r.heldQuantity, r.quantity);
+  const group = await move(admin, r, "unhold", { inventoryItemId, locationId, quantity: surplus }, key);
+  await prisma.$transaction([
+    prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldQuantity: r.heldQuantity }, data: { heldQuantity: r.quantity } }),
+    ...mirrorAvailable(shop, group, inventoryItemId, locationId),
+  ]);
+  await settled(shop, r, now);
+}
+
 /** A line shipped before any Shopify order was made for it: its held units leave Shopify's stock (reserved − n). */
 async function consumeShipped(admin: Admin, r: Reservation, what: { inventoryItemId: string; locationId: string; quantity: number }): Promise<InventoryAdjustmentGroupResult> {
   const { inventoryAdjustQuantities: payload } = await admin.request(inventoryAdjustQuantities, {
@@ -269,7 +301,13 @@ async function settled(shop: string, r: Reservation, now: Date) {
   await resolveExceptionsForEntities({ shop, connectionId: r.connectionId, kind: HOLD_EXCEPTION_KIND }, ORDER_LINE_ENTITY, [r.orderLineId], now);
 }
 
-async function move(admin: Admin, r: Reservation, step: "hold" | "unhold", what: { inventoryItemId: string; locationId: string; quantity: number }): Promise<InventoryAdjustmentGroupResult> {
+async function move(
+  admin: Admin,
+  r: Reservation,
+  step: "hold" | "unhold",
+  what: { inventoryItemId: string; locationId: string; quantity: number },
+  idempotencyKey = idempotencyKeyFor(`reservation-${step}`, r.id, r.holdAttempts),
+): Promise<InventoryAdjustmentGroupResult> {
   const [from, to]: MovableQuantityName[] = step === "hold" ? ["available", "reserved"] : ["reserved", "available"];
   // changeFromQuantity must be sent, and null: a compare value read from the mirror would differ on the retry of
   // a lost answer (a parameter mismatch for the key), and a move is relative anyway.
@@ -280,7 +318,7 @@ async function move(admin: Admin, r: Reservation, step: "hold" | "unhold", what:
     ...(name === "available" ? {} : { ledgerDocumentUri: orderLineGid(r.orderLineId) }),
   });
   const { inventoryMoveQuantities: payload } = await admin.request(inventoryMoveQuantities, {
-    idempotencyKey: idempotencyKeyFor(`reservation-${step}`, r.id, r.holdAttempts),
+    idempotencyKey,
     input: {
       reason: step === "hold" ? "reservation_created" : "reservation_deleted",
       referenceDocumentUri: orderGid(r.miraklOrderId),

@@ -123,6 +123,18 @@ describe("order intake", () => {
     expect(await reservation(`${order}-1`)).toMatchObject({ quantity: 1, releasedAt: null });
   });
 
+  it("a 429 is waited out as Mirakl says, by every reader", async () => {
+    nextMinute();
+    sim.control.scriptFault({ operation: "OR11", status: 429, retryAfterSeconds: 900, times: 1 });
+    const limited = await poll();
+    expect(limited.nextDueAt.getTime() - simNow().getTime()).toBe(900_000);
+    nextMinute();
+    expect((await poll()).polled).toBe(false); // not before the 15 minutes
+    sim.control.advanceClock(900_000);
+    expect((await poll()).polled).toBe(true);
+    expect(sim.control.calls("OR11").map((c) => c.status)).toEqual([429, 200]);
+  });
+
   it("keeps shops apart: another shop naming this connection reads nothing and writes nothing", async () => {
     const rows = await prisma.marketplaceReservation.count();
     nextMinute();

@@ -68,7 +68,11 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
     orders = await mirakl.listAllOrders(row.ordersCursor ? { startUpdateDate: row.ordersCursor } : { orderStateCodes: NOT_DEBITED_ORDER_STATES });
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
-    return { ...notPolled(now, await reportMiraklFailure(connection, error, "OR11 order intake", now)), polled: true };
+    const retryAt = await reportMiraklFailure(connection, error, "OR11 order intake", now);
+    // Every reader (the intake unit, the push before its file) waits as told, e.g. a 429's Retry-After.
+    const waitFrom = new Date(Math.max(now.getTime(), retryAt.getTime() - ORDER_POLL_INTERVAL_MS));
+    await prisma.marketplaceConnection.updateMany({ where: { id: connection.id, shop: connection.shop }, data: { ordersPolledAt: waitFrom } });
+    return { ...notPolled(now, retryAt), polled: true };
   }
 
   const result = await applyOrders(connection, orders, row.createdAt, now);

@@ -83,12 +83,12 @@ describe("stock push reads new marketplace orders first", () => {
     await readMarketplaceOrders(connection, mirakl, simNow()); // the intake unit's read: nothing new
     const readAt = simNow().getTime();
 
-    sim.control.advanceClock(30_000);
+    sim.control.advanceClock(45_000);
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" });
     await setAvailable(8); // a Shopify sale: 8 − 3 − 2 = 3 is the truth now
     await recompute();
     const held = await pushStock(connection, mirakl, simNow());
-    expect(sim.control.calls("STO01")).toHaveLength(2); // nothing sent on a 30-second-old read
+    expect(sim.control.calls("STO01")).toHaveLength(2); // nothing sent on a 45-second-old read
     expect(held.nextDueAt!.getTime()).toBe(readAt + ORDER_POLL_INTERVAL_MS);
 
     sim.control.advanceClock(held.nextDueAt!.getTime() - simNow().getTime());
@@ -108,5 +108,18 @@ describe("stock push reads new marketplace orders first", () => {
     await pushStock(connection, mirakl, simNow());
     expect(sim.control.calls("STO01")).toHaveLength(4);
     expect(lastFileQuantity()).toBe(1); // 7 − 3 − 2 − 1
+  });
+
+  it("a read under half a minute old is fresh enough: the file goes at once", async () => {
+    sim.control.advanceClock(STOCK_STATUS_POLL_MS);
+    await pushStock(connection, mirakl, simNow());
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, simNow());
+    sim.control.advanceClock(20_000);
+    await setAvailable(9);
+    await recompute();
+    const files = sim.control.calls("STO01").length;
+    await pushStock(connection, mirakl, simNow());
+    expect(sim.control.calls("STO01")).toHaveLength(files + 1);
   });
 });

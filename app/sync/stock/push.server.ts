@@ -17,8 +17,13 @@ export const stockPushUnitKey = (connectionId: string) => `${STOCK_PUSH_KIND}:${
 
 /** STO01 is allowed once a minute per connection. */
 export const STOCK_IMPORT_INTERVAL_MS = 60_000;
-/** Orders read this recently are fresh enough for a stock file; older, the file waits for the next read. */
-export const ORDERS_FRESH_MS = 10_000;
+/**
+ * Orders read this recently are fresh enough for a stock file; older, the file waits for the next read,
+ * which is then at most half a minute away. The trade: an isolated change waits 0–30 s more, and an
+ * order placed in the half minute before a file can be overwritten until the next one (under a stream of
+ * changes, reads and files fall into step and both costs vanish).
+ */
+export const ORDERS_FRESH_MS = 30_000;
 /** Dirty variants the push recomputes itself before a file; more is a backlog for the recompute unit. */
 const INLINE_RECOMPUTE_LIMIT = 200;
 /** STO02 is allowed every 15 seconds. */
@@ -61,7 +66,8 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   },
   // Orders placed since the last read would be overwritten by this file's absolute quantities (Mirakl
   // lowered the offer when they were placed): the file waits for a fresh read (Mirakl allows one a
-  // minute, so pushes and reads fall into step), and what the reads changed is recomputed first.
+  // minute, so pushes and reads fall into step; see ORDERS_FRESH_MS), and what the reads changed is
+  // recomputed first.
   async beforePrepare(connection, mirakl, now) {
     const intake = await readMarketplaceOrders(connection, mirakl, now);
     const readAgo = intake.polledAt ? now.getTime() - intake.polledAt.getTime() : Infinity;

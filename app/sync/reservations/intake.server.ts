@@ -63,9 +63,20 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
   if (claimed.count === 0) return notPolled(now, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS)); // another worker reads them now
 
   let orders: MiraklOrder[];
+  let cursor: Date;
   try {
-    // The first poll asks only for orders not yet debited (decideReservation says why).
-    orders = await mirakl.listAllOrders(row.ordersCursor ? { startUpdateDate: row.ordersCursor } : { orderStateCodes: NOT_DEBITED_ORDER_STATES });
+    if (row.ordersCursor) {
+      // On Mirakl's clock, never ours (a clock ahead of Mirakl's would skip updates for good): the latest
+      // update read, less an overlap; the client's poll keeps the old cursor when nothing was read.
+      const polled = await mirakl.pollOrderUpdates(row.ordersCursor);
+      orders = polled.orders;
+      cursor = new Date(Math.max(row.ordersCursor.getTime(), Date.parse(polled.cursor) - ORDER_CURSOR_OVERLAP_MS));
+    } else {
+      // The first poll asks only for orders not yet debited (decideReservation says why); the next one reads
+      // everything updated since the connection was created (at most FIRST_POLL_LOOKBACK_MS back), paid orders too.
+      orders = await mirakl.listAllOrders({ orderStateCodes: NOT_DEBITED_ORDER_STATES });
+      cursor = new Date(Math.max(row.createdAt.getTime(), now.getTime() - FIRST_POLL_LOOKBACK_MS));
+    }
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
     const retryAt = await reportMiraklFailure(connection, error, "OR11 order intake", now);
@@ -76,27 +87,12 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
   }
 
   const result = await applyOrders(connection, orders, row.createdAt, now);
-  await prisma.marketplaceConnection.updateMany({
-    where: { id: connection.id, shop: connection.shop },
-    data: { ordersCursor: nextCursor(row.ordersCursor, row.createdAt, orders, now) },
-  });
+  await prisma.marketplaceConnection.updateMany({ where: { id: connection.id, shop: connection.shop }, data: { ordersCursor: cursor } });
   if (result.changedSkus.length) {
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
     await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
   }
   return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
-}
-
-/**
- * Where the next poll starts. After the first poll (which read only orders not yet debited), from when the
- * connection was created, at most FIRST_POLL_LOOKBACK_MS back: an order paid since then is read next. Then
- * on Mirakl's clock, never ours: the latest last_updated_date read, less the overlap (our clock running ahead
- * of Mirakl's would otherwise skip updates for good); a poll that read nothing leaves it where it was.
- */
-function nextCursor(previous: Date | null, connectionCreatedAt: Date, orders: readonly MiraklOrder[], now: Date): Date {
-  if (!previous) return new Date(Math.max(connectionCreatedAt.getTime(), now.getTime() - FIRST_POLL_LOOKBACK_MS));
-  const latest = Math.max(...orders.map((o) => Date.parse(o.last_updated_date)).filter(Number.isFinite));
-  return Number.isFinite(latest) ? new Date(Math.max(previous.getTime(), latest - ORDER_CURSOR_OVERLAP_MS)) : previous;
 }
 
 async function applyOrders(connection: Connection, orders: readonly MiraklOrder[], connectionCreatedAt: Date, now: Date) {

@@ -112,30 +112,19 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
     orderBy: order,
     take: HOLD_BATCH,
   });
-  for (const reservation of toShrink) {
-    try {
-      await shrinkHold(shop, reservation, await shopify(), now);
-      result.returned++;
-    } catch (error) {
-      if (!(error instanceof HoldProblem || error instanceof ShopifyUserErrorsError || error instanceof ShopifyRetriesExhaustedError || error instanceof ShopifyGraphqlError)) throw error;
-      result.failed++;
-      await recordFailure(shop, reservation, "unhold", error, false, now);
-      retryAt.push(now.getTime() + TRANSPORT_RETRY_MS);
-    }
-  }
-
   const toHold = await prisma.marketplaceReservation.findMany({
     where: { shop, heldAt: null, holdReleasedAt: null, OR: [{ releasedAt: null }, { heldLocationId: { not: null } }] },
     orderBy: order,
-    take: HOLD_BATCH - toReturn.length,
+    take: Math.max(0, HOLD_BATCH - toReturn.length - toShrink.length),
   });
   const settingsOf = connectionSettingsLoader(shop);
   let progressed = false;
 
-  for (const [reservation, step] of [...toReturn.map((r) => [r, "unhold"] as const), ...toHold.map((r) => [r, "hold"] as const)]) {
+  const steps = [...toReturn.map((r) => [r, "unhold"] as const), ...toShrink.map((r) => [r, "shrink"] as const), ...toHold.map((r) => [r, "hold"] as const)];
+  for (const [reservation, step] of steps) {
     try {
-      if (step === "unhold") {
-        await returnHold(shop, reservation, await shopify(), now);
+      if (step !== "hold") {
+        await (step === "unhold" ? returnHold : shrinkHold)(shop, reservation, await shopify(), now);
         result.returned++;
         progressed = true;
         continue;
@@ -155,7 +144,7 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
       if (!(error instanceof HoldProblem || error instanceof ShopifyUserErrorsError || shopWide)) throw error;
       result.failed++;
       const attempted = isAttempt(error, step, reservation);
-      await recordFailure(shop, reservation, step, error, attempted, now);
+      await recordFailure(shop, reservation, step === "hold" ? "hold" : "unhold", error, attempted, now);
       const delay = attempted ? backoffMs(reservation.holdAttempts + 1) : error instanceof ShopifyGraphqlError ? REFUSED_REQUEST_RETRY_MS : TRANSPORT_RETRY_MS;
       retryAt.push(now.getTime() + delay);
       if (shopWide) {
@@ -167,7 +156,7 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
   }
 
   // A full batch that made progress may have more behind it; otherwise only the timers above bring it back.
-  if (toReturn.length + toHold.length === HOLD_BATCH && progressed) retryAt.push(now.getTime());
+  if (steps.length >= HOLD_BATCH && progressed) retryAt.push(now.getTime());
   result.nextDueAt = retryAt.length ? new Date(Math.min(...retryAt)) : null;
   return result;
 }
@@ -265,7 +254,7 @@ async function shrinkHold(shop: string, r: Reservation, admin: Admin, now: Date)
   const inventoryItemId = r.heldInventoryItemId ?? (await variantOf(shop, r.shopifySku)).inventoryItemId;
   const locationId = r.heldLocationId!;
   const surplus = r.heldQuantity - r.quantity;
-  const key = idempotencyKeyFor("reservation-shrink", r.id, r.heldQuantity, r.quantity);
+  const key = idempotencyKeyFor("reservation-shrink", r.id, r.heldQuantity, r.quantity, r.holdAttempts);
   const group = await move(admin, r, "unhold", { inventoryItemId, locationId, quantity: surplus }, key);
   await prisma.$transaction([
     prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldQuantity: r.heldQuantity }, data: { heldQuantity: r.quantity } }),
@@ -396,7 +385,7 @@ function connectionSettingsLoader(shop: string): SettingsLoader {
  * whatever its content (a token, a scope), or one still running at Shopify says nothing about an earlier send
  * under the same key: that key is kept, so the retry is replayed rather than applied twice.
  */
-function isAttempt(error: Error, step: "hold" | "unhold", r: Reservation): boolean {
+function isAttempt(error: Error, step: "hold" | "unhold" | "shrink", r: Reservation): boolean {
   if (error instanceof UnconfirmedChange) return false; // sent: it may have been applied
   if (error instanceof ShopifyUserErrorsError) return !error.hasCode("IDEMPOTENCY_CONCURRENT_REQUEST");
   return error instanceof HoldProblem && step === "hold" && r.heldLocationId === null;

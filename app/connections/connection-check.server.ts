@@ -2,7 +2,7 @@ import prisma from "~/db.server";
 import { csvDelimiterFromPlatform, isMiraklError, MiraklRateLimitedError, type MiraklError } from "~/integrations/mirakl";
 import { loadConnectionCredentials, mergeConnectionSettings } from "~/connections/connections.server";
 import { buildMiraklClient, type ClientOverrides } from "~/connections/mirakl-client.server";
-import { parseConnectionSettings, type ConnectionCheck } from "~/domain/connection-settings";
+import type { ConnectionCheck } from "~/domain/connection-settings";
 import { reportException } from "~/exceptions/exceptions.server";
 import type { SyncExceptionKind } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";

@@ -79,11 +79,9 @@ beforeAll(async () => {
 });
 
 describe("holding reservations in Shopify", () => {
-  let held = "";
 
   it("moves the units from available to reserved at the connection's location with the most available, and mirrors the new level", async () => {
     const r = await reserve(shopA, decathlon, "TENT", 3);
-    held = r.id;
     const versionBefore = (await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: tent!.id } })).changeVersion;
     const now = tick();
     const result = await reconcile(now);

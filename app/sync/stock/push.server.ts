@@ -50,10 +50,9 @@ export const stockChannel: ImportChannel<StockImportLine> = {
     // The oldest changes first; the rest go a minute later.
     const oldest = await prisma.offerStock.findMany({ where: dirtyWhere, select, orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }], take: limit });
     if (oldest.length === 0) return [];
-    // Every dirty warehouse line of those offers, so that an offer's lines travel together (STO01 wants them grouped;
-    // a file cut between two of them would leave the offer half updated for a minute).
-    // One read of every line that goes in the file (a row is never taken from two reads that a recompute
-    // could have separated), in the order the oldest changes came.
+    // Then every dirty warehouse line of those offers, in one read, in the order the oldest changes came: an
+    // offer's lines travel together (STO01 wants them grouped; a cut between two leaves the offer half updated for a
+    // minute), and no row is taken from two reads a recompute could have separated.
     const offers = [...new Set(oldest.map((d) => d.offerSku))];
     const rank = new Map(offers.map((sku, i) => [sku, i]));
     const lines = (await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select })).sort((a, b) => rank.get(a.offerSku)! - rank.get(b.offerSku)!);

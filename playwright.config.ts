@@ -4,7 +4,9 @@ import { defineConfig } from "@playwright/test";
 // No browser downloads here: drive the system Chromium (apt-get install chromium).
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
-  throw new Error(`The e2e tests need Chromium at ${chromium}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  throw new Error(
+    `The e2e tests need Chromium at ${chromium}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+  );
 }
 
 const port = Number(process.env.E2E_PORT ?? 3457);
@@ -23,7 +25,15 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium,
       // The machine has no outbound network: keep Chromium from trying (and stalling on) Google services.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   webServer: {

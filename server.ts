@@ -17,7 +17,11 @@ export interface StartedServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { host: string; port: number; onLoopbackOnly?: boolean }): Promise<StartedServer> {
+export async function startServer(options: {
+  host: string;
+  port: number;
+  onLoopbackOnly?: boolean;
+}): Promise<StartedServer> {
   const production = process.env.NODE_ENV === "production";
   const root = import.meta.dirname;
   const app = express();
@@ -27,7 +31,11 @@ export async function startServer(options: { host: string; port: number; onLoopb
     : // Vite's WebSocket rides on this server's own port: on its default port (24678) two dev servers, such as
       // the demo and an e2e run, would fight over it and every page of the second would fail.
       await import("vite").then((v) =>
-        v.createServer({ root, server: { middlewareMode: true, hmr: { server: httpServer, clientPort: options.port } }, appType: "custom" }),
+        v.createServer({
+          root,
+          server: { middlewareMode: true, hmr: { server: httpServer, clientPort: options.port } },
+          appType: "custom",
+        }),
       );
 
   app.disable("x-powered-by");
@@ -42,7 +50,7 @@ export async function startServer(options: { host: string; port: number; onLoopb
     : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
   app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
 
-  const loadAppModule = <T,>(specifier: string) =>
+  const loadAppModule = <T>(specifier: string) =>
     (vite ? vite.ssrLoadModule(specifier) : import(path.join(root, specifier))) as Promise<T>;
   if (vite) {
     // Warm the app and migrate before listening, so the first request never meets a database without tables.

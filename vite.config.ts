@@ -14,7 +14,12 @@ if (process.env.HOST && (!process.env.SHOPIFY_APP_URL || process.env.SHOPIFY_APP
 const host = new URL(process.env.SHOPIFY_APP_URL || "http://localhost").hostname;
 const local = host === "localhost" || host === "127.0.0.1";
 const hmrConfig = local
-  ? { protocol: "ws", host, port: Number(process.env.HMR_PORT || 64999), clientPort: Number(process.env.HMR_PORT || 64999) }
+  ? {
+      protocol: "ws",
+      host,
+      port: Number(process.env.HMR_PORT || 64999),
+      clientPort: Number(process.env.HMR_PORT || 64999),
+    }
   : { protocol: "wss", host, port: parseInt(process.env.FRONTEND_PORT!) || 8002, clientPort: 443 };
 
 export default defineConfig({

@@ -15,10 +15,18 @@ startEmbeddedWorkerIfConfigured();
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted || isRouteErrorResponse(error)) return; // a 404 is an answer, not a failure
   // Logged with the stack server-side; the browser only ever sees the error boundary's message.
-  logger.error("request failed", { url: new URL(request.url).pathname, error: error instanceof Error ? error.stack : String(error) });
+  logger.error("request failed", {
+    url: new URL(request.url).pathname,
+    error: error instanceof Error ? error.stack : String(error),
+  });
 }
 
-export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
   addDocumentResponseHeaders(request, responseHeaders);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";

@@ -41,7 +41,13 @@ const FULL_BASE: FlashSaleConfig = {
   stock: { buffer: 0 },
 };
 
-const QUICK_BASE: FlashSaleConfig = { ...FULL_BASE, hotSkus: 2, hotStock: 12, catalogSkus: 50, durationMs: 10 * 60_000 };
+const QUICK_BASE: FlashSaleConfig = {
+  ...FULL_BASE,
+  hotSkus: 2,
+  hotStock: 12,
+  catalogSkus: 50,
+  durationMs: 10 * 60_000,
+};
 
 /**
  * The variants every run reports, each with both policies on the same customers. The order flow is
@@ -54,7 +60,11 @@ export function flashSaleVariants(quick: boolean): FlashSaleConfig[] {
   return [
     { ...base, label: "A. order flow polled (OR11 every 60 s, Shopify order 2 min later), buffer 0" },
     { ...base, label: "B. same, buffer 2", stock: { buffer: 2 } },
-    { ...base, label: "C. ideal order flow (reserved and in Shopify at once), buffer 0", orderPollMs: 0, shopifyOrderAfterMs: 0 },
+    {
+      ...base,
+      label: "C. ideal order flow (reserved and in Shopify at once), buffer 0",
+      orderPollMs: 0,
+      shopifyOrderAfterMs: 0,
+    },
   ];
 }
-

@@ -12,7 +12,17 @@ import { settle } from "../test/helpers/app";
 import { ShopifyFake } from "../test/shopify-fake";
 import type { FakeInventoryLevel, FakeLocation } from "../test/shopify-fake/store";
 import type { RunningMiraklSimulator } from "../test/simulators/mirakl";
-import { miraklCallCounts, startBenchSimulator, nextImportCompletion, percentile, seededRandom, startEngine, stockImports, VirtualClock, type Engine } from "./harness";
+import {
+  miraklCallCounts,
+  startBenchSimulator,
+  nextImportCompletion,
+  percentile,
+  seededRandom,
+  startEngine,
+  stockImports,
+  VirtualClock,
+  type Engine,
+} from "./harness";
 
 /**
  * Flash sale: a few hot SKUs with limited stock sell at the same time on Shopify (D2C) and on one
@@ -58,10 +68,14 @@ interface Attempt {
 export function customerStream(config: FlashSaleConfig): Attempt[] {
   const random = seededRandom(config.seed);
   const attempts: Attempt[] = [];
-  const delay = () => Math.round(config.webhookDelayMs[0] + random() * (config.webhookDelayMs[1] - config.webhookDelayMs[0]));
+  const delay = () =>
+    Math.round(config.webhookDelayMs[0] + random() * (config.webhookDelayMs[1] - config.webhookDelayMs[0]));
   for (let h = 0; h < config.hotSkus; h++) {
     const sku = hotSku(h);
-    for (const [channel, perMinute] of [["d2c", config.d2cPerMinute], ["marketplace", config.marketplacePerMinute]] as const) {
+    for (const [channel, perMinute] of [
+      ["d2c", config.d2cPerMinute],
+      ["marketplace", config.marketplacePerMinute],
+    ] as const) {
       let at = 0;
       for (;;) {
         at += Math.round((-Math.log(1 - random()) / perMinute) * 60_000); // exponential inter-arrival
@@ -159,7 +173,10 @@ async function createWorld(config: FlashSaleConfig, policyName: string): Promise
   const location = fake.store.addLocation({ name: "Warehouse" });
   const levels = new Map<string, FakeInventoryLevel>();
   const add = (sku: string, available: number) => {
-    const { variants } = fake.store.addProduct({ title: sku, variants: [{ sku, price: "49.00", stock: { [location.id]: { available } } }] });
+    const { variants } = fake.store.addProduct({
+      title: sku,
+      variants: [{ sku, price: "49.00", stock: { [location.id]: { available } } }],
+    });
     levels.set(sku, fake.store.levelOf(variants[0]!.inventoryItemId, location.id)!);
   };
   for (let h = 0; h < config.hotSkus; h++) add(hotSku(h), config.hotStock);
@@ -178,7 +195,14 @@ function sellableNow(world: World, sku: string, reserved: number): number {
   const level = world.levels.get(sku)!;
   const available = level.quantities.available + level.quantities.reserved;
   const result = sellableQuantity(
-    { sku, variantExists: true, productStatus: "ACTIVE", tracked: true, levels: [{ locationId: world.location.id, available }], reservedNotInShopify: reserved },
+    {
+      sku,
+      variantExists: true,
+      productStatus: "ACTIVE",
+      tracked: true,
+      levels: [{ locationId: world.location.id, available }],
+      reservedNotInShopify: reserved,
+    },
     world.rules,
   );
   return result.kind === "push" ? result.quantity : 0;
@@ -228,10 +252,15 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
       result.sold.marketplaceUnits += quantity;
       if (excess > 0) (result.oversells.marketplaceOrders++, (result.oversells.marketplaceUnits += excess));
     }
-    if (process.env.BENCH_TRACE === "all") console.error(`[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s sale ${channel} ${sku} q=${quantity} sold=${before} advertised=${main.offers.get(sku)!.quantity}`);
+    if (process.env.BENCH_TRACE === "all")
+      console.error(
+        `[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s sale ${channel} ${sku} q=${quantity} sold=${before} advertised=${main.offers.get(sku)!.quantity}`,
+      );
     if (process.env.BENCH_TRACE && excess > 0) {
       const unpolled = orders.filter((o) => o.sku === sku && o.reservedAt === null).reduce((n, o) => n + o.quantity, 0);
-      console.error(`[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s OVERSELL ${channel} ${sku} q=${quantity} sold=${before} physical=${physical.get(sku)} shopifyAvailable=${world.levels.get(sku)!.quantities.available} reserved=${reserved.get(sku) ?? 0} unpolled=${unpolled} advertised=${main.offers.get(sku)!.quantity}`);
+      console.error(
+        `[${policy.name}] +${((clock.ms - start) / 1000).toFixed(1)}s OVERSELL ${channel} ${sku} q=${quantity} sold=${before} physical=${physical.get(sku)} shopifyAvailable=${world.levels.get(sku)!.quantities.available} reserved=${reserved.get(sku) ?? 0} unpolled=${unpolled} advertised=${main.offers.get(sku)!.quantity}`,
+      );
     }
   };
   /** Shopify's available moves (a D2C sale or a marketplace order created in Shopify). */
@@ -244,7 +273,14 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
     const after = sellableNow(world, sku, reserved.get(sku) ?? 0);
     changes.push({ sku, at: clock.ms, needsPush: before !== after, reflectedAt: null });
     const payload = fake.webhooks.payloads().inventoryLevelUpdate(level); // as Shopify shows it now
-    policy.shopifyChanged({ deliverAt: clock.ms + delayMs, sku, payload, triggeredAt: clock.date(), change: changes.length - 1, releases });
+    policy.shopifyChanged({
+      deliverAt: clock.ms + delayMs,
+      sku,
+      payload,
+      triggeredAt: clock.date(),
+      change: changes.length - 1,
+      releases,
+    });
   };
 
   let next = 0;
@@ -264,13 +300,23 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
         result.attempts.marketplace++;
         const offer = main.offers.get(attempt.sku)!;
         if (!offer.active || offer.quantity < attempt.quantity) {
-          if (physical.get(attempt.sku)! - (sold.get(attempt.sku) ?? 0) >= attempt.quantity) result.missedMarketplaceSales++;
+          if (physical.get(attempt.sku)! - (sold.get(attempt.sku) ?? 0) >= attempt.quantity)
+            result.missedMarketplaceSales++;
           continue;
         }
         const order = sim.control.createOrder({ lines: [{ offer_sku: attempt.sku, quantity: attempt.quantity }] });
         sim.simulator.state.upsertOffer(main, { shop_sku: attempt.sku, quantity: offer.quantity - attempt.quantity });
         recordSale("marketplace", attempt.sku, attempt.quantity);
-        orders.push({ id: order.id, lineId: order.lines[0]!.id, sku: attempt.sku, quantity: attempt.quantity, placedAt: now, webhookDelayMs: attempt.webhookDelayMs, reservedAt: null, landedAt: null });
+        orders.push({
+          id: order.id,
+          lineId: order.lines[0]!.id,
+          sku: attempt.sku,
+          quantity: attempt.quantity,
+          placedAt: now,
+          webhookDelayMs: attempt.webhookDelayMs,
+          reservedAt: null,
+          landedAt: null,
+        });
       }
     }
     // 2. The order flow: accept and reserve new orders, create paid ones in Shopify (at its polls, or at once).
@@ -282,7 +328,11 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
           reserved.set(order.sku, (reserved.get(order.sku) ?? 0) + order.quantity);
           await policy.reserve(order, now);
         }
-        if (order.landedAt === null && now - order.placedAt >= config.shopifyOrderAfterMs && (instant || order.reservedAt < now || config.shopifyOrderAfterMs === 0)) {
+        if (
+          order.landedAt === null &&
+          now - order.placedAt >= config.shopifyOrderAfterMs &&
+          (instant || order.reservedAt < now || config.shopifyOrderAfterMs === 0)
+        ) {
           order.landedAt = now;
           shopifyChange(order.sku, order.quantity, order.webhookDelayMs, order);
           await policy.landed(order, now);
@@ -297,7 +347,9 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
       next < attempts.length ? start + attempts[next]!.at : null,
       config.orderPollMs > 0 && nextPoll <= tailEnd ? nextPoll : null,
       // An instant order flow creates each Shopify order exactly when it is due.
-      ...(config.orderPollMs === 0 ? orders.filter((o) => o.landedAt === null).map((o) => o.placedAt + config.shopifyOrderAfterMs) : []),
+      ...(config.orderPollMs === 0
+        ? orders.filter((o) => o.landedAt === null).map((o) => o.placedAt + config.shopifyOrderAfterMs)
+        : []),
       await policy.nextWakeAt(),
     ].filter((t): t is number => t !== null && t <= tailEnd);
     // An import sent before the end is followed to completion, so every file sent is counted.
@@ -311,7 +363,12 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
   const importDelay = sim.simulator.state.timings.importDelayMs;
   const imports = stockImports(sim)
     .filter((i) => !importsBefore.has(i.import_id) && i.status === "COMPLETE")
-    .map((i) => ({ sentAt: i.created, appliedAt: i.created + importDelay, skus: new Set(i.rows.map((row) => row[0]!)), lines: i.rows.length }))
+    .map((i) => ({
+      sentAt: i.created,
+      appliedAt: i.created + importDelay,
+      skus: new Set(i.rows.map((row) => row[0]!)),
+      lines: i.rows.length,
+    }))
     .sort((a, b) => a.sentAt - b.sentAt);
   result.stockImports = imports.length;
   result.linesSent = imports.reduce((sum, i) => sum + i.lines, 0);
@@ -327,7 +384,13 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
     if (!applied) result.delayMs.neverApplied++;
     else delays.push(applied.appliedAt - change.at);
   }
-  result.delayMs = { p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays.length ? Math.max(...delays) : null, count: delays.length, neverApplied: result.delayMs.neverApplied };
+  result.delayMs = {
+    p50: percentile(delays, 50),
+    p99: percentile(delays, 99),
+    max: delays.length ? Math.max(...delays) : null,
+    count: delays.length,
+    neverApplied: result.delayMs.neverApplied,
+  };
   const calls = miraklCallCounts(sim);
   result.miraklCalls = calls.byOperation;
   result.rateLimited = calls.rateLimited;
@@ -340,9 +403,15 @@ async function settleEngine(world: World, engine: Engine) {
   await requestReconcile(engine.connection, "FULL", world.clock.date());
   for (let steps = 0; steps < 10_000; steps++) {
     await engine.drain();
-    const due = [await engine.nextDueAt({ periodic: false }), nextImportCompletion(world.sim)].filter((t): t is number => t !== null);
-    const dirty = await prisma.offerStock.count({ where: { connectionId: engine.connection.id, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } } });
-    const running = await prisma.reconcileRun.count({ where: { connectionId: engine.connection.id, finishedAt: null } });
+    const due = [await engine.nextDueAt({ periodic: false }), nextImportCompletion(world.sim)].filter(
+      (t): t is number => t !== null,
+    );
+    const dirty = await prisma.offerStock.count({
+      where: { connectionId: engine.connection.id, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } },
+    });
+    const running = await prisma.reconcileRun.count({
+      where: { connectionId: engine.connection.id, finishedAt: null },
+    });
     if (due.length === 0 && dirty === 0 && running === 0) return;
     if (due.length === 0) throw new Error("bench: the engine is idle but not settled");
     world.clock.advanceTo(Math.max(world.clock.ms + 1, Math.min(...due)));
@@ -350,9 +419,19 @@ async function settleEngine(world: World, engine: Engine) {
   throw new Error("bench: the engine did not settle");
 }
 
-export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonly Attempt[], name = "engine"): Promise<PolicyResult> {
+export async function runEnginePolicy(
+  config: FlashSaleConfig,
+  attempts: readonly Attempt[],
+  name = "engine",
+): Promise<PolicyResult> {
   const world = await createWorld(config, "engine");
-  const engine = await startEngine({ shop: world.shop, fake: world.fake, sim: world.sim, clock: world.clock, stock: world.rules });
+  const engine = await startEngine({
+    shop: world.shop,
+    fake: world.fake,
+    sim: world.sim,
+    clock: world.clock,
+    stock: world.rules,
+  });
   try {
     await settleEngine(world, engine);
     world.clock.advanceTo(world.clock.ms + 60_000); // a quiet minute: the last setup import is not the first sale's
@@ -367,7 +446,15 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
         // Shopify the instant they are placed, before any poll could see them.
         if (config.orderPollMs !== 0) return;
         await prisma.marketplaceReservation.create({
-          data: { shop: world.shop, connectionId: engine.connection.id, miraklOrderId: order.id, orderLineId: order.lineId, shopifySku: order.sku, quantity: order.quantity, createdAt: new Date(now) },
+          data: {
+            shop: world.shop,
+            connectionId: engine.connection.id,
+            miraklOrderId: order.id,
+            orderLineId: order.lineId,
+            shopifySku: order.sku,
+            quantity: order.quantity,
+            createdAt: new Date(now),
+          },
         });
         await markSkusForRecompute(world.shop, [order.sku], new Date(now));
       },
@@ -380,13 +467,18 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
         const due = inbox.filter((w) => w.deliverAt <= now).sort((a, b) => a.deliverAt - b.deliverAt);
         for (const webhook of due) {
           inbox.splice(inbox.indexOf(webhook), 1);
-          const signed = world.fake.webhooks.sign({ topic: "inventory_levels/update", payload: webhook.payload, triggeredAt: webhook.triggeredAt });
+          const signed = world.fake.webhooks.sign({
+            topic: "inventory_levels/update",
+            payload: webhook.payload,
+            triggeredAt: webhook.triggeredAt,
+          });
           const response = await world.fake.webhooks.deliver(route, signed);
           if (response.status !== 200) throw new Error(`bench: webhook answered ${response.status}`);
           // Absolute quantities: this delivery brings the mirror up to its change and every earlier one of the SKU.
           for (let i = webhook.change; i >= 0; i--) {
             const change = changes[i]!;
-            if (change.sku === webhook.sku && (change.reflectedAt === null || change.reflectedAt > now)) change.reflectedAt = now;
+            if (change.sku === webhook.sku && (change.reflectedAt === null || change.reflectedAt > now))
+              change.reflectedAt = now;
           }
         }
         await engine.drain();
@@ -394,7 +486,9 @@ export async function runEnginePolicy(config: FlashSaleConfig, attempts: readonl
       async nextWakeAt() {
         const webhooks = inbox.length ? Math.min(...inbox.map((w) => w.deliverAt)) : null;
         const unit = await engine.nextDueAt();
-        return [webhooks, unit].filter((t): t is number => t !== null).reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
+        return [webhooks, unit]
+          .filter((t): t is number => t !== null)
+          .reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
       },
     };
     return await runSale(world, policy, attempts);
@@ -408,10 +502,20 @@ export async function runBaselinePolicy(config: FlashSaleConfig, attempts: reado
   const world = await createWorld(config, "baseline");
   // "What most connectors do": the same sellableQuantity, without sales-velocity protection.
   world.rules = { ...world.rules, velocityProtection: { enabled: false, windowSeconds: null } };
-  const mirakl = createMiraklClient({ baseUrl: world.sim.url, apiKey: world.sim.keys.single, connectionId: "baseline", limiter: unlimitedRateLimiter, retry: { retries: 0 }, csvDelimiter: ";" });
+  const mirakl = createMiraklClient({
+    baseUrl: world.sim.url,
+    apiKey: world.sim.keys.single,
+    connectionId: "baseline",
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+    csvDelimiter: ";",
+  });
   const reserved = new Map<string, number>();
   const pushAll = async () => {
-    const lines = [...world.levels.keys()].map((sku) => ({ offer_sku: sku, quantity: sellableNow(world, sku, reserved.get(sku) ?? 0) }));
+    const lines = [...world.levels.keys()].map((sku) => ({
+      offer_sku: sku,
+      quantity: sellableNow(world, sku, reserved.get(sku) ?? 0),
+    }));
     await mirakl.importStock(lines);
   };
   try {
@@ -446,14 +550,20 @@ export async function runBaselinePolicy(config: FlashSaleConfig, attempts: reado
 }
 
 /** The connection's rules without sales-velocity protection (the engine as it was before it, and the baseline). */
-export const withoutVelocity = (config: FlashSaleConfig): FlashSaleConfig => ({ ...config, stock: { ...config.stock, velocityProtection: { enabled: false, windowSeconds: null } } });
+export const withoutVelocity = (config: FlashSaleConfig): FlashSaleConfig => ({
+  ...config,
+  stock: { ...config.stock, velocityProtection: { enabled: false, windowSeconds: null } },
+});
 
 /**
  * "engine-and-baseline": the engine with its default rules (velocity protection on) and the baseline;
  * "engine-without-velocity": the engine with velocity protection off. Two processes, because two engine
  * runs cannot share one mirror (see bench/scenario.ts).
  */
-export async function runFlashSale(config: FlashSaleConfig, part: "engine-and-baseline" | "engine-without-velocity" = "engine-and-baseline") {
+export async function runFlashSale(
+  config: FlashSaleConfig,
+  part: "engine-and-baseline" | "engine-without-velocity" = "engine-and-baseline",
+) {
   const attempts = customerStream(config);
   if (part === "engine-without-velocity") {
     const engine = await runEnginePolicy(withoutVelocity(config), attempts, "engine without velocity protection");

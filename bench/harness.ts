@@ -87,8 +87,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   registerTopicHandlers();
   // Saved explicitly, through the settings schema the app validates with: a connection whose stock
   // rules were never saved does not push stock.
-  const settings = parseConnectionSettings({ stock: options.stock, stockConfiguredAt: clock.date().toISOString(), csvDelimiter: ";" });
-  const created = await createConnection(shop, { name: "Bench marketplace", baseUrl: sim.url, apiKey: sim.keys.single, settings });
+  const settings = parseConnectionSettings({
+    stock: options.stock,
+    stockConfiguredAt: clock.date().toISOString(),
+    csvDelimiter: ";",
+  });
+  const created = await createConnection(shop, {
+    name: "Bench marketplace",
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    settings,
+  });
   const connection = { id: created.id, shop };
   const mirakl = createMiraklClient({
     baseUrl: sim.url,
@@ -98,7 +107,8 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     retry: { retries: 0 },
     csvDelimiter: ";",
   });
-  const shopify = async () => new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
+  const shopify = async () =>
+    new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
 
   const connectionTask = (kind: string, step: (now: Date) => Promise<{ nextDueAt: Date | null }>): TaskHandler => ({
     kind,
@@ -123,7 +133,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     connectionTask(STOCK_RECONCILE_KIND, (now) => reconcileStep(connection, mirakl, now)),
   ];
   if (options.readOrders ?? true) {
-    shopifySide.push({ kind: RESERVATION_HOLDS_KIND, leaseMs: 300_000, run: async (unit, ctx) => reconcileShopifyHolds(unit.shop!, ctx.now(), await shopify()) });
+    shopifySide.push({
+      kind: RESERVATION_HOLDS_KIND,
+      leaseMs: 300_000,
+      run: async (unit, ctx) => reconcileShopifyHolds(unit.shop!, ctx.now(), await shopify()),
+    });
     miraklSide.push(connectionTask(ORDER_INTAKE_KIND, (now) => readMarketplaceOrders(connection, mirakl, now)));
     await markDirty(orderIntakeUnitKey(connection.id), ORDER_INTAKE_KIND, shop, clock.date());
   }
@@ -141,7 +155,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
   });
   const kinds = [...shopifySide, ...miraklSide].map((h) => h.kind);
-  const workers = [shopifySide, miraklSide].map((handlers) => new Worker({ handlers: handlers.map(timed), now: clock.date, concurrency: 1, id: `bench-${handlers[0]!.kind}` }));
+  const workers = [shopifySide, miraklSide].map(
+    (handlers) =>
+      new Worker({ handlers: handlers.map(timed), now: clock.date, concurrency: 1, id: `bench-${handlers[0]!.kind}` }),
+  );
 
   async function drain() {
     let ran = 0;
@@ -159,7 +176,10 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   async function nextDueAt({ periodic = true }: { periodic?: boolean } = {}) {
     const of = periodic ? kinds : kinds.filter((kind) => kind !== ORDER_INTAKE_KIND);
-    const next = await prisma.workUnit.aggregate({ _min: { dueAt: true }, where: { kind: { in: of }, dueAt: { lt: IDLE } } });
+    const next = await prisma.workUnit.aggregate({
+      _min: { dueAt: true },
+      where: { kind: { in: of }, dueAt: { lt: IDLE } },
+    });
     return next._min.dueAt ? Math.max(next._min.dueAt.getTime(), clock.ms) : null;
   }
 
@@ -197,7 +217,10 @@ export function nextImportCompletion(sim: RunningMiraklSimulator, shopId = sim.s
 }
 
 /** Calls the simulator received, by operation, and how many it answered 429. */
-export function miraklCallCounts(sim: RunningMiraklSimulator): { byOperation: Record<string, number>; rateLimited: number } {
+export function miraklCallCounts(sim: RunningMiraklSimulator): {
+  byOperation: Record<string, number>;
+  rateLimited: number;
+} {
   const byOperation: Record<string, number> = {};
   let rateLimited = 0;
   for (const call of sim.control.calls()) {

@@ -3,7 +3,15 @@ import type { IngestResult } from "~/sync/stock/catalog.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { ShopifyFake } from "../test/shopify-fake";
 import type { FakeInventoryLevel } from "../test/shopify-fake/store";
-import { miraklCallCounts, startBenchSimulator, nextImportCompletion, seededRandom, startEngine, type Engine, VirtualClock } from "./harness";
+import {
+  miraklCallCounts,
+  startBenchSimulator,
+  nextImportCompletion,
+  seededRandom,
+  startEngine,
+  type Engine,
+  VirtualClock,
+} from "./harness";
 
 /**
  * Full reconcile of a large catalogue through the real code: the catalogue refresh task streams
@@ -29,7 +37,13 @@ export interface ReconcileConfig {
   unmatchedEachWay: number;
 }
 
-export const RECONCILE_FULL: ReconcileConfig = { skus: 100_000, seed: 7, miraklDriftShare: 0.01, lostWebhookShare: 0.005, unmatchedEachWay: 100 };
+export const RECONCILE_FULL: ReconcileConfig = {
+  skus: 100_000,
+  seed: 7,
+  miraklDriftShare: 0.01,
+  lostWebhookShare: 0.005,
+  unmatchedEachWay: 100,
+};
 export const RECONCILE_QUICK: ReconcileConfig = { ...RECONCILE_FULL, skus: 2_000 };
 
 export interface RunFigures {
@@ -72,7 +86,12 @@ function memorySampler() {
     stop() {
       clearInterval(timer);
       sample();
-      return { rssBeforeMb: mb(before.rss), heapUsedBeforeMb: mb(before.heapUsed), peakRssMb: mb(peakRss), peakHeapUsedMb: mb(peakHeap) };
+      return {
+        rssBeforeMb: mb(before.rss),
+        heapUsedBeforeMb: mb(before.heapUsed),
+        peakRssMb: mb(peakRss),
+        peakHeapUsedMb: mb(peakHeap),
+      };
     },
   };
 }
@@ -93,7 +112,11 @@ export async function runReconcileBench(config: ReconcileConfig) {
     const stock = Array.from({ length: 10 }, () => Math.floor(random() * 50));
     const { variants } = fake.store.addProduct({
       title: `Product ${p}`,
-      variants: stock.map((available, v) => ({ sku: sku(p * 10 + v), price: "19.90", stock: { [location.id]: { available } } })),
+      variants: stock.map((available, v) => ({
+        sku: sku(p * 10 + v),
+        price: "19.90",
+        stock: { [location.id]: { available } },
+      })),
     });
     variants.forEach((variant, v) => {
       levels.push(fake.store.levelOf(variant.inventoryItemId, location.id)!);
@@ -104,7 +127,15 @@ export async function runReconcileBench(config: ReconcileConfig) {
 
   let ingested: IngestResult | null = null;
   // No orders in this scenario: the periodic order intake is left out; the push still reads orders (OR11) before each file.
-  const engine = await startEngine({ shop, fake, sim, clock, stock: { locationIds: [location.id] }, readOrders: false, onCatalogueIngested: (result) => (ingested = result) });
+  const engine = await startEngine({
+    shop,
+    fake,
+    sim,
+    clock,
+    stock: { locationIds: [location.id] },
+    readOrders: false,
+    onCatalogueIngested: (result) => (ingested = result),
+  });
   try {
     const cold = await measuredRun(engine, sim, clock, "cold");
 
@@ -117,12 +148,19 @@ export async function runReconcileBench(config: ReconcileConfig) {
     };
     for (const i of pick(config.miraklDriftShare)) {
       const offer = main.offers.get(sku(i))!;
-      sim.simulator.state.upsertOffer(main, { shop_sku: offer.shop_sku, quantity: offer.quantity + 1 + Math.floor(random() * 5) });
+      sim.simulator.state.upsertOffer(main, {
+        shop_sku: offer.shop_sku,
+        quantity: offer.quantity + 1 + Math.floor(random() * 5),
+      });
     }
-    for (const i of pick(config.lostWebhookShare)) fake.store.setQuantity(levels[i]!, "available", levels[i]!.quantities.available + 3);
+    for (const i of pick(config.lostWebhookShare))
+      fake.store.setQuantity(levels[i]!, "available", levels[i]!.quantities.available + 3);
     for (let i = 0; i < config.unmatchedEachWay; i++) {
       sim.simulator.state.upsertOffer(main, { shop_sku: `MIRAKL-ONLY-${i}`, quantity: 5, price: 990 });
-      fake.store.addProduct({ title: `New ${i}`, variants: [{ sku: `SHOPIFY-ONLY-${i}`, price: "9.90", stock: { [location.id]: { available: 4 } } }] });
+      fake.store.addProduct({
+        title: `New ${i}`,
+        variants: [{ sku: `SHOPIFY-ONLY-${i}`, price: "9.90", stock: { [location.id]: { available: 4 } } }],
+      });
     }
     const warm = await measuredRun(engine, sim, clock, "warm");
     return { config, seedMs, cold, warm };
@@ -131,7 +169,12 @@ export async function runReconcileBench(config: ReconcileConfig) {
     await sim.close();
   }
 
-  async function measuredRun(engine: Engine, simulator: typeof sim, clk: VirtualClock, label: string): Promise<RunFigures> {
+  async function measuredRun(
+    engine: Engine,
+    simulator: typeof sim,
+    clk: VirtualClock,
+    label: string,
+  ): Promise<RunFigures> {
     simulator.control.clearCalls();
     for (const kind of Object.keys(engine.unitMs)) delete engine.unitMs[kind];
     const memory = memorySampler();
@@ -143,10 +186,17 @@ export async function runReconcileBench(config: ReconcileConfig) {
       await engine.drain();
       memory.sample();
       const finished = await prisma.reconcileRun.findUniqueOrThrow({ where: { id: run.id } });
-      const dirty = await prisma.offerStock.count({ where: { connectionId: engine.connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } } });
+      const dirty = await prisma.offerStock.count({
+        where: {
+          connectionId: engine.connection.id,
+          desiredQuantity: { not: null },
+          desiredVersion: { gt: prisma.offerStock.fields.pushedVersion },
+        },
+      });
       const due = [await engine.nextDueAt(), nextImportCompletion(simulator)].filter((t): t is number => t !== null);
       if (finished.finishedAt && dirty === 0 && nextImportCompletion(simulator) === null) break;
-      if (due.length === 0) throw new Error(`bench: ${label} reconcile is idle but not settled (phase ${finished.phase}, ${dirty} dirty)`);
+      if (due.length === 0)
+        throw new Error(`bench: ${label} reconcile is idle but not settled (phase ${finished.phase}, ${dirty} dirty)`);
       clk.advanceTo(Math.max(clk.ms + 1, Math.min(...due)));
     }
     const wallMs = Date.now() - started;
@@ -154,8 +204,15 @@ export async function runReconcileBench(config: ReconcileConfig) {
     const finished = await prisma.reconcileRun.findUniqueOrThrow({ where: { id: run.id } });
     if (finished.error) throw new Error(`bench: ${label} reconcile failed: ${finished.error}`);
     const calls = miraklCallCounts(simulator);
-    if (process.env.BENCH_TRACE) console.error(await prisma.syncException.findMany({ where: { shop, status: "OPEN" }, select: { kind: true, message: true } }));
-    const exceptions = await prisma.syncException.groupBy({ by: ["kind"], where: { shop, status: "OPEN" }, _count: { _all: true } });
+    if (process.env.BENCH_TRACE)
+      console.error(
+        await prisma.syncException.findMany({ where: { shop, status: "OPEN" }, select: { kind: true, message: true } }),
+      );
+    const exceptions = await prisma.syncException.groupBy({
+      by: ["kind"],
+      where: { shop, status: "OPEN" },
+      _count: { _all: true },
+    });
     const ingest = ingested as IngestResult | null;
     ingested = null;
     return {
@@ -168,8 +225,15 @@ export async function runReconcileBench(config: ReconcileConfig) {
       skusCompared: finished.skusCompared,
       driftsFound: finished.drifts,
       // CSV data rows only ("sku;quantity;…"), not the header nor the multipart headers.
-      offersPushed: simulator.control.calls("STO01").reduce((sum, call) => sum + call.body!.split("\n").filter((l) => /^[^;:\s]+;\d+;/.test(l)).length, 0),
-      catalogue: ingest && { variants: ingest.variants, levels: ingest.levels, variantsChanged: ingest.variantsChanged, levelsChanged: ingest.levelsChanged },
+      offersPushed: simulator.control
+        .calls("STO01")
+        .reduce((sum, call) => sum + call.body!.split("\n").filter((l) => /^[^;:\s]+;\d+;/.test(l)).length, 0),
+      catalogue: ingest && {
+        variants: ingest.variants,
+        levels: ingest.levels,
+        variantsChanged: ingest.variantsChanged,
+        levelsChanged: ingest.levelsChanged,
+      },
       exceptions: Object.fromEntries(exceptions.map((e) => [e.kind, e._count._all])),
       mismatchesAfter: await mismatches(engine, simulator),
     };
@@ -177,7 +241,10 @@ export async function runReconcileBench(config: ReconcileConfig) {
 
   /** Every offer we feed, compared with what Mirakl now advertises. */
   async function mismatches(engine: Engine, simulator: typeof sim) {
-    const rows = await prisma.offerStock.findMany({ where: { connectionId: engine.connection.id, warehouseCode: "", desiredQuantity: { not: null } }, select: { offerSku: true, desiredQuantity: true } });
+    const rows = await prisma.offerStock.findMany({
+      where: { connectionId: engine.connection.id, warehouseCode: "", desiredQuantity: { not: null } },
+      select: { offerSku: true, desiredQuantity: true },
+    });
     const offers = simulator.simulator.state.shop(simulator.shops.main).offers;
     let wrong = 0;
     for (const row of rows) {

@@ -17,15 +17,28 @@ const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
 
 function scenario(name: string, extra: string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", new URL("./scenario.ts", import.meta.url).pathname, name, ...(quick ? ["--quick"] : []), ...extra], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--import",
+        "tsx",
+        new URL("./scenario.ts", import.meta.url).pathname,
+        name,
+        ...(quick ? ["--quick"] : []),
+        ...extra,
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const line = out.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
-      if (code !== 0 || !line) return reject(new Error(`bench scenario ${name} ${extra.join(" ")} exited with ${code}`));
+      if (code !== 0 || !line)
+        return reject(new Error(`bench scenario ${name} ${extra.join(" ")} exited with ${code}`));
       resolve(JSON.parse(line.slice("BENCH_RESULT ".length)));
     });
   });
@@ -49,7 +62,8 @@ function machine() {
   ].join("\n");
 }
 
-const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`;
 const calls = (byOperation: Record<string, number>) =>
   Object.entries(byOperation)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -79,7 +93,10 @@ function flashSaleTable(run: FlashSaleRun) {
     table(
       ["", "engine", engineWithoutVelocity.policy, baseline.policy],
       [
-        ["oversold marketplace orders (units)", ...both((r) => `${r.oversells.marketplaceOrders} (${r.oversells.marketplaceUnits})`)],
+        [
+          "oversold marketplace orders (units)",
+          ...both((r) => `${r.oversells.marketplaceOrders} (${r.oversells.marketplaceUnits})`),
+        ],
         ["oversold D2C orders (units)", ...both((r) => `${r.oversells.d2cOrders} (${r.oversells.d2cUnits})`)],
         ["sold D2C / marketplace units", ...both((r) => `${r.sold.d2cUnits} / ${r.sold.marketplaceUnits}`)],
         ["marketplace customers turned away while stock was left", ...both((r) => r.missedMarketplaceSales)],
@@ -103,17 +120,37 @@ function reconcileTable(result: { config: { skus: number }; seedMs: number; cold
     ["", "cold (first install)", "warm (nightly, drift injected)"],
     [
       ["wall time", ...both((r) => seconds(r.wallMs))],
-      ["… catalogue refresh / recompute / reconcile / push", ...both((r) => ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"].map((k) => unit(r, k)).join(" / "))],
+      [
+        "… catalogue refresh / recompute / reconcile / push",
+        ...both((r) =>
+          ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"].map((k) => unit(r, k)).join(" / "),
+        ),
+      ],
       ["virtual time (Mirakl waits, one STO01 a minute)", ...both((r) => seconds(r.virtualMs))],
       ["peak RSS (before)", ...both((r) => `${r.peakRssMb} MB (${r.rssBeforeMb} MB)`)],
       ["peak JS heap used (before)", ...both((r) => `${r.peakHeapUsedMb} MB (${r.heapUsedBeforeMb} MB)`)],
       ["Mirakl calls (429s)", ...both((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
-      ["bulk export: variants / levels ingested (changed)", ...both((r) => (r.catalogue ? `${r.catalogue.variants} / ${r.catalogue.levels} (${r.catalogue.variantsChanged} / ${r.catalogue.levelsChanged})` : "–"))],
+      [
+        "bulk export: variants / levels ingested (changed)",
+        ...both((r) =>
+          r.catalogue
+            ? `${r.catalogue.variants} / ${r.catalogue.levels} (${r.catalogue.variantsChanged} / ${r.catalogue.levelsChanged})`
+            : "–",
+        ),
+      ],
       ["offers compared (OF54)", ...both((r) => r.skusCompared)],
       ["drifts found on Mirakl", ...both((r) => r.driftsFound)],
       ["stock lines pushed", ...both((r) => r.offersPushed)],
       ["offers still wrong on Mirakl afterwards", ...both((r) => r.mismatchesAfter)],
-      ["open exceptions", ...both((r) => Object.entries(r.exceptions).map(([k, n]) => `${k} ${n}`).join(", ") || "none")],
+      [
+        "open exceptions",
+        ...both(
+          (r) =>
+            Object.entries(r.exceptions)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(", ") || "none",
+        ),
+      ],
     ],
   );
 }
@@ -147,7 +184,9 @@ if (!only || only === "flash-sale") {
 if (!only || only === "reconcile") {
   const result = (await scenario("reconcile", skus ? [skus] : [])) as Parameters<typeof reconcileTable>[0];
   raw.reconcile = result;
-  say(`\n## Full reconcile of ${result.config.skus.toLocaleString("en")} SKUs\n\n${reconcileTable(result)}\n\nSeeding the fake and the simulator: ${seconds(result.seedMs)} (not counted).`);
+  say(
+    `\n## Full reconcile of ${result.config.skus.toLocaleString("en")} SKUs\n\n${reconcileTable(result)}\n\nSeeding the fake and the simulator: ${seconds(result.seedMs)} (not counted).`,
+  );
 }
 
 say(`\nTotal: ${seconds(Date.now() - started)}`);

@@ -15,7 +15,9 @@ if (name === "flash-sale") {
   // --velocity-window=S: the engine's connection sets its own exposure window (a merchant's setting, not the scenario).
   const window = process.argv.find((a) => a.startsWith("--velocity-window="))?.slice(18);
   const config = flashSaleVariants(quick)[variant]!;
-  const configured = window ? { ...config, stock: { ...config.stock, velocityProtection: { enabled: true, windowSeconds: Number(window) } } } : config;
+  const configured = window
+    ? { ...config, stock: { ...config.stock, velocityProtection: { enabled: true, windowSeconds: Number(window) } } }
+    : config;
   result = await runFlashSale(configured, withoutVelocity ? "engine-without-velocity" : "engine-and-baseline");
 } else if (name === "reconcile") {
   const { runReconcileBench, RECONCILE_FULL, RECONCILE_QUICK } = await import("./reconcile-100k");

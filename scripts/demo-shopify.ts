@@ -34,52 +34,169 @@ export const DEMO_PRODUCTS: DemoProductSeed[] = [
   {
     title: "Kiprun trail running shoe",
     variants: [
-      { sku: "KIP-TR-41", title: "EU 41", barcode: "3608439123412", price: "89.99", warehouse: 12, retail: 3, offer: { quantity: 10, price: 89.99 } },
-      { sku: "KIP-TR-42", title: "EU 42", barcode: "3608439123429", price: "89.99", warehouse: 7, retail: 2, offer: { quantity: 7, price: 89.99 } },
-      { sku: "KIP-TR-43", title: "EU 43", barcode: "3608439123436", price: "89.99", warehouse: 2, retail: 4, offer: { quantity: 5, price: 89.99 } },
+      {
+        sku: "KIP-TR-41",
+        title: "EU 41",
+        barcode: "3608439123412",
+        price: "89.99",
+        warehouse: 12,
+        retail: 3,
+        offer: { quantity: 10, price: 89.99 },
+      },
+      {
+        sku: "KIP-TR-42",
+        title: "EU 42",
+        barcode: "3608439123429",
+        price: "89.99",
+        warehouse: 7,
+        retail: 2,
+        offer: { quantity: 7, price: 89.99 },
+      },
+      {
+        sku: "KIP-TR-43",
+        title: "EU 43",
+        barcode: "3608439123436",
+        price: "89.99",
+        warehouse: 2,
+        retail: 4,
+        offer: { quantity: 5, price: 89.99 },
+      },
     ],
   },
   {
     title: "2 Seconds Easy tent, 2 person",
-    variants: [{ sku: "TENT-2S-2P", title: "Default", barcode: "3608439555107", price: "119.00", warehouse: 14, retail: 1, offer: { quantity: 20, price: 119 } }],
+    variants: [
+      {
+        sku: "TENT-2S-2P",
+        title: "Default",
+        barcode: "3608439555107",
+        price: "119.00",
+        warehouse: 14,
+        retail: 1,
+        offer: { quantity: 20, price: 119 },
+      },
+    ],
   },
   {
     title: "NH500 hiking backpack 30 L",
     variants: [
-      { sku: "BAG-NH30-BLU", title: "Blue", barcode: "3608439600210", price: "49.99", warehouse: 25, retail: 6, offer: { quantity: 25, price: 49.99 } },
-      { sku: "BAG-NH30-GRY", title: "Grey", barcode: "3608439600227", price: "49.99", warehouse: 0, retail: 5, offer: { quantity: 3, price: 49.99 } },
+      {
+        sku: "BAG-NH30-BLU",
+        title: "Blue",
+        barcode: "3608439600210",
+        price: "49.99",
+        warehouse: 25,
+        retail: 6,
+        offer: { quantity: 25, price: 49.99 },
+      },
+      {
+        sku: "BAG-NH30-GRY",
+        title: "Grey",
+        barcode: "3608439600227",
+        price: "49.99",
+        warehouse: 0,
+        retail: 5,
+        offer: { quantity: 3, price: 49.99 },
+      },
     ],
   },
   {
     title: "Insulated bottle 0.8 L",
-    variants: [{ sku: "BOT-INS-08", title: "Default", barcode: "3608439710087", price: "19.99", warehouse: 60, retail: 12, offer: { quantity: 40, price: 19.99 } }],
+    variants: [
+      {
+        sku: "BOT-INS-08",
+        title: "Default",
+        barcode: "3608439710087",
+        price: "19.99",
+        warehouse: 60,
+        retail: 12,
+        offer: { quantity: 40, price: 19.99 },
+      },
+    ],
   },
   {
     title: "Engraved aluminium carabiner (made to order)",
-    variants: [{ sku: "CARA-ENG", title: "Default", barcode: null, price: "14.50", tracked: false, warehouse: 0, retail: 0, offer: { quantity: 3, price: 14.5 } }],
+    variants: [
+      {
+        sku: "CARA-ENG",
+        title: "Default",
+        barcode: null,
+        price: "14.50",
+        tracked: false,
+        warehouse: 0,
+        retail: 0,
+        offer: { quantity: 3, price: 14.5 },
+      },
+    ],
   },
   {
     title: "Merino wool base layer",
     status: "DRAFT",
-    variants: [{ sku: "MER-BL-M", title: "M", barcode: "3608439800450", price: "59.00", warehouse: 9, retail: 0, offer: { quantity: 4, price: 59 } }],
+    variants: [
+      {
+        sku: "MER-BL-M",
+        title: "M",
+        barcode: "3608439800450",
+        price: "59.00",
+        warehouse: 9,
+        retail: 0,
+        offer: { quantity: 4, price: 59 },
+      },
+    ],
   },
   {
     title: "HL900 headlamp 400 lm",
-    variants: [{ sku: "LAMP-HL400", title: "Default", barcode: "3608439901010", price: "34.99", warehouse: 18, retail: 2, offer: null }],
+    variants: [
+      {
+        sku: "LAMP-HL400",
+        title: "Default",
+        barcode: "3608439901010",
+        price: "34.99",
+        warehouse: 18,
+        retail: 2,
+        offer: null,
+      },
+    ],
   },
   {
     title: "Aluminium trekking poles (pair)",
-    variants: [{ sku: "POLE-TRK-AL", title: "Default", barcode: "3608439902024", price: "39.99", warehouse: 6, retail: 3, offer: null }],
+    variants: [
+      {
+        sku: "POLE-TRK-AL",
+        title: "Default",
+        barcode: "3608439902024",
+        price: "39.99",
+        warehouse: 6,
+        retail: 3,
+        offer: null,
+      },
+    ],
   },
 ];
 
 /** An offer the marketplace still lists although the shop no longer sells the product in Shopify. */
-export const DEMO_ORPHAN_OFFER = { shop_sku: "STOVE-CMP-OLD", product_title: "Camping stove (discontinued)", quantity: 2, price: 24.9 };
+export const DEMO_ORPHAN_OFFER = {
+  shop_sku: "STOVE-CMP-OLD",
+  product_title: "Camping stove (discontinued)",
+  quantity: 2,
+  price: 24.9,
+};
 
 /** The offers the demo's marketplace shop starts with. */
 export function demoMiraklOffers() {
   const offers = DEMO_PRODUCTS.flatMap((product) =>
-    product.variants.flatMap((v) => (v.offer ? [{ shop_sku: v.sku, product_title: `${product.title} ${v.title}`, quantity: v.offer.quantity, price: v.offer.price }] : [])),
+    product.variants.flatMap((v) =>
+      v.offer
+        ? [
+            {
+              shop_sku: v.sku,
+              product_title: `${product.title} ${v.title}`,
+              quantity: v.offer.quantity,
+              price: v.offer.price,
+            },
+          ]
+        : [],
+    ),
   );
   return [...offers, DEMO_ORPHAN_OFFER];
 }
@@ -110,7 +227,15 @@ export interface DemoShopify {
   store(appUrl: string): DemoShopifyStore;
 }
 
-export function createDemoShopify({ shop, apiKey, apiSecret }: { shop: string; apiKey: string; apiSecret: string }): DemoShopify {
+export function createDemoShopify({
+  shop,
+  apiKey,
+  apiSecret,
+}: {
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+}): DemoShopify {
   // The demo's database outlives each run's fake: a token from an earlier run must fail, as at Shopify.
   // A bulk export completes by the first poll, as a small shop's does.
   const fake = new ShopifyFake({ shop, apiKey, apiSecret, requireIssuedTokens: true, bulkPollsUntilComplete: 0 });
@@ -126,7 +251,10 @@ export function createDemoShopify({ shop, apiKey, apiSecret }: { shop: string; a
         barcode: v.barcode,
         price: v.price,
         tracked: v.tracked ?? true,
-        stock: v.tracked === false ? {} : { [warehouse.id]: { available: v.warehouse }, [retail.id]: { available: v.retail } },
+        stock:
+          v.tracked === false
+            ? {}
+            : { [warehouse.id]: { available: v.warehouse }, [retail.id]: { available: v.retail } },
       })),
     });
   }
@@ -156,13 +284,17 @@ export function createDemoShopify({ shop, apiKey, apiSecret }: { shop: string; a
     };
     /** What Shopify does after any inventory change: a signed inventory_levels/update to the app. */
     const notify = async (level: FakeInventoryLevel) => {
-      const signed = fake.webhooks.sign({ topic: "inventory_levels/update", payload: fake.webhooks.payloads().inventoryLevelUpdate(level) });
+      const signed = fake.webhooks.sign({
+        topic: "inventory_levels/update",
+        payload: fake.webhooks.payloads().inventoryLevelUpdate(level),
+      });
       return (await fake.webhooks.deliver(webhookUrl, signed)).status;
     };
 
     return {
       shop,
-      locations: () => [...fake.store.locations.values()].map((l) => ({ id: l.id, name: l.name, isPrimary: l.isPrimary })),
+      locations: () =>
+        [...fake.store.locations.values()].map((l) => ({ id: l.id, name: l.name, isPrimary: l.isPrimary })),
       variants: () =>
         [...fake.store.variants.values()].map((variant) => {
           const product = fake.store.products.get(variant.productId)!;
@@ -177,17 +309,30 @@ export function createDemoShopify({ shop, apiKey, apiSecret }: { shop: string; a
             barcode: variant.barcode,
             price: variant.price,
             tracked: item.tracked,
-            available: Object.fromEntries(fake.store.levelsOfItem(variant.inventoryItemId).map((level) => [level.locationId, level.quantities.available])),
+            available: Object.fromEntries(
+              fake.store
+                .levelsOfItem(variant.inventoryItemId)
+                .map((level) => [level.locationId, level.quantities.available]),
+            ),
           };
         }),
       async setAvailable({ variantId, locationId, available }): Promise<DemoStockChange> {
         const variant = variantOf(variantId);
         const location = locationOf(locationId);
-        if (!fake.store.inventoryItems.get(variant.inventoryItemId)!.tracked) throw new Error(`Shopify does not track inventory for ${variant.sku ?? "this variant"}`);
-        const level = fake.store.levelOf(variant.inventoryItemId, location.id) ?? fake.store.stock(variant.inventoryItemId, location.id, {});
+        if (!fake.store.inventoryItems.get(variant.inventoryItemId)!.tracked)
+          throw new Error(`Shopify does not track inventory for ${variant.sku ?? "this variant"}`);
+        const level =
+          fake.store.levelOf(variant.inventoryItemId, location.id) ??
+          fake.store.stock(variant.inventoryItemId, location.id, {});
         const availableBefore = level.quantities.available;
         fake.store.setQuantity(level, "available", available);
-        return { sku: variant.sku, locationName: location.name, availableBefore, availableAfter: level.quantities.available, webhookStatus: await notify(level) };
+        return {
+          sku: variant.sku,
+          locationName: location.name,
+          availableBefore,
+          availableAfter: level.quantities.available,
+          webhookStatus: await notify(level),
+        };
       },
       async sell({ variantId, quantity }): Promise<DemoStockChange> {
         const variant = variantOf(variantId);
@@ -202,8 +347,16 @@ export function createDemoShopify({ shop, apiKey, apiSecret }: { shop: string; a
         if (created.userErrors) throw new Error(created.userErrors.map((e) => e.message).join("; "));
         const after = fake.store.levelOf(variant.inventoryItemId, location.id);
         // An untracked variant's order moves no stock, so Shopify sends no inventory webhook.
-        const webhookStatus = after && fake.store.inventoryItems.get(variant.inventoryItemId)!.tracked ? await notify(after) : null;
-        return { sku: variant.sku, locationName: location.name, availableBefore, availableAfter: after?.quantities.available ?? 0, orderName: created.ok.name, webhookStatus };
+        const webhookStatus =
+          after && fake.store.inventoryItems.get(variant.inventoryItemId)!.tracked ? await notify(after) : null;
+        return {
+          sku: variant.sku,
+          locationName: location.name,
+          availableBefore,
+          availableAfter: after?.quantities.available ?? 0,
+          orderName: created.ok.name,
+          webhookStatus,
+        };
       },
     };
   }

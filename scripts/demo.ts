@@ -39,7 +39,11 @@ try {
 const { startServer } = await import("../server.ts");
 const server = await startServer({ host: "127.0.0.1", port, onLoopbackOnly: true });
 const { DEMO_SHOP } = await server.loadAppModule<typeof import("../app/auth.server")>("/app/auth.server.ts");
-const shopify = createDemoShopify({ shop: DEMO_SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
+const shopify = createDemoShopify({
+  shop: DEMO_SHOP,
+  apiKey: process.env.SHOPIFY_API_KEY!,
+  apiSecret: process.env.SHOPIFY_API_SECRET!,
+});
 // After the app's modules: the Shopify library's adapter sets its fetch when it is first imported.
 shopify.fake.install();
 shopify.fake.installBulkStorage(); // the catalogue export's result file is downloaded with plain fetch
@@ -50,21 +54,29 @@ const summary = await seed.seedDemo({ appUrl: server.url, ...(await shopify.issu
 // loaded a second copy of @shopify/shopify-api, install() above would not reach it and this read would fail.
 const before = shopify.fake.requests.length;
 const shopLocations = await seed.readDemoShopLocations().catch((error: unknown) => {
-  console.error(`The app could not read the demo shop from the Shopify fake: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `The app could not read the demo shop from the Shopify fake: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });
 if (!shopify.fake.requests.slice(before).some((r) => r.operationName === "Locations" && r.status === 200)) {
-  console.error("The app's Shopify requests did not reach the demo's Shopify fake: the app loaded another @shopify/shopify-api runtime.");
+  console.error(
+    "The app's Shopify requests did not reach the demo's Shopify fake: the app loaded another @shopify/shopify-api runtime.",
+  );
   process.exit(1);
 }
 const warehouse = shopLocations.find((l) => l.id === shopify.warehouse.id)!;
 
 const mirakl = await startDemoMirakl(port + 1, seed, warehouse.id);
-const { registerDemoShopify } = await server.loadAppModule<typeof import("../app/demo/demo-shopify.server")>("/app/demo/demo-shopify.server.ts");
+const { registerDemoShopify } = await server.loadAppModule<typeof import("../app/demo/demo-shopify.server")>(
+  "/app/demo/demo-shopify.server.ts",
+);
 registerDemoShopify(shopify.store(server.url));
 
 process.env.WORKER_MODE = "embedded";
-const { startEmbeddedWorkerIfConfigured } = await server.loadAppModule<typeof import("../app/worker/embedded.server")>("/app/worker/embedded.server.ts");
+const { startEmbeddedWorkerIfConfigured } = await server.loadAppModule<typeof import("../app/worker/embedded.server")>(
+  "/app/worker/embedded.server.ts",
+);
 startEmbeddedWorkerIfConfigured();
 
 console.log(`
@@ -83,7 +95,11 @@ Press Ctrl+C to stop.`);
  * afresh on every run while the demo keeps its database, so the connection is re-pointed and re-keyed on
  * each start rather than created once.
  */
-async function startDemoMirakl(miraklPort: number, seed: typeof import("../app/demo/seed.server"), warehouseLocationId: string) {
+async function startDemoMirakl(
+  miraklPort: number,
+  seed: typeof import("../app/demo/seed.server"),
+  warehouseLocationId: string,
+) {
   const { startMiraklSimulator } = await import("../test/simulators/mirakl/index.ts");
   const simulator = await startMiraklSimulator({ port: miraklPort, host: "127.0.0.1", clock: "realtime" });
   const shopId = 3001;
@@ -91,7 +107,11 @@ async function startDemoMirakl(miraklPort: number, seed: typeof import("../app/d
   simulator.simulator.state.addShop({ id: shopId, name: "Outdoor Gear Lyon", currency: "EUR", seedOffers: false });
   simulator.control.addKey(apiKey, [shopId]);
   for (const offer of demoMiraklOffers()) simulator.control.addOffer(shopId, offer);
-  const connection = await seed.seedDemoMiraklConnection({ baseUrl: simulator.url, apiKey, stockRules: seed.demoStockRules(warehouseLocationId) });
+  const connection = await seed.seedDemoMiraklConnection({
+    baseUrl: simulator.url,
+    apiKey,
+    stockRules: seed.demoStockRules(warehouseLocationId),
+  });
   const stop = () => void simulator.close();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

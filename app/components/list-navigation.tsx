@@ -18,7 +18,19 @@ export function useListParams() {
 }
 
 /** The pager under a list: nothing when everything fits on one page. */
-export function ListPager({ page, pageCount, total, noun, onPage }: { page: number; pageCount: number; total: number; noun: string; onPage: (page: number) => void }) {
+export function ListPager({
+  page,
+  pageCount,
+  total,
+  noun,
+  onPage,
+}: {
+  page: number;
+  pageCount: number;
+  total: number;
+  noun: string;
+  onPage: (page: number) => void;
+}) {
   if (pageCount <= 1) return null;
   return (
     <Box padding="300">

@@ -46,7 +46,11 @@ export function activityRecorder(shop: string, secret?: string): MiraklRecorder 
     try {
       await recordMiraklCall(shop, record, secret);
     } catch (error) {
-      logger.warn("could not write the Mirakl activity log", { shop, connectionId: record.connectionId, error: (error as Error).message });
+      logger.warn("could not write the Mirakl activity log", {
+        shop,
+        connectionId: record.connectionId,
+        error: (error as Error).message,
+      });
     }
   };
 }

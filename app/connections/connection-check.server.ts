@@ -1,5 +1,10 @@
 import prisma from "~/db.server";
-import { csvDelimiterFromPlatform, isMiraklError, MiraklRateLimitedError, type MiraklError } from "~/integrations/mirakl";
+import {
+  csvDelimiterFromPlatform,
+  isMiraklError,
+  MiraklRateLimitedError,
+  type MiraklError,
+} from "~/integrations/mirakl";
 import { loadConnectionCredentials, mergeConnectionSettings } from "~/connections/connections.server";
 import { buildMiraklClient, type ClientOverrides } from "~/connections/mirakl-client.server";
 import type { ConnectionCheck } from "~/domain/connection-settings";
@@ -16,7 +21,11 @@ import { logger } from "~/lib/logger.server";
 
 const TEST_TIMEOUT_MS = 10_000;
 /** The kinds a test can tell about; a successful test closes exactly these. */
-const CONNECTION_KINDS = ["MIRAKL_AUTH_FAILED", "MIRAKL_UNREACHABLE", "CONNECTION_MISCONFIGURED"] as const satisfies readonly SyncExceptionKind[];
+const CONNECTION_KINDS = [
+  "MIRAKL_AUTH_FAILED",
+  "MIRAKL_UNREACHABLE",
+  "CONNECTION_MISCONFIGURED",
+] as const satisfies readonly SyncExceptionKind[];
 
 interface Failure {
   field: NonNullable<ConnectionCheck["field"]>;
@@ -36,7 +45,10 @@ function hostOf(baseUrl: string): string {
 export function describeFailure(error: unknown, connection: { baseUrl: string; miraklShopId: string | null }): Failure {
   const host = hostOf(connection.baseUrl);
   if (!isMiraklError(error)) {
-    return { field: "form", message: "The test could not run. Try again; if it keeps failing, paste the API key again." };
+    return {
+      field: "form",
+      message: "The test could not run. Try again; if it keeps failing, paste the API key again.",
+    };
   }
   const e: MiraklError = error;
   switch (e.kind) {
@@ -45,7 +57,10 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
         return {
           field: "miraklShopId",
           message: `Mirakl refused access to shop ${connection.miraklShopId} with this API key`,
-          exception: { kind: "MIRAKL_AUTH_FAILED", fixHint: "Check the Mirakl shop id, or leave it empty to use the key's own shop." },
+          exception: {
+            kind: "MIRAKL_AUTH_FAILED",
+            fixHint: "Check the Mirakl shop id, or leave it empty to use the key's own shop.",
+          },
         };
       }
       return {
@@ -53,7 +68,8 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
         message: "Mirakl rejected this API key",
         exception: {
           kind: "MIRAKL_AUTH_FAILED",
-          fixHint: "Generate a new API key in the Mirakl back office (user menu → API key) and paste it into the connection's settings.",
+          fixHint:
+            "Generate a new API key in the Mirakl back office (user menu → API key) and paste it into the connection's settings.",
         },
       };
     case "transient":
@@ -61,7 +77,10 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
         return {
           field: "baseUrl",
           message: `Could not reach ${host}`,
-          exception: { kind: "MIRAKL_UNREACHABLE", fixHint: `Check the base URL (the marketplace's Mirakl address). If it is right, ${host} may be down: test again later.` },
+          exception: {
+            kind: "MIRAKL_UNREACHABLE",
+            fixHint: `Check the base URL (the marketplace's Mirakl address). If it is right, ${host} may be down: test again later.`,
+          },
         };
       }
       return {
@@ -74,7 +93,10 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
       return {
         field: "baseUrl",
         message: `${host} answered, but not like a Mirakl seller API. Check the base URL.`,
-        exception: { kind: "CONNECTION_MISCONFIGURED", fixHint: "Use the marketplace's Mirakl address, such as https://<marketplace>-prod.mirakl.net." },
+        exception: {
+          kind: "CONNECTION_MISCONFIGURED",
+          fixHint: "Use the marketplace's Mirakl address, such as https://<marketplace>-prod.mirakl.net.",
+        },
       };
     case "rate_limited": {
       const seconds = Math.ceil((e instanceof MiraklRateLimitedError ? e.retryAfterMs : 60_000) / 1000);
@@ -84,12 +106,16 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
       return {
         field: "form",
         message: `Mirakl refused the test (HTTP ${e.status ?? "?"})${e.miraklMessage ? `: ${e.miraklMessage}` : ""}`,
-        exception: { kind: "CONNECTION_MISCONFIGURED", fixHint: "Read Mirakl's message; it usually names the setting to change." },
+        exception: {
+          kind: "CONNECTION_MISCONFIGURED",
+          fixHint: "Read Mirakl's message; it usually names the setting to change.",
+        },
       };
   }
 }
 
-export type TestOutcome = { ok: true; check: ConnectionCheck } | { ok: false; check: ConnectionCheck } | { ok: false; notFound: true };
+export type TestOutcome =
+  { ok: true; check: ConnectionCheck } | { ok: false; check: ConnectionCheck } | { ok: false; notFound: true };
 
 export interface TestOptions {
   overrides?: ClientOverrides;
@@ -98,7 +124,11 @@ export interface TestOptions {
   now?: Date;
 }
 
-export async function testConnection(shop: string, connectionId: string, options: TestOptions = {}): Promise<TestOutcome> {
+export async function testConnection(
+  shop: string,
+  connectionId: string,
+  options: TestOptions = {},
+): Promise<TestOutcome> {
   const { overrides = {}, reportFailure = true, now = new Date() } = options;
   const credentials = await loadConnectionCredentials(shop, connectionId).catch((error: unknown) => {
     // The stored key cannot be decrypted (e.g. ENCRYPTION_KEY changed): the merchant must paste it again.
@@ -106,13 +136,26 @@ export async function testConnection(shop: string, connectionId: string, options
     return "undecryptable" as const;
   });
   if (credentials === null) return { ok: false, notFound: true };
-  const empty = { at: now.toISOString(), shopId: null, shopName: null, shopState: null, platformName: null, orderAcceptance: null, multiShipment: null, sellerAlternativeCarriers: null, orderTaxMode: null };
+  const empty = {
+    at: now.toISOString(),
+    shopId: null,
+    shopName: null,
+    shopState: null,
+    platformName: null,
+    orderAcceptance: null,
+    multiShipment: null,
+    sellerAlternativeCarriers: null,
+    orderTaxMode: null,
+  };
 
   let failure: Failure | null = null;
   let check: ConnectionCheck;
   const learnt: { currencyIsoCode?: string; csvDelimiter?: ";" | "," } = {};
   if (credentials === "undecryptable") {
-    failure = { field: "apiKey", message: "The stored API key can no longer be read on this server. Paste the key again." };
+    failure = {
+      field: "apiKey",
+      message: "The stored API key can no longer be read on this server. Paste the key again.",
+    };
   } else if (!credentials.hasApiKey) {
     failure = { field: "apiKey", message: "Enter this connection's API key first" };
   }
@@ -120,7 +163,11 @@ export async function testConnection(shop: string, connectionId: string, options
   if (failure || credentials === "undecryptable" || !credentials.hasApiKey) {
     check = { ...empty, ok: false, field: failure!.field, message: failure!.message };
   } else {
-    const client = buildMiraklClient(shop, credentials, { timeoutMs: TEST_TIMEOUT_MS, retry: { retries: 0 }, ...overrides });
+    const client = buildMiraklClient(shop, credentials, {
+      timeoutMs: TEST_TIMEOUT_MS,
+      retry: { retries: 0 },
+      ...overrides,
+    });
     try {
       const account = await client.getAccount();
       const platform = await client.getPlatformConfiguration();
@@ -136,20 +183,23 @@ export async function testConnection(shop: string, connectionId: string, options
         platformName: platform.platform_name ?? platform.tenant_name ?? null,
         orderAcceptance: features.order_workflows?.order_acceptance ?? null,
         multiShipment: features.shipment?.multi_shipment ?? null,
-        sellerAlternativeCarriers: features.disable_seller_alternative_carrier == null ? null : !features.disable_seller_alternative_carrier,
+        sellerAlternativeCarriers:
+          features.disable_seller_alternative_carrier == null ? null : !features.disable_seller_alternative_carrier,
         orderTaxMode: features.order_tax_mode ?? null,
       };
       if (/^[A-Z]{3}$/.test(account.currency_iso_code)) learnt.currencyIsoCode = account.currency_iso_code;
       learnt.csvDelimiter = csvDelimiterFromPlatform(features.operator_csv_delimiter);
     } catch (error) {
       failure = describeFailure(error, credentials);
-      if (!isMiraklError(error)) logger.error("connection test failed unexpectedly", { shop, connectionId, error: (error as Error).message });
+      if (!isMiraklError(error))
+        logger.error("connection test failed unexpectedly", { shop, connectionId, error: (error as Error).message });
       check = { ...empty, ok: false, field: failure.field, message: failure.message };
     }
   }
 
   // Only what the test learnt is written: a concurrent save of other settings stays as it is.
-  if (!(await mergeConnectionSettings(shop, connectionId, { ...learnt, lastCheck: check }))) return { ok: false, notFound: true };
+  if (!(await mergeConnectionSettings(shop, connectionId, { ...learnt, lastCheck: check })))
+    return { ok: false, notFound: true };
 
   const entity = { shop, entityType: "MarketplaceConnection", entityId: connectionId };
   if (check.ok) {

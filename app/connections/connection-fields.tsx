@@ -27,7 +27,15 @@ export function ConnectionFields({
   const set = (field: keyof ConnectionFieldValues) => (value: string) => onChange({ ...values, [field]: value });
   return (
     <FormLayout>
-      <TextField label="Name" name="name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" helpText="How this marketplace is called in the app, e.g. Decathlon FR" />
+      <TextField
+        label="Name"
+        name="name"
+        value={values.name}
+        onChange={set("name")}
+        error={errors.name}
+        autoComplete="off"
+        helpText="How this marketplace is called in the app, e.g. Decathlon FR"
+      />
       <TextField
         label="Mirakl base URL"
         name="baseUrl"

@@ -10,7 +10,10 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export function normaliseMiraklBaseUrl(url: URL): string {
   // Mirakl's own SDKs take ".../api"; we store the instance root and add "/api/..." per call.
-  const pathname = url.pathname.replace(/\/+$/, "").replace(/\/api$/i, "").replace(/\/+$/, "");
+  const pathname = url.pathname
+    .replace(/\/+$/, "")
+    .replace(/\/api$/i, "")
+    .replace(/\/+$/, "");
   return `${url.protocol}//${url.host}${pathname}`;
 }
 
@@ -29,11 +32,17 @@ export const miraklBaseUrlSchema = z
     }
     const loopback = LOOPBACK_HOSTS.has(url.hostname);
     if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-      ctx.addIssue({ code: "custom", message: "The URL must start with https:// (plain http is only allowed for 127.0.0.1 or localhost)" });
+      ctx.addIssue({
+        code: "custom",
+        message: "The URL must start with https:// (plain http is only allowed for 127.0.0.1 or localhost)",
+      });
       return z.NEVER;
     }
     if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "Remove the user name and password from the URL; the API key goes in its own field" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Remove the user name and password from the URL; the API key goes in its own field",
+      });
       return z.NEVER;
     }
     if (url.search || url.hash || value.includes("?") || value.includes("#")) {
@@ -99,5 +108,10 @@ export function connectionFormValues(form: FormData) {
     const v = form.get(name);
     return typeof v === "string" ? v : undefined;
   };
-  return { name: value("name"), baseUrl: value("baseUrl"), miraklShopId: value("miraklShopId"), apiKey: value("apiKey") };
+  return {
+    name: value("name"),
+    baseUrl: value("baseUrl"),
+    miraklShopId: value("miraklShopId"),
+    apiKey: value("apiKey"),
+  };
 }

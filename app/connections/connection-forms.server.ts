@@ -5,13 +5,19 @@ import {
   newConnectionSchema,
   type FieldErrors,
 } from "~/connections/connection-form";
-import { createConnection, getConnection, updateConnection, type ConnectionSummary } from "~/connections/connections.server";
+import {
+  createConnection,
+  getConnection,
+  updateConnection,
+  type ConnectionSummary,
+} from "~/connections/connections.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";
 
 /** The connection forms' server side: validate with zod, then store; a name clash is a field error. */
 
-export type SaveResult = { ok: true; connection: ConnectionSummary } | { ok: false; errors: FieldErrors; notFound?: boolean };
+export type SaveResult =
+  { ok: true; connection: ConnectionSummary } | { ok: false; errors: FieldErrors; notFound?: boolean };
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "P2002";
@@ -35,10 +41,12 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
   if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const parsed = editConnectionSchema.safeParse(connectionFormValues(form));
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
-  if (!parsed.data.apiKey && !existing.hasApiKey) return { ok: false, errors: { apiKey: "Enter this connection's API key" } };
+  if (!parsed.data.apiKey && !existing.hasApiKey)
+    return { ok: false, errors: { apiKey: "Enter this connection's API key" } };
   try {
     const connection = await updateConnection(shop, id, parsed.data);
-    if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+    if (!connection)
+      return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
     if (connection.baseUrl !== existing.baseUrl || connection.miraklShopId !== existing.miraklShopId) {
       await retargetConnection({ id, shop }, "the connection now points at another Mirakl instance or shop");
     }
@@ -57,7 +65,8 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
 export async function setConnectionEnabled(shop: string, id: string, enabled: boolean): Promise<SaveResult> {
   const existing = await getConnection(shop, id);
   if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
-  if (enabled && !existing.hasApiKey) return { ok: false, errors: { apiKey: "Enter the API key before enabling this connection" } };
+  if (enabled && !existing.hasApiKey)
+    return { ok: false, errors: { apiKey: "Enter the API key before enabling this connection" } };
   const connection = await updateConnection(shop, id, { enabled });
   if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   if (enabled && !existing.enabled) await recomputeConnection(shop, id);

@@ -66,7 +66,11 @@ export async function createConnection(shop: string, input: ConnectionInput): Pr
 }
 
 /** Updates a shop's connection; a blank apiKey keeps the stored one (the form never shows it). */
-export async function updateConnection(shop: string, id: string, input: Partial<ConnectionInput> & { enabled?: boolean }) {
+export async function updateConnection(
+  shop: string,
+  id: string,
+  input: Partial<ConnectionInput> & { enabled?: boolean },
+) {
   const existing = await prisma.marketplaceConnection.findFirst({ where: { id, shop } });
   if (!existing) return null;
   // What the last test learnt belongs to the old endpoint or key: forget it when either changes.
@@ -74,10 +78,12 @@ export async function updateConnection(shop: string, id: string, input: Partial<
     Boolean(input.apiKey) ||
     (input.baseUrl !== undefined && input.baseUrl !== existing.baseUrl) ||
     (input.miraklShopId !== undefined && (input.miraklShopId ?? null) !== existing.miraklShopId);
-  if (endpointChanged && input.settings !== undefined) input = { ...input, settings: { ...parseConnectionSettings(input.settings), lastCheck: null } };
+  if (endpointChanged && input.settings !== undefined)
+    input = { ...input, settings: { ...parseConnectionSettings(input.settings), lastCheck: null } };
   else if (endpointChanged) await mergeConnectionSettings(shop, id, { lastCheck: null });
   // An imported connection waits for its key; once it has one it is an ordinary disabled connection.
-  const keyArrives = Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;
+  const keyArrives =
+    Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;
   const row = await prisma.marketplaceConnection.update({
     where: { id: existing.id },
     data: {
@@ -85,9 +91,13 @@ export async function updateConnection(shop: string, id: string, input: Partial<
       ...(input.baseUrl !== undefined ? { baseUrl: input.baseUrl } : {}),
       ...(input.miraklShopId !== undefined ? { miraklShopId: input.miraklShopId } : {}),
       ...(input.settings !== undefined ? { settings: parseConnectionSettings(input.settings) } : {}),
-      ...(input.enabled !== undefined ? { enabled: input.enabled, disabledReason: input.enabled ? null : DISABLED_BY_MERCHANT } : {}),
+      ...(input.enabled !== undefined
+        ? { enabled: input.enabled, disabledReason: input.enabled ? null : DISABLED_BY_MERCHANT }
+        : {}),
       ...(keyArrives ? { disabledReason: DISABLED_BY_MERCHANT } : {}),
-      ...(input.apiKey ? { apiKeyEncrypted: encryptSecret(input.apiKey, keyContext(existing)), apiKeyUpdatedAt: new Date() } : {}),
+      ...(input.apiKey
+        ? { apiKeyEncrypted: encryptSecret(input.apiKey, keyContext(existing)), apiKeyUpdatedAt: new Date() }
+        : {}),
     },
   });
   return toSummary(row);
@@ -100,7 +110,11 @@ export async function updateConnection(shop: string, id: string, input: Partial<
  * merged result is validated first. Returns the settings as stored, or null when the connection is not
  * this shop's.
  */
-export async function mergeConnectionSettings(shop: string, id: string, patch: Partial<ConnectionSettings>): Promise<ConnectionSettings | null> {
+export async function mergeConnectionSettings(
+  shop: string,
+  id: string,
+  patch: Partial<ConnectionSettings>,
+): Promise<ConnectionSettings | null> {
   const row = await prisma.marketplaceConnection.findFirst({ where: { id, shop }, select: { settings: true } });
   if (!row) return null;
   const merged = parseConnectionSettings({ ...parseConnectionSettings(row.settings), ...patch });

@@ -1,4 +1,10 @@
-import { createMiraklClient, createRateLimiter, type CsvDelimiter, type MiraklClient, type MiraklClientOptions } from "~/integrations/mirakl";
+import {
+  createMiraklClient,
+  createRateLimiter,
+  type CsvDelimiter,
+  type MiraklClient,
+  type MiraklClientOptions,
+} from "~/integrations/mirakl";
 import { loadConnectionCredentials } from "~/connections/connections.server";
 import { activityRecorder } from "~/connections/activity-log.server";
 
@@ -28,7 +34,11 @@ function knownDelimiter(credentials: Credentials): CsvDelimiter | "auto" {
 }
 
 /** A fresh client for loaded credentials (not cached): "Test connection" uses it with short retries. */
-export function buildMiraklClient(shop: string, credentials: Credentials, overrides: ClientOverrides = {}): MiraklClient {
+export function buildMiraklClient(
+  shop: string,
+  credentials: Credentials,
+  overrides: ClientOverrides = {},
+): MiraklClient {
   return createMiraklClient({
     baseUrl: credentials.baseUrl,
     apiKey: credentials.apiKey,

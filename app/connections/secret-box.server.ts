@@ -19,7 +19,8 @@ interface Key {
 
 function parseKey(encoded: string): Key {
   const bytes = /^[0-9a-f]{64}$/i.test(encoded) ? Buffer.from(encoded, "hex") : Buffer.from(encoded, "base64");
-  if (bytes.length !== 32) throw new SecretBoxError("ENCRYPTION_KEY must be 32 bytes, given as 64 hex characters or base64");
+  if (bytes.length !== 32)
+    throw new SecretBoxError("ENCRYPTION_KEY must be 32 bytes, given as 64 hex characters or base64");
   return { id: createHash("sha256").update(bytes).digest("base64url").slice(0, 8), bytes };
 }
 
@@ -28,7 +29,11 @@ export function loadKeys(env = appEnv()): { current: Key; all: Key[] } {
     throw new SecretBoxError("ENCRYPTION_KEY is not set: generate one with `openssl rand -base64 32`");
   }
   const current = parseKey(env.ENCRYPTION_KEY);
-  const previous = (env.ENCRYPTION_KEYS_PREVIOUS ?? "").split(",").map((s) => s.trim()).filter(Boolean).map(parseKey);
+  const previous = (env.ENCRYPTION_KEYS_PREVIOUS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseKey);
   return { current, all: [current, ...previous] };
 }
 
@@ -38,14 +43,24 @@ export function encryptSecret(plaintext: string, associatedData: string, keys = 
   cipher.setAAD(Buffer.from(associatedData, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return ["v1", keys.current.id, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(":");
+  return [
+    "v1",
+    keys.current.id,
+    iv.toString("base64url"),
+    tag.toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(":");
 }
 
 export function decryptSecret(envelope: string, associatedData: string, keys = loadKeys()): string {
   const [version, keyId, iv, tag, ciphertext] = envelope.split(":");
-  if (version !== "v1" || !keyId || !iv || !tag || ciphertext === undefined) throw new SecretBoxError("not a v1 secret envelope");
+  if (version !== "v1" || !keyId || !iv || !tag || ciphertext === undefined)
+    throw new SecretBoxError("not a v1 secret envelope");
   const key = keys.all.find((k) => k.id === keyId);
-  if (!key) throw new SecretBoxError(`the key that encrypted this secret (${keyId}) is not configured; add it to ENCRYPTION_KEYS_PREVIOUS`);
+  if (!key)
+    throw new SecretBoxError(
+      `the key that encrypted this secret (${keyId}) is not configured; add it to ENCRYPTION_KEYS_PREVIOUS`,
+    );
   try {
     const decipher = createDecipheriv("aes-256-gcm", key.bytes, Buffer.from(iv, "base64url"));
     decipher.setAAD(Buffer.from(associatedData, "utf8"));

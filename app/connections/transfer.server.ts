@@ -26,10 +26,17 @@ const exportedConnectionSchema = z.object({
 });
 
 export const connectionExportSchema = z.object({
-  format: z.literal(EXPORT_FORMAT, { error: `This is not a Mirakl Bridge connections export (expected "format": "${EXPORT_FORMAT}")` }),
-  version: z.literal(EXPORT_VERSION, { error: `Unsupported export version (this app reads version ${EXPORT_VERSION})` }),
+  format: z.literal(EXPORT_FORMAT, {
+    error: `This is not a Mirakl Bridge connections export (expected "format": "${EXPORT_FORMAT}")`,
+  }),
+  version: z.literal(EXPORT_VERSION, {
+    error: `Unsupported export version (this app reads version ${EXPORT_VERSION})`,
+  }),
   exportedAt: z.string().optional(),
-  connections: z.array(exportedConnectionSchema).min(1, "The export has no connections in it").max(100, "At most 100 connections per import"),
+  connections: z
+    .array(exportedConnectionSchema)
+    .min(1, "The export has no connections in it")
+    .max(100, "At most 100 connections per import"),
 });
 export type ConnectionExport = z.input<typeof connectionExportSchema>;
 
@@ -76,7 +83,8 @@ function freeName(wanted: string, taken: Set<string>): string {
 /** Validates the whole file first; nothing is created unless all of it is valid. */
 export async function importConnections(shop: string, text: string, onClash: NameClash): Promise<ImportResult> {
   if (!text.trim()) return { ok: false, errors: ["Choose an export file or paste its contents"] };
-  if (Buffer.byteLength(text, "utf8") > IMPORT_MAX_BYTES) return { ok: false, errors: ["This file is too large to be a connections export"] };
+  if (Buffer.byteLength(text, "utf8") > IMPORT_MAX_BYTES)
+    return { ok: false, errors: ["This file is too large to be a connections export"] };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -126,7 +134,11 @@ export async function importConnections(shop: string, text: string, onClash: Nam
   );
   return {
     ok: true,
-    created: plan.map((item, index) => ({ name: item.name, originalName: item.originalName, connection: toSummary(rows[index]!) })),
+    created: plan.map((item, index) => ({
+      name: item.name,
+      originalName: item.originalName,
+      connection: toSummary(rows[index]!),
+    })),
     skipped,
   };
 }

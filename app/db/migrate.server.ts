@@ -39,7 +39,9 @@ export class MigrationError extends Error {
   }
 }
 
-export async function listMigrations(dir = defaultMigrationsDir): Promise<{ name: string; script: string; checksum: string }[]> {
+export async function listMigrations(
+  dir = defaultMigrationsDir,
+): Promise<{ name: string; script: string; checksum: string }[]> {
   const names = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -55,9 +57,12 @@ export async function listMigrations(dir = defaultMigrationsDir): Promise<{ name
 export async function applyMigrations(db: MigrationTarget, dir = defaultMigrationsDir): Promise<string[]> {
   const migrations = await listMigrations(dir);
   return db.withLock(async () => {
-    const tables = await db.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+    const tables = await db.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    );
     if (!tables.some((t) => t.tablename === "_prisma_migrations")) {
-      if (tables.length > 0) throw new MigrationError("P3005", "the database schema is not empty and has no migration history");
+      if (tables.length > 0)
+        throw new MigrationError("P3005", "the database schema is not empty and has no migration history");
       await db.exec(MIGRATIONS_TABLE_DDL);
     }
     const rows = await db.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
@@ -65,13 +70,19 @@ export async function applyMigrations(db: MigrationTarget, dir = defaultMigratio
     );
     const failed = rows.filter((r) => r.finished_at == null && r.rolled_back_at == null);
     if (failed.length) {
-      throw new MigrationError("P3009", `failed migrations in the target database: ${failed.map((r) => r.migration_name).join(", ")}`);
+      throw new MigrationError(
+        "P3009",
+        `failed migrations in the target database: ${failed.map((r) => r.migration_name).join(", ")}`,
+      );
     }
     const applied = new Set(rows.filter((r) => r.rolled_back_at == null).map((r) => r.migration_name));
     const done: string[] = [];
     for (const m of migrations.filter((m) => !applied.has(m.name))) {
       const id = randomUUID();
-      await db.query("INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)", [id, m.checksum, m.name]);
+      await db.query(
+        "INSERT INTO _prisma_migrations (id, checksum, started_at, migration_name) VALUES ($1, $2, now(), $3)",
+        [id, m.checksum, m.name],
+      );
       try {
         await db.exec(m.script);
       } catch (e) {

@@ -76,8 +76,17 @@ export function loadDemoShopifyPage(request: Request) {
 const quantity = z.coerce.number().int("whole units only").min(0, "0 or more").max(100_000, "at most 100,000");
 
 export const demoStockActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("set"), variantId: z.string().min(1).max(200), locationId: z.string().min(1).max(200), available: quantity }),
-  z.object({ intent: z.literal("sell"), variantId: z.string().min(1).max(200), quantity: quantity.refine((n) => n > 0, "at least 1") }),
+  z.object({
+    intent: z.literal("set"),
+    variantId: z.string().min(1).max(200),
+    locationId: z.string().min(1).max(200),
+    available: quantity,
+  }),
+  z.object({
+    intent: z.literal("sell"),
+    variantId: z.string().min(1).max(200),
+    quantity: quantity.refine((n) => n > 0, "at least 1"),
+  }),
 ]);
 
 export type DemoStockActionResult = { ok: true; message: string } | { ok: false; error: string };
@@ -86,7 +95,8 @@ export type DemoStockActionResult = { ok: true; message: string } | { ok: false;
 export async function applyDemoStockAction(request: Request, form: FormData): Promise<DemoStockActionResult> {
   const store = demoShopifyFor(request);
   const parsed = demoStockActionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (!parsed.success)
+    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
   let change: DemoStockChange;
   try {
     change = parsed.data.intent === "set" ? await store.setAvailable(parsed.data) : await store.sell(parsed.data);
@@ -94,7 +104,15 @@ export async function applyDemoStockAction(request: Request, form: FormData): Pr
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   const what = `${change.orderName ? `Order ${change.orderName}: ` : ""}${change.sku ?? "the variant"} at ${change.locationName}: available ${change.availableBefore} → ${change.availableAfter}.`;
-  if (change.webhookStatus === null) return { ok: true, message: `${what} Shopify does not track this variant's inventory, so it sent no inventory webhook.` };
-  if (change.webhookStatus !== 200) return { ok: false, error: `${what} Shopify sent inventory_levels/update but the app answered ${change.webhookStatus}.` };
+  if (change.webhookStatus === null)
+    return {
+      ok: true,
+      message: `${what} Shopify does not track this variant's inventory, so it sent no inventory webhook.`,
+    };
+  if (change.webhookStatus !== 200)
+    return {
+      ok: false,
+      error: `${what} Shopify sent inventory_levels/update but the app answered ${change.webhookStatus}.`,
+    };
   return { ok: true, message: `${what} Shopify sent inventory_levels/update and the app accepted it.` };
 }

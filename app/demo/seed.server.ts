@@ -42,7 +42,12 @@ export async function seedDemo({ appUrl, accessToken, scope }: { appUrl: string;
       // Shopify sent a level without its GID: rejected at the door, kept, and queued as an exception.
       topic: "inventory_levels/update",
       eventId: "demo-event-inventory-1",
-      payload: { inventory_item_id: 808950810, location_id: 655441491, available: 7, updated_at: "2026-11-22T09:00:00Z" },
+      payload: {
+        inventory_item_id: 808950810,
+        location_id: 655441491,
+        available: 7,
+        updated_at: "2026-11-22T09:00:00Z",
+      },
     },
     {
       topic: "refunds/create",
@@ -68,7 +73,10 @@ export async function seedDemo({ appUrl, accessToken, scope }: { appUrl: string;
     },
   ];
   for (const d of deliveries) {
-    const response = await receiveWebhook(signedWebhookRequest({ appUrl, secret: env.SHOPIFY_API_SECRET, shop: DEMO_SHOP, ...d }), d.topic);
+    const response = await receiveWebhook(
+      signedWebhookRequest({ appUrl, secret: env.SHOPIFY_API_SECRET, shop: DEMO_SHOP, ...d }),
+      d.topic,
+    );
     if (response.status !== 200) throw new Error(`demo webhook ${d.eventId} answered ${response.status}`);
   }
   notes.push(`${deliveries.length} webhooks through the real intake`);
@@ -94,7 +102,12 @@ export const DEMO_CONNECTION_NAME = "Decathlon (demo)";
  * held back per SKU, nothing advertised at 2 units or fewer, and made-to-order (untracked) items at 5.
  */
 export function demoStockRules(warehouseLocationId: string): Partial<ConnectionStockRules> {
-  return { locationIds: [warehouseLocationId], buffer: 1, lowStockHoldback: 2, untracked: { mode: "fixed", quantity: 5 } };
+  return {
+    locationIds: [warehouseLocationId],
+    buffer: 1,
+    lowStockHoldback: 2,
+    untracked: { mode: "fixed", quantity: 5 },
+  };
 }
 
 /**
@@ -104,13 +117,30 @@ export function demoStockRules(warehouseLocationId: string): Partial<ConnectionS
  * connection has none yet (a merchant's later changes are kept), and every start asks for a full
  * reconciliation: this run's Shopify and simulator are new, the database is not.
  */
-export async function seedDemoMiraklConnection({ baseUrl, apiKey, stockRules }: { baseUrl: string; apiKey: string; stockRules: Partial<ConnectionStockRules> }) {
+export async function seedDemoMiraklConnection({
+  baseUrl,
+  apiKey,
+  stockRules,
+}: {
+  baseUrl: string;
+  apiKey: string;
+  stockRules: Partial<ConnectionStockRules>;
+}) {
   if (appEnv().MIRAKL_BRIDGE_DEMO !== "1") throw new Error("seedDemoMiraklConnection only runs in demo mode");
   await ensureDatabaseReady();
-  const existing = await prisma.marketplaceConnection.findFirst({ where: { shop: DEMO_SHOP, name: DEMO_CONNECTION_NAME } });
+  const existing = await prisma.marketplaceConnection.findFirst({
+    where: { shop: DEMO_SHOP, name: DEMO_CONNECTION_NAME },
+  });
   let id: string;
   if (!existing) {
-    id = (await createConnection(DEMO_SHOP, { name: DEMO_CONNECTION_NAME, baseUrl, apiKey, settings: { stock: stockRules } })).id;
+    id = (
+      await createConnection(DEMO_SHOP, {
+        name: DEMO_CONNECTION_NAME,
+        baseUrl,
+        apiKey,
+        settings: { stock: stockRules },
+      })
+    ).id;
   } else {
     id = existing.id;
     // A key sealed under an older demo encryption key cannot be read: re-key in that case too.

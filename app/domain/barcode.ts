@@ -16,7 +16,9 @@ export function gtinCheckDigitValid(digits: string): boolean {
   return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
 }
 
-export function productIdFromBarcode(barcode: string | null | undefined): { productId: string; productIdType: ProductIdType } | null {
+export function productIdFromBarcode(
+  barcode: string | null | undefined,
+): { productId: string; productIdType: ProductIdType } | null {
   const digits = (barcode ?? "").replace(/[\s-]/g, "");
   if (!gtinCheckDigitValid(digits)) return null;
   if (digits.length === 13) return { productId: digits, productIdType: "EAN" };

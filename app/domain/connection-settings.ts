@@ -5,7 +5,10 @@ import { stockRulesSchema } from "~/domain/stock/rules";
 export const offerCreationSchema = z.object({
   enabled: z.boolean().default(false),
   /** Offer condition (OF61): "11" is "new" on most marketplaces. */
-  stateCode: z.string().regex(/^\w{1,20}$/).default("11"),
+  stateCode: z
+    .string()
+    .regex(/^\w{1,20}$/)
+    .default("11"),
   /** Days to ship, as promised on the marketplace. */
   leadtimeToShip: z.number().int().min(0).max(60).default(2),
 });
@@ -42,7 +45,11 @@ export const connectionSettingsSchema = z.object({
   /** Operator's CSV delimiter for file imports (PC01 tells it; Mirakl's default is ';'). */
   csvDelimiter: z.enum([";", ",", "\t", "|"]).default(";"),
   /** Operator's currency, learnt from A01/PC01 on "Test connection". */
-  currencyIsoCode: z.string().regex(/^[A-Z]{3}$/).nullable().default(null),
+  currencyIsoCode: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .nullable()
+    .default(null),
   /** Price sync through PRI01: off unless the merchant turns it on. */
   prices: priceRuleSchema.default(priceRuleSchema.parse({})),
   /** Offer creation (OF24) for Shopify variants with a barcode that have no offer yet. */

@@ -50,5 +50,8 @@ export function offerPriceFor(variant: VariantPrices, rule: PriceRule): OfferPri
   const standard = minorUnitsToMoney(applyRule(compareAt, rule));
   if (!rule.mirrorSales) return { price: standard, discountPrice: null };
   const discounted = applyRule(price, rule);
-  return { price: standard, discountPrice: discounted < moneyToMinorUnits(standard) ? minorUnitsToMoney(discounted) : null };
+  return {
+    price: standard,
+    discountPrice: discounted < moneyToMinorUnits(standard) ? minorUnitsToMoney(discounted) : null,
+  };
 }

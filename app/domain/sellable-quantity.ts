@@ -2,11 +2,23 @@ import { MIRAKL_MAX_QUANTITY, type ConnectionStockRules, type UntrackedRule } fr
 import { exposureWindowMs, velocityHold, type SaleEvent } from "~/domain/stock/velocity";
 import { allocatePool, type WarehouseAllocation } from "~/domain/stock/warehouses";
 
-export { MIRAKL_MAX_QUANTITY, defaultStockRules, stockRulesSchema, untrackedRuleSchema, warehouseMappingSchema } from "~/domain/stock/rules";
+export {
+  MIRAKL_MAX_QUANTITY,
+  defaultStockRules,
+  stockRulesSchema,
+  untrackedRuleSchema,
+  warehouseMappingSchema,
+} from "~/domain/stock/rules";
 export type { ConnectionStockRules, UntrackedRule, WarehouseMapping } from "~/domain/stock/rules";
 export type { WarehouseAllocation } from "~/domain/stock/warehouses";
 export type { SaleEvent } from "~/domain/stock/velocity";
-export { diffDesiredVsPushed, planStockImportBatch, MAX_STOCK_IMPORT_LINES, type StockImportRow, type StockImportPlan } from "~/domain/stock/import-plan";
+export {
+  diffDesiredVsPushed,
+  planStockImportBatch,
+  MAX_STOCK_IMPORT_LINES,
+  type StockImportRow,
+  type StockImportPlan,
+} from "~/domain/stock/import-plan";
 
 /**
  * What one Shopify SKU may advertise on one marketplace connection (issue 5). Pure: the caller
@@ -94,7 +106,15 @@ export type SellableStep =
   | { step: "untracked"; rule: UntrackedRule }
   | { step: "locations"; locations: LocationContribution[]; total: number }
   | { step: "reservations"; units: number; after: number }
-  | { step: "velocity"; units: number; soldUnits: number; sales: number; lookbackSeconds: number; windowSeconds: number; after: number }
+  | {
+      step: "velocity";
+      units: number;
+      soldUnits: number;
+      sales: number;
+      lookbackSeconds: number;
+      windowSeconds: number;
+      after: number;
+    }
   | { step: "buffer"; units: number; source: "default" | "override"; after: number }
   | { step: "floor"; before: number; after: 0 }
   | { step: "holdback"; threshold: number; applied: boolean; after: number }
@@ -138,7 +158,12 @@ export type SellableResult =
 
 const isCount = (n: number) => Number.isInteger(n);
 
-function finish(rules: ConnectionStockRules, quantity: number, zeroReason: ZeroReason | null, steps: SellableStep[]): Extract<SellableResult, { kind: "push" }> {
+function finish(
+  rules: ConnectionStockRules,
+  quantity: number,
+  zeroReason: ZeroReason | null,
+  steps: SellableStep[],
+): Extract<SellableResult, { kind: "push" }> {
   return {
     kind: "push",
     quantity,
@@ -157,7 +182,8 @@ function inventoryProblem(snapshot: SkuStockSnapshot, chosen: ReadonlySet<string
     if (!chosen.has(level.locationId)) continue;
     if (seen.has(level.locationId)) return `location ${level.locationId} appears twice in the inventory levels`;
     seen.add(level.locationId);
-    if (!isCount(level.available)) return `available ${level.available} at location ${level.locationId} is not a whole number`;
+    if (!isCount(level.available))
+      return `available ${level.available} at location ${level.locationId} is not a whole number`;
   }
   return null;
 }
@@ -202,14 +228,19 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
   const levelAt = new Map(snapshot.levels.map((l) => [l.locationId, l.available]));
   const locations: LocationContribution[] = [
     ...rules.locationIds.map((id): LocationContribution =>
-      levelAt.has(id) ? { locationId: id, available: levelAt.get(id)!, note: "counted" } : { locationId: id, available: null, note: "not-stocked" },
+      levelAt.has(id)
+        ? { locationId: id, available: levelAt.get(id)!, note: "counted" }
+        : { locationId: id, available: null, note: "not-stocked" },
     ),
-    ...snapshot.levels.filter((l) => !chosen.has(l.locationId)).map((l): LocationContribution => ({ locationId: l.locationId, available: l.available, note: "not-chosen" })),
+    ...snapshot.levels
+      .filter((l) => !chosen.has(l.locationId))
+      .map((l): LocationContribution => ({ locationId: l.locationId, available: l.available, note: "not-chosen" })),
   ];
   const total = locations.reduce((sum, l) => (l.note === "counted" ? sum + l.available! : sum), 0);
   steps.push({ step: "locations", locations, total });
   let value = total;
-  let reason: ZeroReason | null = rules.locationIds.length === 0 ? "no-locations-chosen" : value <= 0 ? "no-stock" : null;
+  let reason: ZeroReason | null =
+    rules.locationIds.length === 0 ? "no-locations-chosen" : value <= 0 ? "no-stock" : null;
 
   // 2. Reservations not yet in Shopify, then 3. the buffer.
   value -= snapshot.reservedNotInShopify;
@@ -219,11 +250,24 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
   // 2b. Units expected to sell elsewhere before a lower quantity can reach this marketplace.
   let velocityReviewAt: number | null = null;
   if (rules.velocityProtection.enabled && snapshot.velocity) {
-    const hold = velocityHold(snapshot.velocity.sales, snapshot.velocity.now, exposureWindowMs(rules.velocityProtection.windowSeconds), chosen);
+    const hold = velocityHold(
+      snapshot.velocity.sales,
+      snapshot.velocity.now,
+      exposureWindowMs(rules.velocityProtection.windowSeconds),
+      chosen,
+    );
     velocityReviewAt = hold.changesAt;
     if (hold.sales > 0) {
       value -= hold.units;
-      steps.push({ step: "velocity", units: hold.units, soldUnits: hold.soldUnits, sales: hold.sales, lookbackSeconds: hold.lookbackMs / 1000, windowSeconds: hold.exposureMs / 1000, after: value });
+      steps.push({
+        step: "velocity",
+        units: hold.units,
+        soldUnits: hold.soldUnits,
+        sales: hold.sales,
+        lookbackSeconds: hold.lookbackMs / 1000,
+        windowSeconds: hold.exposureMs / 1000,
+        after: value,
+      });
       if (reason === null && value <= 0) reason = "velocity";
     }
   }
@@ -264,11 +308,23 @@ export function sellableQuantity(snapshot: SkuStockSnapshot, rules: ConnectionSt
   const pool = value;
   const mappings = rules.warehouses.map((w) => {
     const feeding = w.locationIds.filter((id) => chosen.has(id));
-    const capacity = Math.max(0, feeding.reduce((sum, id) => sum + (levelAt.get(id) ?? 0), 0));
-    return { code: w.code, capacity, locationIds: feeding, ignoredLocationIds: w.locationIds.filter((id) => !chosen.has(id)) };
+    const capacity = Math.max(
+      0,
+      feeding.reduce((sum, id) => sum + (levelAt.get(id) ?? 0), 0),
+    );
+    return {
+      code: w.code,
+      capacity,
+      locationIds: feeding,
+      ignoredLocationIds: w.locationIds.filter((id) => !chosen.has(id)),
+    };
   });
   const allocations = allocatePool(pool, mappings);
-  const explained: WarehouseExplanation[] = allocations.map((a, i) => ({ ...a, locationIds: mappings[i].locationIds, ignoredLocationIds: mappings[i].ignoredLocationIds }));
+  const explained: WarehouseExplanation[] = allocations.map((a, i) => ({
+    ...a,
+    locationIds: mappings[i].locationIds,
+    ignoredLocationIds: mappings[i].ignoredLocationIds,
+  }));
   const advertised = allocations.reduce((sum, a) => sum + a.quantity, 0);
   steps.push({ step: "warehouses", pool, allocations: explained, unallocated: pool - advertised });
   if (reason === null && advertised === 0) reason = "no-warehouse-stock";

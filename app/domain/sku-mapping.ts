@@ -33,7 +33,8 @@ export function createOfferSkuResolver(overrides: readonly SkuOverride[]) {
 export function createShopifySkuResolver(overrides: readonly SkuOverride[]) {
   const claimedOffer = new Map(overrides.map((o) => [o.offerSku, o.shopifySku]));
   const overridden = new Set(overrides.map((o) => o.shopifySku));
-  return (offerSku: string): string | null => claimedOffer.get(offerSku) ?? (overridden.has(offerSku) ? null : offerSku);
+  return (offerSku: string): string | null =>
+    claimedOffer.get(offerSku) ?? (overridden.has(offerSku) ? null : offerSku);
 }
 
 export interface OverrideProblem {
@@ -61,20 +62,34 @@ export function validateOverrides(rows: readonly (SkuOverride & { line: number }
   const seenShopify = new Map<string, number>();
   const seenOffer = new Map<string, number>();
   for (const row of rows) {
-    for (const [label, sku] of [["Shopify SKU", row.shopifySku], ["Offer SKU", row.offerSku]] as const) {
+    for (const [label, sku] of [
+      ["Shopify SKU", row.shopifySku],
+      ["Offer SKU", row.offerSku],
+    ] as const) {
       const problem = skuProblem(label, sku);
       if (problem) problems.push({ line: row.line, message: problem });
     }
     const shopifyFirst = seenShopify.get(row.shopifySku);
-    if (shopifyFirst !== undefined) problems.push({ line: row.line, message: `Shopify SKU "${row.shopifySku}" is already mapped on line ${shopifyFirst}` });
+    if (shopifyFirst !== undefined)
+      problems.push({
+        line: row.line,
+        message: `Shopify SKU "${row.shopifySku}" is already mapped on line ${shopifyFirst}`,
+      });
     else seenShopify.set(row.shopifySku, row.line);
     const offerFirst = seenOffer.get(row.offerSku);
-    if (offerFirst !== undefined) problems.push({ line: row.line, message: `Offer SKU "${row.offerSku}" is already the target of line ${offerFirst}` });
+    if (offerFirst !== undefined)
+      problems.push({
+        line: row.line,
+        message: `Offer SKU "${row.offerSku}" is already the target of line ${offerFirst}`,
+      });
     else seenOffer.set(row.offerSku, row.line);
   }
   for (const row of rows) {
     if (row.shopifySku !== row.offerSku && seenShopify.has(row.offerSku) && row.offerSku !== "") {
-      problems.push({ line: row.line, message: `Offer SKU "${row.offerSku}" is itself remapped on line ${seenShopify.get(row.offerSku)}: chains are not allowed` });
+      problems.push({
+        line: row.line,
+        message: `Offer SKU "${row.offerSku}" is itself remapped on line ${seenShopify.get(row.offerSku)}: chains are not allowed`,
+      });
     }
   }
   return problems.sort((a, b) => a.line - b.line);

@@ -29,7 +29,9 @@ export async function reportException(report: ExceptionReport, now = new Date())
     detail: report.detail ?? {},
     lastSeenAt: now,
   };
-  const existing = await prisma.syncException.findUnique({ where: { shop_fingerprint: { shop: report.shop, fingerprint } } });
+  const existing = await prisma.syncException.findUnique({
+    where: { shop_fingerprint: { shop: report.shop, fingerprint } },
+  });
   if (!existing) {
     try {
       return await prisma.syncException.create({

@@ -11,7 +11,10 @@ import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservat
 
 /** What the exceptions page may ask for; everything is scoped by the authenticated shop. */
 export const exceptionFiltersSchema = z.object({
-  status: z.enum(["ALL", ...Object.values(SyncExceptionStatus)]).catch("OPEN").default("OPEN"),
+  status: z
+    .enum(["ALL", ...Object.values(SyncExceptionStatus)])
+    .catch("OPEN")
+    .default("OPEN"),
   kind: z.array(z.enum(SyncExceptionKind)).catch([]).default([]),
   connectionId: z.array(z.string().max(64)).catch([]).default([]),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
@@ -62,7 +65,9 @@ export async function listExceptions(shop: string, filters: ExceptionFilters) {
     rows,
     total,
     pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    countsByStatus: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Partial<Record<SyncExceptionStatus, number>>,
+    countsByStatus: Object.fromEntries(counts.map((c) => [c.status, c._count._all])) as Partial<
+      Record<SyncExceptionStatus, number>
+    >,
   };
 }
 
@@ -78,7 +83,10 @@ export type ExceptionAction = z.infer<typeof exceptionActionSchema>;
 
 /** Marks every sync unit of a connection due now (after its key or settings were fixed). */
 async function retryConnection(shop: string, connectionId: string): Promise<boolean> {
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop, enabled: true }, select: { id: true } });
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop, enabled: true },
+    select: { id: true },
+  });
   if (!connection) return false;
   await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
   await markDirty(pricePushUnitKey(connectionId), PRICE_PUSH_KIND, shop);
@@ -86,12 +94,24 @@ async function retryConnection(shop: string, connectionId: string): Promise<bool
 }
 
 /** Retry re-marks the work behind an exception; the exception closes itself when that work succeeds. */
-const retryByEntityType: Record<string, (shop: string, entityId: string, exception: { connectionId: string | null; kind: SyncExceptionKind }) => Promise<boolean>> = {
+const retryByEntityType: Record<
+  string,
+  (
+    shop: string,
+    entityId: string,
+    exception: { connectionId: string | null; kind: SyncExceptionKind },
+  ) => Promise<boolean>
+> = {
   OfferStock: async (shop, entityId, { connectionId, kind }) => {
     if (!connectionId) return false;
     const price = kind === "PRICE_IMPORT_LINE_REJECTED";
     const requeued = await requeueOfferStock(shop, connectionId, entityId, price ? "price" : "stock");
-    if (requeued) await markDirty(price ? pricePushUnitKey(connectionId) : stockPushUnitKey(connectionId), price ? PRICE_PUSH_KIND : STOCK_PUSH_KIND, shop);
+    if (requeued)
+      await markDirty(
+        price ? pricePushUnitKey(connectionId) : stockPushUnitKey(connectionId),
+        price ? PRICE_PUSH_KIND : STOCK_PUSH_KIND,
+        shop,
+      );
     return requeued !== null;
   },
   // Connection-wide problems carry "<connectionId>" or "<connectionId>:<what>" as their entity id.
@@ -100,7 +120,9 @@ const retryByEntityType: Record<string, (shop: string, entityId: string, excepti
   ReconcileRun: async (shop, connectionId) => (await requestManualReconcile(shop, connectionId)) !== null,
   // A reservation Shopify could not hold (or give back): the holds pass tries it again.
   MiraklOrderLine: async (shop, orderLineId, { connectionId }) => {
-    const open = await prisma.marketplaceReservation.count({ where: { shop, orderLineId, ...(connectionId ? { connectionId } : {}), holdReleasedAt: null } });
+    const open = await prisma.marketplaceReservation.count({
+      where: { shop, orderLineId, ...(connectionId ? { connectionId } : {}), holdReleasedAt: null },
+    });
     if (open === 0) return false;
     await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop);
     return true;
@@ -122,7 +144,11 @@ export interface ActionResult {
   skipped: number;
 }
 
-export async function applyExceptionAction(shop: string, action: ExceptionAction, now = new Date()): Promise<ActionResult> {
+export async function applyExceptionAction(
+  shop: string,
+  action: ExceptionAction,
+  now = new Date(),
+): Promise<ActionResult> {
   // Only this shop's rows: an id from another shop simply matches nothing.
   const rows = await prisma.syncException.findMany({ where: { shop, id: { in: action.ids } } });
   const ids = rows.map((r) => r.id);
@@ -158,7 +184,13 @@ export async function applyExceptionAction(shop: string, action: ExceptionAction
           affected++;
           await prisma.syncException.update({
             where: { id: row.id },
-            data: { status: "OPEN", lastRetryAt: now, retryCount: { increment: 1 }, resolvedAt: null, dismissedAt: null },
+            data: {
+              status: "OPEN",
+              lastRetryAt: now,
+              retryCount: { increment: 1 },
+              resolvedAt: null,
+              dismissedAt: null,
+            },
           });
         }
       }

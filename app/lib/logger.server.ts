@@ -19,14 +19,17 @@ export function setLogSink(next: LogSink): LogSink {
 }
 
 function threshold(): number {
-  const configured = (process.env.LOG_LEVEL as Level | undefined) ?? (process.env.NODE_ENV === "test" ? "warn" : "info");
+  const configured =
+    (process.env.LOG_LEVEL as Level | undefined) ?? (process.env.NODE_ENV === "test" ? "warn" : "info");
   return order[configured] ?? order.info;
 }
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 5 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretField.test(k) ? "[redacted]" : redact(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, secretField.test(k) ? "[redacted]" : redact(v, depth + 1)]),
+  );
 }
 
 function log(level: Level, message: string, fields: Record<string, unknown> = {}) {

@@ -23,7 +23,8 @@ export default function Overview() {
               title={`${c.name}: choose the locations that supply this marketplace`}
               action={{ content: "Choose locations", url: `/app/stock/${encodeURIComponent(c.id)}/settings` }}
             >
-              No stock is pushed to {c.name} until its stock rules are saved: with no location chosen every offer would be set to 0.
+              No stock is pushed to {c.name} until its stock rules are saved: with no location chosen every offer would
+              be set to 0.
             </Banner>
           </Layout.Section>
         ))}
@@ -35,7 +36,10 @@ export default function Overview() {
                   .filter((s) => openExceptions[s])
                   .map((s) => (
                     <Text as="span" key={s}>
-                      <Badge tone={s === "WARNING" ? "warning" : s === "INFO" ? "info" : "critical"}>{s.toLowerCase()}</Badge> {openExceptions[s]}
+                      <Badge tone={s === "WARNING" ? "warning" : s === "INFO" ? "info" : "critical"}>
+                        {s.toLowerCase()}
+                      </Badge>{" "}
+                      {openExceptions[s]}
                     </Text>
                   ))}
               </BlockStack>
@@ -43,7 +47,9 @@ export default function Overview() {
             </StatCard>
             <StatCard title="Webhook inbox" value={inbox.pending}>
               <Text as="p" tone="subdued">
-                {inbox.pending === 0 ? "Every Shopify event has been processed." : `waiting; the oldest for ${inbox.oldestPendingSeconds}s`}
+                {inbox.pending === 0
+                  ? "Every Shopify event has been processed."
+                  : `waiting; the oldest for ${inbox.oldestPendingSeconds}s`}
               </Text>
             </StatCard>
             <StatCard title="Marketplace connections" value={connections.enabled}>

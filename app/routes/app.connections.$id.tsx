@@ -26,18 +26,32 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const id = params.id ?? "";
   const form = await request.formData();
   const intent = intentSchema.safeParse(form.get("intent"));
-  if (!intent.success) return json({ intent: null, errors: { form: "Unknown action" } as FieldErrors, saved: false }, { status: 400 });
+  if (!intent.success)
+    return json({ intent: null, errors: { form: "Unknown action" } as FieldErrors, saved: false }, { status: 400 });
   if (intent.data === "enable" || intent.data === "disable") {
     const result = await setConnectionEnabled(shop, id, intent.data === "enable");
-    if (!result.ok) return json({ intent: intent.data, errors: result.errors, saved: false }, { status: result.notFound ? 404 : 400 });
+    if (!result.ok)
+      return json(
+        { intent: intent.data, errors: result.errors, saved: false },
+        { status: result.notFound ? 404 : 400 },
+      );
     return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
   }
   // "Test connection" saves what is in the form first, so the test is of what the merchant sees.
   const saved = await updateConnectionFromForm(shop, id, form);
-  if (!saved.ok) return json({ intent: intent.data, errors: saved.errors, saved: false }, { status: saved.notFound ? 404 : 400 });
+  if (!saved.ok)
+    return json({ intent: intent.data, errors: saved.errors, saved: false }, { status: saved.notFound ? 404 : 400 });
   if (intent.data === "save") return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
   const outcome = await testConnection(shop, id);
-  if ("notFound" in outcome) return json({ intent: intent.data, errors: { form: "This connection does not exist (any more)" } as FieldErrors, saved: false }, { status: 404 });
+  if ("notFound" in outcome)
+    return json(
+      {
+        intent: intent.data,
+        errors: { form: "This connection does not exist (any more)" } as FieldErrors,
+        saved: false,
+      },
+      { status: 404 },
+    );
   return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
 };
 
@@ -54,18 +68,25 @@ export default function ConnectionPage() {
   const submit = useSubmit();
   const navigation = useNavigation();
   const pendingIntent = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
-  const initial = { name: connection.name, baseUrl: connection.baseUrl, miraklShopId: connection.miraklShopId ?? "", apiKey: "" };
+  const initial = {
+    name: connection.name,
+    baseUrl: connection.baseUrl,
+    miraklShopId: connection.miraklShopId ?? "",
+    apiKey: "",
+  };
   const [values, setValues] = useState<ConnectionFieldValues>(initial);
 
   // After a successful save the typed key is dropped from the page (it is stored; never shown again),
   // unless the merchant already typed another one while the request was running.
   const submittedKey = useRef("");
   useEffect(() => {
-    if (actionData?.saved) setValues((current) => (current.apiKey === submittedKey.current ? { ...current, apiKey: "" } : current));
+    if (actionData?.saved)
+      setValues((current) => (current.apiKey === submittedKey.current ? { ...current, apiKey: "" } : current));
   }, [actionData]);
 
   const check = connection.settings.lastCheck;
-  const checkErrors: FieldErrors = check && !check.ok && check.field && check.message ? { [check.field]: check.message } : {};
+  const checkErrors: FieldErrors =
+    check && !check.ok && check.field && check.message ? { [check.field]: check.message } : {};
   const errors: FieldErrors = actionData && Object.keys(actionData.errors).length ? actionData.errors : checkErrors;
   const act = (intent: "save" | "test" | "enable" | "disable") => {
     if (intent === "save" || intent === "test") submittedKey.current = values.apiKey;
@@ -89,8 +110,18 @@ export default function ConnectionPage() {
       secondaryActions={[
         { content: "Stock & price settings", url: `/app/stock/${encodeURIComponent(connection.id)}/settings` },
         connection.enabled
-          ? { content: "Disable", destructive: true, onAction: () => act("disable"), loading: pendingIntent === "disable" }
-          : { content: "Enable", onAction: () => act("enable"), disabled: !connection.hasApiKey, loading: pendingIntent === "enable" },
+          ? {
+              content: "Disable",
+              destructive: true,
+              onAction: () => act("disable"),
+              loading: pendingIntent === "disable",
+            }
+          : {
+              content: "Enable",
+              onAction: () => act("enable"),
+              disabled: !connection.hasApiKey,
+              loading: pendingIntent === "enable",
+            },
       ]}
     >
       <Layout>
@@ -98,15 +129,23 @@ export default function ConnectionPage() {
           <BlockStack gap="400">
             {!connection.hasApiKey && (
               <Banner tone="warning" title="API key required">
-                This connection was imported without its key. Enter the key from the Mirakl back office, test it, then enable the connection.
+                This connection was imported without its key. Enter the key from the Mirakl back office, test it, then
+                enable the connection.
               </Banner>
             )}
-            {!connection.enabled && connection.hasApiKey && <Banner tone="info">This connection is disabled: nothing is synced with this marketplace.</Banner>}
+            {!connection.enabled && connection.hasApiKey && (
+              <Banner tone="info">This connection is disabled: nothing is synced with this marketplace.</Banner>
+            )}
             {actionData?.saved && actionData.intent === "save" && <Banner tone="success">Saved.</Banner>}
             {errors.form && <Banner tone="critical">{errors.form}</Banner>}
             <Card>
               <BlockStack gap="400">
-                <ConnectionFields values={values} onChange={setValues} errors={errors} keySetOn={connection.hasApiKey ? connection.apiKeyUpdatedAt : null} />
+                <ConnectionFields
+                  values={values}
+                  onChange={setValues}
+                  errors={errors}
+                  keySetOn={connection.hasApiKey ? connection.apiKeyUpdatedAt : null}
+                />
                 <InlineStack gap="200" align="end">
                   <Button onClick={() => act("test")} loading={pendingIntent === "test"}>
                     Test connection
@@ -122,7 +161,11 @@ export default function ConnectionPage() {
                 <Text as="h2" variant="headingMd">
                   What Mirakl says
                 </Text>
-                {!check && <Text as="p" tone="subdued">Not tested yet. "Test connection" asks Mirakl who this key belongs to and how the marketplace works.</Text>}
+                {!check && (
+                  <Text as="p" tone="subdued">
+                    Not tested yet. "Test connection" asks Mirakl who this key belongs to and how the marketplace works.
+                  </Text>
+                )}
                 {check && !check.ok && (
                   <Banner tone="critical" title="The last test failed">
                     {check.message} (tested {new Date(check.at).toLocaleString()})
@@ -137,10 +180,18 @@ export default function ConnectionPage() {
                       columnContentTypes={["text", "text"]}
                       headings={["", ""]}
                       rows={[
-                        ["Mirakl shop", `${check.shopName ?? "?"} (id ${check.shopId ?? "?"}${check.shopState ? `, ${check.shopState.toLowerCase()}` : ""})`],
+                        [
+                          "Mirakl shop",
+                          `${check.shopName ?? "?"} (id ${check.shopId ?? "?"}${check.shopState ? `, ${check.shopState.toLowerCase()}` : ""})`,
+                        ],
                         ["Marketplace", check.platformName ?? "Unknown"],
                         ["Currency", connection.settings.currencyIsoCode ?? "Unknown"],
-                        ["Order acceptance", check.orderAcceptance ? (acceptanceLabels[check.orderAcceptance] ?? check.orderAcceptance) : "Unknown"],
+                        [
+                          "Order acceptance",
+                          check.orderAcceptance
+                            ? (acceptanceLabels[check.orderAcceptance] ?? check.orderAcceptance)
+                            : "Unknown",
+                        ],
                         ["Several shipments per order", yesNo(check.multiShipment)],
                         ["Carriers outside the marketplace's list", yesNo(check.sellerAlternativeCarriers)],
                         ["CSV separator for imports", connection.settings.csvDelimiter === "," ? "Comma" : "Semicolon"],
@@ -156,7 +207,9 @@ export default function ConnectionPage() {
                   Activity log
                 </Text>
                 {calls.length === 0 ? (
-                  <Text as="p" tone="subdued">No calls to Mirakl yet.</Text>
+                  <Text as="p" tone="subdued">
+                    No calls to Mirakl yet.
+                  </Text>
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "text", "text", "numeric", "numeric", "text"]}

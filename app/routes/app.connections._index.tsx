@@ -1,7 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useFetcher, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, EmptyState, IndexTable, InlineStack, Layout, List, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  ChoiceList,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
@@ -18,7 +33,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       baseUrl: c.baseUrl,
       enabled: c.enabled,
       hasApiKey: c.hasApiKey,
-      lastCheck: c.settings.lastCheck ? { ok: c.settings.lastCheck.ok, at: c.settings.lastCheck.at, shopName: c.settings.lastCheck.shopName, message: c.settings.lastCheck.message } : null,
+      lastCheck: c.settings.lastCheck
+        ? {
+            ok: c.settings.lastCheck.ok,
+            at: c.settings.lastCheck.at,
+            shopName: c.settings.lastCheck.shopName,
+            message: c.settings.lastCheck.message,
+          }
+        : null,
     })),
   });
 };
@@ -33,19 +55,36 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = form.get("intent");
   if (intent === "export") {
     const data = await exportConnections(shop);
-    return json({ intent: "export" as const, filename: `mirakl-connections-${shop.replace(/\.myshopify\.com$/, "")}.json`, content: JSON.stringify(data, null, 2) });
+    return json({
+      intent: "export" as const,
+      filename: `mirakl-connections-${shop.replace(/\.myshopify\.com$/, "")}.json`,
+      content: JSON.stringify(data, null, 2),
+    });
   }
   if (intent === "import") {
     const options = importFormSchema.safeParse({ onClash: form.get("onClash") ?? undefined });
-    if (!options.success) return json({ intent: "import" as const, ok: false as const, errors: [options.error.issues[0]!.message] }, { status: 400 });
+    if (!options.success)
+      return json(
+        { intent: "import" as const, ok: false as const, errors: [options.error.issues[0]!.message] },
+        { status: 400 },
+      );
     const file = form.get("file");
     let text = typeof form.get("payload") === "string" ? String(form.get("payload")) : "";
     if (file && typeof file !== "string" && file.size > 0) {
-      if (file.size > IMPORT_MAX_BYTES) return json({ intent: "import" as const, ok: false as const, errors: ["This file is too large to be a connections export"] }, { status: 400 });
+      if (file.size > IMPORT_MAX_BYTES)
+        return json(
+          {
+            intent: "import" as const,
+            ok: false as const,
+            errors: ["This file is too large to be a connections export"],
+          },
+          { status: 400 },
+        );
       text = await file.text();
     }
     const result = await importConnections(shop, text, options.data.onClash);
-    if (!result.ok) return json({ intent: "import" as const, ok: false as const, errors: result.errors }, { status: 400 });
+    if (!result.ok)
+      return json({ intent: "import" as const, ok: false as const, errors: result.errors }, { status: 400 });
     return json({
       intent: "import" as const,
       ok: true as const,
@@ -105,16 +144,34 @@ export default function ConnectionsPage() {
       </IndexTable.Cell>
       <IndexTable.Cell>{c.baseUrl}</IndexTable.Cell>
       <IndexTable.Cell>
-        {!c.hasApiKey ? <Badge tone="attention">API key required</Badge> : c.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
+        {!c.hasApiKey ? (
+          <Badge tone="attention">API key required</Badge>
+        ) : c.enabled ? (
+          <Badge tone="success">Enabled</Badge>
+        ) : (
+          <Badge>Disabled</Badge>
+        )}
       </IndexTable.Cell>
       <IndexTable.Cell>
-        {!c.lastCheck ? "Not tested" : c.lastCheck.ok ? `OK: ${c.lastCheck.shopName ?? ""}` : <Text as="span" tone="critical">{c.lastCheck.message}</Text>}
+        {!c.lastCheck ? (
+          "Not tested"
+        ) : c.lastCheck.ok ? (
+          `OK: ${c.lastCheck.shopName ?? ""}`
+        ) : (
+          <Text as="span" tone="critical">
+            {c.lastCheck.message}
+          </Text>
+        )}
       </IndexTable.Cell>
     </IndexTable.Row>
   ));
 
   return (
-    <Page title="Marketplace connections" subtitle="Settings · the Mirakl marketplaces this shop sells on" primaryAction={{ content: "Add connection", url: "/app/connections/new" }}>
+    <Page
+      title="Marketplace connections"
+      subtitle="Settings · the Mirakl marketplaces this shop sells on"
+      primaryAction={{ content: "Add connection", url: "/app/connections/new" }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -128,24 +185,41 @@ export default function ConnectionsPage() {
               </Banner>
             )}
             {actionData?.intent === "import" && actionData.ok && (
-              <Banner tone="success" title={`${actionData.created.length} connection${actionData.created.length === 1 ? "" : "s"} imported, disabled until their API keys are entered`}>
+              <Banner
+                tone="success"
+                title={`${actionData.created.length} connection${actionData.created.length === 1 ? "" : "s"} imported, disabled until their API keys are entered`}
+              >
                 <List>
                   {actionData.created.map((c) => (
-                    <List.Item key={c.id}>{c.name === c.originalName ? c.name : `${c.originalName} → imported as "${c.name}" (the name was taken)`}</List.Item>
+                    <List.Item key={c.id}>
+                      {c.name === c.originalName
+                        ? c.name
+                        : `${c.originalName} → imported as "${c.name}" (the name was taken)`}
+                    </List.Item>
                   ))}
                   {actionData.skipped.map((name) => (
-                    <List.Item key={`skip-${name}`}>{name}: skipped, a connection with this name already exists</List.Item>
+                    <List.Item key={`skip-${name}`}>
+                      {name}: skipped, a connection with this name already exists
+                    </List.Item>
                   ))}
                 </List>
               </Banner>
             )}
             <Card padding="0">
               {connections.length === 0 ? (
-                <EmptyState heading="Connect your first marketplace" action={{ content: "Add connection", url: "/app/connections/new" }} image="">
+                <EmptyState
+                  heading="Connect your first marketplace"
+                  action={{ content: "Add connection", url: "/app/connections/new" }}
+                  image=""
+                >
                   <p>You need the marketplace's Mirakl URL and an API key from its seller back office.</p>
                 </EmptyState>
               ) : (
-                <IndexTable itemCount={connections.length} selectable={false} headings={[{ title: "Name" }, { title: "Mirakl URL" }, { title: "Status" }, { title: "Last test" }]}>
+                <IndexTable
+                  itemCount={connections.length}
+                  selectable={false}
+                  headings={[{ title: "Name" }, { title: "Mirakl URL" }, { title: "Status" }, { title: "Last test" }]}
+                >
                   {rows}
                 </IndexTable>
               )}
@@ -159,10 +233,15 @@ export default function ConnectionsPage() {
                 Copy to another shop
               </Text>
               <Text as="p" tone="subdued">
-                The export holds names, URLs and settings, never API keys. Imported connections stay disabled until their keys are entered.
+                The export holds names, URLs and settings, never API keys. Imported connections stay disabled until
+                their keys are entered.
               </Text>
               <InlineStack>
-                <Button onClick={() => exporter.submit({ intent: "export" }, { method: "post" })} loading={exporter.state !== "idle"} disabled={connections.length === 0}>
+                <Button
+                  onClick={() => exporter.submit({ intent: "export" }, { method: "post" })}
+                  loading={exporter.state !== "idle"}
+                  disabled={connections.length === 0}
+                >
                   Export settings
                 </Button>
               </InlineStack>
@@ -170,9 +249,21 @@ export default function ConnectionsPage() {
                 <Text as="span" variant="bodySm">
                   Export file
                 </Text>
-                <input type="file" accept="application/json,.json" aria-label="Export file" onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)} />
+                <input
+                  type="file"
+                  accept="application/json,.json"
+                  aria-label="Export file"
+                  onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
+                />
               </label>
-              <TextField label="…or paste its contents" value={payload} onChange={setPayload} multiline={4} autoComplete="off" monospaced />
+              <TextField
+                label="…or paste its contents"
+                value={payload}
+                onChange={setPayload}
+                multiline={4}
+                autoComplete="off"
+                monospaced
+              />
               <ChoiceList
                 title="When a name already exists"
                 choices={[

@@ -29,7 +29,10 @@ export default function NewConnectionPage() {
   const [values, setValues] = useState<ConnectionFieldValues>({ name: "", baseUrl: "", miraklShopId: "", apiKey: "" });
   const errors = actionData?.errors ?? {};
   return (
-    <Page title="Add a marketplace connection" backAction={{ content: "Marketplace connections", url: "/app/connections" }}>
+    <Page
+      title="Add a marketplace connection"
+      backAction={{ content: "Marketplace connections", url: "/app/connections" }}
+    >
       <Layout>
         <Layout.Section>
           <Card>

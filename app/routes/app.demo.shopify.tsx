@@ -2,13 +2,32 @@ import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { applyDemoStockAction, loadDemoShopifyPage, type DemoLocation, type DemoVariant } from "~/demo/demo-shopify.server";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import {
+  applyDemoStockAction,
+  loadDemoShopifyPage,
+  type DemoLocation,
+  type DemoVariant,
+} from "~/demo/demo-shopify.server";
 
 // Demo only: the stand-in for the Shopify admin's inventory screen. 404 outside the loopback demo.
 export const loader = async ({ request }: LoaderFunctionArgs) => json(loadDemoShopifyPage(request));
 
-export const action = async ({ request }: ActionFunctionArgs) => json(await applyDemoStockAction(request, await request.formData()));
+export const action = async ({ request }: ActionFunctionArgs) =>
+  json(await applyDemoStockAction(request, await request.formData()));
 
 export default function DemoShopifyPage() {
   const { shop, locations, variants } = useLoaderData<typeof loader>();
@@ -19,11 +38,16 @@ export default function DemoShopifyPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <Banner tone="info">
-              Changes here happen in the demo's Shopify, which then sends the app a signed inventory_levels/update webhook, as Shopify does. Follow
-              the change on the <Link to="/app/stock">Stock page</Link>: sellable at once, pushed to the marketplace with the next stock import
-              (at most one a minute).
+              Changes here happen in the demo's Shopify, which then sends the app a signed inventory_levels/update
+              webhook, as Shopify does. Follow the change on the <Link to="/app/stock">Stock page</Link>: sellable at
+              once, pushed to the marketplace with the next stock import (at most one a minute).
             </Banner>
-            {result && (result.ok ? <Banner tone="success">{result.message}</Banner> : <Banner tone="critical">{result.error}</Banner>)}
+            {result &&
+              (result.ok ? (
+                <Banner tone="success">{result.message}</Banner>
+              ) : (
+                <Banner tone="critical">{result.error}</Banner>
+              ))}
             <Card padding="0">
               <IndexTable
                 resourceName={{ singular: "variant", plural: "variants" }}
@@ -106,7 +130,16 @@ function StockControls({ variant, locations }: { variant: DemoVariant; locations
                 setAvailable(String(variant.available[value] ?? 0));
               }}
             />
-            <TextField label={`Available for ${name}`} labelHidden name="available" type="number" min={0} autoComplete="off" value={available} onChange={setAvailable} />
+            <TextField
+              label={`Available for ${name}`}
+              labelHidden
+              name="available"
+              type="number"
+              min={0}
+              autoComplete="off"
+              value={available}
+              onChange={setAvailable}
+            />
             <Button submit disabled={busy} accessibilityLabel={`Set available for ${name}`}>
               Set
             </Button>
@@ -117,7 +150,16 @@ function StockControls({ variant, locations }: { variant: DemoVariant; locations
         <input type="hidden" name="intent" value="sell" />
         <input type="hidden" name="variantId" value={variant.variantId} />
         <InlineStack gap="100" wrap={false} blockAlign="end">
-          <TextField label={`Units to sell of ${name}`} labelHidden name="quantity" type="number" min={1} autoComplete="off" value={sold} onChange={setSold} />
+          <TextField
+            label={`Units to sell of ${name}`}
+            labelHidden
+            name="quantity"
+            type="number"
+            min={1}
+            autoComplete="off"
+            value={sold}
+            onChange={setSold}
+          />
           <Button submit disabled={busy} accessibilityLabel={`Sell units of ${name} online`}>
             Sell
           </Button>

@@ -1,9 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
-import { applyExceptionAction, connectionNames, exceptionActionSchema, getException, isRetryable } from "~/exceptions/queue.server";
+import {
+  applyExceptionAction,
+  connectionNames,
+  exceptionActionSchema,
+  getException,
+  isRetryable,
+} from "~/exceptions/queue.server";
 import { exceptionKindLabels, exceptionStatusLabels, severityTone } from "~/exceptions/labels";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -23,7 +41,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const form = await request.formData();
   const parsed = exceptionActionSchema.safeParse({ intent: form.get("intent"), ids: [params.id] });
-  if (!parsed.success) return json({ ok: false as const, error: parsed.error.issues[0]?.message ?? "Invalid request" }, { status: 400 });
+  if (!parsed.success)
+    return json({ ok: false as const, error: parsed.error.issues[0]?.message ?? "Invalid request" }, { status: 400 });
   const result = await applyExceptionAction(shop, parsed.data);
   return json({ ok: true as const, result });
 };
@@ -78,7 +97,9 @@ export default function ExceptionDetail() {
                   Detail
                 </Text>
                 <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-                  <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-word" }}>{JSON.stringify(exception.detail, null, 2)}</pre>
+                  <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
+                    {JSON.stringify(exception.detail, null, 2)}
+                  </pre>
                 </Box>
               </BlockStack>
             </Card>
@@ -92,7 +113,12 @@ export default function ExceptionDetail() {
               <Fact label="Occurrences" value={String(exception.occurrences)} />
               <Fact label="First seen" value={new Date(exception.firstSeenAt).toLocaleString()} />
               <Fact label="Last seen" value={new Date(exception.lastSeenAt).toLocaleString()} />
-              {exception.lastRetryAt && <Fact label="Last retry" value={`${new Date(exception.lastRetryAt).toLocaleString()} (${exception.retryCount} in all)`} />}
+              {exception.lastRetryAt && (
+                <Fact
+                  label="Last retry"
+                  value={`${new Date(exception.lastRetryAt).toLocaleString()} (${exception.retryCount} in all)`}
+                />
+              )}
             </InlineGrid>
           </Card>
         </Layout.Section>

@@ -45,7 +45,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 const statusTabs = ["OPEN", "RESOLVED", "DISMISSED", "ALL"] as const;
-const actionVerbs = { retry: "queued for retry", dismiss: "dismissed", resolve: "marked resolved", reopen: "reopened" } as const;
+const actionVerbs = {
+  retry: "queued for retry",
+  dismiss: "dismissed",
+  resolve: "marked resolved",
+  reopen: "reopened",
+} as const;
 
 export default function ExceptionsPage() {
   const { rows, total, page, pageCount, countsByStatus, filters, connections } = useLoaderDataWithPage();
@@ -55,7 +60,8 @@ export default function ExceptionsPage() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
 
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(rows);
 
   const updateParams = (mutate: (p: URLSearchParams) => void) => {
     const next = new URLSearchParams(searchParams);
@@ -81,13 +87,22 @@ export default function ExceptionsPage() {
   const selectedTab = statusTabs.indexOf(filters.status as (typeof statusTabs)[number]);
   const tabs = statusTabs.map((status) => ({
     id: `status-${status}`,
-    content: status === "ALL" ? "All" : `${exceptionStatusLabels[status]} (${countsByStatus[status as keyof typeof countsByStatus] ?? 0})`,
+    content:
+      status === "ALL"
+        ? "All"
+        : `${exceptionStatusLabels[status]} (${countsByStatus[status as keyof typeof countsByStatus] ?? 0})`,
     panelID: `status-${status}-panel`,
   }));
 
   const appliedFilters = [
     ...(filters.kind.length
-      ? [{ key: "kind", label: `Kind: ${filters.kind.map((k) => exceptionKindLabels[k] ?? k).join(", ")}`, onRemove: () => setList("kind", []) }]
+      ? [
+          {
+            key: "kind",
+            label: `Kind: ${filters.kind.map((k) => exceptionKindLabels[k] ?? k).join(", ")}`,
+            onRemove: () => setList("kind", []),
+          },
+        ]
       : []),
     ...(filters.connectionId.length
       ? [
@@ -115,7 +130,9 @@ export default function ExceptionsPage() {
       <IndexTable.Cell>
         <div style={{ maxWidth: 480, whiteSpace: "normal" }}>{row.message}</div>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.connectionId ? (connections[row.connectionId] ?? "Removed connection") : "Shop"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.connectionId ? (connections[row.connectionId] ?? "Removed connection") : "Shop"}
+      </IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" numeric>
           {row.occurrences}
@@ -127,11 +144,18 @@ export default function ExceptionsPage() {
   ));
 
   const emptyState = (
-    <EmptyState heading={filters.status === "OPEN" && appliedFilters.length === 0 ? "Nothing needs your attention" : "No exceptions match"} image="">
+    <EmptyState
+      heading={
+        filters.status === "OPEN" && appliedFilters.length === 0
+          ? "Nothing needs your attention"
+          : "No exceptions match"
+      }
+      image=""
+    >
       <p>
-        Every sync failure lands here as one row per problem: rejected webhooks, Mirakl calls refused, stock imports with bad lines,
-        orders that could not be accepted or created, unmapped carriers, refunds Mirakl declined. Each comes with a fix hint, and you can
-        retry, resolve or dismiss it.
+        Every sync failure lands here as one row per problem: rejected webhooks, Mirakl calls refused, stock imports
+        with bad lines, orders that could not be accepted or created, unmapped carriers, refunds Mirakl declined. Each
+        comes with a fix hint, and you can retry, resolve or dismiss it.
       </p>
     </EmptyState>
   );
@@ -144,8 +168,11 @@ export default function ExceptionsPage() {
             {actionData && !actionData.ok && <Banner tone="critical">{actionData.error}</Banner>}
             {actionData?.ok && (
               <Banner tone={actionData.result.affected ? "success" : "warning"}>
-                {actionData.result.affected} exception{actionData.result.affected === 1 ? "" : "s"} {actionVerbs[actionData.result.intent]}
-                {actionData.result.skipped ? ` · ${actionData.result.skipped} skipped (nothing to ${actionData.result.intent})` : ""}
+                {actionData.result.affected} exception{actionData.result.affected === 1 ? "" : "s"}{" "}
+                {actionVerbs[actionData.result.intent]}
+                {actionData.result.skipped
+                  ? ` · ${actionData.result.skipped} skipped (nothing to ${actionData.result.intent})`
+                  : ""}
               </Banner>
             )}
             <Card padding="0">
@@ -195,7 +222,13 @@ export default function ExceptionsPage() {
               >
                 {rowMarkup}
               </IndexTable>
-              <ListPager page={page} pageCount={pageCount} total={total} noun="exceptions" onPage={(next) => setSearchParams((p) => (p.set("page", String(next)), p))} />
+              <ListPager
+                page={page}
+                pageCount={pageCount}
+                total={total}
+                noun="exceptions"
+                onPage={(next) => setSearchParams((p) => (p.set("page", String(next)), p))}
+              />
             </Card>
           </BlockStack>
         </Layout.Section>
@@ -209,7 +242,13 @@ function useLoaderDataWithPage() {
   return { ...data, page: data.filters.page };
 }
 
-function choiceFilter(key: string, label: string, options: Record<string, string>, selected: string[], onChange: (key: string, values: string[]) => void) {
+function choiceFilter(
+  key: string,
+  label: string,
+  options: Record<string, string>,
+  selected: string[],
+  onChange: (key: string, values: string[]) => void,
+) {
   return {
     key,
     label,

@@ -42,11 +42,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ ok: false as const, error: "Unknown action" }, { status: 400 });
   const run = await requestManualReconcile(shop, parsed.data.connectionId);
-  if (!run) return json({ ok: false as const, error: "This connection does not exist or is disabled" }, { status: 404 });
+  if (!run)
+    return json({ ok: false as const, error: "This connection does not exist or is disabled" }, { status: 404 });
   return json({ ok: true as const, runId: run.id });
 };
 
-const statusBadge: Record<StockRowStatus, { tone?: "success" | "attention" | "critical" | "info" | "warning"; label: string }> = {
+const statusBadge: Record<
+  StockRowStatus,
+  { tone?: "success" | "attention" | "critical" | "info" | "warning"; label: string }
+> = {
   "in-sync": { tone: "success", label: "In sync" },
   pending: { tone: "attention", label: "Pending push" },
   held: { tone: "warning", label: "Held: not configured" },
@@ -89,13 +93,19 @@ export default function StockPage() {
     return () => clearInterval(timer);
   }, [running, revalidator]);
 
-
   if (!data.connection) {
     return (
       <Page title="Stock">
         <Card>
-          <EmptyState heading="No marketplace connection yet" action={{ content: "Add a connection", url: "/app/connections" }} image="">
-            <p>Once a Mirakl marketplace is connected, every Shopify SKU's sellable stock and what the marketplace shows appear here.</p>
+          <EmptyState
+            heading="No marketplace connection yet"
+            action={{ content: "Add a connection", url: "/app/connections" }}
+            image=""
+          >
+            <p>
+              Once a Mirakl marketplace is connected, every Shopify SKU's sellable stock and what the marketplace shows
+              appear here.
+            </p>
           </EmptyState>
         </Card>
       </Page>
@@ -109,8 +119,16 @@ export default function StockPage() {
       title="Stock"
       subtitle="Shopify's sellable stock, what we pushed, and what the marketplace shows"
       secondaryActions={[
-        { content: "Stock & price settings", url: settingsUrl, accessibilityLabel: `Stock and price settings for ${data.connection.name}` },
-        { content: "SKU mapping", url: `/app/stock/${encodeURIComponent(data.connection.id)}/mapping`, accessibilityLabel: `SKU mapping for ${data.connection.name}` },
+        {
+          content: "Stock & price settings",
+          url: settingsUrl,
+          accessibilityLabel: `Stock and price settings for ${data.connection.name}`,
+        },
+        {
+          content: "SKU mapping",
+          url: `/app/stock/${encodeURIComponent(data.connection.id)}/mapping`,
+          accessibilityLabel: `SKU mapping for ${data.connection.name}`,
+        },
       ]}
       primaryAction={
         <Form method="post">
@@ -127,9 +145,14 @@ export default function StockPage() {
           <BlockStack gap="400">
             {actionData && !actionData.ok && <Banner tone="critical">{actionData.error}</Banner>}
             {!data.connection.stockConfigured && (
-              <Banner tone="warning" title="Choose the locations that supply this marketplace" action={{ content: "Choose locations", url: settingsUrl }}>
-                Nothing is pushed to {data.connection.name} until its stock rules are saved. With no location chosen every offer would be set to 0,
-                wiping the stock the marketplace shows, so its stock is held until you choose.
+              <Banner
+                tone="warning"
+                title="Choose the locations that supply this marketplace"
+                action={{ content: "Choose locations", url: settingsUrl }}
+              >
+                Nothing is pushed to {data.connection.name} until its stock rules are saved. With no location chosen
+                every offer would be set to 0, wiping the stock the marketplace shows, so its stock is held until you
+                choose.
               </Banner>
             )}
             <Card>
@@ -137,7 +160,10 @@ export default function StockPage() {
                 <Box minWidth="260px">
                   <Select
                     label="Marketplace"
-                    options={data.connections.map((c) => ({ label: c.enabled ? c.name : `${c.name} (disabled)`, value: c.id }))}
+                    options={data.connections.map((c) => ({
+                      label: c.enabled ? c.name : `${c.name} (disabled)`,
+                      value: c.id,
+                    }))}
                     value={data.connection.id}
                     onChange={(value) => setParam("connection", value)}
                   />
@@ -153,7 +179,8 @@ export default function StockPage() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingSm">
-                    Reconciling ({data.currentRun.kind.toLowerCase()}): {phaseLabels[data.currentRun.phase] ?? data.currentRun.phase}
+                    Reconciling ({data.currentRun.kind.toLowerCase()}):{" "}
+                    {phaseLabels[data.currentRun.phase] ?? data.currentRun.phase}
                   </Text>
                   <ProgressBar progress={Math.round(data.currentRun.progress * 100)} size="small" />
                   <Text as="p" tone="subdued">
@@ -166,7 +193,10 @@ export default function StockPage() {
               <Tabs
                 tabs={stockFilters.map((f) => ({
                   id: `filter-${f}`,
-                  content: f !== "all" && data.counts && f in data.counts ? `${filterLabels[f]} (${data.counts[f as keyof typeof data.counts]})` : filterLabels[f],
+                  content:
+                    f !== "all" && data.counts && f in data.counts
+                      ? `${filterLabels[f]} (${data.counts[f as keyof typeof data.counts]})`
+                      : filterLabels[f],
                 }))}
                 selected={selectedFilter < 0 ? 0 : selectedFilter}
                 onSelect={(i) => setParam("filter", stockFilters[i] === "all" ? "" : stockFilters[i])}
@@ -242,7 +272,13 @@ export default function StockPage() {
                   </IndexTable.Row>
                 ))}
               </IndexTable>
-              <ListPager page={data.query.page} pageCount={data.pageCount} total={data.total} noun="offers" onPage={(page) => setParam("page", String(page))} />
+              <ListPager
+                page={data.query.page}
+                pageCount={data.pageCount}
+                total={data.total}
+                noun="offers"
+                onPage={(page) => setParam("page", String(page))}
+              />
             </Card>
           </BlockStack>
         </Layout.Section>
@@ -252,7 +288,15 @@ export default function StockPage() {
               <Text as="h2" variant="headingSm">
                 Drift found per reconciliation
               </Text>
-              <DriftChart runs={data.runs.map((r) => ({ id: r.id, drifts: r.drifts, startedAt: r.startedAt, kind: r.kind, failed: Boolean(r.error) }))} />
+              <DriftChart
+                runs={data.runs.map((r) => ({
+                  id: r.id,
+                  drifts: r.drifts,
+                  startedAt: r.startedAt,
+                  kind: r.kind,
+                  failed: Boolean(r.error),
+                }))}
+              />
             </BlockStack>
           </Card>
         </Layout.Section>
@@ -263,7 +307,12 @@ export default function StockPage() {
 
 /** Why this sellable number: the arithmetic on the row, every step on hover or keyboard focus. */
 function Explanation({ explanation }: { explanation: { summary: string; details: string[] } | null }) {
-  if (!explanation) return <Text as="span" tone="subdued">—</Text>;
+  if (!explanation)
+    return (
+      <Text as="span" tone="subdued">
+        —
+      </Text>
+    );
   return (
     <Tooltip
       content={
@@ -289,7 +338,11 @@ function Explanation({ explanation }: { explanation: { summary: string; details:
 }
 
 /** A small bar chart; Polaris has none and a chart library would be heavy for twenty bars. */
-function DriftChart({ runs }: { runs: { id: string; drifts: number; startedAt: string; kind: string; failed: boolean }[] }) {
+function DriftChart({
+  runs,
+}: {
+  runs: { id: string; drifts: number; startedAt: string; kind: string; failed: boolean }[];
+}) {
   if (runs.length === 0) {
     return (
       <Text as="p" tone="subdued">
@@ -302,13 +355,25 @@ function DriftChart({ runs }: { runs: { id: string; drifts: number; startedAt: s
   const max = Math.max(1, ...runs.map((r) => r.drifts));
   const slot = width / runs.length;
   return (
-    <svg width="100%" viewBox={`0 0 ${width} ${height + 16}`} role="img" aria-label="Drifts found per reconciliation run">
+    <svg
+      width="100%"
+      viewBox={`0 0 ${width} ${height + 16}`}
+      role="img"
+      aria-label="Drifts found per reconciliation run"
+    >
       {runs.map((run, i) => {
         const h = Math.max(1, (run.drifts / max) * height);
         return (
           <g key={run.id}>
             <title>{`${new Date(run.startedAt).toLocaleString()} (${run.kind.toLowerCase()}): ${run.failed ? "failed" : `${run.drifts} drifted`}`}</title>
-            <rect x={i * slot + 2} y={height - h} width={Math.max(2, slot - 4)} height={h} rx={2} fill={run.failed ? "#c70a24" : run.drifts ? "#b98900" : "#29845a"} />
+            <rect
+              x={i * slot + 2}
+              y={height - h}
+              width={Math.max(2, slot - 4)}
+              height={h}
+              rx={2}
+              fill={run.failed ? "#c70a24" : run.drifts ? "#b98900" : "#29845a"}
+            />
           </g>
         );
       })}

@@ -33,14 +33,21 @@ const pageQuerySchema = z.object({
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: params.connectionId ?? "", shop }, select: { id: true, name: true } });
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: params.connectionId ?? "", shop },
+    select: { id: true, name: true },
+  });
   if (!connection) throw json({ message: "No such connection" }, { status: 404 });
   const query = pageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return json({ connection, query, ...(await pageOverrides(shop, connection.id, query)) });
 };
 
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("add"), shopifySku: z.string().max(1000).default(""), offerSku: z.string().max(1000).default("") }),
+  z.object({
+    intent: z.literal("add"),
+    shopifySku: z.string().max(1000).default(""),
+    offerSku: z.string().max(1000).default(""),
+  }),
   z.object({ intent: z.literal("remove"), shopifySku: z.string().min(1).max(1000) }),
   z.object({ intent: z.literal("import"), csv: z.string().default("") }),
 ]);
@@ -54,17 +61,40 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const connectionId = params.connectionId ?? "";
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json<ActionData>({ intent: "add", ok: false, errors: { form: "Unknown action" } }, { status: 400 });
+  if (!parsed.success)
+    return json<ActionData>({ intent: "add", ok: false, errors: { form: "Unknown action" } }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "import") {
     const result = await importOverridesCsv(shop, connectionId, input.csv);
     if (!result.ok) {
-      return json<ActionData>({ intent: "import", ok: false, problems: result.problems.slice(0, SHOWN_PROBLEMS), problemCount: result.problems.length }, { status: result.notFound ? 404 : 400 });
+      return json<ActionData>(
+        {
+          intent: "import",
+          ok: false,
+          problems: result.problems.slice(0, SHOWN_PROBLEMS),
+          problemCount: result.problems.length,
+        },
+        { status: result.notFound ? 404 : 400 },
+      );
     }
-    return json<ActionData>({ intent: "import", ok: true, created: result.created, removed: result.removed, unchanged: result.unchanged, changedSkus: result.changedShopifySkus.length });
+    return json<ActionData>({
+      intent: "import",
+      ok: true,
+      created: result.created,
+      removed: result.removed,
+      unchanged: result.unchanged,
+      changedSkus: result.changedShopifySkus.length,
+    });
   }
-  const result = input.intent === "add" ? await addOverride(shop, connectionId, input) : await removeOverride(shop, connectionId, input.shopifySku);
-  if (!result.ok) return json<ActionData>({ intent: input.intent, ok: false, errors: result.errors }, { status: result.notFound ? 404 : 400 });
+  const result =
+    input.intent === "add"
+      ? await addOverride(shop, connectionId, input)
+      : await removeOverride(shop, connectionId, input.shopifySku);
+  if (!result.ok)
+    return json<ActionData>(
+      { intent: input.intent, ok: false, errors: result.errors },
+      { status: result.notFound ? 404 : 400 },
+    );
   return json<ActionData>({ intent: input.intent, ok: true, errors: {} });
 };
 
@@ -124,7 +154,10 @@ export default function SkuMappingPage() {
     setExportError(null);
     setExporting(true);
     try {
-      await downloadCsv(`${base}/mapping.csv`, `sku-mapping-${data.connection.name.replace(/[^\w-]+/g, "-").toLowerCase()}.csv`);
+      await downloadCsv(
+        `${base}/mapping.csv`,
+        `sku-mapping-${data.connection.name.replace(/[^\w-]+/g, "-").toLowerCase()}.csv`,
+      );
     } catch (error) {
       setExportError(error instanceof Error ? error.message : String(error));
     } finally {
@@ -138,7 +171,12 @@ export default function SkuMappingPage() {
       subtitle={data.connection.name}
       backAction={{ content: "Stock", url: `/app/stock?connection=${encodeURIComponent(data.connection.id)}` }}
       secondaryActions={[
-        { content: "Export CSV", onAction: exportCsv, loading: exporting, accessibilityLabel: "Export the SKU overrides as CSV" },
+        {
+          content: "Export CSV",
+          onAction: exportCsv,
+          loading: exporting,
+          accessibilityLabel: "Export the SKU overrides as CSV",
+        },
         { content: "Stock & price settings", url: `${base}/settings` },
       ]}
     >
@@ -146,16 +184,20 @@ export default function SkuMappingPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <Text as="p" tone="subdued">
-              Every Shopify SKU feeds the marketplace offer with the same SKU. An override sends a Shopify SKU's stock to another offer SKU instead; the offer
-              named like the Shopify SKU is then no longer fed by it.
+              Every Shopify SKU feeds the marketplace offer with the same SKU. An override sends a Shopify SKU's stock
+              to another offer SKU instead; the offer named like the Shopify SKU is then no longer fed by it.
             </Text>
             {exportError && (
               <Banner tone="critical" onDismiss={() => setExportError(null)}>
                 {exportError}
               </Banner>
             )}
-            {actionData?.intent === "remove" && actionData.ok && <Banner tone="success">Override removed. The affected offers are being recomputed.</Banner>}
-            {actionData?.intent === "add" && actionData.ok && <Banner tone="success">Override added. The affected offers are being recomputed.</Banner>}
+            {actionData?.intent === "remove" && actionData.ok && (
+              <Banner tone="success">Override removed. The affected offers are being recomputed.</Banner>
+            )}
+            {actionData?.intent === "add" && actionData.ok && (
+              <Banner tone="success">Override added. The affected offers are being recomputed.</Banner>
+            )}
             {addErrors.form && <Banner tone="critical">{addErrors.form}</Banner>}
 
             <Card>
@@ -183,7 +225,11 @@ export default function SkuMappingPage() {
                     />
                   </Box>
                   <Box paddingBlockStart="600">
-                    <Button variant="primary" loading={pendingIntent === "add"} onClick={() => submit({ intent: "add", ...draft }, { method: "post" })}>
+                    <Button
+                      variant="primary"
+                      loading={pendingIntent === "add"}
+                      onClick={() => submit({ intent: "add", ...draft }, { method: "post" })}
+                    >
                       Add override
                     </Button>
                   </Box>
@@ -218,7 +264,9 @@ export default function SkuMappingPage() {
                 emptyState={
                   <Box padding="600">
                     <Text as="p" alignment="center" tone="subdued">
-                      {data.all === 0 ? "No overrides: every Shopify SKU feeds the offer with the same SKU." : "No override matches."}
+                      {data.all === 0
+                        ? "No overrides: every Shopify SKU feeds the offer with the same SKU."
+                        : "No override matches."}
                     </Text>
                   </Box>
                 }
@@ -238,7 +286,9 @@ export default function SkuMappingPage() {
                           variant="plain"
                           tone="critical"
                           accessibilityLabel={`Remove the override of ${row.shopifySku}`}
-                          loading={pendingIntent === "remove" && navigation.formData?.get("shopifySku") === row.shopifySku}
+                          loading={
+                            pendingIntent === "remove" && navigation.formData?.get("shopifySku") === row.shopifySku
+                          }
                           onClick={() => submit({ intent: "remove", shopifySku: row.shopifySku }, { method: "post" })}
                         >
                           Remove
@@ -248,7 +298,13 @@ export default function SkuMappingPage() {
                   </IndexTable.Row>
                 ))}
               </IndexTable>
-              <ListPager page={data.query.page} pageCount={data.pageCount} total={data.total} noun="overrides" onPage={(page) => setParam("page", String(page))} />
+              <ListPager
+                page={data.query.page}
+                pageCount={data.pageCount}
+                total={data.total}
+                noun="overrides"
+                onPage={(page) => setParam("page", String(page))}
+              />
             </Card>
           </BlockStack>
         </Layout.Section>
@@ -260,12 +316,13 @@ export default function SkuMappingPage() {
                 Import from CSV
               </Text>
               <Text as="p" tone="subdued">
-                Columns shopify_sku and offer_sku (comma or semicolon). The file replaces every override of this connection; export first to edit the current
-                set. A file with any problem changes nothing.
+                Columns shopify_sku and offer_sku (comma or semicolon). The file replaces every override of this
+                connection; export first to edit the current set. A file with any problem changes nothing.
               </Text>
               {actionData?.intent === "import" && actionData.ok && (
                 <Banner tone="success" title="Imported">
-                  {actionData.created} added, {actionData.removed} removed, {actionData.unchanged} unchanged. {actionData.changedSkus} Shopify SKU
+                  {actionData.created} added, {actionData.removed} removed, {actionData.unchanged} unchanged.{" "}
+                  {actionData.changedSkus} Shopify SKU
                   {actionData.changedSkus === 1 ? " is" : "s are"} being recomputed.
                 </Banner>
               )}
@@ -276,10 +333,19 @@ export default function SkuMappingPage() {
                       <List.Item key={i}>{p.line > 0 ? `Line ${p.line}: ${p.message}` : p.message}</List.Item>
                     ))}
                   </List>
-                  {actionData.problemCount > actionData.problems.length && <p>…and {actionData.problemCount - actionData.problems.length} more problems.</p>}
+                  {actionData.problemCount > actionData.problems.length && (
+                    <p>…and {actionData.problemCount - actionData.problems.length} more problems.</p>
+                  )}
                 </Banner>
               )}
-              <DropZone label="Overrides file (CSV)" accept=".csv,text/csv" type="file" allowMultiple={false} onDrop={onDrop} error={Boolean(fileError)}>
+              <DropZone
+                label="Overrides file (CSV)"
+                accept=".csv,text/csv"
+                type="file"
+                allowMultiple={false}
+                onDrop={onDrop}
+                error={Boolean(fileError)}
+              >
                 {file ? (
                   <Box padding="300">
                     <Text as="p">{file.name}</Text>
@@ -298,7 +364,10 @@ export default function SkuMappingPage() {
                   variant="primary"
                   disabled={!file}
                   loading={pendingIntent === "import"}
-                  onClick={() => file && submit({ intent: "import", csv: file.text }, { method: "post", encType: "multipart/form-data" })}
+                  onClick={() =>
+                    file &&
+                    submit({ intent: "import", csv: file.text }, { method: "post", encType: "multipart/form-data" })
+                  }
                 >
                   Import
                 </Button>

@@ -7,11 +7,23 @@ import { exportOverridesCsv } from "~/sync/stock/mapping.server";
 /** The connection's SKU overrides as CSV (shopify_sku,offer_sku): the file the import takes back. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: params.connectionId ?? "", shop }, select: { id: true, name: true } });
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: params.connectionId ?? "", shop },
+    select: { id: true, name: true },
+  });
   if (!connection) throw json({ message: "No such connection" }, { status: 404 });
   const csv = await exportOverridesCsv(shop, connection.id);
-  const fileName = `sku-mapping-${connection.name.replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "connection"}.csv`;
+  const fileName = `sku-mapping-${
+    connection.name
+      .replace(/[^\w-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .toLowerCase() || "connection"
+  }.csv`;
   return new Response(csv, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${fileName}"`, "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${fileName}"`,
+      "Cache-Control": "no-store",
+    },
   });
 };

@@ -22,7 +22,12 @@ import {
 } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
 import { loadStockSettingsPage, saveStockSettings } from "~/sync/stock/settings.server";
-import { pricePreview, roundingOptions, type SettingsFieldErrors, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import {
+  pricePreview,
+  roundingOptions,
+  type SettingsFieldErrors,
+  type StockSettingsFormValues,
+} from "~/sync/stock/settings-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -64,7 +69,8 @@ export default function StockSettingsPage() {
     if (actionData?.ok) setValues(data.values);
   }, [actionData, data.values]);
 
-  const update = <K extends keyof StockSettingsFormValues>(key: K, value: StockSettingsFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const update = <K extends keyof StockSettingsFormValues>(key: K, value: StockSettingsFormValues[K]) =>
+    setValues((v) => ({ ...v, [key]: value }));
   const save = () => submit({ values: JSON.stringify(values) }, { method: "post" });
   const stockUrl = `/app/stock?connection=${encodeURIComponent(data.connection.id)}`;
   const locationName = (id: string) => data.locations.find((l) => l.id === id)?.name ?? id;
@@ -78,14 +84,17 @@ export default function StockSettingsPage() {
       subtitle={data.connection.name}
       backAction={{ content: "Stock", url: stockUrl }}
       primaryAction={{ content: "Save", onAction: save, loading: saving }}
-      secondaryActions={[{ content: "SKU mapping", url: `/app/stock/${encodeURIComponent(data.connection.id)}/mapping` }]}
+      secondaryActions={[
+        { content: "SKU mapping", url: `/app/stock/${encodeURIComponent(data.connection.id)}/mapping` },
+      ]}
     >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             {actionData?.ok && (
               <Banner tone="success" title="Saved" action={{ content: "Back to Stock", url: stockUrl }}>
-                Sellable quantities are being recomputed with these rules; {data.connection.name} gets them with the next stock import, within about a minute
+                Sellable quantities are being recomputed with these rules; {data.connection.name} gets them with the
+                next stock import, within about a minute
                 {data.connection.enabled ? "." : " of enabling the connection."}
               </Banner>
             )}
@@ -96,8 +105,8 @@ export default function StockSettingsPage() {
             )}
             {!data.configured && !actionData?.ok && (
               <Banner tone="warning" title="Choose the locations that supply this marketplace">
-                Nothing is pushed to {data.connection.name} until these rules are saved. Choose the Shopify locations whose stock it may sell; saving with
-                none chosen sets every offer to 0.
+                Nothing is pushed to {data.connection.name} until these rules are saved. Choose the Shopify locations
+                whose stock it may sell; saving with none chosen sets every offer to 0.
               </Banner>
             )}
 
@@ -113,7 +122,10 @@ export default function StockSettingsPage() {
                 )}
                 {data.locations.length === 0 ? (
                   <Text as="p" tone="subdued">
-                    No location is known yet. {data.locationsError ? "Reload this page once Shopify answers." : "Add a location in Shopify, then reload this page."}
+                    No location is known yet.{" "}
+                    {data.locationsError
+                      ? "Reload this page once Shopify answers."
+                      : "Add a location in Shopify, then reload this page."}
                   </Text>
                 ) : (
                   <ChoiceList
@@ -122,7 +134,12 @@ export default function StockSettingsPage() {
                     choices={data.locations.map((l) => ({
                       value: l.id,
                       label: `${l.name}${l.active ? "" : " (inactive)"}`,
-                      helpText: l.source === "known" ? (data.locationsError ? "Known to the app; its name could not be read from Shopify" : "No longer in Shopify") : undefined,
+                      helpText:
+                        l.source === "known"
+                          ? data.locationsError
+                            ? "Known to the app; its name could not be read from Shopify"
+                            : "No longer in Shopify"
+                          : undefined,
                     }))}
                     selected={values.locationIds}
                     onChange={(selected) => update("locationIds", selected)}
@@ -231,7 +248,12 @@ export default function StockSettingsPage() {
                         label={`Shopify SKU ${i + 1}`}
                         autoComplete="off"
                         value={row.sku}
-                        onChange={(v) => update("bufferOverrides", values.bufferOverrides.map((r, j) => (j === i ? { ...r, sku: v } : r)))}
+                        onChange={(v) =>
+                          update(
+                            "bufferOverrides",
+                            values.bufferOverrides.map((r, j) => (j === i ? { ...r, sku: v } : r)),
+                          )
+                        }
                         error={errors[`bufferOverrides.${i}.sku`]}
                       />
                     </Box>
@@ -242,7 +264,12 @@ export default function StockSettingsPage() {
                         min={0}
                         autoComplete="off"
                         value={row.units}
-                        onChange={(v) => update("bufferOverrides", values.bufferOverrides.map((r, j) => (j === i ? { ...r, units: v } : r)))}
+                        onChange={(v) =>
+                          update(
+                            "bufferOverrides",
+                            values.bufferOverrides.map((r, j) => (j === i ? { ...r, units: v } : r)),
+                          )
+                        }
                         error={errors[`bufferOverrides.${i}.units`]}
                       />
                     </Box>
@@ -251,7 +278,12 @@ export default function StockSettingsPage() {
                         variant="plain"
                         tone="critical"
                         accessibilityLabel={`Remove the buffer for ${row.sku || `SKU ${i + 1}`}`}
-                        onClick={() => update("bufferOverrides", values.bufferOverrides.filter((_, j) => j !== i))}
+                        onClick={() =>
+                          update(
+                            "bufferOverrides",
+                            values.bufferOverrides.filter((_, j) => j !== i),
+                          )
+                        }
                       >
                         Remove
                       </Button>
@@ -259,7 +291,11 @@ export default function StockSettingsPage() {
                   </InlineStack>
                 ))}
                 <InlineStack>
-                  <Button onClick={() => update("bufferOverrides", [...values.bufferOverrides, { sku: "", units: "0" }])}>Add a SKU buffer</Button>
+                  <Button
+                    onClick={() => update("bufferOverrides", [...values.bufferOverrides, { sku: "", units: "0" }])}
+                  >
+                    Add a SKU buffer
+                  </Button>
                 </InlineStack>
               </BlockStack>
             </Card>
@@ -270,8 +306,8 @@ export default function StockSettingsPage() {
                   Mirakl warehouses
                 </Text>
                 <Text as="p" tone="subdued">
-                  For marketplaces with per-warehouse stock: each Mirakl warehouse code gets the stock of the chosen locations mapped to it. Without any, one
-                  global quantity is pushed.
+                  For marketplaces with per-warehouse stock: each Mirakl warehouse code gets the stock of the chosen
+                  locations mapped to it. Without any, one global quantity is pushed.
                 </Text>
                 {values.warehouses.map((warehouse, i) => (
                   <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
@@ -282,7 +318,12 @@ export default function StockSettingsPage() {
                             label={`Warehouse code ${i + 1}`}
                             autoComplete="off"
                             value={warehouse.code}
-                            onChange={(v) => update("warehouses", values.warehouses.map((w, j) => (j === i ? { ...w, code: v } : w)))}
+                            onChange={(v) =>
+                              update(
+                                "warehouses",
+                                values.warehouses.map((w, j) => (j === i ? { ...w, code: v } : w)),
+                              )
+                            }
                             error={errors[`warehouses.${i}.code`]}
                           />
                         </Box>
@@ -290,7 +331,12 @@ export default function StockSettingsPage() {
                           variant="plain"
                           tone="critical"
                           accessibilityLabel={`Remove warehouse ${warehouse.code || i + 1}`}
-                          onClick={() => update("warehouses", values.warehouses.filter((_, j) => j !== i))}
+                          onClick={() =>
+                            update(
+                              "warehouses",
+                              values.warehouses.filter((_, j) => j !== i),
+                            )
+                          }
                         >
                           Remove
                         </Button>
@@ -303,9 +349,16 @@ export default function StockSettingsPage() {
                         <ChoiceList
                           allowMultiple
                           title={`Locations supplying warehouse ${warehouse.code || i + 1}`}
-                          choices={[...new Set([...chosenLocations.map((l) => l.id), ...warehouse.locationIds])].map((id) => ({ value: id, label: locationName(id) }))}
+                          choices={[...new Set([...chosenLocations.map((l) => l.id), ...warehouse.locationIds])].map(
+                            (id) => ({ value: id, label: locationName(id) }),
+                          )}
                           selected={warehouse.locationIds}
-                          onChange={(selected) => update("warehouses", values.warehouses.map((w, j) => (j === i ? { ...w, locationIds: selected } : w)))}
+                          onChange={(selected) =>
+                            update(
+                              "warehouses",
+                              values.warehouses.map((w, j) => (j === i ? { ...w, locationIds: selected } : w)),
+                            )
+                          }
                           error={errors[`warehouses.${i}.locationIds`]}
                         />
                       )}
@@ -313,7 +366,9 @@ export default function StockSettingsPage() {
                   </Box>
                 ))}
                 <InlineStack>
-                  <Button onClick={() => update("warehouses", [...values.warehouses, { code: "", locationIds: [] }])}>Add a warehouse</Button>
+                  <Button onClick={() => update("warehouses", [...values.warehouses, { code: "", locationIds: [] }])}>
+                    Add a warehouse
+                  </Button>
                 </InlineStack>
               </BlockStack>
             </Card>
@@ -416,8 +471,9 @@ export default function StockSettingsPage() {
                 How the sellable quantity is computed
               </Text>
               <Text as="p" tone="subdued">
-                Available at the chosen locations, minus units on marketplace orders not yet in Shopify, minus the buffer. At or below the holdback it is 0;
-                it never exceeds the cap. Archived, draft and deleted products are 0.
+                Available at the chosen locations, minus units on marketplace orders not yet in Shopify, minus the
+                buffer. At or below the holdback it is 0; it never exceeds the cap. Archived, draft and deleted products
+                are 0.
               </Text>
               <Text as="p" tone="subdued">
                 {data.configuredAt
@@ -427,7 +483,9 @@ export default function StockSettingsPage() {
                     : "These rules have never been saved: no stock is pushed yet."}
               </Text>
               <Text as="p" tone="subdued">
-                {data.overrideCount === 0 ? "Every Shopify SKU feeds the offer of the same SKU." : `${data.overrideCount} SKU override${data.overrideCount === 1 ? "" : "s"} in the SKU mapping.`}
+                {data.overrideCount === 0
+                  ? "Every Shopify SKU feeds the offer of the same SKU."
+                  : `${data.overrideCount} SKU override${data.overrideCount === 1 ? "" : "s"} in the SKU mapping.`}
               </Text>
             </BlockStack>
           </Card>

@@ -43,7 +43,12 @@ export async function handleShopRedact(delivery: WebhookDelivery): Promise<Topic
     }
     // The only row left about the shop: proof of what was erased, with no personal data in it.
     await tx.complianceRequest.create({
-      data: { shop, topic: "shop/redact", completedAt: new Date(), actions: [{ action: "deleted all shop data", counts }] },
+      data: {
+        shop,
+        topic: "shop/redact",
+        completedAt: new Date(),
+        actions: [{ action: "deleted all shop data", counts }],
+      },
     });
   });
   return { status: "PROCESSED" };
@@ -52,7 +57,11 @@ export async function handleShopRedact(delivery: WebhookDelivery): Promise<Topic
 type Customer = WebhookPayload<"customers/redact">["customer"];
 
 /** Deliveries whose payload names this customer or one of the listed orders. */
-async function deliveriesMentioning(shop: string, customer: Customer, orderIds: string[]): Promise<Pick<WebhookDelivery, "id" | "topic" | "receivedAt">[]> {
+async function deliveriesMentioning(
+  shop: string,
+  customer: Customer,
+  orderIds: string[],
+): Promise<Pick<WebhookDelivery, "id" | "topic" | "receivedAt">[]> {
   const email = customer.email?.toLowerCase() ?? null;
   const orderGids = orderIds.map((id) => `gid://shopify/Order/${id}`);
   const ids = orderIds.length ? orderIds : ["-"];
@@ -69,7 +78,10 @@ async function deliveriesMentioning(shop: string, customer: Customer, orderIds: 
     ORDER BY "receivedAt"`;
 }
 
-export async function handleCustomersRedact(delivery: WebhookDelivery, payload: WebhookPayload<"customers/redact">): Promise<TopicOutcome> {
+export async function handleCustomersRedact(
+  delivery: WebhookDelivery,
+  payload: WebhookPayload<"customers/redact">,
+): Promise<TopicOutcome> {
   const found = await deliveriesMentioning(delivery.shop, payload.customer, payload.orders_to_redact);
   const now = new Date();
   for (const row of found) {
@@ -80,7 +92,9 @@ export async function handleCustomersRedact(delivery: WebhookDelivery, payload: 
       data: {
         payload: { redacted: true, admin_graphql_api_id: gid } as Prisma.InputJsonValue,
         redactedAt: now,
-        ...(original.status === "PENDING" ? { status: "IGNORED", error: "redacted before processing (customers/redact)" } : {}),
+        ...(original.status === "PENDING"
+          ? { status: "IGNORED", error: "redacted before processing (customers/redact)" }
+          : {}),
       },
     });
   }
@@ -111,7 +125,12 @@ export async function handleCustomersDataRequest(
       actions: [
         {
           action: "listed personal data held",
-          holdings: found.map((f) => ({ kind: "webhook payload", id: f.id, topic: f.topic, receivedAt: f.receivedAt.toISOString() })),
+          holdings: found.map((f) => ({
+            kind: "webhook payload",
+            id: f.id,
+            topic: f.topic,
+            receivedAt: f.receivedAt.toISOString(),
+          })),
         },
       ],
     },

@@ -27,7 +27,10 @@ export async function handleAppUninstalled(delivery: WebhookDelivery): Promise<T
 }
 
 /** app/scopes_update: keep stored sessions' scope current, as Shopify's template does. */
-export async function handleScopesUpdate(delivery: WebhookDelivery, payload: WebhookPayload<"app/scopes_update">): Promise<TopicOutcome> {
+export async function handleScopesUpdate(
+  delivery: WebhookDelivery,
+  payload: WebhookPayload<"app/scopes_update">,
+): Promise<TopicOutcome> {
   const scope = payload.current.join(",");
   await prisma.session.updateMany({ where: { shop: delivery.shop }, data: { scope } });
   await prisma.shop.updateMany({ where: { shop: delivery.shop }, data: { scopes: scope } });

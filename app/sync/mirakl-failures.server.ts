@@ -11,8 +11,18 @@ export async function reportMiraklFailure(
   attempted: string,
   now: Date,
 ): Promise<Date> {
-  const base = { shop: connection.shop, connectionId: connection.id, entityType: "MarketplaceConnection", entityId: connection.id };
-  const detail = { attempted, status: error.status ?? null, miraklCode: error.miraklCode ?? null, operation: error.operation };
+  const base = {
+    shop: connection.shop,
+    connectionId: connection.id,
+    entityType: "MarketplaceConnection",
+    entityId: connection.id,
+  };
+  const detail = {
+    attempted,
+    status: error.status ?? null,
+    miraklCode: error.miraklCode ?? null,
+    operation: error.operation,
+  };
   switch (error.kind) {
     case "auth":
       await reportException({
@@ -20,7 +30,8 @@ export async function reportMiraklFailure(
         kind: "MIRAKL_AUTH_FAILED",
         severity: "CRITICAL",
         message: `Mirakl rejected the API key (${attempted}, HTTP ${error.status}). Nothing is synced with this marketplace until it is fixed.`,
-        fixHint: "Generate a new API key in the Mirakl back office (user menu → API key) and paste it into the connection's settings.",
+        fixHint:
+          "Generate a new API key in the Mirakl back office (user menu → API key) and paste it into the connection's settings.",
         detail,
       });
       return new Date(now.getTime() + 15 * 60_000);
@@ -31,7 +42,8 @@ export async function reportMiraklFailure(
         kind: "MIRAKL_RATE_LIMITED",
         severity: "WARNING",
         message: `Mirakl asked us to slow down (${attempted}); waiting as told.`,
-        fixHint: "Nothing to do unless it repeats: another tool using the same API key may be spending the marketplace's call allowance.",
+        fixHint:
+          "Nothing to do unless it repeats: another tool using the same API key may be spending the marketplace's call allowance.",
         detail: { ...detail, retryAfterMs },
       });
       return new Date(now.getTime() + Math.max(1000, retryAfterMs));
@@ -42,7 +54,8 @@ export async function reportMiraklFailure(
         kind: "MIRAKL_UNREACHABLE",
         severity: "ERROR",
         message: `Mirakl did not answer (${attempted}): ${error.message}`,
-        fixHint: "Usually a marketplace outage; the sync retries by itself. If it lasts, check the connection's base URL.",
+        fixHint:
+          "Usually a marketplace outage; the sync retries by itself. If it lasts, check the connection's base URL.",
         detail,
       });
       return new Date(now.getTime() + 60_000);

@@ -1,6 +1,11 @@
 import prisma from "~/db.server";
 import type { WebhookDelivery } from "~/generated/prisma/client";
-import { isWebhookTopic, parseWebhookPayload, type WebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
+import {
+  isWebhookTopic,
+  parseWebhookPayload,
+  type WebhookPayload,
+  type WebhookTopic,
+} from "~/integrations/shopify/webhook-payloads";
 import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { logger } from "~/lib/logger.server";
@@ -15,7 +20,10 @@ const BATCH = 50;
 
 export type TopicOutcome = { status: "PROCESSED" } | { status: "IGNORED"; reason: string };
 
-export type TopicHandler<T extends WebhookTopic> = (delivery: WebhookDelivery, payload: WebhookPayload<T>) => Promise<TopicOutcome>;
+export type TopicHandler<T extends WebhookTopic> = (
+  delivery: WebhookDelivery,
+  payload: WebhookPayload<T>,
+) => Promise<TopicOutcome>;
 
 const topicHandlers = new Map<WebhookTopic, TopicHandler<any>>();
 
@@ -25,7 +33,11 @@ export function onWebhookTopic<T extends WebhookTopic>(topic: T, handler: TopicH
 }
 
 /** Processes the shop's pending deliveries, oldest event first; returns when more remain to retry. */
-export async function processInbox(shop: string, signal?: AbortSignal, now = () => new Date()): Promise<{ nextDueAt: Date | null }> {
+export async function processInbox(
+  shop: string,
+  signal?: AbortSignal,
+  now = () => new Date(),
+): Promise<{ nextDueAt: Date | null }> {
   let retryAt = null as Date | null;
   const skipped = new Set<string>();
   for (;;) {
@@ -55,11 +67,17 @@ async function processDelivery(delivery: WebhookDelivery, now: Date): Promise<Da
     if (!isWebhookTopic(topic)) throw new Error(`unknown topic ${topic}`);
     const parsed = parseWebhookPayload(topic, delivery.payload);
     if (!parsed.success) {
-      await markFailedForGood(delivery, `payload no longer matches its schema: ${parsed.error.issues[0]?.message ?? "invalid"}`, "WEBHOOK_PAYLOAD_INVALID");
+      await markFailedForGood(
+        delivery,
+        `payload no longer matches its schema: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        "WEBHOOK_PAYLOAD_INVALID",
+      );
       return null;
     }
     const handler = topicHandlers.get(topic);
-    const outcome: TopicOutcome = handler ? await handler(delivery, parsed.data) : { status: "IGNORED", reason: "no flow consumes this topic yet" };
+    const outcome: TopicOutcome = handler
+      ? await handler(delivery, parsed.data)
+      : { status: "IGNORED", reason: "no flow consumes this topic yet" };
     // updateMany: shop/redact deletes the shop's deliveries, this one included.
     await prisma.webhookDelivery.updateMany({
       where: { id: delivery.id },
@@ -75,7 +93,13 @@ async function processDelivery(delivery: WebhookDelivery, now: Date): Promise<Da
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const attempts = delivery.attempts + 1;
-    logger.warn("webhook: processing failed", { shop: delivery.shop, topic, delivery: delivery.id, attempts, error: message });
+    logger.warn("webhook: processing failed", {
+      shop: delivery.shop,
+      topic,
+      delivery: delivery.id,
+      attempts,
+      error: message,
+    });
     if (attempts >= MAX_DELIVERY_ATTEMPTS) {
       await markFailedForGood(delivery, message, "WEBHOOK_PROCESSING_FAILED");
       return null;
@@ -85,7 +109,11 @@ async function processDelivery(delivery: WebhookDelivery, now: Date): Promise<Da
   }
 }
 
-async function markFailedForGood(delivery: WebhookDelivery, reason: string, kind: "WEBHOOK_PAYLOAD_INVALID" | "WEBHOOK_PROCESSING_FAILED") {
+async function markFailedForGood(
+  delivery: WebhookDelivery,
+  reason: string,
+  kind: "WEBHOOK_PAYLOAD_INVALID" | "WEBHOOK_PROCESSING_FAILED",
+) {
   await prisma.webhookDelivery.update({
     where: { id: delivery.id },
     data: { status: "FAILED", error: reason, attempts: { increment: 1 } },
@@ -137,7 +165,9 @@ export const inboxSweepTask: TaskHandler = {
     const shops = await prisma.webhookDelivery.groupBy({ by: ["shop"], where: { status: "PENDING" } });
     for (const { shop } of shops) await markDirty(inboxUnitKey(shop), INBOX_KIND, shop, now);
     const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
-    await prisma.webhookDelivery.deleteMany({ where: { status: { in: ["PROCESSED", "IGNORED"] }, receivedAt: { lt: cutoff } } });
+    await prisma.webhookDelivery.deleteMany({
+      where: { status: { in: ["PROCESSED", "IGNORED"] }, receivedAt: { lt: cutoff } },
+    });
     return { nextDueAt: new Date(now.getTime() + SWEEP_EVERY_MS) };
   },
 };

@@ -1,6 +1,12 @@
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
-import { isWebhookTopic, normalizeWebhookTopic, parseShopifyJson, parseWebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
+import {
+  isWebhookTopic,
+  normalizeWebhookTopic,
+  parseShopifyJson,
+  parseWebhookPayload,
+  type WebhookTopic,
+} from "~/integrations/shopify/webhook-payloads";
 import { reportException } from "~/exceptions/exceptions.server";
 import { markDirty } from "~/worker/work-units.server";
 import { inboxUnitKey, INBOX_KIND } from "~/webhooks/inbox.server";
@@ -30,11 +36,23 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
 
   // Re-read the verified bytes ourselves: JSON.parse in the library rounds ids beyond 2^53.
   const payload = parseShopifyJson(await copy.text());
-  const facts: DeliveryFacts = { webhookId: context.webhookId, eventId: context.eventId, apiVersion: context.apiVersion, payload };
+  const facts: DeliveryFacts = {
+    webhookId: context.webhookId,
+    eventId: context.eventId,
+    apiVersion: context.apiVersion,
+    payload,
+  };
 
   if (topic !== routeTopic || !isWebhookTopic(topic)) {
     // A subscription pointed at the wrong route: keep the bytes and say so, Shopify would only retry them.
-    return storeRejected({ shop, topic, dedupeKey, context: facts, triggeredAt, reason: `topic ${topic} delivered to the ${routeTopic} route` });
+    return storeRejected({
+      shop,
+      topic,
+      dedupeKey,
+      context: facts,
+      triggeredAt,
+      reason: `topic ${topic} delivered to the ${routeTopic} route`,
+    });
   }
 
   const parsed = parseWebhookPayload(topic, payload);
@@ -86,14 +104,25 @@ async function insertDelivery(input: {
     });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      logger.info("webhook: duplicate delivery ignored", { shop: input.shop, topic: input.topic, dedupeKey: input.dedupeKey });
+      logger.info("webhook: duplicate delivery ignored", {
+        shop: input.shop,
+        topic: input.topic,
+        dedupeKey: input.dedupeKey,
+      });
       return null;
     }
     throw e;
   }
 }
 
-async function storeRejected(input: { shop: string; topic: string; dedupeKey: string; context: DeliveryFacts; triggeredAt: Date | null; reason: string }) {
+async function storeRejected(input: {
+  shop: string;
+  topic: string;
+  dedupeKey: string;
+  context: DeliveryFacts;
+  triggeredAt: Date | null;
+  reason: string;
+}) {
   const delivery = await insertDelivery({ ...input, status: "FAILED", error: input.reason });
   if (delivery) {
     await reportException({
@@ -105,7 +134,12 @@ async function storeRejected(input: { shop: string; topic: string; dedupeKey: st
       message: `A ${input.topic} webhook did not match its schema: ${input.reason}`,
       fixHint:
         "The delivery is kept as received. If Shopify changed the payload, update the schema in app/integrations/shopify/webhook-payloads.ts and press Retry to validate it again.",
-      detail: { topic: input.topic, webhookId: input.context.webhookId, eventId: input.context.eventId ?? null, reason: input.reason },
+      detail: {
+        topic: input.topic,
+        webhookId: input.context.webhookId,
+        eventId: input.context.eventId ?? null,
+        reason: input.reason,
+      },
     });
   }
   return new Response(null, { status: 200 });
@@ -117,7 +151,12 @@ async function storeUnparseable(request: Request, routeTopic: WebhookTopic): Pro
   const webhookId = header("webhook-id") ?? crypto.randomUUID();
   const eventId = header("event-id");
   const body = (await request.text()).slice(0, 65_536);
-  const context: DeliveryFacts = { webhookId, eventId: eventId ?? undefined, apiVersion: header("api-version") ?? undefined, payload: { unparseableBody: body } };
+  const context: DeliveryFacts = {
+    webhookId,
+    eventId: eventId ?? undefined,
+    apiVersion: header("api-version") ?? undefined,
+    payload: { unparseableBody: body },
+  };
   await storeRejected({
     shop,
     topic: header("topic") ?? routeTopic,

@@ -10,7 +10,15 @@ import { miraklCallPruneTask, scheduleMiraklCallPrune } from "~/connections/acti
 /** Every kind of background work the worker runs. Sync flows add their tasks here. */
 export function allTasks(): TaskHandler[] {
   registerTopicHandlers();
-  return [inboxTask, inboxSweepTask, ...stockTasks, ...reservationTasks, stockRecomputeTask, catalogRefreshTask, miraklCallPruneTask];
+  return [
+    inboxTask,
+    inboxSweepTask,
+    ...stockTasks,
+    ...reservationTasks,
+    stockRecomputeTask,
+    catalogRefreshTask,
+    miraklCallPruneTask,
+  ];
 }
 
 /** Periodic units that must exist once; idempotent, called whenever a worker starts. */

@@ -30,7 +30,12 @@ export async function ensureScheduled(key: string, kind: string, shop: string | 
 }
 
 /** Claims the most overdue unit of the given kinds whose lease is free or expired. */
-export async function claimDueUnit(owner: string, kinds: string[], leaseMs: number, now = new Date()): Promise<ClaimedUnit | null> {
+export async function claimDueUnit(
+  owner: string,
+  kinds: string[],
+  leaseMs: number,
+  now = new Date(),
+): Promise<ClaimedUnit | null> {
   if (kinds.length === 0) return null;
   const expires = new Date(now.getTime() + leaseMs);
   const rows = await prisma.$queryRaw<ClaimedUnit[]>`

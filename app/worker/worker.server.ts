@@ -113,7 +113,11 @@ export class Worker {
       const message = error instanceof Error ? error.message : String(error);
       const delay = (handler.retryDelayMs ?? defaultRetryDelayMs)(unit.attempts);
       logger.warn("worker: unit failed", { unit: unit.key, attempt: unit.attempts, retryInMs: delay, error: message });
-      await completeUnit(unit, { nextDueAt: new Date(this.#now().getTime() + delay), error: message }, this.#now()).catch(() => {});
+      await completeUnit(
+        unit,
+        { nextDueAt: new Date(this.#now().getTime() + delay), error: message },
+        this.#now(),
+      ).catch(() => {});
     } finally {
       clearInterval(heartbeat);
     }

@@ -8,7 +8,10 @@ import path from "node:path";
 
 const dir = path.resolve(import.meta.dirname, "../../node_modules/.prisma/client");
 mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: ".prisma/client", private: true, type: "module" }, null, 2) + "\n");
+writeFileSync(
+  path.join(dir, "package.json"),
+  JSON.stringify({ name: ".prisma/client", private: true, type: "module" }, null, 2) + "\n",
+);
 writeFileSync(
   path.join(dir, "default.js"),
   `// Written by scripts/prisma/legacy-client-shim.mjs: see there.
@@ -18,4 +21,7 @@ export const Prisma = { PrismaClientKnownRequestError };
 );
 // Vite's dev dependency scan also crawls server-only imports and pre-bundles "@prisma/client" for
 // the browser, whose browser entry requires this file. Nothing in the browser uses it.
-writeFileSync(path.join(dir, "index-browser.js"), "// Written by scripts/prisma/legacy-client-shim.mjs.\nexport const Prisma = {};\n");
+writeFileSync(
+  path.join(dir, "index-browser.js"),
+  "// Written by scripts/prisma/legacy-client-shim.mjs.\nexport const Prisma = {};\n",
+);

@@ -5,7 +5,9 @@ import path from "node:path";
 import { diffMigrationsToSchema, migrationsDir } from "./schema-engine.ts";
 
 const [command, name] = process.argv.slice(2);
-const sql = await diffMigrationsToSchema(process.env.DATABASE_URL ? { kind: "postgres", url: process.env.DATABASE_URL } : { kind: "pglite" });
+const sql = await diffMigrationsToSchema(
+  process.env.DATABASE_URL ? { kind: "postgres", url: process.env.DATABASE_URL } : { kind: "pglite" },
+);
 
 if (command === "check") {
   if (sql) {

@@ -39,7 +39,10 @@ async function loadEngineClass() {
 }
 
 /** pglite-prisma-adapter 0.7 does not await exec() in executeScript: errors would be lost. */
-function awaitScripts<T extends { executeScript(s: string): Promise<void> }>(adapter: T, exec: (s: string) => Promise<unknown>): T {
+function awaitScripts<T extends { executeScript(s: string): Promise<void> }>(
+  adapter: T,
+  exec: (s: string) => Promise<unknown>,
+): T {
   adapter.executeScript = async (script: string) => {
     await exec(script);
   };
@@ -71,7 +74,8 @@ class PGliteShadowFactory {
 class CharAsTextPool extends pg.Pool {
   async query(...args: any[]): Promise<any> {
     const res: any = await (super.query as any)(...args);
-    for (const r of Array.isArray(res) ? res : [res]) for (const f of r?.fields ?? []) if (f.dataTypeID === 18) f.dataTypeID = 25;
+    for (const r of Array.isArray(res) ? res : [res])
+      for (const f of r?.fields ?? []) if (f.dataTypeID === 18) f.dataTypeID = 25;
     return res;
   }
 }
@@ -93,7 +97,15 @@ class PostgresShadowFactory {
       try {
         await pool.query(script); // one simple-protocol query = one implicit transaction, like the native engine
       } catch (e: any) {
-        throw new DriverAdapterError({ kind: "postgres", code: e.code ?? "", severity: e.severity ?? "ERROR", message: e.message, detail: e.detail, column: e.column, hint: e.hint });
+        throw new DriverAdapterError({
+          kind: "postgres",
+          code: e.code ?? "",
+          severity: e.severity ?? "ERROR",
+          message: e.message,
+          detail: e.detail,
+          column: e.column,
+          hint: e.hint,
+        });
       }
     });
   }
@@ -128,7 +140,12 @@ export async function loadMigrationList(dir = migrationsDir) {
     );
     migrationDirectories.push({ path: e.name, migrationFile: { path: "migration.sql", content } });
   }
-  return { baseDir: dir, lockfile: { path: "migration_lock.toml", content: lockContent }, migrationDirectories, shadowDbInitScript: "" };
+  return {
+    baseDir: dir,
+    lockfile: { path: "migration_lock.toml", content: lockContent },
+    migrationDirectories,
+    shadowDbInitScript: "",
+  };
 }
 
 /**
@@ -139,7 +156,11 @@ export async function diffMigrationsToSchema(target: EngineTarget = { kind: "pgl
   const Engine = await loadEngineClass();
   const factory = target.kind === "pglite" ? new PGliteShadowFactory() : new PostgresShadowFactory(target.url);
   const schemaFiles = [{ path: schemaPath, content: await readFile(schemaPath, "utf8") }];
-  const engine = await Engine.new({ datamodels: schemaFiles.map((f) => [f.path, f.content]) }, () => {}, bindMigrationAwareSqlAdapterFactory(factory as any));
+  const engine = await Engine.new(
+    { datamodels: schemaFiles.map((f) => [f.path, f.content]) },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(factory as any),
+  );
   try {
     const result = await engine.diff({
       from: { tag: "migrations", ...(await loadMigrationList()) },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { editConnectionSchema, fieldErrorsOf, miraklBaseUrlSchema, newConnectionSchema } from "~/connections/connection-form";
+import {
+  editConnectionSchema,
+  fieldErrorsOf,
+  miraklBaseUrlSchema,
+  newConnectionSchema,
+} from "~/connections/connection-form";
 
 const url = (value: string) => miraklBaseUrlSchema.safeParse(value);
 
@@ -44,9 +49,19 @@ describe("connection forms", () => {
   });
 
   it("keeps the stored key when the edit form's key is blank, and checks the shop id", () => {
-    const ok = editConnectionSchema.parse({ name: "Decathlon", baseUrl: "https://d.mirakl.net/api", miraklShopId: "", apiKey: "" });
+    const ok = editConnectionSchema.parse({
+      name: "Decathlon",
+      baseUrl: "https://d.mirakl.net/api",
+      miraklShopId: "",
+      apiKey: "",
+    });
     expect(ok).toEqual({ name: "Decathlon", baseUrl: "https://d.mirakl.net", miraklShopId: null, apiKey: "" });
-    const bad = editConnectionSchema.safeParse({ name: "D", baseUrl: "https://d.mirakl.net", miraklShopId: "12a", apiKey: "has space in it" });
+    const bad = editConnectionSchema.safeParse({
+      name: "D",
+      baseUrl: "https://d.mirakl.net",
+      miraklShopId: "12a",
+      apiKey: "has space in it",
+    });
     const errors = fieldErrorsOf(bad.error!);
     expect(errors.miraklShopId).toContain("is a number");
     expect(errors.apiKey).toBe("An API key has no spaces in it");

@@ -20,7 +20,13 @@ let closedPortUrl = "";
 
 type RouteFunction = (args: ActionFunctionArgs) => unknown;
 
-async function post(action: RouteFunction, shop: string, path: string, form: Record<string, string>, params: Record<string, string> = {}) {
+async function post(
+  action: RouteFunction,
+  shop: string,
+  path: string,
+  form: Record<string, string>,
+  params: Record<string, string> = {},
+) {
   return settle(action({ request: await embeddedRequest(shop, path, { method: "POST", form }), params, context: {} }));
 }
 async function get(loader: RouteFunction, shop: string, path: string, params: Record<string, string> = {}) {
@@ -55,7 +61,11 @@ afterAll(async () => sim?.close());
 
 describe("connection form on the server", () => {
   it("answers invalid fields with inline messages and stores nothing", async () => {
-    const response = await post(newAction, shopA, "/app/connections/new", { name: "", baseUrl: "http://evil.example.com?x=1", apiKey: "" });
+    const response = await post(newAction, shopA, "/app/connections/new", {
+      name: "",
+      baseUrl: "http://evil.example.com?x=1",
+      apiKey: "",
+    });
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(Object.keys(body.errors).sort()).toEqual(["apiKey", "baseUrl", "name"]);
@@ -68,7 +78,12 @@ describe("Test connection against the Mirakl simulator", () => {
   let id = "";
 
   it("a good key: shop name, currency and operator features learnt and stored", async () => {
-    id = await addConnection(shopA, { name: "Decathlon", baseUrl: `${sim.url}/api/`, miraklShopId: "", apiKey: sim.keys.single });
+    id = await addConnection(shopA, {
+      name: "Decathlon",
+      baseUrl: `${sim.url}/api/`,
+      miraklShopId: "",
+      apiKey: sim.keys.single,
+    });
     const page = await connectionPage(shopA, id);
     expect(page.connection.baseUrl).toBe(sim.url);
     const check = page.connection.settings.lastCheck;
@@ -85,36 +100,89 @@ describe("Test connection against the Mirakl simulator", () => {
   });
 
   it("a wrong key: inline error on the key field and a MIRAKL_AUTH_FAILED exception; a good key resolves it", async () => {
-    const response = await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: WRONG_KEY }, { id });
+    const response = await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: WRONG_KEY },
+      { id },
+    );
     expect(response.status).toBe(200);
     const page = await connectionPage(shopA, id);
-    expect(page.connection.settings.lastCheck).toMatchObject({ ok: false, field: "apiKey", message: "Mirakl rejected this API key" });
+    expect(page.connection.settings.lastCheck).toMatchObject({
+      ok: false,
+      field: "apiKey",
+      message: "Mirakl rejected this API key",
+    });
     const open = await prisma.syncException.findMany({ where: { shop: shopA, entityId: id, status: "OPEN" } });
     expect(open.map((e) => e.kind)).toEqual(["MIRAKL_AUTH_FAILED"]);
 
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: sim.keys.single }, { id });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: sim.keys.single },
+      { id },
+    );
     expect((await connectionPage(shopA, id)).connection.settings.lastCheck.ok).toBe(true);
     expect(await prisma.syncException.count({ where: { shop: shopA, entityId: id, status: "OPEN" } })).toBe(0);
-    expect(await prisma.syncException.count({ where: { shop: shopA, entityId: id, status: "RESOLVED", kind: "MIRAKL_AUTH_FAILED" } })).toBe(1);
+    expect(
+      await prisma.syncException.count({
+        where: { shop: shopA, entityId: id, status: "RESOLVED", kind: "MIRAKL_AUTH_FAILED" },
+      }),
+    ).toBe(1);
   });
 
   it("a shop id the key cannot see is reported on the shop id field", async () => {
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "9999", apiKey: "" }, { id });
-    expect((await connectionPage(shopA, id)).connection.settings.lastCheck).toMatchObject({ ok: false, field: "miraklShopId" });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "9999", apiKey: "" },
+      { id },
+    );
+    expect((await connectionPage(shopA, id)).connection.settings.lastCheck).toMatchObject({
+      ok: false,
+      field: "miraklShopId",
+    });
   });
 
   it("an unreachable host: 'Could not reach' on the URL field and a MIRAKL_UNREACHABLE exception", async () => {
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Decathlon", baseUrl: closedPortUrl, miraklShopId: "", apiKey: "" }, { id });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Decathlon", baseUrl: closedPortUrl, miraklShopId: "", apiKey: "" },
+      { id },
+    );
     const check = (await connectionPage(shopA, id)).connection.settings.lastCheck;
-    expect(check).toMatchObject({ ok: false, field: "baseUrl", message: `Could not reach ${new URL(closedPortUrl).host}` });
-    expect(await prisma.syncException.count({ where: { shop: shopA, entityId: id, status: "OPEN", kind: "MIRAKL_UNREACHABLE" } })).toBe(1);
+    expect(check).toMatchObject({
+      ok: false,
+      field: "baseUrl",
+      message: `Could not reach ${new URL(closedPortUrl).host}`,
+    });
+    expect(
+      await prisma.syncException.count({
+        where: { shop: shopA, entityId: id, status: "OPEN", kind: "MIRAKL_UNREACHABLE" },
+      }),
+    ).toBe(1);
     // Back to the simulator: the next good test closes it.
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: "" }, { id });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: "" },
+      { id },
+    );
     expect(await prisma.syncException.count({ where: { shop: shopA, entityId: id, status: "OPEN" } })).toBe(0);
   });
 
   it("a name already used in the shop is a field error", async () => {
-    const response = await post(newAction, shopA, "/app/connections/new", { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single });
+    const response = await post(newAction, shopA, "/app/connections/new", {
+      name: "Decathlon",
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).errors.name).toContain("already exists");
   });
@@ -123,8 +191,17 @@ describe("Test connection against the Mirakl simulator", () => {
 describe("activity log", () => {
   it("records every exchange of the connection, without the key", async () => {
     const id = await addConnection(shopA, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "test", name: "Carrefour", baseUrl: sim.url, apiKey: WRONG_KEY }, { id });
-    const calls = await prisma.miraklCall.findMany({ where: { shop: shopA, connectionId: id }, orderBy: { at: "asc" } });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "test", name: "Carrefour", baseUrl: sim.url, apiKey: WRONG_KEY },
+      { id },
+    );
+    const calls = await prisma.miraklCall.findMany({
+      where: { shop: shopA, connectionId: id },
+      orderBy: { at: "asc" },
+    });
     expect(calls.map((c) => [c.operation, c.status])).toEqual([
       ["A01", 200],
       ["PC01", 200],
@@ -139,7 +216,13 @@ describe("activity log", () => {
 
   it("the client factory writes the same log for background flows", async () => {
     const id = (await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Carrefour" } })).id;
-    await post(editAction, shopA, `/app/connections/${id}`, { intent: "save", name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }, { id });
+    await post(
+      editAction,
+      shopA,
+      `/app/connections/${id}`,
+      { intent: "save", name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single },
+      { id },
+    );
     const client = await miraklClientFor(shopA, id);
     await client.getAccount();
     const [latest] = await latestMiraklCalls(shopA, id, 1);
@@ -148,7 +231,15 @@ describe("activity log", () => {
 
   it("prunes by age and by count per connection", async () => {
     const now = new Date("2026-06-01T00:00:00Z");
-    const base = { connectionId: "prune-conn", operation: "OR11" as const, method: "GET", path: "/api/orders", status: 200, durationMs: 5, attempt: 1 };
+    const base = {
+      connectionId: "prune-conn",
+      operation: "OR11" as const,
+      method: "GET",
+      path: "/api/orders",
+      status: 200,
+      durationMs: 5,
+      attempt: 1,
+    };
     await recordMiraklCall(shopB, { ...base, at: new Date(now.getTime() - 20 * 86_400_000) });
     for (let i = 0; i < 5; i++) await recordMiraklCall(shopB, { ...base, at: new Date(now.getTime() - i * 1000) });
     const result = await pruneMiraklCalls(now, 3);
@@ -168,7 +259,9 @@ describe("export and import between shops", () => {
     const source = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Decathlon" } });
     await prisma.marketplaceConnection.update({
       where: { id: source.id },
-      data: { settings: { ...(source.settings as object), stock: { locationIds: ["gid://shopify/Location/111"], buffer: 3 } } },
+      data: {
+        settings: { ...(source.settings as object), stock: { locationIds: ["gid://shopify/Location/111"], buffer: 3 } },
+      },
     });
     const exported = await post(listAction, shopA, "/app/connections", { intent: "export" });
     const { content } = await exported.json();
@@ -181,34 +274,66 @@ describe("export and import between shops", () => {
 
     // shop B already has a "Carrefour": renamed by default.
     await addConnection(shopB, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
-    const imported = await (await post(listAction, shopB, "/app/connections", { intent: "import", payload: content, onClash: "rename" })).json();
+    const imported = await (
+      await post(listAction, shopB, "/app/connections", { intent: "import", payload: content, onClash: "rename" })
+    ).json();
     expect(imported.ok).toBe(true);
     expect(imported.created.map((c: any) => c.name).sort()).toEqual(["Carrefour (imported)", "Decathlon"]);
-    const decathlon = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopB, name: "Decathlon" } });
+    const decathlon = await prisma.marketplaceConnection.findFirstOrThrow({
+      where: { shop: shopB, name: "Decathlon" },
+    });
     expect(decathlon).toMatchObject({ enabled: false, disabledReason: "API key required", baseUrl: sim.url });
     // Shop A's locations mean nothing in shop B: they are chosen again there; the buffer carries over.
     expect((decathlon.settings as any).stock).toMatchObject({ locationIds: [], warehouses: [], buffer: 3 });
 
     // It cannot be enabled without a key; entering one and testing works.
-    const enable = await post(editAction, shopB, `/app/connections/${decathlon.id}`, { intent: "enable" }, { id: decathlon.id });
+    const enable = await post(
+      editAction,
+      shopB,
+      `/app/connections/${decathlon.id}`,
+      { intent: "enable" },
+      { id: decathlon.id },
+    );
     expect((await enable.json()).errors.apiKey).toContain("API key");
-    await post(editAction, shopB, `/app/connections/${decathlon.id}`, { intent: "test", name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }, { id: decathlon.id });
+    await post(
+      editAction,
+      shopB,
+      `/app/connections/${decathlon.id}`,
+      { intent: "test", name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single },
+      { id: decathlon.id },
+    );
     expect((await connectionPage(shopB, decathlon.id)).connection.settings.lastCheck.ok).toBe(true);
-    expect((await post(editAction, shopB, `/app/connections/${decathlon.id}`, { intent: "enable" }, { id: decathlon.id })).status).toBe(200);
+    expect(
+      (await post(editAction, shopB, `/app/connections/${decathlon.id}`, { intent: "enable" }, { id: decathlon.id }))
+        .status,
+    ).toBe(200);
     expect((await loadConnectionCredentials(shopB, decathlon.id))?.enabled).toBe(true);
 
     // Skipping: importing again creates nothing and says which were skipped.
-    const again = await (await post(listAction, shopB, "/app/connections", { intent: "import", payload: content, onClash: "skip" })).json();
+    const again = await (
+      await post(listAction, shopB, "/app/connections", { intent: "import", payload: content, onClash: "skip" })
+    ).json();
     expect(again).toMatchObject({ ok: true, created: [], skipped: ["Carrefour", "Decathlon"] });
   });
 
   it("rejects an invalid file with readable errors and imports nothing", async () => {
     const before = await prisma.marketplaceConnection.count({ where: { shop: shopB } });
-    const bad = { format: "mirakl-bridge/connections", version: 1, connections: [{ name: "Ok", baseUrl: "https://ok.mirakl.net" }, { name: "Bad", baseUrl: "http://bad.example.com" }] };
-    const body = await (await post(listAction, shopB, "/app/connections", { intent: "import", payload: JSON.stringify(bad) })).json();
+    const bad = {
+      format: "mirakl-bridge/connections",
+      version: 1,
+      connections: [
+        { name: "Ok", baseUrl: "https://ok.mirakl.net" },
+        { name: "Bad", baseUrl: "http://bad.example.com" },
+      ],
+    };
+    const body = await (
+      await post(listAction, shopB, "/app/connections", { intent: "import", payload: JSON.stringify(bad) })
+    ).json();
     expect(body.ok).toBe(false);
     expect(body.errors[0]).toContain('Connection "Bad" (baseUrl)');
-    const notJson = await (await post(listAction, shopB, "/app/connections", { intent: "import", payload: "{nope" })).json();
+    const notJson = await (
+      await post(listAction, shopB, "/app/connections", { intent: "import", payload: "{nope" })
+    ).json();
     expect(notJson.errors[0]).toContain("not valid JSON");
     expect(await prisma.marketplaceConnection.count({ where: { shop: shopB } })).toBe(before);
   });
@@ -220,14 +345,28 @@ describe("shop isolation", () => {
     const callsBefore = await prisma.miraklCall.count({ where: { connectionId: theirs.id } });
     expect((await get(editLoader, shopB, `/app/connections/${theirs.id}`, { id: theirs.id })).status).toBe(404);
     for (const intent of ["save", "test", "disable"]) {
-      const response = await post(editAction, shopB, `/app/connections/${theirs.id}`, { intent, name: "Hijacked", baseUrl: sim.url, apiKey: WRONG_KEY }, { id: theirs.id });
+      const response = await post(
+        editAction,
+        shopB,
+        `/app/connections/${theirs.id}`,
+        { intent, name: "Hijacked", baseUrl: sim.url, apiKey: WRONG_KEY },
+        { id: theirs.id },
+      );
       expect(response.status).toBe(404);
     }
     const after = await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: theirs.id } });
-    expect(after).toMatchObject({ name: "Decathlon", enabled: theirs.enabled, apiKeyEncrypted: theirs.apiKeyEncrypted });
+    expect(after).toMatchObject({
+      name: "Decathlon",
+      enabled: theirs.enabled,
+      apiKeyEncrypted: theirs.apiKeyEncrypted,
+    });
     expect(await prisma.miraklCall.count({ where: { connectionId: theirs.id } })).toBe(callsBefore);
-    const exportB = JSON.parse((await (await post(listAction, shopB, "/app/connections", { intent: "export" })).json()).content);
-    const namesB = (await prisma.marketplaceConnection.findMany({ where: { shop: shopB }, orderBy: { name: "asc" } })).map((c) => c.name);
+    const exportB = JSON.parse(
+      (await (await post(listAction, shopB, "/app/connections", { intent: "export" })).json()).content,
+    );
+    const namesB = (
+      await prisma.marketplaceConnection.findMany({ where: { shop: shopB }, orderBy: { name: "asc" } })
+    ).map((c) => c.name);
     expect(exportB.connections.map((c: any) => c.name)).toEqual(namesB);
     expect(namesB).not.toContain("Hijacked");
     const listB = await (await get(listLoader, shopB, "/app/connections")).json();

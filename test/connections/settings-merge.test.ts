@@ -7,11 +7,19 @@ import { parseConnectionSettings } from "~/domain/connection-settings";
 
 const shop = "settings-merge.myshopify.com";
 let id = "";
-const stored = async () => parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id } })).settings);
+const stored = async () =>
+  parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id } })).settings);
 
 beforeAll(async () => {
   await ensureDatabaseReady();
-  id = (await createConnection(shop, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k", settings: { stock: { buffer: 1 } } })).id;
+  id = (
+    await createConnection(shop, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "k",
+      settings: { stock: { buffer: 1 } },
+    })
+  ).id;
 });
 
 describe("mergeConnectionSettings", () => {

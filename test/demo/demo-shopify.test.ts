@@ -6,7 +6,10 @@ import { registerDemoShopify, type DemoShopifyStore } from "~/demo/demo-shopify.
 import { action, loader } from "~/routes/app.demo.shopify";
 import { createDemoShopify, DEMO_PRODUCTS, demoMiraklOffers } from "../../scripts/demo-shopify";
 
-const registry = globalThis as unknown as { __miraklBridgeDemoShopify?: DemoShopifyStore; __miraklBridgeDemoLoopback?: boolean };
+const registry = globalThis as unknown as {
+  __miraklBridgeDemoShopify?: DemoShopifyStore;
+  __miraklBridgeDemoLoopback?: boolean;
+};
 const shop = "mirakl-bridge-demo.myshopify.com";
 const secret = "demo-test-secret";
 
@@ -19,9 +22,16 @@ async function answer(run: () => Promise<Response>): Promise<Response> {
     throw thrown;
   }
 }
-const get = (host: string) => answer(() => loader({ request: new Request(`http://${host}/app/demo/shopify`), params: {}, context: {} }));
+const get = (host: string) =>
+  answer(() => loader({ request: new Request(`http://${host}/app/demo/shopify`), params: {}, context: {} }));
 const post = (host: string, form: Record<string, string>) =>
-  answer(() => action({ request: new Request(`http://${host}/app/demo/shopify`, { method: "POST", body: new URLSearchParams(form) }), params: {}, context: {} }));
+  answer(() =>
+    action({
+      request: new Request(`http://${host}/app/demo/shopify`, { method: "POST", body: new URLSearchParams(form) }),
+      params: {},
+      context: {},
+    }),
+  );
 
 // A Shopify that only tells its caller what it was asked: enough to see what the page does with a request.
 const asked: unknown[] = [];
@@ -31,11 +41,24 @@ const recordingStore: DemoShopifyStore = {
   variants: () => [],
   setAvailable: async (input) => {
     asked.push(input);
-    return { sku: "SKU-1", locationName: "Warehouse", availableBefore: 4, availableAfter: input.available, webhookStatus: 200 };
+    return {
+      sku: "SKU-1",
+      locationName: "Warehouse",
+      availableBefore: 4,
+      availableAfter: input.available,
+      webhookStatus: 200,
+    };
   },
   sell: async (input) => {
     asked.push(input);
-    return { sku: "SKU-1", locationName: "Warehouse", availableBefore: 4, availableAfter: 4 - input.quantity, orderName: "#1001", webhookStatus: 401 };
+    return {
+      sku: "SKU-1",
+      locationName: "Warehouse",
+      availableBefore: 4,
+      availableAfter: 4 - input.quantity,
+      orderName: "#1001",
+      webhookStatus: 401,
+    };
   },
 };
 
@@ -55,7 +78,9 @@ describe("the demo Shopify page exists only in the loopback demo", () => {
     registerDemoShopify(recordingStore);
     process.env.MIRAKL_BRIDGE_DEMO = "0";
     expect((await get("127.0.0.1:3456")).status).toBe(404);
-    expect((await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "3" })).status).toBe(404);
+    expect(
+      (await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "3" })).status,
+    ).toBe(404);
 
     process.env.MIRAKL_BRIDGE_DEMO = "1";
     expect((await get("shop.example.com")).status).toBe(404);
@@ -70,16 +95,24 @@ describe("the demo Shopify page exists only in the loopback demo", () => {
     registerDemoShopify(recordingStore);
     expect(await (await get("127.0.0.1:3456")).json()).toMatchObject({ shop, locations: [{ name: "Warehouse" }] });
 
-    const refused = await (await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "-1" })).json();
+    const refused = await (
+      await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "-1" })
+    ).json();
     expect(refused).toMatchObject({ ok: false });
     expect(asked).toEqual([]);
 
-    expect(await (await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "12" })).json()).toEqual({
+    expect(
+      await (await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "12" })).json(),
+    ).toEqual({
       ok: true,
       message: "SKU-1 at Warehouse: available 4 → 12. Shopify sent inventory_levels/update and the app accepted it.",
     });
     const sold = await (await post("127.0.0.1:3456", { intent: "sell", variantId: "v", quantity: "3" })).json();
-    expect(sold).toEqual({ ok: false, error: "Order #1001: SKU-1 at Warehouse: available 4 → 1. Shopify sent inventory_levels/update but the app answered 401." });
+    expect(sold).toEqual({
+      ok: false,
+      error:
+        "Order #1001: SKU-1 at Warehouse: available 4 → 1. Shopify sent inventory_levels/update but the app answered 401.",
+    });
     expect(asked).toEqual([
       { intent: "set", variantId: "v", locationId: "l", available: 12 },
       { intent: "sell", variantId: "v", quantity: 3 },
@@ -124,7 +157,11 @@ describe("the demo's Shopify (scripts/demo-shopify.ts)", () => {
     const { accessToken } = await demo.issueOfflineToken();
     const query = JSON.stringify({ query: "query Shop { shop { name } }" });
     const ask = (token: string) =>
-      demo.fake.fetch(`https://${shop}/admin/api/2026-07/graphql.json`, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token }, body: query });
+      demo.fake.fetch(`https://${shop}/admin/api/2026-07/graphql.json`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
+        body: query,
+      });
     expect((await ask(accessToken)).status).toBe(200);
     expect((await ask("a-token-from-an-earlier-run")).status).toBe(401);
   });
@@ -135,17 +172,36 @@ describe("the demo's Shopify (scripts/demo-shopify.ts)", () => {
     const tent = store.variants().find((v) => v.sku === "TENT-2S-2P")!;
 
     const set = await store.setAvailable({ variantId: tent.variantId, locationId: demo.retail.id, available: 9 });
-    expect(set).toMatchObject({ sku: "TENT-2S-2P", locationName: "Retail shop Paris", availableBefore: 1, availableAfter: 9, webhookStatus: 200 });
+    expect(set).toMatchObject({
+      sku: "TENT-2S-2P",
+      locationName: "Retail shop Paris",
+      availableBefore: 1,
+      availableAfter: 9,
+      webhookStatus: 200,
+    });
     const sold = await store.sell({ variantId: tent.variantId, quantity: 3 });
-    expect(sold).toMatchObject({ locationName: "Warehouse Lyon", availableBefore: 14, availableAfter: 11, orderName: "#1001", webhookStatus: 200 });
-    expect(demo.fake.store.levelOf(tent.inventoryItemId, demo.warehouse.id)!.quantities).toMatchObject({ available: 11, committed: 3 });
-    await expect(store.sell({ variantId: tent.variantId, quantity: 50 })).rejects.toThrow(/Unable to reserve inventory/);
+    expect(sold).toMatchObject({
+      locationName: "Warehouse Lyon",
+      availableBefore: 14,
+      availableAfter: 11,
+      orderName: "#1001",
+      webhookStatus: 200,
+    });
+    expect(demo.fake.store.levelOf(tent.inventoryItemId, demo.warehouse.id)!.quantities).toMatchObject({
+      available: 11,
+      committed: 3,
+    });
+    await expect(store.sell({ variantId: tent.variantId, quantity: 50 })).rejects.toThrow(
+      /Unable to reserve inventory/,
+    );
 
     expect(received).toHaveLength(2);
     for (const delivery of received) {
       expect(delivery.path).toBe("/webhooks/inventory_levels/update");
       expect(delivery.headers["x-shopify-topic"]).toBe("inventory_levels/update");
-      expect(delivery.headers["x-shopify-hmac-sha256"]).toBe(createHmac("sha256", secret).update(delivery.body).digest("base64"));
+      expect(delivery.headers["x-shopify-hmac-sha256"]).toBe(
+        createHmac("sha256", secret).update(delivery.body).digest("base64"),
+      );
     }
     expect(JSON.parse(received[0]!.body)).toMatchObject({ available: 9 });
     expect(JSON.parse(received[1]!.body)).toMatchObject({ available: 11 });

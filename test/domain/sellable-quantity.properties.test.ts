@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sellableQuantity, type ConnectionStockRules, type SellableResult, type SkuStockSnapshot } from "~/domain/sellable-quantity";
+import {
+  sellableQuantity,
+  type ConnectionStockRules,
+  type SellableResult,
+  type SkuStockSnapshot,
+} from "~/domain/sellable-quantity";
 import { allocatePool } from "~/domain/stock/warehouses";
 
 /** Fixed seed: reproducible in CI; bump numRuns locally to search harder. */
@@ -22,7 +27,14 @@ const snapshotArb: fc.Arbitrary<SkuStockSnapshot> = fc.record({
   reservedNotInShopify: fc.integer({ min: 0, max: 80 }),
   velocity: fc.option(
     fc.record({
-      sales: fc.array(fc.record({ at: fc.integer({ min: 0, max: 400_000 }), units: fc.integer({ min: 1, max: 5 }), locationId: fc.option(fc.constantFrom(...LOCATIONS), { nil: null }) }), { maxLength: 8 }),
+      sales: fc.array(
+        fc.record({
+          at: fc.integer({ min: 0, max: 400_000 }),
+          units: fc.integer({ min: 1, max: 5 }),
+          locationId: fc.option(fc.constantFrom(...LOCATIONS), { nil: null }),
+        }),
+        { maxLength: 8 },
+      ),
       now: fc.constant(300_000),
     }),
     { nil: undefined },
@@ -47,7 +59,10 @@ const rulesArb = (withWarehouses: boolean): fc.Arbitrary<ConnectionStockRules> =
     cap: fc.option(fc.integer({ min: 0, max: 200 }), { nil: null }),
     untracked: fc.constant({ mode: "fixed" as const, quantity: 0 }),
     warehouses: withWarehouses ? warehousesArb : fc.constant([]),
-    velocityProtection: fc.record({ enabled: fc.boolean(), windowSeconds: fc.option(fc.integer({ min: 15, max: 600 }), { nil: null }) }),
+    velocityProtection: fc.record({
+      enabled: fc.boolean(),
+      windowSeconds: fc.option(fc.integer({ min: 15, max: 600 }), { nil: null }),
+    }),
   });
 
 function quantityOf(result: SellableResult): number {
@@ -76,7 +91,10 @@ describe("sellableQuantity: properties", () => {
     fc.assert(
       fc.property(snapshotArb, rulesArb(false), (s, r) => {
         const buffer = Object.hasOwn(r.bufferOverrides, s.sku) ? r.bufferOverrides[s.sku] : r.buffer;
-        const net = s.levels.filter((l) => r.locationIds.includes(l.locationId)).reduce((sum, l) => sum + l.available, 0) - s.reservedNotInShopify - buffer;
+        const net =
+          s.levels.filter((l) => r.locationIds.includes(l.locationId)).reduce((sum, l) => sum + l.available, 0) -
+          s.reservedNotInShopify -
+          buffer;
         const q = quantityOf(sellableQuantity(s, r));
         expect(q).toBeLessThanOrEqual(Math.max(0, net));
         // Something is advertised only when the stock left is above the holdback (the cap may then
@@ -89,16 +107,22 @@ describe("sellableQuantity: properties", () => {
 
   it("is monotonic in available: more stock at a location never advertises less", () => {
     fc.assert(
-      fc.property(snapshotArb, fc.boolean().chain(rulesArb), fc.constantFrom(...LOCATIONS), fc.integer({ min: 0, max: 50 }), (s, r, location, more) => {
-        const existing = s.levels.find((l) => l.locationId === location);
-        const richer: SkuStockSnapshot = {
-          ...s,
-          levels: existing
-            ? s.levels.map((l) => (l.locationId === location ? { ...l, available: l.available + more } : l))
-            : [...s.levels, { locationId: location, available: more }],
-        };
-        expect(quantityOf(sellableQuantity(richer, r))).toBeGreaterThanOrEqual(quantityOf(sellableQuantity(s, r)));
-      }),
+      fc.property(
+        snapshotArb,
+        fc.boolean().chain(rulesArb),
+        fc.constantFrom(...LOCATIONS),
+        fc.integer({ min: 0, max: 50 }),
+        (s, r, location, more) => {
+          const existing = s.levels.find((l) => l.locationId === location);
+          const richer: SkuStockSnapshot = {
+            ...s,
+            levels: existing
+              ? s.levels.map((l) => (l.locationId === location ? { ...l, available: l.available + more } : l))
+              : [...s.levels, { locationId: location, available: more }],
+          };
+          expect(quantityOf(sellableQuantity(richer, r))).toBeGreaterThanOrEqual(quantityOf(sellableQuantity(s, r)));
+        },
+      ),
       params,
     );
   });
@@ -133,7 +157,9 @@ describe("sellableQuantity: properties", () => {
         fc.pre(!r.locationIds.includes(location));
         const wider = { ...r, locationIds: [...r.locationIds, location] };
         const added = Math.max(0, s.levels.find((l) => l.locationId === location)?.available ?? 0);
-        expect(quantityOf(sellableQuantity(s, wider))).toBeLessThanOrEqual(quantityOf(sellableQuantity(s, r)) + added + Math.max(r.lowStockHoldback, 0));
+        expect(quantityOf(sellableQuantity(s, wider))).toBeLessThanOrEqual(
+          quantityOf(sellableQuantity(s, r)) + added + Math.max(r.lowStockHoldback, 0),
+        );
       }),
       params,
     );
@@ -151,7 +177,9 @@ describe("sellableQuantity: properties", () => {
         expect(total).toBe(split.quantity);
         expect(total).toBeLessThanOrEqual(single);
         warehouses.forEach((w, i) => {
-          const held = s.levels.filter((l) => r.warehouses[i].locationIds.includes(l.locationId) && r.locationIds.includes(l.locationId)).reduce((sum, l) => sum + l.available, 0);
+          const held = s.levels
+            .filter((l) => r.warehouses[i].locationIds.includes(l.locationId) && r.locationIds.includes(l.locationId))
+            .reduce((sum, l) => sum + l.available, 0);
           expect(w.quantity).toBeGreaterThanOrEqual(0);
           expect(Number.isInteger(w.quantity)).toBe(true);
           expect(w.quantity).toBeLessThanOrEqual(Math.max(0, held));
@@ -167,7 +195,13 @@ describe("sellableQuantity: properties", () => {
         const mapped = new Set(r.warehouses.flatMap((w) => w.locationIds));
         fc.pre(r.warehouses.length > 0 && r.locationIds.every((id) => mapped.has(id)));
         // Only when no warehouse is in deficit (a negative warehouse lowers the pool but cannot give back).
-        fc.pre(r.warehouses.every((w) => s.levels.filter((l) => w.locationIds.includes(l.locationId) && r.locationIds.includes(l.locationId)).every((l) => l.available >= 0)));
+        fc.pre(
+          r.warehouses.every((w) =>
+            s.levels
+              .filter((l) => w.locationIds.includes(l.locationId) && r.locationIds.includes(l.locationId))
+              .every((l) => l.available >= 0),
+          ),
+        );
         expect(quantityOf(sellableQuantity(s, r))).toBe(quantityOf(sellableQuantity(s, { ...r, warehouses: [] })));
       }),
       params,
@@ -184,7 +218,8 @@ describe("sellableQuantity: properties", () => {
         (s, r, productStatus, tracked) => {
           const result = sellableQuantity({ ...s, productStatus, tracked }, r);
           expect(quantityOf(result)).toBe(0);
-          if (result.kind === "push" && result.warehouses) expect(result.warehouses.every((w) => w.quantity === 0)).toBe(true);
+          if (result.kind === "push" && result.warehouses)
+            expect(result.warehouses.every((w) => w.quantity === 0)).toBe(true);
           expect(quantityOf(sellableQuantity({ ...s, variantExists: false, tracked }, r))).toBe(0);
         },
       ),
@@ -196,17 +231,26 @@ describe("sellableQuantity: properties", () => {
 describe("allocatePool: properties", () => {
   it("allocates min(pool, Σ capacity), each warehouse within its capacity", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -10, max: 300 }), fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 6 }), (pool, capacities) => {
-        const warehouses = capacities.map((capacity, i) => ({ code: `W${i}`, capacity }));
-        const allocations = allocatePool(pool, warehouses);
-        const total = allocations.reduce((sum, a) => sum + a.quantity, 0);
-        expect(total).toBe(Math.min(Math.max(0, pool), capacities.reduce((a, b) => a + b, 0)));
-        allocations.forEach((a, i) => {
-          expect(a.code).toBe(`W${i}`);
-          expect(a.quantity).toBeGreaterThanOrEqual(0);
-          expect(a.quantity).toBeLessThanOrEqual(capacities[i]);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: -10, max: 300 }),
+        fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 6 }),
+        (pool, capacities) => {
+          const warehouses = capacities.map((capacity, i) => ({ code: `W${i}`, capacity }));
+          const allocations = allocatePool(pool, warehouses);
+          const total = allocations.reduce((sum, a) => sum + a.quantity, 0);
+          expect(total).toBe(
+            Math.min(
+              Math.max(0, pool),
+              capacities.reduce((a, b) => a + b, 0),
+            ),
+          );
+          allocations.forEach((a, i) => {
+            expect(a.code).toBe(`W${i}`);
+            expect(a.quantity).toBeGreaterThanOrEqual(0);
+            expect(a.quantity).toBeLessThanOrEqual(capacities[i]);
+          });
+        },
+      ),
       params,
     );
   });

@@ -18,7 +18,11 @@ import {
 const W = DEFAULT_EXPOSURE_WINDOW_MS; // 80 s
 const SHORT = 2 * W; // 160 s
 const NOW = 10_000_000;
-const sale = (secondsAgo: number, units = 1, locationId: string | null = "A"): SaleEvent => ({ at: NOW - secondsAgo * 1000, units, locationId });
+const sale = (secondsAgo: number, units = 1, locationId: string | null = "A"): SaleEvent => ({
+  at: NOW - secondsAgo * 1000,
+  units,
+  locationId,
+});
 
 describe("exposure window", () => {
   it("is derived from the import cadence, with a per-connection override", () => {
@@ -52,18 +56,22 @@ describe("poissonQuantile", () => {
 
   it("property: the smallest k whose cumulative probability reaches the confidence, monotone in the mean", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 900, noNaN: true }), fc.double({ min: 0.01, max: 900, noNaN: true }), (a, b) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(poissonQuantile(low)).toBeLessThanOrEqual(poissonQuantile(high));
-        if (high <= 700) {
-          const k = poissonQuantile(high);
-          let term = Math.exp(-high);
-          let cumulative = term;
-          for (let i = 1; i <= k; i++) (term *= high / i), (cumulative += term);
-          expect(cumulative).toBeGreaterThanOrEqual(VELOCITY_CONFIDENCE);
-          expect(cumulative - term).toBeLessThan(VELOCITY_CONFIDENCE);
-        }
-      }),
+      fc.property(
+        fc.double({ min: 0.01, max: 900, noNaN: true }),
+        fc.double({ min: 0.01, max: 900, noNaN: true }),
+        (a, b) => {
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          expect(poissonQuantile(low)).toBeLessThanOrEqual(poissonQuantile(high));
+          if (high <= 700) {
+            const k = poissonQuantile(high);
+            let term = Math.exp(-high);
+            let cumulative = term;
+            for (let i = 1; i <= k; i++) ((term *= high / i), (cumulative += term));
+            expect(cumulative).toBeGreaterThanOrEqual(VELOCITY_CONFIDENCE);
+            expect(cumulative - term).toBeLessThan(VELOCITY_CONFIDENCE);
+          }
+        },
+      ),
       { numRuns: 300, seed: 11 },
     );
   });
@@ -106,17 +114,32 @@ describe("velocityHold", () => {
 
   it("counts a future sale as now and skips unusable ones", () => {
     expect(velocityHold([{ at: NOW + 60_000, units: 2, locationId: null }, sale(5, 2)], NOW, W).units).toBe(6);
-    expect(velocityHold([sale(5, 0), sale(6, -3), { at: Number.NaN, units: 2, locationId: null }, sale(7, Number.POSITIVE_INFINITY)], NOW, W).sales).toBe(0);
+    expect(
+      velocityHold(
+        [sale(5, 0), sale(6, -3), { at: Number.NaN, units: 2, locationId: null }, sale(7, Number.POSITIVE_INFINITY)],
+        NOW,
+        W,
+      ).sales,
+    ).toBe(0);
   });
 
-  const salesArb = fc.array(fc.record({ at: fc.integer({ min: NOW - 900_000, max: NOW + 10_000 }), units: fc.integer({ min: 1, max: 6 }), locationId: fc.constantFrom<string | null>("A", "B", null) }), { maxLength: 12 });
+  const salesArb = fc.array(
+    fc.record({
+      at: fc.integer({ min: NOW - 900_000, max: NOW + 10_000 }),
+      units: fc.integer({ min: 1, max: 6 }),
+      locationId: fc.constantFrom<string | null>("A", "B", null),
+    }),
+    { maxLength: 12 },
+  );
   const windowArb = fc.integer({ min: 15, max: 600 }).map((s) => s * 1000);
   const params = { numRuns: 400, seed: 20_261_201 };
 
   it("property: one more sale never holds less", () => {
     fc.assert(
       fc.property(salesArb, salesArb, windowArb, (sales, more, w) => {
-        expect(velocityHold([...sales, ...more], NOW, w).units).toBeGreaterThanOrEqual(velocityHold(sales, NOW, w).units);
+        expect(velocityHold([...sales, ...more], NOW, w).units).toBeGreaterThanOrEqual(
+          velocityHold(sales, NOW, w).units,
+        );
       }),
       params,
     );
@@ -128,7 +151,8 @@ describe("velocityHold", () => {
         const hold = velocityHold(sales, NOW, w);
         const recent = sales.filter((s) => Math.min(s.at, NOW) > NOW - Math.max(2 * w, VELOCITY_LONG_LOOKBACK_MS));
         const short = sales.filter((s) => Math.min(s.at, NOW) > NOW - 2 * w);
-        if (short.length >= 2) expect(hold.units).toBeGreaterThanOrEqual(Math.ceil(short.reduce((sum, s) => sum + s.units, 0) / 2));
+        if (short.length >= 2)
+          expect(hold.units).toBeGreaterThanOrEqual(Math.ceil(short.reduce((sum, s) => sum + s.units, 0) / 2));
         if (recent.length < 2) expect(hold.units).toBe(0);
       }),
       params,
@@ -153,7 +177,11 @@ describe("velocityHold", () => {
 
 describe("sellableQuantity with sales-velocity protection", () => {
   const rules = (extra: object = {}) => stockRulesSchema.parse({ locationIds: ["A"], ...extra });
-  const snapshot = (available: number, sales: SaleEvent[], extra: Partial<SkuStockSnapshot> = {}): SkuStockSnapshot => ({
+  const snapshot = (
+    available: number,
+    sales: SaleEvent[],
+    extra: Partial<SkuStockSnapshot> = {},
+  ): SkuStockSnapshot => ({
     sku: "HOT",
     variantExists: true,
     productStatus: "ACTIVE",
@@ -177,22 +205,43 @@ describe("sellableQuantity with sales-velocity protection", () => {
   });
 
   it("is off when the connection turns it off, and uses the connection's window", () => {
-    expect(sellableQuantity(snapshot(10, busy), rules({ velocityProtection: { enabled: false } }))).toMatchObject({ quantity: 10, velocityReviewAt: null });
+    expect(sellableQuantity(snapshot(10, busy), rules({ velocityProtection: { enabled: false } }))).toMatchObject({
+      quantity: 10,
+      velocityReviewAt: null,
+    });
     // 240 s window: 5 units in 480 s → 2.5 expected → 7 (the 10-minute look-back: 2 expected → 6).
-    expect(sellableQuantity(snapshot(10, busy), rules({ velocityProtection: { windowSeconds: 240 } }))).toMatchObject({ quantity: 3 });
+    expect(sellableQuantity(snapshot(10, busy), rules({ velocityProtection: { windowSeconds: 240 } }))).toMatchObject({
+      quantity: 3,
+    });
   });
 
   it("composes with holdback and cap: the holdback judges what is left after the hold", () => {
-    expect(sellableQuantity(snapshot(8, busy), rules({ lowStockHoldback: 5 }))).toMatchObject({ quantity: 0, zeroReason: "holdback" });
+    expect(sellableQuantity(snapshot(8, busy), rules({ lowStockHoldback: 5 }))).toMatchObject({
+      quantity: 0,
+      zeroReason: "holdback",
+    });
     expect(sellableQuantity(snapshot(20, busy), rules({ cap: 5 }))).toMatchObject({ quantity: 5 });
   });
 
   it("property: with nothing else in play, advertises max(0, available − hold)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -5, max: 40 }), fc.array(fc.record({ at: fc.integer({ min: NOW - 700_000, max: NOW }), units: fc.integer({ min: 1, max: 4 }), locationId: fc.constant<string | null>("A") }), { maxLength: 10 }), (available, sales) => {
-        const hold = velocityHold(sales, NOW, W).units;
-        expect(sellableQuantity(snapshot(available, sales), rules())).toMatchObject({ quantity: Math.max(0, available - hold) });
-      }),
+      fc.property(
+        fc.integer({ min: -5, max: 40 }),
+        fc.array(
+          fc.record({
+            at: fc.integer({ min: NOW - 700_000, max: NOW }),
+            units: fc.integer({ min: 1, max: 4 }),
+            locationId: fc.constant<string | null>("A"),
+          }),
+          { maxLength: 10 },
+        ),
+        (available, sales) => {
+          const hold = velocityHold(sales, NOW, W).units;
+          expect(sellableQuantity(snapshot(available, sales), rules())).toMatchObject({
+            quantity: Math.max(0, available - hold),
+          });
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });
@@ -203,6 +252,8 @@ describe("sellableQuantity with sales-velocity protection", () => {
     expect(explained?.summary).toBe("10 at Warehouse − 7 held for sales velocity (5 sold in the last 2 min 40 s) = 3");
     expect(explained?.details).toContain("− 7 held for sales velocity (5 sold in the last 2 min 40 s) → 3");
     const single = sellableQuantity(snapshot(10, [sale(10)]), rules());
-    expect(explainOfferStock({ shopifySku: "HOT", variantId: "v", result: single }, {})?.details).toContain("Sales velocity: 1 sold in the last 2 min 40 s, a single sale is no rate yet");
+    expect(explainOfferStock({ shopifySku: "HOT", variantId: "v", result: single }, {})?.details).toContain(
+      "Sales velocity: 1 sold in the last 2 min 40 s, a single sale is no rate yet",
+    );
   });
 });

@@ -43,7 +43,8 @@ test("a bad value is refused inline and keeps what was typed", async ({ page }) 
   await expect(cap).toHaveValue("12");
 });
 
-const locationBoxes = (page: Page) => page.getByRole("group", { name: /Shopify locations whose available stock/ }).getByRole("checkbox");
+const locationBoxes = (page: Page) =>
+  page.getByRole("group", { name: /Shopify locations whose available stock/ }).getByRole("checkbox");
 
 /**
  * The connection's rules as the form shows them, to put back what this spec changed (later specs rely on the
@@ -52,13 +53,20 @@ const locationBoxes = (page: Page) => page.getByRole("group", { name: /Shopify l
 async function readRules(page: Page) {
   const boxes = locationBoxes(page);
   const locations: Record<string, boolean> = {};
-  for (let i = 0; i < (await boxes.count()); i++) locations[(await boxes.nth(i).getAttribute("value"))!] = await boxes.nth(i).isChecked();
-  return { buffer: await page.getByLabel("Buffer", { exact: true }).inputValue(), cap: await page.getByLabel("Cap", { exact: true }).inputValue(), locations };
+  for (let i = 0; i < (await boxes.count()); i++)
+    locations[(await boxes.nth(i).getAttribute("value"))!] = await boxes.nth(i).isChecked();
+  return {
+    buffer: await page.getByLabel("Buffer", { exact: true }).inputValue(),
+    cap: await page.getByLabel("Cap", { exact: true }).inputValue(),
+    locations,
+  };
 }
 
 async function writeRules(page: Page, rules: { buffer: string; cap: string; locations?: Record<string, boolean> }) {
   for (const [id, checked] of Object.entries(rules.locations ?? {})) {
-    await locationBoxes(page).and(page.locator(`[value="${id}"]`)).setChecked(checked);
+    await locationBoxes(page)
+      .and(page.locator(`[value="${id}"]`))
+      .setChecked(checked);
   }
   await page.getByLabel("Buffer", { exact: true }).fill(rules.buffer);
   await page.getByLabel("Cap", { exact: true }).fill(rules.cap);
@@ -74,7 +82,8 @@ test("saving a buffer reaches the Stock page", async ({ page }) => {
   const original = await readRules(page);
   // Sell from at least one location when the demo's Shopify lists any (a buffer only shows against stock).
   const ids = Object.keys(original.locations);
-  const locations = ids.length > 0 && !Object.values(original.locations).includes(true) ? { [ids[0]!]: true } : undefined;
+  const locations =
+    ids.length > 0 && !Object.values(original.locations).includes(true) ? { [ids[0]!]: true } : undefined;
   await writeRules(page, { buffer: BUFFER, cap: "", locations });
   try {
     await expectBufferOnStockPage(page);
@@ -119,7 +128,8 @@ test("SKU mapping: a bad CSV changes nothing, a good one imports, and the export
   const overrides = page.getByRole("heading", { name: /^Overrides \(\d+\)$/ });
   const before = await overrides.textContent();
   const fileInput = page.locator('input[type="file"]');
-  const upload = (name: string, text: string) => fileInput.setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+  const upload = (name: string, text: string) =>
+    fileInput.setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
 
   await upload("bad.csv", "shopify_sku,offer_sku\nE2E-A,E2E-OFFER\nE2E-A,E2E-OTHER\n");
   await page.getByRole("button", { name: "Import", exact: true }).click();

@@ -54,7 +54,13 @@ async function openStockPage(page: Page) {
  * Submits one of the demo store's row forms, waits for Shopify's side to be done (webhook accepted), then for
  * the table to show Shopify's new quantity (the row's fields are re-created then, so nothing is typed before).
  */
-async function changeInDemoShopify(page: Page, button: string, confirmation: RegExp, location: string, available: number) {
+async function changeInDemoShopify(
+  page: Page,
+  button: string,
+  confirmation: RegExp,
+  location: string,
+  available: number,
+) {
   const posted = page.waitForResponse((response) => response.request().method() === "POST");
   await page.getByRole("button", { name: button }).click();
   expect((await posted).status()).toBe(200);
@@ -62,14 +68,19 @@ async function changeInDemoShopify(page: Page, button: string, confirmation: Reg
   await expect.poll(async () => (await tableRow(page, SKU))?.[`Available: ${location}`]).toBe(String(available));
 }
 
-test("a stock change in the demo's Shopify reaches the Stock page and the Mirakl simulator", async ({ page, request, baseURL }) => {
+test("a stock change in the demo's Shopify reaches the Stock page and the Mirakl simulator", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   // Worst case: the previous stock import went out just before the change (one STO01 a minute), the import
   // completes on Mirakl 10 s later and is read back 15 s after sending, then a full reconciliation (~40 s).
   test.setTimeout(240_000);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("response", (response) => {
-    if (response.status() >= 400 && response.url().startsWith(baseURL!)) errors.push(`${response.status()} ${response.url()}`);
+    if (response.status() >= 400 && response.url().startsWith(baseURL!))
+      errors.push(`${response.status()} ${response.url()}`);
   });
 
   // What Shopify holds now, and that the demo already advertises it (its first catalogue read is done).
@@ -86,16 +97,37 @@ test("a stock change in the demo's Shopify reaches the Stock page and the Mirakl
   const warehouseTarget = warehouseBefore + 17;
   const sold = 2;
   await openHydrated(page, "/app/demo/shopify");
-  const location = (name: string) => page.getByLabel(`Location for ${SKU}`, { exact: true }).selectOption({ label: name });
+  const location = (name: string) =>
+    page.getByLabel(`Location for ${SKU}`, { exact: true }).selectOption({ label: name });
   const availableField = page.getByLabel(`Available for ${SKU}`, { exact: true });
   await location("Retail shop Paris");
   await availableField.fill(String(parisBefore + 30));
-  await changeInDemoShopify(page, `Set available for ${SKU}`, new RegExp(`${SKU} at Retail shop Paris: available ${parisBefore} → ${parisBefore + 30}\\. .*the app accepted it`), "Retail shop Paris", parisBefore + 30);
+  await changeInDemoShopify(
+    page,
+    `Set available for ${SKU}`,
+    new RegExp(`${SKU} at Retail shop Paris: available ${parisBefore} → ${parisBefore + 30}\\. .*the app accepted it`),
+    "Retail shop Paris",
+    parisBefore + 30,
+  );
   await location("Warehouse Lyon");
   await availableField.fill(String(warehouseTarget));
-  await changeInDemoShopify(page, `Set available for ${SKU}`, new RegExp(`${SKU} at Warehouse Lyon: available ${warehouseBefore} → ${warehouseTarget}\\. .*the app accepted it`), "Warehouse Lyon", warehouseTarget);
+  await changeInDemoShopify(
+    page,
+    `Set available for ${SKU}`,
+    new RegExp(`${SKU} at Warehouse Lyon: available ${warehouseBefore} → ${warehouseTarget}\\. .*the app accepted it`),
+    "Warehouse Lyon",
+    warehouseTarget,
+  );
   await page.getByLabel(`Units to sell of ${SKU}`, { exact: true }).fill(String(sold));
-  await changeInDemoShopify(page, `Sell units of ${SKU} online`, new RegExp(`Order #\\d+: ${SKU} at Warehouse Lyon: available ${warehouseTarget} → ${warehouseTarget - sold}\\. .*the app accepted it`), "Warehouse Lyon", warehouseTarget - sold);
+  await changeInDemoShopify(
+    page,
+    `Sell units of ${SKU} online`,
+    new RegExp(
+      `Order #\\d+: ${SKU} at Warehouse Lyon: available ${warehouseTarget} → ${warehouseTarget - sold}\\. .*the app accepted it`,
+    ),
+    "Warehouse Lyon",
+    warehouseTarget - sold,
+  );
 
   // Webhook → inbox → worker → recompute: the sellable quantity moves within seconds; Paris does not count.
   const expected = warehouseTarget - sold - BUFFER;

@@ -15,7 +15,9 @@ describe("shopify.app.toml", () => {
 
   it("subscribes every topic the app has a schema and a route for, on API 2026-07", () => {
     expect(toml).toMatch(/\[webhooks\]\s+api_version = "2026-07"/);
-    const subscribed = [...toml.matchAll(/(?:compliance_)?topics = \["([^"]+)"\]\s+uri = "([^"]+)"/g)].map(([, topic, uri]) => ({ topic, uri }));
+    const subscribed = [...toml.matchAll(/(?:compliance_)?topics = \["([^"]+)"\]\s+uri = "([^"]+)"/g)].map(
+      ([, topic, uri]) => ({ topic, uri }),
+    );
     expect(subscribed.map((s) => s.topic).sort()).toEqual([...webhookTopics].sort());
     for (const { topic, uri } of subscribed) {
       expect(uri).toBe(`/webhooks/${topic}`);

@@ -10,8 +10,20 @@ const shopB = "beta.myshopify.com";
 let aIds: string[] = [];
 let bId = "";
 
-async function seed(shop: string, entityId: string, kind: "MIRAKL_UNREACHABLE" | "WEBHOOK_PAYLOAD_INVALID" = "MIRAKL_UNREACHABLE") {
-  return reportException({ shop, kind, severity: "ERROR", entityType: "Sku", entityId, message: `problem with ${entityId}`, fixHint: "fix it" });
+async function seed(
+  shop: string,
+  entityId: string,
+  kind: "MIRAKL_UNREACHABLE" | "WEBHOOK_PAYLOAD_INVALID" = "MIRAKL_UNREACHABLE",
+) {
+  return reportException({
+    shop,
+    kind,
+    severity: "ERROR",
+    entityType: "Sku",
+    entityId,
+    message: `problem with ${entityId}`,
+    fixHint: "fix it",
+  });
 }
 
 beforeAll(async () => {
@@ -45,12 +57,21 @@ describe("exceptions page", () => {
   });
 
   it("does not let shop A read shop B's exception", async () => {
-    const response = await settle(detailLoader({ request: await embeddedRequest(shopA, `/app/exceptions/${bId}`), params: { id: bId }, context: {} }));
+    const response = await settle(
+      detailLoader({
+        request: await embeddedRequest(shopA, `/app/exceptions/${bId}`),
+        params: { id: bId },
+        context: {},
+      }),
+    );
     expect(response.status).toBe(404);
   });
 
   it("does not let shop A dismiss shop B's exception, even in a bulk action", async () => {
-    const request = await embeddedRequest(shopA, "/app/exceptions", { method: "POST", form: { intent: "dismiss", ids: [bId, aIds[0]] } });
+    const request = await embeddedRequest(shopA, "/app/exceptions", {
+      method: "POST",
+      form: { intent: "dismiss", ids: [bId, aIds[0]] },
+    });
     const body = await (await settle(listAction({ request, params: {}, context: {} }))).json();
     expect(body.result.affected).toBe(1);
     expect((await prisma.syncException.findUniqueOrThrow({ where: { id: bId } })).status).toBe("OPEN");
@@ -58,13 +79,18 @@ describe("exceptions page", () => {
   });
 
   it("rejects an unauthenticated request", async () => {
-    const response = await settle(listLoader({ request: new Request("https://mirakl-bridge.test/app/exceptions"), params: {}, context: {} }));
+    const response = await settle(
+      listLoader({ request: new Request("https://mirakl-bridge.test/app/exceptions"), params: {}, context: {} }),
+    );
     expect(response.status).toBeGreaterThanOrEqual(300);
     expect(response.status).not.toBe(200);
   });
 
   it("rejects an unknown action with 400", async () => {
-    const request = await embeddedRequest(shopA, "/app/exceptions", { method: "POST", form: { intent: "explode", ids: [aIds[1]] } });
+    const request = await embeddedRequest(shopA, "/app/exceptions", {
+      method: "POST",
+      form: { intent: "explode", ids: [aIds[1]] },
+    });
     expect((await settle(listAction({ request, params: {}, context: {} }))).status).toBe(400);
   });
 });

@@ -14,7 +14,12 @@ const worker = new Worker({ handlers: allTasks(), id: "test-worker" });
 async function drain() {
   while (await worker.runOnce());
 }
-async function deliver(shop: string, topic: WebhookTopic, payload: unknown, options: { eventId?: string; triggeredAt?: Date } = {}) {
+async function deliver(
+  shop: string,
+  topic: WebhookTopic,
+  payload: unknown,
+  options: { eventId?: string; triggeredAt?: Date } = {},
+) {
   const response = await receiveWebhook(webhookRequest(shop, topic, payload, options), topic);
   expect(response.status).toBe(200);
   await drain();
@@ -35,7 +40,11 @@ describe("app/uninstalled", () => {
   const shop = "leaving.myshopify.com";
   beforeAll(async () => {
     await installShop(shop);
-    await createConnection(shop, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.net", apiKey: "key-uninstall-1" });
+    await createConnection(shop, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.net",
+      apiKey: "key-uninstall-1",
+    });
   });
 
   it("deletes the shop's sessions and disables its connections, in the worker", async () => {
@@ -45,15 +54,24 @@ describe("app/uninstalled", () => {
     expect(connection.enabled).toBe(false);
     expect(connection.disabledReason).toBe("app uninstalled");
     expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).uninstalledAt).not.toBeNull();
-    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "uninstall-1" } })).status).toBe("PROCESSED");
+    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "uninstall-1" } })).status).toBe(
+      "PROCESSED",
+    );
   });
 
   it("ignores a late uninstall from before a reinstall", async () => {
     const other = "returning.myshopify.com";
     await installShop(other); // installed a minute ago
-    await deliver(other, "app/uninstalled", { id: 2 }, { eventId: "uninstall-old", triggeredAt: new Date(Date.now() - 3_600_000) });
+    await deliver(
+      other,
+      "app/uninstalled",
+      { id: 2 },
+      { eventId: "uninstall-old", triggeredAt: new Date(Date.now() - 3_600_000) },
+    );
     expect(await prisma.session.count({ where: { shop: other } })).toBe(1);
-    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "uninstall-old" } })).status).toBe("IGNORED");
+    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "uninstall-old" } })).status).toBe(
+      "IGNORED",
+    );
   });
 });
 
@@ -68,14 +86,21 @@ describe("compliance webhooks", () => {
   it("customers/data_request records what we hold about the customer", async () => {
     await deliver(shop, "orders/cancelled", orderCancelled("ann@example.com", 9001), { eventId: "ord-ann" });
     await deliver(shop, "orders/cancelled", orderCancelled("bob@example.com", 9002), { eventId: "ord-bob" });
-    await deliver(shop, "customers/data_request", {
-      shop_id: 1,
-      shop_domain: shop,
-      customer: { id: 7001, email: "ann@example.com", phone: null },
-      orders_requested: [9001],
-      data_request: { id: 77 },
-    }, { eventId: "dr-1" });
-    const request = await prisma.complianceRequest.findFirstOrThrow({ where: { shop, topic: "customers/data_request" } });
+    await deliver(
+      shop,
+      "customers/data_request",
+      {
+        shop_id: 1,
+        shop_domain: shop,
+        customer: { id: 7001, email: "ann@example.com", phone: null },
+        orders_requested: [9001],
+        data_request: { id: 77 },
+      },
+      { eventId: "dr-1" },
+    );
+    const request = await prisma.complianceRequest.findFirstOrThrow({
+      where: { shop, topic: "customers/data_request" },
+    });
     const holdings = (request.actions as any)[0].holdings;
     expect(holdings.map((h: any) => h.topic)).toContain("orders/cancelled");
     expect(request.requestRef).toBe("77");
@@ -83,12 +108,17 @@ describe("compliance webhooks", () => {
   });
 
   it("customers/redact scrubs only that customer's stored payloads and records it", async () => {
-    await deliver(shop, "customers/redact", {
-      shop_id: 1,
-      shop_domain: shop,
-      customer: { id: 7002, email: "ann@example.com", phone: null },
-      orders_to_redact: [9001],
-    }, { eventId: "redact-ann" });
+    await deliver(
+      shop,
+      "customers/redact",
+      {
+        shop_id: 1,
+        shop_domain: shop,
+        customer: { id: 7002, email: "ann@example.com", phone: null },
+        orders_to_redact: [9001],
+      },
+      { eventId: "redact-ann" },
+    );
     const ann = await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "ord-ann" } });
     const bob = await prisma.webhookDelivery.findFirstOrThrow({ where: { dedupeKey: "ord-bob" } });
     expect(JSON.stringify(ann.payload)).not.toContain("ann@example.com");
@@ -100,8 +130,20 @@ describe("compliance webhooks", () => {
 
   it("shop/redact deletes every row of the shop and nothing of another shop", async () => {
     await createConnection(shop, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "key-redact" });
-    await createConnection(bystander, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "key-bystander" });
-    await reportException({ shop, kind: "MIRAKL_UNREACHABLE", severity: "ERROR", entityType: "MarketplaceConnection", entityId: "x", message: "m", fixHint: "h" });
+    await createConnection(bystander, {
+      name: "Carrefour",
+      baseUrl: "https://carrefour.mirakl.net",
+      apiKey: "key-bystander",
+    });
+    await reportException({
+      shop,
+      kind: "MIRAKL_UNREACHABLE",
+      severity: "ERROR",
+      entityType: "MarketplaceConnection",
+      entityId: "x",
+      message: "m",
+      fixHint: "h",
+    });
     await deliver(shop, "app/uninstalled", { id: 3 }, { eventId: "uninstall-privacy" });
     await deliver(shop, "shop/redact", { shop_id: 1, shop_domain: shop }, { eventId: "shop-redact-1" });
 

@@ -43,7 +43,9 @@ describe("migrations on PGlite", () => {
     try {
       const target = database.migrationTarget();
       await applyMigrations(target);
-      await target.query("INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('00000000-0000-4000-8000-000000000000', 'x', '99990101000000_broken')");
+      await target.query(
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('00000000-0000-4000-8000-000000000000', 'x', '99990101000000_broken')",
+      );
       await expect(applyMigrations(target)).rejects.toThrow(MigrationError);
       await expect(applyMigrations(target)).rejects.toThrow(/P3009/);
     } finally {
@@ -63,7 +65,10 @@ describe.skipIf(!postgresUrl)("migrations on PostgreSQL", () => {
     try {
       await checkBookkeeping(database);
       // Several processes starting at once: the advisory lock serialises them, nothing is applied twice.
-      const again = await Promise.all([applyMigrations(database.migrationTarget()), applyMigrations(database.migrationTarget())]);
+      const again = await Promise.all([
+        applyMigrations(database.migrationTarget()),
+        applyMigrations(database.migrationTarget()),
+      ]);
       expect(again).toEqual([[], []]);
     } finally {
       await database.close();

@@ -35,7 +35,14 @@ describe("retry from the exceptions queue", () => {
       tracking_numbers: ["1Z2345"],
       line_items: [{ admin_graphql_api_id: "gid://shopify/LineItem/466157049", sku: "SKU-1", quantity: 1 }],
     };
-    expect((await receiveWebhook(webhookRequest(shop, "fulfillments/create", payload, { eventId: "ful-1" }), "fulfillments/create")).status).toBe(200);
+    expect(
+      (
+        await receiveWebhook(
+          webhookRequest(shop, "fulfillments/create", payload, { eventId: "ful-1" }),
+          "fulfillments/create",
+        )
+      ).status,
+    ).toBe(200);
     await drainWithBackoffElapsed();
 
     const failed = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "ful-1" } });

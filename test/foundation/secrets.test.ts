@@ -1,8 +1,19 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
-import { decryptSecret, encryptSecret, loadKeys, needsReencryption, SecretBoxError } from "~/connections/secret-box.server";
-import { createConnection, listConnections, loadConnectionCredentials, updateConnection } from "~/connections/connections.server";
+import {
+  decryptSecret,
+  encryptSecret,
+  loadKeys,
+  needsReencryption,
+  SecretBoxError,
+} from "~/connections/secret-box.server";
+import {
+  createConnection,
+  listConnections,
+  loadConnectionCredentials,
+  updateConnection,
+} from "~/connections/connections.server";
 import { reportException } from "~/exceptions/exceptions.server";
 import { logger, setLogSink } from "~/lib/logger.server";
 import { appEnv } from "~/config.server";
@@ -15,7 +26,9 @@ const captured: string[] = [];
 beforeAll(async () => {
   setLogSink((line) => captured.push(line));
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void captured.push(args.map(String).join(" ")));
+    vi.spyOn(console, method).mockImplementation(
+      (...args: unknown[]) => void captured.push(args.map(String).join(" ")),
+    );
   }
   await installShop(shop);
 });
@@ -23,7 +36,11 @@ afterAll(() => vi.restoreAllMocks());
 
 describe("API key encryption at rest", () => {
   it("round-trips, and the stored value is not the key", async () => {
-    const created = await createConnection(shop, { name: "Leroy Merlin", baseUrl: "https://leroymerlin.mirakl.net", apiKey: API_KEY });
+    const created = await createConnection(shop, {
+      name: "Leroy Merlin",
+      baseUrl: "https://leroymerlin.mirakl.net",
+      apiKey: API_KEY,
+    });
     const row = await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.apiKeyEncrypted).not.toContain(API_KEY);
     expect(row.apiKeyEncrypted).toMatch(/^v1:[\w-]{8}:/);
@@ -67,7 +84,11 @@ describe("API key encryption at rest", () => {
       message: "Mirakl answered 401",
       fixHint: "Generate a new API key",
     });
-    logger.error("mirakl call failed", { connection: connection.id, apiKey: API_KEY, headers: { Authorization: API_KEY } });
+    logger.error("mirakl call failed", {
+      connection: connection.id,
+      apiKey: API_KEY,
+      headers: { Authorization: API_KEY },
+    });
 
     // Every embedded page, found from the route files so a new page is covered the day it lands.
     const routes = readdirSync("app/routes").filter((f) => /^app\..*\.tsx$/.test(f) || f === "app._index.tsx");
@@ -78,7 +99,15 @@ describe("API key encryption at rest", () => {
       // A `$id` page is about the record its folder names: a connection's page, else an exception's;
       // a `$connectionId` page (the Stock area's settings and mapping) is about a connection.
       const id = file.startsWith("app.connections.") ? connection.id : exception.id;
-      const path = "/" + file.replace(/\.tsx$/, "").replace(/\._index$/, "").replace(/\$id/, id).replace(/\$connectionId/, connection.id).split(".").join("/");
+      const path =
+        "/" +
+        file
+          .replace(/\.tsx$/, "")
+          .replace(/\._index$/, "")
+          .replace(/\$id/, id)
+          .replace(/\$connectionId/, connection.id)
+          .split(".")
+          .join("/");
       const params = { id, connectionId: connection.id };
       const response = await settle(module.loader({ request: await embeddedRequest(shop, path), params, context: {} }));
       // The demo's Shopify page exists only in the loopback demo (npm run demo): a real embedded request gets a 404.

@@ -21,7 +21,9 @@ const call = (request: Request) => settle(inventoryWebhook({ request, params: {}
 
 describe("webhook intake", () => {
   it("rejects a forged HMAC with 401 and stores nothing", async () => {
-    const response = await call(webhookRequest(shop, "inventory_levels/update", level, { secret: "not-the-app-secret", eventId: "forged-1" }));
+    const response = await call(
+      webhookRequest(shop, "inventory_levels/update", level, { secret: "not-the-app-secret", eventId: "forged-1" }),
+    );
     expect(response.status).toBe(401);
     expect(await prisma.webhookDelivery.count({ where: { dedupeKey: "forged-1" } })).toBe(0);
     expect(await prisma.syncException.count({ where: { shop } })).toBe(0);
@@ -40,8 +42,13 @@ describe("webhook intake", () => {
   });
 
   it("stores ids beyond 2^53 exactly (JSON.parse would round 271878346596884015 to …884000)", async () => {
-    const body = JSON.stringify({ ...level, inventory_item_id: 0 }).replace('"inventory_item_id":0', '"inventory_item_id":271878346596884015');
-    expect((await call(webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-bigint", body }))).status).toBe(200);
+    const body = JSON.stringify({ ...level, inventory_item_id: 0 }).replace(
+      '"inventory_item_id":0',
+      '"inventory_item_id":271878346596884015',
+    );
+    expect(
+      (await call(webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-bigint", body }))).status,
+    ).toBe(200);
     const row = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-bigint" } });
     expect(String((row.payload as any).inventory_item_id)).toBe("271878346596884015");
     const unit = await prisma.workUnit.findUnique({ where: { key: `webhook-inbox:${shop}` } });
@@ -50,7 +57,9 @@ describe("webhook intake", () => {
 
   it("answers 200 to a payload that fails its schema, keeps it as FAILED and opens one exception", async () => {
     const { admin_graphql_api_id: _dropped, ...withoutGid } = level;
-    const response = await call(webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }));
+    const response = await call(
+      webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }),
+    );
     expect(response.status).toBe(200);
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-bad" } });
     expect(delivery.status).toBe("FAILED");
@@ -60,22 +69,32 @@ describe("webhook intake", () => {
     expect(exception.status).toBe("OPEN");
     expect(exception.fixHint).toMatch(/Retry/);
     // The same bytes again: still one row, still one exception.
-    await call(webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }));
+    await call(
+      webhookRequest(shop, "inventory_levels/update", { ...withoutGid, available: "ten" }, { eventId: "evt-bad" }),
+    );
     expect(await prisma.syncException.count({ where: { shop, kind: "WEBHOOK_PAYLOAD_INVALID" } })).toBe(1);
   });
 
   it("answers 400 to a signed body that is not JSON, keeping the bytes and opening an exception", async () => {
-    const response = await call(webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-garbage", body: "<xml>nope</xml>" }));
+    const response = await call(
+      webhookRequest(shop, "inventory_levels/update", null, { eventId: "evt-garbage", body: "<xml>nope</xml>" }),
+    );
     expect(response.status).toBe(400);
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-garbage" } });
     expect(delivery.status).toBe("FAILED");
     expect((delivery.payload as any).unparseableBody).toBe("<xml>nope</xml>");
-    expect(await prisma.syncException.count({ where: { shop, entityId: delivery.id, kind: "WEBHOOK_PAYLOAD_INVALID" } })).toBe(1);
+    expect(
+      await prisma.syncException.count({ where: { shop, entityId: delivery.id, kind: "WEBHOOK_PAYLOAD_INVALID" } }),
+    ).toBe(1);
   });
 
   it("keeps a delivery sent to the wrong topic route, as a failed delivery with an exception", async () => {
     const response = await settle(
-      uninstalledWebhook({ request: webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-misrouted" }), params: {}, context: {} }),
+      uninstalledWebhook({
+        request: webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-misrouted" }),
+        params: {},
+        context: {},
+      }),
     );
     expect(response.status).toBe(200);
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-misrouted" } });

@@ -10,14 +10,21 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
     const scratch = await createScratchDatabase("mb_worker");
     try {
       const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts"], {
-        env: { ...process.env, DATABASE_URL: scratch.url, NODE_ENV: "development", LOG_LEVEL: "info", WORKER_ID: "sigterm-test" },
+        env: {
+          ...process.env,
+          DATABASE_URL: scratch.url,
+          NODE_ENV: "development",
+          LOG_LEVEL: "info",
+          WORKER_ID: "sigterm-test",
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
       const started = Date.now();
-      while (!output.includes("worker started") && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 100));
+      while (!output.includes("worker started") && Date.now() - started < 30_000)
+        await new Promise((r) => setTimeout(r, 100));
       expect(output).toContain("worker started");
 
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -34,7 +41,6 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
       await scratch.drop();
     }
   });
-
 });
 
 describe("npm run worker without PostgreSQL", () => {

@@ -20,7 +20,11 @@ export async function installShop(shop: string) {
 }
 
 /** A request as the embedded admin sends it: App Bridge's session token (a JWT signed with the app secret). */
-export async function embeddedRequest(shop: string, path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}) {
+export async function embeddedRequest(
+  shop: string,
+  path: string,
+  init: { method?: string; form?: Record<string, string | string[]> } = {},
+) {
   const { token } = await getJwt(shop.replace(/\.myshopify\.com$/, ""), apiKey(), secret());
   const url = new URL(path, APP_URL);
   if (!init.method || init.method === "GET") {
@@ -32,11 +36,27 @@ export async function embeddedRequest(shop: string, path: string, init: { method
   }
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(init.form ?? {})) for (const item of [v].flat()) body.append(k, item);
-  return new Request(url, { method: init.method, body, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-www-form-urlencoded" } });
+  return new Request(url, {
+    method: init.method,
+    body,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-www-form-urlencoded" },
+  });
 }
 
-export function webhookRequest(shop: string, topic: string, payload: unknown, options: { eventId?: string; secret?: string; body?: string; triggeredAt?: Date } = {}) {
-  return signedWebhookRequest({ appUrl: APP_URL, secret: options.secret ?? secret(), shop, topic, payload, ...options });
+export function webhookRequest(
+  shop: string,
+  topic: string,
+  payload: unknown,
+  options: { eventId?: string; secret?: string; body?: string; triggeredAt?: Date } = {},
+) {
+  return signedWebhookRequest({
+    appUrl: APP_URL,
+    secret: options.secret ?? secret(),
+    shop,
+    topic,
+    payload,
+    ...options,
+  });
 }
 
 /** Remix loaders/actions return or throw Responses; tests want the status either way. */

@@ -41,7 +41,14 @@ describe("Mirakl client — protocol", () => {
     expect(call.key).toBe(sim.keys.single);
     expect(call.path).toBe("/api/account?shop_id=2001");
     expect(records).toEqual([
-      expect.objectContaining({ connectionId: "conn-test", operation: "A01", method: "GET", path: "/api/account?shop_id=2001", status: 200, attempt: 1 }),
+      expect.objectContaining({
+        connectionId: "conn-test",
+        operation: "A01",
+        method: "GET",
+        path: "/api/account?shop_id=2001",
+        status: 200,
+        attempt: 1,
+      }),
     ]);
     expect(JSON.stringify(records)).not.toContain(sim.keys.single);
   });
@@ -70,7 +77,10 @@ describe("Mirakl client — protocol", () => {
   it("reads the reference data and the CSV delimiter from the platform", async () => {
     const { client } = await setup();
     expect((await client.listCarriers()).map((carrier) => carrier.code)).toEqual(["DHL", "DPD", "FED", "TNT", "UPS"]);
-    expect((await client.listReasons()).find((reason) => reason.code === "15")).toMatchObject({ type: "REFUND", is_shop_right: true });
+    expect((await client.listReasons()).find((reason) => reason.code === "15")).toMatchObject({
+      type: "REFUND",
+      is_shop_right: true,
+    });
     expect((await client.listOfferStates()).map((state) => state.code)).toContain("11");
     const configuration = await client.getPlatformConfiguration();
     expect(configuration.features.operator_csv_delimiter).toBe("SEMICOLON");
@@ -87,7 +97,18 @@ describe("Mirakl client — orders paging", () => {
     expect(new Set(orders.map((order) => order.order_id)).size).toBe(1000);
     const calls = sim.control.calls("OR11");
     expect(calls).toHaveLength(10);
-    expect(calls.map((call) => new URL(call.path, sim.url).searchParams.get("offset"))).toEqual(["0", "100", "200", "300", "400", "500", "600", "700", "800", "900"]);
+    expect(calls.map((call) => new URL(call.path, sim.url).searchParams.get("offset"))).toEqual([
+      "0",
+      "100",
+      "200",
+      "300",
+      "400",
+      "500",
+      "600",
+      "700",
+      "800",
+      "900",
+    ]);
     expect(calls.every((call) => call.status === 200)).toBe(true);
     expect(clock.sleeps).toEqual([]);
   });
@@ -124,7 +145,9 @@ describe("Mirakl client — orders paging", () => {
       [recent, "WAITING_ACCEPTANCE"],
     ]);
     expect(Date.parse(next.cursor)).toBe(Date.parse(initial.cursor) + 120_000);
-    expect(new URL(sim.control.calls("OR11").at(-1)!.path, sim.url).searchParams.get("start_update_date")).toBe(initial.cursor);
+    expect(new URL(sim.control.calls("OR11").at(-1)!.path, sim.url).searchParams.get("start_update_date")).toBe(
+      initial.cursor,
+    );
   });
 });
 
@@ -236,9 +259,16 @@ describe("Mirakl client — tolerant but safe parsing", () => {
 
   it("keeps money as exact decimal strings", async () => {
     const { sim, client } = await setup();
-    const id = sim.control.createOrder({ lines: [{ offer_sku: "S2001", quantity: 3, price_unit: 19.9, shipping_price: 0.1 }] }).id;
+    const id = sim.control.createOrder({
+      lines: [{ offer_sku: "S2001", quantity: 3, price_unit: 19.9, shipping_price: 0.1 }],
+    }).id;
     const [order] = await client.getOrdersByIds([id]);
-    expect(order.order_lines[0]).toMatchObject({ price_unit: "19.9", price: "59.7", shipping_price: "0.1", total_price: "59.8" });
+    expect(order.order_lines[0]).toMatchObject({
+      price_unit: "19.9",
+      price: "59.7",
+      shipping_price: "0.1",
+      total_price: "59.8",
+    });
     expect(order.total_price).toBe("59.8");
   });
 });
@@ -246,7 +276,9 @@ describe("Mirakl client — tolerant but safe parsing", () => {
 describe("Mirakl client — order workflow against the simulator", () => {
   it("accepts, waits for debit, tracks, ships and refunds", async () => {
     const { sim, client } = await setup();
-    const id = sim.control.createOrder({ lines: [{ offer_sku: "S2000", quantity: 2, tax_rate: 20 }, { offer_sku: "S2001" }] }).id;
+    const id = sim.control.createOrder({
+      lines: [{ offer_sku: "S2000", quantity: 2, tax_rate: 20 }, { offer_sku: "S2001" }],
+    }).id;
     const [waiting] = await client.getOrdersByIds([id]);
     expect(waiting.order_state).toBe("WAITING_ACCEPTANCE");
     expect(waiting.customer?.shipping_address).toBeNull();
@@ -264,7 +296,12 @@ describe("Mirakl client — order workflow against the simulator", () => {
     expect(accepted.can_cancel).toBe(true);
     expect(accepted.order_lines.map((line) => line.order_line_state)).toEqual(["WAITING_DEBIT_PAYMENT", "REFUSED"]);
 
-    const again = await failure(client.acceptOrderLines(id, [{ id: `${id}-1`, accepted: true }, { id: `${id}-2`, accepted: false }]));
+    const again = await failure(
+      client.acceptOrderLines(id, [
+        { id: `${id}-1`, accepted: true },
+        { id: `${id}-2`, accepted: false },
+      ]),
+    );
     expect(again.miraklCode).toBe("ORDER_INVALID_STATE");
 
     sim.control.advanceClock(60_000);
@@ -278,20 +315,59 @@ describe("Mirakl client — order workflow against the simulator", () => {
     const ship = sim.control.calls("OR24")[0];
     expect(ship).toMatchObject({ status: 204, contentLength: "0" });
     const [shipped] = await client.getOrdersByIds([id]);
-    expect(shipped).toMatchObject({ order_state: "SHIPPED", shipping_carrier_code: "UPS", shipping_tracking: "1Z999", shipping_tracking_url: "https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums=1Z999" });
+    expect(shipped).toMatchObject({
+      order_state: "SHIPPED",
+      shipping_carrier_code: "UPS",
+      shipping_tracking: "1Z999",
+      shipping_tracking_url: "https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums=1Z999",
+    });
 
     const line = `${id}-1`;
-    const noTaxes = await failure(client.refundOrderLines([{ order_line_id: line, amount: "10", shipping_amount: "0", reason_code: "15" }]));
+    const noTaxes = await failure(
+      client.refundOrderLines([{ order_line_id: line, amount: "10", shipping_amount: "0", reason_code: "15" }]),
+    );
     expect(noTaxes.miraklCode).toBe("REFUND_TAXES_MISSING");
-    const tooMuch = await failure(client.refundOrderLines([{ order_line_id: line, amount: "110.01", shipping_amount: "0", reason_code: "15", taxes: [{ code: "TAXDEFAULT", amount: "22" }] }]));
+    const tooMuch = await failure(
+      client.refundOrderLines([
+        {
+          order_line_id: line,
+          amount: "110.01",
+          shipping_amount: "0",
+          reason_code: "15",
+          taxes: [{ code: "TAXDEFAULT", amount: "22" }],
+        },
+      ]),
+    );
     expect(tooMuch.miraklCode).toBe("REFUND_AMOUNT_EXCEEDED");
-    const badReason = await failure(client.refundOrderLines([{ order_line_id: line, amount: "1", shipping_amount: "0", reason_code: "34", taxes: [{ code: "TAXDEFAULT", amount: "0.2" }] }]));
+    const badReason = await failure(
+      client.refundOrderLines([
+        {
+          order_line_id: line,
+          amount: "1",
+          shipping_amount: "0",
+          reason_code: "34",
+          taxes: [{ code: "TAXDEFAULT", amount: "0.2" }],
+        },
+      ]),
+    );
     expect(badReason.miraklCode).toBe("REASON_CODE_INVALID");
 
-    const result = await client.refundOrderLines([{ order_line_id: line, amount: "10.5", shipping_amount: "0", reason_code: "15", taxes: [{ code: "TAXDEFAULT", amount: "2.1" }] }]);
+    const result = await client.refundOrderLines([
+      {
+        order_line_id: line,
+        amount: "10.5",
+        shipping_amount: "0",
+        reason_code: "15",
+        taxes: [{ code: "TAXDEFAULT", amount: "2.1" }],
+      },
+    ]);
     expect(result.refunds[0]).toMatchObject({ order_line_id: line, amount: "10.5", reason_code: "15" });
     const [refunded] = await client.getOrdersByIds([id]);
-    expect(refunded.order_lines[0].refunds[0]).toMatchObject({ id: result.refunds[0].refund_id, refund_state: "WAITING_REFUND", amount: "10.5" });
+    expect(refunded.order_lines[0].refunds[0]).toMatchObject({
+      id: result.refunds[0].refund_id,
+      refund_state: "WAITING_REFUND",
+      amount: "10.5",
+    });
     sim.control.advanceClock(3600_000);
     const [settled] = await client.getOrdersByIds([id]);
     expect(settled.order_lines[0].refunds[0].refund_state).toBe("REFUNDED");
@@ -310,7 +386,12 @@ describe("Mirakl client — order workflow against the simulator", () => {
     const { sim, client } = await setup();
     sim.control.setPartialAcceptance(2001, false);
     const id = sim.control.createOrder({ lines: [{ offer_sku: "S2000" }, { offer_sku: "S2001" }] }).id;
-    const error = await failure(client.acceptOrderLines(id, [{ id: `${id}-1`, accepted: true }, { id: `${id}-2`, accepted: false }]));
+    const error = await failure(
+      client.acceptOrderLines(id, [
+        { id: `${id}-1`, accepted: true },
+        { id: `${id}-2`, accepted: false },
+      ]),
+    );
     expect(error.miraklCode).toBe("ORDER_PARTIAL_ACCEPTANCE_DISABLED");
   });
 
@@ -324,8 +405,13 @@ describe("Mirakl client — order workflow against the simulator", () => {
     const shipped = sim.control.createOrder({ state: "SHIPPED" }).id;
     expect((await failure(client.cancelOrder(shipped))).miraklCode).toBe("ORDER_INVALID_STATE");
 
-    const two = sim.control.createOrder({ state: "SHIPPING", lines: [{ offer_sku: "S2000", quantity: 2 }, { offer_sku: "S2001" }] }).id;
-    const result = await client.cancelOrderLines([{ order_line_id: `${two}-2`, quantity: 1, amount: "19.9", shipping_amount: "4.99", reason_code: "34" }]);
+    const two = sim.control.createOrder({
+      state: "SHIPPING",
+      lines: [{ offer_sku: "S2000", quantity: 2 }, { offer_sku: "S2001" }],
+    }).id;
+    const result = await client.cancelOrderLines([
+      { order_line_id: `${two}-2`, quantity: 1, amount: "19.9", shipping_amount: "4.99", reason_code: "34" },
+    ]);
     expect(result.cancelations[0]).toMatchObject({ order_line_id: `${two}-2`, amount: "19.9" });
     const [after] = await client.getOrdersByIds([two]);
     expect(after.order_lines.map((line) => line.order_line_state)).toEqual(["SHIPPING", "CANCELED"]);
@@ -346,9 +432,17 @@ describe("Mirakl client — offers, stock and prices", () => {
     expect((await client.getStockImportStatus(created.import_id)).status).toBe("WAITING");
     sim.control.advanceClock(15_000);
     const status = await client.getStockImportStatus(created.import_id);
-    expect(status).toMatchObject({ status: "COMPLETE", lines_in_success: 1, lines_in_error: 2, has_error_report: true });
+    expect(status).toMatchObject({
+      status: "COMPLETE",
+      lines_in_success: 1,
+      lines_in_error: 2,
+      has_error_report: true,
+    });
     const report = await client.getStockImportErrorReport(created.import_id);
-    expect(report.rows.map((row) => [row.line, row.values["offer-sku"]])).toEqual([[3, "NOPE"], [4, "S2001"]]);
+    expect(report.rows.map((row) => [row.line, row.values["offer-sku"]])).toEqual([
+      [3, "NOPE"],
+      [4, "S2001"],
+    ]);
     expect(report.rows[1].reason).toMatch(/positive/);
     expect(sim.control.offer("S2000")!.quantity).toBe(7);
     expect(sim.control.offer("S2001")!.quantity).toBe(50);
@@ -372,17 +466,42 @@ describe("Mirakl client — offers, stock and prices", () => {
     const status = await client.getPriceImportStatus(created.import_id);
     expect(status).toMatchObject({ status: "COMPLETE", offers_updated: 1, lines_in_error: 1, has_error_report: true });
     const report = await client.getPriceImportErrorReport(created.import_id);
-    expect(report.rows).toEqual([expect.objectContaining({ line: 3, values: expect.objectContaining({ "offer-sku": "GHOST" }) })]);
-    expect(sim.control.offer("S2000")).toMatchObject({ price: 49.99, discount: expect.objectContaining({ price: 45 }) });
+    expect(report.rows).toEqual([
+      expect.objectContaining({ line: 3, values: expect.objectContaining({ "offer-sku": "GHOST" }) }),
+    ]);
+    expect(sim.control.offer("S2000")).toMatchObject({
+      price: 49.99,
+      discount: expect.objectContaining({ price: 45 }),
+    });
   });
 
   it("OF24 replaces the whole offer: omitted fields are reset", async () => {
     const { sim, client } = await setup();
-    await client.upsertOffers([{ shop_sku: "S2000", product_id: "S2000", product_id_type: "SHOP_SKU", price: "60", state_code: "11", update_delete: "update", description: "Shiny", quantity: 9 }]);
+    await client.upsertOffers([
+      {
+        shop_sku: "S2000",
+        product_id: "S2000",
+        product_id_type: "SHOP_SKU",
+        price: "60",
+        state_code: "11",
+        update_delete: "update",
+        description: "Shiny",
+        quantity: 9,
+      },
+    ]);
     sim.control.advanceClock(15_000);
     expect(sim.control.offer("S2000")).toMatchObject({ price: 60, quantity: 9, description: "Shiny" });
     sim.control.advanceClock(60_000);
-    await client.upsertOffers([{ shop_sku: "S2000", product_id: "S2000", product_id_type: "SHOP_SKU", price: "61", state_code: "11", update_delete: "update" }]);
+    await client.upsertOffers([
+      {
+        shop_sku: "S2000",
+        product_id: "S2000",
+        product_id_type: "SHOP_SKU",
+        price: "61",
+        state_code: "11",
+        update_delete: "update",
+      },
+    ]);
     sim.control.advanceClock(15_000);
     expect(sim.control.offer("S2000")).toMatchObject({ price: 61, quantity: 0, description: null });
   });
@@ -416,7 +535,8 @@ describe("Mirakl client — accounting", () => {
 
   it("lists invoices across offset pages", async () => {
     const { sim, client } = await setup();
-    for (let index = 0; index < 120; index += 1) sim.simulator.control.addInvoice(2001, { total_excl: 10 + index, total_incl: 12 + index });
+    for (let index = 0; index < 120; index += 1)
+      sim.simulator.control.addInvoice(2001, { total_excl: 10 + index, total_incl: 12 + index });
     const invoices = await client.listInvoices();
     expect(invoices).toHaveLength(120);
     expect(invoices[119].total_amount_excl_taxes).toBe("129");

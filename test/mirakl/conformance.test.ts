@@ -124,21 +124,65 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
     await client.listCarriers();
     await client.listReasons();
     await client.listOfferStates();
-    const waiting = sim.control.createOrder({ lines: [{ offer_sku: "S2000", quantity: 2, tax_rate: 20 }, { offer_sku: "S2001" }] }).id;
+    const waiting = sim.control.createOrder({
+      lines: [{ offer_sku: "S2000", quantity: 2, tax_rate: 20 }, { offer_sku: "S2001" }],
+    }).id;
     const toCancel = sim.control.createOrder().id;
-    const shipped = sim.control.createOrder({ state: "SHIPPING", lines: [{ offer_sku: "S2000", tax_rate: 10 }, { offer_sku: "S2001", quantity: 2 }] }).id;
+    const shipped = sim.control.createOrder({
+      state: "SHIPPING",
+      lines: [
+        { offer_sku: "S2000", tax_rate: 10 },
+        { offer_sku: "S2001", quantity: 2 },
+      ],
+    }).id;
     await client.listAllOrders();
-    await client.acceptOrderLines(waiting, [{ id: `${waiting}-1`, accepted: true }, { id: `${waiting}-2`, accepted: false }]);
+    await client.acceptOrderLines(waiting, [
+      { id: `${waiting}-1`, accepted: true },
+      { id: `${waiting}-2`, accepted: false },
+    ]);
     await client.acceptOrderLines(toCancel, [{ id: `${toCancel}-1`, accepted: true }]);
     await client.cancelOrder(toCancel);
-    await client.cancelOrderLines([{ order_line_id: `${shipped}-2`, quantity: 1, amount: "19.9", shipping_amount: "0", reason_code: "34" }]);
+    await client.cancelOrderLines([
+      { order_line_id: `${shipped}-2`, quantity: 1, amount: "19.9", shipping_amount: "0", reason_code: "34" },
+    ]);
     await client.setTracking(shipped, { carrier_code: "DHL", tracking_number: "JD0001" });
     await client.shipOrder(shipped);
-    await client.refundOrderLines([{ order_line_id: `${shipped}-1`, amount: "5", shipping_amount: "1", reason_code: "15", quantity: 1, taxes: [{ code: "TAXDEFAULT", amount: "0.5" }], shipping_taxes: [{ code: "TAXDEFAULT", amount: "0.1" }] }], { orderTaxMode: "TAX_EXCLUDED" });
+    await client.refundOrderLines(
+      [
+        {
+          order_line_id: `${shipped}-1`,
+          amount: "5",
+          shipping_amount: "1",
+          reason_code: "15",
+          quantity: 1,
+          taxes: [{ code: "TAXDEFAULT", amount: "0.5" }],
+          shipping_taxes: [{ code: "TAXDEFAULT", amount: "0.1" }],
+        },
+      ],
+      { orderTaxMode: "TAX_EXCLUDED" },
+    );
     await client.getOrdersByIds([waiting, toCancel, shipped]);
-    const stock = await client.importStock([{ offer_sku: "S2000", quantity: 4 }, { offer_sku: "NOPE", quantity: 1 }]);
-    const prices = await client.importPrices([{ offer_sku: "S2000", price: "52.5" }, { offer_sku: "NOPE", price: "1" }]);
-    await client.upsertOffers([{ shop_sku: "S2002", product_id: "S2002", product_id_type: "SHOP_SKU", price: "13", state_code: "11", update_delete: "update", quantity: 3, description: "Six cups", discount: { price: "12", start_date: "2026-01-01T00:00:00Z", end_date: "2026-02-01T00:00:00Z" } }]);
+    const stock = await client.importStock([
+      { offer_sku: "S2000", quantity: 4 },
+      { offer_sku: "NOPE", quantity: 1 },
+    ]);
+    const prices = await client.importPrices([
+      { offer_sku: "S2000", price: "52.5" },
+      { offer_sku: "NOPE", price: "1" },
+    ]);
+    await client.upsertOffers([
+      {
+        shop_sku: "S2002",
+        product_id: "S2002",
+        product_id_type: "SHOP_SKU",
+        price: "13",
+        state_code: "11",
+        update_delete: "update",
+        quantity: 3,
+        description: "Six cups",
+        discount: { price: "12", start_date: "2026-01-01T00:00:00Z", end_date: "2026-02-01T00:00:00Z" },
+      },
+    ]);
     sim.control.advanceClock(30_000);
     await client.getStockImportStatus(stock.import_id);
     await client.getStockImportErrorReport(stock.import_id);
@@ -160,7 +204,33 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
   it("covers every client operation", () => {
     expect(exchanges).toHaveLength(records.length);
     const seen = new Set(records.map((record) => record.operation));
-    for (const op of ["A01", "PC01", "V01", "SH21", "RE01", "OF61", "OR11", "OR21", "OR23", "OR24", "OR28", "OR29", "OR30", "STO01", "STO02", "STO03", "PRI01", "PRI02", "PRI03", "OF24", "OF52", "OF53", "OF54", "TL02", "IV01"]) {
+    for (const op of [
+      "A01",
+      "PC01",
+      "V01",
+      "SH21",
+      "RE01",
+      "OF61",
+      "OR11",
+      "OR21",
+      "OR23",
+      "OR24",
+      "OR28",
+      "OR29",
+      "OR30",
+      "STO01",
+      "STO02",
+      "STO03",
+      "PRI01",
+      "PRI02",
+      "PRI03",
+      "OF24",
+      "OF52",
+      "OF53",
+      "OF54",
+      "TL02",
+      "IV01",
+    ]) {
       expect(seen, op).toContain(op);
     }
     expect(records.every((record) => record.status !== null && record.status < 300)).toBe(true);
@@ -206,12 +276,16 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
       const content = requestBody.content as Record<string, Json>;
       if (content["multipart/form-data"]) {
         const form = exchange.requestBody as FormData;
-        if (!(form instanceof FormData) || !form.get("file")) failures.push(`${operation}: multipart body without a file part`);
+        if (!(form instanceof FormData) || !form.get("file"))
+          failures.push(`${operation}: multipart body without a file part`);
         checked += 1;
         return;
       }
-      const validate = validatorFor(`${operations.get(operation)!.pointer}/requestBody/content/application~1json/schema`);
-      if (!validate(exchange.requestBody)) failures.push(`${operation}: ${ajv.errorsText(validate.errors, { separator: "\n  " })}`);
+      const validate = validatorFor(
+        `${operations.get(operation)!.pointer}/requestBody/content/application~1json/schema`,
+      );
+      if (!validate(exchange.requestBody))
+        failures.push(`${operation}: ${ajv.errorsText(validate.errors, { separator: "\n  " })}`);
       checked += 1;
     });
     expect(failures).toEqual([]);

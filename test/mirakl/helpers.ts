@@ -1,4 +1,10 @@
-import { createManualClock, createMiraklClient, createRateLimiter, type MiraklCallRecord, type MiraklClientOptions } from "~/integrations/mirakl";
+import {
+  createManualClock,
+  createMiraklClient,
+  createRateLimiter,
+  type MiraklCallRecord,
+  type MiraklClientOptions,
+} from "~/integrations/mirakl";
 import { startMiraklSimulator, type SimulatorOptions } from "../simulators/mirakl";
 
 export const START = "2026-01-05T09:00:00Z";

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { HOUR, createManualClock, createRateLimiter, minorUnitsToMoney, moneySchema, moneyToMinorUnits, toMoney } from "~/integrations/mirakl";
+import {
+  HOUR,
+  createManualClock,
+  createRateLimiter,
+  minorUnitsToMoney,
+  moneySchema,
+  moneyToMinorUnits,
+  toMoney,
+} from "~/integrations/mirakl";
 
 const key = (bucket: string, connectionId = "c1") => ({ connectionId, bucket });
 

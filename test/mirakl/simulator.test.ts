@@ -72,16 +72,27 @@ describe("Mirakl simulator protocol", () => {
 
   it("is driven by the HTTP control API", async () => {
     const s = await start();
-    const created = await (await fetch(`${s.url}/_sim/orders`, { method: "POST", body: JSON.stringify({ lines: [{ offer_sku: "S2001", quantity: 2 }] }) })).json();
+    const created = await (
+      await fetch(`${s.url}/_sim/orders`, {
+        method: "POST",
+        body: JSON.stringify({ lines: [{ offer_sku: "S2001", quantity: 2 }] }),
+      })
+    ).json();
     expect(created.order_state).toBe("WAITING_ACCEPTANCE");
-    await fetch(`${s.url}/_sim/faults/script`, { method: "POST", body: JSON.stringify({ operation: "A01", status: 503 }) });
+    await fetch(`${s.url}/_sim/faults/script`, {
+      method: "POST",
+      body: JSON.stringify({ operation: "A01", status: 503 }),
+    });
     expect((await get(s, "/api/account")).status).toBe(503);
     expect((await get(s, "/api/account")).status).toBe(200);
     await fetch(`${s.url}/_sim/clock/advance`, { method: "POST", body: JSON.stringify({ ms: 3 * 24 * 3600_000 }) });
     const orders = await (await fetch(`${s.url}/_sim/orders`)).json();
     expect(orders[0].order_state).toBe("REFUSED");
     const calls = await (await fetch(`${s.url}/_sim/calls`)).json();
-    expect(calls.map((call: { operation: string; status: number }) => `${call.operation}:${call.status}`)).toEqual(["A01:503", "A01:200"]);
+    expect(calls.map((call: { operation: string; status: number }) => `${call.operation}:${call.status}`)).toEqual([
+      "A01:503",
+      "A01:200",
+    ]);
     const offers = await (await fetch(`${s.url}/_sim/offers`)).json();
     expect(offers.map((offer: { shop_sku: string }) => offer.shop_sku)).toEqual(["S2000", "S2001", "S2002"]);
   });

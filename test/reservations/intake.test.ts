@@ -15,16 +15,28 @@ let connection: { id: string; shop: string };
 let mirakl: ReturnType<typeof createMiraklClient>;
 const simNow = () => new Date(sim.control.now());
 const nextMinute = () => sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
-const reservation = (orderLineId: string) => prisma.marketplaceReservation.findUnique({ where: { connectionId_orderLineId: { connectionId: connection.id, orderLineId } } });
+const reservation = (orderLineId: string) =>
+  prisma.marketplaceReservation.findUnique({
+    where: { connectionId_orderLineId: { connectionId: connection.id, orderLineId } },
+  });
 const poll = () => readMarketplaceOrders(connection, mirakl, simNow());
 
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  for (const sku of ["TENT", "STOVE", "MUG"]) sim.control.addOffer(sim.shops.main, { shop_sku: sku, quantity: 10, price: 20 });
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop }));
+  for (const sku of ["TENT", "STOVE", "MUG"])
+    sim.control.addOffer(sim.shops.main, { shop_sku: sku, quantity: 10, price: 20 });
+  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then(
+    (c) => ({ id: c.id, shop }),
+  );
   // The simulator enforces Mirakl's call limits (OR11 once a minute) on its own clock: the intake must never earn a 429.
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+  });
 });
 afterAll(async () => sim?.close());
 beforeEach(() => sim.control.clearCalls());
@@ -34,13 +46,33 @@ describe("order intake", () => {
   it("first poll: reserves the lines of orders not yet debited, not those of orders already shipping or shipped", async () => {
     // Placed a day before the app was connected.
     const createdAt = simNow().getTime() - 86_400_000;
-    waiting = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE", createdAt }).id;
-    const shipping = sim.control.createOrder({ lines: [{ offer_sku: "STOVE", quantity: 1 }], state: "SHIPPING", createdAt }).id;
-    const shipped = sim.control.createOrder({ lines: [{ offer_sku: "STOVE", quantity: 1 }], state: "SHIPPED", createdAt }).id;
+    waiting = sim.control.createOrder({
+      lines: [{ offer_sku: "TENT", quantity: 2 }],
+      state: "WAITING_ACCEPTANCE",
+      createdAt,
+    }).id;
+    const shipping = sim.control.createOrder({
+      lines: [{ offer_sku: "STOVE", quantity: 1 }],
+      state: "SHIPPING",
+      createdAt,
+    }).id;
+    const shipped = sim.control.createOrder({
+      lines: [{ offer_sku: "STOVE", quantity: 1 }],
+      state: "SHIPPED",
+      createdAt,
+    }).id;
 
     const result = await poll();
     expect(result).toMatchObject({ polled: true, opened: 1 });
-    expect(await reservation(`${waiting}-1`)).toMatchObject({ shop, miraklOrderId: waiting, offerSku: "TENT", shopifySku: "TENT", quantity: 2, lineState: "WAITING_ACCEPTANCE", releasedAt: null });
+    expect(await reservation(`${waiting}-1`)).toMatchObject({
+      shop,
+      miraklOrderId: waiting,
+      offerSku: "TENT",
+      shopifySku: "TENT",
+      quantity: 2,
+      lineState: "WAITING_ACCEPTANCE",
+      releasedAt: null,
+    });
     expect(await reservation(`${shipping}-1`)).toBeNull();
     expect(await reservation(`${shipped}-1`)).toBeNull();
     expect(sim.control.calls("OR11")[0]!.path).toContain("order_state_codes=");
@@ -57,7 +89,13 @@ describe("order intake", () => {
 
   it("next polls read what changed since the cursor: a new order opens, a refused line releases, a line read again changes nothing", async () => {
     nextMinute();
-    const placed = sim.control.createOrder({ lines: [{ offer_sku: "MUG", quantity: 3 }, { offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" }).id;
+    const placed = sim.control.createOrder({
+      lines: [
+        { offer_sku: "MUG", quantity: 3 },
+        { offer_sku: "TENT", quantity: 1 },
+      ],
+      state: "WAITING_ACCEPTANCE",
+    }).id;
     await mirakl.acceptOrderLines(waiting, [{ id: `${waiting}-1`, accepted: false }]);
     const result = await poll();
     expect(result).toMatchObject({ polled: true, opened: 2, released: 1 });
@@ -67,16 +105,28 @@ describe("order intake", () => {
     expect((await reservation(`${waiting}-1`))!.releasedAt).not.toBeNull();
 
     nextMinute(); // overlapping window: the same lines come back unchanged
-    const before = await prisma.marketplaceReservation.findMany({ where: { connectionId: connection.id }, orderBy: { orderLineId: "asc" } });
+    const before = await prisma.marketplaceReservation.findMany({
+      where: { connectionId: connection.id },
+      orderBy: { orderLineId: "asc" },
+    });
     const again = await poll();
     expect(again).toMatchObject({ polled: true, opened: 0, released: 0, changedSkus: [] });
-    expect(await prisma.marketplaceReservation.findMany({ where: { connectionId: connection.id }, orderBy: { orderLineId: "asc" } })).toEqual(before);
+    expect(
+      await prisma.marketplaceReservation.findMany({
+        where: { connectionId: connection.id },
+        orderBy: { orderLineId: "asc" },
+      }),
+    ).toEqual(before);
   });
 
   it("follows the line through its states, and a cancelled order releases", async () => {
     nextMinute();
     // Paid on delivery: still cancellable once accepted.
-    const order = sim.control.createOrder({ lines: [{ offer_sku: "STOVE", quantity: 2 }], state: "WAITING_ACCEPTANCE", payment_workflow: "PAY_ON_DELIVERY" }).id;
+    const order = sim.control.createOrder({
+      lines: [{ offer_sku: "STOVE", quantity: 2 }],
+      state: "WAITING_ACCEPTANCE",
+      payment_workflow: "PAY_ON_DELIVERY",
+    }).id;
     await poll();
     await mirakl.acceptOrderLines(order, [{ id: `${order}-1`, accepted: true }]);
     nextMinute();
@@ -102,10 +152,18 @@ describe("order intake", () => {
   });
 
   it("reserves the Shopify SKU the offer is mapped from, and nothing for an offer no Shopify SKU feeds", async () => {
-    expect(await addOverride(shop, connection.id, { shopifySku: "SHOPIFY-TENT", offerSku: "TENT" })).toEqual({ ok: true });
+    expect(await addOverride(shop, connection.id, { shopifySku: "SHOPIFY-TENT", offerSku: "TENT" })).toEqual({
+      ok: true,
+    });
     expect(await addOverride(shop, connection.id, { shopifySku: "MUG", offerSku: "STOVE" })).toEqual({ ok: true });
     nextMinute();
-    const tent = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }, { offer_sku: "MUG", quantity: 1 }], state: "WAITING_ACCEPTANCE" }).id;
+    const tent = sim.control.createOrder({
+      lines: [
+        { offer_sku: "TENT", quantity: 1 },
+        { offer_sku: "MUG", quantity: 1 },
+      ],
+      state: "WAITING_ACCEPTANCE",
+    }).id;
     await poll();
     expect(await reservation(`${tent}-1`)).toMatchObject({ offerSku: "TENT", shopifySku: "SHOPIFY-TENT" });
     expect(await reservation(`${tent}-2`)).toBeNull(); // offer MUG: Shopify's MUG feeds STOVE now
@@ -113,11 +171,18 @@ describe("order intake", () => {
 
   it("a Mirakl failure is reported on the connection and the lines are read at the next poll", async () => {
     nextMinute();
-    const order = sim.control.createOrder({ lines: [{ offer_sku: "STOVE", quantity: 1 }], state: "WAITING_ACCEPTANCE" }).id;
+    const order = sim.control.createOrder({
+      lines: [{ offer_sku: "STOVE", quantity: 1 }],
+      state: "WAITING_ACCEPTANCE",
+    }).id;
     sim.control.scriptFault({ operation: "OR11", status: 500, times: 1 });
     const failed = await poll();
     expect(failed.opened).toBe(0);
-    expect(await prisma.syncException.findFirst({ where: { shop, connectionId: connection.id, kind: "MIRAKL_UNREACHABLE", status: "OPEN" } })).not.toBeNull();
+    expect(
+      await prisma.syncException.findFirst({
+        where: { shop, connectionId: connection.id, kind: "MIRAKL_UNREACHABLE", status: "OPEN" },
+      }),
+    ).not.toBeNull();
     sim.control.advanceClock(failed.nextDueAt.getTime() - simNow().getTime());
     await poll();
     expect(await reservation(`${order}-1`)).toMatchObject({ quantity: 1, releasedAt: null });
@@ -139,7 +204,11 @@ describe("order intake", () => {
     const rows = await prisma.marketplaceReservation.count();
     nextMinute();
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
-    const result = await readMarketplaceOrders({ id: connection.id, shop: "intake-intruder.myshopify.com" }, mirakl, simNow());
+    const result = await readMarketplaceOrders(
+      { id: connection.id, shop: "intake-intruder.myshopify.com" },
+      mirakl,
+      simNow(),
+    );
     expect(result.polled).toBe(false);
     expect(sim.control.calls("OR11")).toHaveLength(0);
     expect(await prisma.marketplaceReservation.count()).toBe(rows);
@@ -149,14 +218,25 @@ describe("order intake", () => {
 describe("order intake cursor", () => {
   let own: { id: string; shop: string };
   beforeAll(async () => {
-    own = await createConnection("intake-cursor.myshopify.com", { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop: "intake-cursor.myshopify.com" }));
+    own = await createConnection("intake-cursor.myshopify.com", {
+      name: "Decathlon",
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+    }).then((c) => ({ id: c.id, shop: "intake-cursor.myshopify.com" }));
   });
-  const line = (orderId: string) => prisma.marketplaceReservation.findUnique({ where: { connectionId_orderLineId: { connectionId: own.id, orderLineId: `${orderId}-1` } } });
+  const line = (orderId: string) =>
+    prisma.marketplaceReservation.findUnique({
+      where: { connectionId_orderLineId: { connectionId: own.id, orderLineId: `${orderId}-1` } },
+    });
 
   it("the poll after the first reads the orders paid since the connection was created", async () => {
     nextMinute();
     // Paid 5 minutes before the first poll (after the connection was created: the simulator's clock is minutes ahead).
-    const paid = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "SHIPPING", createdAt: simNow().getTime() - 5 * 60_000 }).id;
+    const paid = sim.control.createOrder({
+      lines: [{ offer_sku: "TENT", quantity: 1 }],
+      state: "SHIPPING",
+      createdAt: simNow().getTime() - 5 * 60_000,
+    }).id;
     await readMarketplaceOrders(own, mirakl, simNow()); // the first poll asks for unpaid orders only
     expect(await line(paid)).toBeNull();
     nextMinute();
@@ -169,7 +249,10 @@ describe("order intake cursor", () => {
     nextMinute();
     await readMarketplaceOrders(own, mirakl, ahead(0));
     nextMinute();
-    const placed = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" }).id;
+    const placed = sim.control.createOrder({
+      lines: [{ offer_sku: "TENT", quantity: 2 }],
+      state: "WAITING_ACCEPTANCE",
+    }).id;
     await readMarketplaceOrders(own, mirakl, ahead(0));
     expect(await line(placed)).toMatchObject({ quantity: 2, releasedAt: null });
   });

@@ -31,7 +31,10 @@ const tent: VariantFacts = {
   price: "99.00",
   compareAtPrice: null,
 };
-const setAvailable = (available: number) => applyLevels(shop, [{ inventoryItemId: tent.inventoryItemId, locationId: WAREHOUSE, available, observedAt: simNow() }]);
+const setAvailable = (available: number) =>
+  applyLevels(shop, [
+    { inventoryItemId: tent.inventoryItemId, locationId: WAREHOUSE, available, observedAt: simNow() },
+  ]);
 const recompute = () => runStockRecompute(shop, { shopify: null, now: simNow });
 const lastFileQuantity = () => {
   const body = sim.control.calls("STO01").at(-1)!.body;
@@ -47,9 +50,19 @@ beforeAll(async () => {
     baseUrl: sim.url,
     apiKey: sim.keys.single,
     // Velocity protection off: these tests follow the reservations alone.
-    settings: { stock: { locationIds: [WAREHOUSE], velocityProtection: { enabled: false } }, stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+    settings: {
+      stock: { locationIds: [WAREHOUSE], velocityProtection: { enabled: false } },
+      stockConfiguredAt: "2026-01-01T00:00:00.000Z",
+    },
   }).then((c) => ({ id: c.id, shop }));
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 }, csvDelimiter: ";" });
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+    csvDelimiter: ";",
+  });
   await upsertVariants(shop, [tent], simNow());
   await setAvailable(10);
 });
@@ -67,7 +80,10 @@ describe("stock push reads new marketplace orders first", () => {
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 3 }], state: "WAITING_ACCEPTANCE" });
     await setAvailable(9);
     await recompute();
-    expect((await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "TENT" } })).desiredQuantity).toBe(9);
+    expect(
+      (await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "TENT" } }))
+        .desiredQuantity,
+    ).toBe(9);
 
     sim.control.advanceClock(STOCK_IMPORT_INTERVAL_MS);
     await pushStock(connection, mirakl, simNow());
@@ -104,7 +120,10 @@ describe("stock push reads new marketplace orders first", () => {
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
     await readMarketplaceOrders(connection, mirakl, simNow()); // only marks the SKU for recompute
     await setAvailable(7); // and the recompute unit has not run: OfferStock still says 3
-    await prisma.offerStock.updateMany({ where: { connectionId: connection.id }, data: { desiredVersion: { increment: 1 } } }); // dirty, so a file is due
+    await prisma.offerStock.updateMany({
+      where: { connectionId: connection.id },
+      data: { desiredVersion: { increment: 1 } },
+    }); // dirty, so a file is due
     await pushStock(connection, mirakl, simNow());
     expect(sim.control.calls("STO01")).toHaveLength(4);
     expect(lastFileQuantity()).toBe(1); // 7 − 3 − 2 − 1

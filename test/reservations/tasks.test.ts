@@ -14,7 +14,11 @@ let sim: RunningMiraklSimulator;
 const shop = "intake-tasks.myshopify.com";
 let connectionId = "";
 const worker = new Worker({ handlers: reservationTasks, id: "reservation-tasks-test" });
-const schedule = (now: Date) => reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, { signal: new AbortController().signal, now: () => now });
+const schedule = (now: Date) =>
+  reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+    signal: new AbortController().signal,
+    now: () => now,
+  });
 const intakeUnit = () => prisma.workUnit.findUniqueOrThrow({ where: { key: orderIntakeUnitKey(connectionId) } });
 
 beforeAll(async () => {
@@ -27,11 +31,17 @@ afterAll(async () => sim?.close());
 
 describe("order intake in the worker", () => {
   it("the scheduler starts it; it reads the orders through the stored key and comes back in a minute", async () => {
-    const order = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" }).id;
+    const order = sim.control.createOrder({
+      lines: [{ offer_sku: "TENT", quantity: 2 }],
+      state: "WAITING_ACCEPTANCE",
+    }).id;
     await schedule(new Date());
     expect(await worker.runOnce()).toBe(true);
     expect(sim.control.calls("OR11")).toHaveLength(1);
-    expect(await prisma.marketplaceReservation.findFirst({ where: { shop, miraklOrderId: order } })).toMatchObject({ quantity: 2, releasedAt: null });
+    expect(await prisma.marketplaceReservation.findFirst({ where: { shop, miraklOrderId: order } })).toMatchObject({
+      quantity: 2,
+      releasedAt: null,
+    });
     const unit = await intakeUnit();
     expect(unit.lastError).toBeNull();
     expect(unit.dueAt.getTime() - Date.now()).toBeGreaterThan(ORDER_POLL_INTERVAL_MS - 10_000);

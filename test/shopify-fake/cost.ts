@@ -20,9 +20,15 @@ import {
  * scalars and enums cost 0, objects 1, a connection 2 plus `first`/`last` times the cost of one node,
  * a mutation 10. A `nodes(ids:)` list counts once per id.
  */
-export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+export function requestedQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const root = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
   if (!root) return 0;
   if (operation.operation === "mutation") return 10 * operation.selectionSet.selections.length;
@@ -72,7 +78,8 @@ export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode
       if (selection.name.value === "edges") {
         const edgeType = getNamedType(connection.getFields().edges!.type) as GraphQLCompositeType;
         for (const inner of selection.selectionSet?.selections ?? []) {
-          if (inner.kind === Kind.FIELD && inner.name.value === "node") cost = Math.max(cost, fieldCost(inner, edgeType));
+          if (inner.kind === Kind.FIELD && inner.name.value === "node")
+            cost = Math.max(cost, fieldCost(inner, edgeType));
         }
       }
     }
@@ -118,7 +125,10 @@ export class FakeLeakyBucket {
 
   get currentlyAvailable(): number {
     const now = this.now();
-    this.#available = Math.min(this.options.maximumAvailable, this.#available + ((now - this.#at) / 1000) * this.options.restoreRate);
+    this.#available = Math.min(
+      this.options.maximumAvailable,
+      this.#available + ((now - this.#at) / 1000) * this.options.restoreRate,
+    );
     this.#at = now;
     return this.#available;
   }

@@ -21,7 +21,14 @@ import { adminValidationRules } from "../shopify/admin-validation";
 import { actualQueryCost, FakeLeakyBucket, requestedQueryCost, type FakeBucketOptions } from "./cost";
 import { createRootValue, type ResolverContext } from "./resolvers";
 import { FakeShopStore, type FakeBulkOperation } from "./store";
-import { deliverWebhook, signWebhook, webhookPayloads, type SignedWebhook, type WebhookDeliveryInit, type WebhookTarget } from "./webhooks";
+import {
+  deliverWebhook,
+  signWebhook,
+  webhookPayloads,
+  type SignedWebhook,
+  type WebhookDeliveryInit,
+  type WebhookTarget,
+} from "./webhooks";
 
 export interface ShopifyFakeOptions {
   /** The default shop; `shop(domain)` adds others. */
@@ -86,7 +93,9 @@ export class ShopifyFake {
     this.apiKey = options.apiKey ?? process.env.SHOPIFY_API_KEY ?? "test-api-key";
     this.apiSecret = options.apiSecret ?? process.env.SHOPIFY_API_SECRET ?? "test-api-secret";
     this.apiVersion = options.apiVersion ?? "2026-07";
-    this.scopes = options.scopes ?? "read_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders";
+    this.scopes =
+      options.scopes ??
+      "read_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders";
     this.#now = options.now ?? Date.now;
     // Shopify's Standard plan: 2000-point bucket restoring 100 points/s, 1000 points at most per query.
     this.#bucketOptions = { maximumAvailable: 2000, restoreRate: 100, maxSingleQueryCost: 1000, ...options.bucket };
@@ -136,7 +145,8 @@ export class ShopifyFake {
     if (url.hostname === BULK_HOST) return this.#bulkFile(url);
     const graphqlPath = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (request.method === "POST" && graphqlPath) return this.#graphql(url.hostname, graphqlPath[1]!, request);
-    if (request.method === "POST" && url.pathname === "/admin/oauth/access_token") return this.#accessToken(url.hostname, request);
+    if (request.method === "POST" && url.pathname === "/admin/oauth/access_token")
+      return this.#accessToken(url.hostname, request);
     return Response.json({ errors: `the Shopify fake does not serve ${request.method} ${url.href}` }, { status: 404 });
   };
 
@@ -183,9 +193,12 @@ export class ShopifyFake {
 
   readonly webhooks = {
     /** Signs a delivery with the app secret; deliver the result as often and in whatever order a test needs. */
-    sign: (init: Omit<WebhookDeliveryInit, "shop"> & { shop?: string }): SignedWebhook => signWebhook({ ...init, shop: init.shop ?? this.defaultShop }, this.apiSecret),
-    deliver: (target: WebhookTarget, delivery: SignedWebhook | (Omit<WebhookDeliveryInit, "shop"> & { shop?: string })): Promise<Response> =>
-      deliverWebhook(target, "body" in delivery ? delivery : this.webhooks.sign(delivery)),
+    sign: (init: Omit<WebhookDeliveryInit, "shop"> & { shop?: string }): SignedWebhook =>
+      signWebhook({ ...init, shop: init.shop ?? this.defaultShop }, this.apiSecret),
+    deliver: (
+      target: WebhookTarget,
+      delivery: SignedWebhook | (Omit<WebhookDeliveryInit, "shop"> & { shop?: string }),
+    ): Promise<Response> => deliverWebhook(target, "body" in delivery ? delivery : this.webhooks.sign(delivery)),
     /** Payload builders over a shop's store, shaped like Shopify's 2026-07 examples. */
     payloads: (shop = this.defaultShop) => webhookPayloads(this.storeFor(shop)),
   };
@@ -195,7 +208,11 @@ export class ShopifyFake {
   #state(shop: string): FakeShopState {
     let state = this.#shops.get(shop);
     if (!state) {
-      state = { store: new FakeShopStore(shop, this.#now), bucket: new FakeLeakyBucket(this.#bucketOptions, this.#now), idempotencyCache: new Map() };
+      state = {
+        store: new FakeShopStore(shop, this.#now),
+        bucket: new FakeLeakyBucket(this.#bucketOptions, this.#now),
+        idempotencyCache: new Map(),
+      };
       this.#shops.set(shop, state);
     }
     return state;
@@ -204,7 +221,10 @@ export class ShopifyFake {
   async #graphql(shop: string, apiVersion: string, request: Request): Promise<Response> {
     const token = request.headers.get("X-Shopify-Access-Token");
     if (!token || (this.#requireIssuedTokens && !this.issuedAccessTokens.has(token))) {
-      return Response.json({ errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { status: 401 });
+      return Response.json(
+        { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
+        { status: 401 },
+      );
     }
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
@@ -232,11 +252,24 @@ export class ShopifyFake {
 
     const failure = this.#forcedFailures.shift();
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfterSeconds != null ? { "Retry-After": String(failure.retryAfterSeconds) } : {};
-      return respond({ errors: failure.status === 429 ? "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." : "Internal error" }, failure.status, headers);
+      const headers: Record<string, string> =
+        failure.retryAfterSeconds != null ? { "Retry-After": String(failure.retryAfterSeconds) } : {};
+      return respond(
+        {
+          errors:
+            failure.status === 429
+              ? "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+              : "Internal error",
+        },
+        failure.status,
+        headers,
+      );
     }
     if (apiVersion !== this.apiVersion) {
-      return respond({ errors: [{ message: `the Shopify fake only serves API ${this.apiVersion}, not ${apiVersion}` }] }, 404);
+      return respond(
+        { errors: [{ message: `the Shopify fake only serves API ${this.apiVersion}, not ${apiVersion}` }] },
+        404,
+      );
     }
 
     let document: DocumentNode;
@@ -249,7 +282,10 @@ export class ShopifyFake {
     const validationErrors = validate(schema, document, adminValidationRules());
     if (validationErrors.length > 0) return respond({ errors: validationErrors.map((e) => e.toJSON()) });
     const operation = getOperationAST(document, body.operationName);
-    if (!operation) return respond({ errors: [{ message: "An operation name is required when the document has several operations." }] });
+    if (!operation)
+      return respond({
+        errors: [{ message: "An operation name is required when the document has several operations." }],
+      });
     log.operationName = operation.name?.value ?? null;
 
     const state = this.#state(shop);
@@ -259,8 +295,15 @@ export class ShopifyFake {
     const throttleStatus = () => state.bucket.status();
     if (requested > this.#bucketOptions.maxSingleQueryCost) {
       return respond({
-        errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${this.#bucketOptions.maxSingleQueryCost}).`, extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: this.#bucketOptions.maxSingleQueryCost } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } },
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${this.#bucketOptions.maxSingleQueryCost}).`,
+            extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: this.#bucketOptions.maxSingleQueryCost },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+        },
       });
     }
     const forced = this.#forcedThrottles > 0;
@@ -268,19 +311,35 @@ export class ShopifyFake {
     if (forced || !state.bucket.take(requested)) {
       log.throttled = true;
       return respond({
-        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } },
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+        },
       });
     }
 
     const context = this.#resolverContext(state, false);
-    const result = await execute({ schema, document, rootValue: this.#rootValue(context), contextValue: context, variableValues: variables, operationName: body.operationName });
+    const result = await execute({
+      schema,
+      document,
+      rootValue: this.#rootValue(context),
+      contextValue: context,
+      variableValues: variables,
+      operationName: body.operationName,
+    });
     const actual = actualQueryCost(result.data, requested, operation.operation === "mutation");
     state.bucket.refund(requested - actual);
     return respond({
       ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
       data: result.data ?? null,
-      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() } },
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus() },
+      },
     });
   }
 
@@ -311,9 +370,21 @@ export class ShopifyFake {
     };
   }
 
-  #startBulkOperation(state: FakeShopState, query: string): FakeBulkOperation | Array<{ field: string[]; message: string; code: string }> {
-    const running = [...state.store.bulkOperations.values()].find((op) => op.status === "CREATED" || op.status === "RUNNING");
-    if (running) return [{ field: ["query"], message: `A bulk query operation for this app and shop is already in progress: ${running.id}.`, code: "OPERATION_IN_PROGRESS" }];
+  #startBulkOperation(
+    state: FakeShopState,
+    query: string,
+  ): FakeBulkOperation | Array<{ field: string[]; message: string; code: string }> {
+    const running = [...state.store.bulkOperations.values()].find(
+      (op) => op.status === "CREATED" || op.status === "RUNNING",
+    );
+    if (running)
+      return [
+        {
+          field: ["query"],
+          message: `A bulk query operation for this app and shop is already in progress: ${running.id}.`,
+          code: "OPERATION_IN_PROGRESS",
+        },
+      ];
     let document: DocumentNode;
     try {
       document = parse(query);
@@ -321,11 +392,18 @@ export class ShopifyFake {
       return [{ field: ["query"], message: (error as GraphQLError).message, code: "INVALID" }];
     }
     const errors = validate(loadAdminSchema(), document, specifiedRules);
-    if (errors.length > 0) return [{ field: ["query"], message: errors.map((e) => e.message).join("; "), code: "INVALID" }];
+    if (errors.length > 0)
+      return [{ field: ["query"], message: errors.map((e) => e.message).join("; "), code: "INVALID" }];
     const context = this.#resolverContext(state, true);
-    const result = execute({ schema: loadAdminSchema(), document, rootValue: this.#rootValue(context), contextValue: context });
+    const result = execute({
+      schema: loadAdminSchema(),
+      document,
+      rootValue: this.#rootValue(context),
+      contextValue: context,
+    });
     if ("then" in result) throw new Error("the fake's resolvers are synchronous");
-    if (result.errors?.length) return [{ field: ["query"], message: result.errors.map((e) => e.message).join("; "), code: "INVALID" }];
+    if (result.errors?.length)
+      return [{ field: ["query"], message: result.errors.map((e) => e.message).join("; "), code: "INVALID" }];
     const { lines, roots } = flattenBulkResult(result.data ?? {});
     const id = state.store.gid("BulkOperation");
     const operation: FakeBulkOperation = {
@@ -381,7 +459,10 @@ export class ShopifyFake {
   async #accessToken(shop: string, request: Request): Promise<Response> {
     const body = (await request.json()) as Record<string, string>;
     if (body.client_id !== this.apiKey || body.client_secret !== this.apiSecret) {
-      return Response.json({ error: "invalid_client", error_description: "Client authentication failed" }, { status: 401 });
+      return Response.json(
+        { error: "invalid_client", error_description: "Client authentication failed" },
+        { status: 401 },
+      );
     }
     const accessToken = `fake_access_token_${randomUUID().replace(/-/g, "")}`;
     this.issuedAccessTokens.add(accessToken);
@@ -389,7 +470,13 @@ export class ShopifyFake {
     const offline = {
       access_token: accessToken,
       scope: this.scopes,
-      ...(expiring ? { expires_in: 3600, refresh_token: `shprt_fake_${randomUUID().replace(/-/g, "")}`, refresh_token_expires_in: 7_776_000 } : {}),
+      ...(expiring
+        ? {
+            expires_in: 3600,
+            refresh_token: `shprt_fake_${randomUUID().replace(/-/g, "")}`,
+            refresh_token_expires_in: 7_776_000,
+          }
+        : {}),
     };
     this.#state(shop);
     if (body.requested_token_type === "urn:shopify:params:oauth:token-type:online-access-token") {
@@ -398,7 +485,16 @@ export class ShopifyFake {
         scope: this.scopes,
         expires_in: 86_399,
         associated_user_scope: this.scopes,
-        associated_user: { id: 902541635, first_name: "Fake", last_name: "Merchant", email: "merchant@example.com", email_verified: true, account_owner: true, locale: "en", collaborator: false },
+        associated_user: {
+          id: 902541635,
+          first_name: "Fake",
+          last_name: "Merchant",
+          email: "merchant@example.com",
+          email_verified: true,
+          account_owner: true,
+          locale: "en",
+          collaborator: false,
+        },
       });
     }
     return Response.json(offline);
@@ -413,8 +509,11 @@ export function flattenBulkResult(data: Record<string, unknown>): { lines: strin
   const lines: string[] = [];
   let roots = 0;
   const isConnection = (value: unknown): value is { edges?: Array<{ node: unknown }>; nodes?: unknown[] } =>
-    !!value && typeof value === "object" && (Array.isArray((value as { edges?: unknown }).edges) || Array.isArray((value as { nodes?: unknown }).nodes));
-  const nodesOf = (connection: { edges?: Array<{ node: unknown }>; nodes?: unknown[] }) => connection.nodes ?? connection.edges!.map((edge) => edge.node);
+    !!value &&
+    typeof value === "object" &&
+    (Array.isArray((value as { edges?: unknown }).edges) || Array.isArray((value as { nodes?: unknown }).nodes));
+  const nodesOf = (connection: { edges?: Array<{ node: unknown }>; nodes?: unknown[] }) =>
+    connection.nodes ?? connection.edges!.map((edge) => edge.node);
 
   /** Copies a node without its nested connections, collecting those for their own lines. */
   const strip = (value: unknown, nested: Array<{ edges?: Array<{ node: unknown }>; nodes?: unknown[] }>): unknown => {

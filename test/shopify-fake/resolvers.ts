@@ -1,6 +1,14 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { isInventoryQuantityName, type InventoryQuantityName } from "~/integrations/shopify/quantity-names";
-import { cancelOrder, createFulfillment, createOrder, createRefund, updateTracking, type ActionResult, type FakeUserError } from "./actions";
+import {
+  cancelOrder,
+  createFulfillment,
+  createOrder,
+  createRefund,
+  updateTracking,
+  type ActionResult,
+  type FakeUserError,
+} from "./actions";
 import type {
   FakeBulkOperation,
   FakeFulfillment,
@@ -71,19 +79,24 @@ const inventoryReasons = new Set([
 
 /** A URI with a scheme and content; a GID names its app, type and id. */
 const isUri = (value: unknown): boolean =>
-  typeof value === "string" && (value.startsWith("gid://") ? /^gid:\/\/[^/\s]+\/[^/\s]+\/\S+$/.test(value) : /^[a-z][a-z0-9+.-]*:\S+$/i.test(value));
+  typeof value === "string" &&
+  (value.startsWith("gid://") ? /^gid:\/\/[^/\s]+\/[^/\s]+\/\S+$/.test(value) : /^[a-z][a-z0-9+.-]*:\S+$/i.test(value));
 
 const encodeCursor = (index: number) => Buffer.from(`cursor:${index}`).toString("base64");
 const decodeCursor = (cursor: string) => Number(Buffer.from(cursor, "base64").toString("utf8").replace("cursor:", ""));
 
 function connection<T>(items: T[], args: Args, context: ResolverContext, view: (item: T) => unknown) {
-  if (!context.bulk && args.first == null && args.last == null) throw new GraphQLError("you must provide one of first or last");
-  if ((args.first ?? 0) > 250 || (args.last ?? 0) > 250) throw new GraphQLError("The maximum number of items per page is 250.");
+  if (!context.bulk && args.first == null && args.last == null)
+    throw new GraphQLError("you must provide one of first or last");
+  if ((args.first ?? 0) > 250 || (args.last ?? 0) > 250)
+    throw new GraphQLError("The maximum number of items per page is 250.");
   let start = args.after ? decodeCursor(args.after) + 1 : 0;
   let end = args.before ? decodeCursor(args.before) : items.length;
   if (args.first != null) end = Math.min(end, start + args.first);
   if (args.last != null) start = Math.max(start, end - args.last);
-  const slice = items.slice(start, end).map((item, offset) => ({ cursor: encodeCursor(start + offset), node: view(item) }));
+  const slice = items
+    .slice(start, end)
+    .map((item, offset) => ({ cursor: encodeCursor(start + offset), node: view(item) }));
   return {
     edges: slice,
     nodes: slice.map((edge) => edge.node),
@@ -112,11 +125,16 @@ export function parseSearchQuery(query: string | null | undefined): Array<{ fiel
     terms.push({ field: match[1]!, value: (match[2] ?? match[3] ?? match[4] ?? "").replace(/\\(.)/g, "$1") });
     consumed = pattern.lastIndex;
   }
-  if (consumed !== query.length) throw new GraphQLError(`the Shopify fake cannot interpret the search query ${JSON.stringify(query)}`);
+  if (consumed !== query.length)
+    throw new GraphQLError(`the Shopify fake cannot interpret the search query ${JSON.stringify(query)}`);
   return terms;
 }
 
-function matchesAny<T>(item: T, terms: Array<{ field: string; value: string }>, fields: Record<string, (item: T, value: string) => boolean>): boolean {
+function matchesAny<T>(
+  item: T,
+  terms: Array<{ field: string; value: string }>,
+  fields: Record<string, (item: T, value: string) => boolean>,
+): boolean {
   if (terms.length === 0) return true;
   return terms.some(({ field, value }) => {
     const test = fields[field];
@@ -155,7 +173,8 @@ export function createRootValue(context: ResolverContext) {
       displayName: `${product.title} - ${v.title}`,
       product: () => productView(product),
       inventoryItem: () => itemView(store.inventoryItems.get(v.inventoryItemId)!),
-      inventoryQuantity: () => store.levelsOfItem(v.inventoryItemId).reduce((sum, level) => sum + level.quantities.available, 0),
+      inventoryQuantity: () =>
+        store.levelsOfItem(v.inventoryItemId).reduce((sum, level) => sum + level.quantities.available, 0),
     };
   };
   const itemView = (i: FakeInventoryItem): Record<string, unknown> => ({
@@ -179,11 +198,20 @@ export function createRootValue(context: ResolverContext) {
     quantities: (args: Args) =>
       (args.names as string[]).map((name) => {
         if (!isInventoryQuantityName(name)) throw new GraphQLError(`Invalid quantity name: ${name}`);
-        return { __typename: "InventoryQuantity", id: `${l.id.split("?")[0]}/${name}`, name, quantity: store.quantity(l, name), updatedAt: l.updatedAt };
+        return {
+          __typename: "InventoryQuantity",
+          id: `${l.id.split("?")[0]}/${name}`,
+          name,
+          quantity: store.quantity(l, name),
+          updatedAt: l.updatedAt,
+        };
       }),
   });
   const lineItemView = (li: FakeLineItem, order: FakeOrder): Record<string, unknown> => {
-    const refunded = order.refunds.flatMap((r) => r.lineItems).filter((l) => l.lineItemId === li.id).reduce((s, l) => s + l.quantity, 0);
+    const refunded = order.refunds
+      .flatMap((r) => r.lineItems)
+      .filter((l) => l.lineItemId === li.id)
+      .reduce((s, l) => s + l.quantity, 0);
     return {
       __typename: "LineItem",
       id: li.id,
@@ -193,12 +221,19 @@ export function createRootValue(context: ResolverContext) {
       quantity: li.quantity,
       currentQuantity: li.currentQuantity,
       refundableQuantity: Math.max(0, li.quantity - refunded),
-      unfulfilledQuantity: order.fulfillmentOrders.flatMap((fo) => fo.lineItems).filter((l) => l.lineItemId === li.id).reduce((s, l) => s + l.remainingQuantity, 0),
+      unfulfilledQuantity: order.fulfillmentOrders
+        .flatMap((fo) => fo.lineItems)
+        .filter((l) => l.lineItemId === li.id)
+        .reduce((s, l) => s + l.remainingQuantity, 0),
       variant: () => (li.variantId ? variantView(store.variants.get(li.variantId)!) : null),
       originalUnitPriceSet: moneyBag(li.unitPrice, order.currency),
     };
   };
-  const lineItemById = (order: FakeOrder, id: string) => lineItemView(order.lineItems.find((l) => l.id === id)!, order);
+  const lineItemById = (order: FakeOrder, id: string) =>
+    lineItemView(
+      order.lineItems.find((l) => l.id === id)!,
+      order,
+    );
   const fulfillmentOrderView = (fo: FakeFulfillmentOrder): Record<string, unknown> => {
     const order = store.orders.get(fo.orderId)!;
     return {
@@ -208,7 +243,10 @@ export function createRootValue(context: ResolverContext) {
       requestStatus: "UNSUBMITTED",
       orderId: order.id,
       orderName: order.name,
-      assignedLocation: { location: () => locationView(store.locations.get(fo.locationId)!), name: store.locations.get(fo.locationId)!.name },
+      assignedLocation: {
+        location: () => locationView(store.locations.get(fo.locationId)!),
+        name: store.locations.get(fo.locationId)!.name,
+      },
       supportedActions: fo.status === "OPEN" || fo.status === "IN_PROGRESS" ? [{ action: "CREATE_FULFILLMENT" }] : [],
       order: () => orderView(order),
       lineItems: (args: Args) =>
@@ -236,7 +274,12 @@ export function createRootValue(context: ResolverContext) {
       trackingInfo: (args: Args) => (args.first != null ? f.trackingInfo.slice(0, args.first) : f.trackingInfo),
       order: () => orderView(order),
       fulfillmentLineItems: (args: Args) =>
-        connection(f.lineItems, args, context, (l) => ({ __typename: "FulfillmentLineItem", id: l.id, quantity: l.quantity, lineItem: () => lineItemById(order, l.lineItemId) })),
+        connection(f.lineItems, args, context, (l) => ({
+          __typename: "FulfillmentLineItem",
+          id: l.id,
+          quantity: l.quantity,
+          lineItem: () => lineItemById(order, l.lineItemId),
+        })),
     };
   };
   const refundView = (r: FakeRefund): Record<string, unknown> => {
@@ -260,10 +303,24 @@ export function createRootValue(context: ResolverContext) {
           subtotalSet: moneyBag(l.subtotal, order.currency),
         })),
       transactions: (args: Args) =>
-        connection(r.transactions, args, context, (t) => ({ __typename: "OrderTransaction", id: t.id, kind: t.kind, status: t.status, gateway: t.gateway, amountSet: moneyBag(t.amount, order.currency) })),
+        connection(r.transactions, args, context, (t) => ({
+          __typename: "OrderTransaction",
+          id: t.id,
+          kind: t.kind,
+          status: t.status,
+          gateway: t.gateway,
+          amountSet: moneyBag(t.amount, order.currency),
+        })),
     };
   };
-  const metafieldView = (m: FakeMetafield) => ({ __typename: "Metafield", id: m.id, namespace: m.namespace, key: m.key, type: m.type, value: m.value });
+  const metafieldView = (m: FakeMetafield) => ({
+    __typename: "Metafield",
+    id: m.id,
+    namespace: m.namespace,
+    key: m.key,
+    type: m.type,
+    value: m.value,
+  });
   const orderView = (o: FakeOrder): Record<string, unknown> => {
     const remaining = o.fulfillmentOrders.flatMap((fo) => fo.lineItems).reduce((s, l) => s + l.remainingQuantity, 0);
     const fulfilled = o.fulfillments.flatMap((f) => f.lineItems).reduce((s, l) => s + l.quantity, 0);
@@ -281,7 +338,8 @@ export function createRootValue(context: ResolverContext) {
       cancelReason: o.cancelReason,
       currencyCode: o.currency,
       displayFinancialStatus: o.financialStatus,
-      displayFulfillmentStatus: remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED",
+      displayFulfillmentStatus:
+        remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED",
       totalPriceSet: moneyBag(o.totalPrice, o.currency),
       metafield: (args: Args) => {
         const m = store.metafieldOf(o.id, args.namespace ?? "$app", args.key);
@@ -289,7 +347,8 @@ export function createRootValue(context: ResolverContext) {
       },
       lineItems: (args: Args) => connection(o.lineItems, args, context, (li) => lineItemView(li, o)),
       fulfillmentOrders: (args: Args) => connection(o.fulfillmentOrders, args, context, fulfillmentOrderView),
-      fulfillments: (args: Args) => (args.first != null ? o.fulfillments.slice(0, args.first) : o.fulfillments).map(fulfillmentView),
+      fulfillments: (args: Args) =>
+        (args.first != null ? o.fulfillments.slice(0, args.first) : o.fulfillments).map(fulfillmentView),
       refunds: (args: Args) => (args.first != null ? o.refunds.slice(0, args.first) : o.refunds).map(refundView),
     };
   };
@@ -339,7 +398,8 @@ export function createRootValue(context: ResolverContext) {
       case "BulkOperation":
         return store.bulkOperations.has(id) ? bulkOperationView(store.bulkOperations.get(id)!) : null;
       default:
-        if (!type) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "argumentLiteralsIncompatible" } });
+        if (!type)
+          throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: "argumentLiteralsIncompatible" } });
         return null;
     }
   };
@@ -349,7 +409,12 @@ export function createRootValue(context: ResolverContext) {
   };
 
   /** Replays the first result for a repeated idempotency key, refuses the key with different arguments. */
-  const idempotent = (info: GraphQLResolveInfo, args: Args, run: () => Record<string, unknown>, errorKey = "userErrors") => {
+  const idempotent = (
+    info: GraphQLResolveInfo,
+    args: Args,
+    run: () => Record<string, unknown>,
+    errorKey = "userErrors",
+  ) => {
     const key = context.idempotencyKey(info);
     if (key === null) return run();
     const cacheKey = `${info.fieldName}:${key}`;
@@ -357,7 +422,16 @@ export function createRootValue(context: ResolverContext) {
     const previous = context.idempotencyCache.get(cacheKey);
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
-        return userErrorsPayload([{ field: null, message: "The same idempotency key was used with different parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }], errorKey);
+        return userErrorsPayload(
+          [
+            {
+              field: null,
+              message: "The same idempotency key was used with different parameters.",
+              code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
+            },
+          ],
+          errorKey,
+        );
       }
       return previous.result as Record<string, unknown>;
     }
@@ -367,29 +441,58 @@ export function createRootValue(context: ResolverContext) {
   };
 
   const outcome = <T>(result: ActionResult<T>, key: string, view: (value: T) => unknown, errorKey = "userErrors") =>
-    result.userErrors ? { [key]: null, ...userErrorsPayload(result.userErrors, errorKey) } : { [key]: view(result.ok as T), [errorKey]: [] };
+    result.userErrors
+      ? { [key]: null, ...userErrorsPayload(result.userErrors, errorKey) }
+      : { [key]: view(result.ok as T), [errorKey]: [] };
 
   /**
    * Applies quantity changes to levels, all or nothing: every change is checked (item, location, stocked there,
    * compare-and-set, floor) before any is applied. Each change names its own quantity and input path, so a move
    * (two names, or two locations) goes through the same checks as a set or an adjustment.
    */
-  const inventoryChange = (input: { reason: string; referenceDocumentUri?: string | null }, changes: FakeQuantityChange[]) => {
+  const inventoryChange = (
+    input: { reason: string; referenceDocumentUri?: string | null },
+    changes: FakeQuantityChange[],
+  ) => {
     const errors: FakeUserError[] = [];
     const levels = changes.map((change) => {
-      if (!store.inventoryItems.has(change.inventoryItemId)) errors.push({ field: [...change.field, "inventoryItemId"], message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-      if (!store.locations.has(change.locationId)) errors.push({ field: [...change.field, "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+      if (!store.inventoryItems.has(change.inventoryItemId))
+        errors.push({
+          field: [...change.field, "inventoryItemId"],
+          message: "The specified inventory item could not be found.",
+          code: "INVALID_INVENTORY_ITEM",
+        });
+      if (!store.locations.has(change.locationId))
+        errors.push({
+          field: [...change.field, "locationId"],
+          message: "The specified location could not be found.",
+          code: "INVALID_LOCATION",
+        });
       const level = store.levelOf(change.inventoryItemId, change.locationId);
       if (store.inventoryItems.has(change.inventoryItemId) && store.locations.has(change.locationId) && !level) {
-        errors.push({ field: [...change.field, "locationId"], message: "The specified inventory item is not stocked at the location.", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
+        errors.push({
+          field: [...change.field, "locationId"],
+          message: "The specified inventory item is not stocked at the location.",
+          code: "ITEM_NOT_STOCKED_AT_LOCATION",
+        });
       }
-      if (level && change.changeFromQuantity != null && store.quantity(level, change.name) !== change.changeFromQuantity) {
-        errors.push({ field: [...change.field, "changeFromQuantity"], message: "The specified compare quantity does not match the current quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
+      if (
+        level &&
+        change.changeFromQuantity != null &&
+        store.quantity(level, change.name) !== change.changeFromQuantity
+      ) {
+        errors.push({
+          field: [...change.field, "changeFromQuantity"],
+          message: "The specified compare quantity does not match the current quantity.",
+          code: "CHANGE_FROM_QUANTITY_STALE",
+        });
       }
-      if (level && change.floor && change.apply(store.quantity(level, change.name)) < change.floor.minimum) errors.push(change.floor.error);
+      if (level && change.floor && change.apply(store.quantity(level, change.name)) < change.floor.minimum)
+        errors.push(change.floor.error);
       return level;
     });
-    if (errors.length > 0) return { inventoryAdjustmentGroup: null, userErrors: errors.map((e) => ({ ...e, code: e.code ?? null })) };
+    if (errors.length > 0)
+      return { inventoryAdjustmentGroup: null, userErrors: errors.map((e) => ({ ...e, code: e.code ?? null })) };
     const applied = changes.map((change, index) => {
       const level = levels[index]!;
       const before = store.quantity(level, change.name);
@@ -417,9 +520,16 @@ export function createRootValue(context: ResolverContext) {
   };
 
   /** inventorySetQuantities / inventoryAdjustQuantities: one quantity name for every change of the input. */
-  const namedInventoryChange = (input: Args, listField: "quantities" | "changes", apply: (entry: Args) => (current: number) => number) => {
+  const namedInventoryChange = (
+    input: Args,
+    listField: "quantities" | "changes",
+    apply: (entry: Args) => (current: number) => number,
+  ) => {
     const name = input.name as string;
-    if (!isInventoryQuantityName(name)) return userErrorsPayload([{ field: ["input", "name"], message: `Invalid quantity name: ${name}`, code: "INVALID_NAME" }]);
+    if (!isInventoryQuantityName(name))
+      return userErrorsPayload([
+        { field: ["input", "name"], message: `Invalid quantity name: ${name}`, code: "INVALID_NAME" },
+      ]);
     return inventoryChange(
       input as { reason: string; referenceDocumentUri?: string | null },
       (input[listField] as Args[]).map((entry, index) => ({
@@ -439,38 +549,76 @@ export function createRootValue(context: ResolverContext) {
     const moves = input.changes as Args[];
     const errors: FakeUserError[] = [];
     const refuse = (field: string[], code: string | null, message: string) => errors.push({ field, message, code });
-    if (!inventoryReasons.has(input.reason)) refuse(["input", "reason"], "INVALID_REASON", "The specified reason is invalid.");
-    if (!isUri(input.referenceDocumentUri)) refuse(["input", "referenceDocumentUri"], "INVALID_REFERENCE_DOCUMENT", "The specified reference document is invalid.");
+    if (!inventoryReasons.has(input.reason))
+      refuse(["input", "reason"], "INVALID_REASON", "The specified reason is invalid.");
+    if (!isUri(input.referenceDocumentUri))
+      refuse(
+        ["input", "referenceDocumentUri"],
+        "INVALID_REFERENCE_DOCUMENT",
+        "The specified reference document is invalid.",
+      );
     const ledgers = new Set<string>();
     moves.forEach((move, index) => {
       const at = ["input", "changes", String(index)];
-      if (move.quantity < 0) refuse([...at, "quantity"], "INVALID_QUANTITY_NEGATIVE", "The quantity can't be negative.");
-      if (move.quantity > 2_000_000_000) refuse([...at, "quantity"], "INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 2,000,000,000.");
+      if (move.quantity < 0)
+        refuse([...at, "quantity"], "INVALID_QUANTITY_NEGATIVE", "The quantity can't be negative.");
+      if (move.quantity > 2_000_000_000)
+        refuse([...at, "quantity"], "INVALID_QUANTITY_TOO_HIGH", "The quantity can't be higher than 2,000,000,000.");
       for (const side of ["from", "to"] as const) {
         const terminal = move[side] as Args;
         const field = [...at, side];
-        if (!movableQuantityNames.has(terminal.name)) refuse([...field, "name"], "INVALID_QUANTITY_NAME", "The specified quantity name is invalid.");
+        if (!movableQuantityNames.has(terminal.name))
+          refuse([...field, "name"], "INVALID_QUANTITY_NAME", "The specified quantity name is invalid.");
         // Shopify documents the field as mandatory even though the schema lets it be omitted: null skips the check.
-        if (!("changeFromQuantity" in terminal)) refuse([...field, "changeFromQuantity"], null, "changeFromQuantity must be provided; pass null to skip the compare-and-swap check.");
+        if (!("changeFromQuantity" in terminal))
+          refuse(
+            [...field, "changeFromQuantity"],
+            null,
+            "changeFromQuantity must be provided; pass null to skip the compare-and-swap check.",
+          );
         const ledger = terminal.ledgerDocumentUri as string | null | undefined;
         if (terminal.name === "available") {
-          if (ledger != null) refuse([...field, "ledgerDocumentUri"], "INVALID_AVAILABLE_DOCUMENT", "A ledger document URI is not allowed when adjusting available.");
+          if (ledger != null)
+            refuse(
+              [...field, "ledgerDocumentUri"],
+              "INVALID_AVAILABLE_DOCUMENT",
+              "A ledger document URI is not allowed when adjusting available.",
+            );
         } else if (ledger == null) {
-          refuse([...field, "ledgerDocumentUri"], "INVALID_QUANTITY_DOCUMENT", "A ledger document URI is required except when adjusting available.");
+          refuse(
+            [...field, "ledgerDocumentUri"],
+            "INVALID_QUANTITY_DOCUMENT",
+            "A ledger document URI is required except when adjusting available.",
+          );
         } else if (ledger.startsWith("gid://shopify/")) {
-          refuse([...field, "ledgerDocumentUri"], "INTERNAL_LEDGER_DOCUMENT", "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.");
+          refuse(
+            [...field, "ledgerDocumentUri"],
+            "INTERNAL_LEDGER_DOCUMENT",
+            "Internal (gid://shopify/) ledger documents are not allowed to be adjusted via API.",
+          );
         } else if (!isUri(ledger)) {
-          refuse([...field, "ledgerDocumentUri"], "INVALID_LEDGER_DOCUMENT", "The specified ledger document is invalid.");
+          refuse(
+            [...field, "ledgerDocumentUri"],
+            "INVALID_LEDGER_DOCUMENT",
+            "The specified ledger document is invalid.",
+          );
         }
         if (ledger != null) ledgers.add(ledger);
       }
       // Between two names at one location, or one name between two locations: never both, never neither.
       const sameName = move.from.name === move.to.name;
       const sameLocation = move.from.locationId === move.to.locationId;
-      if (sameName && sameLocation) refuse(at, "SAME_QUANTITY_NAME", "The quantity names for each change can't be the same.");
-      if (!sameName && !sameLocation) refuse(at, "DIFFERENT_LOCATIONS", "The quantities can't be moved between different locations.");
+      if (sameName && sameLocation)
+        refuse(at, "SAME_QUANTITY_NAME", "The quantity names for each change can't be the same.");
+      if (!sameName && !sameLocation)
+        refuse(at, "DIFFERENT_LOCATIONS", "The quantities can't be moved between different locations.");
     });
-    if (ledgers.size > 2) refuse(["input", "changes"], "MAXIMUM_LEDGER_DOCUMENT_URIS", "Only a maximum of 2 ledger document URIs across all changes is allowed.");
+    if (ledgers.size > 2)
+      refuse(
+        ["input", "changes"],
+        "MAXIMUM_LEDGER_DOCUMENT_URIS",
+        "Only a maximum of 2 ledger document URIs across all changes is allowed.",
+      );
     if (errors.length > 0) return userErrorsPayload(errors);
     return inventoryChange(
       input as { reason: string; referenceDocumentUri: string },
@@ -485,7 +633,18 @@ export function createRootValue(context: ResolverContext) {
           ledgerDocumentUri: move[side].ledgerDocumentUri,
           apply: (current) => current + sign * move.quantity,
           // Not confirmed against Shopify: the fake refuses to take a state below zero rather than oversell it.
-          ...(sign < 0 ? { floor: { minimum: 0, error: { field: [...at, "quantity"], message: `The quantity can't be negative: only the units in ${move.from.name} can be moved.`, code: "INVALID_QUANTITY_NEGATIVE" } } } : {}),
+          ...(sign < 0
+            ? {
+                floor: {
+                  minimum: 0,
+                  error: {
+                    field: [...at, "quantity"],
+                    message: `The quantity can't be negative: only the units in ${move.from.name} can be moved.`,
+                    code: "INVALID_QUANTITY_NEGATIVE",
+                  },
+                },
+              }
+            : {}),
         });
         return [terminal("from", -1), terminal("to", 1)];
       }),
@@ -508,7 +667,9 @@ export function createRootValue(context: ResolverContext) {
     bulkOperation: typed("BulkOperation"),
     productVariants: (args: Args) => {
       const terms = parseSearchQuery(args.query);
-      const variants = [...store.variants.values()].filter((v) => matchesAny(v, terms, { sku: (x, value) => x.sku === value }));
+      const variants = [...store.variants.values()].filter((v) =>
+        matchesAny(v, terms, { sku: (x, value) => x.sku === value }),
+      );
       return connection(args.reverse ? variants.reverse() : variants, args, context, variantView);
     },
     locations: (args: Args) =>
@@ -537,14 +698,25 @@ export function createRootValue(context: ResolverContext) {
       idempotent(info, args, () => {
         const input = args.input;
         if (input.name !== "available" && input.name !== "on_hand") {
-          return { inventoryAdjustmentGroup: null, userErrors: [{ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" }] };
+          return {
+            inventoryAdjustmentGroup: null,
+            userErrors: [
+              {
+                field: ["input", "name"],
+                message: "The quantity name must be either 'available' or 'on_hand'.",
+                code: "INVALID_NAME",
+              },
+            ],
+          };
         }
         return namedInventoryChange(input, "quantities", (q) => () => q.quantity);
       }),
     inventoryAdjustQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
       idempotent(info, args, () => namedInventoryChange(args.input, "changes", (c) => (current) => current + c.delta)),
-    inventoryMoveQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) => idempotent(info, args, () => inventoryMove(args.input)),
-    orderCreate: (args: Args) => outcome(createOrder(store, args.order, args.options?.inventoryBehaviour ?? "BYPASS"), "order", orderView),
+    inventoryMoveQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
+      idempotent(info, args, () => inventoryMove(args.input)),
+    orderCreate: (args: Args) =>
+      outcome(createOrder(store, args.order, args.options?.inventoryBehaviour ?? "BYPASS"), "order", orderView),
     orderCancel: (args: Args) => {
       const result = cancelOrder(store, args.orderId, args.reason, args.restock);
       const errors = result.userErrors ? userErrorsPayload(result.userErrors).userErrors : [];
@@ -554,8 +726,10 @@ export function createRootValue(context: ResolverContext) {
         userErrors: errors.map(({ field, message }) => ({ field, message })),
       };
     },
-    fulfillmentCreate: (args: Args) => outcome(createFulfillment(store, args.fulfillment), "fulfillment", fulfillmentView),
-    fulfillmentTrackingInfoUpdate: (args: Args) => outcome(updateTracking(store, args.fulfillmentId, args.trackingInfoInput), "fulfillment", fulfillmentView),
+    fulfillmentCreate: (args: Args) =>
+      outcome(createFulfillment(store, args.fulfillment), "fulfillment", fulfillmentView),
+    fulfillmentTrackingInfoUpdate: (args: Args) =>
+      outcome(updateTracking(store, args.fulfillmentId, args.trackingInfoInput), "fulfillment", fulfillmentView),
     refundCreate: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
       idempotent(info, args, () => {
         const result = createRefund(store, args.input);
@@ -565,13 +739,40 @@ export function createRootValue(context: ResolverContext) {
       }),
     metafieldsSet: (args: Args) => {
       const inputs = args.metafields as Args[];
-      if (inputs.length > 25) return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
+      if (inputs.length > 25)
+        return {
+          metafields: null,
+          userErrors: [
+            {
+              field: ["metafields"],
+              message: "Exceeded the maximum metafields input limit of 25.",
+              code: "LESS_THAN_OR_EQUAL_TO",
+            },
+          ],
+        };
       const missingOwner = inputs.findIndex((m) => !nodeById(m.ownerId));
-      if (missingOwner >= 0) return { metafields: null, userErrors: [{ field: ["metafields", String(missingOwner), "ownerId"], message: "Owner does not exist.", code: "INVALID" }] };
+      if (missingOwner >= 0)
+        return {
+          metafields: null,
+          userErrors: [
+            {
+              field: ["metafields", String(missingOwner), "ownerId"],
+              message: "Owner does not exist.",
+              code: "INVALID",
+            },
+          ],
+        };
       const saved = inputs.map((m) => {
         const namespace = m.namespace ?? "$app";
         const existing = store.metafieldOf(m.ownerId, namespace, m.key);
-        const metafield: FakeMetafield = existing ?? { id: store.gid("Metafield"), ownerId: m.ownerId, namespace, key: m.key, type: m.type ?? "single_line_text_field", value: m.value };
+        const metafield: FakeMetafield = existing ?? {
+          id: store.gid("Metafield"),
+          ownerId: m.ownerId,
+          namespace,
+          key: m.key,
+          type: m.type ?? "single_line_text_field",
+          value: m.value,
+        };
         metafield.value = m.value;
         if (m.type) metafield.type = m.type;
         store.metafields.set(metafield.id, metafield);
@@ -581,7 +782,9 @@ export function createRootValue(context: ResolverContext) {
     },
     bulkOperationRunQuery: (args: Args) => {
       const started = context.startBulkOperation(args.query);
-      return Array.isArray(started) ? { bulkOperation: null, userErrors: userErrorsPayload(started).userErrors } : { bulkOperation: bulkOperationView(started), userErrors: [] };
+      return Array.isArray(started)
+        ? { bulkOperation: null, userErrors: userErrorsPayload(started).userErrors }
+        : { bulkOperation: bulkOperationView(started), userErrors: [] };
     },
   };
 }

@@ -5,7 +5,14 @@ import type { InventoryQuantityName } from "~/integrations/shopify/quantity-name
  * through a JavaScript number breaks here the way it would against a real shop.
  */
 export type StoredQuantityName = Exclude<InventoryQuantityName, "on_hand">;
-const onHandParts: StoredQuantityName[] = ["available", "committed", "reserved", "damaged", "safety_stock", "quality_control"];
+const onHandParts: StoredQuantityName[] = [
+  "available",
+  "committed",
+  "reserved",
+  "damaged",
+  "safety_stock",
+  "quality_control",
+];
 
 export interface FakeLocation {
   id: string;
@@ -86,7 +93,14 @@ export interface FakeRefund {
   orderId: string;
   createdAt: string;
   note: string | null;
-  lineItems: Array<{ id: string; lineItemId: string; quantity: number; restockType: "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK"; locationId: string | null; subtotal: string }>;
+  lineItems: Array<{
+    id: string;
+    lineItemId: string;
+    quantity: number;
+    restockType: "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK";
+    locationId: string | null;
+    subtotal: string;
+  }>;
   transactions: Array<{ id: string; kind: "REFUND"; status: "SUCCESS"; amount: string; gateway: string }>;
 }
 export interface FakeMetafield {
@@ -143,7 +157,10 @@ export class FakeShopStore {
   /** inventory item → location → level id: keeps level look-ups O(1) for 100,000-variant shops. */
   readonly #levelIdsByItem = new Map<string, Map<string, string>>();
 
-  constructor(readonly shop: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly shop: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   nextNumericId(): string {
     const id = this.#nextId;
@@ -171,8 +188,16 @@ export class FakeShopStore {
   }
 
   /** A product with variants; `stock` maps a location id to the quantities stocked there. */
-  addProduct(input: { title: string; status?: FakeProductStatus; variants: FakeVariantSpec[] }): { product: FakeProduct; variants: FakeVariant[] } {
-    const product: FakeProduct = { id: this.gid("Product"), title: input.title, status: input.status ?? "ACTIVE", updatedAt: this.timestamp() };
+  addProduct(input: { title: string; status?: FakeProductStatus; variants: FakeVariantSpec[] }): {
+    product: FakeProduct;
+    variants: FakeVariant[];
+  } {
+    const product: FakeProduct = {
+      id: this.gid("Product"),
+      title: input.title,
+      status: input.status ?? "ACTIVE",
+      updatedAt: this.timestamp(),
+    };
     this.products.set(product.id, product);
     const variants = input.variants.map((spec, index) => this.addVariant(product.id, spec, index));
     return { product, variants };
@@ -192,8 +217,14 @@ export class FakeShopStore {
       updatedAt: this.timestamp(),
     };
     this.variants.set(variant.id, variant);
-    this.inventoryItems.set(variant.inventoryItemId, { id: variant.inventoryItemId, sku: spec.sku, tracked: spec.tracked ?? true, variantId: variant.id });
-    for (const [locationId, quantities] of Object.entries(spec.stock ?? {})) this.stock(variant.inventoryItemId, locationId, quantities);
+    this.inventoryItems.set(variant.inventoryItemId, {
+      id: variant.inventoryItemId,
+      sku: spec.sku,
+      tracked: spec.tracked ?? true,
+      variantId: variant.id,
+    });
+    for (const [locationId, quantities] of Object.entries(spec.stock ?? {}))
+      this.stock(variant.inventoryItemId, locationId, quantities);
     this.touchProduct(productId);
     return variant;
   }
@@ -210,7 +241,10 @@ export class FakeShopStore {
     return this.touchProduct(productId);
   }
 
-  updateVariant(variantId: string, changes: Partial<Pick<FakeVariant, "sku" | "price" | "compareAtPrice" | "barcode">> & { tracked?: boolean }): FakeVariant {
+  updateVariant(
+    variantId: string,
+    changes: Partial<Pick<FakeVariant, "sku" | "price" | "compareAtPrice" | "barcode">> & { tracked?: boolean },
+  ): FakeVariant {
     const variant = this.variants.get(variantId);
     if (!variant) throw new Error(`fake: no variant ${variantId}`);
     const { tracked, ...fields } = changes;
@@ -246,7 +280,11 @@ export class FakeShopStore {
   }
 
   /** Activates the item at the location if needed and sets the given quantities. */
-  stock(inventoryItemId: string, locationId: string, quantities: Partial<Record<StoredQuantityName, number>>): FakeInventoryLevel {
+  stock(
+    inventoryItemId: string,
+    locationId: string,
+    quantities: Partial<Record<StoredQuantityName, number>>,
+  ): FakeInventoryLevel {
     if (!this.inventoryItems.has(inventoryItemId)) throw new Error(`fake: no inventory item ${inventoryItemId}`);
     if (!this.locations.has(locationId)) throw new Error(`fake: no location ${locationId}`);
     let level = this.levelOf(inventoryItemId, locationId);
@@ -256,7 +294,15 @@ export class FakeShopStore {
         id: `gid://shopify/InventoryLevel/${this.nextNumericId()}?inventory_item_id=${itemNumber}`,
         inventoryItemId,
         locationId,
-        quantities: { available: 0, committed: 0, reserved: 0, damaged: 0, safety_stock: 0, quality_control: 0, incoming: 0 },
+        quantities: {
+          available: 0,
+          committed: 0,
+          reserved: 0,
+          damaged: 0,
+          safety_stock: 0,
+          quality_control: 0,
+          incoming: 0,
+        },
         updatedAt: this.timestamp(),
       };
       this.inventoryLevels.set(level.id, level);
@@ -336,7 +382,8 @@ export class FakeShopStore {
   }
 
   metafieldOf(ownerId: string, namespace: string, key: string): FakeMetafield | undefined {
-    for (const metafield of this.metafields.values()) if (metafield.ownerId === ownerId && metafield.namespace === namespace && metafield.key === key) return metafield;
+    for (const metafield of this.metafields.values())
+      if (metafield.ownerId === ownerId && metafield.namespace === namespace && metafield.key === key) return metafield;
     return undefined;
   }
 }

@@ -51,7 +51,14 @@ export async function createFakeShopifyApp(fake: ShopifyFake, options: { withOff
     const accessToken = "fake_access_token_offline";
     fake.issuedAccessTokens.add(accessToken);
     await app.sessionStorage!.storeSession(
-      new Session({ id: `offline_${fake.defaultShop}`, shop: fake.defaultShop, state: "", isOnline: false, accessToken, scope: fake.scopes }),
+      new Session({
+        id: `offline_${fake.defaultShop}`,
+        shop: fake.defaultShop,
+        state: "",
+        isOnline: false,
+        accessToken,
+        scope: fake.scopes,
+      }),
     );
   }
   return { app, uninstall };

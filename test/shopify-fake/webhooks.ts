@@ -42,7 +42,8 @@ export function signWebhook(init: WebhookDeliveryInit, secret: string): SignedWe
   const body = typeof init.payload === "string" ? init.payload : shopifyJson(init.payload);
   const webhookId = init.webhookId ?? randomUUID();
   const eventId = init.eventId ?? randomUUID();
-  const triggeredAt = init.triggeredAt instanceof Date ? init.triggeredAt.toISOString() : (init.triggeredAt ?? new Date().toISOString());
+  const triggeredAt =
+    init.triggeredAt instanceof Date ? init.triggeredAt.toISOString() : (init.triggeredAt ?? new Date().toISOString());
   const headers = {
     "Content-Type": "application/json",
     "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body, "utf8").digest("base64"),
@@ -57,7 +58,10 @@ export function signWebhook(init: WebhookDeliveryInit, secret: string): SignedWe
 }
 
 /** Builds a fresh Request per delivery (bodies are single-use), so one signed webhook can be delivered repeatedly. */
-export function webhookRequest(signed: SignedWebhook, url: string | URL = "https://mirakl-bridge.test/webhooks"): Request {
+export function webhookRequest(
+  signed: SignedWebhook,
+  url: string | URL = "https://mirakl-bridge.test/webhooks",
+): Request {
   return new Request(url, { method: "POST", headers: signed.headers, body: signed.body });
 }
 
@@ -67,7 +71,10 @@ export async function deliverWebhook(target: WebhookTarget, signed: SignedWebhoo
 }
 
 const numeric = (gid: string) => BigInt(/\/(\d+)(?:\?|$)/.exec(gid)![1]!);
-const moneySet = (amount: string, currency: string) => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
+const moneySet = (amount: string, currency: string) => ({
+  shop_money: { amount, currency_code: currency },
+  presentment_money: { amount, currency_code: currency },
+});
 
 /** Payloads shaped like Shopify's documented 2026-07 examples, built from the fake's store. */
 export function webhookPayloads(store: FakeShopStore) {
@@ -86,7 +93,10 @@ export function webhookPayloads(store: FakeShopStore) {
       current_quantity: line.currentQuantity,
       price: line.unitPrice,
       price_set: moneySet(line.unitPrice, order.currency),
-      fulfillable_quantity: order.fulfillmentOrders.flatMap((fo) => fo.lineItems).filter((l) => l.lineItemId === line.id).reduce((s, l) => s + l.remainingQuantity, 0),
+      fulfillable_quantity: order.fulfillmentOrders
+        .flatMap((fo) => fo.lineItems)
+        .filter((l) => l.lineItemId === line.id)
+        .reduce((s, l) => s + l.remainingQuantity, 0),
       requires_shipping: true,
       properties: [],
     };
@@ -200,7 +210,9 @@ export function webhookPayloads(store: FakeShopStore) {
           position: index + 1,
           inventory_policy: "deny",
           inventory_item_id: numeric(variant.inventoryItemId),
-          inventory_quantity: store.levelsOfItem(variant.inventoryItemId).reduce((sum, level) => sum + level.quantities.available, 0),
+          inventory_quantity: store
+            .levelsOfItem(variant.inventoryItemId)
+            .reduce((sum, level) => sum + level.quantities.available, 0),
           taxable: true,
           created_at: variant.updatedAt,
           updated_at: variant.updatedAt,
@@ -239,8 +251,19 @@ export function webhookPayloads(store: FakeShopStore) {
     }),
     refundCreate: refundPayload,
     fulfillment: fulfillmentPayload,
-    appUninstalled: () => ({ id: 548380009, name: store.shop.split(".")[0], myshopify_domain: store.shop, domain: store.shop }),
-    scopesUpdate: (previous: string[], current: string[]) => ({ id: 1, shop_id: "gid://shopify/Shop/548380009", previous, current, updated_at: store.timestamp() }),
+    appUninstalled: () => ({
+      id: 548380009,
+      name: store.shop.split(".")[0],
+      myshopify_domain: store.shop,
+      domain: store.shop,
+    }),
+    scopesUpdate: (previous: string[], current: string[]) => ({
+      id: 1,
+      shop_id: "gid://shopify/Shop/548380009",
+      previous,
+      current,
+      updated_at: store.timestamp(),
+    }),
     shopRedact: () => ({ shop_id: 548380009, shop_domain: store.shop }),
     customersRedact: (customerId: bigint, orderIds: string[]) => ({
       shop_id: 548380009,

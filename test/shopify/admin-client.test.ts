@@ -3,7 +3,11 @@ import { describe, expect, it, vi } from "vitest";
 import type { unauthenticated } from "~/shopify.server";
 import { ShopifyAdminClient, shopifyAdminForShop, type AdminGraphqlTransport } from "~/integrations/shopify/client";
 import { CostBuckets, type QueryCost } from "~/integrations/shopify/cost-buckets";
-import { ShopifyGraphqlError, ShopifyRetriesExhaustedError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
+import {
+  ShopifyGraphqlError,
+  ShopifyRetriesExhaustedError,
+  ShopifyUserErrorsError,
+} from "~/integrations/shopify/errors";
 import { locations, orderCancel, inventorySetQuantities } from "~/integrations/shopify/operations";
 
 // The real `unauthenticated.admin` must fit the helper's parameter (compile-time check).
@@ -25,13 +29,24 @@ function fakeClock() {
 }
 
 const json = (body: unknown, init?: ResponseInit) => new Response(JSON.stringify(body), init);
-const cost = (requested: number, actual: number | null, currentlyAvailable: number, restoreRate = 50, maximumAvailable = 1000): QueryCost => ({
+const cost = (
+  requested: number,
+  actual: number | null,
+  currentlyAvailable: number,
+  restoreRate = 50,
+  maximumAvailable = 1000,
+): QueryCost => ({
   requestedQueryCost: requested,
   actualQueryCost: actual,
   throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate },
 });
 const throttledBody = (requested: number, available: number) => ({
-  errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+  errors: [
+    {
+      message: "Throttled",
+      extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+    },
+  ],
   extensions: { cost: cost(requested, null, available) },
 });
 const locationsData = { locations: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } };
@@ -52,7 +67,12 @@ function scripted(...answers: Array<() => Response | Promise<Response>>) {
 }
 
 /** A server-side leaky bucket on the same clock: the honest way to see whether the client paces. */
-function leakyBucketServer(clock: { readonly now: number }, perQueryCost: number, maximumAvailable = 1000, restoreRate = 50) {
+function leakyBucketServer(
+  clock: { readonly now: number },
+  perQueryCost: number,
+  maximumAvailable = 1000,
+  restoreRate = 50,
+) {
   let available = maximumAvailable;
   let at = clock.now;
   let throttled = 0;
@@ -62,10 +82,16 @@ function leakyBucketServer(clock: { readonly now: number }, perQueryCost: number
       at = clock.now;
       if (perQueryCost > available) {
         throttled++;
-        return json({ errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: { cost: cost(perQueryCost, null, available, restoreRate, maximumAvailable) } });
+        return json({
+          errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+          extensions: { cost: cost(perQueryCost, null, available, restoreRate, maximumAvailable) },
+        });
       }
       available -= perQueryCost;
-      return json({ data: locationsData, extensions: { cost: cost(perQueryCost, perQueryCost, available, restoreRate, maximumAvailable) } });
+      return json({
+        data: locationsData,
+        extensions: { cost: cost(perQueryCost, perQueryCost, available, restoreRate, maximumAvailable) },
+      });
     },
   };
   return { transport, throttledCount: () => throttled };
@@ -75,7 +101,13 @@ describe("ShopifyAdminClient pacing", () => {
   it("paces a sequential burst to the bucket instead of hitting THROTTLED", async () => {
     const { clock, now, sleep } = fakeClock();
     const server = leakyBucketServer(clock, 300);
-    const client = new ShopifyAdminClient(server.transport, { shop, now, sleep, buckets: new CostBuckets(), random: () => 0.5 });
+    const client = new ShopifyAdminClient(server.transport, {
+      shop,
+      now,
+      sleep,
+      buckets: new CostBuckets(),
+      random: () => 0.5,
+    });
     for (let i = 0; i < 10; i++) await client.request(locations, locationVars);
     expect(server.throttledCount()).toBe(0);
     // 3000 points against a 1000-point bucket refilling at 50/s: at least 2000/50 = 40 s of waiting, and not much more.
@@ -143,7 +175,10 @@ describe("ShopifyAdminClient retries", () => {
         throw new GraphqlQueryError({
           message: "Throttled",
           response: {},
-          body: { errors: { networkStatusCode: 200, message: "Throttled", graphQLErrors: body.errors }, extensions: body.extensions },
+          body: {
+            errors: { networkStatusCode: 200, message: "Throttled", graphQLErrors: body.errors },
+            extensions: body.extensions,
+          },
         });
       },
       () => json({ data: locationsData, extensions: { cost: cost(100, 2, 900) } }),
@@ -158,7 +193,12 @@ describe("ShopifyAdminClient retries", () => {
     const { transport, sent } = scripted(
       () => new Response("slow down", { status: 429, headers: { "Retry-After": "3" } }),
       () => {
-        throw new HttpThrottlingError({ message: "throttled", code: 429, statusText: "Too Many Requests", retryAfter: 2 });
+        throw new HttpThrottlingError({
+          message: "throttled",
+          code: 429,
+          statusText: "Too Many Requests",
+          retryAfter: 2,
+        });
       },
       () => new Response("oops", { status: 502 }),
       () => {
@@ -183,7 +223,9 @@ describe("ShopifyAdminClient retries", () => {
 
   it("does not retry a GraphQL error that is not a throttle", async () => {
     const { now, sleep } = fakeClock();
-    const { transport, sent } = scripted(() => json({ errors: [{ message: "Access denied for locations field.", extensions: { code: "ACCESS_DENIED" } }] }));
+    const { transport, sent } = scripted(() =>
+      json({ errors: [{ message: "Access denied for locations field.", extensions: { code: "ACCESS_DENIED" } }] }),
+    );
     const client = new ShopifyAdminClient(transport, { shop, now, sleep, buckets: new CostBuckets() });
     const error = await client.request(locations, locationVars).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyGraphqlError);
@@ -210,7 +252,13 @@ describe("userErrors", () => {
         data: {
           inventorySetQuantities: {
             inventoryAdjustmentGroup: null,
-            userErrors: [{ field: ["input", "quantities", "0", "changeFromQuantity"], message: "The specified compare quantity does not match the current quantity.", code: "COMPARE_QUANTITY_STALE" }],
+            userErrors: [
+              {
+                field: ["input", "quantities", "0", "changeFromQuantity"],
+                message: "The specified compare quantity does not match the current quantity.",
+                code: "COMPARE_QUANTITY_STALE",
+              },
+            ],
           },
         },
         extensions: { cost: cost(10, 10, 990) },
@@ -220,25 +268,55 @@ describe("userErrors", () => {
     const error = await client
       .request(inventorySetQuantities, {
         idempotencyKey: "k1",
-        input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: "gid://shopify/InventoryItem/1", locationId: "gid://shopify/Location/1", quantity: 5, changeFromQuantity: 4 }] },
+        input: {
+          name: "available",
+          reason: "correction",
+          quantities: [
+            {
+              inventoryItemId: "gid://shopify/InventoryItem/1",
+              locationId: "gid://shopify/Location/1",
+              quantity: 5,
+              changeFromQuantity: 4,
+            },
+          ],
+        },
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyUserErrorsError);
     const userErrors = error as ShopifyUserErrorsError;
     expect(userErrors.operationName).toBe("InventorySetQuantities");
     expect(userErrors.errors).toEqual([
-      { field: ["input", "quantities", "0", "changeFromQuantity"], message: "The specified compare quantity does not match the current quantity.", code: "COMPARE_QUANTITY_STALE" },
+      {
+        field: ["input", "quantities", "0", "changeFromQuantity"],
+        message: "The specified compare quantity does not match the current quantity.",
+        code: "COMPARE_QUANTITY_STALE",
+      },
     ]);
     expect(userErrors.hasCode("COMPARE_QUANTITY_STALE")).toBe(true);
   });
 
   it("are read from payload fields named <thing>UserErrors too (orderCancel)", async () => {
     const { transport } = scripted(() =>
-      json({ data: { orderCancel: { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }] } } }),
+      json({
+        data: {
+          orderCancel: {
+            job: null,
+            orderCancelUserErrors: [
+              { field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" },
+            ],
+          },
+        },
+      }),
     );
     const client = new ShopifyAdminClient(transport, { shop, buckets: new CostBuckets() });
     await expect(
-      client.request(orderCancel, { orderId: "gid://shopify/Order/1", reason: "OTHER", restock: true, refund: false, notifyCustomer: false }),
+      client.request(orderCancel, {
+        orderId: "gid://shopify/Order/1",
+        reason: "OTHER",
+        restock: true,
+        refund: false,
+        notifyCustomer: false,
+      }),
     ).rejects.toMatchObject({ name: "ShopifyUserErrorsError", errors: [{ field: ["orderId"], code: "INVALID" }] });
   });
 });
@@ -247,10 +325,14 @@ describe("shopifyAdminForShop", () => {
   it("builds a client from the offline admin of that shop", async () => {
     const asked: string[] = [];
     const { transport } = scripted(() => json({ data: locationsData }));
-    const client = await shopifyAdminForShop(shop, async (s) => {
-      asked.push(s);
-      return { admin: transport };
-    }, { buckets: new CostBuckets() });
+    const client = await shopifyAdminForShop(
+      shop,
+      async (s) => {
+        asked.push(s);
+        return { admin: transport };
+      },
+      { buckets: new CostBuckets() },
+    );
     expect(asked).toEqual([shop]);
     expect(client.shop).toBe(shop);
     await expect(client.request(locations, locationVars)).resolves.toEqual(locationsData);

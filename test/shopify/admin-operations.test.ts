@@ -28,7 +28,9 @@ describe("Admin operations against Shopify's 2026-07 schema", () => {
   });
 
   it("rejects a deliberately wrong field inside one of our own operations", () => {
-    const broken = allAdminOperations.find((op) => op.name === "OrderById")!.document.replace("sourceIdentifier", "sourceIdentifer");
+    const broken = allAdminOperations
+      .find((op) => op.name === "OrderById")!
+      .document.replace("sourceIdentifier", "sourceIdentifer");
     expect(messages(broken)).toEqual([expect.stringContaining('Cannot query field "sourceIdentifer" on type "Order"')]);
   });
 
@@ -48,7 +50,13 @@ describe("Admin operations against Shopify's 2026-07 schema", () => {
 describe("@idempotent directive rule", () => {
   it("derives the mutations that require a key from the schema descriptions", () => {
     const { required, supported } = adminIdempotencyPolicy();
-    for (const name of ["refundCreate", "inventorySetQuantities", "inventoryAdjustQuantities", "inventoryMoveQuantities", "inventoryActivate"]) {
+    for (const name of [
+      "refundCreate",
+      "inventorySetQuantities",
+      "inventoryAdjustQuantities",
+      "inventoryMoveQuantities",
+      "inventoryActivate",
+    ]) {
       expect(required.has(name), name).toBe(true);
     }
     expect(required.has("orderCreate")).toBe(false);
@@ -62,8 +70,15 @@ describe("@idempotent directive rule", () => {
 
   it("is present on every operation mutation that requires it", () => {
     const { required } = adminIdempotencyPolicy();
-    const ours = allAdminOperations.filter((op) => [...required].some((name) => new RegExp(`\\b${name}\\(`).test(op.document)));
-    expect(ours.map((op) => op.name).sort()).toEqual(["InventoryAdjustQuantities", "InventoryMoveQuantities", "InventorySetQuantities", "RefundCreate"]);
+    const ours = allAdminOperations.filter((op) =>
+      [...required].some((name) => new RegExp(`\\b${name}\\(`).test(op.document)),
+    );
+    expect(ours.map((op) => op.name).sort()).toEqual([
+      "InventoryAdjustQuantities",
+      "InventoryMoveQuantities",
+      "InventorySetQuantities",
+      "RefundCreate",
+    ]);
     for (const op of ours) expect(op.document).toMatch(/@idempotent\(key: \$idempotencyKey\)/);
   });
 

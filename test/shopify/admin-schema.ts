@@ -41,7 +41,9 @@ function fetchIntoCache(cacheDir: string): void {
     const extracted = path.join(scratch, ADMIN_SCHEMA_SOURCE.pathInTarball);
     const digest = sha256(readFileSync(extracted));
     if (digest !== ADMIN_SCHEMA_SOURCE.sha256) {
-      throw new Error(`${ADMIN_SCHEMA_SOURCE.packageSpec} ${ADMIN_SCHEMA_SOURCE.pathInTarball} has sha256 ${digest}, expected ${ADMIN_SCHEMA_SOURCE.sha256}`);
+      throw new Error(
+        `${ADMIN_SCHEMA_SOURCE.packageSpec} ${ADMIN_SCHEMA_SOURCE.pathInTarball} has sha256 ${digest}, expected ${ADMIN_SCHEMA_SOURCE.sha256}`,
+      );
     }
     mkdirSync(cacheDir, { recursive: true });
     // Test files run in parallel workers; rename is atomic, so a concurrent reader sees either nothing or the whole file.
@@ -59,7 +61,9 @@ export function adminSchemaGzip(cacheDir: string = adminSchemaCacheDir): Buffer 
   const digest = sha256(bytes);
   if (digest !== ADMIN_SCHEMA_SOURCE.sha256) {
     rmSync(cachedFile, { force: true });
-    throw new Error(`cached ${cachedFile} has sha256 ${digest}, expected ${ADMIN_SCHEMA_SOURCE.sha256}; deleted it, run again`);
+    throw new Error(
+      `cached ${cachedFile} has sha256 ${digest}, expected ${ADMIN_SCHEMA_SOURCE.sha256}; deleted it, run again`,
+    );
   }
   return bytes;
 }

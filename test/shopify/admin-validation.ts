@@ -22,11 +22,15 @@ export interface IdempotencyPolicy {
 
 // Shopify writes this caution into each mutation description, e.g.
 // "As of version `2026-04`, the idempotency key is required and must be provided using the `@idempotent` directive."
-const requiredSentence = /As of (?:version )?`?(\d{4}-\d{2})`?, the idempotency key is required and must be provided using the `@idempotent` directive/;
+const requiredSentence =
+  /As of (?:version )?`?(\d{4}-\d{2})`?, the idempotency key is required and must be provided using the `@idempotent` directive/;
 const supportedSentence = /`@idempotent` directive/;
 
 /** Read from the schema's own descriptions so the list follows Shopify instead of going stale in our code. */
-export function idempotencyPolicyFromSchema(introspection: IntrospectionQuery, apiVersion: string = ADMIN_API_VERSION): IdempotencyPolicy {
+export function idempotencyPolicyFromSchema(
+  introspection: IntrospectionQuery,
+  apiVersion: string = ADMIN_API_VERSION,
+): IdempotencyPolicy {
   const mutationTypeName = introspection.__schema.mutationType?.name;
   const mutationType = introspection.__schema.types.find(
     (type): type is IntrospectionObjectType => type.kind === "OBJECT" && type.name === mutationTypeName,
@@ -56,11 +60,15 @@ export function idempotentDirectiveRule(policy: IdempotencyPolicy): ValidationRu
         const idempotent = selection.directives?.find((directive) => directive.name.value === "idempotent");
         if (policy.required.has(fieldName) && !idempotent) {
           context.reportError(
-            new GraphQLError(`Mutation "${fieldName}" requires @idempotent(key: ...) as of API ${ADMIN_API_VERSION}.`, { nodes: selection }),
+            new GraphQLError(`Mutation "${fieldName}" requires @idempotent(key: ...) as of API ${ADMIN_API_VERSION}.`, {
+              nodes: selection,
+            }),
           );
         }
         if (idempotent && !policy.supported.has(fieldName)) {
-          context.reportError(new GraphQLError(`Mutation "${fieldName}" does not document @idempotent support.`, { nodes: idempotent }));
+          context.reportError(
+            new GraphQLError(`Mutation "${fieldName}" does not document @idempotent support.`, { nodes: idempotent }),
+          );
         }
       }
     },

@@ -11,7 +11,8 @@ import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { idempotencyKeyFor } from "~/integrations/shopify/idempotency";
 import { ShopifyFake } from "../shopify-fake";
 
-const clientFor = (fake: ShopifyFake) => new ShopifyAdminClient(fake.admin(), { shop: fake.defaultShop, buckets: new CostBuckets() });
+const clientFor = (fake: ShopifyFake) =>
+  new ShopifyAdminClient(fake.admin(), { shop: fake.defaultShop, buckets: new CostBuckets() });
 const instant = { sleep: async () => {}, intervalMs: 0 };
 
 describe("variant inventory bulk export", () => {
@@ -31,7 +32,10 @@ describe("variant inventory bulk export", () => {
     fake.store.addLocation({ name: "Main" });
     const client = clientFor(fake);
     await startVariantInventoryExport(client);
-    await expect(startVariantInventoryExport(client)).rejects.toMatchObject({ name: "ShopifyUserErrorsError", errors: [{ code: "OPERATION_IN_PROGRESS" }] });
+    await expect(startVariantInventoryExport(client)).rejects.toMatchObject({
+      name: "ShopifyUserErrorsError",
+      errors: [{ code: "OPERATION_IN_PROGRESS" }],
+    });
   });
 
   it("yields nothing for a shop without variants (Shopify gives no file)", async () => {
@@ -59,16 +63,43 @@ describe("variant inventory bulk export", () => {
     const lines = [];
     for await (const line of streamJsonlLines("https://storage.test/x.jsonl", fetchChunks)) lines.push(line);
     expect(lines).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
-    await expect(streamJsonlLines("https://storage.test/gone", (async () => new Response("gone", { status: 403 })) as unknown as typeof fetch).next()).rejects.toThrow(/HTTP 403/);
+    await expect(
+      streamJsonlLines(
+        "https://storage.test/gone",
+        (async () => new Response("gone", { status: 403 })) as unknown as typeof fetch,
+      ).next(),
+    ).rejects.toThrow(/HTTP 403/);
   });
 
   it("rejects rows that are not what the export query selects", () => {
     expect(() => toVariantInventoryRow({ id: "gid://shopify/Product/1" })).toThrow();
-    expect(() => toVariantInventoryRow({ id: "gid://shopify/InventoryLevel/1", __parentId: "gid://shopify/ProductVariant/1", location: { id: "gid://shopify/Location/1" }, quantities: [{ name: "available", quantity: "3" }] })).toThrow();
+    expect(() =>
+      toVariantInventoryRow({
+        id: "gid://shopify/InventoryLevel/1",
+        __parentId: "gid://shopify/ProductVariant/1",
+        location: { id: "gid://shopify/Location/1" },
+        quantities: [{ name: "available", quantity: "3" }],
+      }),
+    ).toThrow();
     // Unknown quantity names are dropped rather than trusted.
     expect(
-      toVariantInventoryRow({ id: "gid://shopify/InventoryLevel/1", __parentId: "gid://shopify/ProductVariant/1", location: { id: "gid://shopify/Location/1" }, quantities: [{ name: "available", quantity: 3 }, { name: "mystery", quantity: 9 }] }),
-    ).toEqual({ kind: "level", variantId: "gid://shopify/ProductVariant/1", inventoryLevelId: "gid://shopify/InventoryLevel/1", locationId: "gid://shopify/Location/1", quantities: { available: 3 }, availableUpdatedAt: null });
+      toVariantInventoryRow({
+        id: "gid://shopify/InventoryLevel/1",
+        __parentId: "gid://shopify/ProductVariant/1",
+        location: { id: "gid://shopify/Location/1" },
+        quantities: [
+          { name: "available", quantity: 3 },
+          { name: "mystery", quantity: 9 },
+        ],
+      }),
+    ).toEqual({
+      kind: "level",
+      variantId: "gid://shopify/ProductVariant/1",
+      inventoryLevelId: "gid://shopify/InventoryLevel/1",
+      locationId: "gid://shopify/Location/1",
+      quantities: { available: 3 },
+      availableUpdatedAt: null,
+    });
   });
 });
 

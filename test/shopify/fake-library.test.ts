@@ -29,7 +29,13 @@ describe("throttling through the real library and the fake", () => {
   for (let i = 0; i < 50; i++) fake.store.addLocation({ name: `Location ${i}` });
   let app: Awaited<ReturnType<typeof createFakeShopifyApp>>["app"];
   let uninstall: () => void;
-  const client = async () => shopifyAdminForShop(fake.defaultShop, app.unauthenticated.admin, { now, sleep, buckets: new CostBuckets(), random: () => 0.5 });
+  const client = async () =>
+    shopifyAdminForShop(fake.defaultShop, app.unauthenticated.admin, {
+      now,
+      sleep,
+      buckets: new CostBuckets(),
+      random: () => 0.5,
+    });
 
   beforeAll(async () => {
     ({ app, uninstall } = await createFakeShopifyApp(fake));
@@ -86,14 +92,24 @@ describe("throttling through the real library and the fake", () => {
 describe("webhooks signed by the fake, verified by the real library", () => {
   const fake = new ShopifyFake();
   const location = fake.store.addLocation({ name: "Main" });
-  const { variants } = fake.store.addProduct({ title: "Cap", variants: [{ sku: "CAP-1", stock: { [location.id]: { available: 4 } } }] });
+  const { variants } = fake.store.addProduct({
+    title: "Cap",
+    variants: [{ sku: "CAP-1", stock: { [location.id]: { available: 4 } } }],
+  });
   const level = fake.store.levelOf(variants[0]!.inventoryItemId, location.id)!;
   let app: Awaited<ReturnType<typeof createFakeShopifyApp>>["app"];
   let uninstall: () => void;
   const receive = async (request: Request) => {
     try {
       const context = await app.authenticate.webhook(request);
-      return Response.json({ topic: context.topic, shop: context.shop, webhookId: context.webhookId, eventId: context.eventId, triggeredAt: context.triggeredAt, payload: context.payload });
+      return Response.json({
+        topic: context.topic,
+        shop: context.shop,
+        webhookId: context.webhookId,
+        eventId: context.eventId,
+        triggeredAt: context.triggeredAt,
+        payload: context.payload,
+      });
     } catch (response) {
       if (response instanceof Response) return response;
       throw response;
@@ -106,7 +122,11 @@ describe("webhooks signed by the fake, verified by the real library", () => {
   afterAll(() => uninstall());
 
   it("delivers a signed inventory_levels/update whose payload keeps exact GIDs", async () => {
-    const signed = fake.webhooks.sign({ topic: "inventory_levels/update", payload: fake.webhooks.payloads().inventoryLevelUpdate(level), eventId: "evt-1" });
+    const signed = fake.webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: fake.webhooks.payloads().inventoryLevelUpdate(level),
+      eventId: "evt-1",
+    });
     // The raw body carries the 64-bit ids as JSON numbers with every digit, like Shopify's.
     const itemNumber = variants[0]!.inventoryItemId.split("/").pop()!;
     expect(signed.body).toContain(`"inventory_item_id":${itemNumber}`);
@@ -124,12 +144,24 @@ describe("webhooks signed by the fake, verified by the real library", () => {
   });
 
   it("duplicates keep their ids, out-of-order deliveries keep their trigger times, a wrong secret is a 401", async () => {
-    const older = fake.webhooks.sign({ topic: "inventory_levels/update", payload: fake.webhooks.payloads().inventoryLevelUpdate(level), triggeredAt: "2026-11-22T10:00:00Z" });
+    const older = fake.webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: fake.webhooks.payloads().inventoryLevelUpdate(level),
+      triggeredAt: "2026-11-22T10:00:00Z",
+    });
     fake.store.setQuantity(level, "available", 9);
-    const newer = fake.webhooks.sign({ topic: "inventory_levels/update", payload: fake.webhooks.payloads().inventoryLevelUpdate(level), triggeredAt: "2026-11-22T10:00:05Z" });
+    const newer = fake.webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: fake.webhooks.payloads().inventoryLevelUpdate(level),
+      triggeredAt: "2026-11-22T10:00:05Z",
+    });
     const seen: Array<{ eventId: string; triggeredAt: string; available: number }> = [];
     for (const delivery of [newer, older, newer]) {
-      const body = (await (await fake.webhooks.deliver(receive, delivery)).json()) as { eventId: string; triggeredAt: string; payload: { available: number } };
+      const body = (await (await fake.webhooks.deliver(receive, delivery)).json()) as {
+        eventId: string;
+        triggeredAt: string;
+        payload: { available: number };
+      };
       seen.push({ eventId: body.eventId, triggeredAt: body.triggeredAt, available: body.payload.available });
     }
     expect(seen).toEqual([
@@ -137,19 +169,49 @@ describe("webhooks signed by the fake, verified by the real library", () => {
       { eventId: older.eventId, triggeredAt: "2026-11-22T10:00:00Z", available: 4 },
       { eventId: newer.eventId, triggeredAt: "2026-11-22T10:00:05Z", available: 9 },
     ]);
-    const forged = new ShopifyFake({ apiSecret: "someone-else" }).webhooks.sign({ topic: "shop/redact", payload: fake.webhooks.payloads().shopRedact(), shop: fake.defaultShop });
+    const forged = new ShopifyFake({ apiSecret: "someone-else" }).webhooks.sign({
+      topic: "shop/redact",
+      payload: fake.webhooks.payloads().shopRedact(),
+      shop: fake.defaultShop,
+    });
     expect((await fake.webhooks.deliver(receive, forged)).status).toBe(401);
   });
 
   it("builds payloads for every topic that pass our schemas", async () => {
-    const { orderCreate } = await new ShopifyAdminClient(fake.admin(), { shop: fake.defaultShop, buckets: new CostBuckets() }).request(ops.orderCreate, {
-      order: { sourceName: "mirakl", sourceIdentifier: "MKP-9", email: "b@example.com", lineItems: [{ variantId: variants[0]!.id, quantity: 2, priceSet: { shopMoney: { amount: "15.00", currencyCode: "EUR" } } }] },
+    const { orderCreate } = await new ShopifyAdminClient(fake.admin(), {
+      shop: fake.defaultShop,
+      buckets: new CostBuckets(),
+    }).request(ops.orderCreate, {
+      order: {
+        sourceName: "mirakl",
+        sourceIdentifier: "MKP-9",
+        email: "b@example.com",
+        lineItems: [
+          {
+            variantId: variants[0]!.id,
+            quantity: 2,
+            priceSet: { shopMoney: { amount: "15.00", currencyCode: "EUR" } },
+          },
+        ],
+      },
       options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY", sendReceipt: false, sendFulfillmentReceipt: false },
     });
     const order = fake.store.orders.get(orderCreate.order!.id)!;
     const { createFulfillment, createRefund, cancelOrder } = await import("../shopify-fake");
-    const fulfillment = createFulfillment(fake.store, { lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: order.fulfillmentOrders[0]!.id, fulfillmentOrderLineItems: [{ id: order.fulfillmentOrders[0]!.lineItems[0]!.id, quantity: 1 }] }], trackingInfo: { company: "DHL", number: "123" } }).ok!;
-    const refund = createRefund(fake.store, { orderId: order.id, refundLineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1, restockType: "CANCEL" }], transactions: [{ amount: "15.00", gateway: "mirakl", kind: "REFUND" }] }).ok!;
+    const fulfillment = createFulfillment(fake.store, {
+      lineItemsByFulfillmentOrder: [
+        {
+          fulfillmentOrderId: order.fulfillmentOrders[0]!.id,
+          fulfillmentOrderLineItems: [{ id: order.fulfillmentOrders[0]!.lineItems[0]!.id, quantity: 1 }],
+        },
+      ],
+      trackingInfo: { company: "DHL", number: "123" },
+    }).ok!;
+    const refund = createRefund(fake.store, {
+      orderId: order.id,
+      refundLineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1, restockType: "CANCEL" }],
+      transactions: [{ amount: "15.00", gateway: "mirakl", kind: "REFUND" }],
+    }).ok!;
     cancelOrder(fake.store, order.id, "CUSTOMER", true);
     const payloads = fake.webhooks.payloads();
     const cases = [
@@ -171,8 +233,18 @@ describe("webhooks signed by the fake, verified by the real library", () => {
       const result = parseWebhookPayload(topic, delivered);
       expect(result.error?.issues ?? [], topic).toEqual([]);
     }
-    expect(parseWebhookPayload("orders/cancelled", payloads.orderCancelled(order)).data).toMatchObject({ admin_graphql_api_id: order.id, cancel_reason: "customer" });
-    expect(parseWebhookPayload("fulfillments/create", JSON.parse(JSON.stringify(payloads.fulfillment(fulfillment), (_k, v) => (typeof v === "bigint" ? v.toString() : v)))).data).toMatchObject({
+    expect(parseWebhookPayload("orders/cancelled", payloads.orderCancelled(order)).data).toMatchObject({
+      admin_graphql_api_id: order.id,
+      cancel_reason: "customer",
+    });
+    expect(
+      parseWebhookPayload(
+        "fulfillments/create",
+        JSON.parse(
+          JSON.stringify(payloads.fulfillment(fulfillment), (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+        ),
+      ).data,
+    ).toMatchObject({
       admin_graphql_api_id: fulfillment.id,
       tracking_numbers: ["123"],
     });
@@ -187,8 +259,15 @@ describe("token exchange against the fake", () => {
     try {
       const { token } = await getJwt(fake.defaultShop.replace(".myshopify.com", ""), fake.apiKey, fake.apiSecret);
       const url = new URL("https://my-test-app.myshopify.io/app");
-      url.search = new URLSearchParams({ embedded: "1", shop: fake.defaultShop, host: Buffer.from(`${fake.defaultShop}/admin`).toString("base64url"), id_token: token }).toString();
-      const { admin, session } = await app.authenticate.admin(new Request(url, { headers: { Authorization: `Bearer ${token}` } }));
+      url.search = new URLSearchParams({
+        embedded: "1",
+        shop: fake.defaultShop,
+        host: Buffer.from(`${fake.defaultShop}/admin`).toString("base64url"),
+        id_token: token,
+      }).toString();
+      const { admin, session } = await app.authenticate.admin(
+        new Request(url, { headers: { Authorization: `Bearer ${token}` } }),
+      );
       expect(fake.issuedAccessTokens.has(session.accessToken!)).toBe(true);
       const offline = await app.sessionStorage!.loadSession(`offline_${fake.defaultShop}`);
       expect(offline?.accessToken).toMatch(/^fake_access_token_/);

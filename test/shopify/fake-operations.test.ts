@@ -19,7 +19,12 @@ const shop2 = store.addLocation({ name: "Shop floor", fulfillsOnlineOrders: fals
 const { product, variants } = store.addProduct({
   title: "Trail shoe",
   variants: [
-    { sku: "SHOE-42", title: "42", price: "89.90", stock: { [warehouse.id]: { available: 7, damaged: 1 }, [shop2.id]: { available: 2 } } },
+    {
+      sku: "SHOE-42",
+      title: "42",
+      price: "89.90",
+      stock: { [warehouse.id]: { available: 7, damaged: 1 }, [shop2.id]: { available: 2 } },
+    },
     { sku: "SHOE-43", title: "43", price: "89.90", stock: { [warehouse.id]: { available: 3, safety_stock: 2 } } },
   ],
 });
@@ -39,7 +44,11 @@ describe("every Admin operation against the fake (real schema, real library clie
     const { locations } = await client.request(ops.locations, { first: 10, includeInactive: false });
     expect(locations.nodes.map((l) => l.name)).toEqual(["Warehouse", "Shop floor"]);
     expect(locations.nodes[0]).toMatchObject({ id: warehouse.id, isPrimary: true, isActive: true });
-    expect(fake.requests.at(-1)).toMatchObject({ shop: fake.defaultShop, apiVersion: "2026-07", operationName: "Locations" });
+    expect(fake.requests.at(-1)).toMatchObject({
+      shop: fake.defaultShop,
+      apiVersion: "2026-07",
+      operationName: "Locations",
+    });
   });
 
   it("VariantsBySku and VariantsByIds", async () => {
@@ -57,7 +66,10 @@ describe("every Admin operation against the fake (real schema, real library clie
         inventoryItem: { id: shoe42.inventoryItemId, sku: "SHOE-42", tracked: true },
       },
     ]);
-    const both = await client.request(ops.variantsBySku, { query: ops.skuSearchQuery(["SHOE-42", "SHOE-43"]), first: 10 });
+    const both = await client.request(ops.variantsBySku, {
+      query: ops.skuSearchQuery(["SHOE-42", "SHOE-43"]),
+      first: 10,
+    });
     expect(both.productVariants.nodes).toHaveLength(2);
     const byIds = await client.request(ops.variantsByIds, { ids: [shoe43.id, "gid://shopify/ProductVariant/1"] });
     expect(byIds.nodes[0]).toMatchObject({ __typename: "ProductVariant", id: shoe43.id, sku: "SHOE-43" });
@@ -65,13 +77,23 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("ProductVariantsForSync pages a product's variants with the catalogue facts, null once deleted", async () => {
-    const { product: boot, variants: [left] } = store.addProduct({
+    const {
+      product: boot,
+      variants: [left],
+    } = store.addProduct({
       title: "Boot",
       status: "DRAFT",
-      variants: [{ sku: "BOOT-L", barcode: "4006381333931", price: "120.00", compareAtPrice: "150.00", tracked: false }, { sku: "BOOT-R" }],
+      variants: [
+        { sku: "BOOT-L", barcode: "4006381333931", price: "120.00", compareAtPrice: "150.00", tracked: false },
+        { sku: "BOOT-R" },
+      ],
     });
     const first = await client.request(ops.productVariantsForSync, { id: boot.id, first: 1 });
-    expect(first.product).toMatchObject({ id: boot.id, status: "DRAFT", variants: { pageInfo: { hasNextPage: true } } });
+    expect(first.product).toMatchObject({
+      id: boot.id,
+      status: "DRAFT",
+      variants: { pageInfo: { hasNextPage: true } },
+    });
     expect(first.product!.variants.nodes[0]).toMatchObject({
       id: left!.id,
       sku: "BOOT-L",
@@ -81,60 +103,131 @@ describe("every Admin operation against the fake (real schema, real library clie
       product: { status: "DRAFT" },
       inventoryItem: { tracked: false },
     });
-    const rest = await client.request(ops.productVariantsForSync, { id: boot.id, first: 1, after: first.product!.variants.pageInfo.endCursor });
+    const rest = await client.request(ops.productVariantsForSync, {
+      id: boot.id,
+      first: 1,
+      after: first.product!.variants.pageInfo.endCursor,
+    });
     expect(rest.product!.variants.nodes.map((v) => v.sku)).toEqual(["BOOT-R"]);
     store.deleteProduct(boot.id);
     expect((await client.request(ops.productVariantsForSync, { id: boot.id, first: 10 })).product).toBeNull();
   });
 
   it("InventoryItemsWithLevels and InventoryLevelById read named quantities per location", async () => {
-    const { nodes } = await client.request(ops.inventoryItemsWithLevels, { ids: [shoe42.inventoryItemId], quantityNames: [...syncedQuantityNames], levelsFirst: 10 });
+    const { nodes } = await client.request(ops.inventoryItemsWithLevels, {
+      ids: [shoe42.inventoryItemId],
+      quantityNames: [...syncedQuantityNames],
+      levelsFirst: 10,
+    });
     const item = nodes[0]!;
     expect(item.inventoryLevels.nodes.map((l) => l.location.name)).toEqual(["Warehouse", "Shop floor"]);
     const quantities = Object.fromEntries(item.inventoryLevels.nodes[0]!.quantities.map((q) => [q.name, q.quantity]));
     expect(quantities).toEqual({ available: 7, committed: 0, reserved: 0, damaged: 1, safety_stock: 0, on_hand: 8 });
 
     const levelId = item.inventoryLevels.nodes[1]!.id;
-    const { inventoryLevel } = await client.request(ops.inventoryLevelById, { id: levelId, quantityNames: ["available", "on_hand"] });
-    expect(inventoryLevel).toMatchObject({ id: levelId, item: { id: shoe42.inventoryItemId, variant: { id: shoe42.id } }, location: { id: shop2.id } });
-    expect(inventoryLevel!.quantities.map((q) => [q.name, q.quantity])).toEqual([["available", 2], ["on_hand", 2]]);
+    const { inventoryLevel } = await client.request(ops.inventoryLevelById, {
+      id: levelId,
+      quantityNames: ["available", "on_hand"],
+    });
+    expect(inventoryLevel).toMatchObject({
+      id: levelId,
+      item: { id: shoe42.inventoryItemId, variant: { id: shoe42.id } },
+      location: { id: shop2.id },
+    });
+    expect(inventoryLevel!.quantities.map((q) => [q.name, q.quantity])).toEqual([
+      ["available", 2],
+      ["on_hand", 2],
+    ]);
   });
 
   it("InventorySetQuantities: compare-and-set, stale refusal, idempotent replay", async () => {
     const write = (quantity: number, changeFromQuantity: number, idempotencyKey: string) =>
       client.request(ops.inventorySetQuantities, {
         idempotencyKey,
-        input: { name: "available", reason: "correction", referenceDocumentUri: "mirakl-bridge://sync/1", quantities: [{ inventoryItemId: shoe43.inventoryItemId, locationId: warehouse.id, quantity, changeFromQuantity }] },
+        input: {
+          name: "available",
+          reason: "correction",
+          referenceDocumentUri: "mirakl-bridge://sync/1",
+          quantities: [
+            { inventoryItemId: shoe43.inventoryItemId, locationId: warehouse.id, quantity, changeFromQuantity },
+          ],
+        },
       });
     const first = await write(10, 3, "set-1");
     expect(first.inventorySetQuantities.inventoryAdjustmentGroup?.changes).toEqual(
-      expect.arrayContaining([{ name: "available", delta: 7, quantityAfterChange: 10, item: { id: shoe43.inventoryItemId }, location: { id: warehouse.id } }]),
+      expect.arrayContaining([
+        {
+          name: "available",
+          delta: 7,
+          quantityAfterChange: 10,
+          item: { id: shoe43.inventoryItemId },
+          location: { id: warehouse.id },
+        },
+      ]),
     );
     const replay = await write(10, 3, "set-1");
-    expect(replay.inventorySetQuantities.inventoryAdjustmentGroup?.id).toBe(first.inventorySetQuantities.inventoryAdjustmentGroup?.id);
+    expect(replay.inventorySetQuantities.inventoryAdjustmentGroup?.id).toBe(
+      first.inventorySetQuantities.inventoryAdjustmentGroup?.id,
+    );
     expect(store.levelOf(shoe43.inventoryItemId, warehouse.id)!.quantities.available).toBe(10);
 
     const stale = await write(12, 3, "set-2").catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(ShopifyUserErrorsError);
-    expect((stale as ShopifyUserErrorsError).errors[0]).toMatchObject({ code: "CHANGE_FROM_QUANTITY_STALE", field: ["input", "quantities", "0", "changeFromQuantity"] });
+    expect((stale as ShopifyUserErrorsError).errors[0]).toMatchObject({
+      code: "CHANGE_FROM_QUANTITY_STALE",
+      field: ["input", "quantities", "0", "changeFromQuantity"],
+    });
   });
 
   it("InventoryAdjustQuantities applies a delta", async () => {
     const result = await client.request(ops.inventoryAdjustQuantities, {
       idempotencyKey: "adjust-1",
-      input: { name: "damaged", reason: "damaged", changes: [{ inventoryItemId: shoe42.inventoryItemId, locationId: warehouse.id, delta: 2 }] },
+      input: {
+        name: "damaged",
+        reason: "damaged",
+        changes: [{ inventoryItemId: shoe42.inventoryItemId, locationId: warehouse.id, delta: 2 }],
+      },
     });
-    expect(result.inventoryAdjustQuantities.inventoryAdjustmentGroup?.changes[0]).toMatchObject({ name: "damaged", delta: 2, quantityAfterChange: 3 });
+    expect(result.inventoryAdjustQuantities.inventoryAdjustmentGroup?.changes[0]).toMatchObject({
+      name: "damaged",
+      delta: 2,
+      quantityAfterChange: 3,
+    });
     expect(store.quantity(store.levelOf(shoe42.inventoryItemId, warehouse.id)!, "on_hand")).toBe(10);
   });
 
   it("InventoryMoveQuantities moves available to reserved under a ledger document (rules: test/reservations)", async () => {
-    const terminal = (name: "available" | "reserved") => ({ name, locationId: shop2.id, changeFromQuantity: null, ...(name === "reserved" ? { ledgerDocumentUri: "gid://mirakl-bridge/MiraklOrderLine/L-1" } : {}) });
+    const terminal = (name: "available" | "reserved") => ({
+      name,
+      locationId: shop2.id,
+      changeFromQuantity: null,
+      ...(name === "reserved" ? { ledgerDocumentUri: "gid://mirakl-bridge/MiraklOrderLine/L-1" } : {}),
+    });
     const result = await client.request(ops.inventoryMoveQuantities, {
       idempotencyKey: "move-1",
-      input: { reason: "reservation_created", referenceDocumentUri: "gid://mirakl-bridge/MiraklOrder/O-1", changes: [{ inventoryItemId: shoe42.inventoryItemId, quantity: 1, from: terminal("available"), to: terminal("reserved") }] },
+      input: {
+        reason: "reservation_created",
+        referenceDocumentUri: "gid://mirakl-bridge/MiraklOrder/O-1",
+        changes: [
+          {
+            inventoryItemId: shoe42.inventoryItemId,
+            quantity: 1,
+            from: terminal("available"),
+            to: terminal("reserved"),
+          },
+        ],
+      },
     });
-    expect(result.inventoryMoveQuantities.inventoryAdjustmentGroup?.changes.map((c) => [c.name, c.delta, c.quantityAfterChange])).toEqual([["available", -1, 1], ["reserved", 1, 1]]);
+    expect(
+      result.inventoryMoveQuantities.inventoryAdjustmentGroup?.changes.map((c) => [
+        c.name,
+        c.delta,
+        c.quantityAfterChange,
+      ]),
+    ).toEqual([
+      ["available", -1, 1],
+      ["reserved", 1, 1],
+    ]);
   });
 
   let orderId: string;
@@ -154,14 +247,24 @@ describe("every Admin operation against the fake (real schema, real library clie
       },
       options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: false, sendFulfillmentReceipt: false },
     });
-    expect(orderCreate.order).toMatchObject({ sourceIdentifier: "MKP-ORDER-0001-A", tags: ["mirakl", "mirakl-shop-2001"], totalPriceSet: { shopMoney: { amount: "184.70", currencyCode: "EUR" } } });
+    expect(orderCreate.order).toMatchObject({
+      sourceIdentifier: "MKP-ORDER-0001-A",
+      tags: ["mirakl", "mirakl-shop-2001"],
+      totalPriceSet: { shopMoney: { amount: "184.70", currencyCode: "EUR" } },
+    });
     orderId = orderCreate.order!.id;
     const level = store.levelOf(shoe42.inventoryItemId, warehouse.id)!;
     expect(level.quantities).toMatchObject({ available: 5, committed: 2 });
 
-    const found = await client.request(ops.ordersBySourceIdentifier, { query: ops.sourceIdentifierSearchQuery("MKP-ORDER-0001-A"), first: 5 });
+    const found = await client.request(ops.ordersBySourceIdentifier, {
+      query: ops.sourceIdentifierSearchQuery("MKP-ORDER-0001-A"),
+      first: 5,
+    });
     expect(found.orders.nodes.map((o) => o.id)).toEqual([orderId]);
-    const none = await client.request(ops.ordersBySourceIdentifier, { query: ops.sourceIdentifierSearchQuery("MKP-ORDER-0001"), first: 5 });
+    const none = await client.request(ops.ordersBySourceIdentifier, {
+      query: ops.sourceIdentifierSearchQuery("MKP-ORDER-0001"),
+      first: 5,
+    });
     expect(none.orders.nodes).toEqual([]);
 
     const refused = await client
@@ -175,41 +278,93 @@ describe("every Admin operation against the fake (real schema, real library clie
 
   it("MetafieldsSet then OrderById reads it back", async () => {
     const { metafieldsSet } = await client.request(ops.metafieldsSet, {
-      metafields: [{ ownerId: orderId, namespace: "mirakl_bridge", key: "marketplace_order", type: "json", value: '{"orderId":"MKP-ORDER-0001-A"}' }],
+      metafields: [
+        {
+          ownerId: orderId,
+          namespace: "mirakl_bridge",
+          key: "marketplace_order",
+          type: "json",
+          value: '{"orderId":"MKP-ORDER-0001-A"}',
+        },
+      ],
     });
-    expect(metafieldsSet.metafields).toEqual([expect.objectContaining({ namespace: "mirakl_bridge", key: "marketplace_order" })]);
-    const { order } = await client.request(ops.orderById, { id: orderId, metafieldNamespace: "mirakl_bridge", metafieldKey: "marketplace_order" });
-    expect(order).toMatchObject({ id: orderId, sourceName: "mirakl", metafield: { value: '{"orderId":"MKP-ORDER-0001-A"}' }, displayFulfillmentStatus: "UNFULFILLED" });
-    expect(order!.lineItems.nodes).toEqual([expect.objectContaining({ sku: "SHOE-42", quantity: 2, currentQuantity: 2, refundableQuantity: 2, variant: { id: shoe42.id } })]);
+    expect(metafieldsSet.metafields).toEqual([
+      expect.objectContaining({ namespace: "mirakl_bridge", key: "marketplace_order" }),
+    ]);
+    const { order } = await client.request(ops.orderById, {
+      id: orderId,
+      metafieldNamespace: "mirakl_bridge",
+      metafieldKey: "marketplace_order",
+    });
+    expect(order).toMatchObject({
+      id: orderId,
+      sourceName: "mirakl",
+      metafield: { value: '{"orderId":"MKP-ORDER-0001-A"}' },
+      displayFulfillmentStatus: "UNFULFILLED",
+    });
+    expect(order!.lineItems.nodes).toEqual([
+      expect.objectContaining({
+        sku: "SHOE-42",
+        quantity: 2,
+        currentQuantity: 2,
+        refundableQuantity: 2,
+        variant: { id: shoe42.id },
+      }),
+    ]);
   });
 
   it("OrderFulfillmentOrders, FulfillmentCreate with tracking, FulfillmentTrackingInfoUpdate, FulfillmentById", async () => {
     const { order } = await client.request(ops.orderFulfillmentOrders, { orderId });
     const fo = order!.fulfillmentOrders.nodes[0]!;
-    expect(fo).toMatchObject({ status: "OPEN", assignedLocation: { location: { id: warehouse.id } }, supportedActions: [{ action: "CREATE_FULFILLMENT" }] });
+    expect(fo).toMatchObject({
+      status: "OPEN",
+      assignedLocation: { location: { id: warehouse.id } },
+      supportedActions: [{ action: "CREATE_FULFILLMENT" }],
+    });
     const { fulfillmentCreate } = await client.request(ops.fulfillmentCreate, {
       fulfillment: {
-        lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: fo.id, fulfillmentOrderLineItems: [{ id: fo.lineItems.nodes[0]!.id, quantity: 1 }] }],
+        lineItemsByFulfillmentOrder: [
+          { fulfillmentOrderId: fo.id, fulfillmentOrderLineItems: [{ id: fo.lineItems.nodes[0]!.id, quantity: 1 }] },
+        ],
         trackingInfo: { company: "DHL", number: "JD0001", url: "https://track.example/JD0001" },
         notifyCustomer: false,
       },
     });
     const fulfillment = fulfillmentCreate.fulfillment!;
-    expect(fulfillment).toMatchObject({ status: "SUCCESS", order: { id: orderId }, trackingInfo: [{ company: "DHL", number: "JD0001", url: "https://track.example/JD0001" }] });
+    expect(fulfillment).toMatchObject({
+      status: "SUCCESS",
+      order: { id: orderId },
+      trackingInfo: [{ company: "DHL", number: "JD0001", url: "https://track.example/JD0001" }],
+    });
     expect(store.levelOf(shoe42.inventoryItemId, warehouse.id)!.quantities.committed).toBe(1);
 
-    const updated = await client.request(ops.fulfillmentTrackingInfoUpdate, { fulfillmentId: fulfillment.id, trackingInfoInput: { company: "UPS", number: "1Z999" }, notifyCustomer: false });
-    expect(updated.fulfillmentTrackingInfoUpdate.fulfillment?.trackingInfo).toEqual([{ company: "UPS", number: "1Z999", url: null }]);
+    const updated = await client.request(ops.fulfillmentTrackingInfoUpdate, {
+      fulfillmentId: fulfillment.id,
+      trackingInfoInput: { company: "UPS", number: "1Z999" },
+      notifyCustomer: false,
+    });
+    expect(updated.fulfillmentTrackingInfoUpdate.fulfillment?.trackingInfo).toEqual([
+      { company: "UPS", number: "1Z999", url: null },
+    ]);
     const { fulfillment: read } = await client.request(ops.fulfillmentById, { id: fulfillment.id });
-    expect(read?.fulfillmentLineItems.nodes).toEqual([expect.objectContaining({ quantity: 1, lineItem: expect.objectContaining({ sku: "SHOE-42" }) })]);
+    expect(read?.fulfillmentLineItems.nodes).toEqual([
+      expect.objectContaining({ quantity: 1, lineItem: expect.objectContaining({ sku: "SHOE-42" }) }),
+    ]);
 
     const after = await client.request(ops.orderFulfillmentOrders, { orderId });
-    expect(after.order!.fulfillmentOrders.nodes[0]).toMatchObject({ status: "IN_PROGRESS", lineItems: { nodes: [expect.objectContaining({ remainingQuantity: 1 })] } });
+    expect(after.order!.fulfillmentOrders.nodes[0]).toMatchObject({
+      status: "IN_PROGRESS",
+      lineItems: { nodes: [expect.objectContaining({ remainingQuantity: 1 })] },
+    });
     expect(after.order!.fulfillments.map((f) => f.id)).toEqual([fulfillment.id]);
   });
 
   it("RefundCreate is idempotent on its key, RefundById reads it", async () => {
-    const { order } = await client.request(ops.orderById, { id: orderId, metafieldNamespace: "mirakl_bridge", metafieldKey: "marketplace_order" });
+    const { order } = await client.request(ops.orderById, {
+      id: orderId,
+      metafieldNamespace: "mirakl_bridge",
+      metafieldKey: "marketplace_order",
+    });
     const lineItemId = order!.lineItems.nodes[0]!.id;
     const input = {
       orderId,
@@ -223,29 +378,76 @@ describe("every Admin operation against the fake (real schema, real library clie
     expect(again.refundCreate.refund?.id).toBe(first.refundCreate.refund?.id);
     expect(store.orders.get(orderId)!.refunds).toHaveLength(1);
     const { refund } = await client.request(ops.refundById, { id: first.refundCreate.refund!.id });
-    expect(refund).toMatchObject({ order: { id: orderId }, note: "Mirakl refund 77", totalRefundedSet: { shopMoney: { amount: "89.90" } } });
-    expect(refund!.refundLineItems.nodes).toEqual([expect.objectContaining({ quantity: 1, restockType: "CANCEL", lineItem: expect.objectContaining({ id: lineItemId }) })]);
+    expect(refund).toMatchObject({
+      order: { id: orderId },
+      note: "Mirakl refund 77",
+      totalRefundedSet: { shopMoney: { amount: "89.90" } },
+    });
+    expect(refund!.refundLineItems.nodes).toEqual([
+      expect.objectContaining({
+        quantity: 1,
+        restockType: "CANCEL",
+        lineItem: expect.objectContaining({ id: lineItemId }),
+      }),
+    ]);
     // The cancelled unit went back to available.
-    expect(store.levelOf(shoe42.inventoryItemId, warehouse.id)!.quantities).toMatchObject({ available: 6, committed: 0 });
+    expect(store.levelOf(shoe42.inventoryItemId, warehouse.id)!.quantities).toMatchObject({
+      available: 6,
+      committed: 0,
+    });
 
-    const reused = await client.request(ops.refundCreate, { idempotencyKey: "mirakl-refund-77", input: { ...input, note: "different" } }).catch((e: unknown) => e);
+    const reused = await client
+      .request(ops.refundCreate, { idempotencyKey: "mirakl-refund-77", input: { ...input, note: "different" } })
+      .catch((e: unknown) => e);
     // refundCreate's userErrors are the plain UserError type: field and message, no code.
-    expect(reused).toMatchObject({ name: "ShopifyUserErrorsError", errors: [{ message: expect.stringContaining("idempotency key"), code: null }] });
+    expect(reused).toMatchObject({
+      name: "ShopifyUserErrorsError",
+      errors: [{ message: expect.stringContaining("idempotency key"), code: null }],
+    });
   });
 
   it("OrderCancel restocks and refuses a second cancel with orderCancelUserErrors", async () => {
     const { orderCreate } = await client.request(ops.orderCreate, {
-      order: { sourceName: "mirakl", sourceIdentifier: "MKP-ORDER-0002-A", lineItems: [{ variantId: shoe43.id, quantity: 3, priceSet: money("89.90") }] },
+      order: {
+        sourceName: "mirakl",
+        sourceIdentifier: "MKP-ORDER-0002-A",
+        lineItems: [{ variantId: shoe43.id, quantity: 3, priceSet: money("89.90") }],
+      },
       options: { inventoryBehaviour: "DECREMENT_IGNORING_POLICY", sendReceipt: false, sendFulfillmentReceipt: false },
     });
     const id = orderCreate.order!.id;
-    expect(store.levelOf(shoe43.inventoryItemId, warehouse.id)!.quantities).toMatchObject({ available: 7, committed: 3 });
-    const { orderCancel } = await client.request(ops.orderCancel, { orderId: id, reason: "INVENTORY", restock: true, refund: false, notifyCustomer: false, staffNote: "Mirakl refused" });
+    expect(store.levelOf(shoe43.inventoryItemId, warehouse.id)!.quantities).toMatchObject({
+      available: 7,
+      committed: 3,
+    });
+    const { orderCancel } = await client.request(ops.orderCancel, {
+      orderId: id,
+      reason: "INVENTORY",
+      restock: true,
+      refund: false,
+      notifyCustomer: false,
+      staffNote: "Mirakl refused",
+    });
     expect(orderCancel.job?.done).toBe(true);
-    expect(store.levelOf(shoe43.inventoryItemId, warehouse.id)!.quantities).toMatchObject({ available: 10, committed: 0 });
-    const { order } = await client.request(ops.orderById, { id, metafieldNamespace: "mirakl_bridge", metafieldKey: "x" });
+    expect(store.levelOf(shoe43.inventoryItemId, warehouse.id)!.quantities).toMatchObject({
+      available: 10,
+      committed: 0,
+    });
+    const { order } = await client.request(ops.orderById, {
+      id,
+      metafieldNamespace: "mirakl_bridge",
+      metafieldKey: "x",
+    });
     expect(order).toMatchObject({ cancelReason: "INVENTORY", cancelledAt: expect.any(String) });
-    await expect(client.request(ops.orderCancel, { orderId: id, reason: "OTHER", restock: true, refund: false, notifyCustomer: false })).rejects.toMatchObject({
+    await expect(
+      client.request(ops.orderCancel, {
+        orderId: id,
+        reason: "OTHER",
+        restock: true,
+        refund: false,
+        notifyCustomer: false,
+      }),
+    ).rejects.toMatchObject({
       errors: [{ code: "INVALID", message: "Order has already been cancelled" }],
     });
   });
@@ -261,18 +463,45 @@ describe("every Admin operation against the fake (real schema, real library clie
         { sku: null, stock: { [loc.id]: { available: 0 } } },
       ],
     });
-    const bulkClient = new ShopifyAdminClient(streaming.admin(), { shop: streaming.defaultShop, buckets: new CostBuckets() });
+    const bulkClient = new ShopifyAdminClient(streaming.admin(), {
+      shop: streaming.defaultShop,
+      buckets: new CostBuckets(),
+    });
     const rows: VariantInventoryRow[] = [];
-    for await (const row of exportVariantInventory(bulkClient, { fetch: streaming.fetch, sleep: async () => {}, intervalMs: 0 })) rows.push(row);
+    for await (const row of exportVariantInventory(bulkClient, {
+      fetch: streaming.fetch,
+      sleep: async () => {},
+      intervalMs: 0,
+    }))
+      rows.push(row);
 
     const [jS, noSku] = seeded.variants;
     expect(rows.filter((r) => r.kind === "variant")).toEqual([
-      expect.objectContaining({ variantId: jS!.id, sku: "J-S", inventoryItemId: jS!.inventoryItemId, productTitle: "Jacket", productStatus: "ACTIVE", price: "10.00", compareAtPrice: null, barcode: null, tracked: true }),
+      expect.objectContaining({
+        variantId: jS!.id,
+        sku: "J-S",
+        inventoryItemId: jS!.inventoryItemId,
+        productTitle: "Jacket",
+        productStatus: "ACTIVE",
+        price: "10.00",
+        compareAtPrice: null,
+        barcode: null,
+        tracked: true,
+      }),
       expect.objectContaining({ variantId: noSku!.id, sku: null }),
     ]);
     expect(rows.filter((r) => r.kind === "level")).toEqual([
-      expect.objectContaining({ variantId: jS!.id, locationId: loc.id, quantities: { available: 4, committed: 1, reserved: 0, damaged: 0, safety_stock: 0, on_hand: 5 }, availableUpdatedAt: expect.any(String) }),
-      expect.objectContaining({ variantId: jS!.id, locationId: other.id, quantities: expect.objectContaining({ available: 1 }) }),
+      expect.objectContaining({
+        variantId: jS!.id,
+        locationId: loc.id,
+        quantities: { available: 4, committed: 1, reserved: 0, damaged: 0, safety_stock: 0, on_hand: 5 },
+        availableUpdatedAt: expect.any(String),
+      }),
+      expect.objectContaining({
+        variantId: jS!.id,
+        locationId: other.id,
+        quantities: expect.objectContaining({ available: 1 }),
+      }),
       expect.objectContaining({ variantId: noSku!.id, locationId: loc.id }),
     ]);
     const polls = streaming.requests.filter((r) => r.operationName === "BulkOperationById");
@@ -312,7 +541,11 @@ query TooBig { productVariants(first: 250) { nodes { inventoryItem { inventoryLe
     fresh.store.addLocation({ name: "A" });
     const direct = new ShopifyAdminClient(fresh.admin(), { shop: fresh.defaultShop, buckets: new CostBuckets() });
     const { cost } = await direct.requestWithCost(ops.locations, { first: 50, includeInactive: false });
-    expect(cost).toEqual({ requestedQueryCost: 52, actualQueryCost: expect.any(Number), throttleStatus: { maximumAvailable: 2000, currentlyAvailable: expect.any(Number), restoreRate: 100 } });
+    expect(cost).toEqual({
+      requestedQueryCost: 52,
+      actualQueryCost: expect.any(Number),
+      throttleStatus: { maximumAvailable: 2000, currentlyAvailable: expect.any(Number), restoreRate: 100 },
+    });
     expect(cost!.actualQueryCost).toBeLessThan(52);
     expect(cost!.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(2000 - 52);
     const mutation = await direct.requestWithCost(ops.metafieldsSet, { metafields: [] });

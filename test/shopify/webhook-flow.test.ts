@@ -14,12 +14,20 @@ import { ShopifyFake } from "../shopify-fake";
 const shop = "flow-shop.myshopify.com";
 const fake = new ShopifyFake({ shop });
 const location = fake.store.addLocation({ name: "Main" });
-const { variants } = fake.store.addProduct({ title: "Boot", variants: [{ sku: "BOOT-1", stock: { [location.id]: { available: 5, committed: 1 } } }] });
+const { variants } = fake.store.addProduct({
+  title: "Boot",
+  variants: [{ sku: "BOOT-1", stock: { [location.id]: { available: 5, committed: 1 } } }],
+});
 const level = fake.store.levelOf(variants[0]!.inventoryItemId, location.id)!;
 const route = (request: Request) => settle(inventoryLevelsUpdateRoute({ request, params: {}, context: {} }));
 
 /** What the test's consumer of the topic saw: the delivery, then Shopify's current quantities read back through the Admin API. */
-const consumed: Array<{ eventId: string | null; levelGid: string; webhookAvailable: number | null; quantities: Record<string, number> }> = [];
+const consumed: Array<{
+  eventId: string | null;
+  levelGid: string;
+  webhookAvailable: number | null;
+  quantities: Record<string, number>;
+}> = [];
 let uninstall: () => void;
 
 beforeAll(async () => {
@@ -28,7 +36,10 @@ beforeAll(async () => {
   // No sync flow consumes this topic yet; this consumer does what one will: re-read the level by its GID.
   onWebhookTopic("inventory_levels/update", async (delivery, payload) => {
     const admin = await shopifyAdminForShop(delivery.shop, unauthenticated.admin, { buckets: new CostBuckets() });
-    const { inventoryLevel } = await admin.request(inventoryLevelById, { id: payload.admin_graphql_api_id, quantityNames: [...syncedQuantityNames] });
+    const { inventoryLevel } = await admin.request(inventoryLevelById, {
+      id: payload.admin_graphql_api_id,
+      quantityNames: [...syncedQuantityNames],
+    });
     consumed.push({
       eventId: delivery.eventId,
       levelGid: payload.admin_graphql_api_id,
@@ -52,10 +63,21 @@ const until = async (check: () => Promise<boolean>, ms = 10_000) => {
 describe("a signed inventory_levels/update goes through the inbox to the worker", () => {
   it("verifies, stores once, and is processed in trigger order with Shopify's current quantities", async () => {
     const payloads = fake.webhooks.payloads();
-    const older = fake.webhooks.sign({ topic: "inventory_levels/update", payload: payloads.inventoryLevelUpdate(level), triggeredAt: new Date(Date.now() - 10_000) });
+    const older = fake.webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: payloads.inventoryLevelUpdate(level),
+      triggeredAt: new Date(Date.now() - 10_000),
+    });
     fake.store.setQuantity(level, "available", 3);
-    const newer = fake.webhooks.sign({ topic: "inventory_levels/update", payload: payloads.inventoryLevelUpdate(level), triggeredAt: new Date(Date.now() - 5_000) });
-    const forged = new ShopifyFake({ shop, apiSecret: "not-the-app-secret" }).webhooks.sign({ topic: "inventory_levels/update", payload: payloads.inventoryLevelUpdate(level) });
+    const newer = fake.webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: payloads.inventoryLevelUpdate(level),
+      triggeredAt: new Date(Date.now() - 5_000),
+    });
+    const forged = new ShopifyFake({ shop, apiSecret: "not-the-app-secret" }).webhooks.sign({
+      topic: "inventory_levels/update",
+      payload: payloads.inventoryLevelUpdate(level),
+    });
 
     // Out of order, with a duplicate of the newer event and a forgery.
     expect((await fake.webhooks.deliver(route, newer)).status).toBe(200);
@@ -74,8 +96,18 @@ describe("a signed inventory_levels/update goes through the inbox to the worker"
     }
 
     expect(consumed).toEqual([
-      { eventId: older.eventId, levelGid: level.id, webhookAvailable: 5, quantities: expect.objectContaining({ available: 3, committed: 1, on_hand: 4 }) },
-      { eventId: newer.eventId, levelGid: level.id, webhookAvailable: 3, quantities: expect.objectContaining({ available: 3, committed: 1, on_hand: 4 }) },
+      {
+        eventId: older.eventId,
+        levelGid: level.id,
+        webhookAvailable: 5,
+        quantities: expect.objectContaining({ available: 3, committed: 1, on_hand: 4 }),
+      },
+      {
+        eventId: newer.eventId,
+        levelGid: level.id,
+        webhookAvailable: 3,
+        quantities: expect.objectContaining({ available: 3, committed: 1, on_hand: 4 }),
+      },
     ]);
     // The Admin reads went through the app's offline session to the fake, keyed by the exact level GID.
     const reads = fake.requests.filter((r) => r.operationName === "InventoryLevelById");

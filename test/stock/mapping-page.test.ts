@@ -19,23 +19,68 @@ type RouteFunction = (args: ActionFunctionArgs) => unknown;
 const get = async (loader: RouteFunction, shop: string, path: string, connectionId: string) =>
   settle(loader({ request: await embeddedRequest(shop, path), params: { connectionId }, context: {} }));
 const post = async (shop: string, connectionId: string, form: Record<string, string>) =>
-  settle(mappingAction({ request: await embeddedRequest(shop, `/app/stock/${connectionId}/mapping`, { method: "POST", form }), params: { connectionId }, context: {} }));
+  settle(
+    mappingAction({
+      request: await embeddedRequest(shop, `/app/stock/${connectionId}/mapping`, { method: "POST", form }),
+      params: { connectionId },
+      context: {},
+    }),
+  );
 const desired = async (offerSku: string) =>
-  (await prisma.offerStock.findUnique({ where: { connectionId_offerSku_warehouseCode: { connectionId: connectionA, offerSku, warehouseCode: "" } } }))?.desiredQuantity;
+  (
+    await prisma.offerStock.findUnique({
+      where: { connectionId_offerSku_warehouseCode: { connectionId: connectionA, offerSku, warehouseCode: "" } },
+    })
+  )?.desiredQuantity;
 const recompute = () => runStockRecompute(shopA, { shopify: null });
 
 beforeAll(async () => {
   await installShop(shopA);
   await installShop(shopB);
-  connectionA = (await createConnection(shopA, { name: "Leroy Merlin", baseUrl: "https://lm.mirakl.test", apiKey: "key-aaaaaaaa", settings: { stock: { locationIds: [LOCATION] } } })).id;
-  connectionB = (await createConnection(shopB, { name: "Leroy Merlin", baseUrl: "https://lm.mirakl.test", apiKey: "key-bbbbbbbb" })).id;
+  connectionA = (
+    await createConnection(shopA, {
+      name: "Leroy Merlin",
+      baseUrl: "https://lm.mirakl.test",
+      apiKey: "key-aaaaaaaa",
+      settings: { stock: { locationIds: [LOCATION] } },
+    })
+  ).id;
+  connectionB = (
+    await createConnection(shopB, { name: "Leroy Merlin", baseUrl: "https://lm.mirakl.test", apiKey: "key-bbbbbbbb" })
+  ).id;
   let n = 0;
-  for (const [sku, available] of [["DRILL-18V", 7], ["SAW-1", 3], ["SANDER", 5]] as const) {
+  for (const [sku, available] of [
+    ["DRILL-18V", 7],
+    ["SAW-1", 3],
+    ["SANDER", 5],
+  ] as const) {
     n++;
-    await upsertVariants(shopA, [
-      { variantId: `gid://shopify/ProductVariant/61${n}`, productId: `gid://shopify/Product/61${n}`, sku, barcode: null, title: sku, productStatus: "ACTIVE", tracked: true, inventoryItemId: `gid://shopify/InventoryItem/61${n}`, price: "10.00", compareAtPrice: null },
-    ], new Date());
-    await applyLevels(shopA, [{ inventoryItemId: `gid://shopify/InventoryItem/61${n}`, locationId: LOCATION, available, observedAt: new Date() }]);
+    await upsertVariants(
+      shopA,
+      [
+        {
+          variantId: `gid://shopify/ProductVariant/61${n}`,
+          productId: `gid://shopify/Product/61${n}`,
+          sku,
+          barcode: null,
+          title: sku,
+          productStatus: "ACTIVE",
+          tracked: true,
+          inventoryItemId: `gid://shopify/InventoryItem/61${n}`,
+          price: "10.00",
+          compareAtPrice: null,
+        },
+      ],
+      new Date(),
+    );
+    await applyLevels(shopA, [
+      {
+        inventoryItemId: `gid://shopify/InventoryItem/61${n}`,
+        locationId: LOCATION,
+        available,
+        observedAt: new Date(),
+      },
+    ]);
   }
   await recompute();
 });
@@ -97,7 +142,9 @@ describe("SKU mapping page", () => {
     await recompute(); // the import marked SANDER (and the offer named LM-SANDER) for recompute
     expect(await desired("LM-SANDER")).toBe(5);
     expect(await desired("LM-SAW")).toBe(3);
-    expect(await (await get(csvLoader, shopA, `/app/stock/${connectionA}/mapping.csv`, connectionA)).text()).toBe("shopify_sku,offer_sku\nSANDER,LM-SANDER\nSAW-1,LM-SAW\n");
+    expect(await (await get(csvLoader, shopA, `/app/stock/${connectionA}/mapping.csv`, connectionA)).text()).toBe(
+      "shopify_sku,offer_sku\nSANDER,LM-SANDER\nSAW-1,LM-SAW\n",
+    );
   });
 
   it("a bad file is refused with its lines named, and changes nothing", async () => {
@@ -114,7 +161,9 @@ describe("SKU mapping page", () => {
     for (const notCsv of ["", "sku,offer\nA,B\n", '"unterminated,quote\n']) {
       const refused = await post(shopA, connectionA, { intent: "import", csv: notCsv });
       expect(refused.status).toBe(400);
-      expect((await refused.json()).problems[0].message).toMatch(/Choose a CSV file|header must name|Not a readable CSV/);
+      expect((await refused.json()).problems[0].message).toMatch(
+        /Choose a CSV file|header must name|Not a readable CSV/,
+      );
     }
     expect(await listOverrides(shopA, connectionA)).toEqual(before);
   });

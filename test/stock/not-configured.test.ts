@@ -34,21 +34,55 @@ const noShopify = async () => {
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop }));
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
+  connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then(
+    (c) => ({ id: c.id, shop }),
+  );
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+  });
   // The marketplace already sells this offer, with stock the merchant maintained there.
   sim.control.addOffer(2001, { shop_sku: "KETTLE", quantity: 25 });
-  await upsertVariants(shop, [
-    { variantId: "gid://shopify/ProductVariant/5201", productId: "gid://shopify/Product/5201", sku: "KETTLE", barcode: null, title: "Kettle", productStatus: "ACTIVE", tracked: true, inventoryItemId: "gid://shopify/InventoryItem/5201", price: "30.00", compareAtPrice: null },
-  ], new Date());
-  await applyLevels(shop, [{ inventoryItemId: "gid://shopify/InventoryItem/5201", locationId: WAREHOUSE, available: 9, observedAt: new Date() }]);
+  await upsertVariants(
+    shop,
+    [
+      {
+        variantId: "gid://shopify/ProductVariant/5201",
+        productId: "gid://shopify/Product/5201",
+        sku: "KETTLE",
+        barcode: null,
+        title: "Kettle",
+        productStatus: "ACTIVE",
+        tracked: true,
+        inventoryItemId: "gid://shopify/InventoryItem/5201",
+        price: "30.00",
+        compareAtPrice: null,
+      },
+    ],
+    new Date(),
+  );
+  await applyLevels(shop, [
+    {
+      inventoryItemId: "gid://shopify/InventoryItem/5201",
+      locationId: WAREHOUSE,
+      available: 9,
+      observedAt: new Date(),
+    },
+  ]);
 });
 afterAll(async () => sim?.close());
 
 describe("a connection whose stock rules were never saved", () => {
   it("computes its offers (0, no location chosen) but sends no stock import, and says why", async () => {
     await runStockRecompute(shop, { shopify: null });
-    const row = await prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku: "KETTLE", warehouseCode: "" } } });
+    const row = await prisma.offerStock.findUniqueOrThrow({
+      where: {
+        connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku: "KETTLE", warehouseCode: "" },
+      },
+    });
     expect(row).toMatchObject({ desiredQuantity: 0, pushedVersion: 0 });
     expect(row.desiredVersion).toBeGreaterThan(0);
 
@@ -66,7 +100,11 @@ describe("a connection whose stock rules were never saved", () => {
   });
 
   it("once the merchant saves the rules with no location on purpose, it pushes 0", async () => {
-    const values = formValuesFromSettings(parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connection.id } })).settings));
+    const values = formValuesFromSettings(
+      parseConnectionSettings(
+        (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connection.id } })).settings,
+      ),
+    );
     const saved = await saveStockSettings(shop, connection.id, { ...values, locationIds: [] }, { client: noShopify });
     expect(saved.ok).toBe(true);
     await runStockRecompute(shop, { shopify: null });
@@ -75,7 +113,9 @@ describe("a connection whose stock rules were never saved", () => {
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
     await pushStock(connection, mirakl, simNow());
     expect(sim.control.offer("KETTLE")?.quantity).toBe(0);
-    expect(await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "KETTLE" } })).toMatchObject({ pushedQuantity: 0 });
+    expect(
+      await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "KETTLE" } }),
+    ).toMatchObject({ pushedQuantity: 0 });
     expect((await shopOverview(shop)).stockNotConfigured).toEqual([]);
     const page = await loadStockPage(shop, { connection: connection.id, filter: "all", q: "", page: 1 });
     expect(page.connection).toMatchObject({ stockConfigured: true });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { offerPriceFor, priceRuleSchema } from "~/domain/price-rule";
 
-const rule = (overrides: Partial<ReturnType<typeof priceRuleSchema.parse>> = {}) => priceRuleSchema.parse({ enabled: true, ...overrides });
+const rule = (overrides: Partial<ReturnType<typeof priceRuleSchema.parse>> = {}) =>
+  priceRuleSchema.parse({ enabled: true, ...overrides });
 
 describe("price rule", () => {
   it("copies the price when there is no markup", () => {
-    expect(offerPriceFor({ price: "19.90", compareAtPrice: null }, rule())).toEqual({ price: "19.9", discountPrice: null });
+    expect(offerPriceFor({ price: "19.90", compareAtPrice: null }, rule())).toEqual({
+      price: "19.9",
+      discountPrice: null,
+    });
   });
 
   it("applies a markup to the cent, half-up", () => {
@@ -15,7 +19,9 @@ describe("price rule", () => {
   });
 
   it("rounds up to .99 or whole units when asked", () => {
-    expect(offerPriceFor({ price: "10.00", compareAtPrice: null }, rule({ markupPercent: 15, rounding: "99" }))!.price).toBe("11.99");
+    expect(
+      offerPriceFor({ price: "10.00", compareAtPrice: null }, rule({ markupPercent: 15, rounding: "99" }))!.price,
+    ).toBe("11.99");
     expect(offerPriceFor({ price: "11.99", compareAtPrice: null }, rule({ rounding: "99" }))!.price).toBe("11.99");
     expect(offerPriceFor({ price: "12.00", compareAtPrice: null }, rule({ rounding: "99" }))!.price).toBe("12.99");
     expect(offerPriceFor({ price: "10.01", compareAtPrice: null }, rule({ rounding: "whole" }))!.price).toBe("11");
@@ -25,11 +31,17 @@ describe("price rule", () => {
     const onSale = { price: "15.00", compareAtPrice: "20.00" };
     expect(offerPriceFor(onSale, rule())).toEqual({ price: "20", discountPrice: null });
     expect(offerPriceFor(onSale, rule({ mirrorSales: true }))).toEqual({ price: "20", discountPrice: "15" });
-    expect(offerPriceFor(onSale, rule({ mirrorSales: true, markupPercent: 10 }))).toEqual({ price: "22", discountPrice: "16.5" });
+    expect(offerPriceFor(onSale, rule({ mirrorSales: true, markupPercent: 10 }))).toEqual({
+      price: "22",
+      discountPrice: "16.5",
+    });
   });
 
   it("ignores a compare-at price that is not above the price", () => {
-    expect(offerPriceFor({ price: "15.00", compareAtPrice: "15.00" }, rule({ mirrorSales: true }))).toEqual({ price: "15", discountPrice: null });
+    expect(offerPriceFor({ price: "15.00", compareAtPrice: "15.00" }, rule({ mirrorSales: true }))).toEqual({
+      price: "15",
+      discountPrice: null,
+    });
   });
 
   it("never advertises a missing or zero price", () => {

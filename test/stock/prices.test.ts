@@ -14,9 +14,21 @@ const simNow = () => new Date(sim.control.now());
 async function variantWithOffer(n: number, offerSku: string, price: string, compareAtPrice: string | null) {
   const variantId = `gid://shopify/ProductVariant/${n}`;
   await prisma.shopifyVariant.create({
-    data: { variantId, shop, productId: `gid://shopify/Product/${n}`, sku: offerSku, productStatus: "ACTIVE", tracked: true, inventoryItemId: `gid://shopify/InventoryItem/${n}`, price, compareAtPrice },
+    data: {
+      variantId,
+      shop,
+      productId: `gid://shopify/Product/${n}`,
+      sku: offerSku,
+      productStatus: "ACTIVE",
+      tracked: true,
+      inventoryItemId: `gid://shopify/InventoryItem/${n}`,
+      price,
+      compareAtPrice,
+    },
   });
-  await prisma.offerStock.create({ data: { shop, connectionId: connection.id, offerSku, variantId, shopifySku: offerSku, desiredQuantity: 1 } });
+  await prisma.offerStock.create({
+    data: { shop, connectionId: connection.id, offerSku, variantId, shopifySku: offerSku, desiredQuantity: 1 },
+  });
 }
 
 /** Push, let the simulator process the file, push again to settle. */
@@ -29,8 +41,16 @@ async function pushAndSettle() {
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  connection = await createConnection(shop, { name: "Leroy Merlin", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop }));
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
+  connection = await createConnection(shop, { name: "Leroy Merlin", baseUrl: sim.url, apiKey: sim.keys.single }).then(
+    (c) => ({ id: c.id, shop }),
+  );
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+  });
   await variantWithOffer(1, "S2000", "10.00", null);
   await variantWithOffer(2, "S2001", "15.00", "20.00"); // on sale in Shopify
   await variantWithOffer(3, "NO-SUCH-OFFER", "5.00", null);
@@ -50,9 +70,15 @@ describe("price push", () => {
     expect(sim.control.calls("PRI01")).toHaveLength(1);
     expect(sim.control.offer("S2000")?.price).toBe(11);
     expect(sim.control.offer("S2001")?.price).toBe(22); // 20 × 1.1, not the sale price
-    const refused = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "NO-SUCH-OFFER" } });
+    const refused = await prisma.offerStock.findFirstOrThrow({
+      where: { connectionId: connection.id, offerSku: "NO-SUCH-OFFER" },
+    });
     expect(refused.lastPriceError).toBeTruthy();
-    expect(await prisma.syncException.count({ where: { shop, kind: "PRICE_IMPORT_LINE_REJECTED", entityId: "NO-SUCH-OFFER" } })).toBe(1);
+    expect(
+      await prisma.syncException.count({
+        where: { shop, kind: "PRICE_IMPORT_LINE_REJECTED", entityId: "NO-SUCH-OFFER" },
+      }),
+    ).toBe(1);
 
     sim.control.advanceClock(60_000);
     expect((await pushPrices(connection, mirakl, simNow())).nextDueAt).toBeNull(); // nothing changed: nothing sent
@@ -60,7 +86,9 @@ describe("price push", () => {
   });
 
   it("mirrors a Shopify sale as Mirakl's discount price when the merchant asks", async () => {
-    await updateConnection(shop, connection.id, { settings: { prices: { enabled: true, markupPercent: 10, mirrorSales: true } } });
+    await updateConnection(shop, connection.id, {
+      settings: { prices: { enabled: true, markupPercent: 10, mirrorSales: true } },
+    });
     sim.control.advanceClock(60_000);
     await pushAndSettle();
     const offer = sim.control.offer("S2001");

@@ -15,39 +15,86 @@ const advance = (ms: number) => sim.control.advanceClock(ms);
 const stockImports = () => sim.control.calls("STO01");
 
 async function setDesired(offerSku: string, quantity: number) {
-  const existing = await prisma.offerStock.findUnique({ where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } } });
+  const existing = await prisma.offerStock.findUnique({
+    where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } },
+  });
   if (existing && existing.desiredQuantity === quantity) return;
   await prisma.offerStock.upsert({
     where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } },
-    create: { shop, connectionId: connection.id, offerSku, desiredQuantity: quantity, desiredVersion: 1, desiredAt: simNow() },
+    create: {
+      shop,
+      connectionId: connection.id,
+      offerSku,
+      desiredQuantity: quantity,
+      desiredVersion: 1,
+      desiredAt: simNow(),
+    },
     update: { desiredQuantity: quantity, desiredVersion: { increment: 1 }, desiredAt: simNow() },
   });
 }
 const row = (offerSku: string) =>
-  prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } } });
+  prisma.offerStock.findUniqueOrThrow({
+    where: { connectionId_offerSku_warehouseCode: { connectionId: connection.id, offerSku, warehouseCode: "" } },
+  });
 
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } }).then((c) => ({ id: c.id, shop }));
+  connection = await createConnection(shop, {
+    name: "Decathlon",
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+  }).then((c) => ({ id: c.id, shop }));
   // The simulator enforces Mirakl's call limits on its own clock; the pusher must never earn a 429.
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+  });
 });
 afterAll(async () => sim?.close());
 beforeEach(() => sim.control.clearCalls());
 
 describe("stock push", () => {
   it("never cuts an offer's warehouse lines across two files", async () => {
-    const other = await createConnection(shop, { name: "Leroy Merlin", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } });
+    const other = await createConnection(shop, {
+      name: "Leroy Merlin",
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+      settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+    });
     const t = simNow().getTime();
     // Changed in this order: A@W1, B@W1, A@W2, B@W2. The three oldest lines would cut offer B in two.
-    for (const [i, [offerSku, warehouseCode]] of [["A", "W1"], ["B", "W1"], ["A", "W2"], ["B", "W2"]].entries()) {
-      await prisma.offerStock.create({ data: { shop, connectionId: other.id, offerSku, warehouseCode, desiredQuantity: i, desiredVersion: 1, desiredAt: new Date(t + i * 1000) } });
+    for (const [i, [offerSku, warehouseCode]] of [
+      ["A", "W1"],
+      ["B", "W1"],
+      ["A", "W2"],
+      ["B", "W2"],
+    ].entries()) {
+      await prisma.offerStock.create({
+        data: {
+          shop,
+          connectionId: other.id,
+          offerSku,
+          warehouseCode,
+          desiredQuantity: i,
+          desiredVersion: 1,
+          desiredAt: new Date(t + i * 1000),
+        },
+      });
     }
     const lines = await stockChannel.dirtyLines({ id: other.id, shop }, 3, simNow());
     expect(lines.map((l) => `${l.offerSku}@${l.warehouseCode}`)).toEqual(["A@W1", "A@W2"]);
     const all = await stockChannel.dirtyLines({ id: other.id, shop }, 4, simNow());
-    expect(all.map((l) => `${l.offerSku}@${l.warehouseCode}=${l.quantity} v${l.version}`)).toEqual(["A@W1=0 v1", "A@W2=2 v1", "B@W1=1 v1", "B@W2=3 v1"]);
+    expect(all.map((l) => `${l.offerSku}@${l.warehouseCode}=${l.quantity} v${l.version}`)).toEqual([
+      "A@W1=0 v1",
+      "A@W2=2 v1",
+      "B@W1=1 v1",
+      "B@W2=3 v1",
+    ]);
   });
 
   it("sends every dirty offer in one import, follows it to completion and marks the rows clean", async () => {
@@ -117,7 +164,9 @@ describe("stock push", () => {
     const refused = await row("NOT-ON-MIRAKL");
     expect(refused.lastPushError).toBeTruthy();
     expect(refused.pushedQuantity).toBeNull();
-    const exception = await prisma.syncException.findFirstOrThrow({ where: { shop, entityType: "OfferStock", entityId: "NOT-ON-MIRAKL" } });
+    const exception = await prisma.syncException.findFirstOrThrow({
+      where: { shop, entityType: "OfferStock", entityId: "NOT-ON-MIRAKL" },
+    });
     expect(exception.kind).toBe("STOCK_IMPORT_LINE_REJECTED");
     expect(exception.connectionId).toBe(connection.id);
 
@@ -145,13 +194,18 @@ describe("stock push", () => {
     expect(stockImports()).toHaveLength(1);
     expect(sim.control.offer("S2001")?.quantity).toBe(11);
     expect((await row("S2001")).pushedVersion).toBe(current.desiredVersion);
-    expect(await prisma.stockImport.count({ where: { connectionId: connection.id, status: { in: ["PREPARED", "SENT"] } } })).toBe(0);
+    expect(
+      await prisma.stockImport.count({ where: { connectionId: connection.id, status: { in: ["PREPARED", "SENT"] } } }),
+    ).toBe(0);
   });
 
   it("keeps the rows dirty and reports once when Mirakl is down, then catches up", async () => {
     advance(STOCK_IMPORT_INTERVAL_MS);
     await setDesired("S2002", 1);
-    await fetch(`${sim.url}/_sim/faults/script`, { method: "POST", body: JSON.stringify({ operation: "STO01", status: 503, times: 1 }) });
+    await fetch(`${sim.url}/_sim/faults/script`, {
+      method: "POST",
+      body: JSON.stringify({ operation: "STO01", status: 503, times: 1 }),
+    });
     const failed = await pushStock(connection, mirakl, simNow());
     expect(failed.nextDueAt!.getTime()).toBeGreaterThan(simNow().getTime());
     expect(await prisma.syncException.count({ where: { shop, kind: "MIRAKL_UNREACHABLE", status: "OPEN" } })).toBe(1);

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
-import { loadDirtyVariants, markSkusForRecompute, recomputeConnection, recomputeVariants, runStockRecompute } from "~/sync/stock/recompute.server";
+import {
+  loadDirtyVariants,
+  markSkusForRecompute,
+  recomputeConnection,
+  recomputeVariants,
+  runStockRecompute,
+} from "~/sync/stock/recompute.server";
 import { setDesiredStock } from "~/sync/stock/desired.server";
 import { stockPushUnitKey } from "~/sync/stock/push.server";
 
@@ -15,7 +21,12 @@ let seq = 0;
 let clock = Date.parse("2026-06-01T00:00:00Z");
 const tick = () => new Date((clock += 1000));
 
-async function addVariant(sku: string | null, available: Record<string, number>, overrides: Partial<VariantFacts> = {}, owner = shop): Promise<VariantFacts> {
+async function addVariant(
+  sku: string | null,
+  available: Record<string, number>,
+  overrides: Partial<VariantFacts> = {},
+  owner = shop,
+): Promise<VariantFacts> {
   const n = ++seq;
   const facts: VariantFacts = {
     variantId: `gid://shopify/ProductVariant/${n}`,
@@ -31,26 +42,52 @@ async function addVariant(sku: string | null, available: Record<string, number>,
     ...overrides,
   };
   await upsertVariants(owner, [facts], tick());
-  await applyLevels(owner, Object.entries(available).map(([locationId, quantity]) => ({ inventoryItemId: facts.inventoryItemId, locationId, available: quantity, observedAt: tick() })));
+  await applyLevels(
+    owner,
+    Object.entries(available).map(([locationId, quantity]) => ({
+      inventoryItemId: facts.inventoryItemId,
+      locationId,
+      available: quantity,
+      observedAt: tick(),
+    })),
+  );
   return facts;
 }
 const setAvailable = (variant: VariantFacts, locationId: string, available: number) =>
   applyLevels(shop, [{ inventoryItemId: variant.inventoryItemId, locationId, available, observedAt: tick() }]);
-const change = (variant: VariantFacts, changes: Partial<VariantFacts>) => upsertVariants(shop, [{ ...variant, ...changes }], tick());
+const change = (variant: VariantFacts, changes: Partial<VariantFacts>) =>
+  upsertVariants(shop, [{ ...variant, ...changes }], tick());
 const recompute = () => runStockRecompute(shop, { shopify: null, now: () => new Date(clock) });
 const offer = (connectionId: string, offerSku: string, warehouseCode = "") =>
-  prisma.offerStock.findUnique({ where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode } } });
+  prisma.offerStock.findUnique({
+    where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode } },
+  });
 const pushUnitDue = async (connectionId: string) => {
   const unit = await prisma.workUnit.findUnique({ where: { key: stockPushUnitKey(connectionId) } });
   return unit !== null && unit.dueAt.getTime() <= clock;
 };
-const parkPushUnits = () => prisma.workUnit.updateMany({ where: { kind: "stock-push" }, data: { dueAt: new Date("9999-12-31T00:00:00Z") } });
+const parkPushUnits = () =>
+  prisma.workUnit.updateMany({ where: { kind: "stock-push" }, data: { dueAt: new Date("9999-12-31T00:00:00Z") } });
 
 beforeAll(async () => {
   await ensureDatabaseReady();
   const stock = { locationIds: [WAREHOUSE], buffer: 1 };
-  decathlon = (await createConnection(shop, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k1", settings: { stock } })).id;
-  carrefour = (await createConnection(shop, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.test", apiKey: "k2", settings: { stock } })).id;
+  decathlon = (
+    await createConnection(shop, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "k1",
+      settings: { stock },
+    })
+  ).id;
+  carrefour = (
+    await createConnection(shop, {
+      name: "Carrefour",
+      baseUrl: "https://carrefour.mirakl.test",
+      apiKey: "k2",
+      settings: { stock },
+    })
+  ).id;
 });
 
 describe("stock recompute", () => {
@@ -101,9 +138,15 @@ describe("stock recompute", () => {
     }
     await change(variant, { productStatus: "ACTIVE" });
     await recompute();
-    await prisma.shopifyVariant.update({ where: { variantId: variant.variantId }, data: { deletedAt: new Date(clock), changeVersion: { increment: 1 } } });
+    await prisma.shopifyVariant.update({
+      where: { variantId: variant.variantId },
+      data: { deletedAt: new Date(clock), changeVersion: { increment: 1 } },
+    });
     await recompute();
-    expect(await offer(decathlon, "LAMP-1")).toMatchObject({ desiredQuantity: 0, explanation: { result: { zeroReason: "variant-missing" } } });
+    expect(await offer(decathlon, "LAMP-1")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { result: { zeroReason: "variant-missing" } },
+    });
   });
 
   it("two variants with one SKU push 0 and raise DUPLICATE_SHOPIFY_SKU; it resolves when the duplicate goes", async () => {
@@ -113,9 +156,14 @@ describe("stock recompute", () => {
 
     const second = await addVariant("DUP-1", { [WAREHOUSE]: 3 });
     await recompute();
-    expect(await offer(decathlon, "DUP-1")).toMatchObject({ desiredQuantity: 0, explanation: { zeroReason: "duplicate-shopify-sku" } });
+    expect(await offer(decathlon, "DUP-1")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { zeroReason: "duplicate-shopify-sku" },
+    });
     expect(await offer(carrefour, "DUP-1")).toMatchObject({ desiredQuantity: 0 });
-    const exception = await prisma.syncException.findFirstOrThrow({ where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityId: "DUP-1" } });
+    const exception = await prisma.syncException.findFirstOrThrow({
+      where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityId: "DUP-1" },
+    });
     expect(exception).toMatchObject({ status: "OPEN", connectionId: null });
     expect(exception.fixHint).toMatch(/own SKU/);
     expect(exception.detail).toMatchObject({ variantIds: [first.variantId, second.variantId] });
@@ -132,7 +180,9 @@ describe("stock recompute", () => {
     await addVariant("BOOT-9", { [WAREHOUSE]: 5 });
     await recompute();
     expect((await offer(decathlon, "BOOT-9"))!.desiredQuantity).toBe(4);
-    expect(await prisma.syncException.count({ where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityId: "BOOT-9" } })).toBe(0);
+    expect(
+      await prisma.syncException.count({ where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityId: "BOOT-9" } }),
+    ).toBe(0);
   });
 
   it("uses the connection's SKU override, identity elsewhere, and zeroes an offer the SKU no longer feeds", async () => {
@@ -140,11 +190,16 @@ describe("stock recompute", () => {
     await recompute();
     expect((await offer(carrefour, "SHOE-42"))!.desiredQuantity).toBe(11);
 
-    await prisma.skuMapping.create({ data: { shop, connectionId: carrefour, shopifySku: "SHOE-42", offerSku: "CRF-SHOE-42" } });
+    await prisma.skuMapping.create({
+      data: { shop, connectionId: carrefour, shopifySku: "SHOE-42", offerSku: "CRF-SHOE-42" },
+    });
     await markSkusForRecompute(shop, ["SHOE-42"]);
     await recompute();
     expect(await offer(carrefour, "CRF-SHOE-42")).toMatchObject({ desiredQuantity: 11, shopifySku: "SHOE-42" });
-    expect(await offer(carrefour, "SHOE-42")).toMatchObject({ desiredQuantity: 0, explanation: { zeroReason: "no-longer-fed" } });
+    expect(await offer(carrefour, "SHOE-42")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { zeroReason: "no-longer-fed" },
+    });
     expect((await offer(decathlon, "SHOE-42"))!.desiredQuantity).toBe(11);
     expect(await offer(decathlon, "CRF-SHOE-42")).toBeNull();
   });
@@ -153,7 +208,9 @@ describe("stock recompute", () => {
     await addVariant("PAD-OLD", { [WAREHOUSE]: 6 });
     await addVariant("PAD-NEW", { [WAREHOUSE]: 2 });
     await recompute();
-    await prisma.skuMapping.create({ data: { shop, connectionId: carrefour, shopifySku: "PAD-NEW", offerSku: "PAD-OLD" } });
+    await prisma.skuMapping.create({
+      data: { shop, connectionId: carrefour, shopifySku: "PAD-NEW", offerSku: "PAD-OLD" },
+    });
     await markSkusForRecompute(shop, ["PAD-OLD"]); // only the shadowed side is marked: the claimer is found and recomputed
     await recompute();
     expect(await offer(carrefour, "PAD-OLD")).toMatchObject({ desiredQuantity: 1, shopifySku: "PAD-NEW" });
@@ -161,10 +218,15 @@ describe("stock recompute", () => {
     await addVariant("GHOST", { [WAREHOUSE]: 5 });
     await recompute();
     // Mapped from a Shopify SKU that no variant carries (a typo in the CSV, say).
-    await prisma.skuMapping.create({ data: { shop, connectionId: carrefour, shopifySku: "GHOST-SRC", offerSku: "GHOST" } });
+    await prisma.skuMapping.create({
+      data: { shop, connectionId: carrefour, shopifySku: "GHOST-SRC", offerSku: "GHOST" },
+    });
     await markSkusForRecompute(shop, ["GHOST"]);
     await recompute();
-    expect(await offer(carrefour, "GHOST")).toMatchObject({ desiredQuantity: 0, explanation: { zeroReason: "no-longer-fed" } });
+    expect(await offer(carrefour, "GHOST")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { zeroReason: "no-longer-fed" },
+    });
   });
 
   it("a renamed SKU: the old offer goes to 0, the new one gets the stock", async () => {
@@ -195,11 +257,17 @@ describe("stock recompute", () => {
     await addVariant("CURSOR-NEW", { [WAREHOUSE]: 4 }, { variantId: "gid://shopify/ProductVariant/cursor-a" });
     await addVariant("CURSOR-OLD", { [WAREHOUSE]: 9 }, { variantId: "gid://shopify/ProductVariant/cursor-b" });
     await recompute();
-    expect((await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId)).toEqual([]);
+    expect(
+      (await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId),
+    ).toEqual([]);
 
-    await prisma.skuMapping.create({ data: { shop, connectionId: carrefour, shopifySku: "CURSOR-NEW", offerSku: "CURSOR-OLD" } });
+    await prisma.skuMapping.create({
+      data: { shop, connectionId: carrefour, shopifySku: "CURSOR-NEW", offerSku: "CURSOR-OLD" },
+    });
     await markSkusForRecompute(shop, ["CURSOR-OLD"]);
-    expect((await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId)).toEqual(["gid://shopify/ProductVariant/cursor-b"]);
+    expect(
+      (await loadDirtyVariants(shop, 10, "gid://shopify/ProductVariant/cursor-a")).map((d) => d.variantId),
+    ).toEqual(["gid://shopify/ProductVariant/cursor-b"]);
     // cursor-b's recompute marks cursor-a (the claimer), which is behind the cursor by then.
     await runStockRecompute(shop, { shopify: null, now: () => new Date(clock), batchSize: 1 });
     expect(await loadDirtyVariants(shop)).toEqual([]);
@@ -209,8 +277,27 @@ describe("stock recompute", () => {
   it("reservations on another connection reduce this connection's quantity", async () => {
     await addVariant("KAYAK", { [WAREHOUSE]: 10 });
     await recompute();
-    await prisma.marketplaceReservation.create({ data: { shop, connectionId: carrefour, miraklOrderId: "CRF-1", orderLineId: "CRF-1-1", shopifySku: "KAYAK", quantity: 3 } });
-    await prisma.marketplaceReservation.create({ data: { shop, connectionId: carrefour, miraklOrderId: "CRF-0", orderLineId: "CRF-0-1", shopifySku: "KAYAK", quantity: 5, releasedAt: new Date() } });
+    await prisma.marketplaceReservation.create({
+      data: {
+        shop,
+        connectionId: carrefour,
+        miraklOrderId: "CRF-1",
+        orderLineId: "CRF-1-1",
+        shopifySku: "KAYAK",
+        quantity: 3,
+      },
+    });
+    await prisma.marketplaceReservation.create({
+      data: {
+        shop,
+        connectionId: carrefour,
+        miraklOrderId: "CRF-0",
+        orderLineId: "CRF-0-1",
+        shopifySku: "KAYAK",
+        quantity: 5,
+        releasedAt: new Date(),
+      },
+    });
     await markSkusForRecompute(shop, ["KAYAK"]);
     await recompute();
     expect((await offer(decathlon, "KAYAK"))!.desiredQuantity).toBe(6); // 10 − 3 reserved − buffer 1; the released line does not count
@@ -221,7 +308,15 @@ describe("stock recompute", () => {
     await addVariant("STOVE", { [WAREHOUSE]: 4, [SHOP_FLOOR]: 2 });
     await recompute();
     await updateConnection(shop, decathlon, {
-      settings: { stock: { locationIds: [WAREHOUSE, SHOP_FLOOR], warehouses: [{ code: "WH-A", locationIds: [WAREHOUSE] }, { code: "WH-B", locationIds: [SHOP_FLOOR] }] } },
+      settings: {
+        stock: {
+          locationIds: [WAREHOUSE, SHOP_FLOOR],
+          warehouses: [
+            { code: "WH-A", locationIds: [WAREHOUSE] },
+            { code: "WH-B", locationIds: [SHOP_FLOOR] },
+          ],
+        },
+      },
     });
     await recomputeConnection(shop, decathlon);
     await recompute();
@@ -237,7 +332,14 @@ describe("stock recompute", () => {
 
   it("never touches another shop's offers, and a shop's recompute reads only its own variants", async () => {
     const elsewhere = "recompute-other.myshopify.com";
-    const theirs = (await createConnection(elsewhere, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k3", settings: { stock: { locationIds: [WAREHOUSE] } } })).id;
+    const theirs = (
+      await createConnection(elsewhere, {
+        name: "Decathlon",
+        baseUrl: "https://decathlon.mirakl.test",
+        apiKey: "k3",
+        settings: { stock: { locationIds: [WAREHOUSE] } },
+      })
+    ).id;
     await addVariant("TENT-2P", { [WAREHOUSE]: 100 }, {}, elsewhere);
     await runStockRecompute(elsewhere, { shopify: null });
     expect((await offer(theirs, "TENT-2P"))!.desiredQuantity).toBe(100);
@@ -250,10 +352,19 @@ describe("stock recompute", () => {
 describe("setDesiredStock", () => {
   it("bumps the version only when the quantity changes and refuses a negative quantity", async () => {
     const connection = { id: decathlon, shop };
-    const row = { offerSku: "DIRECT-1", warehouseCode: "", shopifySku: "DIRECT-1", variantId: null, explanation: { why: "test" } };
+    const row = {
+      offerSku: "DIRECT-1",
+      warehouseCode: "",
+      shopifySku: "DIRECT-1",
+      variantId: null,
+      explanation: { why: "test" },
+    };
     expect(await setDesiredStock(connection, [{ ...row, quantity: 3 }])).toEqual({ written: 1, changed: 1 });
     expect(await setDesiredStock(connection, [{ ...row, quantity: 3 }])).toEqual({ written: 0, changed: 0 });
-    expect(await setDesiredStock(connection, [{ ...row, quantity: 3, explanation: { why: "other" } }])).toEqual({ written: 1, changed: 0 });
+    expect(await setDesiredStock(connection, [{ ...row, quantity: 3, explanation: { why: "other" } }])).toEqual({
+      written: 1,
+      changed: 0,
+    });
     expect((await offer(decathlon, "DIRECT-1"))!.desiredVersion).toBe(1);
     expect(await setDesiredStock(connection, [{ ...row, quantity: 2 }])).toEqual({ written: 1, changed: 1 });
     expect((await offer(decathlon, "DIRECT-1"))!.desiredVersion).toBe(2);

@@ -13,7 +13,15 @@ const simNow = () => new Date(sim.control.now());
 
 async function settledOffer(offerSku: string, quantity: number) {
   await prisma.offerStock.create({
-    data: { shop, connectionId: connection.id, offerSku, desiredQuantity: quantity, desiredVersion: 3, pushedVersion: 3, pushedQuantity: quantity },
+    data: {
+      shop,
+      connectionId: connection.id,
+      offerSku,
+      desiredQuantity: quantity,
+      desiredVersion: 3,
+      pushedVersion: 3,
+      pushedQuantity: quantity,
+    },
   });
 }
 
@@ -22,7 +30,10 @@ async function runToEnd() {
   for (let step = 0; step < 50; step++) {
     const { nextDueAt } = await reconcileStep(connection, mirakl, simNow());
     if (!nextDueAt) return;
-    const run = await prisma.reconcileRun.findFirstOrThrow({ where: { connectionId: connection.id }, orderBy: { startedAt: "desc" } });
+    const run = await prisma.reconcileRun.findFirstOrThrow({
+      where: { connectionId: connection.id },
+      orderBy: { startedAt: "desc" },
+    });
     if (run.phase === "catalog") {
       // What the catalogue refresh task does once Shopify's bulk export is ingested.
       await prisma.shop.update({ where: { shop }, data: { catalogRefreshedAt: simNow() } });
@@ -36,9 +47,18 @@ async function runToEnd() {
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0 });
-  connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then((c) => ({ id: c.id, shop }));
-  mirakl = createMiraklClient({ baseUrl: sim.url, apiKey: sim.keys.single, connectionId: connection.id, limiter: unlimitedRateLimiter, retry: { retries: 0 } });
-  for (const sku of ["S2000", "S2001", "S2002"]) await sim.control.addOffer(2001, { shop_sku: sku, quantity: 4, price: 10 });
+  connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then(
+    (c) => ({ id: c.id, shop }),
+  );
+  mirakl = createMiraklClient({
+    baseUrl: sim.url,
+    apiKey: sim.keys.single,
+    connectionId: connection.id,
+    limiter: unlimitedRateLimiter,
+    retry: { retries: 0 },
+  });
+  for (const sku of ["S2000", "S2001", "S2002"])
+    await sim.control.addOffer(2001, { shop_sku: sku, quantity: 4, price: 10 });
   await settledOffer("S2000", 4); // in line
   await settledOffer("S2001", 9); // Mirakl says 4: drift
   await settledOffer("LOCAL-ONLY", 2); // no offer on Mirakl
@@ -59,17 +79,26 @@ describe("drift reconciliation", () => {
     expect(finished).toMatchObject({ phase: "done", progress: 1, drifts: 1, skusCompared: 4, error: null });
     expect(finished.durationMs).toBeGreaterThan(0);
 
-    const drifted = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "S2001" } });
+    const drifted = await prisma.offerStock.findFirstOrThrow({
+      where: { connectionId: connection.id, offerSku: "S2001" },
+    });
     expect(drifted.miraklQuantity).toBe(4);
     expect(drifted.desiredVersion).toBeGreaterThan(drifted.pushedVersion); // queued for the next push
-    const inLine = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "S2000" } });
+    const inLine = await prisma.offerStock.findFirstOrThrow({
+      where: { connectionId: connection.id, offerSku: "S2000" },
+    });
     expect(inLine.desiredVersion).toBe(inLine.pushedVersion);
 
-    const kinds = await prisma.syncException.findMany({ where: { shop, status: "OPEN" }, select: { kind: true, detail: true } });
+    const kinds = await prisma.syncException.findMany({
+      where: { shop, status: "OPEN" },
+      select: { kind: true, detail: true },
+    });
     const missing = kinds.find((k) => k.kind === "SKU_NOT_ON_MARKETPLACE");
     const orphans = kinds.find((k) => k.kind === "OFFER_WITHOUT_VARIANT");
     expect((missing?.detail as any)?.firstSkus).toEqual(["LOCAL-ONLY"]); // not SOLD-OUT: its inactive offer was compared
-    const soldOut = await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "SOLD-OUT" } });
+    const soldOut = await prisma.offerStock.findFirstOrThrow({
+      where: { connectionId: connection.id, offerSku: "SOLD-OUT" },
+    });
     expect(soldOut.miraklQuantity).toBe(0);
     expect((orphans?.detail as any)?.firstSkus).toEqual(["S2002"]);
     const push = await prisma.workUnit.findUniqueOrThrow({ where: { key: `stock-push:${connection.id}` } });
@@ -78,7 +107,10 @@ describe("drift reconciliation", () => {
 
   it("a delta run after it only asks Mirakl for offers changed since, and finds nothing to heal", async () => {
     sim.control.advanceClock(120_000);
-    await prisma.offerStock.updateMany({ where: { connectionId: connection.id, offerSku: "S2001" }, data: { desiredQuantity: 4, pushedVersion: 99, desiredVersion: 99 } });
+    await prisma.offerStock.updateMany({
+      where: { connectionId: connection.id, offerSku: "S2001" },
+      data: { desiredQuantity: 4, pushedVersion: 99, desiredVersion: 99 },
+    });
     const run = await requestReconcile(connection, "DELTA", simNow());
     expect(run.kind).toBe("DELTA");
     expect(run.phase).toBe("mirakl-export");
@@ -90,12 +122,36 @@ describe("drift reconciliation", () => {
   });
 
   it("two runs opened by racing requests: the newest goes on, the other is closed, the scheduler is not stuck", async () => {
-    const older = await prisma.reconcileRun.create({ data: { shop, connectionId: connection.id, kind: "MANUAL", startedAt: simNow(), phase: "mirakl-export", state: {} } });
+    const older = await prisma.reconcileRun.create({
+      data: {
+        shop,
+        connectionId: connection.id,
+        kind: "MANUAL",
+        startedAt: simNow(),
+        phase: "mirakl-export",
+        state: {},
+      },
+    });
     sim.control.advanceClock(1_000);
-    const newer = await prisma.reconcileRun.create({ data: { shop, connectionId: connection.id, kind: "MANUAL", startedAt: simNow(), phase: "mirakl-export", state: {} } });
+    const newer = await prisma.reconcileRun.create({
+      data: {
+        shop,
+        connectionId: connection.id,
+        kind: "MANUAL",
+        startedAt: simNow(),
+        phase: "mirakl-export",
+        state: {},
+      },
+    });
     await runToEnd();
-    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: older.id } })).toMatchObject({ phase: "failed", error: "superseded by a newer reconciliation" });
-    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: newer.id } })).toMatchObject({ phase: "done", error: null });
+    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: older.id } })).toMatchObject({
+      phase: "failed",
+      error: "superseded by a newer reconciliation",
+    });
+    expect(await prisma.reconcileRun.findUniqueOrThrow({ where: { id: newer.id } })).toMatchObject({
+      phase: "done",
+      error: null,
+    });
     expect(await prisma.reconcileRun.count({ where: { connectionId: connection.id, finishedAt: null } })).toBe(0);
   });
 });

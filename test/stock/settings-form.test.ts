@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import { moneyForDisplay } from "~/domain/money";
-import { formValuesFromSettings, pricePreview, settingsFormValuesSchema, settingsFromForm, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import {
+  formValuesFromSettings,
+  pricePreview,
+  settingsFormValuesSchema,
+  settingsFromForm,
+  type StockSettingsFormValues,
+} from "~/sync/stock/settings-form";
 
 const A = "gid://shopify/Location/1";
 const B = "gid://shopify/Location/2";
@@ -53,10 +59,20 @@ describe("stock settings form", () => {
       ...blank(),
       locationIds: [A],
       cap: " ",
-      bufferOverrides: [{ sku: "", units: "" }, { sku: " MAT ", units: "1" }],
-      warehouses: [{ code: "", locationIds: [] }, { code: " WH-A ", locationIds: [A] }],
+      bufferOverrides: [
+        { sku: "", units: "" },
+        { sku: " MAT ", units: "1" },
+      ],
+      warehouses: [
+        { code: "", locationIds: [] },
+        { code: " WH-A ", locationIds: [A] },
+      ],
     });
-    expect(parsed.ok && parsed.stock).toMatchObject({ cap: null, bufferOverrides: { MAT: 1 }, warehouses: [{ code: "WH-A", locationIds: [A] }] });
+    expect(parsed.ok && parsed.stock).toMatchObject({
+      cap: null,
+      bufferOverrides: { MAT: 1 },
+      warehouses: [{ code: "WH-A", locationIds: [A] }],
+    });
   });
 
   it("names every bad field with a message a merchant can act on", () => {
@@ -89,7 +105,10 @@ describe("stock settings form", () => {
 });
 
 describe("price preview", () => {
-  const values = (over: Partial<StockSettingsFormValues>): StockSettingsFormValues => ({ ...formValuesFromSettings(parseConnectionSettings({})), ...over });
+  const values = (over: Partial<StockSettingsFormValues>): StockSettingsFormValues => ({
+    ...formValuesFromSettings(parseConnectionSettings({})),
+    ...over,
+  });
 
   it("shows a sample price under the rule being edited, with its cents", () => {
     expect(pricePreview(values({ markupPercent: "10", rounding: "99", mirrorSales: false }))).toBe(

@@ -24,12 +24,16 @@ const storeB = fake.storeFor(shopB);
 // Both fake stores count ids from the same number; real GIDs are global, so keep B's apart.
 for (let i = 0; i < 500; i++) storeB.nextNumericId();
 
-const clientFor = async (shop: string) => new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
+const clientFor = async (shop: string) =>
+  new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
 const handlers = stockWebhookHandlers(clientFor);
 const payloadsA = fake.webhooks.payloads();
 
 const warehouse = storeA.addLocation({ name: "Warehouse" });
-const { product: tent, variants: [tent2p, tent3p] } = storeA.addProduct({
+const {
+  product: tent,
+  variants: [tent2p, tent3p],
+} = storeA.addProduct({
   title: "Tent",
   variants: [
     { sku: "TENT-2P", stock: { [warehouse.id]: { available: 10 } } },
@@ -45,24 +49,42 @@ async function deliver<T extends WebhookTopic>(topic: T, payload: unknown, shop 
   const parsed = parseWebhookPayload(topic, parseShopifyJson(shopifyJson(payload)));
   if (!parsed.success) throw new Error(`invalid ${topic} payload: ${parsed.error.message}`);
   const delivery = { id: `delivery-${++deliveries}`, shop, topic } as WebhookDelivery;
-  const handler = { "inventory_levels/update": handlers.inventoryLevelsUpdate, "products/update": handlers.productsUpdate, "products/delete": handlers.productsDelete }[topic as string];
+  const handler = {
+    "inventory_levels/update": handlers.inventoryLevelsUpdate,
+    "products/update": handlers.productsUpdate,
+    "products/delete": handlers.productsDelete,
+  }[topic as string];
   return (handler as (d: WebhookDelivery, p: unknown) => Promise<unknown>)(delivery, parsed.data);
 }
-const levelPayload = (level: FakeInventoryLevel, overrides: Record<string, unknown> = {}) => ({ ...payloadsA.inventoryLevelUpdate(level), ...overrides });
+const levelPayload = (level: FakeInventoryLevel, overrides: Record<string, unknown> = {}) => ({
+  ...payloadsA.inventoryLevelUpdate(level),
+  ...overrides,
+});
 const mirroredLevel = (inventoryItemId: string, locationId = warehouse.id) =>
   prisma.shopifyInventoryLevel.findUnique({ where: { inventoryItemId_locationId: { inventoryItemId, locationId } } });
 const mirroredVariant = (variantId: string) => prisma.shopifyVariant.findUnique({ where: { variantId } });
-const offer = (offerSku: string) => prisma.offerStock.findUnique({ where: { connectionId_offerSku_warehouseCode: { connectionId: connectionA, offerSku, warehouseCode: "" } } });
+const offer = (offerSku: string) =>
+  prisma.offerStock.findUnique({
+    where: { connectionId_offerSku_warehouseCode: { connectionId: connectionA, offerSku, warehouseCode: "" } },
+  });
 const recompute = (shop = shopA) => runStockRecompute(shop, { shopify: clientFor });
 const unitDue = async (key: string) => {
   const unit = await prisma.workUnit.findUnique({ where: { key } });
   return unit !== null && unit.dueAt.getTime() <= Date.now();
 };
-const park = (key: string) => prisma.workUnit.updateMany({ where: { key }, data: { dueAt: new Date("9999-12-31T00:00:00Z") } });
+const park = (key: string) =>
+  prisma.workUnit.updateMany({ where: { key }, data: { dueAt: new Date("9999-12-31T00:00:00Z") } });
 
 beforeAll(async () => {
   await ensureDatabaseReady();
-  connectionA = (await createConnection(shopA, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k", settings: { stock: { locationIds: [warehouse.id] } } })).id;
+  connectionA = (
+    await createConnection(shopA, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "k",
+      settings: { stock: { locationIds: [warehouse.id] } },
+    })
+  ).id;
   await deliver("products/update", payloadsA.productUpdate(tent));
   await recompute();
 });
@@ -74,7 +96,10 @@ describe("inventory_levels/update", () => {
     const newer = levelPayload(tentLevel, { available: 6, updated_at: later(2) });
     await deliver("inventory_levels/update", newer);
     await deliver("inventory_levels/update", older);
-    expect(await mirroredLevel(tent2p!.inventoryItemId)).toMatchObject({ available: 6, observedAt: new Date(newer.updated_at) });
+    expect(await mirroredLevel(tent2p!.inventoryItemId)).toMatchObject({
+      available: 6,
+      observedAt: new Date(newer.updated_at),
+    });
     await recompute();
     expect((await offer("TENT-2P"))!.desiredQuantity).toBe(6);
   });
@@ -83,7 +108,10 @@ describe("inventory_levels/update", () => {
     const before = await offer("TENT-2P");
     await park(stockRecomputeUnitKey(shopA));
     const current = await mirroredLevel(tent2p!.inventoryItemId);
-    await deliver("inventory_levels/update", levelPayload(tentLevel, { available: 6, updated_at: current!.observedAt.toISOString() }));
+    await deliver(
+      "inventory_levels/update",
+      levelPayload(tentLevel, { available: 6, updated_at: current!.observedAt.toISOString() }),
+    );
     expect(await unitDue(stockRecomputeUnitKey(shopA))).toBe(false);
     await recompute();
     expect((await offer("TENT-2P"))!.desiredVersion).toBe(before!.desiredVersion);
@@ -99,7 +127,12 @@ describe("inventory_levels/update", () => {
   });
 
   it("a level for an item the mirror does not know: stored, then the item is read from Shopify by the recompute", async () => {
-    const { variants: [lamp] } = storeA.addProduct({ title: "Lamp", variants: [{ sku: "LAMP-1", price: "35.00", stock: { [warehouse.id]: { available: 5 } } }] });
+    const {
+      variants: [lamp],
+    } = storeA.addProduct({
+      title: "Lamp",
+      variants: [{ sku: "LAMP-1", price: "35.00", stock: { [warehouse.id]: { available: 5 } } }],
+    });
     const lampLevel = storeA.levelOf(lamp!.inventoryItemId, warehouse.id)!;
     await park(stockRecomputeUnitKey(shopA));
     await deliver("inventory_levels/update", levelPayload(lampLevel));
@@ -109,7 +142,13 @@ describe("inventory_levels/update", () => {
     const reads = fake.requests.length;
     await recompute();
     expect(fake.requests.slice(reads).map((r) => r.operationName)).toEqual(["InventoryItemsWithLevels"]);
-    expect(await mirroredVariant(lamp!.id)).toMatchObject({ shop: shopA, sku: "LAMP-1", productStatus: "ACTIVE", tracked: true, price: "35.00" });
+    expect(await mirroredVariant(lamp!.id)).toMatchObject({
+      shop: shopA,
+      sku: "LAMP-1",
+      productStatus: "ACTIVE",
+      tracked: true,
+      price: "35.00",
+    });
     expect((await offer("LAMP-1"))!.desiredQuantity).toBe(5);
   });
 });
@@ -121,7 +160,10 @@ describe("products/update and products/delete", () => {
     await deliver("products/update", payloadsA.productUpdate(tent));
     expect((await mirroredVariant(tent2p!.id))!.productStatus).toBe("ARCHIVED");
     await recompute();
-    expect(await offer("TENT-2P")).toMatchObject({ desiredQuantity: 0, explanation: { result: { zeroReason: "product-inactive" } } });
+    expect(await offer("TENT-2P")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { result: { zeroReason: "product-inactive" } },
+    });
     expect(await unitDue(stockPushUnitKey(connectionA))).toBe(true);
     storeA.setProductStatus(tent.id, "ACTIVE");
     await deliver("products/update", payloadsA.productUpdate(tent));
@@ -135,7 +177,10 @@ describe("products/update and products/delete", () => {
     expect(await mirroredVariant(tent3p!.id)).toMatchObject({ sku: "TENT-3P-V2", tracked: false });
     await recompute();
     expect((await offer("TENT-3P"))!.desiredQuantity).toBe(0); // no longer fed by any variant
-    expect(await offer("TENT-3P-V2")).toMatchObject({ desiredQuantity: 0, explanation: { result: { steps: [{ step: "untracked" }] } } });
+    expect(await offer("TENT-3P-V2")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { result: { steps: [{ step: "untracked" }] } },
+    });
 
     storeA.deleteVariant(tent3p!.id);
     await deliver("products/update", payloadsA.productUpdate(tent));
@@ -149,19 +194,41 @@ describe("products/update and products/delete", () => {
     await deliver("products/delete", deletedPayload);
     expect((await mirroredVariant(tent2p!.id))!.deletedAt).not.toBeNull();
     await recompute();
-    expect(await offer("TENT-2P")).toMatchObject({ desiredQuantity: 0, explanation: { result: { zeroReason: "variant-missing" } } });
+    expect(await offer("TENT-2P")).toMatchObject({
+      desiredQuantity: 0,
+      explanation: { result: { zeroReason: "variant-missing" } },
+    });
   });
 });
 
 describe("shop isolation", () => {
   it("a webhook for shop A never touches shop B's mirror, offers or units", async () => {
     const depot = storeB.addLocation({ name: "Depot" });
-    const { product: kayak, variants: [kayakVariant] } = storeB.addProduct({ title: "Kayak", variants: [{ sku: "KAYAK", stock: { [depot.id]: { available: 9 } } }] });
-    const connectionB = (await createConnection(shopB, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k", settings: { stock: { locationIds: [depot.id] } } })).id;
+    const {
+      product: kayak,
+      variants: [kayakVariant],
+    } = storeB.addProduct({ title: "Kayak", variants: [{ sku: "KAYAK", stock: { [depot.id]: { available: 9 } } }] });
+    const connectionB = (
+      await createConnection(shopB, {
+        name: "Decathlon",
+        baseUrl: "https://decathlon.mirakl.test",
+        apiKey: "k",
+        settings: { stock: { locationIds: [depot.id] } },
+      })
+    ).id;
     await deliver("products/update", fake.webhooks.payloads(shopB).productUpdate(kayak), shopB);
-    await deliver("inventory_levels/update", fake.webhooks.payloads(shopB).inventoryLevelUpdate(storeB.levelOf(kayakVariant!.inventoryItemId, depot.id)!), shopB);
+    await deliver(
+      "inventory_levels/update",
+      fake.webhooks.payloads(shopB).inventoryLevelUpdate(storeB.levelOf(kayakVariant!.inventoryItemId, depot.id)!),
+      shopB,
+    );
     await recompute(shopB);
-    const offerB = () => prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId: connectionB, offerSku: "KAYAK", warehouseCode: "" } } });
+    const offerB = () =>
+      prisma.offerStock.findUniqueOrThrow({
+        where: {
+          connectionId_offerSku_warehouseCode: { connectionId: connectionB, offerSku: "KAYAK", warehouseCode: "" },
+        },
+      });
     const before = await offerB();
     expect(before.desiredQuantity).toBe(9);
     await park(stockRecomputeUnitKey(shopB));
@@ -169,7 +236,15 @@ describe("shop isolation", () => {
 
     // Shop A's deliveries naming B's item, level and product (a misrouted or forged-by-mistake payload).
     const bLevel = storeB.levelOf(kayakVariant!.inventoryItemId, depot.id)!;
-    await deliver("inventory_levels/update", { ...fake.webhooks.payloads(shopB).inventoryLevelUpdate(bLevel), available: 0, updated_at: "2031-01-01T00:00:00Z" }, shopA);
+    await deliver(
+      "inventory_levels/update",
+      {
+        ...fake.webhooks.payloads(shopB).inventoryLevelUpdate(bLevel),
+        available: 0,
+        updated_at: "2031-01-01T00:00:00Z",
+      },
+      shopA,
+    );
     await deliver("products/delete", fake.webhooks.payloads(shopB).productDelete(kayak), shopA);
     await recompute(shopA);
 

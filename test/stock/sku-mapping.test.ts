@@ -54,10 +54,18 @@ describe("override validation", () => {
     expect(problems[0].message).toContain("line 1");
   });
   it("rejects chains", () => {
-    expect(validateOverrides([row(1, "A", "B"), row(2, "B", "C")])[0]).toMatchObject({ line: 1, message: expect.stringContaining("chains") });
+    expect(validateOverrides([row(1, "A", "B"), row(2, "B", "C")])[0]).toMatchObject({
+      line: 1,
+      message: expect.stringContaining("chains"),
+    });
   });
   it("rejects empty, padded, multi-line and over-long SKUs", () => {
-    const problems = validateOverrides([row(1, "", "X"), row(2, " B", "Y"), row(3, "C", "Z\nZ"), row(4, "D".repeat(101), "W")]);
+    const problems = validateOverrides([
+      row(1, "", "X"),
+      row(2, " B", "Y"),
+      row(3, "C", "Z\nZ"),
+      row(4, "D".repeat(101), "W"),
+    ]);
     expect(problems.map((p) => p.line)).toEqual([1, 2, 3, 4]);
   });
 });
@@ -74,8 +82,12 @@ describe("override CSV import and export", () => {
   let otherConnectionId = "";
   beforeAll(async () => {
     await ensureDatabaseReady();
-    connectionId = (await createConnection(shop, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "k1" })).id;
-    otherConnectionId = (await createConnection(other, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "k2" })).id;
+    connectionId = (
+      await createConnection(shop, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "k1" })
+    ).id;
+    otherConnectionId = (
+      await createConnection(other, { name: "Carrefour", baseUrl: "https://carrefour.mirakl.net", apiKey: "k2" })
+    ).id;
   });
 
   it("round-trips through CSV and reports what changed", async () => {

@@ -29,15 +29,21 @@ const get = async (loader: RouteFunction, shop: string, path: string, params: Re
 const saveSettings = async (shop: string, connectionId: string, values: unknown) =>
   settle(
     settingsAction({
-      request: await embeddedRequest(shop, `/app/stock/${connectionId}/settings`, { method: "POST", form: { values: JSON.stringify(values) } }),
+      request: await embeddedRequest(shop, `/app/stock/${connectionId}/settings`, {
+        method: "POST",
+        form: { values: JSON.stringify(values) },
+      }),
       params: { connectionId },
       context: {},
     }),
   );
-const storedSettings = async (id: string) => parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id } })).settings);
+const storedSettings = async (id: string) =>
+  parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id } })).settings);
 const formOf = async (id: string): Promise<StockSettingsFormValues> => formValuesFromSettings(await storedSettings(id));
 const offer = (connectionId: string, offerSku: string) =>
-  prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode: "" } } });
+  prisma.offerStock.findUniqueOrThrow({
+    where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode: "" } },
+  });
 const recompute = () => runStockRecompute(shopA, { shopify: null });
 
 async function addVariant(sku: string, available: Record<string, number>) {
@@ -55,7 +61,15 @@ async function addVariant(sku: string, available: Record<string, number>) {
     compareAtPrice: null,
   };
   await upsertVariants(shopA, [facts], new Date());
-  await applyLevels(shopA, Object.entries(available).map(([locationId, quantity]) => ({ inventoryItemId: facts.inventoryItemId, locationId, available: quantity, observedAt: new Date() })));
+  await applyLevels(
+    shopA,
+    Object.entries(available).map(([locationId, quantity]) => ({
+      inventoryItemId: facts.inventoryItemId,
+      locationId,
+      available: quantity,
+      observedAt: new Date(),
+    })),
+  );
 }
 
 beforeAll(async () => {
@@ -64,8 +78,20 @@ beforeAll(async () => {
   // The app's own unauthenticated.admin path, with the offline token installShop stored, reaches the fake.
   fake.issuedAccessTokens.add(`token-for-${shopA}`);
   uninstallFake = fake.install();
-  connectionA = (await createConnection(shopA, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "key-aaaaaaaa" })).id;
-  connectionB = (await createConnection(shopB, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "key-bbbbbbbb" })).id;
+  connectionA = (
+    await createConnection(shopA, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "key-aaaaaaaa",
+    })
+  ).id;
+  connectionB = (
+    await createConnection(shopB, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "key-bbbbbbbb",
+    })
+  ).id;
   await addVariant("TENT", { [warehouse.id]: 12, [parisShop.id]: 50 });
   await recompute();
 });
@@ -73,7 +99,9 @@ afterAll(() => uninstallFake());
 
 describe("stock & price settings page", () => {
   it("lists the shop's Shopify locations and starts from the stored, never-saved rules", async () => {
-    const response = await get(settingsLoader, shopA, `/app/stock/${connectionA}/settings`, { connectionId: connectionA });
+    const response = await get(settingsLoader, shopA, `/app/stock/${connectionA}/settings`, {
+      connectionId: connectionA,
+    });
     expect(response.status).toBe(200);
     const page = await response.json();
     expect(page.locationsError).toBeNull();
@@ -82,16 +110,26 @@ describe("stock & price settings page", () => {
       ["Paris shop", "shopify"],
     ]);
     expect(page.configured).toBe(false);
-    expect(page.values).toMatchObject({ locationIds: [], buffer: "0", cap: "", untrackedMode: "fixed", pricesEnabled: false });
+    expect(page.values).toMatchObject({
+      locationIds: [],
+      buffer: "0",
+      cap: "",
+      untrackedMode: "fixed",
+      pricesEnabled: false,
+    });
   });
 
   it("a connection of another shop does not exist: 404 for the page and the save, and nothing changes", async () => {
-    expect((await get(settingsLoader, shopB, `/app/stock/${connectionA}/settings`, { connectionId: connectionA })).status).toBe(404);
+    expect(
+      (await get(settingsLoader, shopB, `/app/stock/${connectionA}/settings`, { connectionId: connectionA })).status,
+    ).toBe(404);
     const before = await storedSettings(connectionA);
     const response = await saveSettings(shopB, connectionA, { ...(await formOf(connectionA)), buffer: "3" });
     expect(response.status).toBe(404);
     expect(await storedSettings(connectionA)).toEqual(before);
-    expect((await get(settingsLoader, shopA, `/app/stock/${connectionB}/settings`, { connectionId: connectionB })).status).toBe(404);
+    expect(
+      (await get(settingsLoader, shopA, `/app/stock/${connectionB}/settings`, { connectionId: connectionB })).status,
+    ).toBe(404);
   });
 
   it("answers bad fields inline, per field, and stores nothing", async () => {
@@ -130,7 +168,9 @@ describe("stock & price settings page", () => {
     });
     expect(await storedSettings(connectionA)).toEqual(before);
     // No recompute was asked for either.
-    expect((await prisma.shopifyVariant.findFirstOrThrow({ where: { shop: shopA, sku: "TENT" } })).changeVersion).toBe(variantBefore.changeVersion);
+    expect((await prisma.shopifyVariant.findFirstOrThrow({ where: { shop: shopA, sku: "TENT" } })).changeVersion).toBe(
+      variantBefore.changeVersion,
+    );
   });
 
   it("passes the domain's own rules through to the field they concern", async () => {
@@ -151,14 +191,21 @@ describe("stock & price settings page", () => {
   });
 
   it("refuses a location that is not one of the shop's", async () => {
-    const response = await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), locationIds: ["gid://shopify/Location/424242"] });
+    const response = await saveSettings(shopA, connectionA, {
+      ...(await formOf(connectionA)),
+      locationIds: ["gid://shopify/Location/424242"],
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).errors.locationIds).toMatch(/Shopify has no location/);
   });
 
   it("saving recomputes the connection: the desired quantity and its explanation change", async () => {
     expect(await offer(connectionA, "TENT")).toMatchObject({ desiredQuantity: 0 }); // not configured: no location chosen
-    const response = await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), locationIds: [warehouse.id], buffer: "2" });
+    const response = await saveSettings(shopA, connectionA, {
+      ...(await formOf(connectionA)),
+      locationIds: [warehouse.id],
+      buffer: "2",
+    });
     expect(response.status).toBe(200);
     const settings = await storedSettings(connectionA);
     expect(settings.stock).toMatchObject({ locationIds: [warehouse.id], buffer: 2 });
@@ -167,7 +214,11 @@ describe("stock & price settings page", () => {
     await recompute();
     expect(await offer(connectionA, "TENT")).toMatchObject({ desiredQuantity: 10 }); // 12 at Warehouse − buffer 2; Paris is not chosen
 
-    await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), bufferOverrides: [{ sku: "TENT", units: "5" }], cap: "6" });
+    await saveSettings(shopA, connectionA, {
+      ...(await formOf(connectionA)),
+      bufferOverrides: [{ sku: "TENT", units: "5" }],
+      cap: "6",
+    });
     await recompute();
     expect(await offer(connectionA, "TENT")).toMatchObject({ desiredQuantity: 6 });
 
@@ -181,7 +232,9 @@ describe("stock & price settings page", () => {
   it("when Shopify cannot be reached: a clear message, the chosen locations are kept and can still be saved", async () => {
     forgetCachedLocations();
     fake.failNext(503, 4); // the page's read and the save's read both fail (two tries each)
-    const page = await (await get(settingsLoader, shopA, `/app/stock/${connectionA}/settings`, { connectionId: connectionA })).json();
+    const page = await (
+      await get(settingsLoader, shopA, `/app/stock/${connectionA}/settings`, { connectionId: connectionA })
+    ).json();
     expect(page.locationsError).toMatch(/Shopify could not be reached/);
     // Still listed, by the names saved last time: the chosen Warehouse, and Paris, known from the inventory mirror.
     expect(page.locations.map((l: { id: string; name: string; source: string }) => [l.id, l.name, l.source])).toEqual([
@@ -195,7 +248,15 @@ describe("stock & price settings page", () => {
 
   it("enabling a disabled connection recomputes its offers", async () => {
     await setConnectionEnabled(shopA, connectionA, false);
-    await applyLevels(shopA, [{ inventoryItemId: (await prisma.shopifyVariant.findFirstOrThrow({ where: { shop: shopA, sku: "TENT" } })).inventoryItemId, locationId: warehouse.id, available: 3, observedAt: new Date() }]);
+    await applyLevels(shopA, [
+      {
+        inventoryItemId: (await prisma.shopifyVariant.findFirstOrThrow({ where: { shop: shopA, sku: "TENT" } }))
+          .inventoryItemId,
+        locationId: warehouse.id,
+        available: 3,
+        observedAt: new Date(),
+      },
+    ]);
     await recompute(); // a disabled connection is skipped
     expect((await offer(connectionA, "TENT")).desiredQuantity).toBe(6);
     const result = await setConnectionEnabled(shopA, connectionA, true);
@@ -208,9 +269,22 @@ describe("stock & price settings page", () => {
   it("keeps the stored settings other than the form's (the last connection test) on save", async () => {
     const before = await storedSettings(connectionA);
     await updateConnection(shopA, connectionA, { settings: { ...before, csvDelimiter: ",", currencyIsoCode: "EUR" } });
-    expect((await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), pricesEnabled: true, markupPercent: "15", rounding: "99" })).status).toBe(200);
+    expect(
+      (
+        await saveSettings(shopA, connectionA, {
+          ...(await formOf(connectionA)),
+          pricesEnabled: true,
+          markupPercent: "15",
+          rounding: "99",
+        })
+      ).status,
+    ).toBe(200);
     const after = await storedSettings(connectionA);
-    expect(after).toMatchObject({ csvDelimiter: ",", currencyIsoCode: "EUR", prices: { enabled: true, markupPercent: 15, rounding: "99", mirrorSales: false } });
+    expect(after).toMatchObject({
+      csvDelimiter: ",",
+      currencyIsoCode: "EUR",
+      prices: { enabled: true, markupPercent: 15, rounding: "99", mirrorSales: false },
+    });
   });
 
   it("names locations chosen outside this page on the Stock page, and does not wait on a Shopify that fails", async () => {

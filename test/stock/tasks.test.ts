@@ -17,13 +17,22 @@ const worker = new Worker({ handlers: stockTasks, id: "stock-tasks-test" });
 beforeAll(async () => {
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
-  connectionId = (await createConnection(shop, { name: "Best Buy CA", baseUrl: sim.url, apiKey: sim.keys.single, settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" } })).id;
+  connectionId = (
+    await createConnection(shop, {
+      name: "Best Buy CA",
+      baseUrl: sim.url,
+      apiKey: sim.keys.single,
+      settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
+    })
+  ).id;
 });
 afterAll(async () => sim?.close());
 
 describe("stock tasks in the worker", () => {
   it("a dirty push unit sends the connection's stock through its stored, decrypted key", async () => {
-    await prisma.offerStock.create({ data: { shop, connectionId, offerSku: "S2000", desiredQuantity: 12, desiredVersion: 1 } });
+    await prisma.offerStock.create({
+      data: { shop, connectionId, offerSku: "S2000", desiredQuantity: 12, desiredVersion: 1 },
+    });
     await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
     expect(await worker.runOnce()).toBe(true);
     const call = sim.control.calls("STO01")[0];
@@ -45,19 +54,48 @@ describe("stock tasks in the worker", () => {
   });
 
   it("the scheduler starts a full reconcile for a connection that never had one, and not twice", async () => {
-    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, { signal: new AbortController().signal, now: () => new Date() });
-    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, { signal: new AbortController().signal, now: () => new Date() });
+    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+      signal: new AbortController().signal,
+      now: () => new Date(),
+    });
+    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+      signal: new AbortController().signal,
+      now: () => new Date(),
+    });
     const runs = await prisma.reconcileRun.findMany({ where: { connectionId } });
     expect(runs).toHaveLength(1);
     expect(runs[0].kind).toBe("FULL");
   });
 
   it("Retry on a refused offer re-marks it and its connection's push", async () => {
-    await prisma.offerStock.create({ data: { shop, connectionId, offerSku: "GONE", desiredQuantity: 3, desiredVersion: 2, pushedVersion: 2, lastPushError: "Unknown offer" } });
-    const exception = await prisma.syncException.create({
-      data: { shop, connectionId, kind: "STOCK_IMPORT_LINE_REJECTED", severity: "WARNING", entityType: "OfferStock", entityId: "GONE", fingerprint: "f-gone", message: "m", fixHint: "h" },
+    await prisma.offerStock.create({
+      data: {
+        shop,
+        connectionId,
+        offerSku: "GONE",
+        desiredQuantity: 3,
+        desiredVersion: 2,
+        pushedVersion: 2,
+        lastPushError: "Unknown offer",
+      },
     });
-    await prisma.workUnit.update({ where: { key: stockPushUnitKey(connectionId) }, data: { dueAt: new Date("9999-12-31") } });
+    const exception = await prisma.syncException.create({
+      data: {
+        shop,
+        connectionId,
+        kind: "STOCK_IMPORT_LINE_REJECTED",
+        severity: "WARNING",
+        entityType: "OfferStock",
+        entityId: "GONE",
+        fingerprint: "f-gone",
+        message: "m",
+        fixHint: "h",
+      },
+    });
+    await prisma.workUnit.update({
+      where: { key: stockPushUnitKey(connectionId) },
+      data: { dueAt: new Date("9999-12-31") },
+    });
     expect(await applyExceptionAction(shop, { intent: "retry", ids: [exception.id] })).toMatchObject({ affected: 1 });
     const row = await prisma.offerStock.findFirstOrThrow({ where: { connectionId, offerSku: "GONE" } });
     expect(row.desiredVersion).toBe(3);
@@ -68,16 +106,39 @@ describe("stock tasks in the worker", () => {
 
   it("Retry on a refused price resends that connection's price only; the same SKU elsewhere is left alone", async () => {
     const other = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
-    const refusedPrice = { offerSku: "PRICEY", variantId: "gid://shopify/ProductVariant/1", desiredQuantity: 3, desiredVersion: 2, pushedVersion: 2, desiredPrice: "9.99", pushedPrice: "9.99", lastPriceError: "below the minimum" };
+    const refusedPrice = {
+      offerSku: "PRICEY",
+      variantId: "gid://shopify/ProductVariant/1",
+      desiredQuantity: 3,
+      desiredVersion: 2,
+      pushedVersion: 2,
+      desiredPrice: "9.99",
+      pushedPrice: "9.99",
+      lastPriceError: "below the minimum",
+    };
     await prisma.offerStock.create({ data: { shop, connectionId, ...refusedPrice } });
     await prisma.offerStock.create({ data: { shop, connectionId: other.id, ...refusedPrice } });
     const exception = await prisma.syncException.create({
-      data: { shop, connectionId, kind: "PRICE_IMPORT_LINE_REJECTED", severity: "WARNING", entityType: "OfferStock", entityId: "PRICEY", fingerprint: "f-pricey", message: "m", fixHint: "h" },
+      data: {
+        shop,
+        connectionId,
+        kind: "PRICE_IMPORT_LINE_REJECTED",
+        severity: "WARNING",
+        entityType: "OfferStock",
+        entityId: "PRICEY",
+        fingerprint: "f-pricey",
+        message: "m",
+        fixHint: "h",
+      },
     });
     expect(await applyExceptionAction(shop, { intent: "retry", ids: [exception.id] })).toMatchObject({ affected: 1 });
     const retried = await prisma.offerStock.findFirstOrThrow({ where: { connectionId, offerSku: "PRICEY" } });
     expect(retried).toMatchObject({ pushedPrice: null, lastPriceError: null, desiredVersion: 2 }); // stock untouched
-    expect(await prisma.offerStock.findFirstOrThrow({ where: { connectionId: other.id, offerSku: "PRICEY" } })).toMatchObject({ pushedPrice: "9.99", lastPriceError: "below the minimum" });
-    expect((await prisma.workUnit.findUniqueOrThrow({ where: { key: pricePushUnitKey(connectionId) } })).dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(
+      await prisma.offerStock.findFirstOrThrow({ where: { connectionId: other.id, offerSku: "PRICEY" } }),
+    ).toMatchObject({ pushedPrice: "9.99", lastPriceError: "below the minimum" });
+    expect(
+      (await prisma.workUnit.findUniqueOrThrow({ where: { key: pricePushUnitKey(connectionId) } })).dueAt.getTime(),
+    ).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -33,12 +33,39 @@ const levelUpdate = (available: number) =>
     updated_at: new Date(clock).toISOString(),
   } as never);
 const recompute = () => runStockRecompute(shop, { shopify: null, now: () => new Date(clock) });
-const offer = () => prisma.offerStock.findUniqueOrThrow({ where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku: "HOT", warehouseCode: "" } } });
+const offer = () =>
+  prisma.offerStock.findUniqueOrThrow({
+    where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku: "HOT", warehouseCode: "" } },
+  });
 
 beforeAll(async () => {
   await ensureDatabaseReady();
-  connectionId = (await createConnection(shop, { name: "Decathlon", baseUrl: "https://decathlon.mirakl.test", apiKey: "k", settings: { stock: { locationIds: [WAREHOUSE] } } })).id;
-  await upsertVariants(shop, [{ variantId: "gid://shopify/ProductVariant/81", productId: "gid://shopify/Product/81", sku: "HOT", barcode: null, title: "Hot", productStatus: "ACTIVE", tracked: true, inventoryItemId: ITEM, price: "10.00", compareAtPrice: null }], at(clock));
+  connectionId = (
+    await createConnection(shop, {
+      name: "Decathlon",
+      baseUrl: "https://decathlon.mirakl.test",
+      apiKey: "k",
+      settings: { stock: { locationIds: [WAREHOUSE] } },
+    })
+  ).id;
+  await upsertVariants(
+    shop,
+    [
+      {
+        variantId: "gid://shopify/ProductVariant/81",
+        productId: "gid://shopify/Product/81",
+        sku: "HOT",
+        barcode: null,
+        title: "Hot",
+        productStatus: "ACTIVE",
+        tracked: true,
+        inventoryItemId: ITEM,
+        price: "10.00",
+        compareAtPrice: null,
+      },
+    ],
+    at(clock),
+  );
   await applyLevels(shop, [{ inventoryItemId: ITEM, locationId: WAREHOUSE, available: 20, observedAt: at(clock) }]);
   await recompute();
 });
@@ -64,7 +91,9 @@ describe("sales-velocity protection in the engine", () => {
     // 3 units in the last 160 s → 1.5 expected in an 80 s window → 5 held (its 99th percentile).
     const held = await offer();
     expect(held.desiredQuantity).toBe(10);
-    expect(explainOfferStock(held.explanation, { [WAREHOUSE]: "Warehouse" })?.summary).toBe("15 at Warehouse − 5 held for sales velocity (3 sold in the last 2 min 40 s) = 10");
+    expect(explainOfferStock(held.explanation, { [WAREHOUSE]: "Warehouse" })?.summary).toBe(
+      "15 at Warehouse − 5 held for sales velocity (3 sold in the last 2 min 40 s) = 10",
+    );
     // The unit wakes when the oldest sale leaves the short look-back, level-triggered.
     expect(run.nextDueAt?.getTime()).toBe(start + 10_000 + 160_000);
 
@@ -82,7 +111,17 @@ describe("sales-velocity protection in the engine", () => {
   it("counts marketplace orders not yet in Shopify as sales too", async () => {
     const now = clock + 1_000;
     for (const [i, quantity] of [1, 2].entries()) {
-      await prisma.marketplaceReservation.create({ data: { shop, connectionId, miraklOrderId: `O-${i}`, orderLineId: `L-${i}`, shopifySku: "HOT", quantity, createdAt: at(now + i * 1000) } });
+      await prisma.marketplaceReservation.create({
+        data: {
+          shop,
+          connectionId,
+          miraklOrderId: `O-${i}`,
+          orderLineId: `L-${i}`,
+          shopifySku: "HOT",
+          quantity,
+          createdAt: at(now + i * 1000),
+        },
+      });
     }
     await prisma.shopifyVariant.updateMany({ where: { shop }, data: { changeVersion: { increment: 1 } } });
     await recompute();

@@ -60,19 +60,30 @@ function stepText(step: SellableStep, names: LocationNames): string | null {
       const notStocked = step.locations.filter((l) => l.note === "not-stocked");
       const ignored = step.locations.filter((l) => l.note === "not-chosen");
       const parts = [
-        counted.length === 0 && notStocked.length === 0 ? "No location chosen: 0 available" : `${step.total} available at the chosen locations`,
+        counted.length === 0 && notStocked.length === 0
+          ? "No location chosen: 0 available"
+          : `${step.total} available at the chosen locations`,
         ...counted.map((l) => `${l.available} at ${locationLabel(l.locationId, names)}`),
         ...notStocked.map((l) => `${locationLabel(l.locationId, names)} does not stock it`),
       ];
-      if (ignored.length) parts.push(`not counted (not chosen): ${ignored.map((l) => `${l.available} at ${locationLabel(l.locationId, names)}`).join(", ")}`);
+      if (ignored.length)
+        parts.push(
+          `not counted (not chosen): ${ignored.map((l) => `${l.available} at ${locationLabel(l.locationId, names)}`).join(", ")}`,
+        );
       return parts.join("; ");
     }
     case "reservations":
       return step.units ? `− ${step.units} reserved by marketplace orders not yet in Shopify → ${step.after}` : null;
     case "velocity":
-      return step.units ? `− ${step.units} held for sales velocity (${salesLine(step)}) → ${step.after}` : `Sales velocity: ${salesLine(step)}`;
+      return step.units
+        ? `− ${step.units} held for sales velocity (${salesLine(step)}) → ${step.after}`
+        : `Sales velocity: ${salesLine(step)}`;
     case "buffer":
-      return step.units ? `− buffer ${step.units}${step.source === "override" ? " (this SKU's own buffer)" : ""} → ${step.after}` : step.source === "override" ? "No buffer for this SKU (its own buffer is 0)" : null;
+      return step.units
+        ? `− buffer ${step.units}${step.source === "override" ? " (this SKU's own buffer)" : ""} → ${step.after}`
+        : step.source === "override"
+          ? "No buffer for this SKU (its own buffer is 0)"
+          : null;
     case "floor":
       return `Never below 0: ${step.before} → 0`;
     case "holdback":
@@ -87,7 +98,12 @@ function stepText(step: SellableStep, names: LocationNames): string | null {
 /** "5 sold in the last 2 min 40 s"; "1 sale is no rate yet" for the ramp. */
 function salesLine(step: Extract<SellableStep, { step: "velocity" }>): string {
   const seconds = Math.round(step.lookbackSeconds);
-  const span = seconds % 60 === 0 ? `${seconds / 60} min` : seconds > 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+  const span =
+    seconds % 60 === 0
+      ? `${seconds / 60} min`
+      : seconds > 60
+        ? `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+        : `${seconds} s`;
   const sold = `${step.soldUnits} sold in the last ${span}`;
   return step.units ? sold : `${sold}, ${step.sales === 1 ? "a single sale is" : "too few sales are"} no rate yet`;
 }
@@ -98,11 +114,16 @@ function arithmetic(result: Extract<SellableResult, { kind: "push" }>, names: Lo
   const terms: string[] = [];
   if (locations) {
     const counted = locations.locations.filter((l) => l.note === "counted");
-    terms.push(counted.length ? counted.map((l) => `${l.available} at ${locationLabel(l.locationId, names)}`).join(" + ") : "0 available");
+    terms.push(
+      counted.length
+        ? counted.map((l) => `${l.available} at ${locationLabel(l.locationId, names)}`).join(" + ")
+        : "0 available",
+    );
   }
   for (const step of result.steps) {
     if (step.step === "reservations" && step.units) terms.push(`− ${step.units} reserved`);
-    if (step.step === "velocity" && step.units) terms.push(`− ${step.units} held for sales velocity (${salesLine(step)})`);
+    if (step.step === "velocity" && step.units)
+      terms.push(`− ${step.units} held for sales velocity (${salesLine(step)})`);
     if (step.step === "buffer" && step.units) terms.push(`− buffer ${step.units}`);
   }
   let line = locations ? `${terms.join(" ")}` : "";
@@ -120,24 +141,38 @@ export function explainOfferStock(stored: unknown, names: LocationNames = {}): O
     const count = Array.isArray(stored.variantIds) ? stored.variantIds.length : 2;
     return {
       summary: `0: ${count} Shopify variants share the SKU ${String(stored.shopifySku ?? "")}; make it unique`,
-      details: [`${count} Shopify variants carry this SKU, so the marketplace cannot be told which one it sells. Give each variant its own SKU.`],
+      details: [
+        `${count} Shopify variants carry this SKU, so the marketplace cannot be told which one it sells. Give each variant its own SKU.`,
+      ],
     };
   }
   if (stored.zeroReason === "no-longer-fed") {
-    return { summary: "0: no Shopify SKU feeds this offer any more", details: ["The Shopify SKU that fed this offer was renamed, deleted or mapped to another offer."] };
+    return {
+      summary: "0: no Shopify SKU feeds this offer any more",
+      details: ["The Shopify SKU that fed this offer was renamed, deleted or mapped to another offer."],
+    };
   }
   const result = stored.result;
   if (!isObject(result) || !Array.isArray(result.steps)) return null;
   const steps = result.steps as SellableStep[];
   const details = steps.map((step) => stepText(step, names)).filter((line): line is string => line !== null);
   if (result.kind === "excluded") {
-    return { summary: "Not pushed: Shopify does not track this variant and untracked variants are left to the marketplace", details };
+    return {
+      summary: "Not pushed: Shopify does not track this variant and untracked variants are left to the marketplace",
+      details,
+    };
   }
   const push = result as Extract<SellableResult, { kind: "push" }>;
   if (typeof push.quantity !== "number") return null;
   const reason = push.zeroReason ? zeroReasonText[push.zeroReason] : null;
-  const early = steps.length > 0 && ["variant-missing", "product-inactive", "invalid-inventory-data"].includes(steps[0].step);
-  const summary = early && reason ? `0: ${reason}` : reason && push.zeroReason === "no-locations-chosen" ? `0: ${reason}` : `${arithmetic(push, names)}${reason ? ` (${reason})` : ""}`;
+  const early =
+    steps.length > 0 && ["variant-missing", "product-inactive", "invalid-inventory-data"].includes(steps[0].step);
+  const summary =
+    early && reason
+      ? `0: ${reason}`
+      : reason && push.zeroReason === "no-locations-chosen"
+        ? `0: ${reason}`
+        : `${arithmetic(push, names)}${reason ? ` (${reason})` : ""}`;
   details.push(`Advertised: ${push.quantity}`);
   return { summary, details };
 }

@@ -59,8 +59,12 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *  - Quantities must be integers in [0, 1e9] and maxLines a positive integer: anything else is a
  *    programming error and throws, as does an offer with more lines than fit in one file.
  */
-export function planStockImportBatch(rows: readonly StockImportRow[], maxLines: number = MAX_STOCK_IMPORT_LINES): StockImportPlan {
-  if (!Number.isInteger(maxLines) || maxLines < 1) throw new RangeError(`maxLines must be a positive integer, got ${maxLines}`);
+export function planStockImportBatch(
+  rows: readonly StockImportRow[],
+  maxLines: number = MAX_STOCK_IMPORT_LINES,
+): StockImportPlan {
+  if (!Number.isInteger(maxLines) || maxLines < 1)
+    throw new RangeError(`maxLines must be a positive integer, got ${maxLines}`);
   const offers = new Map<string, Map<string, number[]>>();
   for (const row of rows) {
     if (!Number.isInteger(row.quantity) || row.quantity < 0 || row.quantity > MIRAKL_MAX_QUANTITY) {
@@ -83,7 +87,8 @@ export function planStockImportBatch(rows: readonly StockImportRow[], maxLines: 
       if (distinct.length > 1) conflicts.push({ offerSku, warehouseCode, quantities: distinct.sort((a, b) => a - b) });
       return { offerSku, warehouseCode, quantity: Math.min(...quantities) };
     });
-    if (group.length > maxLines) throw new RangeError(`offer ${offerSku} has ${group.length} lines, more than one file of ${maxLines} holds`);
+    if (group.length > maxLines)
+      throw new RangeError(`offer ${offerSku} has ${group.length} lines, more than one file of ${maxLines} holds`);
     if (current.length + group.length > maxLines) {
       batches.push(current);
       current = [];

@@ -44,7 +44,12 @@ export const SHIPPED_RELEASE_REASON = "SHIPPED";
  * connection existed is reserved only in one of them (the first poll asks for nothing else): once
  * debited, it may have been entered in Shopify by hand or by the tool used before this app.
  */
-export const NOT_DEBITED_ORDER_STATES = ["STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT"] as const;
+export const NOT_DEBITED_ORDER_STATES = [
+  "STAGING",
+  "WAITING_ACCEPTANCE",
+  "WAITING_DEBIT",
+  "WAITING_DEBIT_PAYMENT",
+] as const;
 const NOT_DEBITED: ReadonlySet<string> = new Set(NOT_DEBITED_ORDER_STATES);
 
 export interface ObservedOrderLine {
@@ -72,7 +77,8 @@ export type ReservationDecision =
 /** Units a line still owes: its quantity less its cancelled units; not a positive number → 0; fractions round up. */
 export function owedUnits(line: ObservedOrderLine): number {
   const quantity = Number.isFinite(line.quantity) && line.quantity > 0 ? Math.ceil(line.quantity) : 0;
-  const canceled = Number.isFinite(line.canceledQuantity) && line.canceledQuantity > 0 ? Math.floor(line.canceledQuantity) : 0;
+  const canceled =
+    Number.isFinite(line.canceledQuantity) && line.canceledQuantity > 0 ? Math.floor(line.canceledQuantity) : 0;
   return Math.max(0, quantity - canceled);
 }
 
@@ -85,7 +91,8 @@ export function owedUnits(line: ObservedOrderLine): number {
 export function decideReservation(line: ObservedOrderLine, known: KnownReservation | null): ReservationDecision {
   const units = owedUnits(line);
   if (!known) {
-    const ours = !SHIPPED_OR_ENDED_LINE_STATES.has(line.state) && (!line.placedBeforeConnection || NOT_DEBITED.has(line.state));
+    const ours =
+      !SHIPPED_OR_ENDED_LINE_STATES.has(line.state) && (!line.placedBeforeConnection || NOT_DEBITED.has(line.state));
     return ours && units > 0 ? { kind: "open", units } : { kind: "ignore" };
   }
   if (known.released) return { kind: "unchanged" };

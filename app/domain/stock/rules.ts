@@ -24,7 +24,11 @@ const locationId = z.string().trim().min(1).max(200);
  * A Mirakl warehouse code. "" is excluded on purpose: in STO01 an empty warehouse-code is the
  * global (warehouse-less) quantity, so it cannot name a warehouse.
  */
-const warehouseCode = z.string().min(1).max(100).regex(/^[^\s;,|"]+$/, "a warehouse code has no spaces or CSV separators");
+const warehouseCode = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^\s;,|"]+$/, "a warehouse code has no spaces or CSV separators");
 
 export const untrackedRuleSchema = z.discriminatedUnion("mode", [
   /** Advertise a fixed quantity for variants whose inventory Shopify does not track. */
@@ -47,7 +51,13 @@ export type WarehouseMapping = z.infer<typeof warehouseMappingSchema>;
 export const velocityProtectionSchema = z.object({
   enabled: z.boolean().default(true),
   /** How long a sale elsewhere can stay invisible to this marketplace, in seconds; null = derived from the push cadence. */
-  windowSeconds: z.number().int().min(MIN_EXPOSURE_WINDOW_SECONDS).max(MAX_EXPOSURE_WINDOW_SECONDS).nullable().default(null),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(MIN_EXPOSURE_WINDOW_SECONDS)
+    .max(MAX_EXPOSURE_WINDOW_SECONDS)
+    .nullable()
+    .default(null),
 });
 export type VelocityProtection = z.infer<typeof velocityProtectionSchema>;
 
@@ -78,19 +88,29 @@ export const stockRulesSchema = z
   .superRefine((rules, ctx) => {
     const chosen = new Set<string>();
     rules.locationIds.forEach((id, i) => {
-      if (chosen.has(id)) ctx.addIssue({ code: "custom", path: ["locationIds", i], message: `location ${id} is listed twice` });
+      if (chosen.has(id))
+        ctx.addIssue({ code: "custom", path: ["locationIds", i], message: `location ${id} is listed twice` });
       chosen.add(id);
     });
     const codes = new Set<string>();
     const owner = new Map<string, string>();
     rules.warehouses.forEach((warehouse, w) => {
-      if (codes.has(warehouse.code)) ctx.addIssue({ code: "custom", path: ["warehouses", w, "code"], message: `warehouse ${warehouse.code} is listed twice` });
+      if (codes.has(warehouse.code))
+        ctx.addIssue({
+          code: "custom",
+          path: ["warehouses", w, "code"],
+          message: `warehouse ${warehouse.code} is listed twice`,
+        });
       codes.add(warehouse.code);
       warehouse.locationIds.forEach((id, i) => {
         // One location in two warehouses would count its stock twice: the sum could oversell.
         const first = owner.get(id);
         if (first !== undefined) {
-          ctx.addIssue({ code: "custom", path: ["warehouses", w, "locationIds", i], message: `location ${id} already feeds warehouse ${first}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["warehouses", w, "locationIds", i],
+            message: `location ${id} already feeds warehouse ${first}`,
+          });
         } else owner.set(id, warehouse.code);
       });
     });

@@ -13,7 +13,8 @@ export const MIRAKL_IMPORT_PROCESSING_ALLOWANCE_MS = 15_000;
 /** Time until Shopify's inventory_levels/update reaches the app (1–5 s is usual). */
 export const SHOPIFY_WEBHOOK_LAG_ALLOWANCE_MS = 5_000;
 /** How long a Shopify sale can stay invisible to Mirakl: the default exposure window (80 s). */
-export const DEFAULT_EXPOSURE_WINDOW_MS = MIRAKL_STOCK_IMPORT_INTERVAL_MS + MIRAKL_IMPORT_PROCESSING_ALLOWANCE_MS + SHOPIFY_WEBHOOK_LAG_ALLOWANCE_MS;
+export const DEFAULT_EXPOSURE_WINDOW_MS =
+  MIRAKL_STOCK_IMPORT_INTERVAL_MS + MIRAKL_IMPORT_PROCESSING_ALLOWANCE_MS + SHOPIFY_WEBHOOK_LAG_ALLOWANCE_MS;
 /** Bounds of a connection's own exposure window (seconds), as the settings accept it. */
 export const MIN_EXPOSURE_WINDOW_SECONDS = 15;
 export const MAX_EXPOSURE_WINDOW_SECONDS = 600;
@@ -25,7 +26,10 @@ export const VELOCITY_LOOKBACK_WINDOWS = 2;
 /** The long look-back (see velocityHold). */
 export const VELOCITY_LONG_LOOKBACK_MS = 10 * 60_000;
 /** Sales kept for the estimate: the longest look-back any connection can have. */
-export const VELOCITY_RETENTION_MS = Math.max(VELOCITY_LOOKBACK_WINDOWS * MAX_EXPOSURE_WINDOW_SECONDS * 1000, VELOCITY_LONG_LOOKBACK_MS);
+export const VELOCITY_RETENTION_MS = Math.max(
+  VELOCITY_LOOKBACK_WINDOWS * MAX_EXPOSURE_WINDOW_SECONDS * 1000,
+  VELOCITY_LONG_LOOKBACK_MS,
+);
 /**
  * The ramp: fewer sales than this in the look-back hold nothing, so one isolated sale of a slow SKU
  * (its last unit but one, say) does not take the SKU off the marketplace.
@@ -105,7 +109,12 @@ export function poissonQuantile(mean: number, confidence: number = VELOCITY_CONF
  * ramp). Sales at locations this connection does not sell from are ignored; a sale time in the future
  * (clock skew) counts as now; unusable units count as nothing.
  */
-export function velocityHold(sales: readonly SaleEvent[], now: number, exposureMs: number, chosenLocationIds: ReadonlySet<string> | null = null): VelocityHold {
+export function velocityHold(
+  sales: readonly SaleEvent[],
+  now: number,
+  exposureMs: number,
+  chosenLocationIds: ReadonlySet<string> | null = null,
+): VelocityHold {
   const usable = sales
     .filter((s) => Number.isFinite(s.at) && Number.isFinite(s.units) && s.units > 0)
     .filter((s) => s.locationId === null || !chosenLocationIds || chosenLocationIds.has(s.locationId))
@@ -120,7 +129,8 @@ export function velocityHold(sales: readonly SaleEvent[], now: number, exposureM
     const units = inside.length >= VELOCITY_MIN_SALES ? poissonQuantile((soldUnits * exposureMs) / lookbackMs) : 0;
     if (units > 0) changesAt = Math.min(changesAt, Math.min(...inside.map((s) => s.at)) + lookbackMs);
     // The short look-back explains the hold unless the long one holds more (or only the long one saw sales).
-    if (units > best.units || (best.sales === 0 && inside.length > 0)) best = { units, soldUnits, sales: inside.length, lookbackMs, exposureMs, changesAt: null };
+    if (units > best.units || (best.sales === 0 && inside.length > 0))
+      best = { units, soldUnits, sales: inside.length, lookbackMs, exposureMs, changesAt: null };
   }
   return { ...best, changesAt: best.units > 0 ? changesAt : null };
 }

@@ -30,7 +30,9 @@ export interface WarehouseAllocation {
 
 /** Allocates `pool` units (≥ 0, integer) over the warehouses; result in the input's order. */
 export function allocatePool(pool: number, warehouses: readonly WarehouseCapacity[]): WarehouseAllocation[] {
-  const order = warehouses.map((w, index) => ({ ...w, index })).sort((a, b) => b.capacity - a.capacity || a.index - b.index);
+  const order = warehouses
+    .map((w, index) => ({ ...w, index }))
+    .sort((a, b) => b.capacity - a.capacity || a.index - b.index);
   const quantities = new Array<number>(warehouses.length).fill(0);
   let left = Math.max(0, pool);
   for (const w of order) {

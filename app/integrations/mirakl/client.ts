@@ -1,4 +1,10 @@
-import { buildCsv, csvDelimiterFromPlatform, parseImportErrorReport, type CsvDelimiter, type MiraklImportErrorRow } from "./csv";
+import {
+  buildCsv,
+  csvDelimiterFromPlatform,
+  parseImportErrorReport,
+  type CsvDelimiter,
+  type MiraklImportErrorRow,
+} from "./csv";
 import { MiraklInvalidResponseError } from "./errors";
 import { moneyToJson, type MiraklMoney } from "./money";
 import {
@@ -272,11 +278,21 @@ export function createMiraklClient(options: MiraklClientOptions) {
   };
 
   function getPlatformConfiguration(call?: CallOptions): Promise<MiraklPlatformConfiguration> {
-    return transport.request({ operation: "PC01", path: "/api/platform/configuration", expect: "json", schema: miraklPlatformConfigurationSchema, bucket: "PC01", signal: call?.signal });
+    return transport.request({
+      operation: "PC01",
+      path: "/api/platform/configuration",
+      expect: "json",
+      schema: miraklPlatformConfigurationSchema,
+      bucket: "PC01",
+      signal: call?.signal,
+    });
   }
 
   /** One OR11 page. Pass `continuation: true` for pages after the first of a listing (not paced). */
-  function listOrdersPage(request: OrderPageRequest, call?: CallOptions & { continuation?: boolean }): Promise<MiraklOrderPage> {
+  function listOrdersPage(
+    request: OrderPageRequest,
+    call?: CallOptions & { continuation?: boolean },
+  ): Promise<MiraklOrderPage> {
     if (request.orderIds && request.orderIds.length > MIRAKL_MAX_IDS_PER_CALL) {
       throw new RangeError(`OR11 accepts at most ${MIRAKL_MAX_IDS_PER_CALL} order ids per call`);
     }
@@ -299,7 +315,10 @@ export function createMiraklClient(options: MiraklClientOptions) {
     for (const orderIds of idChunks) {
       let offset = 0;
       for (;;) {
-        const page = await listOrdersPage({ ...filters, orderIds, offset, max: MIRAKL_PAGE_SIZE }, { signal: call?.signal, continuation: offset > 0 });
+        const page = await listOrdersPage(
+          { ...filters, orderIds, offset, max: MIRAKL_PAGE_SIZE },
+          { signal: call?.signal, continuation: offset > 0 },
+        );
         for (const order of page.orders) {
           // Offset pages can shift while we read them; never yield an order twice.
           if (seen.has(order.order_id)) continue;
@@ -323,7 +342,11 @@ export function createMiraklClient(options: MiraklClientOptions) {
     return listAllOrders({ orderIds }, call);
   }
 
-  async function pollOrderUpdates(since: DateInput, filters: Omit<OrderFilters, "startUpdateDate" | "orderIds"> = {}, call?: CallOptions): Promise<OrderPollResult> {
+  async function pollOrderUpdates(
+    since: DateInput,
+    filters: Omit<OrderFilters, "startUpdateDate" | "orderIds"> = {},
+    call?: CallOptions,
+  ): Promise<OrderPollResult> {
     const sinceIso = isoDate(since)!;
     let cursor = sinceIso;
     let cursorMs = Date.parse(sinceIso);
@@ -338,18 +361,45 @@ export function createMiraklClient(options: MiraklClientOptions) {
     return { orders, cursor };
   }
 
-  async function importCsv(operation: "STO01" | "PRI01", path: string, csv: string, fileName: string, call?: CallOptions): Promise<MiraklImportCreated> {
+  async function importCsv(
+    operation: "STO01" | "PRI01",
+    path: string,
+    csv: string,
+    fileName: string,
+    call?: CallOptions,
+  ): Promise<MiraklImportCreated> {
     const form = new FormData();
     form.append("file", new Blob([csv], { type: "text/csv" }), fileName);
-    return transport.request({ operation, path, form, expect: "json", schema: importCreatedSchema, bucket: operation, signal: call?.signal });
+    return transport.request({
+      operation,
+      path,
+      form,
+      expect: "json",
+      schema: importCreatedSchema,
+      bucket: operation,
+      signal: call?.signal,
+    });
   }
 
-  async function errorReport(operation: "STO03" | "PRI03", path: string, call?: CallOptions): Promise<ImportErrorReport> {
-    const csv = await transport.request<undefined>({ operation, path, expect: "text", bucket: operation, signal: call?.signal });
+  async function errorReport(
+    operation: "STO03" | "PRI03",
+    path: string,
+    call?: CallOptions,
+  ): Promise<ImportErrorReport> {
+    const csv = await transport.request<undefined>({
+      operation,
+      path,
+      expect: "text",
+      bucket: operation,
+      signal: call?.signal,
+    });
     return { csv, rows: parseImportErrorReport(csv, await csvDelimiter(call)) };
   }
 
-  async function* iterateTransactionLogs(filters: TransactionLogFilters = {}, call?: CallOptions): AsyncGenerator<MiraklTransactionLine> {
+  async function* iterateTransactionLogs(
+    filters: TransactionLogFilters = {},
+    call?: CallOptions,
+  ): AsyncGenerator<MiraklTransactionLine> {
     let token: string | null = null;
     do {
       const page: TransactionLogPage = await listTransactionLogsPage(filters, token, call);
@@ -358,7 +408,11 @@ export function createMiraklClient(options: MiraklClientOptions) {
     } while (token);
   }
 
-  async function listTransactionLogsPage(filters: TransactionLogFilters, pageToken: string | null, call?: CallOptions): Promise<TransactionLogPage> {
+  async function listTransactionLogsPage(
+    filters: TransactionLogFilters,
+    pageToken: string | null,
+    call?: CallOptions,
+  ): Promise<TransactionLogPage> {
     // With page_token Mirakl ignores every other parameter: the token embeds them.
     const query: Record<string, QueryValue> = pageToken
       ? { page_token: pageToken }
@@ -372,7 +426,15 @@ export function createMiraklClient(options: MiraklClientOptions) {
           limit: filters.limit ?? 2000,
           sort: filters.sort ?? "lastUpdated,ASC",
         };
-    const page = await transport.request({ operation: "TL02", path: "/api/sellerpayment/transactions_logs", query, expect: "json", schema: transactionLogPageSchema, bucket: pageToken ? null : "TL02", signal: call?.signal });
+    const page = await transport.request({
+      operation: "TL02",
+      path: "/api/sellerpayment/transactions_logs",
+      query,
+      expect: "json",
+      schema: transactionLogPageSchema,
+      bucket: pageToken ? null : "TL02",
+      signal: call?.signal,
+    });
     return { lines: page.data, nextPageToken: page.next_page_token || null };
   }
 
@@ -381,26 +443,67 @@ export function createMiraklClient(options: MiraklClientOptions) {
 
     /** A01 — validates the key and returns the shop (id, name, state, currency). */
     getAccount: (call?: CallOptions): Promise<MiraklAccount> =>
-      transport.request({ operation: "A01", path: "/api/account", expect: "json", schema: miraklAccountSchema, bucket: "A01", signal: call?.signal }),
+      transport.request({
+        operation: "A01",
+        path: "/api/account",
+        expect: "json",
+        schema: miraklAccountSchema,
+        bucket: "A01",
+        signal: call?.signal,
+      }),
 
     /** PC01 — feature flags (CSV delimiter, acceptance workflow, …). Cache daily. */
     getPlatformConfiguration,
 
     /** V01 — health check; only the status code matters. */
     getVersion: (call?: CallOptions): Promise<MiraklVersion> =>
-      transport.request({ operation: "V01", path: "/api/version", expect: "json", schema: miraklVersionSchema, bucket: "V01", signal: call?.signal }),
+      transport.request({
+        operation: "V01",
+        path: "/api/version",
+        expect: "json",
+        schema: miraklVersionSchema,
+        bucket: "V01",
+        signal: call?.signal,
+      }),
 
     /** SH21 — the operator's carriers (codes are per marketplace). */
     listCarriers: async (call?: CallOptions): Promise<MiraklCarrier[]> =>
-      (await transport.request({ operation: "SH21", path: "/api/shipping/carriers", expect: "json", schema: carrierListSchema, bucket: "SH21", signal: call?.signal })).carriers,
+      (
+        await transport.request({
+          operation: "SH21",
+          path: "/api/shipping/carriers",
+          expect: "json",
+          schema: carrierListSchema,
+          bucket: "SH21",
+          signal: call?.signal,
+        })
+      ).carriers,
 
     /** RE01 — refund/cancelation/incident reasons. */
     listReasons: async (call?: CallOptions): Promise<MiraklReason[]> =>
-      (await transport.request({ operation: "RE01", path: "/api/reasons", expect: "json", schema: reasonListSchema, bucket: "RE01", signal: call?.signal })).reasons,
+      (
+        await transport.request({
+          operation: "RE01",
+          path: "/api/reasons",
+          expect: "json",
+          schema: reasonListSchema,
+          bucket: "RE01",
+          signal: call?.signal,
+        })
+      ).reasons,
 
     /** OF61 — offer conditions (state codes). */
     listOfferStates: async (call?: CallOptions): Promise<MiraklOfferState[]> =>
-      (await transport.request({ operation: "OF61", path: "/api/offers/states", expect: "json", schema: offerStateListSchema, bucket: "OF61", signal: call?.signal })).offer_states,
+      (
+        await transport.request({
+          operation: "OF61",
+          path: "/api/offers/states",
+          expect: "json",
+          schema: offerStateListSchema,
+          bucket: "OF61",
+          signal: call?.signal,
+        })
+      ).offer_states,
 
     listOrdersPage,
     iterateOrders,
@@ -409,22 +512,49 @@ export function createMiraklClient(options: MiraklClientOptions) {
     pollOrderUpdates,
 
     /** OR21 — one decision per waiting line, all in the same call. */
-    acceptOrderLines: async (orderId: string, decisions: readonly OrderLineDecision[], call?: CallOptions): Promise<void> => {
-      await transport.request({ operation: "OR21", path: `/api/orders/${encodeURIComponent(orderId)}/accept`, json: { order_lines: decisions.map(({ id, accepted }) => ({ id, accepted })) }, expect: "none", bucket: "OR21", signal: call?.signal });
+    acceptOrderLines: async (
+      orderId: string,
+      decisions: readonly OrderLineDecision[],
+      call?: CallOptions,
+    ): Promise<void> => {
+      await transport.request({
+        operation: "OR21",
+        path: `/api/orders/${encodeURIComponent(orderId)}/accept`,
+        json: { order_lines: decisions.map(({ id, accepted }) => ({ id, accepted })) },
+        expect: "none",
+        bucket: "OR21",
+        signal: call?.signal,
+      });
     },
 
     /** OR23 — set or update tracking (call before OR24). */
     setTracking: async (orderId: string, tracking: TrackingInput, call?: CallOptions): Promise<void> => {
-      await transport.request({ operation: "OR23", path: `/api/orders/${encodeURIComponent(orderId)}/tracking`, json: tracking, expect: "none", bucket: "OR23", signal: call?.signal });
+      await transport.request({
+        operation: "OR23",
+        path: `/api/orders/${encodeURIComponent(orderId)}/tracking`,
+        json: tracking,
+        expect: "none",
+        bucket: "OR23",
+        signal: call?.signal,
+      });
     },
 
     /** OR24 — SHIPPING → SHIPPED. */
     shipOrder: async (orderId: string, call?: CallOptions): Promise<void> => {
-      await transport.request({ operation: "OR24", path: `/api/orders/${encodeURIComponent(orderId)}/ship`, expect: "none", bucket: "OR24", signal: call?.signal });
+      await transport.request({
+        operation: "OR24",
+        path: `/api/orders/${encodeURIComponent(orderId)}/ship`,
+        expect: "none",
+        bucket: "OR24",
+        signal: call?.signal,
+      });
     },
 
     /** OR28 — NOT idempotent: never retried; on any failure re-read the order before trying again. */
-    refundOrderLines: (refunds: readonly RefundInput[], options: { orderTaxMode?: OrderTaxMode } & CallOptions = {}): Promise<MiraklRefundResult> =>
+    refundOrderLines: (
+      refunds: readonly RefundInput[],
+      options: { orderTaxMode?: OrderTaxMode } & CallOptions = {},
+    ): Promise<MiraklRefundResult> =>
       transport.request({
         operation: "OR28",
         path: "/api/orders/refund",
@@ -447,11 +577,20 @@ export function createMiraklClient(options: MiraklClientOptions) {
 
     /** OR29 — cancel the whole order (only while `can_cancel`). */
     cancelOrder: async (orderId: string, call?: CallOptions): Promise<void> => {
-      await transport.request({ operation: "OR29", path: `/api/orders/${encodeURIComponent(orderId)}/cancel`, expect: "none", bucket: "OR29", signal: call?.signal });
+      await transport.request({
+        operation: "OR29",
+        path: `/api/orders/${encodeURIComponent(orderId)}/cancel`,
+        expect: "none",
+        bucket: "OR29",
+        signal: call?.signal,
+      });
     },
 
     /** OR30 — NOT idempotent: never retried; re-read the order before trying again. */
-    cancelOrderLines: (cancelations: readonly CancelationInput[], options: { orderTaxMode?: OrderTaxMode } & CallOptions = {}): Promise<MiraklCancelationResult> =>
+    cancelOrderLines: (
+      cancelations: readonly CancelationInput[],
+      options: { orderTaxMode?: OrderTaxMode } & CallOptions = {},
+    ): Promise<MiraklCancelationResult> =>
       transport.request({
         operation: "OR30",
         path: "/api/orders/cancel",
@@ -474,12 +613,28 @@ export function createMiraklClient(options: MiraklClientOptions) {
 
     /** STO01 — absolute quantities per offer (and warehouse). Asynchronous: poll STO02. */
     importStock: async (lines: readonly StockLine[], call?: CallOptions): Promise<MiraklImportCreated> => {
-      const csv = buildCsv(["offer-sku", "quantity", "warehouse-code", "update-delete"], lines.map((line) => ({ "offer-sku": line.offer_sku, quantity: line.quantity, "warehouse-code": line.warehouse_code, "update-delete": line.update_delete })), await csvDelimiter(call));
+      const csv = buildCsv(
+        ["offer-sku", "quantity", "warehouse-code", "update-delete"],
+        lines.map((line) => ({
+          "offer-sku": line.offer_sku,
+          quantity: line.quantity,
+          "warehouse-code": line.warehouse_code,
+          "update-delete": line.update_delete,
+        })),
+        await csvDelimiter(call),
+      );
       return importCsv("STO01", "/api/offers/stock/imports", csv, "stock.csv", call);
     },
 
     getStockImportStatus: (importId: string, call?: CallOptions): Promise<MiraklStockImportStatus> =>
-      transport.request({ operation: "STO02", path: `/api/offers/stock/imports/${encodeURIComponent(importId)}/status`, expect: "json", schema: miraklStockImportStatusSchema, bucket: "STO02", signal: call?.signal }),
+      transport.request({
+        operation: "STO02",
+        path: `/api/offers/stock/imports/${encodeURIComponent(importId)}/status`,
+        expect: "json",
+        schema: miraklStockImportStatusSchema,
+        bucket: "STO02",
+        signal: call?.signal,
+      }),
 
     getStockImportErrorReport: (importId: string, call?: CallOptions): Promise<ImportErrorReport> =>
       errorReport("STO03", `/api/offers/stock/imports/${encodeURIComponent(importId)}/error_report`, call),
@@ -495,14 +650,34 @@ export function createMiraklClient(options: MiraklClientOptions) {
         "discount-end-date": isoDate(line.discount_end_date),
         channels: line.channels?.join("|"),
       }));
-      return importCsv("PRI01", "/api/offers/pricing/imports", buildCsv(columns, rows, await csvDelimiter(call)), "prices.csv", call);
+      return importCsv(
+        "PRI01",
+        "/api/offers/pricing/imports",
+        buildCsv(columns, rows, await csvDelimiter(call)),
+        "prices.csv",
+        call,
+      );
     },
 
     getPriceImportStatus: async (importId: string, call?: CallOptions): Promise<MiraklPriceImportStatus> => {
-      const page = await transport.request({ operation: "PRI02", path: "/api/offers/pricing/imports", query: { import_id: importId }, expect: "json", schema: priceImportPageSchema, bucket: "PRI02", signal: call?.signal });
+      const page = await transport.request({
+        operation: "PRI02",
+        path: "/api/offers/pricing/imports",
+        query: { import_id: importId },
+        expect: "json",
+        schema: priceImportPageSchema,
+        bucket: "PRI02",
+        signal: call?.signal,
+      });
       const status = page.data.find((entry) => entry.import_id === importId);
       if (!status) {
-        throw new MiraklInvalidResponseError({ operation: "PRI02", method: "GET", path: "/api/offers/pricing/imports", status: 200, issues: [`import ${importId} missing from PRI02 answer`] });
+        throw new MiraklInvalidResponseError({
+          operation: "PRI02",
+          method: "GET",
+          path: "/api/offers/pricing/imports",
+          status: 200,
+          issues: [`import ${importId} missing from PRI02 answer`],
+        });
       }
       return status;
     },
@@ -519,7 +694,10 @@ export function createMiraklClient(options: MiraklClientOptions) {
           offers: offers.map((offer) => ({
             ...offer,
             price: moneyToJson(offer.price),
-            discount: offer.discount && { ...offer.discount, price: offer.discount.price === undefined ? undefined : moneyToJson(offer.discount.price) },
+            discount: offer.discount && {
+              ...offer.discount,
+              price: offer.discount.price === undefined ? undefined : moneyToJson(offer.discount.price),
+            },
           })),
         },
         expect: "json",
@@ -530,17 +708,43 @@ export function createMiraklClient(options: MiraklClientOptions) {
 
     /** OF52 — start an asynchronous JSON export of the shop's offers. */
     startOfferExport: async (request: OfferExportRequest = {}, call?: CallOptions): Promise<string> => {
-      const body = { ...request, export_type: request.export_type ?? "application/json", last_request_date: isoDate(request.last_request_date) };
-      const started = await transport.request({ operation: "OF52", path: "/api/offers/export/async", json: body, expect: "json", schema: offerExportStartedSchema, bucket: "OF52", signal: call?.signal });
+      const body = {
+        ...request,
+        export_type: request.export_type ?? "application/json",
+        last_request_date: isoDate(request.last_request_date),
+      };
+      const started = await transport.request({
+        operation: "OF52",
+        path: "/api/offers/export/async",
+        json: body,
+        expect: "json",
+        schema: offerExportStartedSchema,
+        bucket: "OF52",
+        signal: call?.signal,
+      });
       return started.tracking_id;
     },
 
     getOfferExportStatus: (trackingId: string, call?: CallOptions): Promise<MiraklOfferExportStatus> =>
-      transport.request({ operation: "OF53", path: `/api/offers/export/async/status/${encodeURIComponent(trackingId)}`, expect: "json", schema: miraklOfferExportStatusSchema, bucket: "OF53", signal: call?.signal }),
+      transport.request({
+        operation: "OF53",
+        path: `/api/offers/export/async/status/${encodeURIComponent(trackingId)}`,
+        expect: "json",
+        schema: miraklOfferExportStatusSchema,
+        bucket: "OF53",
+        signal: call?.signal,
+      }),
 
     /** OF54 — one chunk from the URLs of a COMPLETED export (the key is sent only to the instance's own host). */
     downloadOfferExportChunk: (url: string, call?: CallOptions): Promise<MiraklExportedOffer[]> =>
-      transport.request({ operation: "OF54", path: url, expect: "json", schema: offerExportChunkSchema, bucket: null, signal: call?.signal }),
+      transport.request({
+        operation: "OF54",
+        path: url,
+        expect: "json",
+        schema: offerExportChunkSchema,
+        bucket: null,
+        signal: call?.signal,
+      }),
 
     listTransactionLogsPage,
     iterateTransactionLogs,
@@ -553,7 +757,14 @@ export function createMiraklClient(options: MiraklClientOptions) {
         const page = await transport.request({
           operation: "IV01",
           path: "/api/invoices",
-          query: { start_date: isoDate(filters.startDate), end_date: isoDate(filters.endDate), type: filters.type, payment_status: filters.paymentStatus, max: MIRAKL_PAGE_SIZE, offset },
+          query: {
+            start_date: isoDate(filters.startDate),
+            end_date: isoDate(filters.endDate),
+            type: filters.type,
+            payment_status: filters.paymentStatus,
+            max: MIRAKL_PAGE_SIZE,
+            offset,
+          },
           expect: "json",
           schema: invoiceListSchema,
           bucket: offset > 0 ? null : "IV01",

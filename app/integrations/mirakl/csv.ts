@@ -8,7 +8,11 @@ export function csvDelimiterFromPlatform(setting: string | null | undefined): Cs
   return setting === "COMMA" ? "," : ";";
 }
 
-export function buildCsv(columns: readonly string[], rows: readonly Record<string, string | number | null | undefined>[], delimiter: CsvDelimiter): string {
+export function buildCsv(
+  columns: readonly string[],
+  rows: readonly Record<string, string | number | null | undefined>[],
+  delimiter: CsvDelimiter,
+): string {
   return stringify(
     rows.map((row) => columns.map((column) => row[column] ?? "")),
     { header: true, columns: [...columns], delimiter, record_delimiter: "unix" },

@@ -1,13 +1,7 @@
 import type { MiraklOperationId } from "./operations";
 
 export type MiraklErrorKind =
-  | "auth"
-  | "not_found"
-  | "validation"
-  | "rate_limited"
-  | "transient"
-  | "permanent"
-  | "invalid_response";
+  "auth" | "not_found" | "validation" | "rate_limited" | "transient" | "permanent" | "invalid_response";
 
 export interface MiraklErrorDetails {
   operation: MiraklOperationId;

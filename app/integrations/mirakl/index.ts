@@ -6,4 +6,10 @@ export * from "./limiter";
 export * from "./money";
 export * from "./operations";
 export * from "./schemas";
-export { DEFAULT_RETRY, type MiraklCallRecord, type MiraklRecorder, type RetryOptions, type TransportOptions } from "./transport";
+export {
+  DEFAULT_RETRY,
+  type MiraklCallRecord,
+  type MiraklRecorder,
+  type RetryOptions,
+  type TransportOptions,
+} from "./transport";

@@ -20,7 +20,13 @@ export function enumOrString<const T extends readonly [string, ...string[]]>(val
 
 const id = z.string().min(1);
 /** Integers: JSON numbers, or digit strings (Mirakl's own OF24 example sends "5000"). */
-const int = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const int = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 /** Mirakl's int64 ids (offer_id, shop_id): as integers, or digit strings. */
 const numericId = int;
 const money = moneySchema;
@@ -30,7 +36,11 @@ const bool = z.boolean().nullish();
 /** ISO-8601 instant as sent by Mirakl (UTC, `Z`); kept as a string to avoid reformatting. */
 const dateTime = z.string().min(1);
 const optDateTime = z.string().nullish();
-const list = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((v) => v ?? []);
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
 
 export const ORDER_STATES = [
   "STAGING",
@@ -45,8 +55,19 @@ export const ORDER_STATES = [
   "REFUSED",
   "CANCELED",
 ] as const;
-export const ORDER_LINE_STATES = [...ORDER_STATES, "INCIDENT_OPEN", "REFUNDED", "WAITING_REFUND", "WAITING_REFUND_PAYMENT"] as const;
-export const REFUND_STATES = ["WAITING_REFUND_TAX_CONFIRMATION", "WAITING_REFUND", "WAITING_REFUND_PAYMENT", "REFUNDED"] as const;
+export const ORDER_LINE_STATES = [
+  ...ORDER_STATES,
+  "INCIDENT_OPEN",
+  "REFUNDED",
+  "WAITING_REFUND",
+  "WAITING_REFUND_PAYMENT",
+] as const;
+export const REFUND_STATES = [
+  "WAITING_REFUND_TAX_CONFIRMATION",
+  "WAITING_REFUND",
+  "WAITING_REFUND_PAYMENT",
+  "REFUNDED",
+] as const;
 export const IMPORT_STATUSES = ["WAITING", "RUNNING", "COMPLETE", "FAILED"] as const;
 
 export const miraklOrderStateSchema = enumOrString(ORDER_STATES);
@@ -207,9 +228,7 @@ export const miraklOrderSchema = z.looseObject({
   shipping_tracking_url: str,
   shipping_pudo_id: str,
   channel: z.looseObject({ code: z.string(), label: str }).nullish(),
-  references: z
-    .looseObject({ order_reference_for_customer: str, order_reference_for_seller: str })
-    .nullish(),
+  references: z.looseObject({ order_reference_for_customer: str, order_reference_for_seller: str }).nullish(),
   customer_notification_email: str,
   customer: miraklCustomerSchema.nullish(),
   order_lines: z.array(miraklOrderLineSchema),

@@ -188,7 +188,10 @@ export class MiraklTransport {
     return text?.split(this.apiKey).join("[redacted]");
   }
 
-  private async exchange<S extends z.ZodType | undefined>(spec: RequestSpec<S>, attempt: number): Promise<RequestResult<S>> {
+  private async exchange<S extends z.ZodType | undefined>(
+    spec: RequestSpec<S>,
+    attempt: number,
+  ): Promise<RequestResult<S>> {
     const { method } = MIRAKL_OPERATIONS[spec.operation];
     const { url, logged, sameOrigin } = this.buildUrl(spec);
     const headers: Record<string, string> = {
@@ -222,7 +225,9 @@ export class MiraklTransport {
     } catch (cause) {
       await this.record({ operation: spec.operation, method, path: logged, status: null, started, at, attempt });
       if (spec.signal?.aborted) throw spec.signal.reason;
-      const reason = signal.aborted ? `timed out after ${this.timeoutMs} ms` : `network error: ${this.redact((cause as Error)?.message)}`;
+      const reason = signal.aborted
+        ? `timed out after ${this.timeoutMs} ms`
+        : `network error: ${this.redact((cause as Error)?.message)}`;
       throw new MiraklTransientError({ ...details, cause }, reason);
     }
 
@@ -235,7 +240,17 @@ export class MiraklTransport {
     const errorBody = parseErrorBody(text);
     const miraklMessage = this.redact(errorBody.message ?? (text && text.length <= 500 ? text : undefined));
     const miraklCode = errorBody.code;
-    await this.record({ operation: spec.operation, method, path: logged, status, started, at, attempt, miraklCode, miraklMessage });
+    await this.record({
+      operation: spec.operation,
+      method,
+      path: logged,
+      status,
+      started,
+      at,
+      attempt,
+      miraklCode,
+      miraklMessage,
+    });
     const failed: MiraklErrorDetails = { ...details, status, miraklCode, miraklMessage };
     if (status === 401 || status === 403) throw new MiraklAuthError(failed);
     if (status === 404) throw new MiraklNotFoundError(failed);

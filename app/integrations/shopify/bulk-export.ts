@@ -5,7 +5,12 @@ import { z } from "zod";
 import type { ShopifyAdminClient } from "./client";
 import { ShopifyUserErrorsError } from "./errors";
 import type { Gid } from "./operation";
-import { bulkOperationById, bulkOperationRunQuery, variantInventoryExportQuery, type BulkOperationState } from "./operations/bulk";
+import {
+  bulkOperationById,
+  bulkOperationRunQuery,
+  variantInventoryExportQuery,
+  type BulkOperationState,
+} from "./operations/bulk";
 import type { ProductStatus } from "./operations/inventory";
 import { isInventoryQuantityName, type InventoryQuantityName } from "./quantity-names";
 
@@ -14,14 +19,22 @@ const terminalStatuses = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"])
 export class BulkOperationFailedError extends Error {
   override readonly name = "BulkOperationFailedError";
   constructor(readonly operation: BulkOperationState) {
-    super(`bulk operation ${operation.id} ended ${operation.status}${operation.errorCode ? ` (${operation.errorCode})` : ""}`);
+    super(
+      `bulk operation ${operation.id} ended ${operation.status}${operation.errorCode ? ` (${operation.errorCode})` : ""}`,
+    );
   }
 }
 
 /** Starts the variant + inventory export. Rows are not grouped (`groupObjects: false`): children carry `__parentId`. */
 export async function startVariantInventoryExport(client: ShopifyAdminClient): Promise<Gid> {
-  const { bulkOperationRunQuery: payload } = await client.request(bulkOperationRunQuery, { query: variantInventoryExportQuery, groupObjects: false });
-  if (!payload.bulkOperation) throw new ShopifyUserErrorsError("BulkOperationRunQuery", [{ field: null, message: "no bulk operation was created" }]);
+  const { bulkOperationRunQuery: payload } = await client.request(bulkOperationRunQuery, {
+    query: variantInventoryExportQuery,
+    groupObjects: false,
+  });
+  if (!payload.bulkOperation)
+    throw new ShopifyUserErrorsError("BulkOperationRunQuery", [
+      { field: null, message: "no bulk operation was created" },
+    ]);
   return payload.bulkOperation.id;
 }
 
@@ -33,7 +46,11 @@ export interface PollOptions {
 }
 
 /** Polls until the operation ends. Subscribing to `bulk_operations/finish` is the alternative for long exports. */
-export async function waitForBulkOperation(client: ShopifyAdminClient, id: Gid, options: PollOptions = {}): Promise<BulkOperationState> {
+export async function waitForBulkOperation(
+  client: ShopifyAdminClient,
+  id: Gid,
+  options: PollOptions = {},
+): Promise<BulkOperationState> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const deadline = now() + (options.timeoutMs ?? 60 * 60_000);
@@ -53,7 +70,10 @@ export async function waitForBulkOperation(client: ShopifyAdminClient, id: Gid, 
 export async function* streamJsonlLines(url: string, fetchFn: typeof fetch = fetch): AsyncGenerator<unknown> {
   const response = await fetchFn(url);
   if (!response.ok || !response.body) throw new Error(`bulk result ${url}: HTTP ${response.status}`);
-  const lines = createInterface({ input: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
+    crlfDelay: Infinity,
+  });
   for await (const line of lines) {
     if (line.trim() === "") continue;
     yield JSON.parse(line) as unknown;
@@ -72,7 +92,11 @@ const variantLine = z.looseObject({
   barcode: z.string().nullable(),
   price: money,
   compareAtPrice: money.nullable(),
-  product: z.looseObject({ id: gid("Product"), title: z.string(), status: z.enum(["ACTIVE", "ARCHIVED", "DRAFT", "UNLISTED"]) }),
+  product: z.looseObject({
+    id: gid("Product"),
+    title: z.string(),
+    status: z.enum(["ACTIVE", "ARCHIVED", "DRAFT", "UNLISTED"]),
+  }),
   inventoryItem: z.looseObject({ id: gid("InventoryItem"), sku: z.string().nullable(), tracked: z.boolean() }),
 });
 
@@ -118,7 +142,14 @@ export function toVariantInventoryRow(line: unknown): VariantInventoryRow {
     const quantities: Partial<Record<InventoryQuantityName, number>> = {};
     for (const { name, quantity } of level.quantities) if (isInventoryQuantityName(name)) quantities[name] = quantity;
     const availableUpdatedAt = level.quantities.find((q) => q.name === "available")?.updatedAt ?? null;
-    return { kind: "level", variantId: level.__parentId, inventoryLevelId: level.id, locationId: level.location.id, quantities, availableUpdatedAt };
+    return {
+      kind: "level",
+      variantId: level.__parentId,
+      inventoryLevelId: level.id,
+      locationId: level.location.id,
+      quantities,
+      availableUpdatedAt,
+    };
   }
   const variant = variantLine.parse(line);
   return {
@@ -142,7 +173,10 @@ export interface VariantInventoryExportOptions extends PollOptions {
 }
 
 /** Runs the whole export: start, poll, then stream typed rows. An export with no variants has no URL and yields nothing. */
-export async function* exportVariantInventory(client: ShopifyAdminClient, options: VariantInventoryExportOptions = {}): AsyncGenerator<VariantInventoryRow> {
+export async function* exportVariantInventory(
+  client: ShopifyAdminClient,
+  options: VariantInventoryExportOptions = {},
+): AsyncGenerator<VariantInventoryRow> {
   const id = await startVariantInventoryExport(client);
   const finished = await waitForBulkOperation(client, id, options);
   if (!finished.url) return;

@@ -1,5 +1,10 @@
 import { sharedCostBuckets, type CostBuckets, type QueryCost } from "./cost-buckets";
-import { ShopifyGraphqlError, ShopifyRetriesExhaustedError, ShopifyUserErrorsError, type GraphqlErrorEntry } from "./errors";
+import {
+  ShopifyGraphqlError,
+  ShopifyRetriesExhaustedError,
+  ShopifyUserErrorsError,
+  type GraphqlErrorEntry,
+} from "./errors";
 import type { AdminOperation, UserError } from "./operation";
 
 /**
@@ -61,11 +66,17 @@ export class ShopifyAdminClient {
   }
 
   /** Runs an operation and returns its data; mutation `userErrors` throw `ShopifyUserErrorsError`. */
-  async request<TData, TVariables>(operation: AdminOperation<TData, TVariables>, variables: TVariables): Promise<TData> {
+  async request<TData, TVariables>(
+    operation: AdminOperation<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<TData> {
     return (await this.requestWithCost(operation, variables)).data;
   }
 
-  async requestWithCost<TData, TVariables>(operation: AdminOperation<TData, TVariables>, variables: TVariables): Promise<AdminResult<TData>> {
+  async requestWithCost<TData, TVariables>(
+    operation: AdminOperation<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<AdminResult<TData>> {
     let lastFailure = "";
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
@@ -88,14 +99,17 @@ export class ShopifyAdminClient {
           return { data, cost: outcome.cost };
         }
         case "graphql-errors": {
-          if (!outcome.errors.some((e) => e.extensions?.code === "THROTTLED")) throw new ShopifyGraphqlError(operation.name, outcome.errors);
+          if (!outcome.errors.some((e) => e.extensions?.code === "THROTTLED"))
+            throw new ShopifyGraphqlError(operation.name, outcome.errors);
           lastFailure = "THROTTLED";
           waitMs = Math.max(this.#refillWait(outcome.cost), this.#backoff(1));
           break;
         }
         case "http": {
           if (outcome.status !== 429 && outcome.status < 500) {
-            throw new ShopifyGraphqlError(operation.name, [{ message: `HTTP ${outcome.status}: ${outcome.body.slice(0, 500)}` }]);
+            throw new ShopifyGraphqlError(operation.name, [
+              { message: `HTTP ${outcome.status}: ${outcome.body.slice(0, 500)}` },
+            ]);
           }
           lastFailure = `HTTP ${outcome.status}`;
           waitMs = outcome.retryAfterMs ?? this.#backoff(attempt);
@@ -135,7 +149,13 @@ export class ShopifyAdminClient {
       return outcomeFromThrown(error);
     }
     const text = await response.text();
-    if (!response.ok) return { kind: "http", status: response.status, retryAfterMs: retryAfterMs(response.headers.get("retry-after")), body: text };
+    if (!response.ok)
+      return {
+        kind: "http",
+        status: response.status,
+        retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+        body: text,
+      };
     let body: { data?: unknown; errors?: unknown; extensions?: { cost?: QueryCost } };
     try {
       body = JSON.parse(text);
@@ -177,7 +197,8 @@ function outcomeFromThrown(error: unknown): Outcome {
     };
   }
   if (candidate.name === "HttpMaxRetriesError") return { kind: "http", status: 429, retryAfterMs: null, body: "" };
-  if (candidate.name === "HttpRequestError" || candidate.name === "TypeError" || candidate.name === "AbortError") return { kind: "network", error };
+  if (candidate.name === "HttpRequestError" || candidate.name === "TypeError" || candidate.name === "AbortError")
+    return { kind: "network", error };
   throw error;
 }
 
@@ -186,7 +207,8 @@ function graphqlErrorsOf(errors: unknown): GraphqlErrorEntry[] {
   if (Array.isArray(errors)) return errors as GraphqlErrorEntry[];
   if (errors && typeof errors === "object") {
     const wrapped = errors as { graphQLErrors?: unknown; message?: string };
-    if (Array.isArray(wrapped.graphQLErrors) && wrapped.graphQLErrors.length > 0) return wrapped.graphQLErrors as GraphqlErrorEntry[];
+    if (Array.isArray(wrapped.graphQLErrors) && wrapped.graphQLErrors.length > 0)
+      return wrapped.graphQLErrors as GraphqlErrorEntry[];
     if (wrapped.message) return [{ message: wrapped.message }];
   }
   return [];

@@ -75,7 +75,10 @@ export class CostBuckets {
   }
 
   #available(bucket: BucketState, now: number): number {
-    return Math.min(bucket.maximumAvailable, bucket.currentlyAvailable + (bucket.restoreRate * (now - bucket.observedAt)) / 1000);
+    return Math.min(
+      bucket.maximumAvailable,
+      bucket.currentlyAvailable + (bucket.restoreRate * (now - bucket.observedAt)) / 1000,
+    );
   }
 
   status(shop: string): Readonly<BucketState> | undefined {

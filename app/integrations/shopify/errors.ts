@@ -13,7 +13,9 @@ export class ShopifyUserErrorsError extends Error {
     readonly operationName: string,
     readonly errors: readonly UserError[],
   ) {
-    super(`${operationName}: ${errors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; ")}`);
+    super(
+      `${operationName}: ${errors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; ")}`,
+    );
   }
 
   hasCode(code: string): boolean {

@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
  * the first result instead of refunding or adjusting stock twice.
  */
 export function idempotencyKeyFor(action: string, ...parts: ReadonlyArray<string | number>): string {
-  const digest = createHash("sha256").update(JSON.stringify([action, ...parts])).digest("hex");
+  const digest = createHash("sha256")
+    .update(JSON.stringify([action, ...parts]))
+    .digest("hex");
   return `${action}:${digest.slice(0, 40)}`;
 }

@@ -13,9 +13,12 @@ export interface AdminOperation<TData, TVariables> {
 export type OperationData<T> = T extends AdminOperation<infer D, unknown> ? D : never;
 export type OperationVariables<T> = T extends AdminOperation<unknown, infer V> ? V : never;
 
-export function adminOperation<TData, TVariables = Record<string, never>>(document: string): AdminOperation<TData, TVariables> {
+export function adminOperation<TData, TVariables = Record<string, never>>(
+  document: string,
+): AdminOperation<TData, TVariables> {
   const match = /^\s*(?:#graphql\s*)?(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(document);
-  if (!match) throw new Error(`an Admin operation must start with a named query or mutation:\n${document.slice(0, 120)}`);
+  if (!match)
+    throw new Error(`an Admin operation must start with a named query or mutation:\n${document.slice(0, 120)}`);
   return { kind: match[1] as "query" | "mutation", name: match[2]!, document };
 }
 

@@ -27,7 +27,10 @@ export const syncedQuantityNames = [
 ] as const satisfies readonly InventoryQuantityName[];
 
 /** Names that `inventorySetQuantities` / `inventoryAdjustQuantities` accept as the quantity being written. */
-export type WritableQuantityName = Extract<InventoryQuantityName, "available" | "on_hand" | "damaged" | "safety_stock" | "quality_control" | "reserved" | "incoming">;
+export type WritableQuantityName = Extract<
+  InventoryQuantityName,
+  "available" | "on_hand" | "damaged" | "safety_stock" | "quality_control" | "reserved" | "incoming"
+>;
 
 export function isInventoryQuantityName(name: string): name is InventoryQuantityName {
   return (inventoryQuantityNames as readonly string[]).includes(name);

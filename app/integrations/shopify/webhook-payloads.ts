@@ -43,10 +43,19 @@ const productsUpdatePayload = z.looseObject({
   status: z.string().max(50).nullish(),
   updated_at: z.string().nullish(),
   variants: z
-    .array(z.looseObject({ admin_graphql_api_id: gid("ProductVariant"), sku: z.string().nullish(), inventory_item_id: looseId.nullish() }))
+    .array(
+      z.looseObject({
+        admin_graphql_api_id: gid("ProductVariant"),
+        sku: z.string().nullish(),
+        inventory_item_id: looseId.nullish(),
+      }),
+    )
     .max(5000)
     .default([]),
-  variant_gids: z.array(z.looseObject({ admin_graphql_api_id: gid("ProductVariant"), updated_at: z.string().nullish() })).max(5000).nullish(),
+  variant_gids: z
+    .array(z.looseObject({ admin_graphql_api_id: gid("ProductVariant"), updated_at: z.string().nullish() }))
+    .max(5000)
+    .nullish(),
 });
 
 /** Shopify sends only the numeric id here; the intake keeps its digits exact (parseShopifyJson). */
@@ -63,7 +72,9 @@ const ordersCancelledPayload = z.looseObject({
   cancel_reason: z.string().nullable(),
   source_name: z.string().nullish(),
   tags: z.string().nullish(),
-  line_items: z.array(z.looseObject({ admin_graphql_api_id: gid("LineItem"), quantity: z.number().int().nonnegative() })).max(5000),
+  line_items: z
+    .array(z.looseObject({ admin_graphql_api_id: gid("LineItem"), quantity: z.number().int().nonnegative() }))
+    .max(5000),
 });
 
 const refundsCreatePayload = z.looseObject({
@@ -84,7 +95,14 @@ const refundsCreatePayload = z.looseObject({
     )
     .max(5000),
   transactions: z
-    .array(z.looseObject({ kind: z.string(), status: z.string().nullish(), amount: z.string(), currency: z.string().nullish() }))
+    .array(
+      z.looseObject({
+        kind: z.string(),
+        status: z.string().nullish(),
+        amount: z.string(),
+        currency: z.string().nullish(),
+      }),
+    )
     .max(5000),
 });
 
@@ -98,7 +116,13 @@ const fulfillmentPayload = z.looseObject({
   tracking_url: z.string().nullish(),
   tracking_urls: z.array(z.string()).max(1000).default([]),
   line_items: z
-    .array(z.looseObject({ admin_graphql_api_id: gid("LineItem"), sku: z.string().nullish(), quantity: z.number().int().nonnegative() }))
+    .array(
+      z.looseObject({
+        admin_graphql_api_id: gid("LineItem"),
+        sku: z.string().nullish(),
+        quantity: z.number().int().nonnegative(),
+      }),
+    )
     .max(5000),
 });
 
@@ -173,6 +197,8 @@ export function inventoryItemGidFromLevelGid(levelGid: string): string | null {
  */
 export function parseShopifyJson(raw: string): unknown {
   const reviver = (_key: string, value: unknown, context?: { source?: string }) =>
-    typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source) ? context.source : value;
+    typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)
+      ? context.source
+      : value;
   return JSON.parse(raw, reviver as (key: string, value: unknown) => unknown);
 }

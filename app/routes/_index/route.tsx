@@ -16,8 +16,9 @@ export default function Landing() {
     <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "64px auto", lineHeight: 1.5 }}>
       <h1>Mirakl Bridge for Shopify</h1>
       <p>
-        Keeps your Shopify stock on every Mirakl marketplace (Decathlon, Carrefour, Leroy Merlin, Best Buy CA…), accepts marketplace
-        orders on time, sends fulfilments and refunds back, and reconciles payouts. Install it from your Shopify admin.
+        Keeps your Shopify stock on every Mirakl marketplace (Decathlon, Carrefour, Leroy Merlin, Best Buy CA…), accepts
+        marketplace orders on time, sends fulfilments and refunds back, and reconciles payouts. Install it from your
+        Shopify admin.
       </p>
       {showForm && (
         <Form method="post" action="/auth/login">

@@ -3,9 +3,18 @@ import type { MarketplaceReservation, SyncExceptionKind } from "~/generated/pris
 import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
 import { reportException, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
 import type { ShopifyAdminClient } from "~/integrations/shopify/client";
-import { ShopifyGraphqlError, ShopifyRetriesExhaustedError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
+import {
+  ShopifyGraphqlError,
+  ShopifyRetriesExhaustedError,
+  ShopifyUserErrorsError,
+} from "~/integrations/shopify/errors";
 import { idempotencyKeyFor } from "~/integrations/shopify/idempotency";
-import { inventoryAdjustQuantities, inventoryMoveQuantities, type InventoryAdjustmentGroupResult, type MovableQuantityName } from "~/integrations/shopify/operations";
+import {
+  inventoryAdjustQuantities,
+  inventoryMoveQuantities,
+  type InventoryAdjustmentGroupResult,
+  type MovableQuantityName,
+} from "~/integrations/shopify/operations";
 import { SHIPPED_RELEASE_REASON } from "~/domain/stock/reservations";
 import { logger } from "~/lib/logger.server";
 import { markDirty } from "~/worker/work-units.server";
@@ -92,10 +101,18 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
     select: { id: true, connectionId: true, orderLineId: true },
   });
   if (neverHeld.length) {
-    await prisma.marketplaceReservation.updateMany({ where: { shop, id: { in: neverHeld.map((r) => r.id) }, holdReleasedAt: null }, data: { holdReleasedAt: now } });
+    await prisma.marketplaceReservation.updateMany({
+      where: { shop, id: { in: neverHeld.map((r) => r.id) }, holdReleasedAt: null },
+      data: { holdReleasedAt: now },
+    });
     // Why it could not be held does not matter any more.
     for (const [connectionId, lines] of groupByConnection(neverHeld)) {
-      await resolveExceptionsForEntities({ shop, connectionId, kind: HOLD_EXCEPTION_KIND }, ORDER_LINE_ENTITY, lines, now);
+      await resolveExceptionsForEntities(
+        { shop, connectionId, kind: HOLD_EXCEPTION_KIND },
+        ORDER_LINE_ENTITY,
+        lines,
+        now,
+      );
     }
   }
 
@@ -108,7 +125,13 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
   });
   // A line partly cancelled after its hold: the cancelled units go back (the rest stays held).
   const toShrink = await prisma.marketplaceReservation.findMany({
-    where: { shop, releasedAt: null, heldAt: { not: null }, holdReleasedAt: null, heldQuantity: { gt: prisma.marketplaceReservation.fields.quantity } },
+    where: {
+      shop,
+      releasedAt: null,
+      heldAt: { not: null },
+      holdReleasedAt: null,
+      heldQuantity: { gt: prisma.marketplaceReservation.fields.quantity },
+    },
     orderBy: order,
     take: HOLD_BATCH,
   });
@@ -120,7 +143,11 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
   const settingsOf = connectionSettingsLoader(shop);
   let progressed = false;
 
-  const steps = [...toReturn.map((r) => [r, "unhold"] as const), ...toShrink.map((r) => [r, "shrink"] as const), ...toHold.map((r) => [r, "hold"] as const)];
+  const steps = [
+    ...toReturn.map((r) => [r, "unhold"] as const),
+    ...toShrink.map((r) => [r, "shrink"] as const),
+    ...toHold.map((r) => [r, "hold"] as const),
+  ];
   for (const [reservation, step] of steps) {
     try {
       if (step !== "hold") {
@@ -145,7 +172,11 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
       result.failed++;
       const attempted = isAttempt(error, step, reservation);
       await recordFailure(shop, reservation, step === "hold" ? "hold" : "unhold", error, attempted, now);
-      const delay = attempted ? backoffMs(reservation.holdAttempts + 1) : error instanceof ShopifyGraphqlError ? REFUSED_REQUEST_RETRY_MS : TRANSPORT_RETRY_MS;
+      const delay = attempted
+        ? backoffMs(reservation.holdAttempts + 1)
+        : error instanceof ShopifyGraphqlError
+          ? REFUSED_REQUEST_RETRY_MS
+          : TRANSPORT_RETRY_MS;
       retryAt.push(now.getTime() + delay);
       if (shopWide) {
         // Throttled for good, unreachable, or refused whatever the input: every other move would fail the same way.
@@ -166,19 +197,37 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
  * being reservations (Shopify's order commits the units now), their SKUs are recomputed, and the next
  * pass of the holds gives back the units they held.
  */
-export async function releaseReservationsOfShopifyOrder(shop: string, connectionId: string, miraklOrderId: string, now: Date): Promise<number> {
-  const open = await prisma.marketplaceReservation.findMany({ where: { shop, connectionId, miraklOrderId, releasedAt: null }, select: { id: true, shopifySku: true } });
+export async function releaseReservationsOfShopifyOrder(
+  shop: string,
+  connectionId: string,
+  miraklOrderId: string,
+  now: Date,
+): Promise<number> {
+  const open = await prisma.marketplaceReservation.findMany({
+    where: { shop, connectionId, miraklOrderId, releasedAt: null },
+    select: { id: true, shopifySku: true },
+  });
   if (open.length === 0) return 0;
   const { count } = await prisma.marketplaceReservation.updateMany({
     where: { shop, id: { in: open.map((r) => r.id) }, releasedAt: null },
     data: { releasedAt: now, releaseReason: "SHOPIFY_ORDER" },
   });
-  await markSkusForRecompute(shop, open.map((r) => r.shopifySku), now);
+  await markSkusForRecompute(
+    shop,
+    open.map((r) => r.shopifySku),
+    now,
+  );
   await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop, now);
   return count;
 }
 
-async function hold(shop: string, r: Reservation, settingsOf: SettingsLoader, shopify: () => Promise<Admin>, now: Date): Promise<"held" | "waiting"> {
+async function hold(
+  shop: string,
+  r: Reservation,
+  settingsOf: SettingsLoader,
+  shopify: () => Promise<Admin>,
+  now: Date,
+): Promise<"held" | "waiting"> {
   const variant = await variantOf(shop, r.shopifySku);
   // With an intent the move may already be applied: it is sent again as it was, whatever changed since.
   if (r.heldLocationId === null && !variant.tracked) {
@@ -200,7 +249,10 @@ async function hold(shop: string, r: Reservation, settingsOf: SettingsLoader, sh
         "Choose the connection's locations in Stock & price settings; the hold is retried by itself.",
       );
     }
-    const levels = await prisma.shopifyInventoryLevel.findMany({ where: { shop, inventoryItemId: variant.inventoryItemId, locationId: { in: chosen } }, select: { locationId: true, available: true } });
+    const levels = await prisma.shopifyInventoryLevel.findMany({
+      where: { shop, inventoryItemId: variant.inventoryItemId, locationId: { in: chosen } },
+      select: { locationId: true, available: true },
+    });
     if (levels.length === 0) {
       throw new HoldProblem(
         `SKU "${r.shopifySku}" is not stocked at any location the connection sells from, so the ${r.quantity} unit(s) of Mirakl order line ${r.orderLineId} cannot be held in Shopify.`,
@@ -208,23 +260,39 @@ async function hold(shop: string, r: Reservation, settingsOf: SettingsLoader, sh
       );
     }
     // Ties keep the merchant's order of locations.
-    const best = levels.sort((a, b) => b.available - a.available || chosen.indexOf(a.locationId) - chosen.indexOf(b.locationId))[0]!;
+    const best = levels.sort(
+      (a, b) => b.available - a.available || chosen.indexOf(a.locationId) - chosen.indexOf(b.locationId),
+    )[0]!;
     quantity = Math.min(r.quantity, Math.max(0, best.available));
     // Nothing to hold: the recompute keeps subtracting the units, and the hold is tried again later.
     if (quantity === 0) {
-      await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { holdAttempts: { increment: 1 } } });
+      await prisma.marketplaceReservation.updateMany({
+        where: { id: r.id, shop, heldAt: null },
+        data: { holdAttempts: { increment: 1 } },
+      });
       return "waiting";
     }
     locationId = best.locationId;
-    await prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldAt: null }, data: { heldLocationId: locationId, heldInventoryItemId: variant.inventoryItemId, heldQuantity: quantity } });
+    await prisma.marketplaceReservation.updateMany({
+      where: { id: r.id, shop, heldAt: null },
+      data: { heldLocationId: locationId, heldInventoryItemId: variant.inventoryItemId, heldQuantity: quantity },
+    });
   }
 
-  const inventoryItemId = r.heldLocationId !== null && r.heldInventoryItemId ? r.heldInventoryItemId : variant.inventoryItemId;
+  const inventoryItemId =
+    r.heldLocationId !== null && r.heldInventoryItemId ? r.heldInventoryItemId : variant.inventoryItemId;
   const group = await move(await shopify(), r, "hold", { inventoryItemId, locationId, quantity });
   await prisma.$transaction([
     prisma.marketplaceReservation.updateMany({
       where: { id: r.id, shop, heldAt: null },
-      data: { heldAt: now, heldLocationId: locationId, heldInventoryItemId: inventoryItemId, heldQuantity: quantity, holdError: null, holdAttempts: 0 },
+      data: {
+        heldAt: now,
+        heldLocationId: locationId,
+        heldInventoryItemId: inventoryItemId,
+        heldQuantity: quantity,
+        holdError: null,
+        holdAttempts: 0,
+      },
     }),
     ...mirrorAvailable(shop, group, inventoryItemId, locationId),
   ]);
@@ -241,9 +309,15 @@ async function returnHold(shop: string, r: Reservation, admin: Admin, now: Date)
   const inventoryItemId = r.heldInventoryItemId ?? (await variantOf(shop, r.shopifySku)).inventoryItemId;
   const locationId = r.heldLocationId!;
   const what = { inventoryItemId, locationId, quantity: r.heldQuantity };
-  const group = r.releaseReason === SHIPPED_RELEASE_REASON ? await consumeShipped(admin, r, what) : await move(admin, r, "unhold", what);
+  const group =
+    r.releaseReason === SHIPPED_RELEASE_REASON
+      ? await consumeShipped(admin, r, what)
+      : await move(admin, r, "unhold", what);
   await prisma.$transaction([
-    prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, holdReleasedAt: null }, data: { holdReleasedAt: now, holdError: null, holdAttempts: 0 } }),
+    prisma.marketplaceReservation.updateMany({
+      where: { id: r.id, shop, holdReleasedAt: null },
+      data: { holdReleasedAt: now, holdError: null, holdAttempts: 0 },
+    }),
     ...mirrorAvailable(shop, group, inventoryItemId, locationId),
   ]);
   await settled(shop, r, now);
@@ -257,24 +331,42 @@ async function shrinkHold(shop: string, r: Reservation, admin: Admin, now: Date)
   const key = idempotencyKeyFor("reservation-shrink", r.id, r.heldQuantity, r.quantity, r.holdAttempts);
   const group = await move(admin, r, "unhold", { inventoryItemId, locationId, quantity: surplus }, key);
   await prisma.$transaction([
-    prisma.marketplaceReservation.updateMany({ where: { id: r.id, shop, heldQuantity: r.heldQuantity }, data: { heldQuantity: r.quantity } }),
+    prisma.marketplaceReservation.updateMany({
+      where: { id: r.id, shop, heldQuantity: r.heldQuantity },
+      data: { heldQuantity: r.quantity },
+    }),
     ...mirrorAvailable(shop, group, inventoryItemId, locationId),
   ]);
   await settled(shop, r, now);
 }
 
 /** A line shipped before any Shopify order was made for it: its held units leave Shopify's stock (reserved − n). */
-async function consumeShipped(admin: Admin, r: Reservation, what: { inventoryItemId: string; locationId: string; quantity: number }): Promise<InventoryAdjustmentGroupResult> {
+async function consumeShipped(
+  admin: Admin,
+  r: Reservation,
+  what: { inventoryItemId: string; locationId: string; quantity: number },
+): Promise<InventoryAdjustmentGroupResult> {
   const { inventoryAdjustQuantities: payload } = await admin.request(inventoryAdjustQuantities, {
     idempotencyKey: idempotencyKeyFor("reservation-shipped", r.id, r.holdAttempts),
     input: {
       name: "reserved",
       reason: "other",
       referenceDocumentUri: orderGid(r.miraklOrderId),
-      changes: [{ inventoryItemId: what.inventoryItemId, locationId: what.locationId, delta: -what.quantity, changeFromQuantity: null, ledgerDocumentUri: orderLineGid(r.orderLineId) }],
+      changes: [
+        {
+          inventoryItemId: what.inventoryItemId,
+          locationId: what.locationId,
+          delta: -what.quantity,
+          changeFromQuantity: null,
+          ledgerDocumentUri: orderLineGid(r.orderLineId),
+        },
+      ],
     },
   });
-  if (!payload.inventoryAdjustmentGroup) throw new UnconfirmedChange(`Shopify did not confirm taking the shipped units of Mirakl order line ${r.orderLineId} out of stock.`);
+  if (!payload.inventoryAdjustmentGroup)
+    throw new UnconfirmedChange(
+      `Shopify did not confirm taking the shipped units of Mirakl order line ${r.orderLineId} out of stock.`,
+    );
   return payload.inventoryAdjustmentGroup;
 }
 
@@ -287,7 +379,12 @@ function groupByConnection(rows: readonly { connectionId: string; orderLineId: s
 /** The reservation's units changed place: its SKU is recomputed, and an open exception about it is resolved. */
 async function settled(shop: string, r: Reservation, now: Date) {
   await markSkusForRecompute(shop, [r.shopifySku], now);
-  await resolveExceptionsForEntities({ shop, connectionId: r.connectionId, kind: HOLD_EXCEPTION_KIND }, ORDER_LINE_ENTITY, [r.orderLineId], now);
+  await resolveExceptionsForEntities(
+    { shop, connectionId: r.connectionId, kind: HOLD_EXCEPTION_KIND },
+    ORDER_LINE_ENTITY,
+    [r.orderLineId],
+    now,
+  );
 }
 
 async function move(
@@ -311,10 +408,13 @@ async function move(
     input: {
       reason: step === "hold" ? "reservation_created" : "reservation_deleted",
       referenceDocumentUri: orderGid(r.miraklOrderId),
-      changes: [{ inventoryItemId: what.inventoryItemId, quantity: what.quantity, from: terminal(from), to: terminal(to) }],
+      changes: [
+        { inventoryItemId: what.inventoryItemId, quantity: what.quantity, from: terminal(from), to: terminal(to) },
+      ],
     },
   });
-  if (!payload.inventoryAdjustmentGroup) throw new UnconfirmedChange(`Shopify did not confirm the ${step} of Mirakl order line ${r.orderLineId}.`);
+  if (!payload.inventoryAdjustmentGroup)
+    throw new UnconfirmedChange(`Shopify did not confirm the ${step} of Mirakl order line ${r.orderLineId}.`);
   return payload.inventoryAdjustmentGroup;
 }
 
@@ -322,8 +422,15 @@ async function move(
  * The level's `available` after the move, as Shopify reported it and at Shopify's time: older webhooks are then
  * ignored and the one for this move shows no drop. A newer observation already in the mirror is kept.
  */
-function mirrorAvailable(shop: string, group: InventoryAdjustmentGroupResult, inventoryItemId: string, locationId: string) {
-  const after = group.changes.find((c) => c.name === "available" && c.location?.id === locationId && c.item?.id === inventoryItemId)?.quantityAfterChange;
+function mirrorAvailable(
+  shop: string,
+  group: InventoryAdjustmentGroupResult,
+  inventoryItemId: string,
+  locationId: string,
+) {
+  const after = group.changes.find(
+    (c) => c.name === "available" && c.location?.id === locationId && c.item?.id === inventoryItemId,
+  )?.quantityAfterChange;
   const observedAt = new Date(group.createdAt);
   if (after == null || Number.isNaN(observedAt.getTime())) return [];
   return [
@@ -336,7 +443,10 @@ function mirrorAvailable(shop: string, group: InventoryAdjustmentGroupResult, in
 
 /** The one live variant of the SKU (an active one before archived leftovers, as the recompute decides). */
 async function variantOf(shop: string, sku: string) {
-  const live = await prisma.shopifyVariant.findMany({ where: { shop, sku, deletedAt: null }, select: { variantId: true, inventoryItemId: true, tracked: true, productStatus: true } });
+  const live = await prisma.shopifyVariant.findMany({
+    where: { shop, sku, deletedAt: null },
+    select: { variantId: true, inventoryItemId: true, tracked: true, productStatus: true },
+  });
   const active = live.filter((v) => v.productStatus === "ACTIVE");
   const candidates = active.length ? active : live;
   if (candidates.length === 0) {
@@ -360,8 +470,16 @@ type SettingsLoader = (connectionId: string) => Promise<ConnectionSettings>;
 function connectionSettingsLoader(shop: string): SettingsLoader {
   const cache = new Map<string, Promise<ConnectionSettings>>();
   const load = async (connectionId: string) => {
-    const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { settings: true } });
-    if (!connection) throw new HoldProblem(`The reservation's connection ${connectionId} no longer exists.`, "Nothing to do if the connection was deleted on purpose: dismiss this exception.", "WARNING");
+    const connection = await prisma.marketplaceConnection.findFirst({
+      where: { id: connectionId, shop },
+      select: { settings: true },
+    });
+    if (!connection)
+      throw new HoldProblem(
+        `The reservation's connection ${connectionId} no longer exists.`,
+        "Nothing to do if the connection was deleted on purpose: dismiss this exception.",
+        "WARNING",
+      );
     try {
       return parseConnectionSettings(connection.settings);
     } catch (error) {
@@ -395,13 +513,24 @@ function isAttempt(error: Error, step: "hold" | "unhold" | "shrink", r: Reservat
  * Records a failed step on the reservation and in the exception queue (one exception per order line, counted).
  * A finished attempt of a hold gives up its intent: the next try chooses location and quantity again.
  */
-async function recordFailure(shop: string, r: Reservation, step: "hold" | "unhold", error: Error, attempted: boolean, now: Date) {
+async function recordFailure(
+  shop: string,
+  r: Reservation,
+  step: "hold" | "unhold",
+  error: Error,
+  attempted: boolean,
+  now: Date,
+) {
   const attempts = attempted ? r.holdAttempts + 1 : r.holdAttempts;
   const keepIntent = step === "unhold" || !attempted;
   const where = step === "hold" ? { id: r.id, shop, heldAt: null } : { id: r.id, shop, holdReleasedAt: null };
   await prisma.marketplaceReservation.updateMany({
     where,
-    data: { holdError: error.message.slice(0, 1000), holdAttempts: attempts, ...(keepIntent ? {} : { heldLocationId: null, heldQuantity: 0 }) },
+    data: {
+      holdError: error.message.slice(0, 1000),
+      holdAttempts: attempts,
+      ...(keepIntent ? {} : { heldLocationId: null, heldQuantity: 0 }),
+    },
   });
   const what = step === "hold" ? `hold ${r.quantity} unit(s)` : `give back the ${r.heldQuantity} unit(s) held`;
   const problem = error instanceof HoldProblem ? error : null;
@@ -421,7 +550,14 @@ async function recordFailure(shop: string, r: Reservation, step: "hold" | "unhol
         : step === "hold"
           ? "Until it is held, Shopify's checkout can sell these units although the marketplace sold them. Check the variant's inventory at the connection's locations in Shopify; the hold is retried by itself."
           : "The units stay reserved in Shopify until this succeeds. Check the variant's reserved quantity at its location in Shopify; the app retries by itself.",
-      detail: { reservationId: r.id, step, miraklOrderId: r.miraklOrderId, shopifySku: r.shopifySku, attempts, locationId: r.heldLocationId },
+      detail: {
+        reservationId: r.id,
+        step,
+        miraklOrderId: r.miraklOrderId,
+        shopifySku: r.shopifySku,
+        attempts,
+        locationId: r.heldLocationId,
+      },
     },
     now,
   );

@@ -47,11 +47,27 @@ export interface IntakeResult {
   nextDueAt: Date;
 }
 
-const notPolled = (polledAt: Date | null, nextDueAt: Date): IntakeResult => ({ polled: false, lines: 0, opened: 0, updated: 0, released: 0, changedSkus: [], polledAt, nextDueAt });
+const notPolled = (polledAt: Date | null, nextDueAt: Date): IntakeResult => ({
+  polled: false,
+  lines: 0,
+  opened: 0,
+  updated: 0,
+  released: 0,
+  changedSkus: [],
+  polledAt,
+  nextDueAt,
+});
 
 /** Polls OR11 if the connection's last poll is at least a minute old, and brings its reservations in line. */
-export async function readMarketplaceOrders(connection: Connection, mirakl: MiraklClient, now: Date): Promise<IntakeResult> {
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { ordersCursor: true, ordersPolledAt: true, createdAt: true } });
+export async function readMarketplaceOrders(
+  connection: Connection,
+  mirakl: MiraklClient,
+  now: Date,
+): Promise<IntakeResult> {
+  const row = await prisma.marketplaceConnection.findFirst({
+    where: { id: connection.id, shop: connection.shop },
+    select: { ordersCursor: true, ordersPolledAt: true, createdAt: true },
+  });
   if (!row) return notPolled(null, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
   const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + ORDER_POLL_INTERVAL_MS : 0;
   if (dueAt > now.getTime()) return notPolled(row.ordersPolledAt, new Date(dueAt));
@@ -82,12 +98,18 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
     const retryAt = await reportMiraklFailure(connection, error, "OR11 order intake", now);
     // Every reader (the intake unit, the push before its file) waits as told, e.g. a 429's Retry-After.
     const waitFrom = new Date(Math.max(now.getTime(), retryAt.getTime() - ORDER_POLL_INTERVAL_MS));
-    await prisma.marketplaceConnection.updateMany({ where: { id: connection.id, shop: connection.shop }, data: { ordersPolledAt: waitFrom } });
+    await prisma.marketplaceConnection.updateMany({
+      where: { id: connection.id, shop: connection.shop },
+      data: { ordersPolledAt: waitFrom },
+    });
     return { ...notPolled(now, retryAt), polled: true };
   }
 
   const result = await applyOrders(connection, orders, row.createdAt, now);
-  await prisma.marketplaceConnection.updateMany({ where: { id: connection.id, shop: connection.shop }, data: { ordersCursor: cursor } });
+  await prisma.marketplaceConnection.updateMany({
+    where: { id: connection.id, shop: connection.shop },
+    data: { ordersCursor: cursor },
+  });
   if (result.changedSkus.length) {
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
     await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
@@ -95,14 +117,23 @@ export async function readMarketplaceOrders(connection: Connection, mirakl: Mira
   return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
 }
 
-async function applyOrders(connection: Connection, orders: readonly MiraklOrder[], connectionCreatedAt: Date, now: Date) {
+async function applyOrders(
+  connection: Connection,
+  orders: readonly MiraklOrder[],
+  connectionCreatedAt: Date,
+  now: Date,
+) {
   const lines = orders.flatMap((order) => order.order_lines.map((line) => ({ order, line })));
   const counts = { lines: lines.length, opened: 0, updated: 0, released: 0, changedSkus: [] as string[] };
   if (lines.length === 0) return counts;
   const known = new Map(
     (
       await prisma.marketplaceReservation.findMany({
-        where: { shop: connection.shop, connectionId: connection.id, orderLineId: { in: lines.map((l) => l.line.order_line_id) } },
+        where: {
+          shop: connection.shop,
+          connectionId: connection.id,
+          orderLineId: { in: lines.map((l) => l.line.order_line_id) },
+        },
         select: { id: true, orderLineId: true, quantity: true, lineState: true, releasedAt: true, shopifySku: true },
       })
     ).map((r) => [r.orderLineId, r]),
@@ -144,7 +175,10 @@ async function applyOrders(connection: Connection, orders: readonly MiraklOrder[
         break;
       }
       case "update":
-        await prisma.marketplaceReservation.update({ where: { id: stored!.id }, data: { quantity: decision.units, lineState: line.order_line_state } });
+        await prisma.marketplaceReservation.update({
+          where: { id: stored!.id },
+          data: { quantity: decision.units, lineState: line.order_line_state },
+        });
         if (decision.units !== stored!.quantity) changed.add(stored!.shopifySku);
         counts.updated++;
         break;

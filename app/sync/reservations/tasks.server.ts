@@ -31,6 +31,10 @@ const IDLE_AFTER_MS = 10 * 60_000;
  * connection was disabled). Marking a running one due would be harmless (it polls at most once a minute).
  */
 export async function ensureOrderIntake(connection: { id: string; shop: string }, now: Date) {
-  const unit = await prisma.workUnit.findUnique({ where: { key: orderIntakeUnitKey(connection.id) }, select: { dueAt: true } });
-  if (!unit || unit.dueAt.getTime() > now.getTime() + IDLE_AFTER_MS) await markDirty(orderIntakeUnitKey(connection.id), ORDER_INTAKE_KIND, connection.shop, now);
+  const unit = await prisma.workUnit.findUnique({
+    where: { key: orderIntakeUnitKey(connection.id) },
+    select: { dueAt: true },
+  });
+  if (!unit || unit.dueAt.getTime() > now.getTime() + IDLE_AFTER_MS)
+    await markDirty(orderIntakeUnitKey(connection.id), ORDER_INTAKE_KIND, connection.shop, now);
 }

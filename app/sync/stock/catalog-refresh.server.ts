@@ -1,11 +1,21 @@
 import prisma from "~/db.server";
-import { streamJsonlLines, startVariantInventoryExport, toVariantInventoryRow, type VariantInventoryRow } from "~/integrations/shopify/bulk-export";
+import {
+  streamJsonlLines,
+  startVariantInventoryExport,
+  toVariantInventoryRow,
+  type VariantInventoryRow,
+} from "~/integrations/shopify/bulk-export";
 import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import { bulkOperationById } from "~/integrations/shopify/operations";
 import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import type { TaskHandler } from "~/worker/worker.server";
-import { ingestVariantInventoryExport, shopifyClientForShop, type IngestResult, type ShopifyClientFactory } from "~/sync/stock/catalog.server";
+import {
+  ingestVariantInventoryExport,
+  shopifyClientForShop,
+  type IngestResult,
+  type ShopifyClientFactory,
+} from "~/sync/stock/catalog.server";
 import { CATALOG_REFRESH_KIND } from "~/sync/stock/reconcile.server";
 
 /**
@@ -25,10 +35,15 @@ export interface RefreshDeps {
   fetch?: typeof fetch;
 }
 
-export async function catalogRefreshStep(shop: string, now: Date, deps: RefreshDeps = {}): Promise<{ nextDueAt: Date | null; ingested?: IngestResult }> {
+export async function catalogRefreshStep(
+  shop: string,
+  now: Date,
+  deps: RefreshDeps = {},
+): Promise<{ nextDueAt: Date | null; ingested?: IngestResult }> {
   const state = await prisma.shop.findUnique({ where: { shop } });
   const requested = state?.catalogRefreshRequestedAt;
-  if (!state || !requested || (state.catalogRefreshedAt && state.catalogRefreshedAt >= requested)) return { nextDueAt: null };
+  if (!state || !requested || (state.catalogRefreshedAt && state.catalogRefreshedAt >= requested))
+    return { nextDueAt: null };
   const later = (ms: number) => ({ nextDueAt: new Date(now.getTime() + ms) });
   const client: ShopifyAdminClient = await (deps.shopify ?? shopifyClientForShop)(shop);
 
@@ -38,7 +53,8 @@ export async function catalogRefreshStep(shop: string, now: Date, deps: RefreshD
       await prisma.shop.update({ where: { shop }, data: { catalogBulkOperationId: id } });
       return later(POLL_MS);
     } catch (error) {
-      if (error instanceof ShopifyUserErrorsError && error.hasCode("OPERATION_IN_PROGRESS")) return later(BUSY_RETRY_MS);
+      if (error instanceof ShopifyUserErrorsError && error.hasCode("OPERATION_IN_PROGRESS"))
+        return later(BUSY_RETRY_MS);
       throw error;
     }
   }
@@ -46,7 +62,9 @@ export async function catalogRefreshStep(shop: string, now: Date, deps: RefreshD
   const { bulkOperation } = await client.request(bulkOperationById, { id: state.catalogBulkOperationId });
   if (bulkOperation && !terminal.has(bulkOperation.status)) return later(POLL_MS);
   if (!bulkOperation || bulkOperation.status !== "COMPLETED") {
-    const outcome = bulkOperation ? `${bulkOperation.status}${bulkOperation.errorCode ? ` (${bulkOperation.errorCode})` : ""}` : "not found";
+    const outcome = bulkOperation
+      ? `${bulkOperation.status}${bulkOperation.errorCode ? ` (${bulkOperation.errorCode})` : ""}`
+      : "not found";
     await prisma.shop.update({ where: { shop }, data: { catalogBulkOperationId: null } });
     await reportException({
       shop,
@@ -55,8 +73,13 @@ export async function catalogRefreshStep(shop: string, now: Date, deps: RefreshD
       entityType: "Shop",
       entityId: `${shop}:catalog-refresh`,
       message: `Shopify's catalogue export ended ${outcome}; the full reconciliation waits for a fresh catalogue.`,
-      fixHint: "It is started again in a few minutes. Stock changes keep flowing through webhooks meanwhile; if it keeps failing, check the app's access to products and inventory.",
-      detail: { bulkOperationId: state.catalogBulkOperationId, status: bulkOperation?.status ?? null, errorCode: bulkOperation?.errorCode ?? null },
+      fixHint:
+        "It is started again in a few minutes. Stock changes keep flowing through webhooks meanwhile; if it keeps failing, check the app's access to products and inventory.",
+      detail: {
+        bulkOperationId: state.catalogBulkOperationId,
+        status: bulkOperation?.status ?? null,
+        errorCode: bulkOperation?.errorCode ?? null,
+      },
     });
     return later(FAILED_RETRY_MS);
   }

@@ -2,7 +2,11 @@ import prisma from "~/db.server";
 import type { VariantInventoryRow } from "~/integrations/shopify/bulk-export";
 import { shopifyAdminForShop, type ShopifyAdminClient } from "~/integrations/shopify/client";
 import type { Gid, OperationData } from "~/integrations/shopify/operation";
-import { inventoryItemsWithLevels, productVariantsForSync, type VariantWithItem } from "~/integrations/shopify/operations";
+import {
+  inventoryItemsWithLevels,
+  productVariantsForSync,
+  type VariantWithItem,
+} from "~/integrations/shopify/operations";
 import { markDirty } from "~/worker/work-units.server";
 import type { LevelDrop } from "~/sync/stock/velocity.server";
 
@@ -98,7 +102,11 @@ export interface UpsertResult {
  * alone; a deleted row that shows up again is alive again. Title and barcode are kept but do not
  * trigger a recompute: neither moves a quantity or a price.
  */
-export async function upsertVariants(shop: string, variants: readonly VariantFacts[], observedAt: Date): Promise<UpsertResult> {
+export async function upsertVariants(
+  shop: string,
+  variants: readonly VariantFacts[],
+  observedAt: Date,
+): Promise<UpsertResult> {
   if (variants.length === 0) return { written: 0, changed: 0, skipped: 0 };
   const unique = [...new Map(variants.map((v) => [v.variantId, v])).values()];
   const column = <K extends keyof VariantFacts>(key: K) => unique.map((v) => v[key]);
@@ -154,7 +162,11 @@ export async function upsertVariants(shop: string, variants: readonly VariantFac
 }
 
 /** Marks variants deleted (they advertise 0 from now on). Returns how many were live. */
-async function markVariantsDeleted(shop: string, where: { productId?: Gid; variantIds?: Gid[]; notObservedSince?: Date }, now: Date): Promise<number> {
+async function markVariantsDeleted(
+  shop: string,
+  where: { productId?: Gid; variantIds?: Gid[]; notObservedSince?: Date },
+  now: Date,
+): Promise<number> {
   const { count } = await prisma.shopifyVariant.updateMany({
     where: {
       shop,
@@ -195,13 +207,23 @@ export async function applyLevels(shop: string, levels: readonly LevelFact[]): P
   if (levels.length === 0) return { applied: 0, changed: 0, variantsBumped: 0, drops: [] };
   const latest = new Map<string, LevelFact>();
   for (const level of levels) {
-    if (!Number.isInteger(level.available)) throw new Error(`available ${level.available} for ${level.inventoryItemId} at ${level.locationId} is not a whole number`);
+    if (!Number.isInteger(level.available))
+      throw new Error(
+        `available ${level.available} for ${level.inventoryItemId} at ${level.locationId} is not a whole number`,
+      );
     const key = `${level.inventoryItemId}\u0000${level.locationId}`;
     const seen = latest.get(key);
     if (!seen || seen.observedAt <= level.observedAt) latest.set(key, level);
   }
   const unique = [...latest.values()];
-  const [result] = await prisma.$queryRaw<{ applied: number; changed: number; bumped: number; drops: { inventoryItemId: string; locationId: string; before: number; after: number }[] }[]>`
+  const [result] = await prisma.$queryRaw<
+    {
+      applied: number;
+      changed: number;
+      bumped: number;
+      drops: { inventoryItemId: string; locationId: string; before: number; after: number }[];
+    }[]
+  >`
     WITH incoming AS (
       SELECT * FROM unnest(${unique.map((l) => l.inventoryItemId)}::text[], ${unique.map((l) => l.locationId)}::text[],
                            ${unique.map((l) => l.available)}::int[], ${unique.map((l) => utcTimestamp(l.observedAt))}::timestamp[])
@@ -233,7 +255,10 @@ export async function applyLevels(shop: string, levels: readonly LevelFact[]): P
     )
     SELECT (SELECT count(*) FROM written)::int AS applied, (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM bumped)::int AS bumped,
            (SELECT coalesce(json_agg(dropped), '[]'::json) FROM dropped) AS drops`;
-  const drops = result.drops.map((d) => ({ ...d, observedAt: latest.get(`${d.inventoryItemId}\u0000${d.locationId}`)!.observedAt }));
+  const drops = result.drops.map((d) => ({
+    ...d,
+    observedAt: latest.get(`${d.inventoryItemId}\u0000${d.locationId}`)!.observedAt,
+  }));
   return { applied: result.applied, changed: result.changed, variantsBumped: result.bumped, drops };
 }
 
@@ -242,22 +267,41 @@ export async function refreshProduct(shop: string, client: ShopifyAdminClient, p
   const variants: VariantFacts[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: OperationData<typeof productVariantsForSync> = await client.request(productVariantsForSync, { id: productId, first: PRODUCT_VARIANTS_PAGE, after });
+    const page: OperationData<typeof productVariantsForSync> = await client.request(productVariantsForSync, {
+      id: productId,
+      first: PRODUCT_VARIANTS_PAGE,
+      after,
+    });
     const product = page.product;
     if (!product) {
-      return { found: false, upserted: { written: 0, changed: 0, skipped: 0 }, deleted: await markVariantsDeleted(shop, { productId }, now) };
+      return {
+        found: false,
+        upserted: { written: 0, changed: 0, skipped: 0 },
+        deleted: await markVariantsDeleted(shop, { productId }, now),
+      };
     }
     variants.push(...product.variants.nodes.map(variantFactsFromGraphql));
     if (!product.variants.pageInfo.hasNextPage) break;
     after = product.variants.pageInfo.endCursor;
   }
-  const known = await prisma.shopifyVariant.findMany({ where: { shop, variantId: { in: variants.map((v) => v.variantId) } }, select: { variantId: true } });
+  const known = await prisma.shopifyVariant.findMany({
+    where: { shop, variantId: { in: variants.map((v) => v.variantId) } },
+    select: { variantId: true },
+  });
   const upserted = await upsertVariants(shop, variants, now);
   // A variant new to the mirror has no levels yet: read them now rather than advertise 0 until stock moves.
   const knownIds = new Set(known.map((k) => k.variantId));
-  await readLevelsOfItems(shop, client, variants.filter((v) => !knownIds.has(v.variantId)).map((v) => v.inventoryItemId), now);
+  await readLevelsOfItems(
+    shop,
+    client,
+    variants.filter((v) => !knownIds.has(v.variantId)).map((v) => v.inventoryItemId),
+    now,
+  );
   const listed = new Set(variants.map((v) => v.variantId));
-  const mirrored = await prisma.shopifyVariant.findMany({ where: { shop, productId, deletedAt: null }, select: { variantId: true } });
+  const mirrored = await prisma.shopifyVariant.findMany({
+    where: { shop, productId, deletedAt: null },
+    select: { variantId: true },
+  });
   const gone = mirrored.map((v) => v.variantId).filter((id) => !listed.has(id));
   const deleted = gone.length ? await markVariantsDeleted(shop, { variantIds: gone, notObservedSince: now }, now) : 0;
   return { found: true, upserted, deleted };
@@ -289,7 +333,12 @@ export async function fetchUnknownInventoryItems(shop: string, client: ShopifyAd
       AND NOT EXISTS (SELECT 1 FROM "ShopifyVariant" v WHERE v."shop" = l."shop" AND v."inventoryItemId" = l."inventoryItemId")
     ORDER BY l."inventoryItemId"
     LIMIT ${UNKNOWN_ITEMS_PER_PASS}`;
-  const { found, missing } = await readLevelsOfItems(shop, client, unknown.map((u) => u.inventoryItemId), now);
+  const { found, missing } = await readLevelsOfItems(
+    shop,
+    client,
+    unknown.map((u) => u.inventoryItemId),
+    now,
+  );
   return { looked: unknown.length, found, missing, more: unknown.length === UNKNOWN_ITEMS_PER_PASS };
 }
 
@@ -299,7 +348,11 @@ async function readLevelsOfItems(shop: string, client: ShopifyAdminClient, itemI
   let missing = 0;
   for (let i = 0; i < itemIds.length; i += UNKNOWN_ITEMS_PER_READ) {
     const ids = itemIds.slice(i, i + UNKNOWN_ITEMS_PER_READ);
-    const { nodes } = await client.request(inventoryItemsWithLevels, { ids, quantityNames: ["available"], levelsFirst: LEVELS_PER_ITEM });
+    const { nodes } = await client.request(inventoryItemsWithLevels, {
+      ids,
+      quantityNames: ["available"],
+      levelsFirst: LEVELS_PER_ITEM,
+    });
     const variants: VariantFacts[] = [];
     const levels: LevelFact[] = [];
     const gone: string[] = [];
@@ -311,7 +364,13 @@ async function readLevelsOfItems(shop: string, client: ShopifyAdminClient, itemI
       variants.push(variantFactsFromGraphql(item.variant));
       for (const level of item.inventoryLevels.nodes) {
         const available = level.quantities.find((q) => q.name === "available");
-        if (available) levels.push({ inventoryItemId: item.id, locationId: level.location.id, available: available.quantity, observedAt: available.updatedAt ? new Date(available.updatedAt) : now });
+        if (available)
+          levels.push({
+            inventoryItemId: item.id,
+            locationId: level.location.id,
+            available: available.quantity,
+            observedAt: available.updatedAt ? new Date(available.updatedAt) : now,
+          });
       }
     });
     await upsertVariants(shop, variants, now);
@@ -354,10 +413,23 @@ export interface IngestResult {
  * its variant's line). Deletions are applied only once the whole export has been read: an export
  * that fails halfway deletes nothing.
  */
-export async function ingestVariantInventoryExport(shop: string, rows: AsyncIterable<VariantInventoryRow>, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestVariantInventoryExport(
+  shop: string,
+  rows: AsyncIterable<VariantInventoryRow>,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   const snapshotAt = options.snapshotAt ?? new Date();
   const batchSize = options.batchSize ?? 1_000;
-  const result: IngestResult = { variants: 0, levels: 0, variantsChanged: 0, levelsChanged: 0, deleted: 0, skippedNewer: 0, batches: 0, largestBatch: 0 };
+  const result: IngestResult = {
+    variants: 0,
+    levels: 0,
+    variantsChanged: 0,
+    levelsChanged: 0,
+    deleted: 0,
+    skippedNewer: 0,
+    batches: 0,
+    largestBatch: 0,
+  };
   let variants: VariantFacts[] = [];
   let levels: Extract<VariantInventoryRow, { kind: "level" }>[] = [];
 
@@ -387,7 +459,12 @@ export async function ingestVariantInventoryExport(shop: string, rows: AsyncIter
       const inventoryItemId = itemOf.get(level.variantId);
       const available = level.quantities.available;
       if (!inventoryItemId || available === undefined) continue; // a variant of another shop, or no available figure
-      facts.push({ inventoryItemId, locationId: level.locationId, available, observedAt: level.availableUpdatedAt ? new Date(level.availableUpdatedAt) : snapshotAt });
+      facts.push({
+        inventoryItemId,
+        locationId: level.locationId,
+        available,
+        observedAt: level.availableUpdatedAt ? new Date(level.availableUpdatedAt) : snapshotAt,
+      });
     }
     const applied = await applyLevels(shop, facts);
     count(levels.length);
@@ -407,7 +484,11 @@ export async function ingestVariantInventoryExport(shop: string, rows: AsyncIter
     }
   }
   await flushLevels();
-  result.deleted = await markVariantsDeleted(shop, { notObservedSince: snapshotAt }, new Date(Math.max(Date.now(), snapshotAt.getTime())));
+  result.deleted = await markVariantsDeleted(
+    shop,
+    { notObservedSince: snapshotAt },
+    new Date(Math.max(Date.now(), snapshotAt.getTime())),
+  );
   if (result.variantsChanged + result.levelsChanged + result.deleted > 0) await markRecomputeDirty(shop);
   return result;
 }

@@ -35,7 +35,11 @@ const WRITE_SLICE = 2_000;
  * changed. A changed quantity also clears the last push error: a refused value is not resent, a new
  * one is.
  */
-export async function setDesiredStock(connection: { id: string; shop: string }, rows: readonly DesiredStock[], now = new Date()): Promise<SetDesiredResult> {
+export async function setDesiredStock(
+  connection: { id: string; shop: string },
+  rows: readonly DesiredStock[],
+  now = new Date(),
+): Promise<SetDesiredResult> {
   const unique = [...new Map(rows.map((r) => [`${r.offerSku}\u0000${r.warehouseCode}`, r])).values()];
   for (const row of unique) {
     if (row.offerSku === "") throw new Error("an offer SKU cannot be empty");

@@ -1,7 +1,13 @@
 import prisma from "~/db.server";
 import type { Prisma, StockImport, StockImportKind, SyncExceptionKind } from "~/generated/prisma/client";
 import { MiraklError, type ImportErrorReport, type MiraklClient } from "~/integrations/mirakl";
-import { reportException, reportExceptions, resolveExceptionsFor, resolveExceptionsForEntities, type ExceptionReport } from "~/exceptions/exceptions.server";
+import {
+  reportException,
+  reportExceptions,
+  resolveExceptionsFor,
+  resolveExceptionsForEntities,
+  type ExceptionReport,
+} from "~/exceptions/exceptions.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 
 /**
@@ -38,7 +44,11 @@ export interface ImportChannel<L extends ImportLine> {
    * Runs right before a file is prepared (dirty lines exist and the interval has passed): `reread` when it
    * changed what the file should say (the dirty lines are read again), `notBefore` to hold the file back.
    */
-  beforePrepare?(connection: Connection, mirakl: MiraklClient, now: Date): Promise<{ reread: boolean; notBefore?: Date }>;
+  beforePrepare?(
+    connection: Connection,
+    mirakl: MiraklClient,
+    now: Date,
+  ): Promise<{ reread: boolean; notBefore?: Date }>;
   send(mirakl: MiraklClient, lines: L[]): Promise<{ import_id: string }>;
   status(mirakl: MiraklClient, importId: string): Promise<ImportStatus>;
   errorReport(mirakl: MiraklClient, importId: string): Promise<ImportErrorReport>;
@@ -60,7 +70,8 @@ export interface Connection {
   shop: string;
 }
 
-export const offerEntityId = (line: ImportLine) => (line.warehouseCode ? `${line.offerSku}@${line.warehouseCode}` : line.offerSku);
+export const offerEntityId = (line: ImportLine) =>
+  line.warehouseCode ? `${line.offerSku}@${line.warehouseCode}` : line.offerSku;
 const lineKey = (line: ImportLine) => `${line.offerSku}\u0000${line.warehouseCode}`;
 
 /** Lines recorded per round of statements once an import completes (an import holds up to 10,000). */
@@ -77,14 +88,20 @@ export async function runImportChannel<L extends ImportLine>(
     orderBy: { createdAt: "asc" },
   });
   if (inFlight) {
-    if (inFlight.status === "PREPARED" || !inFlight.miraklImportId) return sendImport(channel, connection, inFlight, mirakl, now);
+    if (inFlight.status === "PREPARED" || !inFlight.miraklImportId)
+      return sendImport(channel, connection, inFlight, mirakl, now);
     const followed = await followImport(channel, connection, inFlight, mirakl, now);
     if (followed) return followed;
   }
   return startImport(channel, connection, mirakl, now);
 }
 
-async function startImport<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, mirakl: MiraklClient, now: Date) {
+async function startImport<L extends ImportLine>(
+  channel: ImportChannel<L>,
+  connection: Connection,
+  mirakl: MiraklClient,
+  now: Date,
+) {
   let lines = await channel.dirtyLines(connection, channel.maxLines, now);
   if (lines.length === 0) return { nextDueAt: null };
   const lastSent = await prisma.stockImport.findFirst({
@@ -115,19 +132,31 @@ async function startImport<L extends ImportLine>(channel: ImportChannel<L>, conn
   return sendImport(channel, connection, prepared, mirakl, now);
 }
 
-async function sendImport<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, stockImport: StockImport, mirakl: MiraklClient, now: Date) {
+async function sendImport<L extends ImportLine>(
+  channel: ImportChannel<L>,
+  connection: Connection,
+  stockImport: StockImport,
+  mirakl: MiraklClient,
+  now: Date,
+) {
   const lines = stockImport.lines as unknown as L[];
   const entity = { entityType: "StockImport", entityId: `${connection.id}:${channel.kind}` };
   try {
     const created = await channel.send(mirakl, lines);
-    await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "SENT", miraklImportId: created.import_id, sentAt: now, error: null } });
+    await prisma.stockImport.update({
+      where: { id: stockImport.id },
+      data: { status: "SENT", miraklImportId: created.import_id, sentAt: now, error: null },
+    });
     await resolveExceptionsFor(connection.shop, entity.entityType, entity.entityId, now);
     return { nextDueAt: new Date(now.getTime() + channel.statusPollMs) };
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
     if (error.kind === "validation") {
       // Mirakl refused the whole file: its rows stay dirty, the import is closed, a person is told.
-      await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "FAILED", error: error.message, sentAt: now, completedAt: now } });
+      await prisma.stockImport.update({
+        where: { id: stockImport.id },
+        data: { status: "FAILED", error: error.message, sentAt: now, completedAt: now },
+      });
       await reportException({
         shop: connection.shop,
         connectionId: connection.id,
@@ -135,34 +164,50 @@ async function sendImport<L extends ImportLine>(channel: ImportChannel<L>, conne
         severity: "ERROR",
         ...entity,
         message: `Mirakl refused the ${channel.label} file (${stockImport.lineCount} lines): ${error.miraklMessage ?? error.message}`,
-        fixHint: "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
+        fixHint:
+          "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
         detail: { importId: stockImport.id, miraklCode: error.miraklCode ?? null },
       });
       return { nextDueAt: new Date(now.getTime() + channel.intervalMs) };
     }
     // Auth, rate limit, outage: the prepared import is kept and resent as it is.
-    return { nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.send} ${channel.label}`, now) };
+    return {
+      nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.send} ${channel.label}`, now),
+    };
   }
 }
 
 /** A schedule while the import is still running; null once it is settled. */
-async function followImport<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, stockImport: StockImport, mirakl: MiraklClient, now: Date) {
+async function followImport<L extends ImportLine>(
+  channel: ImportChannel<L>,
+  connection: Connection,
+  stockImport: StockImport,
+  mirakl: MiraklClient,
+  now: Date,
+) {
   const importId = stockImport.miraklImportId!;
   const lastAsked = (stockImport.checkedAt ?? stockImport.sentAt ?? now).getTime();
-  if (now.getTime() - lastAsked < channel.statusPollMs) return { nextDueAt: new Date(lastAsked + channel.statusPollMs) };
+  if (now.getTime() - lastAsked < channel.statusPollMs)
+    return { nextDueAt: new Date(lastAsked + channel.statusPollMs) };
   await prisma.stockImport.update({ where: { id: stockImport.id }, data: { checkedAt: now } });
   let status: ImportStatus;
   try {
     status = await channel.status(mirakl, importId);
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
-    return { nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.status} import status`, now) };
+    return {
+      nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.status} import status`, now),
+    };
   }
-  if (status.status !== "COMPLETE" && status.status !== "FAILED") return { nextDueAt: new Date(now.getTime() + channel.statusPollMs) };
+  if (status.status !== "COMPLETE" && status.status !== "FAILED")
+    return { nextDueAt: new Date(now.getTime() + channel.statusPollMs) };
 
   const lines = stockImport.lines as unknown as L[];
   if (status.status === "FAILED") {
-    await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "FAILED", completedAt: now, error: "Mirakl reported the import as FAILED" } });
+    await prisma.stockImport.update({
+      where: { id: stockImport.id },
+      data: { status: "FAILED", completedAt: now, error: "Mirakl reported the import as FAILED" },
+    });
     await reportException({
       shop: connection.shop,
       connectionId: connection.id,
@@ -171,7 +216,8 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
       entityType: "StockImport",
       entityId: `${connection.id}:${channel.kind}`,
       message: `Mirakl could not process ${channel.label} ${importId} (${lines.length} lines).`,
-      fixHint: "The values stay pending and go out with the next file. If this repeats, look at the import in the Mirakl back office.",
+      fixHint:
+        "The values stay pending and go out with the next file. If this repeats, look at the import in the Mirakl back office.",
       detail: { importId: stockImport.id, miraklImportId: importId },
     });
     return null;
@@ -189,7 +235,9 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
     } catch (error) {
       if (!(error instanceof MiraklError)) throw error;
       // Without the report good lines cannot be told from bad ones: ask again later.
-      return { nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.report} error report`, now) };
+      return {
+        nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.report} error report`, now),
+      };
     }
   }
   // A few set-based statements per slice instead of two per line. A crash part-way leaves the import
@@ -205,7 +253,10 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
     }
     if (refused.length) {
       await channel.recordRejected(connection, refused, now);
-      await reportExceptions(refused.map(({ line, reason }) => lineRejectedException(channel, connection, importId, line, reason)), now);
+      await reportExceptions(
+        refused.map(({ line, reason }) => lineRejectedException(channel, connection, importId, line, reason)),
+        now,
+      );
     }
     if (pushed.length) {
       await channel.recordPushed(connection, pushed, now);
@@ -213,11 +264,20 @@ async function followImport<L extends ImportLine>(channel: ImportChannel<L>, con
       await resolveExceptionsForEntities(scope, "OfferStock", pushed.map(offerEntityId), now);
     }
   }
-  await prisma.stockImport.update({ where: { id: stockImport.id }, data: { status: "COMPLETE", completedAt: now, errorLines: rejected.size } });
+  await prisma.stockImport.update({
+    where: { id: stockImport.id },
+    data: { status: "COMPLETE", completedAt: now, errorLines: rejected.size },
+  });
   return null;
 }
 
-function lineRejectedException<L extends ImportLine>(channel: ImportChannel<L>, connection: Connection, importId: string, line: L, reason: string): ExceptionReport {
+function lineRejectedException<L extends ImportLine>(
+  channel: ImportChannel<L>,
+  connection: Connection,
+  importId: string,
+  line: L,
+  reason: string,
+): ExceptionReport {
   return {
     shop: connection.shop,
     connectionId: connection.id,
@@ -245,7 +305,8 @@ function rejectedLineFinder<L extends ImportLine>(lines: readonly L[]) {
   }
   return (row: { line: number | null; values: Record<string, string> }): L | undefined => {
     const sku = row.values["offer-sku"];
-    if (sku !== undefined) return byKey.get(lineKey({ offerSku: sku, warehouseCode: row.values["warehouse-code"] ?? "" })) ?? bySku.get(sku);
+    if (sku !== undefined)
+      return byKey.get(lineKey({ offerSku: sku, warehouseCode: row.values["warehouse-code"] ?? "" })) ?? bySku.get(sku);
     return row.line !== null ? lines[row.line - 2] : undefined;
   };
 }

@@ -1,7 +1,13 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import prisma from "~/db.server";
-import { MAPPING_CSV_TOO_LARGE, MAX_MAPPING_CSV_CHARS, validateOverrides, type OverrideProblem, type SkuOverride } from "~/domain/sku-mapping";
+import {
+  MAPPING_CSV_TOO_LARGE,
+  MAX_MAPPING_CSV_CHARS,
+  validateOverrides,
+  type OverrideProblem,
+  type SkuOverride,
+} from "~/domain/sku-mapping";
 import { markSkusForRecompute } from "~/sync/stock/recompute.server";
 
 /**
@@ -24,7 +30,10 @@ export async function listOverrides(shop: string, connectionId: string): Promise
 
 export async function exportOverridesCsv(shop: string, connectionId: string): Promise<string> {
   const rows = await listOverrides(shop, connectionId);
-  return stringify(rows.map((r) => [r.shopifySku, r.offerSku]), { header: true, columns: [...MAPPING_CSV_HEADER] });
+  return stringify(
+    rows.map((r) => [r.shopifySku, r.offerSku]),
+    { header: true, columns: [...MAPPING_CSV_HEADER] },
+  );
 }
 
 export type ImportResult =
@@ -32,28 +41,60 @@ export type ImportResult =
   | { ok: false; notFound?: true; problems: OverrideProblem[] };
 
 /** Parses a CSV of overrides (header `shopify_sku,offer_sku`; `,` or `;`). Line numbers count the header as line 1. */
-export function parseOverridesCsv(csv: string): { rows: (SkuOverride & { line: number })[]; problems: OverrideProblem[] } {
+export function parseOverridesCsv(csv: string): {
+  rows: (SkuOverride & { line: number })[];
+  problems: OverrideProblem[];
+} {
   let records: string[][];
   try {
-    records = parse(csv.replace(/^\uFEFF/, ""), { delimiter: [",", ";"], relax_column_count: true, skip_empty_lines: true, trim: false });
+    records = parse(csv.replace(/^\uFEFF/, ""), {
+      delimiter: [",", ";"],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: false,
+    });
   } catch (error) {
-    return { rows: [], problems: [{ line: 0, message: `Not a readable CSV file: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      rows: [],
+      problems: [
+        { line: 0, message: `Not a readable CSV file: ${error instanceof Error ? error.message : String(error)}` },
+      ],
+    };
   }
-  if (records.length === 0) return { rows: [], problems: [{ line: 0, message: "The file is empty: it needs the header shopify_sku,offer_sku" }] };
+  if (records.length === 0)
+    return {
+      rows: [],
+      problems: [{ line: 0, message: "The file is empty: it needs the header shopify_sku,offer_sku" }],
+    };
   const header = records[0].map((h) => h.trim().toLowerCase());
   const shopifyIndex = header.indexOf("shopify_sku");
   const offerIndex = header.indexOf("offer_sku");
   if (shopifyIndex < 0 || offerIndex < 0) {
-    return { rows: [], problems: [{ line: 1, message: `The header must name the columns shopify_sku and offer_sku (found: ${records[0].join(", ")})` }] };
+    return {
+      rows: [],
+      problems: [
+        {
+          line: 1,
+          message: `The header must name the columns shopify_sku and offer_sku (found: ${records[0].join(", ")})`,
+        },
+      ],
+    };
   }
-  if (records.length - 1 > MAX_IMPORT_ROWS) return { rows: [], problems: [{ line: 0, message: `At most ${MAX_IMPORT_ROWS} rows per file` }] };
-  const rows = records.slice(1).map((record, i) => ({ line: i + 2, shopifySku: record[shopifyIndex] ?? "", offerSku: record[offerIndex] ?? "" }));
+  if (records.length - 1 > MAX_IMPORT_ROWS)
+    return { rows: [], problems: [{ line: 0, message: `At most ${MAX_IMPORT_ROWS} rows per file` }] };
+  const rows = records
+    .slice(1)
+    .map((record, i) => ({ line: i + 2, shopifySku: record[shopifyIndex] ?? "", offerSku: record[offerIndex] ?? "" }));
   return { rows, problems: validateOverrides(rows) };
 }
 
 export async function importOverridesCsv(shop: string, connectionId: string, csv: string): Promise<ImportResult> {
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
-  if (!connection) return { ok: false, notFound: true, problems: [{ line: 0, message: "This connection does not exist" }] };
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop },
+    select: { id: true },
+  });
+  if (!connection)
+    return { ok: false, notFound: true, problems: [{ line: 0, message: "This connection does not exist" }] };
   if (csv.trim() === "") return { ok: false, problems: [{ line: 0, message: "Choose a CSV file to import" }] };
   if (csv.length > MAX_MAPPING_CSV_CHARS) return { ok: false, problems: [{ line: 0, message: MAPPING_CSV_TOO_LARGE }] };
   const { rows, problems } = parseOverridesCsv(csv);
@@ -71,7 +112,9 @@ export async function importOverridesCsv(shop: string, connectionId: string, csv
 
   await prisma.$transaction([
     prisma.skuMapping.deleteMany({ where: { shop, connectionId } }),
-    prisma.skuMapping.createMany({ data: rows.map((r) => ({ shop, connectionId, shopifySku: r.shopifySku, offerSku: r.offerSku })) }),
+    prisma.skuMapping.createMany({
+      data: rows.map((r) => ({ shop, connectionId, shopifySku: r.shopifySku, offerSku: r.offerSku })),
+    }),
   ]);
   await markSkusForRecompute(shop, [...changed]);
   const unchanged = rows.filter((r) => before.has(pairKey(r))).length;
@@ -84,22 +127,38 @@ export async function importOverridesCsv(shop: string, connectionId: string, csv
   };
 }
 
-export type OverrideChange = { ok: true } | { ok: false; notFound?: true; errors: Partial<Record<"shopifySku" | "offerSku" | "form", string>> };
+export type OverrideChange =
+  { ok: true } | { ok: false; notFound?: true; errors: Partial<Record<"shopifySku" | "offerSku" | "form", string>> };
 
-const connectionOf = (shop: string, connectionId: string) => prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
+const connectionOf = (shop: string, connectionId: string) =>
+  prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
 
 /** Adds one override; it must fit the existing set (each side unique, no chain), as an import would require. */
 export async function addOverride(shop: string, connectionId: string, input: SkuOverride): Promise<OverrideChange> {
-  if (!(await connectionOf(shop, connectionId))) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  if (!(await connectionOf(shop, connectionId)))
+    return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const override = { shopifySku: input.shopifySku.trim(), offerSku: input.offerSku.trim() };
   if (override.shopifySku === "") return { ok: false, errors: { shopifySku: "Enter the Shopify SKU" } };
   if (override.offerSku === "") return { ok: false, errors: { offerSku: "Enter the marketplace's offer SKU" } };
-  if (override.shopifySku === override.offerSku) return { ok: false, errors: { offerSku: "A SKU already feeds the offer of the same name: no override is needed" } };
+  if (override.shopifySku === override.offerSku)
+    return { ok: false, errors: { offerSku: "A SKU already feeds the offer of the same name: no override is needed" } };
   const existing = await listOverrides(shop, connectionId);
   const sameShopify = existing.find((o) => o.shopifySku === override.shopifySku);
-  if (sameShopify) return { ok: false, errors: { shopifySku: `${override.shopifySku} already feeds offer ${sameShopify.offerSku}: remove that override first` } };
+  if (sameShopify)
+    return {
+      ok: false,
+      errors: {
+        shopifySku: `${override.shopifySku} already feeds offer ${sameShopify.offerSku}: remove that override first`,
+      },
+    };
   const sameOffer = existing.find((o) => o.offerSku === override.offerSku);
-  if (sameOffer) return { ok: false, errors: { offerSku: `Offer ${override.offerSku} is already fed by ${sameOffer.shopifySku}: one offer gets one quantity` } };
+  if (sameOffer)
+    return {
+      ok: false,
+      errors: {
+        offerSku: `Offer ${override.offerSku} is already fed by ${sameOffer.shopifySku}: one offer gets one quantity`,
+      },
+    };
   const rows = [...existing, override].map((o, i) => ({ ...o, line: i + 1 }));
   const problems = validateOverrides(rows);
   if (problems.length) {
@@ -111,7 +170,8 @@ export async function addOverride(shop: string, connectionId: string, input: Sku
     await prisma.skuMapping.create({ data: { shop, connectionId, ...override } });
   } catch (error) {
     // Two merchants adding the same override at once: the unique key keeps one.
-    if ((error as { code?: string } | null)?.code === "P2002") return { ok: false, errors: { shopifySku: `${override.shopifySku} already has an override` } };
+    if ((error as { code?: string } | null)?.code === "P2002")
+      return { ok: false, errors: { shopifySku: `${override.shopifySku} already has an override` } };
     throw error;
   }
   await markSkusForRecompute(shop, [override.shopifySku, override.offerSku]);
@@ -120,8 +180,12 @@ export async function addOverride(shop: string, connectionId: string, input: Sku
 
 /** Removes a Shopify SKU's override: it feeds the offer of its own name again. */
 export async function removeOverride(shop: string, connectionId: string, shopifySku: string): Promise<OverrideChange> {
-  if (!(await connectionOf(shop, connectionId))) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
-  const existing = await prisma.skuMapping.findFirst({ where: { shop, connectionId, shopifySku }, select: { id: true, offerSku: true } });
+  if (!(await connectionOf(shop, connectionId)))
+    return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
+  const existing = await prisma.skuMapping.findFirst({
+    where: { shop, connectionId, shopifySku },
+    select: { id: true, offerSku: true },
+  });
   if (!existing) return { ok: false, errors: { form: `${shopifySku} has no override (any more)` } };
   await prisma.skuMapping.deleteMany({ where: { id: existing.id, shop } });
   await markSkusForRecompute(shop, [shopifySku, existing.offerSku]);
@@ -135,10 +199,23 @@ export async function pageOverrides(shop: string, connectionId: string, query: {
   const where = {
     shop,
     connectionId,
-    ...(query.q ? { OR: [{ shopifySku: { contains: query.q, mode: "insensitive" as const } }, { offerSku: { contains: query.q, mode: "insensitive" as const } }] } : {}),
+    ...(query.q
+      ? {
+          OR: [
+            { shopifySku: { contains: query.q, mode: "insensitive" as const } },
+            { offerSku: { contains: query.q, mode: "insensitive" as const } },
+          ],
+        }
+      : {}),
   };
   const [rows, total, all] = await Promise.all([
-    prisma.skuMapping.findMany({ where, select: { shopifySku: true, offerSku: true }, orderBy: { shopifySku: "asc" }, skip: (query.page - 1) * OVERRIDES_PAGE_SIZE, take: OVERRIDES_PAGE_SIZE }),
+    prisma.skuMapping.findMany({
+      where,
+      select: { shopifySku: true, offerSku: true },
+      orderBy: { shopifySku: "asc" },
+      skip: (query.page - 1) * OVERRIDES_PAGE_SIZE,
+      take: OVERRIDES_PAGE_SIZE,
+    }),
     prisma.skuMapping.count({ where }),
     prisma.skuMapping.count({ where: { shop, connectionId } }),
   ]);

@@ -21,8 +21,15 @@ const OF24_BATCH = 500;
 /** An asked-for offer that still does not show up in the export is asked for again after a day. */
 const RETRY_AFTER_MS = 24 * 60 * 60_000;
 
-export async function createMissingOffers(connection: Connection, mirakl: MiraklClient, now: Date): Promise<{ nextDueAt: Date | null; requested: number }> {
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop, enabled: true }, select: { settings: true } });
+export async function createMissingOffers(
+  connection: Connection,
+  mirakl: MiraklClient,
+  now: Date,
+): Promise<{ nextDueAt: Date | null; requested: number }> {
+  const row = await prisma.marketplaceConnection.findFirst({
+    where: { id: connection.id, shop: connection.shop, enabled: true },
+    select: { settings: true },
+  });
   if (!row) return { nextDueAt: null, requested: 0 };
   const settings = parseConnectionSettings(row.settings);
   if (!settings.offers.enabled) return { nextDueAt: null, requested: 0 };
@@ -33,7 +40,10 @@ export async function createMissingOffers(connection: Connection, mirakl: Mirakl
   });
   if (!lastFullRun) return { nextDueAt: null, requested: 0 }; // without a full export we cannot know what is missing
 
-  const lastCall = await prisma.stockImport.findFirst({ where: { connectionId: connection.id, kind: "OFFER" }, orderBy: { createdAt: "desc" } });
+  const lastCall = await prisma.stockImport.findFirst({
+    where: { connectionId: connection.id, kind: "OFFER" },
+    orderBy: { createdAt: "desc" },
+  });
   if (lastCall && now.getTime() - lastCall.createdAt.getTime() < OF24_INTERVAL_MS) {
     return { nextDueAt: new Date(lastCall.createdAt.getTime() + OF24_INTERVAL_MS), requested: 0 };
   }
@@ -51,7 +61,9 @@ export async function createMissingOffers(connection: Connection, mirakl: Mirakl
         desiredQuantity: { not: null },
         variantId: { not: null },
         OR: [{ miraklObservedAt: null }, { miraklObservedAt: { lt: lastFullRun.startedAt } }],
-        AND: [{ OR: [{ offerRequestedAt: null }, { offerRequestedAt: { lt: new Date(now.getTime() - RETRY_AFTER_MS) } }] }],
+        AND: [
+          { OR: [{ offerRequestedAt: null }, { offerRequestedAt: { lt: new Date(now.getTime() - RETRY_AFTER_MS) } }] },
+        ],
         ...(after ? { id: { gt: after } } : {}),
       },
       select: { id: true, offerSku: true, variantId: true, desiredQuantity: true },
@@ -92,16 +104,35 @@ export async function createMissingOffers(connection: Connection, mirakl: Mirakl
   if (offers.length === 0) return { nextDueAt: null, requested: 0 };
 
   const audit = await prisma.stockImport.create({
-    data: { shop: connection.shop, connectionId: connection.id, kind: "OFFER", status: "PREPARED", lines: offers.map(({ rowId: _r, ...o }) => o) as never, lineCount: offers.length },
+    data: {
+      shop: connection.shop,
+      connectionId: connection.id,
+      kind: "OFFER",
+      status: "PREPARED",
+      lines: offers.map(({ rowId: _r, ...o }) => o) as never,
+      lineCount: offers.length,
+    },
   });
   try {
     const created = await mirakl.upsertOffers(offers.map(({ rowId: _r, ...o }) => o));
-    await prisma.stockImport.update({ where: { id: audit.id }, data: { status: "COMPLETE", miraklImportId: created.import_id, sentAt: now, completedAt: now } });
+    await prisma.stockImport.update({
+      where: { id: audit.id },
+      data: { status: "COMPLETE", miraklImportId: created.import_id, sentAt: now, completedAt: now },
+    });
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
-    await prisma.stockImport.update({ where: { id: audit.id }, data: { status: "FAILED", error: error.message, sentAt: now, completedAt: now } });
+    await prisma.stockImport.update({
+      where: { id: audit.id },
+      data: { status: "FAILED", error: error.message, sentAt: now, completedAt: now },
+    });
     return { nextDueAt: await reportMiraklFailure(connection, error, "OF24 offer creation", now), requested: 0 };
   }
-  await prisma.offerStock.updateMany({ where: { id: { in: offers.map((o) => o.rowId) } }, data: { offerRequestedAt: now } });
-  return { nextDueAt: offers.length === OF24_BATCH ? new Date(now.getTime() + OF24_INTERVAL_MS) : null, requested: offers.length };
+  await prisma.offerStock.updateMany({
+    where: { id: { in: offers.map((o) => o.rowId) } },
+    data: { offerRequestedAt: now },
+  });
+  return {
+    nextDueAt: offers.length === OF24_BATCH ? new Date(now.getTime() + OF24_INTERVAL_MS) : null,
+    requested: offers.length,
+  };
 }

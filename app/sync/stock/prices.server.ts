@@ -25,7 +25,10 @@ const SCAN_BATCH = 5_000;
 
 /** Brings desiredPrice up to date from the catalogue mirror and returns the rows whose price differs from what was pushed. */
 async function refreshDesiredPrices(connection: Connection, limit: number): Promise<PriceImportLine[]> {
-  const settings = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { settings: true } });
+  const settings = await prisma.marketplaceConnection.findFirst({
+    where: { id: connection.id, shop: connection.shop },
+    select: { settings: true },
+  });
   const rule = settings ? parseConnectionSettings(settings.settings).prices : null;
   if (!rule?.enabled) return [];
   const dirty: PriceImportLine[] = [];
@@ -33,7 +36,15 @@ async function refreshDesiredPrices(connection: Connection, limit: number): Prom
   for (;;) {
     const rows = await prisma.offerStock.findMany({
       where: { connectionId: connection.id, warehouseCode: "", variantId: { not: null } },
-      select: { id: true, offerSku: true, variantId: true, desiredPrice: true, desiredDiscountPrice: true, pushedPrice: true, pushedDiscountPrice: true },
+      select: {
+        id: true,
+        offerSku: true,
+        variantId: true,
+        desiredPrice: true,
+        desiredDiscountPrice: true,
+        pushedPrice: true,
+        pushedDiscountPrice: true,
+      },
       orderBy: { id: "asc" },
       take: SCAN_BATCH,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
@@ -50,9 +61,18 @@ async function refreshDesiredPrices(connection: Connection, limit: number): Prom
       const variant = byId.get(row.variantId!);
       const desired = variant && !variant.deletedAt ? offerPriceFor(variant, rule) : null;
       if (!desired) continue; // nothing to advertise: the standing price is left as it is
-      if (desired.price !== row.desiredPrice || desired.discountPrice !== row.desiredDiscountPrice) changed.push({ id: row.id, ...desired });
-      if ((desired.price !== row.pushedPrice || desired.discountPrice !== row.pushedDiscountPrice) && dirty.length < limit) {
-        dirty.push({ offerSku: row.offerSku, warehouseCode: "", price: desired.price, discountPrice: desired.discountPrice });
+      if (desired.price !== row.desiredPrice || desired.discountPrice !== row.desiredDiscountPrice)
+        changed.push({ id: row.id, ...desired });
+      if (
+        (desired.price !== row.pushedPrice || desired.discountPrice !== row.pushedDiscountPrice) &&
+        dirty.length < limit
+      ) {
+        dirty.push({
+          offerSku: row.offerSku,
+          warehouseCode: "",
+          price: desired.price,
+          discountPrice: desired.discountPrice,
+        });
       }
     }
     // One statement per page: after a markup change every offer's desired price moves.
@@ -75,7 +95,14 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   maxLines: 10_000,
   dirtyLines: (connection, limit) => refreshDesiredPrices(connection, limit),
   // PRI01 replaces an offer's prices: a line without a discount removes the discount, which is what we mean.
-  send: (mirakl, lines) => mirakl.importPrices(lines.map((l) => ({ offer_sku: l.offerSku, price: l.price, ...(l.discountPrice ? { discount_price: l.discountPrice } : {}) }))),
+  send: (mirakl, lines) =>
+    mirakl.importPrices(
+      lines.map((l) => ({
+        offer_sku: l.offerSku,
+        price: l.price,
+        ...(l.discountPrice ? { discount_price: l.discountPrice } : {}),
+      })),
+    ),
   status: (mirakl, importId) => mirakl.getPriceImportStatus(importId),
   errorReport: (mirakl, importId) => mirakl.getPriceImportErrorReport(importId),
   // Prices carry no version: the price sent is recorded as pushed, so a price changed during the import
@@ -98,7 +125,8 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
       WHERE o."connectionId" = ${connection.id} AND o."offerSku" = l."offerSku" AND o."warehouseCode" = ''`;
   },
   exceptionKinds: { lineRejected: "PRICE_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
-  rejectedHint: "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",
+  rejectedHint:
+    "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",
 };
 
 export function pushPrices(connection: Connection, mirakl: MiraklClient, now: Date) {

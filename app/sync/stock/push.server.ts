@@ -45,23 +45,37 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   maxLines: MAX_STOCK_IMPORT_LINES,
   async dirtyLines(connection, limit) {
     if (!(await stockPushAllowed(connection))) return [];
-    const dirtyWhere = { connectionId: connection.id, desiredQuantity: { not: null }, desiredVersion: { gt: prisma.offerStock.fields.pushedVersion } };
+    const dirtyWhere = {
+      connectionId: connection.id,
+      desiredQuantity: { not: null },
+      desiredVersion: { gt: prisma.offerStock.fields.pushedVersion },
+    };
     const select = { offerSku: true, warehouseCode: true, desiredQuantity: true, desiredVersion: true } as const;
     // The oldest changes first; the rest go a minute later.
-    const oldest = await prisma.offerStock.findMany({ where: dirtyWhere, select, orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }], take: limit });
+    const oldest = await prisma.offerStock.findMany({
+      where: dirtyWhere,
+      select,
+      orderBy: [{ desiredAt: "asc" }, { offerSku: "asc" }, { warehouseCode: "asc" }],
+      take: limit,
+    });
     if (oldest.length === 0) return [];
     // Then every dirty warehouse line of those offers, in one read, in the order the oldest changes came: an
     // offer's lines travel together (STO01 wants them grouped; a cut between two leaves the offer half updated for a
     // minute), and no row is taken from two reads a recompute could have separated.
     const offers = [...new Set(oldest.map((d) => d.offerSku))];
     const rank = new Map(offers.map((sku, i) => [sku, i]));
-    const lines = (await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select })).sort((a, b) => rank.get(a.offerSku)! - rank.get(b.offerSku)!);
+    const lines = (
+      await prisma.offerStock.findMany({ where: { ...dirtyWhere, offerSku: { in: offers } }, select })
+    ).sort((a, b) => rank.get(a.offerSku)! - rank.get(b.offerSku)!);
     const byKey = new Map(lines.map((d) => [`${d.offerSku}\u0000${d.warehouseCode}`, d]));
     const plan = planStockImportBatch(
       lines.map((d) => ({ offerSku: d.offerSku, warehouseCode: d.warehouseCode, quantity: d.desiredQuantity! })),
       limit,
     );
-    return (plan.batches[0] ?? []).map((line) => ({ ...line, version: byKey.get(`${line.offerSku}\u0000${line.warehouseCode}`)!.desiredVersion }));
+    return (plan.batches[0] ?? []).map((line) => ({
+      ...line,
+      version: byKey.get(`${line.offerSku}\u0000${line.warehouseCode}`)!.desiredVersion,
+    }));
   },
   // Orders placed since the last read would be overwritten by this file's absolute quantities (Mirakl
   // lowered the offer when they were placed): the file waits for a fresh read (Mirakl allows one a
@@ -78,7 +92,13 @@ export const stockChannel: ImportChannel<StockImportLine> = {
     return { reread: true };
   },
   send: (mirakl, lines) =>
-    mirakl.importStock(lines.map((l) => ({ offer_sku: l.offerSku, quantity: l.quantity, ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}) }))),
+    mirakl.importStock(
+      lines.map((l) => ({
+        offer_sku: l.offerSku,
+        quantity: l.quantity,
+        ...(l.warehouseCode ? { warehouse_code: l.warehouseCode } : {}),
+      })),
+    ),
   status: (mirakl, importId) => mirakl.getStockImportStatus(importId),
   errorReport: (mirakl, importId) => mirakl.getStockImportErrorReport(importId),
   // Compare-and-set on the version sent (pushedVersion < version): a row is never moved back to an
@@ -113,7 +133,10 @@ export const stockChannel: ImportChannel<StockImportLine> = {
  * recomputes them and lets them go. Unreadable settings hold the stock too: the recompute reports those.
  */
 export async function stockPushAllowed(connection: Connection): Promise<boolean> {
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connection.id, shop: connection.shop }, select: { settings: true } });
+  const row = await prisma.marketplaceConnection.findFirst({
+    where: { id: connection.id, shop: connection.shop },
+    select: { settings: true },
+  });
   if (!row) return false;
   const settings = connectionSettingsSchema.safeParse(row.settings ?? {});
   return settings.success && stockRulesConfigured(settings.data);
@@ -130,11 +153,19 @@ export { offerEntityId };
  * push: its quantity for a stock refusal, its price for a price refusal (a refused price is not resent until it
  * changes, so it is marked unpushed). Returns the connection whose push to mark, or null when the offer is gone.
  */
-export async function requeueOfferStock(shop: string, connectionId: string, entityId: string, channel: "stock" | "price"): Promise<string | null> {
+export async function requeueOfferStock(
+  shop: string,
+  connectionId: string,
+  entityId: string,
+  channel: "stock" | "price",
+): Promise<string | null> {
   const [offerSku, warehouseCode = ""] = entityId.split("@");
   const { count } = await prisma.offerStock.updateMany({
     where: { shop, connectionId, offerSku, warehouseCode },
-    data: channel === "stock" ? { desiredVersion: { increment: 1 }, lastPushError: null } : { pushedPrice: null, pushedDiscountPrice: null, lastPriceError: null },
+    data:
+      channel === "stock"
+        ? { desiredVersion: { increment: 1 }, lastPushError: null }
+        : { pushedPrice: null, pushedDiscountPrice: null, lastPriceError: null },
   });
   return count > 0 ? connectionId : null;
 }

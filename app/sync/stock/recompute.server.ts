@@ -20,7 +20,12 @@ import {
 import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
-import { loadRecentSales, nextVelocityReviewAt, releaseDueVelocityReviews, scheduleVelocityReviews } from "~/sync/stock/velocity.server";
+import {
+  loadRecentSales,
+  nextVelocityReviewAt,
+  releaseDueVelocityReviews,
+  scheduleVelocityReviews,
+} from "~/sync/stock/velocity.server";
 
 export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
@@ -47,7 +52,11 @@ export interface DirtyVariant {
 /** `after`: a keyset cursor, so a pass does not walk again over the variants already computed. */
 export function loadDirtyVariants(shop: string, limit = RECOMPUTE_BATCH, after?: string): Promise<DirtyVariant[]> {
   return prisma.shopifyVariant.findMany({
-    where: { shop, changeVersion: { gt: prisma.shopifyVariant.fields.computedVersion }, ...(after !== undefined ? { variantId: { gt: after } } : {}) },
+    where: {
+      shop,
+      changeVersion: { gt: prisma.shopifyVariant.fields.computedVersion },
+      ...(after !== undefined ? { variantId: { gt: after } } : {}),
+    },
     select: { variantId: true, changeVersion: true },
     orderBy: { variantId: "asc" },
     take: limit,
@@ -68,19 +77,33 @@ type Explanation =
   | { shopifySku: string | null; zeroReason: "no-longer-fed" };
 
 /** Recomputes the offers fed by these variants (and by the SKUs they used to have), then marks them computed. */
-export async function recomputeVariants(shop: string, dirty: readonly DirtyVariant[], now = new Date()): Promise<RecomputeResult> {
+export async function recomputeVariants(
+  shop: string,
+  dirty: readonly DirtyVariant[],
+  now = new Date(),
+): Promise<RecomputeResult> {
   if (dirty.length === 0) return { variants: 0, skus: 0, offersChanged: 0, duplicates: [] };
   const dirtyIds = dirty.map((d) => d.variantId);
-  const changedVariants = await prisma.shopifyVariant.findMany({ where: { shop, variantId: { in: dirtyIds } }, select: { sku: true } });
+  const changedVariants = await prisma.shopifyVariant.findMany({
+    where: { shop, variantId: { in: dirtyIds } },
+    select: { sku: true },
+  });
   // A SKU edit or a deletion leaves offers fed by the old SKU: they are recomputed too.
   const previouslyFed = await prisma.offerStock.findMany({
     where: { shop, variantId: { in: dirtyIds }, shopifySku: { not: null } },
     distinct: ["shopifySku"],
     select: { shopifySku: true },
   });
-  const skus = [...new Set([...changedVariants.map((v) => v.sku), ...previouslyFed.map((r) => r.shopifySku)].filter((s): s is string => !!s))].sort();
+  const skus = [
+    ...new Set(
+      [...changedVariants.map((v) => v.sku), ...previouslyFed.map((r) => r.shopifySku)].filter((s): s is string => !!s),
+    ),
+  ].sort();
 
-  const live = await prisma.shopifyVariant.findMany({ where: { shop, sku: { in: skus }, deletedAt: null }, orderBy: { variantId: "asc" } });
+  const live = await prisma.shopifyVariant.findMany({
+    where: { shop, sku: { in: skus }, deletedAt: null },
+    orderBy: { variantId: "asc" },
+  });
   const variantsBySku = groupBy(live, (v) => v.sku!);
   const feeders = new Map<string, ShopifyVariant[]>();
   for (const sku of skus) {
@@ -92,7 +115,10 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   const duplicates = skus.filter((sku) => feeders.get(sku)!.length > 1);
 
   const items = [...feeders.values()].flatMap((vs) => vs.map((v) => v.inventoryItemId));
-  const levels = await prisma.shopifyInventoryLevel.findMany({ where: { shop, inventoryItemId: { in: items } }, select: { inventoryItemId: true, locationId: true, available: true } });
+  const levels = await prisma.shopifyInventoryLevel.findMany({
+    where: { shop, inventoryItemId: { in: items } },
+    select: { inventoryItemId: true, locationId: true, available: true },
+  });
   const levelsByItem = groupBy(levels, (l) => l.inventoryItemId);
   // Units sold on any marketplace whose Shopify order does not exist yet: Shopify's available does not know them,
   // except those already held there (moved to reserved, holds.server.ts), which available no longer counts.
@@ -105,7 +131,11 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
   const recentSales = await loadRecentSales(shop, items, skus, now);
   const velocityReviews = new Map<string, number | null>(live.map((v) => [v.variantId, null]));
 
-  const connections = await prisma.marketplaceConnection.findMany({ where: { shop, enabled: true }, select: { id: true, shop: true, name: true, settings: true }, orderBy: { id: "asc" } });
+  const connections = await prisma.marketplaceConnection.findMany({
+    where: { shop, enabled: true },
+    select: { id: true, shop: true, name: true, settings: true },
+    orderBy: { id: "asc" },
+  });
   let offersChanged = 0;
   for (const connection of connections) {
     let settings: ConnectionSettings;
@@ -122,13 +152,17 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
         variantExists: variant !== null,
         productStatus: variant?.productStatus ?? null,
         tracked: variant?.tracked ?? true,
-        levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({ locationId: l.locationId, available: l.available })),
+        levels: (variant ? (levelsByItem.get(variant.inventoryItemId) ?? []) : []).map((l) => ({
+          locationId: l.locationId,
+          available: l.available,
+        })),
         reservedNotInShopify: reservedBySku.get(sku) ?? 0,
         velocity: { sales: recentSales.of(variant?.inventoryItemId ?? null, sku), now: now.getTime() },
       };
       const result = sellableQuantity(snapshot, settings.stock);
       const reviewAt = result.kind === "push" ? (result.velocityReviewAt ?? null) : null;
-      if (variant && reviewAt !== null) velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
+      if (variant && reviewAt !== null)
+        velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
       return { variant, result };
     };
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
@@ -140,7 +174,11 @@ export async function recomputeVariants(shop: string, dirty: readonly DirtyVaria
 
   await scheduleVelocityReviews(shop, velocityReviews);
   await reportDuplicates(shop, duplicates, feeders, now);
-  await resolveDuplicates(shop, skus.filter((sku) => !duplicates.includes(sku)), now);
+  await resolveDuplicates(
+    shop,
+    skus.filter((sku) => !duplicates.includes(sku)),
+    now,
+  );
 
   // Compare-and-set: never past the version read, so a change made meanwhile stays dirty.
   await prisma.$executeRaw`
@@ -175,15 +213,21 @@ async function desiredRowsFor(
     const variants = feeders.get(sku)!;
     if (variants.length > 1) {
       // Which of two variants should Mirakl sell? Neither, until the merchant makes the SKU unique.
-      const explanation: Explanation = { shopifySku: sku, zeroReason: "duplicate-shopify-sku", variantIds: variants.map((v) => v.variantId) };
-      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""]) desired.push({ offerSku, warehouseCode, quantity: 0, shopifySku: sku, variantId: null, explanation });
+      const explanation: Explanation = {
+        shopifySku: sku,
+        zeroReason: "duplicate-shopify-sku",
+        variantIds: variants.map((v) => v.variantId),
+      };
+      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""])
+        desired.push({ offerSku, warehouseCode, quantity: 0, shopifySku: sku, variantId: null, explanation });
       continue;
     }
     const { variant, result } = decide(sku);
     const explanation: Explanation = { shopifySku: sku, variantId: variant?.variantId ?? null, result };
     const base = { offerSku, shopifySku: sku, variantId: variant?.variantId ?? null, explanation };
     if (result.kind === "excluded") {
-      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""]) desired.push({ ...base, warehouseCode, quantity: null });
+      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""])
+        desired.push({ ...base, warehouseCode, quantity: null });
     } else if (result.warehouses) {
       for (const w of result.warehouses) desired.push({ ...base, warehouseCode: w.code, quantity: w.quantity });
     } else {
@@ -193,12 +237,26 @@ async function desiredRowsFor(
 
   // Rows these SKUs fed before (an override changed, a warehouse was unmapped, a SKU was renamed).
   // Two queries, not one OR: each then uses its own index instead of scanning all the connection's offers.
-  const existingSelect = { id: true, offerSku: true, warehouseCode: true, shopifySku: true, desiredQuantity: true, desiredPrice: true, desiredDiscountPrice: true } as const;
+  const existingSelect = {
+    id: true,
+    offerSku: true,
+    warehouseCode: true,
+    shopifySku: true,
+    desiredQuantity: true,
+    desiredPrice: true,
+    desiredDiscountPrice: true,
+  } as const;
   const existing = [
     ...new Map(
       [
-        ...(await prisma.offerStock.findMany({ where: { connectionId: connection.id, shopifySku: { in: [...skus] } }, select: existingSelect })),
-        ...(await prisma.offerStock.findMany({ where: { connectionId: connection.id, offerSku: { in: [...fedOffers] } }, select: existingSelect })),
+        ...(await prisma.offerStock.findMany({
+          where: { connectionId: connection.id, shopifySku: { in: [...skus] } },
+          select: existingSelect,
+        })),
+        ...(await prisma.offerStock.findMany({
+          where: { connectionId: connection.id, offerSku: { in: [...fedOffers] } },
+          select: existingSelect,
+        })),
       ].map((row) => [row.id, row]),
     ).values(),
   ];
@@ -206,13 +264,22 @@ async function desiredRowsFor(
   const orphans = existing.filter((row) => !desiredKeys.has(key(row.offerSku, row.warehouseCode)));
   // Another SKU may feed an orphaned offer now (mapped onto it): that SKU is recomputed instead of zeroing the offer.
   const claimers = orphans.length
-    ? await prisma.skuMapping.findMany({ where: { connectionId: connection.id, offerSku: { in: orphans.map((o) => o.offerSku) } }, select: { shopifySku: true, offerSku: true } })
+    ? await prisma.skuMapping.findMany({
+        where: { connectionId: connection.id, offerSku: { in: orphans.map((o) => o.offerSku) } },
+        select: { shopifySku: true, offerSku: true },
+      })
     : [];
   const claimedBy = new Map(claimers.map((c) => [c.offerSku, c.shopifySku]));
   // A claimer with no variant at all would never be recomputed: its offer is zeroed here instead.
   const claimersWithVariants = claimers.length
     ? new Set(
-        (await prisma.shopifyVariant.findMany({ where: { shop: connection.shop, sku: { in: claimers.map((c) => c.shopifySku) } }, distinct: ["sku"], select: { sku: true } })).map((v) => v.sku),
+        (
+          await prisma.shopifyVariant.findMany({
+            where: { shop: connection.shop, sku: { in: claimers.map((c) => c.shopifySku) } },
+            distinct: ["sku"],
+            select: { sku: true },
+          })
+        ).map((v) => v.sku),
       )
     : new Set<string | null>();
   const reclaimedSkus = new Set<string>();
@@ -226,7 +293,14 @@ async function desiredRowsFor(
     }
     if (row.desiredQuantity === 0) continue;
     const explanation: Explanation = { shopifySku: row.shopifySku, zeroReason: "no-longer-fed" };
-    desired.push({ offerSku: row.offerSku, warehouseCode: row.warehouseCode, quantity: 0, shopifySku: row.shopifySku, variantId: null, explanation });
+    desired.push({
+      offerSku: row.offerSku,
+      warehouseCode: row.warehouseCode,
+      quantity: 0,
+      shopifySku: row.shopifySku,
+      variantId: null,
+      explanation,
+    });
   }
 
   // Prices are computed by the price pusher from the mirror; it only needs to know when to look.
@@ -238,13 +312,22 @@ async function desiredRowsFor(
       const variant = feeders.get(row.shopifySku!)?.[0];
       const price = variant ? offerPriceFor(variant, settings.prices) : null;
       const before = current.get(row.offerSku);
-      if (price && (price.price !== before?.desiredPrice || price.discountPrice !== (before?.desiredDiscountPrice ?? null))) priceMayHaveChanged = true;
+      if (
+        price &&
+        (price.price !== before?.desiredPrice || price.discountPrice !== (before?.desiredDiscountPrice ?? null))
+      )
+        priceMayHaveChanged = true;
     }
   }
   return { desired, priceMayHaveChanged, reclaimedSkus: [...reclaimedSkus] };
 }
 
-async function reportDuplicates(shop: string, duplicates: readonly string[], feeders: ReadonlyMap<string, ShopifyVariant[]>, now: Date) {
+async function reportDuplicates(
+  shop: string,
+  duplicates: readonly string[],
+  feeders: ReadonlyMap<string, ShopifyVariant[]>,
+  now: Date,
+) {
   if (duplicates.length === 0) return;
   await reportExceptions(
     duplicates.map((sku) => {
@@ -267,7 +350,13 @@ async function reportDuplicates(shop: string, duplicates: readonly string[], fee
 async function resolveDuplicates(shop: string, skus: readonly string[], now: Date) {
   if (skus.length === 0) return;
   await prisma.syncException.updateMany({
-    where: { shop, kind: "DUPLICATE_SHOPIFY_SKU", entityType: "ShopifySku", entityId: { in: [...skus] }, status: "OPEN" },
+    where: {
+      shop,
+      kind: "DUPLICATE_SHOPIFY_SKU",
+      entityType: "ShopifySku",
+      entityId: { in: [...skus] },
+      status: "OPEN",
+    },
     data: { status: "RESOLVED", resolvedAt: now },
   });
 }
@@ -286,7 +375,11 @@ async function reportMisconfigured(connection: { id: string; shop: string; name:
 }
 
 /** Order flow and reservations: these SKUs' offers are recomputed on every connection. */
-export async function markSkusForRecompute(shop: string, shopifySkus: readonly string[], now = new Date()): Promise<number> {
+export async function markSkusForRecompute(
+  shop: string,
+  shopifySkus: readonly string[],
+  now = new Date(),
+): Promise<number> {
   const skus = [...new Set(shopifySkus)].filter((s) => s !== "");
   if (skus.length === 0) return 0;
   // The variants carrying the SKU now, and those that fed it before (so a renamed SKU's offers are revisited).
@@ -302,12 +395,24 @@ export async function markSkusForRecompute(shop: string, shopifySkus: readonly s
 
 /** A connection's settings changed (locations, buffer, rules, warehouses, mapping): all its offers are recomputed. */
 export async function recomputeConnection(shop: string, connectionId: string, now = new Date()): Promise<number> {
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true } });
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop },
+    select: { id: true },
+  });
   if (!connection) throw new Error(`connection ${connectionId} does not exist for ${shop}`);
   // computedVersion is per variant, not per connection: every variant is revisited; unchanged offers are no-ops.
-  const { count } = await prisma.shopifyVariant.updateMany({ where: { shop }, data: { changeVersion: { increment: 1 } } });
+  const { count } = await prisma.shopifyVariant.updateMany({
+    where: { shop },
+    data: { changeVersion: { increment: 1 } },
+  });
   await prisma.syncException.updateMany({
-    where: { shop, connectionId, kind: "CONNECTION_MISCONFIGURED", entityId: `${connectionId}:stock-settings`, status: "OPEN" },
+    where: {
+      shop,
+      connectionId,
+      kind: "CONNECTION_MISCONFIGURED",
+      entityId: `${connectionId}:stock-settings`,
+      status: "OPEN",
+    },
     data: { status: "RESOLVED", resolvedAt: now },
   });
   if (count > 0) await markRecomputeDirty(shop, now);
@@ -327,18 +432,28 @@ export interface RunOptions {
 }
 
 /** One run of the shop's unit: unknown items first (so they are included), then dirty variants in batches. */
-export async function runStockRecompute(shop: string, options: RunOptions = {}): Promise<{ nextDueAt: Date | null; variants: number; offersChanged: number }> {
+export async function runStockRecompute(
+  shop: string,
+  options: RunOptions = {},
+): Promise<{ nextDueAt: Date | null; variants: number; offersChanged: number }> {
   const now = options.now ?? (() => new Date());
   const started = now().getTime();
   let retryAt: Date | null = null;
 
   if (options.shopify !== null && (await hasUnknownItems(shop))) {
     try {
-      const fetched = await fetchUnknownInventoryItems(shop, await (options.shopify ?? shopifyClientForShop)(shop), now());
+      const fetched = await fetchUnknownInventoryItems(
+        shop,
+        await (options.shopify ?? shopifyClientForShop)(shop),
+        now(),
+      );
       if (fetched.more) retryAt = now();
     } catch (error) {
       // Known variants must not wait for Shopify: recompute them, and look the unknown items up again later.
-      logger.warn("stock recompute: reading unknown inventory items failed", { shop, error: error instanceof Error ? error.message : String(error) });
+      logger.warn("stock recompute: reading unknown inventory items failed", {
+        shop,
+        error: error instanceof Error ? error.message : String(error),
+      });
       retryAt = new Date(started + UNKNOWN_ITEM_RETRY_MS);
     }
   }
@@ -365,10 +480,12 @@ export async function runStockRecompute(shop: string, options: RunOptions = {}):
     const result = await recomputeVariants(shop, dirty, now());
     variants += result.variants;
     offersChanged += result.offersChanged;
-    if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS)) return { nextDueAt: now(), variants, offersChanged };
+    if (now().getTime() - started > (options.budgetMs ?? RUN_BUDGET_MS))
+      return { nextDueAt: now(), variants, offersChanged };
   }
   const reviewAt = await nextVelocityReviewAt(shop);
-  const nextDueAt = [retryAt, reviewAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const nextDueAt =
+    [retryAt, reviewAt].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   return { nextDueAt, variants, offersChanged };
 }
 

@@ -29,7 +29,10 @@ const SAMPLE = 50;
 /** Offers compared per query (PostgreSQL allows 65,535 bind parameters). */
 const COMPARE_SLICE = 5_000;
 
-export type MiraklOfferExportApi = Pick<MiraklClient, "startOfferExport" | "getOfferExportStatus" | "downloadOfferExportChunk">;
+export type MiraklOfferExportApi = Pick<
+  MiraklClient,
+  "startOfferExport" | "getOfferExportStatus" | "downloadOfferExportChunk"
+>;
 
 interface RunState {
   trackingId?: string;
@@ -47,12 +50,24 @@ interface Connection {
 }
 
 /** Starts a run unless one is already going (then returns it). "Reconcile now" and the scheduler call this. */
-export async function requestReconcile(connection: Connection, kind: ReconcileKind, now = new Date()): Promise<ReconcileRun> {
-  const running = await prisma.reconcileRun.findFirst({ where: { connectionId: connection.id, finishedAt: null }, orderBy: { startedAt: "desc" } });
+export async function requestReconcile(
+  connection: Connection,
+  kind: ReconcileKind,
+  now = new Date(),
+): Promise<ReconcileRun> {
+  const running = await prisma.reconcileRun.findFirst({
+    where: { connectionId: connection.id, finishedAt: null },
+    orderBy: { startedAt: "desc" },
+  });
   if (running) return running;
   const since =
     kind === "DELTA"
-      ? (await prisma.reconcileRun.findFirst({ where: { connectionId: connection.id, finishedAt: { not: null }, error: null }, orderBy: { startedAt: "desc" } }))?.startedAt
+      ? (
+          await prisma.reconcileRun.findFirst({
+            where: { connectionId: connection.id, finishedAt: { not: null }, error: null },
+            orderBy: { startedAt: "desc" },
+          })
+        )?.startedAt
       : undefined;
   const run = await prisma.reconcileRun.create({
     data: {
@@ -69,14 +84,28 @@ export async function requestReconcile(connection: Connection, kind: ReconcileKi
 }
 
 /** "Reconcile now": only for an enabled connection of this shop. */
-export async function requestManualReconcile(shop: string, connectionId: string, now = new Date()): Promise<ReconcileRun | null> {
-  const connection = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop, enabled: true }, select: { id: true, shop: true } });
+export async function requestManualReconcile(
+  shop: string,
+  connectionId: string,
+  now = new Date(),
+): Promise<ReconcileRun | null> {
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop, enabled: true },
+    select: { id: true, shop: true },
+  });
   return connection ? requestReconcile(connection, "MANUAL", now) : null;
 }
 
 /** One step of the connection's current run; returns when to take the next one. */
-export async function reconcileStep(connection: Connection, mirakl: MiraklOfferExportApi, now: Date): Promise<{ nextDueAt: Date | null }> {
-  const run = await prisma.reconcileRun.findFirst({ where: { connectionId: connection.id, finishedAt: null }, orderBy: { startedAt: "desc" } });
+export async function reconcileStep(
+  connection: Connection,
+  mirakl: MiraklOfferExportApi,
+  now: Date,
+): Promise<{ nextDueAt: Date | null }> {
+  const run = await prisma.reconcileRun.findFirst({
+    where: { connectionId: connection.id, finishedAt: null },
+    orderBy: { startedAt: "desc" },
+  });
   if (!run) return { nextDueAt: null };
   // Two requests that raced each other can both have opened a run: only the newest goes on, the others are
   // closed here, or the scheduler would wait for ever on a run nobody advances.
@@ -115,14 +144,22 @@ export async function reconcileStep(connection: Connection, mirakl: MiraklOfferE
       case "mirakl-export": {
         // Inactive offers too: a sold-out offer is inactive on Mirakl but still ours, and must be compared
         // (not reported as missing) so that it comes back when Shopify restocks.
-        const trackingId = await mirakl.startOfferExport({ include_inactive_offers: true, ...(state.since ? { last_request_date: state.since } : {}) });
+        const trackingId = await mirakl.startOfferExport({
+          include_inactive_offers: true,
+          ...(state.since ? { last_request_date: state.since } : {}),
+        });
         await advance(run, "mirakl-wait", 0.45, { ...state, trackingId });
         return later(EXPORT_POLL_MS);
       }
       case "mirakl-wait": {
         const status = await mirakl.getOfferExportStatus(state.trackingId!);
         if (status.status === "FAILED") {
-          return finish(connection, run, now, `Mirakl's offer export failed: ${status.error?.detail ?? status.error?.code ?? "no detail"}`);
+          return finish(
+            connection,
+            run,
+            now,
+            `Mirakl's offer export failed: ${status.error?.detail ?? status.error?.code ?? "no detail"}`,
+          );
         }
         if (status.status !== "COMPLETED") return later(EXPORT_POLL_MS);
         await advance(run, "compare", 0.5, { ...state, urls: status.urls ?? [], chunk: 0 });
@@ -173,7 +210,13 @@ async function advance(run: ReconcileRun, phase: string, progress: number, state
 async function finish(connection: Connection, run: ReconcileRun, now: Date, error: string | null) {
   await prisma.reconcileRun.update({
     where: { id: run.id },
-    data: { phase: error ? "failed" : "done", progress: 1, finishedAt: now, durationMs: now.getTime() - run.startedAt.getTime(), error },
+    data: {
+      phase: error ? "failed" : "done",
+      progress: 1,
+      finishedAt: now,
+      durationMs: now.getTime() - run.startedAt.getTime(),
+      error,
+    },
   });
   if (error) {
     await reportException({
@@ -184,7 +227,8 @@ async function finish(connection: Connection, run: ReconcileRun, now: Date, erro
       entityType: "ReconcileRun",
       entityId: connection.id,
       message: `Stock reconciliation did not complete: ${error}`,
-      fixHint: "Stock changes are still pushed as they happen; only the drift check was skipped. Use Reconcile now to try again.",
+      fixHint:
+        "Stock changes are still pushed as they happen; only the drift check was skipped. Use Reconcile now to try again.",
       detail: { runId: run.id, kind: run.kind },
     });
   } else {
@@ -205,7 +249,14 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
     const slice = offers.slice(i, i + COMPARE_SLICE);
     const rows = await prisma.offerStock.findMany({
       where: { connectionId: connection.id, warehouseCode: "", offerSku: { in: slice.map((o) => o.shop_sku) } },
-      select: { id: true, offerSku: true, desiredQuantity: true, desiredVersion: true, pushedVersion: true, lastPushError: true },
+      select: {
+        id: true,
+        offerSku: true,
+        desiredQuantity: true,
+        desiredVersion: true,
+        pushedVersion: true,
+        lastPushError: true,
+      },
     });
     const bySku = new Map(rows.map((r) => [r.offerSku, r]));
     const ids: string[] = [];
@@ -220,7 +271,8 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
       }
       const miraklQuantity = offer.deleted ? null : (offer.quantity ?? 0);
       const settled = row.desiredVersion === row.pushedVersion && !row.lastPushError;
-      const drift = settled && miraklQuantity !== null && row.desiredQuantity !== null && row.desiredQuantity !== miraklQuantity;
+      const drift =
+        settled && miraklQuantity !== null && row.desiredQuantity !== null && row.desiredQuantity !== miraklQuantity;
       if (drift) drifts++;
       ids.push(row.id);
       quantities.push(miraklQuantity);
@@ -254,14 +306,30 @@ async function reportUnmatched(connection: Connection, run: ReconcileRun, state:
     select: { offerSku: true },
     orderBy: { offerSku: "asc" },
   });
-  await reportOrResolve(connection, now, "SKU_NOT_ON_MARKETPLACE", notOnMarketplace.length, notOnMarketplace.slice(0, SAMPLE).map((r) => r.offerSku), (count) => ({
-    message: `${count} Shopify SKU${count === 1 ? " has" : "s have"} no offer on this marketplace, so their stock cannot be sent.`,
-    fixHint: "Create the offers on the marketplace (or enable offer creation for variants with a barcode), or map each Shopify SKU to its existing offer SKU under Stock → SKU mapping.",
-  }));
-  await reportOrResolve(connection, now, "OFFER_WITHOUT_VARIANT", state.orphanCount ?? 0, state.orphanSample ?? [], (count) => ({
-    message: `${count} offer${count === 1 ? "" : "s"} on this marketplace match${count === 1 ? "es" : ""} no Shopify variant: the app does not manage their stock.`,
-    fixHint: "Give the Shopify variant the same SKU, or map it to the offer SKU under Stock → SKU mapping. Offers you sell from elsewhere can be dismissed.",
-  }));
+  await reportOrResolve(
+    connection,
+    now,
+    "SKU_NOT_ON_MARKETPLACE",
+    notOnMarketplace.length,
+    notOnMarketplace.slice(0, SAMPLE).map((r) => r.offerSku),
+    (count) => ({
+      message: `${count} Shopify SKU${count === 1 ? " has" : "s have"} no offer on this marketplace, so their stock cannot be sent.`,
+      fixHint:
+        "Create the offers on the marketplace (or enable offer creation for variants with a barcode), or map each Shopify SKU to its existing offer SKU under Stock → SKU mapping.",
+    }),
+  );
+  await reportOrResolve(
+    connection,
+    now,
+    "OFFER_WITHOUT_VARIANT",
+    state.orphanCount ?? 0,
+    state.orphanSample ?? [],
+    (count) => ({
+      message: `${count} offer${count === 1 ? "" : "s"} on this marketplace match${count === 1 ? "es" : ""} no Shopify variant: the app does not manage their stock.`,
+      fixHint:
+        "Give the Shopify variant the same SKU, or map it to the offer SKU under Stock → SKU mapping. Offers you sell from elsewhere can be dismissed.",
+    }),
+  );
 }
 
 async function reportOrResolve(

@@ -13,8 +13,14 @@ import { requestReconcile } from "~/sync/stock/reconcile.server";
 export async function retargetConnection(connection: { id: string; shop: string }, reason: string, now = new Date()) {
   const where = { shop: connection.shop, connectionId: connection.id };
   await prisma.$transaction([
-    prisma.stockImport.updateMany({ where: { ...where, status: { in: ["PREPARED", "SENT"] } }, data: { status: "FAILED", completedAt: now, error: reason } }),
-    prisma.reconcileRun.updateMany({ where: { ...where, finishedAt: null }, data: { finishedAt: now, phase: "failed", progress: 1, error: reason } }),
+    prisma.stockImport.updateMany({
+      where: { ...where, status: { in: ["PREPARED", "SENT"] } },
+      data: { status: "FAILED", completedAt: now, error: reason },
+    }),
+    prisma.reconcileRun.updateMany({
+      where: { ...where, finishedAt: null },
+      data: { finishedAt: now, phase: "failed", progress: 1, error: reason },
+    }),
     prisma.offerStock.updateMany({
       where,
       data: {

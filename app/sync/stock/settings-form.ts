@@ -3,7 +3,11 @@ import { offerCreationSchema, type ConnectionSettings } from "~/domain/connectio
 import { moneyForDisplay } from "~/domain/money";
 import { offerPriceFor, priceRuleSchema, type PriceRule } from "~/domain/price-rule";
 import { MIRAKL_MAX_QUANTITY, stockRulesSchema, type ConnectionStockRules } from "~/domain/stock/rules";
-import { DEFAULT_EXPOSURE_WINDOW_MS, MAX_EXPOSURE_WINDOW_SECONDS, MIN_EXPOSURE_WINDOW_SECONDS } from "~/domain/stock/velocity";
+import {
+  DEFAULT_EXPOSURE_WINDOW_MS,
+  MAX_EXPOSURE_WINDOW_SECONDS,
+  MIN_EXPOSURE_WINDOW_SECONDS,
+} from "~/domain/stock/velocity";
 
 /**
  * The "Stock & price settings" form of one connection: what the page edits (strings, as typed) and how
@@ -47,12 +51,23 @@ export type SettingsFieldErrors = Record<string, string>;
 export const settingsFormValuesSchema = z.object({
   locationIds: z.array(z.string().max(200)).max(1000).default([]),
   buffer: z.string().max(50).default(""),
-  bufferOverrides: z.array(z.object({ sku: z.string().max(500).default(""), units: z.string().max(50).default("") })).max(5000).default([]),
+  bufferOverrides: z
+    .array(z.object({ sku: z.string().max(500).default(""), units: z.string().max(50).default("") }))
+    .max(5000)
+    .default([]),
   lowStockHoldback: z.string().max(50).default(""),
   cap: z.string().max(50).default(""),
   untrackedMode: z.enum(["fixed", "exclude"]).default("fixed"),
   untrackedQuantity: z.string().max(50).default(""),
-  warehouses: z.array(z.object({ code: z.string().max(500).default(""), locationIds: z.array(z.string().max(200)).max(1000).default([]) })).max(200).default([]),
+  warehouses: z
+    .array(
+      z.object({
+        code: z.string().max(500).default(""),
+        locationIds: z.array(z.string().max(200)).max(1000).default([]),
+      }),
+    )
+    .max(200)
+    .default([]),
   // Missing from an older page's submission: protection stays on (the domain's default), never silently off.
   velocityEnabled: z.boolean().default(true),
   velocityWindowSeconds: z.string().max(50).default(""),
@@ -66,7 +81,9 @@ export const settingsFormValuesSchema = z.object({
 });
 
 /** The form as the stored settings fill it. */
-export function formValuesFromSettings(settings: Pick<ConnectionSettings, "stock" | "prices" | "offers">): StockSettingsFormValues {
+export function formValuesFromSettings(
+  settings: Pick<ConnectionSettings, "stock" | "prices" | "offers">,
+): StockSettingsFormValues {
   const { stock, prices, offers } = settings;
   return {
     locationIds: [...stock.locationIds],
@@ -80,7 +97,8 @@ export function formValuesFromSettings(settings: Pick<ConnectionSettings, "stock
     untrackedQuantity: stock.untracked.mode === "fixed" ? String(stock.untracked.quantity) : "0",
     warehouses: stock.warehouses.map((w) => ({ code: w.code, locationIds: [...w.locationIds] })),
     velocityEnabled: stock.velocityProtection.enabled,
-    velocityWindowSeconds: stock.velocityProtection.windowSeconds === null ? "" : String(stock.velocityProtection.windowSeconds),
+    velocityWindowSeconds:
+      stock.velocityProtection.windowSeconds === null ? "" : String(stock.velocityProtection.windowSeconds),
     pricesEnabled: prices.enabled,
     markupPercent: String(prices.markupPercent),
     rounding: prices.rounding,
@@ -112,8 +130,10 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 /** Maps a domain issue path back onto the form's field keys. */
 function fieldOfStockIssue(path: readonly PropertyKey[], overrideIndex: ReadonlyMap<string, number>): string {
   const [head, second, third] = path;
-  if (head === "bufferOverrides" && typeof second === "string") return `bufferOverrides.${overrideIndex.get(second) ?? 0}.units`;
-  if (head === "warehouses" && typeof second === "number") return third === "code" ? `warehouses.${second}.code` : `warehouses.${second}.locationIds`;
+  if (head === "bufferOverrides" && typeof second === "string")
+    return `bufferOverrides.${overrideIndex.get(second) ?? 0}.units`;
+  if (head === "warehouses" && typeof second === "number")
+    return third === "code" ? `warehouses.${second}.code` : `warehouses.${second}.locationIds`;
   if (head === "untracked") return "untrackedQuantity";
   if (head === "velocityProtection") return "velocityWindowSeconds";
   if (typeof head === "string") return head;
@@ -134,7 +154,10 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
   const buffer = number("buffer", values.buffer, "the buffer");
   const lowStockHoldback = number("lowStockHoldback", values.lowStockHoldback, "the low-stock holdback");
   const cap = values.cap.trim() === "" ? null : number("cap", values.cap, "the cap");
-  const untrackedQuantity = values.untrackedMode === "fixed" ? number("untrackedQuantity", values.untrackedQuantity, "the quantity for untracked variants") : 0;
+  const untrackedQuantity =
+    values.untrackedMode === "fixed"
+      ? number("untrackedQuantity", values.untrackedQuantity, "the quantity for untracked variants")
+      : 0;
 
   // Per-SKU buffers: a row left entirely blank is ignored (added, then not used).
   const bufferOverrides: Record<string, number> = {};
@@ -157,26 +180,39 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
     .filter((w) => w.code !== "" || w.locationIds.length > 0);
   for (const w of warehouses) {
     if (w.code === "") set(`warehouses.${w.index}.code`, "Enter the Mirakl warehouse code");
-    if (w.locationIds.length === 0) set(`warehouses.${w.index}.locationIds`, "Choose the locations that supply this warehouse");
+    if (w.locationIds.length === 0)
+      set(`warehouses.${w.index}.locationIds`, "Choose the locations that supply this warehouse");
     // The domain ignores a mapped location that is not chosen; saying so beats silently counting nothing.
     const unchosen = w.locationIds.filter((id) => !chosen.has(id));
-    if (unchosen.length) set(`warehouses.${w.index}.locationIds`, "Only chosen locations can supply a warehouse: tick them under Locations first");
+    if (unchosen.length)
+      set(
+        `warehouses.${w.index}.locationIds`,
+        "Only chosen locations can supply a warehouse: tick them under Locations first",
+      );
   }
 
   // The exposure window: blank = derived from Mirakl's import cadence; otherwise whole seconds within bounds.
   const windowText = values.velocityWindowSeconds.trim();
   let windowSeconds: number | null = null;
   if (windowText !== "") {
-    if (!/^\d+$/.test(windowText)) set("velocityWindowSeconds", `The window is a whole number of seconds, or empty for the default (${DEFAULT_EXPOSURE_WINDOW_MS / 1000} s)`);
+    if (!/^\d+$/.test(windowText))
+      set(
+        "velocityWindowSeconds",
+        `The window is a whole number of seconds, or empty for the default (${DEFAULT_EXPOSURE_WINDOW_MS / 1000} s)`,
+      );
     else if (Number(windowText) < MIN_EXPOSURE_WINDOW_SECONDS || Number(windowText) > MAX_EXPOSURE_WINDOW_SECONDS)
-      set("velocityWindowSeconds", `The window is between ${MIN_EXPOSURE_WINDOW_SECONDS} and ${MAX_EXPOSURE_WINDOW_SECONDS} seconds`);
+      set(
+        "velocityWindowSeconds",
+        `The window is between ${MIN_EXPOSURE_WINDOW_SECONDS} and ${MAX_EXPOSURE_WINDOW_SECONDS} seconds`,
+      );
     else windowSeconds = Number(windowText);
   }
 
   const markupText = values.markupPercent.trim();
   let markupPercent = 0;
   if (markupText === "") set("markupPercent", "Enter the markup in percent (0 for none)");
-  else if (!/^-?\d+(\.\d{1,2})?$/.test(markupText)) set("markupPercent", "The markup is a percentage such as 15 or 12.5 (at most 2 decimals)");
+  else if (!/^-?\d+(\.\d{1,2})?$/.test(markupText))
+    set("markupPercent", "The markup is a percentage such as 15 or 12.5 (at most 2 decimals)");
   else markupPercent = Number(markupText);
   const leadtimeText = values.leadtimeToShip.trim();
   let leadtimeToShip = 0;
@@ -198,18 +234,35 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
   if (!stock.success) {
     const formIndex = new Map(warehouses.map((w, i) => [i, w.index]));
     for (const issue of stock.error.issues) {
-      const path = issue.path[0] === "warehouses" && typeof issue.path[1] === "number" ? ["warehouses", formIndex.get(issue.path[1]) ?? issue.path[1], ...issue.path.slice(2)] : issue.path;
+      const path =
+        issue.path[0] === "warehouses" && typeof issue.path[1] === "number"
+          ? ["warehouses", formIndex.get(issue.path[1]) ?? issue.path[1], ...issue.path.slice(2)]
+          : issue.path;
       set(fieldOfStockIssue(path, overrideIndex), issue.message);
     }
   }
-  const prices = priceRuleSchema.safeParse({ enabled: values.pricesEnabled, markupPercent, rounding: values.rounding, mirrorSales: values.mirrorSales });
+  const prices = priceRuleSchema.safeParse({
+    enabled: values.pricesEnabled,
+    markupPercent,
+    rounding: values.rounding,
+    mirrorSales: values.mirrorSales,
+  });
   if (!prices.success) {
-    for (const issue of prices.error.issues) set(issue.path[0] === "markupPercent" ? "markupPercent" : "form", issue.path[0] === "markupPercent" ? "The markup is between −90 % and 1000 %" : issue.message);
+    for (const issue of prices.error.issues)
+      set(
+        issue.path[0] === "markupPercent" ? "markupPercent" : "form",
+        issue.path[0] === "markupPercent" ? "The markup is between −90 % and 1000 %" : issue.message,
+      );
   }
-  const offers = offerCreationSchema.safeParse({ enabled: values.offersEnabled, stateCode: values.stateCode.trim(), leadtimeToShip });
+  const offers = offerCreationSchema.safeParse({
+    enabled: values.offersEnabled,
+    stateCode: values.stateCode.trim(),
+    leadtimeToShip,
+  });
   if (!offers.success) {
     for (const issue of offers.error.issues) {
-      if (issue.path[0] === "stateCode") set("stateCode", "The offer condition is a code of letters, digits or _ (at most 20), such as 11");
+      if (issue.path[0] === "stateCode")
+        set("stateCode", "The offer condition is a code of letters, digits or _ (at most 20), such as 11");
       else if (issue.path[0] === "leadtimeToShip") set("leadtimeToShip", "Days to ship are between 0 and 60");
       else set("form", issue.message);
     }
@@ -220,7 +273,12 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
 
 /** What a sample Shopify price becomes under the rule being edited, so the merchant sees the effect. */
 export function pricePreview(values: StockSettingsFormValues): string | null {
-  const rule = priceRuleSchema.safeParse({ enabled: true, markupPercent: Number(values.markupPercent), rounding: values.rounding, mirrorSales: values.mirrorSales });
+  const rule = priceRuleSchema.safeParse({
+    enabled: true,
+    markupPercent: Number(values.markupPercent),
+    rounding: values.rounding,
+    mirrorSales: values.mirrorSales,
+  });
   if (!rule.success || values.markupPercent.trim() === "") return null;
   const regular = offerPriceFor({ price: "19.90", compareAtPrice: null }, rule.data);
   const sale = offerPriceFor({ price: "15.90", compareAtPrice: "19.90" }, rule.data);

@@ -53,10 +53,14 @@ const defaultClientFactory: LocationsClientFactory = async (shop) => {
 const locationsCache = new Map<string, { at: number; locations: ShopLocation[] }>();
 
 /** The shop's locations, live from Shopify (active and inactive); never throws. */
-export async function readShopLocations(shop: string, options: { client?: LocationsClientFactory; maxAgeMs?: number; now?: number } = {}): Promise<ShopLocationsResult> {
+export async function readShopLocations(
+  shop: string,
+  options: { client?: LocationsClientFactory; maxAgeMs?: number; now?: number } = {},
+): Promise<ShopLocationsResult> {
   const now = options.now ?? Date.now();
   const cached = locationsCache.get(shop);
-  if (cached && options.maxAgeMs !== undefined && now - cached.at <= options.maxAgeMs) return { ok: true, locations: cached.locations };
+  if (cached && options.maxAgeMs !== undefined && now - cached.at <= options.maxAgeMs)
+    return { ok: true, locations: cached.locations };
   let timer: NodeJS.Timeout | undefined;
   try {
     const read = async () => {
@@ -64,7 +68,11 @@ export async function readShopLocations(shop: string, options: { client?: Locati
       const found: ShopLocation[] = [];
       let after: string | null = null;
       for (let page = 0; page < MAX_LOCATION_PAGES; page++) {
-        const data: OperationData<typeof locationsOperation> = await client.request(locationsOperation, { first: LOCATIONS_PAGE_SIZE, after, includeInactive: true });
+        const data: OperationData<typeof locationsOperation> = await client.request(locationsOperation, {
+          first: LOCATIONS_PAGE_SIZE,
+          after,
+          includeInactive: true,
+        });
         found.push(...data.locations.nodes);
         if (!data.locations.pageInfo.hasNextPage) break;
         after = data.locations.pageInfo.endCursor;
@@ -72,7 +80,10 @@ export async function readShopLocations(shop: string, options: { client?: Locati
       return found;
     };
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${LOCATIONS_TIMEOUT_MS / 1000} s`)), LOCATIONS_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${LOCATIONS_TIMEOUT_MS / 1000} s`)),
+        LOCATIONS_TIMEOUT_MS,
+      );
     });
     const locations = await Promise.race([read(), timeout]);
     locationsCache.set(shop, { at: now, locations });
@@ -80,7 +91,10 @@ export async function readShopLocations(shop: string, options: { client?: Locati
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     logger.warn("stock settings: reading the shop's locations failed", { shop, error: detail });
-    return { ok: false, message: `Shopify could not be reached to list your locations (${detail}). Try again in a moment; the locations already chosen are kept.` };
+    return {
+      ok: false,
+      message: `Shopify could not be reached to list your locations (${detail}). Try again in a moment; the locations already chosen are kept.`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -123,21 +137,38 @@ export async function locationNamesForDisplay(
     if (!live.ok) lastNameLookupFailure.set(shop, Date.now());
     return live;
   });
-  const live = await Promise.race([lookup, new Promise<null>((resolve) => setTimeout(() => resolve(null), options.waitMs ?? 1_500).unref())]);
+  const live = await Promise.race([
+    lookup,
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), options.waitMs ?? 1_500).unref()),
+  ]);
   if (live?.ok) remember(live.locations);
   return names;
 }
 
 /** Locations the sync already knows: the inventory mirror's. */
 async function mirroredLocationIds(shop: string): Promise<string[]> {
-  const rows = await prisma.shopifyInventoryLevel.findMany({ where: { shop }, distinct: ["locationId"], select: { locationId: true }, orderBy: { locationId: "asc" } });
+  const rows = await prisma.shopifyInventoryLevel.findMany({
+    where: { shop },
+    distinct: ["locationId"],
+    select: { locationId: true },
+    orderBy: { locationId: "asc" },
+  });
   return rows.map((r) => r.locationId);
 }
 
-function locationOptions(live: ShopLocationsResult, knownIds: readonly string[], savedNames: Readonly<Record<string, string>>): LocationOption[] {
+function locationOptions(
+  live: ShopLocationsResult,
+  knownIds: readonly string[],
+  savedNames: Readonly<Record<string, string>>,
+): LocationOption[] {
   const options: LocationOption[] = live.ok
     ? [...live.locations]
-        .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || Number(b.isActive) - Number(a.isActive) || a.name.localeCompare(b.name))
+        .sort(
+          (a, b) =>
+            Number(b.isPrimary) - Number(a.isPrimary) ||
+            Number(b.isActive) - Number(a.isActive) ||
+            a.name.localeCompare(b.name),
+        )
         .map((l) => ({ id: l.id, name: l.name, active: l.isActive, source: "shopify" as const }))
     : [];
   const listed = new Set(options.map((o) => o.id));
@@ -149,8 +180,15 @@ function locationOptions(live: ShopLocationsResult, knownIds: readonly string[],
   return options;
 }
 
-export async function loadStockSettingsPage(shop: string, connectionId: string, options: { client?: LocationsClientFactory } = {}) {
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true, name: true, enabled: true, settings: true } });
+export async function loadStockSettingsPage(
+  shop: string,
+  connectionId: string,
+  options: { client?: LocationsClientFactory } = {},
+) {
+  const row = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop },
+    select: { id: true, name: true, enabled: true, settings: true },
+  });
   if (!row) return null;
   const settings = parseConnectionSettings(row.settings);
   const [live, mirrored, overrideCount] = await Promise.all([
@@ -171,7 +209,8 @@ export async function loadStockSettingsPage(shop: string, connectionId: string, 
   };
 }
 
-export type SaveStockSettingsResult = { ok: true; variantsToRecompute: number } | { ok: false; notFound?: true; errors: SettingsFieldErrors };
+export type SaveStockSettingsResult =
+  { ok: true; variantsToRecompute: number } | { ok: false; notFound?: true; errors: SettingsFieldErrors };
 
 /**
  * Validates and stores the form, marks the rules as configured (from now on the connection's stock is
@@ -184,7 +223,8 @@ export async function saveStockSettings(
   options: { client?: LocationsClientFactory; now?: Date } = {},
 ): Promise<SaveStockSettingsResult> {
   const values = settingsFormValuesSchema.safeParse(submitted);
-  if (!values.success) return { ok: false, errors: { form: "The form could not be read; reload the page and try again" } };
+  if (!values.success)
+    return { ok: false, errors: { form: "The form could not be read; reload the page and try again" } };
   const parsed = settingsFromForm(values.data);
   if (!parsed.ok) return parsed;
 
@@ -193,22 +233,47 @@ export async function saveStockSettings(
   // Asked before the settings are read: Shopify may take seconds, and a "Test connection" saving its
   // findings meanwhile must not be overwritten with what was read before.
   const live = await readShopLocations(shop, { client: options.client, maxAgeMs: LOCATIONS_CACHE_MS });
-  const row = await prisma.marketplaceConnection.findFirst({ where: { id: connectionId, shop }, select: { id: true, settings: true } });
+  const row = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop },
+    select: { id: true, settings: true },
+  });
   if (!row) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const current = parseConnectionSettings(row.settings);
   const known = new Set(
-    live.ok ? live.locations.map((l) => l.id) : [...current.stock.locationIds, ...current.stock.warehouses.flatMap((w) => w.locationIds), ...(await mirroredLocationIds(shop))],
+    live.ok
+      ? live.locations.map((l) => l.id)
+      : [
+          ...current.stock.locationIds,
+          ...current.stock.warehouses.flatMap((w) => w.locationIds),
+          ...(await mirroredLocationIds(shop)),
+        ],
   );
   const unknown = parsed.stock.locationIds.filter((id) => !known.has(id));
   if (unknown.length) {
     const names = unknown.map((id) => current.locationNames[id] ?? id).join(", ");
-    return { ok: false, errors: { locationIds: live.ok ? `Shopify has no location ${names} (any more): untick it` : `Location ${names} is not known to the app; reload the page once Shopify answers` } };
+    return {
+      ok: false,
+      errors: {
+        locationIds: live.ok
+          ? `Shopify has no location ${names} (any more): untick it`
+          : `Location ${names} is not known to the app; reload the page once Shopify answers`,
+      },
+    };
   }
 
   const now = options.now ?? new Date();
-  const locationNames = { ...current.locationNames, ...(live.ok ? Object.fromEntries(live.locations.map((l) => [l.id, l.name.slice(0, 255)])) : {}) };
+  const locationNames = {
+    ...current.locationNames,
+    ...(live.ok ? Object.fromEntries(live.locations.map((l) => [l.id, l.name.slice(0, 255)])) : {}),
+  };
   // Only the keys this form owns are written: a "Test connection" finishing meanwhile keeps its findings.
-  const stored = await mergeConnectionSettings(shop, connectionId, { stock: parsed.stock, prices: parsed.prices, offers: parsed.offers, stockConfiguredAt: now.toISOString(), locationNames });
+  const stored = await mergeConnectionSettings(shop, connectionId, {
+    stock: parsed.stock,
+    prices: parsed.prices,
+    offers: parsed.offers,
+    stockConfiguredAt: now.toISOString(),
+    locationNames,
+  });
   if (!stored) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   // Every offer of the connection may change (locations, buffers, prices): the worker recomputes them and
   // marks the stock and price pushes, so the marketplace has the new values within about a minute.

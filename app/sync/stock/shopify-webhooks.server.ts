@@ -23,10 +23,15 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
    * `available` per item and location, ordered by Shopify's updated_at. A null `available` (or a
    * timestamp we cannot read) says nothing usable: the level is read back from Shopify instead.
    */
-  async function inventoryLevelsUpdate(delivery: WebhookDelivery, payload: WebhookPayload<"inventory_levels/update">): Promise<TopicOutcome> {
+  async function inventoryLevelsUpdate(
+    delivery: WebhookDelivery,
+    payload: WebhookPayload<"inventory_levels/update">,
+  ): Promise<TopicOutcome> {
     const shop = delivery.shop;
     // The GID's query keeps every digit of the item id; the numeric field may already be rounded.
-    const inventoryItemId = inventoryItemGidFromLevelGid(payload.admin_graphql_api_id) ?? `gid://shopify/InventoryItem/${payload.inventory_item_id}`;
+    const inventoryItemId =
+      inventoryItemGidFromLevelGid(payload.admin_graphql_api_id) ??
+      `gid://shopify/InventoryItem/${payload.inventory_item_id}`;
     const locationId = `gid://shopify/Location/${payload.location_id}`;
     const updatedAt = new Date(payload.updated_at);
     let fact: LevelFact | null;
@@ -34,37 +39,58 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
       fact = { inventoryItemId, locationId, available: payload.available, observedAt: updatedAt };
     } else {
       const client = await shopify(shop);
-      const { inventoryLevel } = await client.request(inventoryLevelById, { id: payload.admin_graphql_api_id, quantityNames: ["available"] });
+      const { inventoryLevel } = await client.request(inventoryLevelById, {
+        id: payload.admin_graphql_api_id,
+        quantityNames: ["available"],
+      });
       const available = inventoryLevel?.quantities.find((q) => q.name === "available");
       if (!inventoryLevel || !available) {
         // The item is no longer stocked there: nothing to sell from that location.
-        const { count } = await prisma.shopifyInventoryLevel.deleteMany({ where: { shop, inventoryItemId, locationId } });
+        const { count } = await prisma.shopifyInventoryLevel.deleteMany({
+          where: { shop, inventoryItemId, locationId },
+        });
         if (count > 0) {
-          await prisma.shopifyVariant.updateMany({ where: { shop, inventoryItemId }, data: { changeVersion: { increment: 1 } } });
+          await prisma.shopifyVariant.updateMany({
+            where: { shop, inventoryItemId },
+            data: { changeVersion: { increment: 1 } },
+          });
           await markRecomputeDirty(shop);
         }
         return { status: "PROCESSED" };
       }
-      fact = { inventoryItemId: inventoryLevel.item.id, locationId: inventoryLevel.location.id, available: available.quantity, observedAt: available.updatedAt ? new Date(available.updatedAt) : new Date() };
+      fact = {
+        inventoryItemId: inventoryLevel.item.id,
+        locationId: inventoryLevel.location.id,
+        available: available.quantity,
+        observedAt: available.updatedAt ? new Date(available.updatedAt) : new Date(),
+      };
     }
     const applied = await applyLevels(shop, [fact]);
     // Only here, where a drop is seen as it happens, is it a sale with a time (see velocity.server.ts).
     await recordShopifySales(shop, applied.drops);
     // An item with no variant in the mirror is looked up by the recompute, in batches.
-    const known = applied.variantsBumped > 0 || (await prisma.shopifyVariant.count({ where: { shop, inventoryItemId: fact.inventoryItemId } })) > 0;
+    const known =
+      applied.variantsBumped > 0 ||
+      (await prisma.shopifyVariant.count({ where: { shop, inventoryItemId: fact.inventoryItemId } })) > 0;
     if (applied.changed > 0 || !known) await markRecomputeDirty(shop);
     return { status: "PROCESSED" };
   }
 
   /** Status, SKU, price, tracking or variant list changed: the product is read back whole (see the payload schema). */
-  async function productsUpdate(delivery: WebhookDelivery, payload: WebhookPayload<"products/update">): Promise<TopicOutcome> {
+  async function productsUpdate(
+    delivery: WebhookDelivery,
+    payload: WebhookPayload<"products/update">,
+  ): Promise<TopicOutcome> {
     const client = await shopify(delivery.shop);
     const refreshed = await refreshProduct(delivery.shop, client, payload.admin_graphql_api_id);
     if (refreshed.upserted.changed > 0 || refreshed.deleted > 0) await markRecomputeDirty(delivery.shop);
     return { status: "PROCESSED" };
   }
 
-  async function productsDelete(delivery: WebhookDelivery, payload: WebhookPayload<"products/delete">): Promise<TopicOutcome> {
+  async function productsDelete(
+    delivery: WebhookDelivery,
+    payload: WebhookPayload<"products/delete">,
+  ): Promise<TopicOutcome> {
     const deleted = await markProductDeleted(delivery.shop, `gid://shopify/Product/${payload.id}`);
     if (deleted > 0) await markRecomputeDirty(delivery.shop);
     return { status: "PROCESSED" };

@@ -53,10 +53,25 @@ function filterWhere(filter: StockFilter): Prisma.OfferStockWhereInput {
 }
 
 export async function loadStockPage(shop: string, query: StockQuery) {
-  const rowsWithSettings = await prisma.marketplaceConnection.findMany({ where: { shop }, select: { id: true, name: true, enabled: true, settings: true }, orderBy: { name: "asc" } });
+  const rowsWithSettings = await prisma.marketplaceConnection.findMany({
+    where: { shop },
+    select: { id: true, name: true, enabled: true, settings: true },
+    orderBy: { name: "asc" },
+  });
   const connections = rowsWithSettings.map(({ settings: _settings, ...c }) => c);
   const selected = rowsWithSettings.find((c) => c.id === query.connection) ?? rowsWithSettings[0] ?? null;
-  if (!selected) return { connections, connection: null, rows: [], total: 0, pageCount: 1, runs: [], currentRun: null, counts: null, lastImport: null };
+  if (!selected)
+    return {
+      connections,
+      connection: null,
+      rows: [],
+      total: 0,
+      pageCount: 1,
+      runs: [],
+      currentRun: null,
+      counts: null,
+      lastImport: null,
+    };
   const settings = parseConnectionSettings(selected.settings);
   const stockConfigured = stockRulesConfigured(settings);
   const connection = { id: selected.id, name: selected.name, enabled: selected.enabled, stockConfigured };
@@ -65,7 +80,14 @@ export async function loadStockPage(shop: string, query: StockQuery) {
     shop,
     connectionId: connection.id,
     ...filterWhere(query.filter),
-    ...(query.q ? { OR: [{ offerSku: { contains: query.q, mode: "insensitive" } }, { shopifySku: { contains: query.q, mode: "insensitive" } }] } : {}),
+    ...(query.q
+      ? {
+          OR: [
+            { offerSku: { contains: query.q, mode: "insensitive" } },
+            { shopifySku: { contains: query.q, mode: "insensitive" } },
+          ],
+        }
+      : {}),
   };
   const [rows, total, runs, counts, lastImport, locationNames] = await Promise.all([
     prisma.offerStock.findMany({
@@ -90,11 +112,24 @@ export async function loadStockPage(shop: string, query: StockQuery) {
       },
     }),
     prisma.offerStock.count({ where }),
-    prisma.reconcileRun.findMany({ where: { shop, connectionId: connection.id }, orderBy: { startedAt: "desc" }, take: 20 }),
+    prisma.reconcileRun.findMany({
+      where: { shop, connectionId: connection.id },
+      orderBy: { startedAt: "desc" },
+      take: 20,
+    }),
     Promise.all(
-      (["pending", "drifted", "error", "unmapped"] as const).map(async (f) => [f, await prisma.offerStock.count({ where: { shop, connectionId: connection.id, ...filterWhere(f) } })] as const),
+      (["pending", "drifted", "error", "unmapped"] as const).map(
+        async (f) =>
+          [
+            f,
+            await prisma.offerStock.count({ where: { shop, connectionId: connection.id, ...filterWhere(f) } }),
+          ] as const,
+      ),
     ),
-    prisma.stockImport.findFirst({ where: { shop, connectionId: connection.id, kind: "STOCK" }, orderBy: { createdAt: "desc" } }),
+    prisma.stockImport.findFirst({
+      where: { shop, connectionId: connection.id, kind: "STOCK" },
+      orderBy: { createdAt: "desc" },
+    }),
     locationNamesForDisplay(shop, settings),
   ]);
   return {
@@ -102,7 +137,11 @@ export async function loadStockPage(shop: string, query: StockQuery) {
     connection,
     rows: rows.map(({ explanation, ...r }) => {
       const status = stockRowStatus(r);
-      return { ...r, status: status === "pending" && !stockConfigured ? ("held" as const) : status, explanation: explainOfferStock(explanation, locationNames) };
+      return {
+        ...r,
+        status: status === "pending" && !stockConfigured ? ("held" as const) : status,
+        explanation: explainOfferStock(explanation, locationNames),
+      };
     }),
     total,
     pageCount: Math.max(1, Math.ceil(total / STOCK_PAGE_SIZE)),

@@ -27,34 +27,61 @@ export interface LevelDrop {
 /** Records the drops that are sales and prunes the shop's sales older than the longest look-back. */
 export async function recordShopifySales(shop: string, drops: readonly LevelDrop[]): Promise<number> {
   const sales = drops
-    .map((d) => ({ shop, inventoryItemId: d.inventoryItemId, locationId: d.locationId, units: saleUnitsOfDrop(d.before, d.after), soldAt: d.observedAt }))
+    .map((d) => ({
+      shop,
+      inventoryItemId: d.inventoryItemId,
+      locationId: d.locationId,
+      units: saleUnitsOfDrop(d.before, d.after),
+      soldAt: d.observedAt,
+    }))
     .filter((s) => s.units > 0);
   if (sales.length === 0) return 0;
   await prisma.shopifyStockSale.createMany({ data: sales });
   const latest = Math.max(...sales.map((s) => s.soldAt.getTime()));
-  await prisma.shopifyStockSale.deleteMany({ where: { shop, soldAt: { lt: new Date(latest - VELOCITY_RETENTION_MS) } } });
+  await prisma.shopifyStockSale.deleteMany({
+    where: { shop, soldAt: { lt: new Date(latest - VELOCITY_RETENTION_MS) } },
+  });
   return sales.length;
 }
 
 /** Recent sales of these items (Shopify) and SKUs (marketplace reservations), as the domain reads them. */
-export async function loadRecentSales(shop: string, inventoryItemIds: readonly string[], skus: readonly string[], now: Date) {
+export async function loadRecentSales(
+  shop: string,
+  inventoryItemIds: readonly string[],
+  skus: readonly string[],
+  now: Date,
+) {
   const since = new Date(now.getTime() - VELOCITY_RETENTION_MS);
   const [shopifySales, reservations] = await Promise.all([
-    prisma.shopifyStockSale.findMany({ where: { shop, inventoryItemId: { in: [...inventoryItemIds] }, soldAt: { gt: since } }, select: { inventoryItemId: true, locationId: true, units: true, soldAt: true } }),
+    prisma.shopifyStockSale.findMany({
+      where: { shop, inventoryItemId: { in: [...inventoryItemIds] }, soldAt: { gt: since } },
+      select: { inventoryItemId: true, locationId: true, units: true, soldAt: true },
+    }),
     // Released reservations are left out: a landed order is counted by its Shopify drop, a cancelled one was no sale.
-    prisma.marketplaceReservation.findMany({ where: { shop, shopifySku: { in: [...skus] }, releasedAt: null, createdAt: { gt: since } }, select: { shopifySku: true, quantity: true, createdAt: true } }),
+    prisma.marketplaceReservation.findMany({
+      where: { shop, shopifySku: { in: [...skus] }, releasedAt: null, createdAt: { gt: since } },
+      select: { shopifySku: true, quantity: true, createdAt: true },
+    }),
   ]);
   const byItem = new Map<string, SaleEvent[]>();
-  for (const s of shopifySales) push(byItem, s.inventoryItemId, { at: s.soldAt.getTime(), units: s.units, locationId: s.locationId });
+  for (const s of shopifySales)
+    push(byItem, s.inventoryItemId, { at: s.soldAt.getTime(), units: s.units, locationId: s.locationId });
   const bySku = new Map<string, SaleEvent[]>();
-  for (const r of reservations) push(bySku, r.shopifySku, { at: r.createdAt.getTime(), units: r.quantity, locationId: null });
+  for (const r of reservations)
+    push(bySku, r.shopifySku, { at: r.createdAt.getTime(), units: r.quantity, locationId: null });
   return {
-    of: (inventoryItemId: string | null, sku: string): SaleEvent[] => [...((inventoryItemId && byItem.get(inventoryItemId)) || []), ...(bySku.get(sku) ?? [])],
+    of: (inventoryItemId: string | null, sku: string): SaleEvent[] => [
+      ...((inventoryItemId && byItem.get(inventoryItemId)) || []),
+      ...(bySku.get(sku) ?? []),
+    ],
   };
 }
 
 /** Remembers when each variant's hold may change by itself (null: no hold); only rows that differ are written. */
-export async function scheduleVelocityReviews(shop: string, reviews: ReadonlyMap<string, number | null>): Promise<void> {
+export async function scheduleVelocityReviews(
+  shop: string,
+  reviews: ReadonlyMap<string, number | null>,
+): Promise<void> {
   if (reviews.size === 0) return;
   const ids = [...reviews.keys()];
   const at = ids.map((id) => {
@@ -76,7 +103,10 @@ export async function releaseDueVelocityReviews(shop: string, now: Date): Promis
 
 /** The next review of any hold of the shop, for the recompute unit's next run. */
 export async function nextVelocityReviewAt(shop: string): Promise<Date | null> {
-  const next = await prisma.shopifyVariant.aggregate({ _min: { velocityReviewAt: true }, where: { shop, velocityReviewAt: { not: null } } });
+  const next = await prisma.shopifyVariant.aggregate({
+    _min: { velocityReviewAt: true },
+    where: { shop, velocityReviewAt: { not: null } },
+  });
   return next._min.velocityReviewAt;
 }
 

@@ -5,11 +5,37 @@
  */
 
 export const SPEC_CARRIERS = [
-  { code: "FED", label: "Fed Ex", standard_code: "FED", tracking_url: "http://www.fedex.com/Tracking?action=track&tracknumbers={trackingId}" },
-  { code: "UPS", label: "UPS", standard_code: "UPS", tracking_url: "https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={trackingId}" },
-  { code: "DHL", label: "DHL", standard_code: "DHL", tracking_url: "http://www.dhl.co.uk/en/express/tracking.html?AWB={trackingId}&brand=DHL" },
-  { code: "DPD", label: "DPD", standard_code: "DPD", tracking_url: "http://www.dpd.co.uk/apps/tracking/?parcel={trackingId}" },
-  { code: "TNT", label: "TNT", standard_code: "TNT", tracking_url: "http://www.tnt.com/webtracker/tracking.do?navigation=1&searchType=CON&respLang=en&genericSiteIdent=.&cons={trackingId}" },
+  {
+    code: "FED",
+    label: "Fed Ex",
+    standard_code: "FED",
+    tracking_url: "http://www.fedex.com/Tracking?action=track&tracknumbers={trackingId}",
+  },
+  {
+    code: "UPS",
+    label: "UPS",
+    standard_code: "UPS",
+    tracking_url: "https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums={trackingId}",
+  },
+  {
+    code: "DHL",
+    label: "DHL",
+    standard_code: "DHL",
+    tracking_url: "http://www.dhl.co.uk/en/express/tracking.html?AWB={trackingId}&brand=DHL",
+  },
+  {
+    code: "DPD",
+    label: "DPD",
+    standard_code: "DPD",
+    tracking_url: "http://www.dpd.co.uk/apps/tracking/?parcel={trackingId}",
+  },
+  {
+    code: "TNT",
+    label: "TNT",
+    standard_code: "TNT",
+    tracking_url:
+      "http://www.tnt.com/webtracker/tracking.do?navigation=1&searchType=CON&respLang=en&genericSiteIdent=.&cons={trackingId}",
+  },
 ];
 
 export const SPEC_REASONS = [
@@ -58,7 +84,12 @@ export function platformConfiguration(settings: PlatformSettings) {
       no_reply_needed: true,
       offer_prices_decimals: "2",
       operator_csv_delimiter: settings.operatorCsvDelimiter,
-      order_conditions: { lead_time_to_ship: true, maximum_order_quantity: false, minimum_order_quantity: false, package_order_quantity: false },
+      order_conditions: {
+        lead_time_to_ship: true,
+        maximum_order_quantity: false,
+        minimum_order_quantity: false,
+        package_order_quantity: false,
+      },
       order_tax_mode: "TAX_EXCLUDED",
       order_workflows: {
         no_customer_payment_confirmation: true,
@@ -155,7 +186,31 @@ export const SPEC_CUSTOMER = {
 
 /** Offers seeded in every default shop (S2000 is the SKU of the spec's OR11 example). */
 export const DEFAULT_OFFERS = [
-  { shop_sku: "S2000", product_sku: "MKP100000000037254", product_title: "Coffee Machine", category_code: "5110114", category_label: "Coffee Machines", price: 55, quantity: 20 },
-  { shop_sku: "S2001", product_sku: "MKP100000000037255", product_title: "Milk Frother", category_code: "5110114", category_label: "Coffee Machines", price: 19.9, quantity: 50 },
-  { shop_sku: "S2002", product_sku: "MKP100000000037256", product_title: "Espresso Cups (x6)", category_code: "5110200", category_label: "Tableware", price: 12.5, quantity: 0 },
+  {
+    shop_sku: "S2000",
+    product_sku: "MKP100000000037254",
+    product_title: "Coffee Machine",
+    category_code: "5110114",
+    category_label: "Coffee Machines",
+    price: 55,
+    quantity: 20,
+  },
+  {
+    shop_sku: "S2001",
+    product_sku: "MKP100000000037255",
+    product_title: "Milk Frother",
+    category_code: "5110114",
+    category_label: "Coffee Machines",
+    price: 19.9,
+    quantity: 50,
+  },
+  {
+    shop_sku: "S2002",
+    product_sku: "MKP100000000037256",
+    product_title: "Espresso Cups (x6)",
+    category_code: "5110200",
+    category_label: "Tableware",
+    price: 12.5,
+    quantity: 0,
+  },
 ];

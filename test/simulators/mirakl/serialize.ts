@@ -3,12 +3,14 @@ import { fromCents, iso, type SimOffer, type SimOrder, type SimOrderLine, type S
 /** OR11 order JSON. Nulls are emitted explicitly, as Mirakl does. */
 export function orderJson(state: SimState, order: SimOrder) {
   const lines = order.lines.map((line) => lineJson(order, line));
-  const sum = (pick: (line: SimOrderLine) => number) => order.lines.filter((line) => line.state !== "REFUSED").reduce((total, line) => total + pick(line), 0);
+  const sum = (pick: (line: SimOrderLine) => number) =>
+    order.lines.filter((line) => line.state !== "REFUSED").reduce((total, line) => total + pick(line), 0);
   const price = sum((line) => line.price_unit * line.quantity);
   const shipping = sum((line) => line.shipping_price);
   const commission = sum((line) => commissionOf(line).total);
   const showDetails = order.accepted || state.platform.detailsBeforeAcceptance;
-  const fullyRefunded = order.lines.some((line) => line.refunds.length > 0) && order.lines.every((line) => refundable(line).amount === 0);
+  const fullyRefunded =
+    order.lines.some((line) => line.refunds.length > 0) && order.lines.every((line) => refundable(line).amount === 0);
   return {
     acceptance_decision_date: iso(order.acceptance_decision_date),
     can_cancel: state.canCancel(order),
@@ -179,13 +181,27 @@ export function accountJson(shop: SimShop) {
     channels: [],
     closed_from: null,
     closed_to: null,
-    contact_informations: { city: "New York", civility: "Mr", country: "USA", email: "shop@example.test", lastname: "Doe", street1: "30, Prince Street", zip_code: "NY 10012" },
+    contact_informations: {
+      city: "New York",
+      civility: "Mr",
+      country: "USA",
+      email: "shop@example.test",
+      lastname: "Doe",
+      street1: "30, Prince Street",
+      zip_code: "NY 10012",
+    },
     currency_iso_code: shop.currency,
     date_created: iso(shop.created),
     default_billing_information: {
       default_language: "en_US",
       id: `billing-${shop.id}`,
-      registration_address: { city: "New York", country_iso_code: "USA", street_1: "30, Prince Street", street_2: null, zip_code: "NY 10012" },
+      registration_address: {
+        city: "New York",
+        country_iso_code: "USA",
+        street_1: "30, Prince Street",
+        street_2: null,
+        zip_code: "NY 10012",
+      },
     },
     billing_info: { bank_name: null, iban: null, owner: shop.name },
     domains: ["PRODUCT"],
@@ -219,7 +235,10 @@ export function offerSummary(offer: SimOffer) {
     product_id_type: offer.product_id_type,
     state_code: offer.state_code,
     price: fromCents(offer.price),
-    discount: offer.discount && { ...offer.discount, price: offer.discount.price === null ? null : fromCents(offer.discount.price) },
+    discount: offer.discount && {
+      ...offer.discount,
+      price: offer.discount.price === null ? null : fromCents(offer.discount.price),
+    },
     quantity: offer.quantity,
     warehouses: offer.warehouses,
     description: offer.description,

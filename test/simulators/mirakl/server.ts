@@ -137,7 +137,11 @@ function fail(status: number, message: string, code?: string): never {
 }
 
 function listParam(url: URL, name: string): string[] {
-  return url.searchParams.getAll(name).flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+  return url.searchParams
+    .getAll(name)
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 function parseDateParam(url: URL, name: string): number | null {
@@ -159,7 +163,11 @@ function jsonBody<T>(ctx: RequestContext): T {
 async function multipartFile(ctx: RequestContext): Promise<string> {
   const contentType = ctx.headers["content-type"] ?? "";
   if (!contentType.startsWith("multipart/form-data")) fail(415, "Content type must be multipart/form-data");
-  const form = await new Request("http://sim/upload", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(ctx.body) }).formData();
+  const form = await new Request("http://sim/upload", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: new Uint8Array(ctx.body),
+  }).formData();
   const file = form.get("file");
   if (!file || typeof file === "string") fail(400, "Missing part : file");
   return (await file.text()).replace(/^\uFEFF/, "");
@@ -170,7 +178,12 @@ function addDrift(value: unknown): unknown {
   if (value && typeof value === "object") {
     const copy: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      copy[key] = key.endsWith("_state") || key === "status" || key === "refund_state" ? (typeof inner === "string" ? "SIM_FUTURE_STATE" : inner) : addDrift(inner);
+      copy[key] =
+        key.endsWith("_state") || key === "status" || key === "refund_state"
+          ? typeof inner === "string"
+            ? "SIM_FUTURE_STATE"
+            : inner
+          : addDrift(inner);
     }
     copy.sim_added_field = { note: "fields Mirakl adds later", at: null };
     return copy;
@@ -316,16 +329,25 @@ export class MiraklSimulator {
 
     try {
       this.state.tick();
-      if (this.faults.latencyMs && this.faultApplies(operation)) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
+      if (this.faults.latencyMs && this.faultApplies(operation))
+        await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
       const scripted = this.takeScripted(operation);
-      if (scripted?.status === "drop" || (this.faultApplies(operation) && this.random() < (this.faults.dropRate ?? 0))) {
+      if (
+        scripted?.status === "drop" ||
+        (this.faultApplies(operation) && this.random() < (this.faults.dropRate ?? 0))
+      ) {
         call.status = -1;
         request.socket.destroy();
         return;
       }
       if (scripted) {
-        const headers: Record<string, string> = scripted.retryAfterSeconds === undefined ? {} : { "Retry-After": String(scripted.retryAfterSeconds) };
-        return send({ status: scripted.status as number, json: scripted.body ?? { status: scripted.status, message: "Simulated failure" }, headers });
+        const headers: Record<string, string> =
+          scripted.retryAfterSeconds === undefined ? {} : { "Retry-After": String(scripted.retryAfterSeconds) };
+        return send({
+          status: scripted.status as number,
+          json: scripted.body ?? { status: scripted.status, message: "Simulated failure" },
+          headers,
+        });
       }
       if (this.faultApplies(operation) && this.random() < (this.faults.errorRate ?? 0)) {
         const status = this.faults.errorStatus ?? 503;
@@ -344,15 +366,36 @@ export class MiraklSimulator {
 
       const accept = request.headers.accept;
       if (accept && !/application\/json|\*\/\*|text\/csv/.test(accept)) fail(406, "Not acceptable");
-      if (method === "PUT" && body.length === 0 && request.headers["content-length"] === undefined && request.headers["transfer-encoding"] === undefined) {
-        return send({ status: 411, text: "<html><body><h1>411 Length Required</h1></body></html>", contentType: "text/html" });
+      if (
+        method === "PUT" &&
+        body.length === 0 &&
+        request.headers["content-length"] === undefined &&
+        request.headers["transfer-encoding"] === undefined
+      ) {
+        return send({
+          status: 411,
+          text: "<html><body><h1>411 Length Required</h1></body></html>",
+          contentType: "text/html",
+        });
       }
 
       const retryAfter = this.checkRateLimit(rawKey, shopId, operation, url);
       if (retryAfter !== null) {
-        return send({ status: 429, json: { status: 429, message: "Too many requests" }, headers: { "Retry-After": String(retryAfter) } });
+        return send({
+          status: 429,
+          json: { status: 429, message: "Too many requests" },
+          headers: { "Retry-After": String(retryAfter) },
+        });
       }
-      const reply = await match.route.handler({ url, params: match.params, shop: this.state.shop(shopId), key: rawKey, body, headers: request.headers, baseUrl: this.baseUrl });
+      const reply = await match.route.handler({
+        url,
+        params: match.params,
+        shop: this.state.shop(shopId),
+        key: rawKey,
+        body,
+        headers: request.headers,
+        baseUrl: this.baseUrl,
+      });
       return send(reply);
     } catch (error) {
       if (error instanceof MiraklApiError) {
@@ -387,8 +430,10 @@ export class MiraklSimulator {
     const now = this.now();
     const history = (this.rateHistory.get(bucket) ?? []).filter((at) => at > now - 3600_000);
     let allowedAt = now;
-    if (rule.minIntervalMs && history.length) allowedAt = Math.max(allowedAt, history[history.length - 1] + rule.minIntervalMs);
-    if (rule.maxPerHour !== undefined && history.length >= rule.maxPerHour) allowedAt = Math.max(allowedAt, history[history.length - rule.maxPerHour] + 3600_000);
+    if (rule.minIntervalMs && history.length)
+      allowedAt = Math.max(allowedAt, history[history.length - 1] + rule.minIntervalMs);
+    if (rule.maxPerHour !== undefined && history.length >= rule.maxPerHour)
+      allowedAt = Math.max(allowedAt, history[history.length - rule.maxPerHour] + 3600_000);
     if (allowedAt > now) return Math.max(1, Math.ceil((allowedAt - now) / 1000));
     history.push(now);
     this.rateHistory.set(bucket, history);
@@ -417,11 +462,23 @@ export class MiraklSimulator {
     const state = this.state;
     return [
       r("GET", "/api/account", "A01", (ctx) => ({ status: 200, json: accountJson(ctx.shop) })),
-      r("GET", "/api/platform/configuration", "PC01", () => ({ status: 200, json: platformConfiguration(state.platform) })),
+      r("GET", "/api/platform/configuration", "PC01", () => ({
+        status: 200,
+        json: platformConfiguration(state.platform),
+      })),
       r("GET", "/api/version", "V01", () => ({ status: 200, json: { version: "3.240-sim" } })),
-      r("GET", "/api/shipping/carriers", "SH21", () => ({ status: 200, json: { carriers: [...state.carriers].sort((a, b) => a.label.localeCompare(b.label)) } })),
-      r("GET", "/api/reasons", "RE01", () => ({ status: 200, json: { reasons: state.reasons, total_count: state.reasons.length } })),
-      r("GET", "/api/offers/states", "OF61", () => ({ status: 200, json: { offer_states: SPEC_OFFER_STATES, total_count: SPEC_OFFER_STATES.length } })),
+      r("GET", "/api/shipping/carriers", "SH21", () => ({
+        status: 200,
+        json: { carriers: [...state.carriers].sort((a, b) => a.label.localeCompare(b.label)) },
+      })),
+      r("GET", "/api/reasons", "RE01", () => ({
+        status: 200,
+        json: { reasons: state.reasons, total_count: state.reasons.length },
+      })),
+      r("GET", "/api/offers/states", "OF61", () => ({
+        status: 200,
+        json: { offer_states: SPEC_OFFER_STATES, total_count: SPEC_OFFER_STATES.length },
+      })),
       r("GET", "/api/orders", "OR11", (ctx) => this.listOrders(ctx)),
       r("PUT", "/api/orders/refund", "OR28", (ctx) => this.refund(ctx)),
       r("PUT", "/api/orders/cancel", "OR30", (ctx) => this.cancelLines(ctx)),
@@ -430,11 +487,18 @@ export class MiraklSimulator {
       r("PUT", "/api/orders/{order_id}/ship", "OR24", (ctx) => this.ship(ctx)),
       r("PUT", "/api/orders/{order_id}/cancel", "OR29", (ctx) => this.cancelOrder(ctx)),
       r("POST", "/api/offers/stock/imports", "STO01", (ctx) => this.csvImport(ctx, "STOCK")),
-      r("GET", "/api/offers/stock/imports/{import_id}/status", "STO02", (ctx) => ({ status: 200, json: this.stockStatus(this.importOf(ctx, "STOCK")) })),
-      r("GET", "/api/offers/stock/imports/{import_id}/error_report", "STO03", (ctx) => this.errorReport(this.importOf(ctx, "STOCK"))),
+      r("GET", "/api/offers/stock/imports/{import_id}/status", "STO02", (ctx) => ({
+        status: 200,
+        json: this.stockStatus(this.importOf(ctx, "STOCK")),
+      })),
+      r("GET", "/api/offers/stock/imports/{import_id}/error_report", "STO03", (ctx) =>
+        this.errorReport(this.importOf(ctx, "STOCK")),
+      ),
       r("POST", "/api/offers/pricing/imports", "PRI01", (ctx) => this.csvImport(ctx, "PRICE")),
       r("GET", "/api/offers/pricing/imports", "PRI02", (ctx) => this.priceImports(ctx)),
-      r("GET", "/api/offers/pricing/imports/{import_id}/error_report", "PRI03", (ctx) => this.errorReport(this.importOf(ctx, "PRICE"))),
+      r("GET", "/api/offers/pricing/imports/{import_id}/error_report", "PRI03", (ctx) =>
+        this.errorReport(this.importOf(ctx, "PRICE")),
+      ),
       r("POST", "/api/offers", "OF24", (ctx) => this.offerUpsert(ctx)),
       r("POST", "/api/offers/export/async", "OF52", (ctx) => this.startExport(ctx)),
       r("GET", "/api/offers/export/async/status/{tracking_id}", "OF53", (ctx) => this.exportStatus(ctx)),
@@ -450,7 +514,8 @@ export class MiraklSimulator {
     const offset = Number(ctx.url.searchParams.get("offset") ?? 0);
     if (!Number.isInteger(max) || max < 1) fail(400, "Invalid value for parameter : max");
     if (!Number.isInteger(offset) || offset < 0) fail(400, "Invalid value for parameter : offset");
-    if (max > PAGE_MAX && this.options.maxPageSize !== "clamp") fail(400, `The limit of ${PAGE_MAX} is exceeded for the parameter : max`);
+    if (max > PAGE_MAX && this.options.maxPageSize !== "clamp")
+      fail(400, `The limit of ${PAGE_MAX} is exceeded for the parameter : max`);
     const size = Math.min(max, PAGE_MAX);
     const page = items.slice(offset, offset + size);
     const link = (at: number) => {
@@ -491,7 +556,11 @@ export class MiraklSimulator {
     orders.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
     if (url.searchParams.get("order") === "desc") orders = orders.reverse();
     const { page, headers } = this.offsetPage(ctx, orders);
-    return { status: 200, json: { orders: page.map((order) => orderJson(this.state, order)), total_count: orders.length }, headers };
+    return {
+      status: 200,
+      json: { orders: page.map((order) => orderJson(this.state, order)), total_count: orders.length },
+      headers,
+    };
   }
 
   private order(ctx: RequestContext): SimOrder {
@@ -504,32 +573,45 @@ export class MiraklSimulator {
     const order = this.order(ctx);
     const body = jsonBody<{ order_lines?: ({ id?: string; accepted?: boolean } | null)[] }>(ctx);
     if (!Array.isArray(body.order_lines)) fail(400, "order_lines is required", "VALIDATION_ERROR");
-    if (order.state !== "WAITING_ACCEPTANCE") fail(400, `Order ${order.id} is not in state WAITING_ACCEPTANCE`, "ORDER_INVALID_STATE");
+    if (order.state !== "WAITING_ACCEPTANCE")
+      fail(400, `Order ${order.id} is not in state WAITING_ACCEPTANCE`, "ORDER_INVALID_STATE");
     const seen = new Set<string>();
     for (const decision of body.order_lines) {
       if (decision === null) fail(400, "The order lines list contains a null element", "ORDER_LINE_NULL_ELEMENT");
-      if (typeof decision.id !== "string" || typeof decision.accepted !== "boolean") fail(400, "Each order line needs id and accepted", "VALIDATION_ERROR");
+      if (typeof decision.id !== "string" || typeof decision.accepted !== "boolean")
+        fail(400, "Each order line needs id and accepted", "VALIDATION_ERROR");
       if (seen.has(decision.id)) fail(400, `Duplicate order line ${decision.id}`, "ORDER_LINE_DUPLICATE_ID");
       seen.add(decision.id);
-      if (!order.lines.some((line) => line.id === decision.id)) fail(400, `Order line ${decision.id} not found in order ${order.id}`, "ORDER_LINE_NOT_FOUND");
+      if (!order.lines.some((line) => line.id === decision.id))
+        fail(400, `Order line ${decision.id} not found in order ${order.id}`, "ORDER_LINE_NOT_FOUND");
     }
     const waiting = order.lines.filter((line) => line.state === "WAITING_ACCEPTANCE");
-    if (waiting.some((line) => !seen.has(line.id))) fail(400, "Some order lines are missing from the acceptance decision", "ORDER_LINE_ACCEPTANCE_DECISION_MISSING");
+    if (waiting.some((line) => !seen.has(line.id)))
+      fail(400, "Some order lines are missing from the acceptance decision", "ORDER_LINE_ACCEPTANCE_DECISION_MISSING");
     const decisions = body.order_lines as { id: string; accepted: boolean }[];
     const mixed = decisions.some((decision) => decision.accepted) && decisions.some((decision) => !decision.accepted);
-    if (mixed && !ctx.shop.partialAcceptance) fail(400, "Partial acceptance is disabled for this shop", "ORDER_PARTIAL_ACCEPTANCE_DISABLED");
+    if (mixed && !ctx.shop.partialAcceptance)
+      fail(400, "Partial acceptance is disabled for this shop", "ORDER_PARTIAL_ACCEPTANCE_DISABLED");
     this.state.accept(order, decisions, this.now());
     return { status: 204 };
   }
 
   private tracking(ctx: RequestContext): Reply {
     const order = this.order(ctx);
-    const body = jsonBody<{ carrier_code?: string; carrier_name?: string; carrier_url?: string; carrier_standard_code?: string; tracking_number?: string }>(ctx);
-    if (!["SHIPPING", "SHIPPED", "TO_COLLECT"].includes(order.state)) fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
+    const body = jsonBody<{
+      carrier_code?: string;
+      carrier_name?: string;
+      carrier_url?: string;
+      carrier_standard_code?: string;
+      tracking_number?: string;
+    }>(ctx);
+    if (!["SHIPPING", "SHIPPED", "TO_COLLECT"].includes(order.state))
+      fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
     if (body.carrier_code) {
       const carrier = this.state.carriers.find((entry) => entry.code === body.carrier_code);
       if (!carrier) fail(400, `Carrier '${body.carrier_code}' does not exist`, "CARRIER_NOT_FOUND");
-      if (carrier.tracking_url?.includes("{trackingId}") && !body.tracking_number) fail(400, "tracking_number is required for this carrier", "VALIDATION_ERROR");
+      if (carrier.tracking_url?.includes("{trackingId}") && !body.tracking_number)
+        fail(400, "tracking_number is required for this carrier", "VALIDATION_ERROR");
       order.tracking = {
         carrier_code: carrier.code,
         carrier_standard_code: carrier.standard_code ?? null,
@@ -539,8 +621,15 @@ export class MiraklSimulator {
       };
     } else {
       if (!body.carrier_name) fail(400, "carrier_code or carrier_name is required", "VALIDATION_ERROR");
-      if (this.state.platform.disableSellerAlternativeCarrier) fail(400, "Unregistered carriers are not allowed", "VALIDATION_ERROR");
-      order.tracking = { carrier_code: null, carrier_standard_code: body.carrier_standard_code ?? null, company: body.carrier_name, number: body.tracking_number ?? null, url: body.carrier_url ?? null };
+      if (this.state.platform.disableSellerAlternativeCarrier)
+        fail(400, "Unregistered carriers are not allowed", "VALIDATION_ERROR");
+      order.tracking = {
+        carrier_code: null,
+        carrier_standard_code: body.carrier_standard_code ?? null,
+        company: body.carrier_name,
+        number: body.tracking_number ?? null,
+        url: body.carrier_url ?? null,
+      };
     }
     order.updated = this.now();
     return { status: 204 };
@@ -578,14 +667,17 @@ export class MiraklSimulator {
   }
 
   private money(value: unknown, field: string): number {
-    if (typeof value !== "number" && !(typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value))) fail(400, `${field} must be a number`, "VALIDATION_ERROR");
+    if (typeof value !== "number" && !(typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)))
+      fail(400, `${field} must be a number`, "VALIDATION_ERROR");
     const amount = cents(value);
     if (amount < 0) fail(400, `${field} must be positive`, "VALIDATION_ERROR");
     return amount;
   }
 
   private reason(code: unknown, type: "REFUND" | "CANCELATION") {
-    const reason = this.state.reasons.find((entry) => entry.code === code && entry.type === type && entry.is_shop_right);
+    const reason = this.state.reasons.find(
+      (entry) => entry.code === code && entry.type === type && entry.is_shop_right,
+    );
     if (!reason) fail(400, `Reason code '${String(code)}' is not a valid ${type} reason`, "REASON_CODE_INVALID");
   }
 
@@ -597,20 +689,31 @@ export class MiraklSimulator {
     const pending = new Map<string, { amount: number; shipping: number }>();
     const planned = body.refunds.map((input) => {
       const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
-      if (!["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state)) fail(400, `Order line ${line.id} cannot be refunded in state ${line.state}`, "ORDER_INVALID_STATE");
+      if (!["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state))
+        fail(400, `Order line ${line.id} cannot be refunded in state ${line.state}`, "ORDER_INVALID_STATE");
       this.reason(input.reason_code, "REFUND");
       const amount = this.money(input.amount, "amount");
       const shipping = this.money(input.shipping_amount, "shipping_amount");
       const left = refundable(line);
       const already = pending.get(line.id) ?? { amount: 0, shipping: 0 };
       if (amount + already.amount > left.amount || shipping + already.shipping > left.shipping) {
-        fail(400, `Refund of ${fromCents(amount)} (+${fromCents(shipping)} shipping) exceeds the refundable amount ${fromCents(left.amount)} (+${fromCents(left.shipping)}) of line ${line.id}`, "REFUND_AMOUNT_EXCEEDED");
+        fail(
+          400,
+          `Refund of ${fromCents(amount)} (+${fromCents(shipping)} shipping) exceeds the refundable amount ${fromCents(left.amount)} (+${fromCents(left.shipping)}) of line ${line.id}`,
+          "REFUND_AMOUNT_EXCEEDED",
+        );
       }
       pending.set(line.id, { amount: amount + already.amount, shipping: shipping + already.shipping });
       const taxes = (input.taxes as { code: string; amount: number }[] | undefined) ?? [];
       const shippingTaxes = (input.shipping_taxes as { code: string; amount: number }[] | undefined) ?? [];
-      if (line.taxes.length && amount > 0 && taxes.length === 0) fail(400, `taxes are required to refund the taxed line ${line.id}`, "REFUND_TAXES_MISSING");
-      if (line.shipping_taxes.length && shipping > 0 && shippingTaxes.length === 0) fail(400, `shipping_taxes are required to refund the taxed shipping of line ${line.id}`, "REFUND_TAXES_MISSING");
+      if (line.taxes.length && amount > 0 && taxes.length === 0)
+        fail(400, `taxes are required to refund the taxed line ${line.id}`, "REFUND_TAXES_MISSING");
+      if (line.shipping_taxes.length && shipping > 0 && shippingTaxes.length === 0)
+        fail(
+          400,
+          `shipping_taxes are required to refund the taxed shipping of line ${line.id}`,
+          "REFUND_TAXES_MISSING",
+        );
       return { order, line, amount, shipping, taxes, shippingTaxes, input };
     });
     const orderRefundId = this.state.uuid();
@@ -652,29 +755,42 @@ export class MiraklSimulator {
 
   private cancelLines(ctx: RequestContext): Reply {
     const body = jsonBody<{ order_tax_mode?: string; cancelations?: Record<string, unknown>[] }>(ctx);
-    if (!Array.isArray(body.cancelations) || body.cancelations.length === 0) fail(400, "cancelations is required", "VALIDATION_ERROR");
+    if (!Array.isArray(body.cancelations) || body.cancelations.length === 0)
+      fail(400, "cancelations is required", "VALIDATION_ERROR");
     if (!ctx.shop.partialCancelation) fail(403, "Shop partial cancelation is not enabled");
     const now = this.now();
     const planned = body.cancelations.map((input) => {
       const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
-      if (!["WAITING_DEBIT_PAYMENT", "SHIPPING"].includes(line.state)) fail(400, `Order line ${line.id} cannot be canceled in state ${line.state}`, "ORDER_INVALID_STATE");
+      if (!["WAITING_DEBIT_PAYMENT", "SHIPPING"].includes(line.state))
+        fail(400, `Order line ${line.id} cannot be canceled in state ${line.state}`, "ORDER_INVALID_STATE");
       this.reason(input.reason_code, "CANCELATION");
       const quantity = Number(input.quantity);
       const canceledQuantity = line.cancelations.reduce((total, entry) => total + entry.quantity, 0);
-      if (!Number.isInteger(quantity) || quantity < 0 || quantity > line.quantity - canceledQuantity) fail(400, `Invalid quantity for line ${line.id}`, "VALIDATION_ERROR");
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > line.quantity - canceledQuantity)
+        fail(400, `Invalid quantity for line ${line.id}`, "VALIDATION_ERROR");
       const amount = this.money(input.amount, "amount");
       const shipping = this.money(input.shipping_amount, "shipping_amount");
       const left = refundable(line);
-      if (amount > left.amount || shipping > left.shipping) fail(400, `Cancelation exceeds the remaining amount of line ${line.id}`, "CANCELATION_AMOUNT_EXCEEDED");
+      if (amount > left.amount || shipping > left.shipping)
+        fail(400, `Cancelation exceeds the remaining amount of line ${line.id}`, "CANCELATION_AMOUNT_EXCEEDED");
       return { order, line, quantity, amount, shipping, input };
     });
     const cancelations = planned.map(({ order, line, quantity, amount, shipping, input }) => {
-      const cancelation = { id: this.state.nextId(), amount, shipping_amount: shipping, quantity, reason_code: String(input.reason_code), created: now };
+      const cancelation = {
+        id: this.state.nextId(),
+        amount,
+        shipping_amount: shipping,
+        quantity,
+        reason_code: String(input.reason_code),
+        created: now,
+      };
       line.cancelations.push(cancelation);
       line.updated = now;
-      if (line.cancelations.reduce((total, entry) => total + entry.quantity, 0) >= line.quantity) line.state = "CANCELED";
+      if (line.cancelations.reduce((total, entry) => total + entry.quantity, 0) >= line.quantity)
+        line.state = "CANCELED";
       order.updated = now;
-      if (order.lines.every((entry) => entry.state === "CANCELED" || entry.state === "REFUSED")) order.state = "CANCELED";
+      if (order.lines.every((entry) => entry.state === "CANCELED" || entry.state === "REFUSED"))
+        order.state = "CANCELED";
       return {
         amount: fromCents(amount),
         cancelation_id: cancelation.id,
@@ -704,7 +820,10 @@ export class MiraklSimulator {
     const required = kind === "STOCK" ? ["offer-sku", "quantity"] : ["offer-sku", "price"];
     for (const column of required) if (!header.includes(column)) fail(400, `Missing required column : ${column}`);
     const entry = this.state.createImport(ctx.shop, kind, { header, rows, delimiter }, text);
-    const path = kind === "STOCK" ? `/api/offers/stock/imports/${entry.import_id}/status` : `/api/offers/pricing/imports?import_id=${entry.import_id}`;
+    const path =
+      kind === "STOCK"
+        ? `/api/offers/stock/imports/${entry.import_id}/status`
+        : `/api/offers/pricing/imports?import_id=${entry.import_id}`;
     return { status: 201, json: { import_id: entry.import_id }, headers: { Location: `${ctx.baseUrl}${path}` } };
   }
 
@@ -730,7 +849,10 @@ export class MiraklSimulator {
   private errorReport(entry: ReturnType<MiraklSimulator["importOf"]>): Reply {
     if (!entry.errors.length) fail(404, "No error report for this import");
     const rows = entry.errors.map((error) => [String(error.line), error.reason, ...error.row]);
-    const text = stringifyCsv([["line-number", "error-message", ...entry.header], ...rows], { delimiter: entry.delimiter, record_delimiter: "unix" });
+    const text = stringifyCsv([["line-number", "error-message", ...entry.header], ...rows], {
+      delimiter: entry.delimiter,
+      record_delimiter: "unix",
+    });
     return { status: 200, text, contentType: "text/csv;charset=UTF-8" };
   }
 
@@ -739,22 +861,26 @@ export class MiraklSimulator {
     const entries = [...ctx.shop.imports.values()]
       .filter((entry) => entry.kind === "PRICE" && (!wanted || entry.import_id === wanted))
       .sort((a, b) => b.created - a.created);
-    return this.seekPage(ctx, entries.map((entry) => {
-      const done = entry.status === "COMPLETE" || entry.status === "FAILED";
-      return {
-        date_created: iso(entry.created),
-        has_error_report: entry.errors.length > 0,
-        import_id: entry.import_id,
-        lines_in_error: done ? entry.errors.length : 0,
-        lines_in_success: done ? entry.linesOk : 0,
-        offers_in_error: done ? entry.errors.length : 0,
-        offers_updated: done ? entry.offersUpdated : 0,
-        origin: "API",
-        reason_status: entry.status === "FAILED" ? "INTERNAL_ERROR" : null,
-        shop_id: entry.shopId,
-        status: entry.status,
-      };
-    }), 100);
+    return this.seekPage(
+      ctx,
+      entries.map((entry) => {
+        const done = entry.status === "COMPLETE" || entry.status === "FAILED";
+        return {
+          date_created: iso(entry.created),
+          has_error_report: entry.errors.length > 0,
+          import_id: entry.import_id,
+          lines_in_error: done ? entry.errors.length : 0,
+          lines_in_success: done ? entry.linesOk : 0,
+          offers_in_error: done ? entry.errors.length : 0,
+          offers_updated: done ? entry.offersUpdated : 0,
+          origin: "API",
+          reason_status: entry.status === "FAILED" ? "INTERNAL_ERROR" : null,
+          shop_id: entry.shopId,
+          status: entry.status,
+        };
+      }),
+      100,
+    );
   }
 
   /** Seek pagination: the opaque token embeds the position (and, by construction, the filters). */
@@ -764,12 +890,16 @@ export class MiraklSimulator {
     let limit = Number(ctx.url.searchParams.get("limit") ?? 10);
     if (token) {
       try {
-        ({ offset, limit } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset: number; limit: number });
+        ({ offset, limit } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+          offset: number;
+          limit: number;
+        });
       } catch {
         fail(400, "Invalid page_token");
       }
     }
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) fail(400, `The limit of ${maxLimit} is exceeded for the parameter : limit`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+      fail(400, `The limit of ${maxLimit} is exceeded for the parameter : limit`);
     const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit })).toString("base64url");
     const data = items.slice(offset, offset + limit);
     const json: Record<string, unknown> = { data };
@@ -782,12 +912,17 @@ export class MiraklSimulator {
     const body = jsonBody<{ offers?: Record<string, unknown>[] }>(ctx);
     if (!Array.isArray(body.offers) || body.offers.length === 0) fail(400, "offers is required", "VALIDATION_ERROR");
     const entry = this.state.createImport(ctx.shop, "OFFER", { offers: body.offers }, ctx.body.toString("utf8"));
-    return { status: 201, json: { import_id: Number(entry.import_id) }, headers: { Location: `${ctx.baseUrl}/api/offers/imports/${entry.import_id}` } };
+    return {
+      status: 201,
+      json: { import_id: Number(entry.import_id) },
+      headers: { Location: `${ctx.baseUrl}/api/offers/imports/${entry.import_id}` },
+    };
   }
 
   private startExport(ctx: RequestContext): Reply {
     const body = jsonBody<{ export_type?: string; last_request_date?: string; include_inactive_offers?: boolean }>(ctx);
-    if (body.export_type && body.export_type !== "application/json") fail(400, "Only application/json exports are simulated", "VALIDATION_ERROR");
+    if (body.export_type && body.export_type !== "application/json")
+      fail(400, "Only application/json exports are simulated", "VALIDATION_ERROR");
     for (const existing of ctx.shop.exports.values()) {
       if (existing.status === "PENDING") return { status: 200, json: { tracking_id: existing.tracking_id } };
     }
@@ -807,7 +942,10 @@ export class MiraklSimulator {
   private exportStatus(ctx: RequestContext): Reply {
     const entry = ctx.shop.exports.get(ctx.params[0]);
     if (!entry) fail(404, `Export '${ctx.params[0]}' not found`);
-    const urls = entry.status === "COMPLETED" ? [`${ctx.baseUrl}/sim-storage/offers-export/${entry.tracking_id}/chunk-0.json`] : [];
+    const urls =
+      entry.status === "COMPLETED"
+        ? [`${ctx.baseUrl}/sim-storage/offers-export/${entry.tracking_id}/chunk-0.json`]
+        : [];
     return { status: 200, json: { error: null, last_updated: iso(this.now()), status: entry.status, urls } };
   }
 
@@ -852,21 +990,23 @@ export class MiraklSimulator {
   }
 
   private invoices(ctx: RequestContext): Reply {
-    const invoices = [...ctx.shop.invoices].sort((a, b) => a.created - b.created).map((invoice) => ({
-      currency_iso_code: invoice.currency,
-      date_created: iso(invoice.created),
-      details: [],
-      due_date: iso(invoice.created + 30 * 24 * 3600_000),
-      id: invoice.id,
-      invoice_id: invoice.invoice_id,
-      issue_date: iso(invoice.created),
-      payment: { reference: null, state: invoice.payment_state, transaction_date: null },
-      shop_id: invoice.shopId,
-      state: "COMPLETE",
-      total_amount_excl_taxes: fromCents(invoice.total_excl),
-      total_amount_incl_taxes: fromCents(invoice.total_incl),
-      type: "AUTO_INVOICE",
-    }));
+    const invoices = [...ctx.shop.invoices]
+      .sort((a, b) => a.created - b.created)
+      .map((invoice) => ({
+        currency_iso_code: invoice.currency,
+        date_created: iso(invoice.created),
+        details: [],
+        due_date: iso(invoice.created + 30 * 24 * 3600_000),
+        id: invoice.id,
+        invoice_id: invoice.invoice_id,
+        issue_date: iso(invoice.created),
+        payment: { reference: null, state: invoice.payment_state, transaction_date: null },
+        shop_id: invoice.shopId,
+        state: "COMPLETE",
+        total_amount_excl_taxes: fromCents(invoice.total_excl),
+        total_amount_incl_taxes: fromCents(invoice.total_incl),
+        type: "AUTO_INVOICE",
+      }));
     const { page, headers } = this.offsetPage(ctx, invoices);
     return { status: 200, json: { invoices: page, total_count: invoices.length }, headers };
   }
@@ -884,7 +1024,17 @@ export class MiraklSimulator {
       const shopId = Number(url.searchParams.get("shop_id") ?? input.shopId ?? DEFAULT_SHOPS.main);
       switch (true) {
         case route === "GET /_sim/state":
-          return reply(200, { now: iso(this.now()), shops: [...this.state.shops.values()].map((shop) => ({ id: shop.id, name: shop.name, currency: shop.currency, orders: shop.orders.size, offers: shop.offers.size })), keys: Object.fromEntries(this.state.keys) });
+          return reply(200, {
+            now: iso(this.now()),
+            shops: [...this.state.shops.values()].map((shop) => ({
+              id: shop.id,
+              name: shop.name,
+              currency: shop.currency,
+              orders: shop.orders.size,
+              offers: shop.offers.size,
+            })),
+            keys: Object.fromEntries(this.state.keys),
+          });
         case route === "POST /_sim/clock/advance":
           this.advanceClock(Number(input.ms ?? 0));
           return reply(200, { now: iso(this.now()) });
@@ -935,27 +1085,54 @@ export class MiraklSimulator {
       return this.state.createOrder(template);
     },
     /** Creates an order and returns its Mirakl JSON id. */
-    createOrders: (count: number, template: OrderTemplate = {}) => Array.from({ length: count }, () => this.control.createOrder(template).id),
+    createOrders: (count: number, template: OrderTemplate = {}) =>
+      Array.from({ length: count }, () => this.control.createOrder(template).id),
     order: (orderId: string, shopId: number = DEFAULT_SHOPS.main) => {
       const order = this.state.shop(shopId).orders.get(orderId);
       return order ? orderJson(this.state, order) : undefined;
     },
-    orders: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).orders.values()].map((order) => orderJson(this.state, order)),
+    orders: (shopId: number = DEFAULT_SHOPS.main) =>
+      [...this.state.shop(shopId).orders.values()].map((order) => orderJson(this.state, order)),
     offers: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).offers.values()].map(offerSummary),
     offer: (sku: string, shopId: number = DEFAULT_SHOPS.main) => {
       const offer = this.state.shop(shopId).offers.get(sku);
       return offer ? offerSummary(offer) : undefined;
     },
-    addOffer: (shopId: number, input: { shop_sku: string; price?: number; quantity?: number; product_title?: string }) =>
-      offerSummary(this.state.upsertOffer(this.state.shop(shopId), { shop_sku: input.shop_sku, price: cents(input.price ?? 10), quantity: input.quantity ?? 0, product_title: input.product_title ?? input.shop_sku })),
-    addShop: (input: { id: number; name?: string; currency?: string; partialAcceptance?: boolean; keys?: string[] }) => {
+    addOffer: (
+      shopId: number,
+      input: { shop_sku: string; price?: number; quantity?: number; product_title?: string },
+    ) =>
+      offerSummary(
+        this.state.upsertOffer(this.state.shop(shopId), {
+          shop_sku: input.shop_sku,
+          price: cents(input.price ?? 10),
+          quantity: input.quantity ?? 0,
+          product_title: input.product_title ?? input.shop_sku,
+        }),
+      ),
+    addShop: (input: {
+      id: number;
+      name?: string;
+      currency?: string;
+      partialAcceptance?: boolean;
+      keys?: string[];
+    }) => {
       this.state.addShop(input);
       for (const key of input.keys ?? []) this.state.addKey(key, [...(this.state.keys.get(key) ?? []), input.id]);
     },
     addKey: (key: string, shopIds: number[]) => this.state.addKey(key, shopIds),
     addInvoice: (shopId: number, input: { total_excl: number; total_incl: number; currency?: string }) => {
       const shop = this.state.shop(shopId);
-      shop.invoices.push({ id: this.state.uuid(), invoice_id: shop.invoices.length + 1, shopId, created: this.now(), currency: input.currency ?? shop.currency, total_excl: cents(input.total_excl), total_incl: cents(input.total_incl), payment_state: "PENDING" });
+      shop.invoices.push({
+        id: this.state.uuid(),
+        invoice_id: shop.invoices.length + 1,
+        shopId,
+        created: this.now(),
+        currency: input.currency ?? shop.currency,
+        total_excl: cents(input.total_excl),
+        total_incl: cents(input.total_incl),
+        payment_state: "PENDING",
+      });
     },
     setPartialAcceptance: (shopId: number, enabled: boolean) => {
       this.state.shop(shopId).partialAcceptance = enabled;
@@ -965,7 +1142,8 @@ export class MiraklSimulator {
     },
     advanceClock: (ms: number) => this.advanceClock(ms),
     now: () => this.now(),
-    calls: (operation?: string) => (operation ? this.calls.filter((call) => call.operation === operation) : [...this.calls]),
+    calls: (operation?: string) =>
+      operation ? this.calls.filter((call) => call.operation === operation) : [...this.calls],
     clearCalls: () => {
       this.calls.length = 0;
     },
@@ -989,5 +1167,12 @@ export interface RunningMiraklSimulator {
 export async function startMiraklSimulator(options: SimulatorOptions = {}): Promise<RunningMiraklSimulator> {
   const simulator = new MiraklSimulator(options);
   const url = await simulator.listen(options.port ?? 0, options.host ?? "127.0.0.1");
-  return { url, keys: DEFAULT_KEYS, shops: DEFAULT_SHOPS, control: simulator.control, simulator, close: () => simulator.close() };
+  return {
+    url,
+    keys: DEFAULT_KEYS,
+    shops: DEFAULT_SHOPS,
+    control: simulator.control,
+    simulator,
+    close: () => simulator.close(),
+  };
 }

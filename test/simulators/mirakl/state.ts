@@ -20,7 +20,8 @@ export type OrderState =
   | "REFUSED"
   | "CANCELED";
 
-export type PaymentWorkflow = "PAY_ON_ACCEPTANCE" | "PAY_ON_DELIVERY" | "PAY_ON_DUE_DATE" | "PAY_ON_SHIPMENT" | "NO_CUSTOMER_PAYMENT_CONFIRMATION";
+export type PaymentWorkflow =
+  "PAY_ON_ACCEPTANCE" | "PAY_ON_DELIVERY" | "PAY_ON_DUE_DATE" | "PAY_ON_SHIPMENT" | "NO_CUSTOMER_PAYMENT_CONFIRMATION";
 
 export interface SimTax {
   code: string;
@@ -98,7 +99,13 @@ export interface SimOrder {
   channel: { code: string; label: string } | null;
   references: { order_reference_for_customer: string | null; order_reference_for_seller: string | null };
   customer: typeof SPEC_CUSTOMER;
-  tracking: { carrier_code: string | null; carrier_standard_code: string | null; company: string | null; number: string | null; url: string | null };
+  tracking: {
+    carrier_code: string | null;
+    carrier_standard_code: string | null;
+    company: string | null;
+    number: string | null;
+    url: string | null;
+  };
   lines: SimOrderLine[];
 }
 
@@ -292,7 +299,13 @@ export class SimState {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
 
-  addShop(input: { id: number; name?: string; currency?: string; partialAcceptance?: boolean; seedOffers?: boolean }): SimShop {
+  addShop(input: {
+    id: number;
+    name?: string;
+    currency?: string;
+    partialAcceptance?: boolean;
+    seedOffers?: boolean;
+  }): SimShop {
     const shop: SimShop = {
       id: input.id,
       name: input.name ?? `Shop ${input.id}`,
@@ -370,8 +383,14 @@ export class SimState {
       const priceUnit = line.price_unit === undefined ? offer.price : cents(line.price_unit);
       const price = priceUnit * quantity;
       const shipping = cents(line.shipping_price ?? 4.99);
-      const taxes = line.tax_rate === undefined ? [] : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((price * line.tax_rate) / 100) }];
-      const shippingTaxes = line.tax_rate === undefined ? [] : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((shipping * line.tax_rate) / 100) }];
+      const taxes =
+        line.tax_rate === undefined
+          ? []
+          : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((price * line.tax_rate) / 100) }];
+      const shippingTaxes =
+        line.tax_rate === undefined
+          ? []
+          : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((shipping * line.tax_rate) / 100) }];
       return {
         id: `${orderId}-${index + 1}`,
         index: index + 1,
@@ -416,7 +435,10 @@ export class SimState {
       stagingUntil: created + this.timings.stagingMs,
       leadtime_to_ship: template.leadtime_to_ship ?? 2,
       channel: template.channel === undefined ? null : template.channel,
-      references: { order_reference_for_customer: null, order_reference_for_seller: template.order_reference_for_seller ?? null },
+      references: {
+        order_reference_for_customer: null,
+        order_reference_for_seller: template.order_reference_for_seller ?? null,
+      },
       customer: structuredClone(SPEC_CUSTOMER),
       tracking: { carrier_code: null, carrier_standard_code: null, company: null, number: null, url: null },
       lines,
@@ -425,7 +447,11 @@ export class SimState {
     const target = template.state ?? "WAITING_ACCEPTANCE";
     if (target !== "STAGING") this.leaveStaging(order, created);
     if (target === "SHIPPING" || target === "SHIPPED" || target === "RECEIVED") {
-      this.accept(order, order.lines.map((line) => ({ id: line.id, accepted: true })), created);
+      this.accept(
+        order,
+        order.lines.map((line) => ({ id: line.id, accepted: true })),
+        created,
+      );
       this.debit(order, created);
     }
     if (target === "SHIPPED" || target === "RECEIVED") this.ship(order, created);
@@ -433,7 +459,12 @@ export class SimState {
     return order;
   }
 
-  private setState(order: SimOrder, state: OrderState, at: number, lineFilter: (line: SimOrderLine) => boolean = () => true) {
+  private setState(
+    order: SimOrder,
+    state: OrderState,
+    at: number,
+    lineFilter: (line: SimOrderLine) => boolean = () => true,
+  ) {
     order.state = state;
     order.updated = at;
     for (const line of order.lines) {
@@ -452,7 +483,12 @@ export class SimState {
     order.stagingUntil = null;
     if (this.platform.orderAcceptance === "AUTOMATIC") {
       this.setState(order, "WAITING_ACCEPTANCE", at);
-      this.accept(order, order.lines.map((line) => ({ id: line.id, accepted: true })), at, true);
+      this.accept(
+        order,
+        order.lines.map((line) => ({ id: line.id, accepted: true })),
+        at,
+        true,
+      );
       return;
     }
     order.waitingSince = at;
@@ -493,7 +529,14 @@ export class SimState {
       const price = line.price_unit * line.quantity;
       this.addTransaction(shop, "ORDER_AMOUNT", price, at, order, line.id);
       this.addTransaction(shop, "ORDER_SHIPPING_AMOUNT", line.shipping_price, at, order, line.id);
-      this.addTransaction(shop, "COMMISSION_FEE", -Math.round((price * line.commission_rate) / 100), at, order, line.id);
+      this.addTransaction(
+        shop,
+        "COMMISSION_FEE",
+        -Math.round((price * line.commission_rate) / 100),
+        at,
+        order,
+        line.id,
+      );
     }
   }
 
@@ -516,7 +559,15 @@ export class SimState {
     return order.customer_debited === null;
   }
 
-  addTransaction(shop: SimShop, type: string, amount: number, at: number, order: SimOrder | null, orderLine: string | null, refund: string | null = null) {
+  addTransaction(
+    shop: SimShop,
+    type: string,
+    amount: number,
+    at: number,
+    order: SimOrder | null,
+    orderLine: string | null,
+    refund: string | null = null,
+  ) {
     shop.transactions.push({
       id: this.uuid(),
       shopId: shop.id,
@@ -537,18 +588,30 @@ export class SimState {
     const now = this.now();
     for (const shop of this.shops.values()) {
       for (const order of shop.orders.values()) {
-        if (order.state === "STAGING" && order.stagingUntil !== null && now >= order.stagingUntil) this.leaveStaging(order, order.stagingUntil);
-        if (order.state === "WAITING_ACCEPTANCE" && order.waitingSince !== null && now >= order.waitingSince + this.timings.acceptanceDeadlineMs) {
+        if (order.state === "STAGING" && order.stagingUntil !== null && now >= order.stagingUntil)
+          this.leaveStaging(order, order.stagingUntil);
+        if (
+          order.state === "WAITING_ACCEPTANCE" &&
+          order.waitingSince !== null &&
+          now >= order.waitingSince + this.timings.acceptanceDeadlineMs
+        ) {
           // Auto-refusal: no decision date, every line refused.
           const at = order.waitingSince + this.timings.acceptanceDeadlineMs;
           order.waitingSince = null;
           order.acceptance_decision_date = null;
           this.setState(order, "REFUSED", at);
         }
-        if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt) this.debit(order, order.debitDueAt);
-        if (order.state === "SHIPPED" && order.shipped !== null && now >= order.shipped + this.timings.autoReceiveMs) this.receive(order, order.shipped + this.timings.autoReceiveMs);
+        if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt)
+          this.debit(order, order.debitDueAt);
+        if (order.state === "SHIPPED" && order.shipped !== null && now >= order.shipped + this.timings.autoReceiveMs)
+          this.receive(order, order.shipped + this.timings.autoReceiveMs);
         if (order.state === "RECEIVED" && order.received !== null && now >= order.received + this.timings.autoCloseMs) {
-          this.setState(order, "CLOSED", order.received + this.timings.autoCloseMs, (line) => line.state === "RECEIVED");
+          this.setState(
+            order,
+            "CLOSED",
+            order.received + this.timings.autoCloseMs,
+            (line) => line.state === "RECEIVED",
+          );
         }
         for (const line of order.lines) {
           for (const refund of line.refunds) {
@@ -653,13 +716,19 @@ export class SimState {
       const offer = shop.offers.get(row[skuAt] ?? "");
       const price = (row[priceAt] ?? "").trim();
       if (!offer || offer.deleted) return entry.errors.push({ line, reason: "The offer does not exist", row });
-      if (!/^\d+(\.\d+)?$/.test(price)) return entry.errors.push({ line, reason: "The price must be a positive decimal number", row });
+      if (!/^\d+(\.\d+)?$/.test(price))
+        return entry.errors.push({ line, reason: "The price must be a positive decimal number", row });
       const discount = at("discount-price") >= 0 ? (row[at("discount-price")] ?? "").trim() : "";
-      if (discount && !/^\d+(\.\d+)?$/.test(discount)) return entry.errors.push({ line, reason: "The discount price must be a positive decimal number", row });
+      if (discount && !/^\d+(\.\d+)?$/.test(discount))
+        return entry.errors.push({ line, reason: "The discount price must be a positive decimal number", row });
       offer.price = cents(price);
       // Delete-and-replace: a price line without discount removes the previous discount.
       offer.discount = discount
-        ? { price: cents(discount), start_date: (row[at("discount-start-date")] ?? "") || null, end_date: (row[at("discount-end-date")] ?? "") || null }
+        ? {
+            price: cents(discount),
+            start_date: (row[at("discount-start-date")] ?? "") || null,
+            end_date: (row[at("discount-end-date")] ?? "") || null,
+          }
         : null;
       offer.updated = this.now();
       entry.linesOk += 1;
@@ -673,10 +742,16 @@ export class SimState {
       const offer = raw as Record<string, unknown>;
       const sku = typeof offer.shop_sku === "string" ? offer.shop_sku : "";
       const fail = (reason: string) => entry.errors.push({ line, reason, row: [sku] });
-      if (!sku) { fail("shop_sku is required"); continue; }
+      if (!sku) {
+        fail("shop_sku is required");
+        continue;
+      }
       if (offer.update_delete === "delete") {
         const existing = shop.offers.get(sku);
-        if (!existing) { fail("The offer does not exist"); continue; }
+        if (!existing) {
+          fail("The offer does not exist");
+          continue;
+        }
         existing.deleted = true;
         existing.active = false;
         existing.updated = this.now();
@@ -684,12 +759,24 @@ export class SimState {
         continue;
       }
       const price = Number(offer.price);
-      if (offer.price === undefined || !Number.isFinite(price) || price < 0) { fail("price is required and must be positive"); continue; }
-      if (typeof offer.state_code !== "string" || !offer.state_code) { fail("state_code is required"); continue; }
+      if (offer.price === undefined || !Number.isFinite(price) || price < 0) {
+        fail("price is required and must be positive");
+        continue;
+      }
+      if (typeof offer.state_code !== "string" || !offer.state_code) {
+        fail("state_code is required");
+        continue;
+      }
       const existing = shop.offers.get(sku);
-      if ((!existing || existing.deleted) && (!offer.product_id || !offer.product_id_type)) { fail("product_id and product_id_type are required to create an offer"); continue; }
+      if ((!existing || existing.deleted) && (!offer.product_id || !offer.product_id_type)) {
+        fail("product_id and product_id_type are required to create an offer");
+        continue;
+      }
       const quantity = offer.quantity === undefined || offer.quantity === null ? 0 : Number(offer.quantity);
-      if (!Number.isInteger(quantity) || quantity < 0) { fail("quantity must be a positive integer"); continue; }
+      if (!Number.isInteger(quantity) || quantity < 0) {
+        fail("quantity must be a positive integer");
+        continue;
+      }
       const discount = offer.discount as { price?: number; start_date?: string; end_date?: string } | undefined;
       // OF24 replaces the whole offer: everything not sent goes back to its default.
       this.upsertOffer(shop, {
@@ -703,7 +790,13 @@ export class SimState {
         description: (offer.description as string) ?? null,
         internal_description: (offer.internal_description as string) ?? null,
         leadtime_to_ship: offer.leadtime_to_ship === undefined ? null : Number(offer.leadtime_to_ship),
-        discount: discount ? { price: discount.price === undefined ? null : cents(discount.price), start_date: discount.start_date ?? null, end_date: discount.end_date ?? null } : null,
+        discount: discount
+          ? {
+              price: discount.price === undefined ? null : cents(discount.price),
+              start_date: discount.start_date ?? null,
+              end_date: discount.end_date ?? null,
+            }
+          : null,
         deleted: false,
       });
       entry.linesOk += 1;
@@ -711,10 +804,20 @@ export class SimState {
     }
   }
 
-  createImport(shop: SimShop, kind: ImportKind, data: { header?: string[]; rows?: string[][]; offers?: Record<string, unknown>[]; delimiter?: string }, fingerprint: string): SimImport {
+  createImport(
+    shop: SimShop,
+    kind: ImportKind,
+    data: { header?: string[]; rows?: string[][]; offers?: Record<string, unknown>[]; delimiter?: string },
+    fingerprint: string,
+  ): SimImport {
     // Mirakl returns the existing import for a duplicate request still in progress.
     for (const existing of shop.imports.values()) {
-      if (existing.kind === kind && existing.fingerprint === fingerprint && (existing.status === "WAITING" || existing.status === "RUNNING")) return existing;
+      if (
+        existing.kind === kind &&
+        existing.fingerprint === fingerprint &&
+        (existing.status === "WAITING" || existing.status === "RUNNING")
+      )
+        return existing;
     }
     const entry: SimImport = {
       import_id: kind === "OFFER" ? this.nextId() : this.uuid(),

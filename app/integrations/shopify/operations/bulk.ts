@@ -20,7 +20,9 @@ const bulkOperationFields = `#graphql
 `;
 
 export const bulkOperationRunQuery = adminOperation<
-  { bulkOperationRunQuery: { bulkOperation: Pick<BulkOperationState, "id" | "status"> | null; userErrors: UserError[] } },
+  {
+    bulkOperationRunQuery: { bulkOperation: Pick<BulkOperationState, "id" | "status"> | null; userErrors: UserError[] };
+  },
   { query: string; groupObjects: boolean }
 >(`#graphql
 mutation BulkOperationRunQuery($query: String!, $groupObjects: Boolean!) {

@@ -1,6 +1,7 @@
 import { adminOperation, type Gid, type UserError } from "../operation";
 
-export type FulfillmentOrderStatus = "CANCELLED" | "CLOSED" | "INCOMPLETE" | "IN_PROGRESS" | "ON_HOLD" | "OPEN" | "SCHEDULED";
+export type FulfillmentOrderStatus =
+  "CANCELLED" | "CLOSED" | "INCOMPLETE" | "IN_PROGRESS" | "ON_HOLD" | "OPEN" | "SCHEDULED";
 export type FulfillmentStatus = "CANCELLED" | "ERROR" | "FAILURE" | "OPEN" | "PENDING" | "SUCCESS";
 
 export interface TrackingInfo {
@@ -17,7 +18,9 @@ export interface FulfillmentSummary {
   updatedAt: string;
   trackingInfo: TrackingInfo[];
   order: { id: Gid };
-  fulfillmentLineItems: { nodes: Array<{ id: Gid; quantity: number | null; lineItem: { id: Gid; sku: string | null } }> };
+  fulfillmentLineItems: {
+    nodes: Array<{ id: Gid; quantity: number | null; lineItem: { id: Gid; sku: string | null } }>;
+  };
 }
 
 const fulfillmentFields = `#graphql
@@ -33,14 +36,28 @@ export interface FulfillmentOrderNode {
   requestStatus: string;
   assignedLocation: { location: { id: Gid } | null };
   supportedActions: Array<{ action: string }>;
-  lineItems: { nodes: Array<{ id: Gid; sku: string | null; totalQuantity: number; remainingQuantity: number; lineItem: { id: Gid } }> };
+  lineItems: {
+    nodes: Array<{
+      id: Gid;
+      sku: string | null;
+      totalQuantity: number;
+      remainingQuantity: number;
+      lineItem: { id: Gid };
+    }>;
+  };
 }
 
 /**
  * Kept under Shopify's 1000-point single-query limit (5 × 50 lines); fulfillment details come from FulfillmentById.
  */
 export const orderFulfillmentOrders = adminOperation<
-  { order: { id: Gid; fulfillmentOrders: { nodes: FulfillmentOrderNode[] }; fulfillments: Array<Pick<FulfillmentSummary, "id" | "name" | "status" | "trackingInfo">> } | null },
+  {
+    order: {
+      id: Gid;
+      fulfillmentOrders: { nodes: FulfillmentOrderNode[] };
+      fulfillments: Array<Pick<FulfillmentSummary, "id" | "name" | "status" | "trackingInfo">>;
+    } | null;
+  },
   { orderId: Gid }
 >(`#graphql
 query OrderFulfillmentOrders($orderId: ID!) {
@@ -75,7 +92,10 @@ export const fulfillmentCreate = adminOperation<
   { fulfillmentCreate: { fulfillment: FulfillmentSummary | null; userErrors: UserError[] } },
   {
     fulfillment: {
-      lineItemsByFulfillmentOrder: Array<{ fulfillmentOrderId: Gid; fulfillmentOrderLineItems?: Array<{ id: Gid; quantity: number }> }>;
+      lineItemsByFulfillmentOrder: Array<{
+        fulfillmentOrderId: Gid;
+        fulfillmentOrderLineItems?: Array<{ id: Gid; quantity: number }>;
+      }>;
       trackingInfo?: TrackingInput;
       notifyCustomer: boolean;
     };

@@ -155,7 +155,13 @@ export interface InventoryAdjustmentGroupResult {
   createdAt: string;
   reason: string;
   referenceDocumentUri: string | null;
-  changes: Array<{ name: string; delta: number; quantityAfterChange: number | null; item: { id: Gid } | null; location: { id: Gid } | null }>;
+  changes: Array<{
+    name: string;
+    delta: number;
+    quantityAfterChange: number | null;
+    item: { id: Gid } | null;
+    location: { id: Gid } | null;
+  }>;
 }
 
 const adjustmentGroupFields = `#graphql
@@ -171,7 +177,12 @@ const adjustmentGroupFields = `#graphql
  * quantity moved since we read it; the idempotency key makes a retried request a no-op (required since 2026-04).
  */
 export const inventorySetQuantities = adminOperation<
-  { inventorySetQuantities: { inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null; userErrors: UserError[] } },
+  {
+    inventorySetQuantities: {
+      inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null;
+      userErrors: UserError[];
+    };
+  },
   {
     idempotencyKey: string;
     input: {
@@ -190,14 +201,25 @@ mutation InventorySetQuantities($input: InventorySetQuantitiesInput!, $idempoten
 }`);
 
 export const inventoryAdjustQuantities = adminOperation<
-  { inventoryAdjustQuantities: { inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null; userErrors: UserError[] } },
+  {
+    inventoryAdjustQuantities: {
+      inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null;
+      userErrors: UserError[];
+    };
+  },
   {
     idempotencyKey: string;
     input: {
       name: InventoryQuantityName;
       reason: string;
       referenceDocumentUri?: string | null;
-      changes: Array<{ inventoryItemId: Gid; locationId: Gid; delta: number; changeFromQuantity?: number | null; ledgerDocumentUri?: string | null }>;
+      changes: Array<{
+        inventoryItemId: Gid;
+        locationId: Gid;
+        delta: number;
+        changeFromQuantity?: number | null;
+        ledgerDocumentUri?: string | null;
+      }>;
     };
   }
 >(`#graphql
@@ -209,7 +231,10 @@ mutation InventoryAdjustQuantities($input: InventoryAdjustQuantitiesInput!, $ide
 }`);
 
 /** The states inventoryMoveQuantities moves between (committed and incoming belong to orders and transfers). */
-export type MovableQuantityName = Extract<InventoryQuantityName, "available" | "reserved" | "damaged" | "safety_stock" | "quality_control">;
+export type MovableQuantityName = Extract<
+  InventoryQuantityName,
+  "available" | "reserved" | "damaged" | "safety_stock" | "quality_control"
+>;
 
 export interface InventoryMoveTerminal {
   name: MovableQuantityName;
@@ -225,13 +250,23 @@ export interface InventoryMoveTerminal {
  * hold them. The idempotency key (required since 2026-04) makes a retried move a replay instead of a second move.
  */
 export const inventoryMoveQuantities = adminOperation<
-  { inventoryMoveQuantities: { inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null; userErrors: UserError[] } },
+  {
+    inventoryMoveQuantities: {
+      inventoryAdjustmentGroup: InventoryAdjustmentGroupResult | null;
+      userErrors: UserError[];
+    };
+  },
   {
     idempotencyKey: string;
     input: {
       reason: string;
       referenceDocumentUri: string;
-      changes: Array<{ inventoryItemId: Gid; quantity: number; from: InventoryMoveTerminal; to: InventoryMoveTerminal }>;
+      changes: Array<{
+        inventoryItemId: Gid;
+        quantity: number;
+        from: InventoryMoveTerminal;
+        to: InventoryMoveTerminal;
+      }>;
     };
   }
 >(`#graphql

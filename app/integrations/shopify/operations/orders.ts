@@ -3,14 +3,7 @@ import { adminOperation, type Gid, type Money, type PageInfo, type UserError } f
 export type OrderCancelReason = "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF";
 export type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
 export type OrderCreateFinancialStatus =
-  | "AUTHORIZED"
-  | "EXPIRED"
-  | "PAID"
-  | "PARTIALLY_PAID"
-  | "PARTIALLY_REFUNDED"
-  | "PENDING"
-  | "REFUNDED"
-  | "VOIDED";
+  "AUTHORIZED" | "EXPIRED" | "PAID" | "PARTIALLY_PAID" | "PARTIALLY_REFUNDED" | "PENDING" | "REFUNDED" | "VOIDED";
 
 export interface MoneyBagInput {
   shopMoney: { amount: string; currencyCode: string };
@@ -58,8 +51,21 @@ export interface OrderCreateOrderInput {
     taxable?: boolean;
     taxLines?: Array<{ title: string; rate: string; priceSet?: MoneyBagInput; channelLiable?: boolean }>;
   }>;
-  shippingLines?: Array<{ title: string; code?: string | null; source?: string | null; priceSet: MoneyBagInput; taxLines?: Array<{ title: string; rate: string; priceSet?: MoneyBagInput }> }>;
-  transactions?: Array<{ kind: "SALE" | "AUTHORIZATION" | "CAPTURE"; status?: "SUCCESS" | "PENDING"; gateway?: string; amountSet: MoneyBagInput; processedAt?: string; test?: boolean }>;
+  shippingLines?: Array<{
+    title: string;
+    code?: string | null;
+    source?: string | null;
+    priceSet: MoneyBagInput;
+    taxLines?: Array<{ title: string; rate: string; priceSet?: MoneyBagInput }>;
+  }>;
+  transactions?: Array<{
+    kind: "SALE" | "AUTHORIZATION" | "CAPTURE";
+    status?: "SUCCESS" | "PENDING";
+    gateway?: string;
+    amountSet: MoneyBagInput;
+    processedAt?: string;
+    test?: boolean;
+  }>;
   metafields?: Array<{ namespace: string; key: string; type: string; value: string }>;
 }
 
@@ -87,11 +93,18 @@ const orderSummaryFields = `#graphql
 export const orderCreate = adminOperation<
   {
     orderCreate: {
-      order: (OrderSummary & { lineItems: { nodes: Array<{ id: Gid; sku: string | null; quantity: number; variant: { id: Gid } | null }> } }) | null;
+      order:
+        | (OrderSummary & {
+            lineItems: { nodes: Array<{ id: Gid; sku: string | null; quantity: number; variant: { id: Gid } | null }> };
+          })
+        | null;
       userErrors: UserError[];
     };
   },
-  { order: OrderCreateOrderInput; options: { inventoryBehaviour: InventoryBehaviour; sendReceipt: false; sendFulfillmentReceipt: false } }
+  {
+    order: OrderCreateOrderInput;
+    options: { inventoryBehaviour: InventoryBehaviour; sendReceipt: false; sendFulfillmentReceipt: false };
+  }
 >(`#graphql
 mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput!) {
   orderCreate(order: $order, options: $options) {
@@ -125,11 +138,21 @@ export function sourceIdentifierSearchQuery(sourceIdentifier: string): string {
 export interface OrderDetail extends OrderSummary {
   metafield: { id: Gid; value: string } | null;
   lineItems: {
-    nodes: Array<{ id: Gid; sku: string | null; quantity: number; currentQuantity: number; refundableQuantity: number; variant: { id: Gid } | null }>;
+    nodes: Array<{
+      id: Gid;
+      sku: string | null;
+      quantity: number;
+      currentQuantity: number;
+      refundableQuantity: number;
+      variant: { id: Gid } | null;
+    }>;
   };
 }
 
-export const orderById = adminOperation<{ order: OrderDetail | null }, { id: Gid; metafieldNamespace: string; metafieldKey: string }>(`#graphql
+export const orderById = adminOperation<
+  { order: OrderDetail | null },
+  { id: Gid; metafieldNamespace: string; metafieldKey: string }
+>(`#graphql
 query OrderById($id: ID!, $metafieldNamespace: String!, $metafieldKey: String!) {
   order(id: $id) {
     ${orderSummaryFields}
@@ -140,7 +163,14 @@ query OrderById($id: ID!, $metafieldNamespace: String!, $metafieldKey: String!) 
 
 export const orderCancel = adminOperation<
   { orderCancel: { job: { id: Gid; done: boolean } | null; orderCancelUserErrors: UserError[] } },
-  { orderId: Gid; reason: OrderCancelReason; restock: boolean; refund: boolean; notifyCustomer: boolean; staffNote?: string | null }
+  {
+    orderId: Gid;
+    reason: OrderCancelReason;
+    restock: boolean;
+    refund: boolean;
+    notifyCustomer: boolean;
+    staffNote?: string | null;
+  }
 >(`#graphql
 mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refund: Boolean!, $notifyCustomer: Boolean!, $staffNote: String) {
   orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refund: $refund, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
@@ -150,8 +180,22 @@ mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boole
 }`);
 
 export const metafieldsSet = adminOperation<
-  { metafieldsSet: { metafields: Array<{ id: Gid; namespace: string; key: string; value: string }> | null; userErrors: UserError[] } },
-  { metafields: Array<{ ownerId: Gid; namespace: string; key: string; type: string; value: string; compareDigest?: string | null }> }
+  {
+    metafieldsSet: {
+      metafields: Array<{ id: Gid; namespace: string; key: string; value: string }> | null;
+      userErrors: UserError[];
+    };
+  },
+  {
+    metafields: Array<{
+      ownerId: Gid;
+      namespace: string;
+      key: string;
+      type: string;
+      value: string;
+      compareDigest?: string | null;
+    }>;
+  }
 >(`#graphql
 mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {

@@ -8,7 +8,14 @@ export interface RefundDetail {
   note: string | null;
   order: { id: Gid };
   totalRefundedSet: { shopMoney: Money };
-  refundLineItems: { nodes: Array<{ quantity: number; restockType: RefundLineItemRestockType; lineItem: { id: Gid; sku: string | null }; subtotalSet: { shopMoney: Money } }> };
+  refundLineItems: {
+    nodes: Array<{
+      quantity: number;
+      restockType: RefundLineItemRestockType;
+      lineItem: { id: Gid; sku: string | null };
+      subtotalSet: { shopMoney: Money };
+    }>;
+  };
   transactions: { nodes: Array<{ id: Gid; kind: string; status: string; amountSet: { shopMoney: Money } }> };
 }
 
@@ -36,7 +43,12 @@ export const refundCreate = adminOperation<
       note?: string | null;
       notify: boolean;
       currency?: string;
-      refundLineItems?: Array<{ lineItemId: Gid; quantity: number; restockType?: RefundLineItemRestockType; locationId?: Gid | null }>;
+      refundLineItems?: Array<{
+        lineItemId: Gid;
+        quantity: number;
+        restockType?: RefundLineItemRestockType;
+        locationId?: Gid | null;
+      }>;
       shipping?: { amount?: string; fullRefund?: boolean };
       transactions?: Array<{ orderId: Gid; parentId?: Gid | null; amount: string; gateway: string; kind: "REFUND" }>;
     };

@@ -61,7 +61,7 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: st
     kind: "pglite",
     migrationTarget: () => ({
       exec: async (sql) => void (await pglite.exec(sql)),
-      query: async (sql, params) => (await pglite.query<any>(sql, params as unknown[])).rows,
+      query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
       withLock: (fn) => fn(), // one process owns a PGlite directory
     }),
     close: async () => {
@@ -99,7 +99,7 @@ export async function closeDatabase(): Promise<void> {
 /** The app's Prisma client. A Proxy so importing this module never opens the database by itself. */
 const prisma = new Proxy({} as PrismaClient, {
   get(_target, prop) {
-    const client = database().prisma as any;
+    const client = database().prisma as unknown as Record<string | symbol, unknown>;
     const value = client[prop];
     return typeof value === "function" ? value.bind(client) : value;
   },

@@ -30,6 +30,8 @@ export const appScopes = [
  * database the migrations have not run yet. Build it only once they have.
  */
 class MigratedPrismaSessionStorage implements SessionStorage {
+  // The storage is generic over the Prisma client; ours comes from the legacy-client shim, typed loosely on purpose.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   #inner?: Promise<PrismaSessionStorage<any>>;
   #storage() {
     this.#inner ??= ensureDatabaseReady().then(() => new PrismaSessionStorage(prisma));

@@ -246,11 +246,17 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
     if (channel === "d2c") {
       result.sold.d2cOrders++;
       result.sold.d2cUnits += quantity;
-      if (excess > 0) (result.oversells.d2cOrders++, (result.oversells.d2cUnits += excess));
+      if (excess > 0) {
+        result.oversells.d2cOrders++;
+        result.oversells.d2cUnits += excess;
+      }
     } else {
       result.sold.marketplaceOrders++;
       result.sold.marketplaceUnits += quantity;
-      if (excess > 0) (result.oversells.marketplaceOrders++, (result.oversells.marketplaceUnits += excess));
+      if (excess > 0) {
+        result.oversells.marketplaceOrders++;
+        result.oversells.marketplaceUnits += excess;
+      }
     }
     if (process.env.BENCH_TRACE === "all")
       console.error(

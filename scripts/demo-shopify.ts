@@ -213,6 +213,7 @@ export function loadDemoAdminSchema() {
         `and is cached in ${adminSchemaCacheDir}. Run the demo once with access to the npm registry, or copy that file there.`,
         `Cause: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       ].join("\n"),
+      { cause: error },
     );
   }
 }

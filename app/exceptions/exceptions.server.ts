@@ -46,8 +46,8 @@ export async function reportException(report: ExceptionReport, now = new Date())
           firstSeenAt: now,
         },
       });
-    } catch (e: any) {
-      if (e?.code !== "P2002") throw e; // a concurrent report created it: fall through to the update
+    } catch (e) {
+      if ((e as { code?: string } | null)?.code !== "P2002") throw e; // a concurrent report created it: fall through to the update
     }
   }
   return prisma.syncException.update({

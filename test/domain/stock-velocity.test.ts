@@ -66,7 +66,10 @@ describe("poissonQuantile", () => {
             const k = poissonQuantile(high);
             let term = Math.exp(-high);
             let cumulative = term;
-            for (let i = 1; i <= k; i++) ((term *= high / i), (cumulative += term));
+            for (let i = 1; i <= k; i++) {
+              term *= high / i;
+              cumulative += term;
+            }
             expect(cumulative).toBeGreaterThanOrEqual(VELOCITY_CONFIDENCE);
             expect(cumulative - term).toBeLessThan(VELOCITY_CONFIDENCE);
           }

@@ -8,7 +8,7 @@ import {
   execute,
   getDirectiveValues,
   getOperationAST,
-  GraphQLError,
+  type GraphQLError,
   parse,
   specifiedRules,
   validate,

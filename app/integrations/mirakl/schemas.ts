@@ -14,7 +14,7 @@ import { moneySchema } from "./money";
  */
 
 /** A known enum value, or any other string Mirakl may add later (typed so autocomplete still works). */
-export function enumOrString<const T extends readonly [string, ...string[]]>(values: T) {
+export function enumOrString<const T extends readonly [string, ...string[]]>(_values: T) {
   return z.string().transform((value) => value as T[number] | (string & {}));
 }
 

@@ -38,7 +38,9 @@ export async function handleShopRedact(delivery: WebhookDelivery): Promise<Topic
   const counts: Record<string, number> = {};
   await prisma.$transaction(async (tx) => {
     for (const model of shopScopedModels) {
-      const { count } = await (tx[model] as unknown as { deleteMany(args: { where: { shop: string } }): Promise<{ count: number }> }).deleteMany({ where: { shop } });
+      const { count } = await (
+        tx[model] as unknown as { deleteMany(args: { where: { shop: string } }): Promise<{ count: number }> }
+      ).deleteMany({ where: { shop } });
       counts[model] = count;
     }
     // The only row left about the shop: proof of what was erased, with no personal data in it.

@@ -1,13 +1,8 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { resolveChromium } from "./test/e2e/browser";
 
-// No browser downloads here: drive the system Chromium (apt-get install chromium).
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  throw new Error(
-    `The e2e tests need Chromium at ${chromium}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-  );
-}
+// The system Chromium when present (CI installs it), else Playwright's own; a clear message when neither can be had.
+const chromium = resolveChromium();
 
 const port = Number(process.env.E2E_PORT ?? 3457);
 const dataDir = `${process.env.TMPDIR ?? "/tmp"}/mirakl-bridge-e2e-${process.pid}`;
@@ -23,7 +18,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
-      executablePath: chromium,
+      ...(chromium ? { executablePath: chromium } : {}),
       // The machine has no outbound network: keep Chromium from trying (and stalling on) Google services.
       args: [
         "--no-sandbox",

@@ -57,6 +57,15 @@ export interface Feeders<V> {
   duplicates: string[];
 }
 
+/**
+ * Which of one SKU's live variants feed it: the active ones, else all of them. An archived copy next to the
+ * active product is a common leftover, not a conflict. More than one is a duplicate.
+ */
+export function feedingVariants<V extends { productStatus: string | null }>(live: readonly V[]): V[] {
+  const active = live.filter((v) => v.productStatus === "ACTIVE");
+  return active.length > 0 ? active : [...live];
+}
+
 /** Which of the SKUs' live variants feed them. `live` holds the shop's live variants carrying these SKUs. */
 export function feedersBySku<V extends FeedingVariant>(skus: readonly string[], live: readonly V[]): Feeders<V> {
   const bySku = new Map<string, V[]>();
@@ -67,11 +76,7 @@ export function feedersBySku<V extends FeedingVariant>(skus: readonly string[], 
     else bySku.set(variant.sku, [variant]);
   }
   const feeders = new Map<string, V[]>();
-  for (const sku of skus) {
-    const all = bySku.get(sku) ?? [];
-    const active = all.filter((v) => v.productStatus === "ACTIVE");
-    feeders.set(sku, active.length > 0 ? active : all);
-  }
+  for (const sku of skus) feeders.set(sku, feedingVariants(bySku.get(sku) ?? []));
   return { feeders, duplicates: skus.filter((sku) => feeders.get(sku)!.length > 1) };
 }
 

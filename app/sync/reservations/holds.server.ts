@@ -15,7 +15,8 @@ import {
   type InventoryAdjustmentGroupResult,
   type MovableQuantityName,
 } from "~/integrations/shopify/operations";
-import { SHIPPED_RELEASE_REASON } from "~/domain/stock/reservations";
+import { feedingVariants } from "~/domain/stock/offer-rows";
+import { holdPlacementFor, holdStepFor, type HoldStep } from "~/domain/stock/hold-steps";
 import { logger } from "~/lib/logger.server";
 import { markDirty } from "~/worker/work-units.server";
 import { shopifyClientForShop } from "~/sync/stock/catalog.server";
@@ -94,12 +95,26 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
   let client: Admin | undefined = admin;
   const shopify = async () => (client ??= await shopifyClientForShop(shop));
 
+  // Each query below fetches the reservations holdStepFor sends to one step (it decides; they only narrow).
   // Released before any move was sent: nothing to give back. One with an intent is not here: the move may
   // have reached Shopify, so it is replayed first (below) and then returned.
-  const neverHeld = await prisma.marketplaceReservation.findMany({
-    where: { shop, releasedAt: { not: null }, heldAt: null, heldLocationId: null, holdReleasedAt: null },
-    select: { id: true, connectionId: true, orderLineId: true },
-  });
+  const neverHeld = (
+    await prisma.marketplaceReservation.findMany({
+      where: { shop, releasedAt: { not: null }, heldAt: null, heldLocationId: null, holdReleasedAt: null },
+      select: {
+        id: true,
+        connectionId: true,
+        orderLineId: true,
+        quantity: true,
+        releasedAt: true,
+        releaseReason: true,
+        heldLocationId: true,
+        heldQuantity: true,
+        heldAt: true,
+        holdReleasedAt: true,
+      },
+    })
+  ).filter((r) => holdStepFor(r) === "close");
   if (neverHeld.length) {
     await prisma.marketplaceReservation.updateMany({
       where: { shop, id: { in: neverHeld.map((r) => r.id) }, holdReleasedAt: null },
@@ -143,15 +158,13 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
   const settingsOf = connectionSettingsLoader(shop);
   let progressed = false;
 
-  const steps = [
-    ...toReturn.map((r) => [r, "unhold"] as const),
-    ...toShrink.map((r) => [r, "shrink"] as const),
-    ...toHold.map((r) => [r, "hold"] as const),
-  ];
+  const steps = [...toReturn, ...toShrink, ...toHold].map((r) => [r, holdStepFor(r)] as const);
   for (const [reservation, step] of steps) {
     try {
+      if (step === "none" || step === "close") continue; // the queries above fetch neither
       if (step !== "hold") {
-        await (step === "unhold" ? returnHold : shrinkHold)(shop, reservation, await shopify(), now);
+        if (step === "shrink") await shrinkHold(shop, reservation, await shopify(), now);
+        else await returnHold(shop, reservation, step, await shopify(), now);
         result.returned++;
         progressed = true;
         continue;
@@ -240,39 +253,36 @@ async function hold(
   let locationId = r.heldLocationId;
   let quantity = r.heldQuantity;
   if (locationId === null) {
-    // No move sent yet: pick the connection's location with the most available in the mirror.
+    // No move sent yet: the location and quantity come from the mirror (holdPlacementFor).
     const settings = await settingsOf(r.connectionId);
     const chosen = settings.stock.locationIds;
-    if (chosen.length === 0) {
+    const levels = chosen.length
+      ? await prisma.shopifyInventoryLevel.findMany({
+          where: { shop, inventoryItemId: variant.inventoryItemId, locationId: { in: chosen } },
+          select: { locationId: true, available: true },
+        })
+      : [];
+    const placement = holdPlacementFor(r.quantity, chosen, levels);
+    if (placement.kind === "no-location") {
       throw new HoldProblem(
         `The connection of Mirakl order line ${r.orderLineId} sells from no Shopify location, so its ${r.quantity} unit(s) of "${r.shopifySku}" cannot be held in Shopify.`,
         "Choose the connection's locations in Stock & price settings; the hold is retried by itself.",
       );
     }
-    const levels = await prisma.shopifyInventoryLevel.findMany({
-      where: { shop, inventoryItemId: variant.inventoryItemId, locationId: { in: chosen } },
-      select: { locationId: true, available: true },
-    });
-    if (levels.length === 0) {
+    if (placement.kind === "not-stocked") {
       throw new HoldProblem(
         `SKU "${r.shopifySku}" is not stocked at any location the connection sells from, so the ${r.quantity} unit(s) of Mirakl order line ${r.orderLineId} cannot be held in Shopify.`,
         "Stock the variant at one of the connection's locations in Shopify, or add its location in Stock & price settings; the hold is retried by itself.",
       );
     }
-    // Ties keep the merchant's order of locations.
-    const best = levels.sort(
-      (a, b) => b.available - a.available || chosen.indexOf(a.locationId) - chosen.indexOf(b.locationId),
-    )[0]!;
-    quantity = Math.min(r.quantity, Math.max(0, best.available));
-    // Nothing to hold: the recompute keeps subtracting the units, and the hold is tried again later.
-    if (quantity === 0) {
+    if (placement.kind === "wait") {
       await prisma.marketplaceReservation.updateMany({
         where: { id: r.id, shop, heldAt: null },
         data: { holdAttempts: { increment: 1 } },
       });
       return "waiting";
     }
-    locationId = best.locationId;
+    ({ locationId, quantity } = placement);
     await prisma.marketplaceReservation.updateMany({
       where: { id: r.id, shop, heldAt: null },
       data: { heldLocationId: locationId, heldInventoryItemId: variant.inventoryItemId, heldQuantity: quantity },
@@ -305,14 +315,11 @@ async function hold(
  * order now commits them), or, for a line that shipped with no Shopify order, leave stock for good
  * (reserved and on hand go down; available does not move).
  */
-async function returnHold(shop: string, r: Reservation, admin: Admin, now: Date) {
+async function returnHold(shop: string, r: Reservation, step: "return" | "consume", admin: Admin, now: Date) {
   const inventoryItemId = r.heldInventoryItemId ?? (await variantOf(shop, r.shopifySku)).inventoryItemId;
   const locationId = r.heldLocationId!;
   const what = { inventoryItemId, locationId, quantity: r.heldQuantity };
-  const group =
-    r.releaseReason === SHIPPED_RELEASE_REASON
-      ? await consumeShipped(admin, r, what)
-      : await move(admin, r, "unhold", what);
+  const group = step === "consume" ? await consumeShipped(admin, r, what) : await move(admin, r, "unhold", what);
   await prisma.$transaction([
     prisma.marketplaceReservation.updateMany({
       where: { id: r.id, shop, holdReleasedAt: null },
@@ -447,8 +454,7 @@ async function variantOf(shop: string, sku: string) {
     where: { shop, sku, deletedAt: null },
     select: { variantId: true, inventoryItemId: true, tracked: true, productStatus: true },
   });
-  const active = live.filter((v) => v.productStatus === "ACTIVE");
-  const candidates = active.length ? active : live;
+  const candidates = feedingVariants(live);
   if (candidates.length === 0) {
     throw new HoldProblem(
       `No Shopify variant has the SKU "${sku}", so the units a marketplace sold under it cannot be held (or given back) in Shopify.`,
@@ -503,7 +509,7 @@ function connectionSettingsLoader(shop: string): SettingsLoader {
  * whatever its content (a token, a scope), or one still running at Shopify says nothing about an earlier send
  * under the same key: that key is kept, so the retry is replayed rather than applied twice.
  */
-function isAttempt(error: Error, step: "hold" | "unhold" | "shrink", r: Reservation): boolean {
+function isAttempt(error: Error, step: HoldStep, r: Reservation): boolean {
   if (error instanceof UnconfirmedChange) return false; // sent: it may have been applied
   if (error instanceof ShopifyUserErrorsError) return !error.hasCode("IDEMPOTENCY_CONCURRENT_REQUEST");
   return error instanceof HoldProblem && step === "hold" && r.heldLocationId === null;

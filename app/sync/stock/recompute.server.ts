@@ -1,9 +1,8 @@
 import prisma from "~/db.server";
 import type { ShopifyVariant } from "~/generated/prisma/client";
 import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
-import { offerPriceFor } from "~/domain/price-rule";
 import { sellableQuantity, type SellableResult } from "~/domain/sellable-quantity";
-import { createOfferSkuResolver } from "~/domain/sku-mapping";
+import { feedersBySku, offerSkusFedBy, planOfferRows, type OfferRowsPlan } from "~/domain/stock/offer-rows";
 import { reportException, reportExceptions } from "~/exceptions/exceptions.server";
 import { usesEmbeddedDatabase } from "~/config.server";
 import { logger } from "~/lib/logger.server";
@@ -17,7 +16,7 @@ import {
   stockRecomputeUnitKey,
   type ShopifyClientFactory,
 } from "~/sync/stock/catalog.server";
-import { setDesiredStock, type DesiredStock } from "~/sync/stock/desired.server";
+import { setDesiredStock } from "~/sync/stock/desired.server";
 import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
 import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
 import {
@@ -71,11 +70,6 @@ export interface RecomputeResult {
   duplicates: string[];
 }
 
-type Explanation =
-  | { shopifySku: string; variantId: string | null; result: SellableResult }
-  | { shopifySku: string; zeroReason: "duplicate-shopify-sku"; variantIds: string[] }
-  | { shopifySku: string | null; zeroReason: "no-longer-fed" };
-
 /** Recomputes the offers fed by these variants (and by the SKUs they used to have), then marks them computed. */
 export async function recomputeVariants(
   shop: string,
@@ -104,15 +98,7 @@ export async function recomputeVariants(
     where: { shop, sku: { in: skus }, deletedAt: null },
     orderBy: { variantId: "asc" },
   });
-  const variantsBySku = groupBy(live, (v) => v.sku!);
-  const feeders = new Map<string, ShopifyVariant[]>();
-  for (const sku of skus) {
-    const all = variantsBySku.get(sku) ?? [];
-    // An archived copy next to the active product is a common leftover, not a conflict: the active one feeds.
-    const active = all.filter((v) => v.productStatus === "ACTIVE");
-    feeders.set(sku, active.length > 0 ? active : all);
-  }
-  const duplicates = skus.filter((sku) => feeders.get(sku)!.length > 1);
+  const { feeders, duplicates } = feedersBySku(skus, live);
 
   const items = [...feeders.values()].flatMap((vs) => vs.map((v) => v.inventoryItemId));
   const levels = await prisma.shopifyInventoryLevel.findMany({
@@ -145,8 +131,7 @@ export async function recomputeVariants(
       await reportMisconfigured(connection, error);
       continue; // its offers keep their last desired values until the settings are fixed (which recomputes it)
     }
-    const decide = (sku: string): { variant: ShopifyVariant | null; result: SellableResult } => {
-      const variant = feeders.get(sku)![0] ?? null;
+    const decide = (sku: string, variant: ShopifyVariant | null): SellableResult => {
       const snapshot = {
         sku,
         variantExists: variant !== null,
@@ -163,10 +148,10 @@ export async function recomputeVariants(
       const reviewAt = result.kind === "push" ? (result.velocityReviewAt ?? null) : null;
       if (variant && reviewAt !== null)
         velocityReviews.set(variant.variantId, Math.min(reviewAt, velocityReviews.get(variant.variantId) ?? Infinity));
-      return { variant, result };
+      return result;
     };
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
-    const written = await setDesiredStock(connection, rows.desired, now);
+    const written = await setDesiredStock(connection, rows.rows, now);
     offersChanged += written.changed;
     if (rows.priceMayHaveChanged) await markDirty(pricePushUnitKey(connection.id), PRICE_PUSH_KIND, shop, now);
     if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
@@ -188,53 +173,19 @@ export async function recomputeVariants(
   return { variants: dirty.length, skus: skus.length, offersChanged, duplicates };
 }
 
+/** Loads what the connection's row planning reads (its SKU mapping, the rows written before), and plans. */
 async function desiredRowsFor(
   connection: { id: string; shop: string },
   settings: ConnectionSettings,
   skus: readonly string[],
   feeders: ReadonlyMap<string, ShopifyVariant[]>,
-  decide: (sku: string) => { variant: ShopifyVariant | null; result: SellableResult },
-) {
+  decide: (sku: string, variant: ShopifyVariant | null) => SellableResult,
+): Promise<OfferRowsPlan> {
   const overrides = await prisma.skuMapping.findMany({
     where: { connectionId: connection.id, OR: [{ shopifySku: { in: [...skus] } }, { offerSku: { in: [...skus] } }] },
     select: { shopifySku: true, offerSku: true },
   });
-  const resolve = createOfferSkuResolver(overrides);
-  const warehouseCodes = settings.stock.warehouses.map((w) => w.code);
-  const desired: DesiredStock[] = [];
-  const fedOffers = new Set<string>();
-  const key = (offerSku: string, warehouseCode: string) => `${offerSku}\u0000${warehouseCode}`;
-
-  for (const sku of skus) {
-    const resolution = resolve(sku);
-    if (resolution.kind === "shadowed") continue; // the offer named like this SKU is fed by the SKU mapped onto it
-    const offerSku = resolution.offerSku;
-    fedOffers.add(offerSku);
-    const variants = feeders.get(sku)!;
-    if (variants.length > 1) {
-      // Which of two variants should Mirakl sell? Neither, until the merchant makes the SKU unique.
-      const explanation: Explanation = {
-        shopifySku: sku,
-        zeroReason: "duplicate-shopify-sku",
-        variantIds: variants.map((v) => v.variantId),
-      };
-      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""])
-        desired.push({ offerSku, warehouseCode, quantity: 0, shopifySku: sku, variantId: null, explanation });
-      continue;
-    }
-    const { variant, result } = decide(sku);
-    const explanation: Explanation = { shopifySku: sku, variantId: variant?.variantId ?? null, result };
-    const base = { offerSku, shopifySku: sku, variantId: variant?.variantId ?? null, explanation };
-    if (result.kind === "excluded") {
-      for (const warehouseCode of warehouseCodes.length ? warehouseCodes : [""])
-        desired.push({ ...base, warehouseCode, quantity: null });
-    } else if (result.warehouses) {
-      for (const w of result.warehouses) desired.push({ ...base, warehouseCode: w.code, quantity: w.quantity });
-    } else {
-      desired.push({ ...base, warehouseCode: "", quantity: result.quantity });
-    }
-  }
-
+  const fedOffers = offerSkusFedBy(skus, overrides);
   // Rows these SKUs fed before (an override changed, a warehouse was unmapped, a SKU was renamed).
   // Two queries, not one OR: each then uses its own index instead of scanning all the connection's offers.
   const existingSelect = {
@@ -260,66 +211,38 @@ async function desiredRowsFor(
       ].map((row) => [row.id, row]),
     ).values(),
   ];
-  const desiredKeys = new Set(desired.map((d) => key(d.offerSku, d.warehouseCode)));
-  const orphans = existing.filter((row) => !desiredKeys.has(key(row.offerSku, row.warehouseCode)));
-  // Another SKU may feed an orphaned offer now (mapped onto it): that SKU is recomputed instead of zeroing the offer.
-  const claimers = orphans.length
+  // An offer these SKUs no longer feed may be mapped onto another SKU now: the planning asks who claims it.
+  const unfedOffers = existing.filter((row) => !fedOffers.has(row.offerSku)).map((row) => row.offerSku);
+  const claims = unfedOffers.length
     ? await prisma.skuMapping.findMany({
-        where: { connectionId: connection.id, offerSku: { in: orphans.map((o) => o.offerSku) } },
+        where: { connectionId: connection.id, offerSku: { in: unfedOffers } },
         select: { shopifySku: true, offerSku: true },
       })
     : [];
-  const claimedBy = new Map(claimers.map((c) => [c.offerSku, c.shopifySku]));
-  // A claimer with no variant at all would never be recomputed: its offer is zeroed here instead.
-  const claimersWithVariants = claimers.length
-    ? new Set(
-        (
+  const claimersWithVariants = new Set(
+    claims.length
+      ? (
           await prisma.shopifyVariant.findMany({
-            where: { shop: connection.shop, sku: { in: claimers.map((c) => c.shopifySku) } },
+            where: { shop: connection.shop, sku: { in: claims.map((c) => c.shopifySku) } },
             distinct: ["sku"],
             select: { sku: true },
           })
-        ).map((v) => v.sku),
-      )
-    : new Set<string | null>();
-  const reclaimedSkus = new Set<string>();
-  for (const row of orphans) {
-    // In warehouse mode the global row is not ours to zero: Mirakl reads the warehouse lines.
-    if (row.warehouseCode === "" && warehouseCodes.length && fedOffers.has(row.offerSku)) continue;
-    const claimer = claimedBy.get(row.offerSku);
-    if (claimer && !skus.includes(claimer) && claimersWithVariants.has(claimer)) {
-      reclaimedSkus.add(claimer);
-      continue;
-    }
-    if (row.desiredQuantity === 0) continue;
-    const explanation: Explanation = { shopifySku: row.shopifySku, zeroReason: "no-longer-fed" };
-    desired.push({
-      offerSku: row.offerSku,
-      warehouseCode: row.warehouseCode,
-      quantity: 0,
-      shopifySku: row.shopifySku,
-      variantId: null,
-      explanation,
-    });
-  }
-
-  // Prices are computed by the price pusher from the mirror; it only needs to know when to look.
-  let priceMayHaveChanged = false;
-  if (settings.prices.enabled) {
-    const current = new Map(existing.filter((r) => r.warehouseCode === "").map((r) => [r.offerSku, r]));
-    for (const row of desired) {
-      if (row.warehouseCode !== "" || !row.variantId) continue;
-      const variant = feeders.get(row.shopifySku!)?.[0];
-      const price = variant ? offerPriceFor(variant, settings.prices) : null;
-      const before = current.get(row.offerSku);
-      if (
-        price &&
-        (price.price !== before?.desiredPrice || price.discountPrice !== (before?.desiredDiscountPrice ?? null))
-      )
-        priceMayHaveChanged = true;
-    }
-  }
-  return { desired, priceMayHaveChanged, reclaimedSkus: [...reclaimedSkus] };
+        )
+          .map((v) => v.sku)
+          .filter((sku): sku is string => sku !== null)
+      : [],
+  );
+  return planOfferRows({
+    skus,
+    feeders,
+    overrides,
+    warehouseCodes: settings.stock.warehouses.map((w) => w.code),
+    prices: settings.prices,
+    decide,
+    existing,
+    claims,
+    claimersWithVariants,
+  });
 }
 
 async function reportDuplicates(

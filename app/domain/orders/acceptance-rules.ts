@@ -118,13 +118,13 @@ export function checkLineInput(line: { quantity: unknown; unitPrice: unknown; of
       fail(
         "invalidLine",
         "invalid-quantity",
-        `The quantity ordered (${String(line.quantity)}) is not a positive whole number of units`,
+        `The quantity ordered (${shown(line.quantity)}) is not a positive whole number of units`,
       ),
     );
   const unitPrice = readAmount(line.unitPrice);
   if (unitPrice === null || unitPrice.startsWith("-"))
     checks.push(
-      fail("invalidLine", "invalid-unit-price", `The unit price (${String(line.unitPrice)}) is not a valid amount`),
+      fail("invalidLine", "invalid-unit-price", `The unit price (${shown(line.unitPrice)}) is not a valid amount`),
     );
   const offerSku = typeof line.offerSku === "string" && line.offerSku.trim() !== "" ? line.offerSku : null;
   if (offerSku === null) checks.push(fail("invalidLine", "missing-offer-sku", "The line names no offer SKU"));
@@ -132,6 +132,13 @@ export function checkLineInput(line: { quantity: unknown; unitPrice: unknown; of
     checks,
     readable: { quantity, unitPrice: unitPrice !== null && !unitPrice.startsWith("-") ? unitPrice : null, offerSku },
   };
+}
+
+/** A value from a bad line, for a sentence: whatever it is, never a throw. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  return `a ${typeof value}`;
 }
 
 function readAmount(value: unknown): MiraklMoney | null {
@@ -313,7 +320,7 @@ export function checkPrice(
 ): RuleCheck {
   const paidAmount = readAmount(unitPrice);
   if (paidAmount === null)
-    return notChecked("priceOutOfTolerance", "price-not-checked", `Unit price ${String(unitPrice)} is not an amount`);
+    return notChecked("priceOutOfTolerance", "price-not-checked", `Unit price ${shown(unitPrice)} is not an amount`);
   const paid = formatAmount(paidAmount, currency);
   const advertised = advertisedUnitPrice === null ? null : readAmount(advertisedUnitPrice);
   if (advertised === null)

@@ -377,7 +377,10 @@ function countText(lines: readonly LineDecision[]): string {
 }
 
 /** The decision for one order's waiting lines, its reasons, and the OR21 body when every line is decided. */
-export function decideOrderAcceptance(input: AcceptanceInput): OrderAcceptance {
+export function decideOrderAcceptance(given: AcceptanceInput): OrderAcceptance {
+  // A currency that is not text (a drifting API) reads as none: the currency rule then says so.
+  const currency = typeof given.order.currency === "string" ? given.order.currency : "";
+  const input = { ...given, order: { ...given.order, currency } };
   const { order } = input;
   const waiting = order.lines.filter((line) => line.state === WAITING_ACCEPTANCE);
   const otherLineIds = order.lines.filter((line) => line.state !== WAITING_ACCEPTANCE).map((line) => line.id);

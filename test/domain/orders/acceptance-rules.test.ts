@@ -37,8 +37,8 @@ describe("invalidLine: the line can be read", () => {
     [{ quantity: 3, unitPrice: "19.9", offerSku: "  " }, ["missing-offer-sku"]],
     [{ quantity: 3, unitPrice: "19.9", offerSku: undefined }, ["missing-offer-sku"]],
     [{ quantity: 0, unitPrice: "x", offerSku: "" }, ["invalid-quantity", "invalid-unit-price", "missing-offer-sku"]],
-  ])("%j → %j", (line, codes) => {
-    const { checks, readable } = checkLineInput(line);
+  ] as [Record<string, unknown>, string[]][])("%j → %j", (line, codes) => {
+    const { checks, readable } = checkLineInput(line as Parameters<typeof checkLineInput>[0]);
     expect(checks.map((c) => c.code)).toEqual(codes);
     expect(checks.every((c) => c.rule === "invalidLine" && c.outcome === "fail")).toBe(true);
     expect(readable.quantity === null).toBe(codes.includes("invalid-quantity"));

@@ -186,7 +186,7 @@ interface LineEvaluation {
   forceReview: Reason | null;
 }
 
-/** Every rule that does not depend on the other lines: all but stock. */
+/** Every rule that does not depend on the other lines (all but stock), in the order of ACCEPTANCE_RULES. */
 function evaluateLine(
   line: AcceptanceOrderLine,
   order: AcceptanceOrder,
@@ -220,19 +220,14 @@ function evaluateLine(
     checks.push(mapping.check);
     variant = mapping.variant;
     if (variant) checks.push(checkProductActive(variant));
-    if (readable.unitPrice !== null)
-      checks.push(
-        checkPrice(
-          readable.unitPrice,
-          offer?.advertisedUnitPrice ?? null,
-          order.currency,
-          input.settings.priceTolerancePercent,
-        ),
-      );
   }
   if (readable.quantity !== null) {
     const limit = checkQuantityLimit(readable.quantity, input.settings.maxQuantityPerLine);
     if (limit) checks.push(limit);
+  }
+  if (readable.offerSku !== null && readable.unitPrice !== null) {
+    const advertised = input.catalog.offer(readable.offerSku)?.advertisedUnitPrice ?? null;
+    checks.push(checkPrice(readable.unitPrice, advertised, order.currency, input.settings.priceTolerancePercent));
   }
   return { checks, shopifySku, variant, quantity: readable.quantity, forceReview };
 }
@@ -243,7 +238,8 @@ function failuresOf(checks: readonly RuleCheck[], settings: AcceptanceSettings, 
     .map((check) => ({
       ...check,
       outcome: "fail" as const,
-      action: forced ? "review" : (settings.onFailedRule[check.rule] as FailureAction),
+      // A rule missing from hand-built settings refuses, as the defaults do.
+      action: forced ? "review" : (settings.onFailedRule[check.rule] ?? ("refuse" as FailureAction)),
     }));
 }
 

@@ -122,14 +122,19 @@ const inputArb: fc.Arbitrary<AcceptanceInput> = fc
 const waitingOf = (input: AcceptanceInput) => input.order.lines.filter((l) => l.state === WAITING_ACCEPTANCE);
 
 describe("order acceptance properties", () => {
-  it("every waiting line is decided once, in line order, with at least one reason", () => {
+  it("every waiting line is decided once, in line order, with at least one reason and its checks in rule order", () => {
     fc.assert(
       fc.property(inputArb, (input) => {
         const result = decideOrderAcceptance(input);
         const waiting = waitingOf(input);
         if (waiting.length === 0) return result.status === "nothing-to-decide";
         expect(result.lines.map((l) => l.lineId)).toEqual(waiting.map((l) => l.id));
-        for (const line of result.lines) expect(line.reasons.length).toBeGreaterThan(0);
+        for (const line of result.lines) {
+          expect(line.reasons.length).toBeGreaterThan(0);
+          // Checks run, and read, in the order the settings list the rules.
+          const order = line.checks.map((check) => ACCEPTANCE_RULES.indexOf(check.rule));
+          expect(order).toEqual([...order].sort((a, b) => a - b));
+        }
         return true;
       }),
       params,

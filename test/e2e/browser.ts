@@ -8,7 +8,7 @@ import { chromium } from "@playwright/test";
  * executable path to pass to the launch options, or undefined for Playwright's own default.
  */
 export function resolveChromium(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
   bundled: string = chromium.executablePath(),
 ): string | undefined {
   const system = env.CHROMIUM_PATH ?? "/usr/bin/chromium";

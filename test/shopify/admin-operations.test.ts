@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allAdminOperations, embeddedAdminDocuments } from "~/integrations/shopify/operations";
-import { adminOperation } from "~/integrations/shopify/operation";
+import { untypedAdminOperation } from "~/integrations/shopify/operation";
 import { loadAdminIntrospection } from "./admin-schema";
 import { adminIdempotencyPolicy, idempotencyPolicyFromSchema, validateAdminDocument } from "./admin-validation";
 
@@ -98,7 +98,7 @@ describe("@idempotent directive rule", () => {
 
 describe("adminOperation", () => {
   it("reads the kind and name from the document", () => {
-    expect(adminOperation(`#graphql\nmutation Foo { x }`)).toMatchObject({ kind: "mutation", name: "Foo" });
-    expect(() => adminOperation(`{ shop { id } }`)).toThrow(/named query or mutation/);
+    expect(untypedAdminOperation(`#graphql\nmutation Foo { x }`)).toMatchObject({ kind: "mutation", name: "Foo" });
+    expect(() => untypedAdminOperation(`{ shop { id } }`)).toThrow(/named query or mutation/);
   });
 });

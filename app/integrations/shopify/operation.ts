@@ -56,12 +56,11 @@ function checkFragments(document: string, label: string, root?: string): void {
   });
   const missing = [...spread].filter((name) => !defined.has(name));
   const unused = [...defined].filter((name) => !spread.has(name));
-  if (missing.length > 0 || unused.length > 0)
-    throw new Error(
-      `${label}: ${missing.length ? `fragments not passed: ${missing.join(", ")}` : ""}${
-        missing.length && unused.length ? "; " : ""
-      }${unused.length ? `fragments passed but not spread: ${unused.join(", ")}` : ""}`,
-    );
+  const problems = [
+    ...(missing.length > 0 ? [`fragments not passed: ${missing.join(", ")}`] : []),
+    ...(unused.length > 0 ? [`fragments passed but not spread: ${unused.join(", ")}`] : []),
+  ];
+  if (problems.length > 0) throw new Error(`${label}: ${problems.join("; ")}`);
 }
 
 export function adminFragment(source: string, ...uses: readonly AdminFragment[]): AdminFragment {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { ShopifyGraphqlError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
-import { adminOperation } from "~/integrations/shopify/operation";
+import { untypedAdminOperation } from "~/integrations/shopify/operation";
 import { inventoryMoveQuantities, type InventoryMoveTerminal } from "~/integrations/shopify/operations";
 import { ShopifyFake } from "../shopify-fake";
 
@@ -102,7 +102,7 @@ describe("inventoryMoveQuantities in the Shopify fake", () => {
   });
 
   it("requires the @idempotent key (Shopify requires it since 2026-04)", async () => {
-    const bare = adminOperation<unknown, { input: unknown }>(`#graphql
+    const bare = untypedAdminOperation<unknown, { input: unknown }>(`#graphql
 mutation BareMove($input: InventoryMoveQuantitiesInput!) { inventoryMoveQuantities(input: $input) { userErrors { message } } }`);
     await expect(client.request(bare, { input: {} })).rejects.toThrow(ShopifyGraphqlError);
     await expect(client.request(bare, { input: {} })).rejects.toThrow(/requires @idempotent/);

@@ -1,6 +1,20 @@
+import { Kind, parse, visit, type ListValueNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import { allAdminOperations, embeddedAdminDocuments } from "~/integrations/shopify/operations";
-import { adminOperation } from "~/integrations/shopify/operation";
+import { variantInventoryExportQuery } from "~/integrations/shopify/bulk-queries";
+import {
+  allAdminOperations,
+  embeddedAdminDocuments,
+  inventoryItemsWithLevels,
+  locations,
+  orderById,
+} from "~/integrations/shopify/operations";
+import {
+  adminFragment,
+  adminOperation,
+  untypedAdminOperation,
+  type AdminFragment,
+} from "~/integrations/shopify/operation";
+import { syncedQuantityNames } from "~/integrations/shopify/quantity-names";
 import { loadAdminIntrospection } from "./admin-schema";
 import { adminIdempotencyPolicy, idempotencyPolicyFromSchema, validateAdminDocument } from "./admin-validation";
 
@@ -98,7 +112,53 @@ describe("@idempotent directive rule", () => {
 
 describe("adminOperation", () => {
   it("reads the kind and name from the document", () => {
-    expect(adminOperation(`#graphql\nmutation Foo { x }`)).toMatchObject({ kind: "mutation", name: "Foo" });
-    expect(() => adminOperation(`{ shop { id } }`)).toThrow(/named query or mutation/);
+    expect(untypedAdminOperation(`#graphql\nmutation Foo { x }`)).toMatchObject({ kind: "mutation", name: "Foo" });
+    expect(() => untypedAdminOperation(`{ shop { id } }`)).toThrow(/named query or mutation/);
+  });
+
+  it("sends each fragment an operation spreads once, after the operation", () => {
+    const definitions = (document: string) =>
+      parse(document).definitions.map((d) => ("name" in d && d.name ? `${d.kind}:${d.name.value}` : d.kind));
+    expect(definitions(orderById.document)).toEqual([
+      "OperationDefinition:OrderById",
+      "FragmentDefinition:OrderSummaryFields",
+    ]);
+    expect(definitions(inventoryItemsWithLevels.document)).toEqual([
+      "OperationDefinition:InventoryItemsWithLevels",
+      "FragmentDefinition:ProductVariantFields",
+    ]);
+    expect(definitions(locations.document)).toEqual(["OperationDefinition:Locations"]);
+  });
+
+  it("refuses a spread whose fragment is not passed, and a fragment that is passed but not spread", () => {
+    const shopFields = adminFragment(`#graphql\nfragment ShopFields on Shop { id name }`);
+    const nested = adminFragment(`#graphql\nfragment ShopMore on Shop { ...ShopFields email }`, shopFields);
+    expect(nested.definitions).toHaveLength(2);
+    expect(() => untypedAdminOperation(`query Q { shop { ...ShopFields } }`)).toThrow(
+      "Q: fragments not passed: ShopFields",
+    );
+    // Typed operations only accept documents the codegen saw; the check itself does not depend on the text.
+    const anyOperation = adminOperation as unknown as (source: string, ...fragments: AdminFragment[]) => unknown;
+    expect(() => anyOperation(`query Q { shop { id } }`, shopFields)).toThrow(
+      "Q: fragments passed but not spread: ShopFields",
+    );
+    expect(() => anyOperation(`query Q { shop { ...ShopMore } }`, nested)).not.toThrow();
+    expect(() => adminFragment(`#graphql\nfragment Broken on Shop { ...ShopFields }`)).toThrow(
+      "fragment Broken: fragments not passed: ShopFields",
+    );
+  });
+});
+
+describe("the bulk export query", () => {
+  it("asks for exactly the synced quantity names (a static document cannot interpolate them)", () => {
+    const names: string[] = [];
+    visit(parse(variantInventoryExportQuery), {
+      Field(field) {
+        if (field.name.value !== "quantities") return;
+        const list = field.arguments?.find((argument) => argument.name.value === "names")?.value as ListValueNode;
+        for (const value of list.values) if (value.kind === Kind.STRING) names.push(value.value);
+      },
+    });
+    expect(names).toEqual([...syncedQuantityNames]);
   });
 });

@@ -3,7 +3,7 @@ import { exportVariantInventory, type VariantInventoryRow } from "~/integrations
 import { ShopifyAdminClient, shopifyAdminForShop } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { ShopifyGraphqlError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
-import { adminOperation } from "~/integrations/shopify/operation";
+import { untypedAdminOperation } from "~/integrations/shopify/operation";
 import * as ops from "~/integrations/shopify/operations";
 import { syncedQuantityNames } from "~/integrations/shopify/quantity-names";
 import { ShopifyFake } from "../shopify-fake";
@@ -29,7 +29,7 @@ const { product, variants } = store.addProduct({
   ],
 });
 const [shoe42, shoe43] = variants as [(typeof variants)[0], (typeof variants)[0]];
-const money = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" } });
+const money = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" as const } });
 
 beforeAll(async () => {
   const { app, uninstall: undo } = await createFakeShopifyApp(fake);
@@ -119,7 +119,8 @@ describe("every Admin operation against the fake (real schema, real library clie
       quantityNames: [...syncedQuantityNames],
       levelsFirst: 10,
     });
-    const item = nodes[0]!;
+    const item = nodes[0];
+    if (item?.__typename !== "InventoryItem") throw new Error(`expected an InventoryItem, got ${item?.__typename}`);
     expect(item.inventoryLevels.nodes.map((l) => l.location.name)).toEqual(["Warehouse", "Shop floor"]);
     const quantities = Object.fromEntries(item.inventoryLevels.nodes[0]!.quantities.map((q) => [q.name, q.quantity]));
     expect(quantities).toEqual({ available: 7, committed: 0, reserved: 0, damaged: 1, safety_stock: 0, on_hand: 8 });
@@ -513,7 +514,7 @@ describe("every Admin operation against the fake (real schema, real library clie
 
 describe("the fake behaves like Shopify at the edges", () => {
   it("rejects an invalid query through the library as a GraphQL error", async () => {
-    const wrong = adminOperation<{ shop: unknown }>(`#graphql
+    const wrong = untypedAdminOperation<{ shop: unknown }>(`#graphql
 query Wrong { inventoryLevel(id: "gid://shopify/InventoryLevel/1") { id available } }`);
     const error = await client.request(wrong, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyGraphqlError);
@@ -521,16 +522,16 @@ query Wrong { inventoryLevel(id: "gid://shopify/InventoryLevel/1") { id availabl
   });
 
   it("rejects a required-idempotent mutation sent without @idempotent", async () => {
-    const bare = adminOperation<unknown, { input: unknown }>(`#graphql
+    const bare = untypedAdminOperation<unknown, { input: unknown }>(`#graphql
 mutation Bare($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { message } } }`);
     await expect(client.request(bare, { input: {} })).rejects.toThrow(/requires @idempotent/);
   });
 
   it("refuses a connection without first, and a query above the single-query cost limit", async () => {
-    const noFirst = adminOperation<unknown>(`#graphql
+    const noFirst = untypedAdminOperation<unknown>(`#graphql
 query NoFirst { locations { nodes { id } } }`);
     await expect(client.request(noFirst, {})).rejects.toThrow(/first or last/);
-    const tooBig = adminOperation<unknown>(`#graphql
+    const tooBig = untypedAdminOperation<unknown>(`#graphql
 query TooBig { productVariants(first: 250) { nodes { inventoryItem { inventoryLevels(first: 250) { nodes { id location { id } } } } } } }`);
     const error = await client.request(tooBig, {}).catch((e: unknown) => e);
     expect((error as ShopifyGraphqlError).codes).toEqual(["MAX_COST_EXCEEDED"]);

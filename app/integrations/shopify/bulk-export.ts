@@ -5,12 +5,8 @@ import { z } from "zod";
 import type { ShopifyAdminClient } from "./client";
 import { ShopifyUserErrorsError } from "./errors";
 import type { Gid } from "./operation";
-import {
-  bulkOperationById,
-  bulkOperationRunQuery,
-  variantInventoryExportQuery,
-  type BulkOperationState,
-} from "./operations/bulk";
+import { variantInventoryExportQuery } from "./bulk-queries";
+import { bulkOperationById, bulkOperationRunQuery, type BulkOperationState } from "./operations/bulk";
 import type { ProductStatus } from "./operations/inventory";
 import { isInventoryQuantityName, type InventoryQuantityName } from "./quantity-names";
 

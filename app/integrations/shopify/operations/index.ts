@@ -1,3 +1,4 @@
+import { variantInventoryExportQuery } from "../bulk-queries";
 import type { AdminOperation } from "../operation";
 import * as bulk from "./bulk";
 import * as fulfillment from "./fulfillment";
@@ -32,5 +33,5 @@ export const allAdminOperations: readonly AdminOperation<unknown, unknown>[] = [
 
 /** Documents sent as data rather than as operations (the bulk query string), validated the same way. */
 export const embeddedAdminDocuments: Readonly<Record<string, string>> = {
-  variantInventoryExportQuery: bulk.variantInventoryExportQuery,
+  variantInventoryExportQuery,
 };

@@ -1,18 +1,9 @@
-import { adminOperation, type Gid, type PageInfo } from "../operation";
+import type { LocationsQuery } from "~/types/admin.generated";
+import { adminOperation } from "../operation";
 
-export interface ShopLocation {
-  id: Gid;
-  name: string;
-  isActive: boolean;
-  isPrimary: boolean;
-  fulfillsOnlineOrders: boolean;
-  shipsInventory: boolean;
-}
+export type ShopLocation = LocationsQuery["locations"]["nodes"][number];
 
-export const locations = adminOperation<
-  { locations: { nodes: ShopLocation[]; pageInfo: PageInfo } },
-  { first: number; after?: string | null; includeInactive: boolean }
->(`#graphql
+export const locations = adminOperation(`#graphql
 query Locations($first: Int!, $after: String, $includeInactive: Boolean!) {
   locations(first: $first, after: $after, includeInactive: $includeInactive) {
     nodes { id name isActive isPrimary fulfillsOnlineOrders shipsInventory }

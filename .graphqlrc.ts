@@ -38,7 +38,11 @@ function offlineProject(schemaFile: string): IGraphQLProject {
       .filter(([, output]) => !output.plugins?.includes("introspection"))
       .map(([file, output]) => [
         file,
-        { ...output, schema: schemaFile, config: { ...output.config, avoidOptionals: { field: true }, onlyOperationTypes: true } },
+        {
+          ...output,
+          schema: schemaFile,
+          config: { ...output.config, avoidOptionals: { field: true }, onlyOperationTypes: true },
+        },
       ]),
   );
   return {

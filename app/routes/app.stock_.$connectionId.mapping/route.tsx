@@ -21,7 +21,7 @@ import { ListPager, useListParams } from "~/components/list-navigation";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import prisma from "~/db.server";
-import { addOverride, importOverridesCsv, pageOverrides, removeOverride } from "~/sync/stock/mapping.server";
+import { addOverride, importOverridesCsv, pageOverrides, removeOverride } from "~/connections/sku-mapping.server";
 import { MAPPING_CSV_TOO_LARGE, MAX_MAPPING_CSV_CHARS } from "~/domain/sku-mapping";
 
 const SHOWN_PROBLEMS = 50;

@@ -24,8 +24,8 @@ import {
 import { ListPager, useListParams } from "~/components/list-navigation";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
-import { loadStockPage, type StockRowStatus } from "~/sync/stock/stock-page.server";
-import { stockFilters, stockQuerySchema } from "~/sync/stock/stock-query";
+import { loadStockPage, type StockRowStatus } from "./stock-page.server";
+import { stockFilters, stockQuerySchema } from "./stock-query";
 import { requestManualReconcile } from "~/sync/stock/reconcile.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

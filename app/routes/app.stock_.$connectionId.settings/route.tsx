@@ -21,13 +21,13 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
-import { loadStockSettingsPage, saveStockSettings } from "~/sync/stock/settings.server";
+import { loadStockSettingsPage, saveStockSettings } from "~/connections/stock-settings.server";
 import {
   pricePreview,
   roundingOptions,
   type SettingsFieldErrors,
   type StockSettingsFormValues,
-} from "~/sync/stock/settings-form";
+} from "~/connections/stock-settings-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

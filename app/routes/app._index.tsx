@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
+import { SectionCard } from "~/components/section-card";
 import { shopOverview } from "~/shops/overview.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -61,20 +62,15 @@ export default function Overview() {
         </Layout.Section>
         {failingUnits.length > 0 && (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">
-                  Background work being retried
-                </Text>
-                <List>
-                  {failingUnits.map((u) => (
-                    <List.Item key={u.key}>
-                      {u.key}: {u.lastError} (next try {new Date(u.nextTryAt).toLocaleTimeString()})
-                    </List.Item>
-                  ))}
-                </List>
-              </BlockStack>
-            </Card>
+            <SectionCard title="Background work being retried" size="sm" gap="200">
+              <List>
+                {failingUnits.map((u) => (
+                  <List.Item key={u.key}>
+                    {u.key}: {u.lastError} (next try {new Date(u.nextTryAt).toLocaleTimeString()})
+                  </List.Item>
+                ))}
+              </List>
+            </SectionCard>
           </Layout.Section>
         )}
       </Layout>

@@ -15,6 +15,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
+import { SectionCard } from "~/components/section-card";
 import {
   applyExceptionAction,
   connectionNames,
@@ -73,36 +74,26 @@ export default function ExceptionDetail() {
             {actionData?.ok && actionData.result.intent === "retry" && !actionData.result.affected && (
               <Banner tone="warning">There was nothing to retry: the underlying work is not in a failed state.</Banner>
             )}
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  What happened
-                </Text>
-                <Text as="p">{exception.message}</Text>
-                <Text as="h2" variant="headingMd">
-                  How to fix it
-                </Text>
-                <Text as="p">{exception.fixHint}</Text>
-                <InlineStack gap="200">
-                  {retryable && actionButton("retry", "Retry", true)}
-                  {exception.status !== "RESOLVED" && actionButton("resolve", "Mark resolved")}
-                  {exception.status !== "DISMISSED" && actionButton("dismiss", "Dismiss")}
-                  {exception.status !== "OPEN" && actionButton("reopen", "Reopen")}
-                </InlineStack>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  Detail
-                </Text>
-                <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-                  <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-                    {JSON.stringify(exception.detail, null, 2)}
-                  </pre>
-                </Box>
-              </BlockStack>
-            </Card>
+            <SectionCard title="What happened">
+              <Text as="p">{exception.message}</Text>
+              <Text as="h2" variant="headingMd">
+                How to fix it
+              </Text>
+              <Text as="p">{exception.fixHint}</Text>
+              <InlineStack gap="200">
+                {retryable && actionButton("retry", "Retry", true)}
+                {exception.status !== "RESOLVED" && actionButton("resolve", "Mark resolved")}
+                {exception.status !== "DISMISSED" && actionButton("dismiss", "Dismiss")}
+                {exception.status !== "OPEN" && actionButton("reopen", "Reopen")}
+              </InlineStack>
+            </SectionCard>
+            <SectionCard title="Detail" gap="200">
+              <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+                <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
+                  {JSON.stringify(exception.detail, null, 2)}
+                </pre>
+              </Box>
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { requireShop } from "~/auth.server";
 import prisma from "~/db.server";
-import { exportOverridesCsv } from "~/sync/stock/mapping.server";
+import { exportOverridesCsv } from "~/connections/sku-mapping.server";
 
 /** The connection's SKU overrides as CSV (shopify_sku,offer_sku): the file the import takes back. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

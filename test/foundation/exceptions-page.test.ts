@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { reportException } from "~/exceptions/exceptions.server";
-import { loader as listLoader, action as listAction } from "~/routes/app.exceptions._index";
+import { loader as listLoader, action as listAction } from "~/routes/app.exceptions._index/route";
 import { loader as detailLoader } from "~/routes/app.exceptions.$id";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 

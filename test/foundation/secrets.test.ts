@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import {
@@ -91,7 +91,14 @@ describe("API key encryption at rest", () => {
     });
 
     // Every embedded page, found from the route files so a new page is covered the day it lands.
-    const routes = readdirSync("app/routes").filter((f) => /^app\..*\.tsx$/.test(f) || f === "app._index.tsx");
+    // A big page is a folder route (`app.stock/route.tsx`); its route id is the folder's name.
+    const routes = readdirSync("app/routes", { withFileTypes: true })
+      .filter(
+        (e) =>
+          e.name.startsWith("app.") &&
+          (e.isDirectory() ? existsSync(`app/routes/${e.name}/route.tsx`) : /^app\..*\.tsx$/.test(e.name)),
+      )
+      .map((e) => (e.isDirectory() ? `${e.name}/route.tsx` : e.name));
     expect(routes.length).toBeGreaterThan(1);
     for (const file of routes) {
       const module = await import(`~/routes/${file.replace(/\.tsx$/, "")}`);
@@ -102,7 +109,7 @@ describe("API key encryption at rest", () => {
       const path =
         "/" +
         file
-          .replace(/\.tsx$/, "")
+          .replace(/(\/route)?\.tsx$/, "")
           .replace(/\._index$/, "")
           .replace(/\$id/, id)
           .replace(/\$connectionId/, connection.id)

@@ -3,7 +3,7 @@ import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
-import { addOverride } from "~/sync/stock/mapping.server";
+import { addOverride } from "~/connections/sku-mapping.server";
 import { reservationHoldsUnitKey } from "~/sync/reservations/keys";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 

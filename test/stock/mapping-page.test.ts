@@ -2,10 +2,10 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
-import { action as mappingAction, loader as mappingLoader } from "~/routes/app.stock_.$connectionId.mapping";
+import { action as mappingAction, loader as mappingLoader } from "~/routes/app.stock_.$connectionId.mapping/route";
 import { loader as csvLoader } from "~/routes/app.stock_.$connectionId.mapping[.csv]";
 import { applyLevels, upsertVariants } from "~/sync/stock/catalog.server";
-import { listOverrides } from "~/sync/stock/mapping.server";
+import { listOverrides } from "~/connections/sku-mapping.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 

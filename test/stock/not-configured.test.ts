@@ -7,9 +7,9 @@ import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl"
 import { applyLevels, upsertVariants } from "~/sync/stock/catalog.server";
 import { pushStock, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { saveStockSettings } from "~/sync/stock/settings.server";
-import { formValuesFromSettings } from "~/sync/stock/settings-form";
-import { loadStockPage } from "~/sync/stock/stock-page.server";
+import { saveStockSettings } from "~/connections/stock-settings.server";
+import { formValuesFromSettings } from "~/connections/stock-settings-form";
+import { loadStockPage } from "~/routes/app.stock/stock-page.server";
 import { shopOverview } from "~/shops/overview.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 

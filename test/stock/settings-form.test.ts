@@ -7,7 +7,7 @@ import {
   settingsFormValuesSchema,
   settingsFromForm,
   type StockSettingsFormValues,
-} from "~/sync/stock/settings-form";
+} from "~/connections/stock-settings-form";
 
 const A = "gid://shopify/Location/1";
 const B = "gid://shopify/Location/2";

@@ -73,7 +73,7 @@ describe("override validation", () => {
 import { beforeAll } from "vitest";
 import { ensureDatabaseReady } from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
-import { exportOverridesCsv, importOverridesCsv, listOverrides } from "~/sync/stock/mapping.server";
+import { exportOverridesCsv, importOverridesCsv, listOverrides } from "~/connections/sku-mapping.server";
 
 describe("override CSV import and export", () => {
   const shop = "mapper.myshopify.com";

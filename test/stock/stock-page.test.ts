@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
-import { loader, action } from "~/routes/app.stock";
+import { loader, action } from "~/routes/app.stock/route";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 
 const shopA = "stock-a.myshopify.com";

@@ -4,12 +4,12 @@ import prisma from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { setConnectionEnabled } from "~/connections/connection-forms.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
-import { action as settingsAction, loader as settingsLoader } from "~/routes/app.stock_.$connectionId.settings";
-import { loader as stockLoader } from "~/routes/app.stock";
+import { action as settingsAction, loader as settingsLoader } from "~/routes/app.stock_.$connectionId.settings/route";
+import { loader as stockLoader } from "~/routes/app.stock/route";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { forgetCachedLocations, locationNamesForDisplay } from "~/sync/stock/settings.server";
-import { formValuesFromSettings, type StockSettingsFormValues } from "~/sync/stock/settings-form";
+import { forgetCachedLocations, locationNamesForDisplay } from "~/connections/stock-settings.server";
+import { formValuesFromSettings, type StockSettingsFormValues } from "~/connections/stock-settings-form";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 import { ShopifyFake } from "../shopify-fake";
 

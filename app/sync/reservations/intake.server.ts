@@ -3,7 +3,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations/mirakl";
 import { decideReservation, NOT_DEBITED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
-import { listOverrides } from "~/sync/stock/mapping.server";
+import { listOverrides } from "~/connections/sku-mapping.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import { markDirty } from "~/worker/work-units.server";

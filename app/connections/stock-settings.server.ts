@@ -11,7 +11,7 @@ import {
   settingsFormValuesSchema,
   settingsFromForm,
   type SettingsFieldErrors,
-} from "~/sync/stock/settings-form";
+} from "~/connections/stock-settings-form";
 
 /**
  * The "Stock & price settings" of one connection: what the page shows (the stored rules and the shop's

@@ -1,21 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Card,
-  ChoiceList,
-  EmptyState,
-  Filters,
-  IndexTable,
-  Layout,
-  Page,
-  Tabs,
-  Text,
-  useIndexResourceState,
-} from "@shopify/polaris";
+import { useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { Banner, BlockStack, Card, IndexTable, Layout, Page, Tabs, useIndexResourceState } from "@shopify/polaris";
 import { ListPager } from "~/components/list-navigation";
 import { requireShop } from "~/auth.server";
 import {
@@ -25,7 +11,9 @@ import {
   listExceptions,
   parseExceptionFilters,
 } from "~/exceptions/queue.server";
-import { exceptionKindLabels, exceptionStatusLabels, severityTone } from "~/exceptions/labels";
+import { exceptionStatusLabels } from "~/exceptions/labels";
+import { ExceptionFilters } from "./exception-filters";
+import { ExceptionRows, ExceptionsEmptyState } from "./exception-rows";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -53,7 +41,7 @@ const actionVerbs = {
 } as const;
 
 export default function ExceptionsPage() {
-  const { rows, total, page, pageCount, countsByStatus, filters, connections } = useLoaderDataWithPage();
+  const { rows, total, pageCount, countsByStatus, filters, connections } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams, setSearchParams] = useSearchParams();
   const submit = useSubmit();
@@ -93,72 +81,7 @@ export default function ExceptionsPage() {
         : `${exceptionStatusLabels[status]} (${countsByStatus[status as keyof typeof countsByStatus] ?? 0})`,
     panelID: `status-${status}-panel`,
   }));
-
-  const appliedFilters = [
-    ...(filters.kind.length
-      ? [
-          {
-            key: "kind",
-            label: `Kind: ${filters.kind.map((k) => exceptionKindLabels[k] ?? k).join(", ")}`,
-            onRemove: () => setList("kind", []),
-          },
-        ]
-      : []),
-    ...(filters.connectionId.length
-      ? [
-          {
-            key: "connectionId",
-            label: `Marketplace: ${filters.connectionId.map((c) => connections[c] ?? c).join(", ")}`,
-            onRemove: () => setList("connectionId", []),
-          },
-        ]
-      : []),
-  ];
-
-  const rowMarkup = rows.map((row, index) => (
-    <IndexTable.Row id={row.id} key={row.id} position={index} selected={selectedResources.includes(row.id)}>
-      <IndexTable.Cell>
-        <Badge tone={severityTone[row.severity]}>{row.severity.toLowerCase()}</Badge>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Link to={`/app/exceptions/${row.id}`} data-primary-link onClick={(e) => e.stopPropagation()}>
-          <Text as="span" fontWeight="semibold">
-            {exceptionKindLabels[row.kind] ?? row.kind}
-          </Text>
-        </Link>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <div style={{ maxWidth: 480, whiteSpace: "normal" }}>{row.message}</div>
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        {row.connectionId ? (connections[row.connectionId] ?? "Removed connection") : "Shop"}
-      </IndexTable.Cell>
-      <IndexTable.Cell>
-        <Text as="span" numeric>
-          {row.occurrences}
-        </Text>
-      </IndexTable.Cell>
-      <IndexTable.Cell>{new Date(row.lastSeenAt).toLocaleString()}</IndexTable.Cell>
-      <IndexTable.Cell>{exceptionStatusLabels[row.status]}</IndexTable.Cell>
-    </IndexTable.Row>
-  ));
-
-  const emptyState = (
-    <EmptyState
-      heading={
-        filters.status === "OPEN" && appliedFilters.length === 0
-          ? "Nothing needs your attention"
-          : "No exceptions match"
-      }
-      image=""
-    >
-      <p>
-        Every sync failure lands here as one row per problem: rejected webhooks, Mirakl calls refused, stock imports
-        with bad lines, orders that could not be accepted or created, unmapped carriers, refunds Mirakl declined. Each
-        comes with a fix hint, and you can retry, resolve or dismiss it.
-      </p>
-    </EmptyState>
-  );
+  const filtered = filters.kind.length > 0 || filters.connectionId.length > 0;
 
   return (
     <Page title="Exceptions" subtitle="Every sync failure, with what to do about it">
@@ -181,27 +104,20 @@ export default function ExceptionsPage() {
                 selected={selectedTab < 0 ? 0 : selectedTab}
                 onSelect={(i) => updateParams((p) => p.set("status", statusTabs[i]))}
               />
-              <div style={{ padding: "8px 12px" }}>
-                <Filters
-                  queryValue=""
-                  hideQueryField
-                  onQueryChange={() => {}}
-                  onQueryClear={() => {}}
-                  onClearAll={() => updateParams((p) => (p.delete("kind"), p.delete("connectionId")))}
-                  appliedFilters={appliedFilters}
-                  filters={[
-                    choiceFilter("kind", "Kind", exceptionKindLabels, filters.kind, setList),
-                    choiceFilter("connectionId", "Marketplace", connections, filters.connectionId, setList),
-                  ]}
-                />
-              </div>
+              <ExceptionFilters
+                kind={filters.kind}
+                connectionId={filters.connectionId}
+                connections={connections}
+                setList={setList}
+                clearAll={() => updateParams((p) => (p.delete("kind"), p.delete("connectionId")))}
+              />
               <IndexTable
                 resourceName={{ singular: "exception", plural: "exceptions" }}
                 itemCount={rows.length}
                 selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
                 onSelectionChange={handleSelectionChange}
                 loading={busy}
-                emptyState={emptyState}
+                emptyState={<ExceptionsEmptyState allClear={filters.status === "OPEN" && !filtered} />}
                 promotedBulkActions={[
                   { content: "Retry", onAction: () => act("retry", selectedResources) },
                   { content: "Dismiss", onAction: () => act("dismiss", selectedResources) },
@@ -220,10 +136,10 @@ export default function ExceptionsPage() {
                   { title: "Status" },
                 ]}
               >
-                {rowMarkup}
+                <ExceptionRows rows={rows} selected={selectedResources} connections={connections} />
               </IndexTable>
               <ListPager
-                page={page}
+                page={filters.page}
                 pageCount={pageCount}
                 total={total}
                 noun="exceptions"
@@ -235,33 +151,4 @@ export default function ExceptionsPage() {
       </Layout>
     </Page>
   );
-}
-
-function useLoaderDataWithPage() {
-  const data = useLoaderData<typeof loader>();
-  return { ...data, page: data.filters.page };
-}
-
-function choiceFilter(
-  key: string,
-  label: string,
-  options: Record<string, string>,
-  selected: string[],
-  onChange: (key: string, values: string[]) => void,
-) {
-  return {
-    key,
-    label,
-    shortcut: true,
-    filter: (
-      <ChoiceList
-        title={label}
-        titleHidden
-        allowMultiple
-        choices={Object.entries(options).map(([value, text]) => ({ value, label: text }))}
-        selected={selected}
-        onChange={(values) => onChange(key, values)}
-      />
-    ),
-  };
 }

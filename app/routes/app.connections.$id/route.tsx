@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { requireShop } from "~/auth.server";
 import { ConnectionFields, type ConnectionFieldValues } from "~/connections/connection-fields";
@@ -11,6 +11,9 @@ import { testConnection } from "~/connections/connection-check.server";
 import { getConnection } from "~/connections/connections.server";
 import { latestMiraklCalls } from "~/connections/activity-log.server";
 import { z } from "zod";
+import { ConnectionStatusBadge } from "~/components/connection-status-badge";
+import { MiraklCheckCard } from "./mirakl-check-card";
+import { ActivityLogCard } from "./activity-log-card";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -55,13 +58,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return json({ intent: intent.data, errors: {} as FieldErrors, saved: true });
 };
 
-const acceptanceLabels: Record<string, string> = {
-  AUTOMATIC: "Automatic (the marketplace accepts orders itself)",
-  NOT_AUTOMATIC: "Manual (orders must be accepted by the seller)",
-  BOTH: "Either (per order)",
-};
-const yesNo = (value: boolean | null) => (value === null ? "Unknown" : value ? "Yes" : "No");
-
 export default function ConnectionPage() {
   const { connection, calls } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -93,13 +89,7 @@ export default function ConnectionPage() {
     submit(intent === "save" || intent === "test" ? { intent, ...values } : { intent }, { method: "post" });
   };
 
-  const status = !connection.hasApiKey ? (
-    <Badge tone="attention">API key required</Badge>
-  ) : connection.enabled ? (
-    <Badge tone="success">Enabled</Badge>
-  ) : (
-    <Badge>Disabled</Badge>
-  );
+  const status = <ConnectionStatusBadge hasApiKey={connection.hasApiKey} enabled={connection.enabled} />;
 
   return (
     <Page
@@ -156,76 +146,12 @@ export default function ConnectionPage() {
                 </InlineStack>
               </BlockStack>
             </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  What Mirakl says
-                </Text>
-                {!check && (
-                  <Text as="p" tone="subdued">
-                    Not tested yet. "Test connection" asks Mirakl who this key belongs to and how the marketplace works.
-                  </Text>
-                )}
-                {check && !check.ok && (
-                  <Banner tone="critical" title="The last test failed">
-                    {check.message} (tested {new Date(check.at).toLocaleString()})
-                  </Banner>
-                )}
-                {check?.ok && (
-                  <BlockStack gap="200">
-                    <Banner tone="success" title={`Connected to ${check.shopName ?? "Mirakl"}`}>
-                      Tested {new Date(check.at).toLocaleString()}
-                    </Banner>
-                    <DataTable
-                      columnContentTypes={["text", "text"]}
-                      headings={["", ""]}
-                      rows={[
-                        [
-                          "Mirakl shop",
-                          `${check.shopName ?? "?"} (id ${check.shopId ?? "?"}${check.shopState ? `, ${check.shopState.toLowerCase()}` : ""})`,
-                        ],
-                        ["Marketplace", check.platformName ?? "Unknown"],
-                        ["Currency", connection.settings.currencyIsoCode ?? "Unknown"],
-                        [
-                          "Order acceptance",
-                          check.orderAcceptance
-                            ? (acceptanceLabels[check.orderAcceptance] ?? check.orderAcceptance)
-                            : "Unknown",
-                        ],
-                        ["Several shipments per order", yesNo(check.multiShipment)],
-                        ["Carriers outside the marketplace's list", yesNo(check.sellerAlternativeCarriers)],
-                        ["CSV separator for imports", connection.settings.csvDelimiter === "," ? "Comma" : "Semicolon"],
-                      ]}
-                    />
-                  </BlockStack>
-                )}
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Activity log
-                </Text>
-                {calls.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    No calls to Mirakl yet.
-                  </Text>
-                ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text", "numeric", "numeric", "text"]}
-                    headings={["When", "Call", "Request", "Status", "Time (ms)", "Mirakl said"]}
-                    rows={calls.map((call) => [
-                      new Date(call.at).toLocaleString(),
-                      call.attempt > 1 ? `${call.operation} (try ${call.attempt})` : call.operation,
-                      `${call.method} ${call.path}`,
-                      call.status === null ? "no answer" : String(call.status),
-                      call.durationMs,
-                      [call.miraklErrorCode, call.miraklMessage].filter(Boolean).join(": "),
-                    ])}
-                  />
-                )}
-              </BlockStack>
-            </Card>
+            <MiraklCheckCard
+              check={check}
+              currencyIsoCode={connection.settings.currencyIsoCode}
+              csvDelimiter={connection.settings.csvDelimiter}
+            />
+            <ActivityLogCard calls={calls} />
           </BlockStack>
         </Layout.Section>
       </Layout>

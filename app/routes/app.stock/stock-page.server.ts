@@ -2,7 +2,7 @@ import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
 import { explainOfferStock } from "~/domain/stock/explain";
-import { locationNamesForDisplay } from "~/sync/stock/settings.server";
+import { locationNamesForDisplay } from "~/connections/stock-settings.server";
 import { type StockFilter, type StockQuery } from "./stock-query";
 
 /** What the Stock page shows for one connection; every query is scoped by shop. */

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+const MiB = 1024 * 1024;
+/** A byte count from the environment; empty means unset. */
+const byteLimit = (fallback: number) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().default(fallback));
+
 /**
  * Every environment variable the app reads, validated once. A bad value stops the process at
  * start with a readable message instead of failing later inside a request.
@@ -28,6 +33,10 @@ const envSchema = z
     WORKER_ID: z.string().optional(),
     MIRAKL_BRIDGE_DEMO: z.enum(["0", "1"]).default("0"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // Shopify's largest payloads (orders with many lines) are a few hundred KB; 5 MiB leaves ample headroom.
+    WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
+    // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
+    MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
   })
   .refine((env) => !(env.MIRAKL_BRIDGE_DEMO === "1" && env.NODE_ENV === "production"), {
     path: ["MIRAKL_BRIDGE_DEMO"],

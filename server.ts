@@ -24,7 +24,9 @@ export async function startServer(options: {
   port: number;
   onLoopbackOnly?: boolean;
 }): Promise<StartedServer> {
-  const production = process.env.NODE_ENV === "production";
+  // Validated first: a production start without its secrets stops here, naming each missing variable.
+  const env = appEnv();
+  const production = env.NODE_ENV === "production";
   const root = import.meta.dirname;
   const app = express();
   const httpServer = createHttpServer(app);
@@ -41,7 +43,7 @@ export async function startServer(options: {
       );
 
   app.disable("x-powered-by");
-  app.use(refuseDeclaredOversizedBodies(appEnv().MAX_REQUEST_BODY_BYTES));
+  app.use(refuseDeclaredOversizedBodies(env.MAX_REQUEST_BODY_BYTES));
   if (vite) {
     app.use(vite.middlewares);
   } else {

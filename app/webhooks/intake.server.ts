@@ -15,6 +15,7 @@ import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { Prisma } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { readBodyWithin } from "~/lib/request-body.server";
+import { complianceShopMismatch } from "~/shops/compliance.server";
 
 /**
  * Webhook request path: verify (a bad HMAC is a 401 thrown by the library, nothing stored),
@@ -68,6 +69,13 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
       .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
       .join("; ");
     return storeRejected({ shop, topic, dedupeKey, context: facts, triggeredAt, reason });
+  }
+
+  const mismatch = complianceShopMismatch(topic, parsed.data, shop);
+  if (mismatch) {
+    // Not Shopify: a genuine body replayed under another shop's header. Nothing is stored for either shop.
+    logger.warn("webhook: compliance payload for another shop refused", { shop, topic, dedupeKey, mismatch });
+    return new Response("The payload's shop does not match the request", { status: 401 });
   }
 
   const inserted = await insertDelivery({ shop, topic, dedupeKey, context: facts, triggeredAt, status: "PENDING" });

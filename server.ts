@@ -8,6 +8,8 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ViteDevServer } from "vite";
+import { appEnv } from "./app/config.server";
+import { declaredLengthExceeds, payloadTooLargeMessage } from "./app/lib/request-body.server";
 
 export interface StartedServer {
   url: string;
@@ -22,7 +24,9 @@ export async function startServer(options: {
   port: number;
   onLoopbackOnly?: boolean;
 }): Promise<StartedServer> {
-  const production = process.env.NODE_ENV === "production";
+  // Validated first: a production start without its secrets stops here, naming each missing variable.
+  const env = appEnv();
+  const production = env.NODE_ENV === "production";
   const root = import.meta.dirname;
   const app = express();
   const httpServer = createHttpServer(app);
@@ -39,6 +43,7 @@ export async function startServer(options: {
       );
 
   app.disable("x-powered-by");
+  app.use(refuseDeclaredOversizedBodies(env.MAX_REQUEST_BODY_BYTES));
   if (vite) {
     app.use(vite.middlewares);
   } else {
@@ -75,6 +80,17 @@ export async function startServer(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await vite?.close();
     },
+  };
+}
+
+/**
+ * A coarse outer bound on every request, answered before Remix reads anything. Bodies without a declared
+ * length are bounded where they are read unauthenticated (the webhook intake).
+ */
+export function refuseDeclaredOversizedBodies(limitBytes: number): express.RequestHandler {
+  return (req, res, next) => {
+    if (!declaredLengthExceeds(req.headers["content-length"], limitBytes)) return next();
+    res.status(413).set("Connection", "close").type("text/plain").send(payloadTooLargeMessage(limitBytes));
   };
 }
 

@@ -1,5 +1,24 @@
 import { z } from "zod";
 
+const MiB = 1024 * 1024;
+/** An empty variable means "unset", as in most deploy tools. */
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+
+/**
+ * Stand-ins that let the demo and the tests run without a Shopify app. They are public, so in production they
+ * would be a forgery key (a known secret signs webhooks that erase shops) or a localhost URL: there each
+ * variable below must be set, and a missing one stops the process naming it.
+ */
+const DEVELOPMENT_DEFAULTS = {
+  SHOPIFY_API_KEY: "demo-api-key",
+  SHOPIFY_API_SECRET: "demo-api-secret",
+  SHOPIFY_APP_URL: "http://127.0.0.1:3000",
+} as const;
+const REQUIRED_IN_PRODUCTION = ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const;
+/** A byte count from the environment; empty means unset. */
+const byteLimit = (fallback: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
+
 /**
  * Every environment variable the app reads, validated once. A bad value stops the process at
  * start with a readable message instead of failing later inside a request.
@@ -7,12 +26,12 @@ import { z } from "zod";
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    SHOPIFY_API_KEY: z.string().min(1).default("demo-api-key"),
-    SHOPIFY_API_SECRET: z.string().min(1).default("demo-api-secret"),
-    SHOPIFY_APP_URL: z.url().default("http://127.0.0.1:3000"),
+    SHOPIFY_API_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+    SHOPIFY_API_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+    SHOPIFY_APP_URL: z.preprocess(unsetIfEmpty, z.url().optional()),
     SCOPES: z.string().optional(),
     DATABASE_URL: z.preprocess(
-      (v) => (v === "" ? undefined : v), // an empty variable means "unset", as in most deploy tools
+      unsetIfEmpty,
       z
         .string()
         .regex(
@@ -22,17 +41,35 @@ const envSchema = z
         .optional(),
     ),
     PGLITE_DATA_DIR: z.string().default("./data/pglite"),
-    ENCRYPTION_KEY: z.string().optional(),
+    ENCRYPTION_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
     ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
     WORKER_MODE: z.enum(["embedded", "off"]).optional(),
     WORKER_ID: z.string().optional(),
     MIRAKL_BRIDGE_DEMO: z.enum(["0", "1"]).default("0"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // Shopify's largest payloads (orders with many lines) are a few hundred KB; 5 MiB leaves ample headroom.
+    WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
+    // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
+    MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
   })
   .refine((env) => !(env.MIRAKL_BRIDGE_DEMO === "1" && env.NODE_ENV === "production"), {
     path: ["MIRAKL_BRIDGE_DEMO"],
     message: "the demo mode (no Shopify authentication) cannot be enabled when NODE_ENV=production",
-  });
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (env[name] === undefined)
+        ctx.addIssue({ code: "custom", path: [name], message: "is required when NODE_ENV=production" });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    // Production has all three (checked above); these stand-ins only ever fill in outside it.
+    SHOPIFY_API_KEY: env.SHOPIFY_API_KEY ?? DEVELOPMENT_DEFAULTS.SHOPIFY_API_KEY,
+    SHOPIFY_API_SECRET: env.SHOPIFY_API_SECRET ?? DEVELOPMENT_DEFAULTS.SHOPIFY_API_SECRET,
+    SHOPIFY_APP_URL: env.SHOPIFY_APP_URL ?? DEVELOPMENT_DEFAULTS.SHOPIFY_APP_URL,
+  }));
 
 export type AppEnv = z.infer<typeof envSchema>;
 

@@ -3,6 +3,7 @@ import {
   csvDelimiterFromPlatform,
   isMiraklError,
   MiraklRateLimitedError,
+  MiraklUrlRefusedError,
   type MiraklError,
 } from "~/integrations/mirakl";
 import { loadConnectionCredentials, mergeConnectionSettings } from "~/connections/connections.server";
@@ -96,6 +97,16 @@ export function describeFailure(error: unknown, connection: { baseUrl: string; m
         exception: {
           kind: "CONNECTION_MISCONFIGURED",
           fixHint: "Use the marketplace's Mirakl address, such as https://<marketplace>-prod.mirakl.net.",
+        },
+      };
+    case "url_refused":
+      return {
+        field: "baseUrl",
+        message: e instanceof MiraklUrlRefusedError ? e.reason : `${host} is refused`,
+        exception: {
+          kind: "CONNECTION_MISCONFIGURED",
+          fixHint:
+            "Use the marketplace's public Mirakl address over https, such as https://<marketplace>-prod.mirakl.net. Private, loopback and metadata addresses are refused.",
         },
       };
     case "rate_limited": {

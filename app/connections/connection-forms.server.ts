@@ -11,6 +11,8 @@ import {
   updateConnection,
   type ConnectionSummary,
 } from "~/connections/connections.server";
+import { miraklUrlPolicy } from "~/connections/mirakl-client.server";
+import { miraklUrlRefusal } from "~/integrations/mirakl";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";
 
@@ -25,9 +27,21 @@ function isUniqueViolation(error: unknown): boolean {
 
 const nameTaken = (name: string): FieldErrors => ({ name: `A connection named "${name}" already exists in this shop` });
 
+/** The URL policy's refusal as a field error: the same check every Mirakl call goes through (SSRF). */
+async function baseUrlErrors(baseUrl: string): Promise<FieldErrors | null> {
+  const refusal = await miraklUrlRefusal(baseUrl, miraklUrlPolicy());
+  return refusal
+    ? {
+        baseUrl: `${refusal}. Use the marketplace's public Mirakl address, such as https://<marketplace>-prod.mirakl.net`,
+      }
+    : null;
+}
+
 export async function createConnectionFromForm(shop: string, form: FormData): Promise<SaveResult> {
   const parsed = newConnectionSchema.safeParse(connectionFormValues(form));
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const refused = await baseUrlErrors(parsed.data.baseUrl);
+  if (refused) return { ok: false, errors: refused };
   try {
     return { ok: true, connection: await createConnection(shop, parsed.data) };
   } catch (error) {
@@ -41,6 +55,8 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
   if (!existing) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
   const parsed = editConnectionSchema.safeParse(connectionFormValues(form));
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const refused = await baseUrlErrors(parsed.data.baseUrl);
+  if (refused) return { ok: false, errors: refused };
   if (!parsed.data.apiKey && !existing.hasApiKey)
     return { ok: false, errors: { apiKey: "Enter this connection's API key" } };
   try {

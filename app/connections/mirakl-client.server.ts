@@ -1,12 +1,15 @@
 import {
   createMiraklClient,
   createRateLimiter,
+  guardedFetch,
   type CsvDelimiter,
   type MiraklClient,
   type MiraklClientOptions,
+  type MiraklUrlPolicy,
 } from "~/integrations/mirakl";
 import { loadConnectionCredentials } from "~/connections/connections.server";
 import { activityRecorder } from "~/connections/activity-log.server";
+import { appEnv } from "~/config.server";
 
 /**
  * The one way to get a Mirakl client for a stored connection: credentials decrypted here and handed
@@ -18,6 +21,19 @@ import { activityRecorder } from "~/connections/activity-log.server";
  */
 const limiter = createRateLimiter();
 const clients = new Map<string, { version: string; client: MiraklClient }>();
+
+/** Only the demo and the tests talk to a Mirakl simulator on http://127.0.0.1; everywhere else, https and public addresses. */
+export function miraklUrlPolicy(env = appEnv()): MiraklUrlPolicy {
+  return { allowLoopback: env.MIRAKL_BRIDGE_DEMO === "1" || env.NODE_ENV === "test" };
+}
+
+/** One guarded fetch (and connection pool) per policy for the whole process. */
+const fetchByPolicy = new Map<boolean, typeof fetch>();
+function networkFetch(policy = miraklUrlPolicy()): typeof fetch {
+  let fetchImpl = fetchByPolicy.get(policy.allowLoopback);
+  if (!fetchImpl) fetchByPolicy.set(policy.allowLoopback, (fetchImpl = guardedFetch(policy)));
+  return fetchImpl;
+}
 
 export class ConnectionUnavailableError extends Error {
   name = "ConnectionUnavailableError";
@@ -47,6 +63,7 @@ export function buildMiraklClient(
     limiter,
     recorder: activityRecorder(shop, credentials.apiKey),
     csvDelimiter: knownDelimiter(credentials),
+    fetch: networkFetch(),
     ...overrides,
   });
 }

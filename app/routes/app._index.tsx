@@ -1,10 +1,24 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, InlineGrid, Layout, List, Page, Text } from "@shopify/polaris";
+import { useState } from "react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
 import { SectionCard } from "~/components/section-card";
 import { shopOverview } from "~/shops/overview.server";
+import { downloadFile } from "~/components/download-file";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -12,7 +26,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Overview() {
-  const { openExceptions, inbox, failingUnits, connections, stockNotConfigured } = useLoaderData<typeof loader>();
+  const { openExceptions, inbox, failingUnits, connections, stockNotConfigured, dataRequests } =
+    useLoaderData<typeof loader>();
   const openTotal = Object.values(openExceptions).reduce((a, b) => a + b, 0);
   return (
     <Page title="Overview">
@@ -73,8 +88,52 @@ export default function Overview() {
             </SectionCard>
           </Layout.Section>
         )}
+        {dataRequests.length > 0 && (
+          <Layout.Section>
+            <CustomerDataRequests requests={dataRequests} />
+          </Layout.Section>
+        )}
       </Layout>
     </Page>
+  );
+}
+
+type DataRequest = { id: string; customerRef: string | null; requestRef: string | null; receivedAt: string };
+
+/** customers/data_request: Shopify asks the merchant to hand the customer what each app holds; this is our part. */
+function CustomerDataRequests({ requests }: { requests: DataRequest[] }) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingSm">
+          Customer data requests
+        </Text>
+        <Text as="p" tone="subdued">
+          What this app holds about the customer, as a file to send them.
+        </Text>
+        {error && <Banner tone="critical">{error}</Banner>}
+        {requests.map((r) => (
+          <InlineStack key={r.id} gap="300" blockAlign="center">
+            <Text as="span">
+              Customer {r.customerRef ?? "unknown"}
+              {r.requestRef ? ` (request ${r.requestRef})` : ""}, {new Date(r.receivedAt).toLocaleDateString()}
+            </Text>
+            <Button
+              variant="plain"
+              accessibilityLabel={`Download the data file for customer ${r.customerRef ?? "unknown"}`}
+              onClick={() =>
+                downloadFile(`/app/data-requests/${encodeURIComponent(r.id)}`, "customer-data.json").catch((e) =>
+                  setError((e as Error).message),
+                )
+              }
+            >
+              Download file
+            </Button>
+          </InlineStack>
+        ))}
+      </BlockStack>
+    </Card>
   );
 }
 

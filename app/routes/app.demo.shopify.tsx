@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import {
   applyDemoStockAction,
+  demoShopifyFor,
   loadDemoShopifyPage,
   type DemoLocation,
   type DemoVariant,
@@ -26,8 +27,10 @@ import {
 // Demo only: the stand-in for the Shopify admin's inventory screen. 404 outside the loopback demo.
 export const loader = async ({ request }: LoaderFunctionArgs) => json(loadDemoShopifyPage(request));
 
-export const action = async ({ request }: ActionFunctionArgs) =>
-  json(await applyDemoStockAction(request, await request.formData()));
+export const action = async ({ request }: ActionFunctionArgs) => {
+  demoShopifyFor(request); // 404 outside the demo before any body is read
+  return json(await applyDemoStockAction(request, await request.formData()));
+};
 
 export default function DemoShopifyPage() {
   const { shop, locations, variants } = useLoaderData<typeof loader>();

@@ -2,6 +2,7 @@ import prisma from "~/db.server";
 import { type Prisma, type WebhookDelivery } from "~/generated/prisma/client";
 import type { WebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import type { TopicOutcome } from "~/webhooks/inbox.server";
+import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 
 /**
  * Mandatory compliance topics. Personal data we hold today lives in stored webhook payloads (order,
@@ -29,11 +30,43 @@ export const shopScopedModels = [
   "shop",
 ] as const;
 
-export async function handleShopRedact(delivery: WebhookDelivery): Promise<TopicOutcome> {
+const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
+
+/**
+ * The HMAC covers the body only, not the X-Shopify-Shop-Domain header: a genuine compliance body replayed with
+ * another shop's header would erase or expose that other shop. Its signed `shop_domain` must name the same shop.
+ */
+export function complianceShopMismatch(topic: string, payload: unknown, shop: string): string | null {
+  if (!COMPLIANCE_TOPICS.has(topic)) return null;
+  const signed = (payload as { shop_domain?: unknown } | null)?.shop_domain;
+  if (typeof signed === "string" && signed.toLowerCase() === shop.toLowerCase()) return null;
+  return `the signed payload names shop ${JSON.stringify(signed ?? null)}, the request header ${shop}`;
+}
+
+/** Shopify sends shop/redact 48 hours after the uninstall it follows. */
+export const SHOP_REDACT_DELAY_MS = 48 * 3_600_000;
+
+/**
+ * A shop that installed the app again after the uninstall this redact follows keeps its data. When app/uninstalled
+ * never got through (it failed, or was lost), the uninstall is dated from the redact itself, so the request is
+ * still honoured.
+ */
+async function reinstalledSinceUninstall(delivery: WebhookDelivery): Promise<boolean> {
+  const row = await prisma.shop.findUnique({ where: { shop: delivery.shop } });
+  if (!row || row.uninstalledAt !== null) return false;
+  const requestedAt = delivery.triggeredAt ?? delivery.receivedAt;
+  return row.installedAt.getTime() > requestedAt.getTime() - SHOP_REDACT_DELAY_MS;
+}
+
+export async function handleShopRedact(
+  delivery: WebhookDelivery,
+  payload: WebhookPayload<"shop/redact">,
+): Promise<TopicOutcome> {
   const shop = delivery.shop;
-  const installed = await prisma.shop.findUnique({ where: { shop } });
-  if (installed && installed.uninstalledAt === null) {
-    return { status: "IGNORED", reason: "the shop is installed again; Shopify does not redact a reinstalled shop" };
+  const mismatch = complianceShopMismatch("shop/redact", payload, shop);
+  if (mismatch) return { status: "IGNORED", reason: mismatch };
+  if (await reinstalledSinceUninstall(delivery)) {
+    return { status: "IGNORED", reason: "the shop installed the app again after the uninstall this redact follows" };
   }
   const counts: Record<string, number> = {};
   await prisma.$transaction(async (tx) => {
@@ -58,24 +91,34 @@ export async function handleShopRedact(delivery: WebhookDelivery): Promise<Topic
 
 type Customer = WebhookPayload<"customers/redact">["customer"];
 
-/** Deliveries whose payload names this customer or one of the listed orders. */
+/**
+ * Deliveries whose payload names this customer or one of the listed orders, whatever their status (FAILED ones
+ * included). A body that was not JSON is kept as text (`unparseableBody`): it counts when the text contains the
+ * customer's email, or the customer's or an order's id as a whole number.
+ */
 async function deliveriesMentioning(
   shop: string,
   customer: Customer,
   orderIds: string[],
-): Promise<Pick<WebhookDelivery, "id" | "topic" | "receivedAt">[]> {
+): Promise<Pick<WebhookDelivery, "id" | "topic" | "receivedAt" | "status">[]> {
   const email = customer.email?.toLowerCase() ?? null;
   const orderGids = orderIds.map((id) => `gid://shopify/Order/${id}`);
   const ids = orderIds.length ? orderIds : ["-"];
   const gids = orderGids.length ? orderGids : ["-"];
+  const numbers = [customer.id, ...orderIds].filter((id) => /^\d+$/.test(id));
+  const wholeNumber = numbers.length ? `(^|[^0-9])(${numbers.join("|")})([^0-9]|$)` : null;
   return prisma.$queryRaw`
-    SELECT "id", "topic", "receivedAt" FROM "WebhookDelivery"
+    SELECT "id", "topic", "receivedAt", "status" FROM "WebhookDelivery"
     WHERE "shop" = ${shop} AND "redactedAt" IS NULL AND (
       "payload"->'customer'->>'id' = ${customer.id}
       OR (${email}::text IS NOT NULL AND (lower("payload"->>'email') = ${email} OR lower("payload"->>'contact_email') = ${email}
           OR lower("payload"->'customer'->>'email') = ${email}))
       OR "payload"->>'order_id' = ANY(${ids})
       OR "payload"->>'admin_graphql_api_id' = ANY(${gids})
+      OR ("payload"->>'unparseableBody' IS NOT NULL AND (
+        (${email}::text IS NOT NULL AND strpos(lower("payload"->>'unparseableBody'), ${email}) > 0)
+        OR (${wholeNumber}::text IS NOT NULL AND "payload"->>'unparseableBody' ~ ${wholeNumber})
+      ))
     )
     ORDER BY "receivedAt"`;
 }
@@ -84,21 +127,24 @@ export async function handleCustomersRedact(
   delivery: WebhookDelivery,
   payload: WebhookPayload<"customers/redact">,
 ): Promise<TopicOutcome> {
+  const mismatch = complianceShopMismatch("customers/redact", payload, delivery.shop);
+  if (mismatch) return { status: "IGNORED", reason: mismatch };
   const found = await deliveriesMentioning(delivery.shop, payload.customer, payload.orders_to_redact);
   const now = new Date();
   for (const row of found) {
     const original = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } });
     const gid = (original.payload as Record<string, unknown> | null)?.admin_graphql_api_id ?? null;
+    // A delivery not processed yet (pending, or failed and waiting for Retry) never will be: nothing is left of it.
+    const unprocessed = original.status === "PENDING" || original.status === "FAILED";
     await prisma.webhookDelivery.update({
       where: { id: row.id },
       data: {
         payload: { redacted: true, admin_graphql_api_id: gid } as Prisma.InputJsonValue,
         redactedAt: now,
-        ...(original.status === "PENDING"
-          ? { status: "IGNORED", error: "redacted before processing (customers/redact)" }
-          : {}),
+        ...(unprocessed ? { status: "IGNORED", error: "redacted before processing (customers/redact)" } : {}),
       },
     });
+    if (original.status === "FAILED") await resolveExceptionsFor(delivery.shop, "WebhookDelivery", row.id, now);
   }
   await prisma.complianceRequest.create({
     data: {
@@ -116,6 +162,8 @@ export async function handleCustomersDataRequest(
   delivery: WebhookDelivery,
   payload: WebhookPayload<"customers/data_request">,
 ): Promise<TopicOutcome> {
+  const mismatch = complianceShopMismatch("customers/data_request", payload, delivery.shop);
+  if (mismatch) return { status: "IGNORED", reason: mismatch };
   const found = await deliveriesMentioning(delivery.shop, payload.customer, payload.orders_requested);
   await prisma.complianceRequest.create({
     data: {
@@ -138,4 +186,48 @@ export async function handleCustomersDataRequest(
     },
   });
   return { status: "PROCESSED" };
+}
+
+type Holding = { kind: string; id: string; topic: string; receivedAt: string };
+
+/** The shop's customer data requests, newest first, for the page that offers their files. */
+export async function listCustomerDataRequests(shop: string, take = 20) {
+  const rows = await prisma.complianceRequest.findMany({
+    where: { shop, topic: "customers/data_request" },
+    orderBy: { receivedAt: "desc" },
+    select: { id: true, customerRef: true, requestRef: true, receivedAt: true },
+    take,
+  });
+  return rows.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() }));
+}
+
+/**
+ * The file the merchant hands to the customer: every stored payload found for the request, as held now. A payload
+ * deleted since (retention) or scrubbed (customers/redact) is listed as no longer held. Null when the request is
+ * not this shop's.
+ */
+export async function customerDataExport(shop: string, requestId: string) {
+  const request = await prisma.complianceRequest.findFirst({
+    where: { id: requestId, shop, topic: "customers/data_request" },
+  });
+  if (!request) return null;
+  const holdings = ((request.actions as { holdings?: Holding[] }[] | null) ?? []).flatMap((a) => a.holdings ?? []);
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { shop, id: { in: holdings.map((h) => h.id) }, redactedAt: null },
+    select: { id: true, payload: true },
+  });
+  const payloads = new Map(rows.map((r) => [r.id, r.payload]));
+  return {
+    app: "Mirakl Bridge for Shopify",
+    shop,
+    customerId: request.customerRef,
+    dataRequestId: request.requestRef,
+    requestedAt: request.receivedAt.toISOString(),
+    generatedAt: new Date().toISOString(),
+    personalData: holdings.map((h) =>
+      payloads.has(h.id)
+        ? { source: `Shopify ${h.topic} webhook`, receivedAt: h.receivedAt, data: payloads.get(h.id) }
+        : { source: `Shopify ${h.topic} webhook`, receivedAt: h.receivedAt, data: null, note: "no longer held" },
+    ),
+  };
 }

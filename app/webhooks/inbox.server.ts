@@ -152,7 +152,7 @@ export const inboxTask: TaskHandler = {
 
 export const INBOX_SWEEP_KIND = "webhook-inbox-sweep";
 const SWEEP_EVERY_MS = 60_000;
-/** Stored payloads hold customer data: processed ones are kept this long for support, then deleted. */
+/** Stored payloads hold customer data: they are kept this long for support, then deleted, failed ones included. */
 export const DELIVERY_RETENTION_DAYS = 30;
 
 /**
@@ -168,7 +168,7 @@ export const inboxSweepTask: TaskHandler = {
     for (const { shop } of shops) await markDirty(inboxUnitKey(shop), INBOX_KIND, shop, now);
     const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
     await prisma.webhookDelivery.deleteMany({
-      where: { status: { in: ["PROCESSED", "IGNORED"] }, receivedAt: { lt: cutoff } },
+      where: { status: { in: ["PROCESSED", "IGNORED", "FAILED"] }, receivedAt: { lt: cutoff } },
     });
     return { nextDueAt: new Date(now.getTime() + SWEEP_EVERY_MS) };
   },

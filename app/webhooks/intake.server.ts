@@ -13,6 +13,9 @@ import { inboxUnitKey, INBOX_KIND } from "~/webhooks/inbox.server";
 import { logger } from "~/lib/logger.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { Prisma } from "~/generated/prisma/client";
+import { appEnv } from "~/config.server";
+import { readBodyWithin } from "~/lib/request-body.server";
+import { complianceShopMismatch } from "~/shops/compliance.server";
 
 /**
  * Webhook request path: verify (a bad HMAC is a 401 thrown by the library, nothing stored),
@@ -20,13 +23,17 @@ import { Prisma } from "~/generated/prisma/client";
  * answer 200. Processing happens in the worker, never here: Shopify gives us 5 seconds.
  */
 export async function receiveWebhook(request: Request, routeTopic: WebhookTopic): Promise<Response> {
-  const copy = request.clone();
+  // Read once, bounded, before any work: the HMAC can only be checked over the whole body (413 past the limit).
+  const bytes = await readBodyWithin(request, appEnv().WEBHOOK_MAX_BODY_BYTES);
+  const body = new TextDecoder().decode(bytes);
   let context: Context;
   try {
-    context = await authenticate.webhook(request);
+    context = await authenticate.webhook(
+      new Request(request.url, { method: request.method, headers: request.headers, body: bytes }),
+    );
   } catch (error) {
     // The library parses JSON only after the HMAC check passed: this is a genuine but unreadable delivery.
-    if (error instanceof SyntaxError) return storeUnparseable(copy, routeTopic);
+    if (error instanceof SyntaxError) return storeUnparseable(request.headers, body, routeTopic);
     throw error;
   }
   const topic = normalizeWebhookTopic(String(context.topic));
@@ -34,8 +41,8 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
   const dedupeKey = context.eventId || context.webhookId;
   const triggeredAt = parseDate(context.triggeredAt);
 
-  // Re-read the verified bytes ourselves: JSON.parse in the library rounds ids beyond 2^53.
-  const payload = parseShopifyJson(await copy.text());
+  // Parse the verified bytes ourselves: JSON.parse in the library rounds ids beyond 2^53.
+  const payload = parseShopifyJson(body);
   const facts: DeliveryFacts = {
     webhookId: context.webhookId,
     eventId: context.eventId,
@@ -62,6 +69,13 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
       .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
       .join("; ");
     return storeRejected({ shop, topic, dedupeKey, context: facts, triggeredAt, reason });
+  }
+
+  const mismatch = complianceShopMismatch(topic, parsed.data, shop);
+  if (mismatch) {
+    // Not Shopify: a genuine body replayed under another shop's header. Nothing is stored for either shop.
+    logger.warn("webhook: compliance payload for another shop refused", { shop, topic, dedupeKey, mismatch });
+    return new Response("The payload's shop does not match the request", { status: 401 });
   }
 
   const inserted = await insertDelivery({ shop, topic, dedupeKey, context: facts, triggeredAt, status: "PENDING" });
@@ -145,17 +159,16 @@ async function storeRejected(input: {
   return new Response(null, { status: 200 });
 }
 
-async function storeUnparseable(request: Request, routeTopic: WebhookTopic): Promise<Response> {
-  const header = (name: string) => request.headers.get(`x-shopify-${name}`) ?? request.headers.get(`shopify-${name}`);
+async function storeUnparseable(headers: Headers, body: string, routeTopic: WebhookTopic): Promise<Response> {
+  const header = (name: string) => headers.get(`x-shopify-${name}`) ?? headers.get(`shopify-${name}`);
   const shop = header("shop-domain") ?? "unknown";
   const webhookId = header("webhook-id") ?? crypto.randomUUID();
   const eventId = header("event-id");
-  const body = (await request.text()).slice(0, 65_536);
   const context: DeliveryFacts = {
     webhookId,
     eventId: eventId ?? undefined,
     apiVersion: header("api-version") ?? undefined,
-    payload: { unparseableBody: body },
+    payload: { unparseableBody: body.slice(0, 65_536) },
   };
   await storeRejected({
     shop,

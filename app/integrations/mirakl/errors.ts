@@ -1,7 +1,7 @@
 import type { MiraklOperationId } from "./operations";
 
 export type MiraklErrorKind =
-  "auth" | "not_found" | "validation" | "rate_limited" | "transient" | "permanent" | "invalid_response";
+  "auth" | "not_found" | "validation" | "rate_limited" | "transient" | "permanent" | "invalid_response" | "url_refused";
 
 export interface MiraklErrorDetails {
   operation: MiraklOperationId;
@@ -87,4 +87,15 @@ export class MiraklInvalidResponseError extends MiraklError {
 
 export function isMiraklError(error: unknown): error is MiraklError {
   return error instanceof MiraklError;
+}
+
+/** The URL policy refused the call before any byte left (https only, public addresses, no redirects). */
+export class MiraklUrlRefusedError extends MiraklError {
+  readonly kind = "url_refused" as const;
+  /** The sentence for the merchant, without the operation and path. */
+  readonly reason: string;
+  constructor(details: MiraklErrorDetails, reason: string) {
+    super(details, reason);
+    this.reason = reason;
+  }
 }

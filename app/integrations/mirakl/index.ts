@@ -7,6 +7,14 @@ export * from "./money";
 export * from "./operations";
 export * from "./schemas";
 export {
+  guardedFetch,
+  miraklUrlRefusal,
+  STRICT_URL_POLICY,
+  UrlRefusedError,
+  type MiraklUrlPolicy,
+  type ResolveAll,
+} from "./url-guard";
+export {
   DEFAULT_RETRY,
   type MiraklCallRecord,
   type MiraklRecorder,

@@ -9,12 +9,14 @@ import {
   MiraklPermanentError,
   MiraklRateLimitedError,
   MiraklTransientError,
+  MiraklUrlRefusedError,
   MiraklValidationError,
   type MiraklErrorDetails,
 } from "./errors";
 import { unlimitedRateLimiter, type MiraklRateLimiter } from "./limiter";
 import { MIRAKL_OPERATIONS, type MiraklOperationId } from "./operations";
 import { miraklErrorBodySchema } from "./schemas";
+import { findUrlRefusal } from "./url-guard";
 
 /** One HTTP exchange, for the per-connection activity log. Never carries the API key. */
 export interface MiraklCallRecord {
@@ -225,6 +227,8 @@ export class MiraklTransport {
     } catch (cause) {
       await this.record({ operation: spec.operation, method, path: logged, status: null, started, at, attempt });
       if (spec.signal?.aborted) throw spec.signal.reason;
+      const refusal = findUrlRefusal(cause);
+      if (refusal) throw new MiraklUrlRefusedError({ ...details, cause }, refusal.reason);
       const reason = signal.aborted
         ? `timed out after ${this.timeoutMs} ms`
         : `network error: ${this.redact((cause as Error)?.message)}`;

@@ -17,10 +17,9 @@ import {
 } from "~/integrations/shopify/operations";
 import { SHIPPED_RELEASE_REASON } from "~/domain/stock/reservations";
 import { logger } from "~/lib/logger.server";
-import { markDirty } from "~/worker/work-units.server";
-import { shopifyClientForShop } from "~/sync/stock/catalog.server";
-import { markSkusForRecompute } from "~/sync/stock/recompute.server";
-import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
+import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 
 /**
  * Shopify holds of marketplace reservations. A reservation's units are subtracted from every
@@ -217,7 +216,7 @@ export async function releaseReservationsOfShopifyOrder(
     open.map((r) => r.shopifySku),
     now,
   );
-  await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop, now);
+  await workUnits.reservationHolds.markDirty(shop, now);
   return count;
 }
 

@@ -4,7 +4,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "~/shopify.server";
-import { startEmbeddedWorkerIfConfigured } from "~/worker/embedded.server";
+import { startEmbeddedWorkerIfConfigured } from "~/sync/index.server";
 import { logger } from "~/lib/logger.server";
 
 export const streamTimeout = 5000;

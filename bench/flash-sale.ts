@@ -4,7 +4,7 @@ import type { FlashSaleConfig } from "./flash-sale-config";
 export { flashSaleVariants } from "./flash-sale-config";
 import { stockRulesSchema } from "~/domain/stock/rules";
 import { action as inventoryLevelsUpdateRoute } from "~/routes/webhooks.inventory_levels.update";
-import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";

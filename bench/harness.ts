@@ -5,17 +5,16 @@ import type { ConnectionStockRules } from "~/domain/sellable-quantity";
 import { createMiraklClient, unlimitedRateLimiter, type MiraklClient } from "~/integrations/mirakl";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { catalogRefreshStep } from "~/sync/stock/catalog-refresh.server";
-import type { IngestResult } from "~/sync/stock/catalog.server";
-import { STOCK_PUSH_KIND, pushStock } from "~/sync/stock/push.server";
+import { catalogRefreshStep } from "~/sync/catalog/refresh.server";
+import type { IngestResult } from "~/sync/catalog/mirror.server";
+import { pushStock } from "~/sync/stock/push.server";
+import { stockFlowDeps, registerFlows } from "~/sync/index.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
-import { CATALOG_REFRESH_KIND, STOCK_RECONCILE_KIND, reconcileStep } from "~/sync/stock/reconcile.server";
+import { reconcileStep } from "~/sync/stock/reconcile.server";
 import { inboxTask } from "~/webhooks/inbox.server";
 import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
-import { ORDER_INTAKE_KIND, orderIntakeUnitKey, RESERVATION_HOLDS_KIND } from "~/sync/reservations/keys";
-import { markDirty } from "~/worker/work-units.server";
-import { registerTopicHandlers } from "~/webhooks/topics.server";
+import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { installShop } from "../test/helpers/app";
 import type { ShopifyFake } from "../test/shopify-fake";
@@ -84,7 +83,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const { shop, fake, sim, clock } = options;
   await installShop(shop);
   const uninstall = fake.install();
-  registerTopicHandlers();
+  registerFlows();
   // Saved explicitly, through the settings schema the app validates with: a connection whose stock
   // rules were never saved does not push stock.
   const settings = parseConnectionSettings({
@@ -119,7 +118,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     inboxTask,
     stockRecomputeTask,
     {
-      kind: CATALOG_REFRESH_KIND,
+      kind: workUnits.catalogRefresh.kind,
       leaseMs: 300_000,
       run: async (unit, ctx) => {
         const step = await catalogRefreshStep(unit.shop!, ctx.now(), { shopify, fetch: fake.fetch });
@@ -129,17 +128,19 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     },
   ];
   const miraklSide: TaskHandler[] = [
-    connectionTask(STOCK_PUSH_KIND, (now) => pushStock(connection, mirakl, now)),
-    connectionTask(STOCK_RECONCILE_KIND, (now) => reconcileStep(connection, mirakl, now)),
+    connectionTask(workUnits.stockPush.kind, (now) => pushStock(connection, mirakl, now, stockFlowDeps)),
+    connectionTask(workUnits.stockReconcile.kind, (now) => reconcileStep(connection, mirakl, now)),
   ];
   if (options.readOrders ?? true) {
     shopifySide.push({
-      kind: RESERVATION_HOLDS_KIND,
+      kind: workUnits.reservationHolds.kind,
       leaseMs: 300_000,
       run: async (unit, ctx) => reconcileShopifyHolds(unit.shop!, ctx.now(), await shopify()),
     });
-    miraklSide.push(connectionTask(ORDER_INTAKE_KIND, (now) => readMarketplaceOrders(connection, mirakl, now)));
-    await markDirty(orderIntakeUnitKey(connection.id), ORDER_INTAKE_KIND, shop, clock.date());
+    miraklSide.push(
+      connectionTask(workUnits.orderIntake.kind, (now) => readMarketplaceOrders(connection, mirakl, now)),
+    );
+    await workUnits.orderIntake.markDirty(connection.id, shop, clock.date());
   }
   // Wall time spent in each kind of unit: where a run's time goes. Wrapped copies: the app's handlers stay as they are.
   const unitMs: Record<string, number> = {};
@@ -175,7 +176,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   }
 
   async function nextDueAt({ periodic = true }: { periodic?: boolean } = {}) {
-    const of = periodic ? kinds : kinds.filter((kind) => kind !== ORDER_INTAKE_KIND);
+    const of = periodic ? kinds : kinds.filter((kind) => kind !== workUnits.orderIntake.kind);
     const next = await prisma.workUnit.aggregate({
       _min: { dueAt: true },
       where: { kind: { in: of }, dueAt: { lt: IDLE } },

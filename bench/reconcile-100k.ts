@@ -1,5 +1,5 @@
 import prisma from "~/db.server";
-import type { IngestResult } from "~/sync/stock/catalog.server";
+import type { IngestResult } from "~/sync/catalog/mirror.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { ShopifyFake } from "../test/shopify-fake";
 import type { FakeInventoryLevel } from "../test/shopify-fake/store";

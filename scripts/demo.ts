@@ -74,9 +74,8 @@ const { registerDemoShopify } = await server.loadAppModule<typeof import("../app
 registerDemoShopify(shopify.store(server.url));
 
 process.env.WORKER_MODE = "embedded";
-const { startEmbeddedWorkerIfConfigured } = await server.loadAppModule<typeof import("../app/worker/embedded.server")>(
-  "/app/worker/embedded.server.ts",
-);
+const { startEmbeddedWorkerIfConfigured } =
+  await server.loadAppModule<typeof import("../app/sync/index.server")>("/app/sync/index.server.ts");
 startEmbeddedWorkerIfConfigured();
 
 console.log(`

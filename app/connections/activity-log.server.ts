@@ -1,7 +1,6 @@
 import prisma from "~/db.server";
 import type { MiraklCallRecord, MiraklRecorder } from "~/integrations/mirakl";
-import type { TaskHandler } from "~/worker/worker.server";
-import { ensureScheduled } from "~/worker/work-units.server";
+import { workUnits } from "~/worker/registry.server";
 import { logger } from "~/lib/logger.server";
 
 /**
@@ -91,19 +90,10 @@ export async function pruneMiraklCalls(now = new Date(), keepPerConnection = MIR
   return { expired, overflow };
 }
 
-export const MIRAKL_CALL_PRUNE_KIND = "mirakl-call-prune";
 const PRUNE_EVERY_MS = 60 * 60_000;
 
-export const miraklCallPruneTask: TaskHandler = {
-  kind: MIRAKL_CALL_PRUNE_KIND,
-  leaseMs: 120_000,
-  async run(_unit, ctx) {
-    const now = ctx.now();
-    await pruneMiraklCalls(now);
-    return { nextDueAt: new Date(now.getTime() + PRUNE_EVERY_MS) };
-  },
-};
-
-export async function scheduleMiraklCallPrune(now = new Date()) {
-  await ensureScheduled(MIRAKL_CALL_PRUNE_KIND, MIRAKL_CALL_PRUNE_KIND, null, now);
-}
+export const miraklCallPruneTask = workUnits.miraklCallPrune.task(async (_unit, ctx) => {
+  const now = ctx.now();
+  await pruneMiraklCalls(now);
+  return { nextDueAt: new Date(now.getTime() + PRUNE_EVERY_MS) };
+});

@@ -8,7 +8,7 @@ import {
   type OverrideProblem,
   type SkuOverride,
 } from "~/domain/sku-mapping";
-import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 
 /**
  * SKU overrides per connection, and their CSV round trip for bulk edits. An import replaces the

@@ -12,7 +12,7 @@ import { testConnection } from "~/connections/connection-check.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import type { ConnectionStockRules } from "~/domain/stock/rules";
 import { locations } from "~/integrations/shopify/operations";
-import { shopifyClientForShop } from "~/sync/stock/catalog.server";
+import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";

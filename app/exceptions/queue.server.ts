@@ -1,13 +1,8 @@
 import { z } from "zod";
 import prisma from "~/db.server";
 import { SyncExceptionKind, SyncExceptionStatus, type Prisma } from "~/generated/prisma/client";
-import { markDirty } from "~/worker/work-units.server";
-import { INBOX_KIND, inboxUnitKey, requeueDelivery } from "~/webhooks/inbox.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
-import { requeueOfferStock, STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
-import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
-import { requestManualReconcile } from "~/sync/stock/reconcile.server";
-import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { retryFor } from "~/exceptions/retries.server";
 
 /** What the exceptions page may ask for; everything is scoped by the authenticated shop. */
 export const exceptionFiltersSchema = z.object({
@@ -81,62 +76,6 @@ export const exceptionActionSchema = z.object({
 });
 export type ExceptionAction = z.infer<typeof exceptionActionSchema>;
 
-/** Marks every sync unit of a connection due now (after its key or settings were fixed). */
-async function retryConnection(shop: string, connectionId: string): Promise<boolean> {
-  const connection = await prisma.marketplaceConnection.findFirst({
-    where: { id: connectionId, shop, enabled: true },
-    select: { id: true },
-  });
-  if (!connection) return false;
-  await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
-  await markDirty(pricePushUnitKey(connectionId), PRICE_PUSH_KIND, shop);
-  return true;
-}
-
-/** Retry re-marks the work behind an exception; the exception closes itself when that work succeeds. */
-const retryByEntityType: Record<
-  string,
-  (
-    shop: string,
-    entityId: string,
-    exception: { connectionId: string | null; kind: SyncExceptionKind },
-  ) => Promise<boolean>
-> = {
-  OfferStock: async (shop, entityId, { connectionId, kind }) => {
-    if (!connectionId) return false;
-    const price = kind === "PRICE_IMPORT_LINE_REJECTED";
-    const requeued = await requeueOfferStock(shop, connectionId, entityId, price ? "price" : "stock");
-    if (requeued)
-      await markDirty(
-        price ? pricePushUnitKey(connectionId) : stockPushUnitKey(connectionId),
-        price ? PRICE_PUSH_KIND : STOCK_PUSH_KIND,
-        shop,
-      );
-    return requeued !== null;
-  },
-  // Connection-wide problems carry "<connectionId>" or "<connectionId>:<what>" as their entity id.
-  StockImport: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
-  MarketplaceConnection: (shop, entityId) => retryConnection(shop, entityId.split(":")[0]),
-  ReconcileRun: async (shop, connectionId) => (await requestManualReconcile(shop, connectionId)) !== null,
-  // A reservation Shopify could not hold (or give back): the holds pass tries it again.
-  MiraklOrderLine: async (shop, orderLineId, { connectionId }) => {
-    const open = await prisma.marketplaceReservation.count({
-      where: { shop, orderLineId, ...(connectionId ? { connectionId } : {}), holdReleasedAt: null },
-    });
-    if (open === 0) return false;
-    await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop);
-    return true;
-  },
-  WebhookDelivery: async (shop, deliveryId) => {
-    const requeued = await requeueDelivery(shop, deliveryId);
-    if (requeued) {
-      await markDirty(inboxUnitKey(shop), INBOX_KIND, shop);
-      pokeEmbeddedWorker();
-    }
-    return requeued;
-  },
-};
-
 export interface ActionResult {
   intent: ExceptionAction["intent"];
   affected: number;
@@ -178,7 +117,7 @@ export async function applyExceptionAction(
     case "retry": {
       let affected = 0;
       for (const row of rows) {
-        const retry = retryByEntityType[row.entityType];
+        const retry = retryFor(row.entityType);
         const requeued = retry ? await retry(shop, row.entityId, row) : false;
         if (requeued) {
           affected++;
@@ -200,9 +139,7 @@ export async function applyExceptionAction(
   }
 }
 
-export function isRetryable(entityType: string): boolean {
-  return Object.hasOwn(retryByEntityType, entityType);
-}
+export { isRetryable } from "~/exceptions/retries.server";
 
 export async function connectionNames(shop: string): Promise<Record<string, string>> {
   const rows = await prisma.marketplaceConnection.findMany({ where: { shop }, select: { id: true, name: true } });

@@ -7,12 +7,10 @@ import {
   type WebhookTopic,
 } from "~/integrations/shopify/webhook-payloads";
 import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
-import type { TaskHandler } from "~/worker/worker.server";
 import { logger } from "~/lib/logger.server";
-import { ensureScheduled, markDirty } from "~/worker/work-units.server";
-
-export const INBOX_KIND = "webhook-inbox";
-export const inboxUnitKey = (shop: string) => `${INBOX_KIND}:${shop}`;
+import type { RetryHandler } from "~/exceptions/retries.server";
+import { workUnits } from "~/worker/registry.server";
+import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 
 /** After this many failed attempts a delivery stops being retried by itself and waits for Retry. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -144,13 +142,18 @@ export async function requeueDelivery(shop: string, deliveryId: string): Promise
   return count === 1;
 }
 
-export const inboxTask: TaskHandler = {
-  kind: INBOX_KIND,
-  leaseMs: 60_000,
-  run: (unit, ctx) => processInbox(unit.shop!, ctx.signal, ctx.now),
+/** Retry on a failed delivery's exception: it goes back to the inbox (registered in app/sync/index.server.ts). */
+export const retryDelivery: RetryHandler = async (shop, deliveryId) => {
+  const requeued = await requeueDelivery(shop, deliveryId);
+  if (requeued) {
+    await workUnits.webhookInbox.markDirty(shop);
+    pokeEmbeddedWorker();
+  }
+  return requeued;
 };
 
-export const INBOX_SWEEP_KIND = "webhook-inbox-sweep";
+export const inboxTask = workUnits.webhookInbox.task((unit, ctx) => processInbox(unit.shop!, ctx.signal, ctx.now));
+
 const SWEEP_EVERY_MS = 60_000;
 /** Stored payloads hold customer data: they are kept this long for support, then deleted, failed ones included. */
 export const DELIVERY_RETENTION_DAYS = 30;
@@ -159,21 +162,13 @@ export const DELIVERY_RETENTION_DAYS = 30;
  * Level-triggered safety net: re-marks any shop with pending deliveries (a crash between storing a
  * delivery and marking its inbox dirty loses nothing) and prunes old processed deliveries.
  */
-export const inboxSweepTask: TaskHandler = {
-  kind: INBOX_SWEEP_KIND,
-  leaseMs: 60_000,
-  async run(_unit, ctx) {
-    const now = ctx.now();
-    const shops = await prisma.webhookDelivery.groupBy({ by: ["shop"], where: { status: "PENDING" } });
-    for (const { shop } of shops) await markDirty(inboxUnitKey(shop), INBOX_KIND, shop, now);
-    const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
-    await prisma.webhookDelivery.deleteMany({
-      where: { status: { in: ["PROCESSED", "IGNORED", "FAILED"] }, receivedAt: { lt: cutoff } },
-    });
-    return { nextDueAt: new Date(now.getTime() + SWEEP_EVERY_MS) };
-  },
-};
-
-export async function scheduleInboxSweep(now = new Date()) {
-  await ensureScheduled(INBOX_SWEEP_KIND, INBOX_SWEEP_KIND, null, now);
-}
+export const inboxSweepTask = workUnits.webhookInboxSweep.task(async (_unit, ctx) => {
+  const now = ctx.now();
+  const shops = await prisma.webhookDelivery.groupBy({ by: ["shop"], where: { status: "PENDING" } });
+  for (const { shop } of shops) await workUnits.webhookInbox.markDirty(shop, now);
+  const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 86_400_000);
+  await prisma.webhookDelivery.deleteMany({
+    where: { status: { in: ["PROCESSED", "IGNORED", "FAILED"] }, receivedAt: { lt: cutoff } },
+  });
+  return { nextDueAt: new Date(now.getTime() + SWEEP_EVERY_MS) };
+});

@@ -8,8 +8,7 @@ import {
   type WebhookTopic,
 } from "~/integrations/shopify/webhook-payloads";
 import { reportException } from "~/exceptions/exceptions.server";
-import { markDirty } from "~/worker/work-units.server";
-import { inboxUnitKey, INBOX_KIND } from "~/webhooks/inbox.server";
+import { workUnits } from "~/worker/registry.server";
 import { logger } from "~/lib/logger.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -80,7 +79,7 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
 
   const inserted = await insertDelivery({ shop, topic, dedupeKey, context: facts, triggeredAt, status: "PENDING" });
   if (inserted) {
-    await markDirty(inboxUnitKey(shop), INBOX_KIND, shop);
+    await workUnits.webhookInbox.markDirty(shop);
     pokeEmbeddedWorker();
   }
   return new Response(null, { status: 200 });

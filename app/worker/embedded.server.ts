@@ -1,24 +1,30 @@
 import { appEnv, usesEmbeddedDatabase } from "~/config.server";
 import { closeDatabase, ensureDatabaseReady } from "~/db.server";
-import { Worker } from "~/worker/worker.server";
-import { allTasks, schedulePeriodicWork } from "~/worker/tasks.server";
+import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { logger } from "~/lib/logger.server";
 
 const state = globalThis as unknown as { __miraklBridgeWorker?: Worker };
+
+/** What a worker runs, from the composition root (app/sync/index.server.ts). */
+export interface WorkerWiring {
+  tasks: () => TaskHandler[];
+  /** Creates the periodic units; idempotent. */
+  schedulePeriodicWork: () => Promise<void>;
+}
 
 /**
  * PGlite is one backend in one process, so with the embedded database the worker must run inside
  * the web process. With PostgreSQL it runs as `npm run worker` processes unless WORKER_MODE=embedded.
  */
-export function startEmbeddedWorkerIfConfigured(): Worker | undefined {
+export function startEmbeddedWorkerIfConfigured({ tasks, schedulePeriodicWork }: WorkerWiring): Worker | undefined {
   const env = appEnv();
   if (env.NODE_ENV === "test") return undefined;
   const mode = env.WORKER_MODE ?? (usesEmbeddedDatabase(env) ? "embedded" : "off");
   if (mode !== "embedded" || state.__miraklBridgeWorker) return state.__miraklBridgeWorker;
-  const worker = new Worker({ handlers: allTasks(), id: env.WORKER_ID, idleDelayMs: 500 });
+  const worker = new Worker({ handlers: tasks(), id: env.WORKER_ID, idleDelayMs: 500 });
   state.__miraklBridgeWorker = worker;
   ensureDatabaseReady()
-    .then(schedulePeriodicWork)
+    .then(() => schedulePeriodicWork())
     .then(() => {
       worker.start();
       logger.info("worker started in the web process", { worker: worker.id });

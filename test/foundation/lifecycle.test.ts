@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { Worker } from "~/worker/worker.server";
-import { allTasks } from "~/worker/tasks.server";
+import { allTasks } from "~/sync/index.server";
 import { createConnection } from "~/connections/connections.server";
 import { reportException } from "~/exceptions/exceptions.server";
 import { receiveWebhook } from "~/webhooks/intake.server";

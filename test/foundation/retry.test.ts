@@ -4,6 +4,7 @@ import { Worker } from "~/worker/worker.server";
 import { inboxTask, MAX_DELIVERY_ATTEMPTS, onWebhookTopic } from "~/webhooks/inbox.server";
 import { receiveWebhook } from "~/webhooks/intake.server";
 import { applyExceptionAction } from "~/exceptions/queue.server";
+import { registerFlows } from "~/sync/index.server";
 import { installShop, webhookRequest } from "../helpers/app";
 
 const shop = "retrying.myshopify.com";
@@ -19,6 +20,7 @@ async function drainWithBackoffElapsed() {
 }
 
 beforeAll(async () => {
+  registerFlows(); // Retry goes through the handlers the flows register
   await installShop(shop);
   onWebhookTopic("fulfillments/create", async () => {
     if (!downstreamHealthy) throw new Error("Mirakl answered 503");

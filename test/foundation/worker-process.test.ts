@@ -9,7 +9,7 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
   it("migrates, schedules its periodic work, and exits 0 on SIGTERM with no lease left behind", async () => {
     const scratch = await createScratchDatabase("mb_worker");
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
         env: {
           ...process.env,
           DATABASE_URL: scratch.url,
@@ -45,7 +45,7 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
 
 describe("npm run worker without PostgreSQL", () => {
   it("refuses to start on the embedded database, with a clear message", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "app/worker/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
       env: { ...process.env, DATABASE_URL: "", NODE_ENV: "development" },
       stdio: ["ignore", "pipe", "pipe"],
     });

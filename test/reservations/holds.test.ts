@@ -7,11 +7,13 @@ import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { ShopifyRetriesExhaustedError } from "~/integrations/shopify/errors";
 import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import { reconcileShopifyHolds, releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
-import { reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
 import { applyExceptionAction } from "~/exceptions/queue.server";
-import { refreshProduct } from "~/sync/stock/catalog.server";
+import { registerFlows } from "~/sync/index.server";
+import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { stockWebhookHandlers } from "~/sync/stock/shopify-webhooks.server";
+import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
+import { recordShopifySales } from "~/sync/stock/velocity.server";
 import { ShopifyFake } from "../shopify-fake";
 import type { FakeInventoryLevel } from "../shopify-fake/store";
 import { shopifyJson } from "../shopify-fake/webhooks";
@@ -106,7 +108,7 @@ const reconcile = (now = tick(), admin: Pick<ShopifyAdminClient, "request"> = ad
   reconcileShopifyHolds(shopA, now, admin);
 
 /** What Shopify sends after a change to a level, through the real stock webhook handler. */
-const webhooks = stockWebhookHandlers(async (shop) => clientFor(shop));
+const webhooks = catalogWebhookHandlers({ shopify: async (shop) => clientFor(shop), onLevelDrops: recordShopifySales });
 async function deliverLevel(level: FakeInventoryLevel) {
   const parsed = parseWebhookPayload(
     "inventory_levels/update",
@@ -117,6 +119,7 @@ async function deliverLevel(level: FakeInventoryLevel) {
 }
 
 beforeAll(async () => {
+  registerFlows(); // Retry goes through the handlers the flows register
   await ensureDatabaseReady();
   const stock = { stock: { locationIds: [warehouse.id, retail.id] }, stockConfiguredAt: "2026-06-01T00:00:00.000Z" };
   decathlon = (
@@ -341,13 +344,13 @@ describe("holding reservations in Shopify", () => {
     }
 
     // Retry from the queue marks the holds pass due; a line with nothing left to hold has nothing to retry.
-    await prisma.workUnit.deleteMany({ where: { key: reservationHoldsUnitKey(shopA) } });
+    await prisma.workUnit.deleteMany({ where: { key: workUnits.reservationHolds.key(shopA) } });
     const [exception] = await exceptionsOf(nowhere.orderLineId);
     expect(await applyExceptionAction(shopA, { intent: "retry", ids: [exception!.id] })).toMatchObject({
       affected: 1,
       skipped: 0,
     });
-    expect(await prisma.workUnit.findUnique({ where: { key: reservationHoldsUnitKey(shopA) } })).not.toBeNull();
+    expect(await prisma.workUnit.findUnique({ where: { key: workUnits.reservationHolds.key(shopA) } })).not.toBeNull();
     expect(await applyExceptionAction(shopB, { intent: "retry", ids: [exception!.id] })).toMatchObject({ affected: 0 }); // another shop's row
 
     // The merchant chooses Carrefour's location: the next pass holds it and closes its exception.
@@ -392,7 +395,7 @@ describe("releasing", () => {
     expect(await reconcile()).toMatchObject({ held: 3 });
     const tentVersion = (await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: tent!.id } }))
       .changeVersion;
-    await prisma.workUnit.deleteMany({ where: { key: reservationHoldsUnitKey(shopA) } });
+    await prisma.workUnit.deleteMany({ where: { key: workUnits.reservationHolds.key(shopA) } });
 
     const now = tick();
     expect(await releaseReservationsOfShopifyOrder(shopA, decathlon, order, now)).toBe(2);
@@ -402,7 +405,7 @@ describe("releasing", () => {
     expect(
       (await prisma.shopifyVariant.findUniqueOrThrow({ where: { variantId: tent!.id } })).changeVersion,
     ).toBeGreaterThan(tentVersion);
-    expect(await prisma.workUnit.findUnique({ where: { key: reservationHoldsUnitKey(shopA) } })).not.toBeNull();
+    expect(await prisma.workUnit.findUnique({ where: { key: workUnits.reservationHolds.key(shopA) } })).not.toBeNull();
     // Another connection's order with the same id is not this one.
     expect(await releaseReservationsOfShopifyOrder(shopA, carrefour, order, now)).toBe(0);
   });

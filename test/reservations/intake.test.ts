@@ -4,7 +4,7 @@ import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl"
 import { createConnection } from "~/connections/connections.server";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { addOverride } from "~/connections/sku-mapping.server";
-import { reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 /** The order intake against the Mirakl simulator: OR11 → one reservation per owed order line. */
@@ -77,7 +77,7 @@ describe("order intake", () => {
     expect(await reservation(`${shipped}-1`)).toBeNull();
     expect(sim.control.calls("OR11")[0]!.path).toContain("order_state_codes=");
     expect(result.changedSkus).toEqual(["TENT"]); // marked for recompute on every connection
-    expect(await prisma.workUnit.findUnique({ where: { key: reservationHoldsUnitKey(shop) } })).not.toBeNull(); // and to be held in Shopify
+    expect(await prisma.workUnit.findUnique({ where: { key: workUnits.reservationHolds.key(shop) } })).not.toBeNull(); // and to be held in Shopify
   });
 
   it("polls at most once a minute", async () => {

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
-import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { stockFlowDeps } from "~/sync/index.server";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
@@ -71,10 +72,10 @@ afterAll(async () => sim?.close());
 describe("stock push reads new marketplace orders first", () => {
   it("an order placed since the last read is taken out of the very next file", async () => {
     await recompute();
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(lastFileQuantity()).toBe(10);
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow()); // import complete
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps); // import complete
 
     // A marketplace customer orders 3, then a Shopify checkout sells 1: the next file must say 6, not 9.
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 3 }], state: "WAITING_ACCEPTANCE" });
@@ -86,7 +87,7 @@ describe("stock push reads new marketplace orders first", () => {
     ).toBe(9);
 
     sim.control.advanceClock(STOCK_IMPORT_INTERVAL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(2);
     expect(lastFileQuantity()).toBe(6);
     expect(await prisma.marketplaceReservation.count({ where: { shop, releasedAt: null } })).toBe(1);
@@ -94,7 +95,7 @@ describe("stock push reads new marketplace orders first", () => {
 
   it("a file never goes out on orders read long ago: it waits for the next read (at most a minute), which it makes itself", async () => {
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow()); // the previous import completes
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps); // the previous import completes
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
     await readMarketplaceOrders(connection, mirakl, simNow()); // the intake unit's read: nothing new
     const readAt = simNow().getTime();
@@ -103,19 +104,19 @@ describe("stock push reads new marketplace orders first", () => {
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }], state: "WAITING_ACCEPTANCE" });
     await setAvailable(8); // a Shopify sale: 8 − 3 − 2 = 3 is the truth now
     await recompute();
-    const held = await pushStock(connection, mirakl, simNow());
+    const held = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(2); // nothing sent on a 45-second-old read
     expect(held.nextDueAt!.getTime()).toBe(readAt + ORDER_POLL_INTERVAL_MS);
 
     sim.control.advanceClock(held.nextDueAt!.getTime() - simNow().getTime());
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(3);
     expect(lastFileQuantity()).toBe(3);
   });
 
   it("what the intake unit read but the recompute has not run yet goes in the next file", async () => {
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
     await readMarketplaceOrders(connection, mirakl, simNow()); // only marks the SKU for recompute
@@ -124,21 +125,21 @@ describe("stock push reads new marketplace orders first", () => {
       where: { connectionId: connection.id },
       data: { desiredVersion: { increment: 1 } },
     }); // dirty, so a file is due
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(4);
     expect(lastFileQuantity()).toBe(1); // 7 − 3 − 2 − 1
   });
 
   it("a read under half a minute old is fresh enough: the file goes at once", async () => {
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
     await readMarketplaceOrders(connection, mirakl, simNow());
     sim.control.advanceClock(20_000);
     await setAvailable(9);
     await recompute();
     const files = sim.control.calls("STO01").length;
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(files + 1);
   });
 });

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { Worker } from "~/worker/worker.server";
-import { reconcileSchedulerTask, RECONCILE_SCHEDULER_KIND } from "~/sync/stock/tasks.server";
+import { reconcileSchedulerTask } from "~/sync/stock/tasks.server";
+import { stockFlowDeps } from "~/sync/index.server";
 import { reservationTasks } from "~/sync/reservations/tasks.server";
 import { ORDER_POLL_INTERVAL_MS } from "~/sync/reservations/intake.server";
-import { orderIntakeUnitKey } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 /** The order intake as the worker runs it: started by the scheduler for every enabled connection, once a minute. */
@@ -15,11 +16,11 @@ const shop = "intake-tasks.myshopify.com";
 let connectionId = "";
 const worker = new Worker({ handlers: reservationTasks, id: "reservation-tasks-test" });
 const schedule = (now: Date) =>
-  reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+  reconcileSchedulerTask(stockFlowDeps).run({ key: workUnits.reconcileScheduler.key } as never, {
     signal: new AbortController().signal,
     now: () => now,
   });
-const intakeUnit = () => prisma.workUnit.findUniqueOrThrow({ where: { key: orderIntakeUnitKey(connectionId) } });
+const intakeUnit = () => prisma.workUnit.findUniqueOrThrow({ where: { key: workUnits.orderIntake.key(connectionId) } });
 
 beforeAll(async () => {
   await ensureDatabaseReady();
@@ -52,7 +53,10 @@ describe("order intake in the worker", () => {
 
   it("a disabled connection's intake goes idle; the scheduler restarts it once the connection is enabled", async () => {
     await updateConnection(shop, connectionId, { enabled: false });
-    await prisma.workUnit.update({ where: { key: orderIntakeUnitKey(connectionId) }, data: { dueAt: new Date(0) } });
+    await prisma.workUnit.update({
+      where: { key: workUnits.orderIntake.key(connectionId) },
+      data: { dueAt: new Date(0) },
+    });
     expect(await worker.runOnce()).toBe(true);
     expect((await intakeUnit()).dueAt.getUTCFullYear()).toBe(9999);
     await schedule(new Date());

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { catalogRefreshStep } from "~/sync/stock/catalog-refresh.server";
+import { catalogRefreshStep } from "~/sync/catalog/refresh.server";
 import { ShopifyFake } from "../shopify-fake";
 
 const shop = "refresh.myshopify.com";

@@ -6,7 +6,7 @@ import {
   ingestVariantInventoryExport,
   upsertVariants,
   type VariantFacts,
-} from "~/sync/stock/catalog.server";
+} from "~/sync/catalog/mirror.server";
 
 const shop = "catalog.myshopify.com";
 const otherShop = "catalog-other.myshopify.com";

@@ -9,6 +9,7 @@ import {
   type ExceptionReport,
 } from "~/exceptions/exceptions.server";
 import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { stockFlowDeps } from "~/sync/index.server";
 import { pushPrices } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
@@ -95,7 +96,7 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   });
 
   it("records a large import slice by slice: accepted rows clean, changes made during the import still dirty, refused lines one exception each", async () => {
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO01")).toHaveLength(1);
 
     // While Mirakl processes the file: a sale on an accepted offer and on a refused one, and a row
@@ -111,7 +112,7 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
 
     advance(STOCK_STATUS_POLL_MS);
     const completedAt = simNow();
-    expect((await pushStock(connection, mirakl, completedAt)).nextDueAt).not.toBeNull(); // two rows are owed
+    expect((await pushStock(connection, mirakl, completedAt, stockFlowDeps)).nextDueAt).not.toBeNull(); // two rows are owed
     expect(sim.control.calls("STO03")).toHaveLength(1);
 
     const clean = await prisma.offerStock.count({
@@ -159,10 +160,10 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
 
     // Only what changed during the import goes out next; the refused value GONE-1/GONE-3 is not resent.
     advance(STOCK_IMPORT_INTERVAL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sentSkus(sim.control.calls("STO01")[1])).toEqual(["B0001", "GONE-2"]);
     advance(STOCK_STATUS_POLL_MS);
-    expect((await pushStock(connection, mirakl, simNow())).nextDueAt).toBeNull();
+    expect((await pushStock(connection, mirakl, simNow(), stockFlowDeps)).nextDueAt).toBeNull();
     expect(await row(sku(1))).toMatchObject({ pushedVersion: 2, pushedQuantity: 4 });
     const again = await prisma.syncException.findFirstOrThrow({ where: { shop, entityId: "GONE-2" } });
     expect([again.status, again.occurrences]).toEqual(["OPEN", 2]); // the same problem counted, not duplicated
@@ -192,10 +193,10 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
     sim.control.addOffer(sim.shops.main, { shop_sku: "GONE-1", quantity: 0 }); // the merchant created the offer
     await setDesired("GONE-1", 6);
     advance(STOCK_IMPORT_INTERVAL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     advance(STOCK_STATUS_POLL_MS);
     const resolvedAt = simNow();
-    await pushStock(connection, mirakl, resolvedAt);
+    await pushStock(connection, mirakl, resolvedAt, stockFlowDeps);
 
     expect(sim.control.offer("GONE-1")?.quantity).toBe(6);
     expect(await row("GONE-1")).toMatchObject({ lastPushError: null, pushedQuantity: 6 });

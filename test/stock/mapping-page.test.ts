@@ -4,7 +4,7 @@ import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { action as mappingAction, loader as mappingLoader } from "~/routes/app.stock_.$connectionId.mapping/route";
 import { loader as csvLoader } from "~/routes/app.stock_.$connectionId.mapping[.csv]";
-import { applyLevels, upsertVariants } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants } from "~/sync/catalog/mirror.server";
 import { listOverrides } from "~/connections/sku-mapping.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";

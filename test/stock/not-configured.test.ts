@@ -4,8 +4,9 @@ import { createConnection } from "~/connections/connections.server";
 import { importConnections, exportConnections } from "~/connections/transfer.server";
 import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
-import { applyLevels, upsertVariants } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants } from "~/sync/catalog/mirror.server";
 import { pushStock, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { stockFlowDeps } from "~/sync/index.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { saveStockSettings } from "~/connections/stock-settings.server";
 import { formValuesFromSettings } from "~/connections/stock-settings-form";
@@ -86,7 +87,7 @@ describe("a connection whose stock rules were never saved", () => {
     expect(row).toMatchObject({ desiredQuantity: 0, pushedVersion: 0 });
     expect(row.desiredVersion).toBeGreaterThan(0);
 
-    const result = await pushStock(connection, mirakl, simNow());
+    const result = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(result.nextDueAt).toBeNull();
     expect(stockImports()).toHaveLength(0);
     expect(sim.control.offer("KETTLE")?.quantity).toBe(25); // the marketplace keeps what it had
@@ -108,10 +109,10 @@ describe("a connection whose stock rules were never saved", () => {
     const saved = await saveStockSettings(shop, connection.id, { ...values, locationIds: [] }, { client: noShopify });
     expect(saved.ok).toBe(true);
     await runStockRecompute(shop, { shopify: null });
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(stockImports()).toHaveLength(1);
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.offer("KETTLE")?.quantity).toBe(0);
     expect(
       await prisma.offerStock.findFirstOrThrow({ where: { connectionId: connection.id, offerSku: "KETTLE" } }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { pushStock, stockChannel, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { stockFlowDeps } from "~/sync/index.server";
 import { createConnection } from "~/connections/connections.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
@@ -86,9 +87,9 @@ describe("stock push", () => {
         },
       });
     }
-    const lines = await stockChannel.dirtyLines({ id: other.id, shop }, 3, simNow());
+    const lines = await stockChannel(stockFlowDeps).dirtyLines({ id: other.id, shop }, 3, simNow());
     expect(lines.map((l) => `${l.offerSku}@${l.warehouseCode}`)).toEqual(["A@W1", "A@W2"]);
-    const all = await stockChannel.dirtyLines({ id: other.id, shop }, 4, simNow());
+    const all = await stockChannel(stockFlowDeps).dirtyLines({ id: other.id, shop }, 4, simNow());
     expect(all.map((l) => `${l.offerSku}@${l.warehouseCode}=${l.quantity} v${l.version}`)).toEqual([
       "A@W1=0 v1",
       "A@W2=2 v1",
@@ -100,12 +101,12 @@ describe("stock push", () => {
   it("sends every dirty offer in one import, follows it to completion and marks the rows clean", async () => {
     await setDesired("S2000", 7);
     await setDesired("S2001", 3);
-    const first = await pushStock(connection, mirakl, simNow());
+    const first = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(stockImports()).toHaveLength(1);
     expect(first.nextDueAt!.getTime() - simNow().getTime()).toBe(STOCK_STATUS_POLL_MS);
 
     advance(STOCK_STATUS_POLL_MS); // the simulator completes imports after 10 s
-    const settled = await pushStock(connection, mirakl, simNow());
+    const settled = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(settled.nextDueAt).toBeNull(); // nothing left to do
     expect(sim.control.offer("S2000")?.quantity).toBe(7);
     expect(sim.control.offer("S2001")?.quantity).toBe(3);
@@ -117,17 +118,17 @@ describe("stock push", () => {
   it("pushes at most once a minute however many changes, and a change made during an import is pushed next, never lost", async () => {
     advance(STOCK_IMPORT_INTERVAL_MS);
     await setDesired("S2000", 6);
-    await pushStock(connection, mirakl, simNow()); // import #1 carries 6
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps); // import #1 carries 6
     expect(stockImports()).toHaveLength(1);
 
     // Sales keep happening while Mirakl processes the file.
     for (const q of [5, 4, 3]) {
       advance(1000);
       await setDesired("S2000", q);
-      await pushStock(connection, mirakl, simNow());
+      await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     }
     advance(STOCK_STATUS_POLL_MS);
-    const afterFirst = await pushStock(connection, mirakl, simNow());
+    const afterFirst = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(stockImports()).toHaveLength(1); // the minute is not over: nothing new sent
     expect(sim.control.offer("S2000")?.quantity).toBe(6);
     const dirty = await row("S2000");
@@ -136,10 +137,10 @@ describe("stock push", () => {
     expect(afterFirst.nextDueAt!.getTime()).toBeGreaterThan(simNow().getTime());
 
     advance(afterFirst.nextDueAt!.getTime() - simNow().getTime());
-    await pushStock(connection, mirakl, simNow()); // import #2 with the latest value only
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps); // import #2 with the latest value only
     expect(stockImports()).toHaveLength(2);
     advance(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.offer("S2000")?.quantity).toBe(3);
     const clean = await row("S2000");
     expect(clean.pushedVersion).toBe(clean.desiredVersion);
@@ -148,7 +149,7 @@ describe("stock push", () => {
 
   it("does nothing when nothing changed", async () => {
     advance(STOCK_IMPORT_INTERVAL_MS);
-    expect((await pushStock(connection, mirakl, simNow())).nextDueAt).toBeNull();
+    expect((await pushStock(connection, mirakl, simNow(), stockFlowDeps)).nextDueAt).toBeNull();
     expect(stockImports()).toHaveLength(0);
   });
 
@@ -156,9 +157,9 @@ describe("stock push", () => {
     advance(STOCK_IMPORT_INTERVAL_MS);
     await setDesired("NOT-ON-MIRAKL", 4);
     await setDesired("S2002", 9);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     advance(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.calls("STO03")).toHaveLength(1);
     expect(sim.control.offer("S2002")?.quantity).toBe(9);
     const refused = await row("NOT-ON-MIRAKL");
@@ -171,7 +172,7 @@ describe("stock push", () => {
     expect(exception.connectionId).toBe(connection.id);
 
     advance(STOCK_IMPORT_INTERVAL_MS);
-    expect((await pushStock(connection, mirakl, simNow())).nextDueAt).toBeNull();
+    expect((await pushStock(connection, mirakl, simNow(), stockFlowDeps)).nextDueAt).toBeNull();
     expect(stockImports()).toHaveLength(1);
   });
 
@@ -188,9 +189,9 @@ describe("stock push", () => {
         lineCount: 1,
       },
     });
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     advance(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(stockImports()).toHaveLength(1);
     expect(sim.control.offer("S2001")?.quantity).toBe(11);
     expect((await row("S2001")).pushedVersion).toBe(current.desiredVersion);
@@ -206,13 +207,13 @@ describe("stock push", () => {
       method: "POST",
       body: JSON.stringify({ operation: "STO01", status: 503, times: 1 }),
     });
-    const failed = await pushStock(connection, mirakl, simNow());
+    const failed = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(failed.nextDueAt!.getTime()).toBeGreaterThan(simNow().getTime());
     expect(await prisma.syncException.count({ where: { shop, kind: "MIRAKL_UNREACHABLE", status: "OPEN" } })).toBe(1);
     advance(failed.nextDueAt!.getTime() - simNow().getTime());
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     advance(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.offer("S2002")?.quantity).toBe(1);
   });
 });

@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
-import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
 import {
   loadDirtyVariants,
-  markSkusForRecompute,
   recomputeConnection,
   recomputeVariants,
   runStockRecompute,
 } from "~/sync/stock/recompute.server";
 import { setDesiredStock } from "~/sync/stock/desired.server";
-import { stockPushUnitKey } from "~/sync/stock/push.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
+import { workUnits } from "~/worker/registry.server";
 
 const shop = "recompute.myshopify.com";
 const WAREHOUSE = "gid://shopify/Location/7001";
@@ -63,7 +63,7 @@ const offer = (connectionId: string, offerSku: string, warehouseCode = "") =>
     where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode } },
   });
 const pushUnitDue = async (connectionId: string) => {
-  const unit = await prisma.workUnit.findUnique({ where: { key: stockPushUnitKey(connectionId) } });
+  const unit = await prisma.workUnit.findUnique({ where: { key: workUnits.stockPush.key(connectionId) } });
   return unit !== null && unit.dueAt.getTime() <= clock;
 };
 const parkPushUnits = () =>

@@ -5,10 +5,10 @@ import { createConnection } from "~/connections/connections.server";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { parseShopifyJson, parseWebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
-import { stockRecomputeUnitKey } from "~/sync/stock/catalog.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { stockWebhookHandlers } from "~/sync/stock/shopify-webhooks.server";
-import { stockPushUnitKey } from "~/sync/stock/push.server";
+import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
+import { recordShopifySales } from "~/sync/stock/velocity.server";
+import { workUnits } from "~/worker/registry.server";
 import { ShopifyFake } from "../shopify-fake";
 import type { FakeInventoryLevel } from "../shopify-fake/store";
 import { shopifyJson } from "../shopify-fake/webhooks";
@@ -26,7 +26,7 @@ for (let i = 0; i < 500; i++) storeB.nextNumericId();
 
 const clientFor = async (shop: string) =>
   new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
-const handlers = stockWebhookHandlers(clientFor);
+const handlers = catalogWebhookHandlers({ shopify: clientFor, onLevelDrops: recordShopifySales });
 const payloadsA = fake.webhooks.payloads();
 
 const warehouse = storeA.addLocation({ name: "Warehouse" });
@@ -106,13 +106,13 @@ describe("inventory_levels/update", () => {
 
   it("a duplicate delivery is a no-op: no recompute, no new desired version", async () => {
     const before = await offer("TENT-2P");
-    await park(stockRecomputeUnitKey(shopA));
+    await park(workUnits.stockRecompute.key(shopA));
     const current = await mirroredLevel(tent2p!.inventoryItemId);
     await deliver(
       "inventory_levels/update",
       levelPayload(tentLevel, { available: 6, updated_at: current!.observedAt.toISOString() }),
     );
-    expect(await unitDue(stockRecomputeUnitKey(shopA))).toBe(false);
+    expect(await unitDue(workUnits.stockRecompute.key(shopA))).toBe(false);
     await recompute();
     expect((await offer("TENT-2P"))!.desiredVersion).toBe(before!.desiredVersion);
   });
@@ -134,10 +134,10 @@ describe("inventory_levels/update", () => {
       variants: [{ sku: "LAMP-1", price: "35.00", stock: { [warehouse.id]: { available: 5 } } }],
     });
     const lampLevel = storeA.levelOf(lamp!.inventoryItemId, warehouse.id)!;
-    await park(stockRecomputeUnitKey(shopA));
+    await park(workUnits.stockRecompute.key(shopA));
     await deliver("inventory_levels/update", levelPayload(lampLevel));
     expect(await mirroredVariant(lamp!.id)).toBeNull();
-    expect(await unitDue(stockRecomputeUnitKey(shopA))).toBe(true);
+    expect(await unitDue(workUnits.stockRecompute.key(shopA))).toBe(true);
 
     const reads = fake.requests.length;
     await recompute();
@@ -155,7 +155,7 @@ describe("inventory_levels/update", () => {
 
 describe("products/update and products/delete", () => {
   it("an archived product reaches the mirror and pushes 0, with the push unit marked", async () => {
-    await park(stockPushUnitKey(connectionA));
+    await park(workUnits.stockPush.key(connectionA));
     storeA.setProductStatus(tent.id, "ARCHIVED");
     await deliver("products/update", payloadsA.productUpdate(tent));
     expect((await mirroredVariant(tent2p!.id))!.productStatus).toBe("ARCHIVED");
@@ -164,7 +164,7 @@ describe("products/update and products/delete", () => {
       desiredQuantity: 0,
       explanation: { result: { zeroReason: "product-inactive" } },
     });
-    expect(await unitDue(stockPushUnitKey(connectionA))).toBe(true);
+    expect(await unitDue(workUnits.stockPush.key(connectionA))).toBe(true);
     storeA.setProductStatus(tent.id, "ACTIVE");
     await deliver("products/update", payloadsA.productUpdate(tent));
     await recompute();
@@ -231,8 +231,8 @@ describe("shop isolation", () => {
       });
     const before = await offerB();
     expect(before.desiredQuantity).toBe(9);
-    await park(stockRecomputeUnitKey(shopB));
-    await park(stockPushUnitKey(connectionB));
+    await park(workUnits.stockRecompute.key(shopB));
+    await park(workUnits.stockPush.key(connectionB));
 
     // Shop A's deliveries naming B's item, level and product (a misrouted or forged-by-mistake payload).
     const bLevel = storeB.levelOf(kayakVariant!.inventoryItemId, depot.id)!;
@@ -251,7 +251,7 @@ describe("shop isolation", () => {
     expect(await mirroredLevel(kayakVariant!.inventoryItemId, depot.id)).toMatchObject({ shop: shopB, available: 9 });
     expect(await mirroredVariant(kayakVariant!.id)).toMatchObject({ shop: shopB, deletedAt: null });
     expect(await offerB()).toMatchObject({ desiredQuantity: 9, desiredVersion: before.desiredVersion });
-    expect(await unitDue(stockRecomputeUnitKey(shopB))).toBe(false);
-    expect(await unitDue(stockPushUnitKey(connectionB))).toBe(false);
+    expect(await unitDue(workUnits.stockRecompute.key(shopB))).toBe(false);
+    expect(await unitDue(workUnits.stockPush.key(connectionB))).toBe(false);
   });
 });

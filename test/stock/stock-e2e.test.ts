@@ -4,9 +4,9 @@ import { createConnection } from "~/connections/connections.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { action as inventoryLevelsUpdateRoute } from "~/routes/webhooks.inventory_levels.update";
 import { pushStock, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
+import { stockFlowDeps, registerFlows } from "~/sync/index.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { inboxTask } from "~/webhooks/inbox.server";
-import { registerTopicHandlers } from "~/webhooks/topics.server";
 import { Worker } from "~/worker/worker.server";
 import { installShop, settle } from "../helpers/app";
 import { ShopifyFake } from "../shopify-fake";
@@ -32,7 +32,7 @@ let connection: { id: string; shop: string };
 beforeAll(async () => {
   await installShop(shop);
   uninstall = fake.install();
-  registerTopicHandlers();
+  registerFlows();
   sim = await startMiraklSimulator({ port: 0 });
   const created = await createConnection(shop, {
     name: "Mirakl",
@@ -94,9 +94,9 @@ describe("Shopify stock change to Mirakl, end to end", () => {
       retry: { retries: 0 },
     });
     const simNow = () => new Date(sim.control.now());
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
-    await pushStock(connection, mirakl, simNow());
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     expect(sim.control.offer("S2000")?.quantity).toBe(7); // 9 available − buffer 2
     const pushed = await prisma.offerStock.findFirstOrThrow({
       where: { connectionId: connection.id, offerSku: "S2000" },

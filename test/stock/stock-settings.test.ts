@@ -6,7 +6,7 @@ import { setConnectionEnabled } from "~/connections/connection-forms.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.stock_.$connectionId.settings/route";
 import { loader as stockLoader } from "~/routes/app.stock/route";
-import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { forgetCachedLocations, locationNamesForDisplay } from "~/connections/stock-settings.server";
 import { formValuesFromSettings, type StockSettingsFormValues } from "~/connections/stock-settings-form";

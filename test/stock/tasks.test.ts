@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { Worker } from "~/worker/worker.server";
-import { markDirty } from "~/worker/work-units.server";
-import { stockTasks, reconcileSchedulerTask, RECONCILE_SCHEDULER_KIND } from "~/sync/stock/tasks.server";
-import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { stockTasks, reconcileSchedulerTask } from "~/sync/stock/tasks.server";
+import { stockFlowDeps, registerFlows } from "~/sync/index.server";
 import { applyExceptionAction } from "~/exceptions/queue.server";
-import { pricePushUnitKey } from "~/sync/stock/prices.server";
+import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 let sim: RunningMiraklSimulator;
 const shop = "tasks.myshopify.com";
 let connectionId = "";
-const worker = new Worker({ handlers: stockTasks, id: "stock-tasks-test" });
+const worker = new Worker({ handlers: stockTasks(stockFlowDeps), id: "stock-tasks-test" });
 
 beforeAll(async () => {
+  registerFlows(); // Retry goes through the handlers the flows register
   await ensureDatabaseReady();
   sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
   connectionId = (
@@ -33,32 +33,35 @@ describe("stock tasks in the worker", () => {
     await prisma.offerStock.create({
       data: { shop, connectionId, offerSku: "S2000", desiredQuantity: 12, desiredVersion: 1 },
     });
-    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
+    await workUnits.stockPush.markDirty(connectionId, shop);
     expect(await worker.runOnce()).toBe(true);
     const call = sim.control.calls("STO01")[0];
     expect(call.status).toBe(201);
-    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: workUnits.stockPush.key(connectionId) } });
     expect(unit.lastError).toBeNull();
     expect(unit.dueAt.getTime()).toBeGreaterThan(Date.now()); // following the import, not spinning
   });
 
   it("a disabled connection's units go idle instead of failing", async () => {
     await updateConnection(shop, connectionId, { enabled: false });
-    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
-    await prisma.workUnit.update({ where: { key: stockPushUnitKey(connectionId) }, data: { dueAt: new Date(0) } });
+    await workUnits.stockPush.markDirty(connectionId, shop);
+    await prisma.workUnit.update({
+      where: { key: workUnits.stockPush.key(connectionId) },
+      data: { dueAt: new Date(0) },
+    });
     expect(await worker.runOnce()).toBe(true);
-    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: workUnits.stockPush.key(connectionId) } });
     expect(unit.lastError).toBeNull();
     expect(unit.dueAt.getUTCFullYear()).toBe(9999);
     await updateConnection(shop, connectionId, { enabled: true });
   });
 
   it("the scheduler starts a full reconcile for a connection that never had one, and not twice", async () => {
-    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+    await reconcileSchedulerTask(stockFlowDeps).run({ key: workUnits.reconcileScheduler.key } as never, {
       signal: new AbortController().signal,
       now: () => new Date(),
     });
-    await reconcileSchedulerTask.run({ key: RECONCILE_SCHEDULER_KIND } as never, {
+    await reconcileSchedulerTask(stockFlowDeps).run({ key: workUnits.reconcileScheduler.key } as never, {
       signal: new AbortController().signal,
       now: () => new Date(),
     });
@@ -93,14 +96,14 @@ describe("stock tasks in the worker", () => {
       },
     });
     await prisma.workUnit.update({
-      where: { key: stockPushUnitKey(connectionId) },
+      where: { key: workUnits.stockPush.key(connectionId) },
       data: { dueAt: new Date("9999-12-31") },
     });
     expect(await applyExceptionAction(shop, { intent: "retry", ids: [exception.id] })).toMatchObject({ affected: 1 });
     const row = await prisma.offerStock.findFirstOrThrow({ where: { connectionId, offerSku: "GONE" } });
     expect(row.desiredVersion).toBe(3);
     expect(row.lastPushError).toBeNull();
-    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: stockPushUnitKey(connectionId) } });
+    const unit = await prisma.workUnit.findUniqueOrThrow({ where: { key: workUnits.stockPush.key(connectionId) } });
     expect(unit.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
@@ -138,7 +141,9 @@ describe("stock tasks in the worker", () => {
       await prisma.offerStock.findFirstOrThrow({ where: { connectionId: other.id, offerSku: "PRICEY" } }),
     ).toMatchObject({ pushedPrice: "9.99", lastPriceError: "below the minimum" });
     expect(
-      (await prisma.workUnit.findUniqueOrThrow({ where: { key: pricePushUnitKey(connectionId) } })).dueAt.getTime(),
+      (
+        await prisma.workUnit.findUniqueOrThrow({ where: { key: workUnits.pricePush.key(connectionId) } })
+      ).dueAt.getTime(),
     ).toBeLessThanOrEqual(Date.now());
   });
 });

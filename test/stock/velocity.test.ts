@@ -4,9 +4,10 @@ import { createConnection } from "~/connections/connections.server";
 import type { WebhookDelivery } from "~/generated/prisma/client";
 import { explainOfferStock } from "~/domain/stock/explain";
 import { VELOCITY_LONG_LOOKBACK_MS, VELOCITY_RETENTION_MS } from "~/domain/stock/velocity";
-import { applyLevels, upsertVariants } from "~/sync/stock/catalog.server";
+import { applyLevels, upsertVariants } from "~/sync/catalog/mirror.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
-import { stockWebhookHandlers } from "~/sync/stock/shopify-webhooks.server";
+import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
+import { recordShopifySales } from "~/sync/stock/velocity.server";
 
 /** Sales-velocity protection end to end in the database: webhook drops → sales → hold → release when sales stop. */
 
@@ -19,8 +20,11 @@ let connectionId = "";
 let clock = Date.parse("2026-07-01T10:00:00Z");
 const at = (ms: number) => new Date((clock = ms));
 
-const handlers = stockWebhookHandlers(async () => {
-  throw new Error("no Shopify call expected: every payload carries available");
+const handlers = catalogWebhookHandlers({
+  shopify: async () => {
+    throw new Error("no Shopify call expected: every payload carries available");
+  },
+  onLevelDrops: recordShopifySales,
 });
 const delivery = { shop } as WebhookDelivery;
 /** Shopify reports the level now (available after the change). */

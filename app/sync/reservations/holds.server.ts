@@ -18,10 +18,9 @@ import {
 import { feedingVariants } from "~/domain/stock/offer-rows";
 import { holdPlacementFor, holdStepFor, type HoldStep } from "~/domain/stock/hold-steps";
 import { logger } from "~/lib/logger.server";
-import { markDirty } from "~/worker/work-units.server";
-import { shopifyClientForShop } from "~/sync/stock/catalog.server";
-import { markSkusForRecompute } from "~/sync/stock/recompute.server";
-import { RESERVATION_HOLDS_KIND, reservationHoldsUnitKey } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
+import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 
 /**
  * Shopify holds of marketplace reservations. A reservation's units are subtracted from every
@@ -230,7 +229,7 @@ export async function releaseReservationsOfShopifyOrder(
     open.map((r) => r.shopifySku),
     now,
   );
-  await markDirty(reservationHoldsUnitKey(shop), RESERVATION_HOLDS_KIND, shop, now);
+  await workUnits.reservationHolds.markDirty(shop, now);
   return count;
 }
 

@@ -4,10 +4,9 @@ import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations
 import { decideReservation, NOT_DEBITED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
 import { listOverrides } from "~/connections/sku-mapping.server";
-import { markSkusForRecompute } from "~/sync/stock/recompute.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
-import { markDirty } from "~/worker/work-units.server";
-import { reservationHoldsUnitKey, RESERVATION_HOLDS_KIND } from "~/sync/reservations/keys";
+import { workUnits } from "~/worker/registry.server";
 
 /**
  * Order intake: reads the connection's Mirakl orders (OR11) and keeps one MarketplaceReservation per
@@ -112,7 +111,7 @@ export async function readMarketplaceOrders(
   });
   if (result.changedSkus.length) {
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
-    await markDirty(reservationHoldsUnitKey(connection.shop), RESERVATION_HOLDS_KIND, connection.shop, now);
+    await workUnits.reservationHolds.markDirty(connection.shop, now);
   }
   return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
 }

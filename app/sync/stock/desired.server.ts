@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import prisma from "~/db.server";
-import { markDirty } from "~/worker/work-units.server";
-import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { workUnits } from "~/worker/registry.server";
 
 /**
  * The desired side of `OfferStock`: what each offer (and warehouse) of a connection should
@@ -94,6 +93,6 @@ export async function setDesiredStock(
     written += result.written;
     changed += result.changed;
   }
-  if (changed > 0) await markDirty(stockPushUnitKey(connection.id), STOCK_PUSH_KIND, connection.shop, now);
+  if (changed > 0) await workUnits.stockPush.markDirty(connection.id, connection.shop, now);
   return { written, changed };
 }

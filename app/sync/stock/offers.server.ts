@@ -13,8 +13,6 @@ import type { Connection } from "~/sync/stock/imports.server";
  * exists: those only ever receive stock (STO01) and prices (PRI01).
  */
 
-export const OFFER_CREATE_KIND = "offer-create";
-export const offerCreateUnitKey = (connectionId: string) => `${OFFER_CREATE_KIND}:${connectionId}`;
 /** OF24 is allowed once a minute; its batch limit is undocumented, so calls stay small. */
 const OF24_INTERVAL_MS = 60_000;
 const OF24_BATCH = 500;

@@ -10,9 +10,6 @@ import { runImportChannel, type Connection, type ImportChannel } from "~/sync/st
  * the desired price (or discount) differs from the one last pushed.
  */
 
-export const PRICE_PUSH_KIND = "price-push";
-export const pricePushUnitKey = (connectionId: string) => `${PRICE_PUSH_KIND}:${connectionId}`;
-
 export interface PriceImportLine {
   offerSku: string;
   warehouseCode: string;

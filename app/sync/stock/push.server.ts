@@ -2,7 +2,6 @@ import prisma from "~/db.server";
 import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connection-settings";
 import { MAX_STOCK_IMPORT_LINES, planStockImportBatch } from "~/domain/stock/import-plan";
 import type { MiraklClient } from "~/integrations/mirakl";
-import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { loadDirtyVariants, recomputeVariants } from "~/sync/stock/recompute.server";
 import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
 
@@ -11,9 +10,6 @@ import { offerEntityId, runImportChannel, type Connection, type ImportChannel } 
  * completed import records the version it sent (compare-and-set), so a change that arrives during
  * the import keeps its row dirty and goes in the next file, never lost.
  */
-
-export const STOCK_PUSH_KIND = "stock-push";
-export const stockPushUnitKey = (connectionId: string) => `${STOCK_PUSH_KIND}:${connectionId}`;
 
 /** STO01 is allowed once a minute per connection. */
 export const STOCK_IMPORT_INTERVAL_MS = 60_000;
@@ -29,6 +25,19 @@ const INLINE_RECOMPUTE_LIMIT = 200;
 /** STO02 is allowed every 15 seconds. */
 export const STOCK_STATUS_POLL_MS = 15_000;
 
+/**
+ * What the stock push needs from the reservation flow, passed in where the tasks are wired
+ * (app/sync/index.server.ts): the order read a stock file waits for (see `beforePrepare`).
+ */
+export interface StockPushDeps {
+  /** Reads the connection's marketplace orders unless they were read less than a minute ago. */
+  readOrders(
+    connection: Connection,
+    mirakl: MiraklClient,
+    now: Date,
+  ): Promise<{ polled: boolean; polledAt: Date | null; nextDueAt: Date }>;
+}
+
 export interface StockImportLine {
   offerSku: string;
   warehouseCode: string;
@@ -36,7 +45,7 @@ export interface StockImportLine {
   version: number;
 }
 
-export const stockChannel: ImportChannel<StockImportLine> = {
+export const stockChannel = (deps: StockPushDeps): ImportChannel<StockImportLine> => ({
   kind: "STOCK",
   label: "stock import",
   operations: { send: "STO01", status: "STO02", report: "STO03" },
@@ -82,7 +91,7 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   // minute, so pushes and reads fall into step; see ORDERS_FRESH_MS), and what the reads changed is
   // recomputed first.
   async beforePrepare(connection, mirakl, now) {
-    const intake = await readMarketplaceOrders(connection, mirakl, now);
+    const intake = await deps.readOrders(connection, mirakl, now);
     const readAgo = intake.polledAt ? now.getTime() - intake.polledAt.getTime() : Infinity;
     if (!intake.polled && readAgo > ORDERS_FRESH_MS) return { reread: false, notBefore: intake.nextDueAt };
     const dirty = await loadDirtyVariants(connection.shop, INLINE_RECOMPUTE_LIMIT + 1);
@@ -124,7 +133,7 @@ export const stockChannel: ImportChannel<StockImportLine> = {
   exceptionKinds: { lineRejected: "STOCK_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:
     "If the offer does not exist on this marketplace, create it or map the Shopify SKU to the right offer SKU. Retry sends the current quantity again.",
-};
+});
 
 /**
  * A connection whose stock rules were never saved sends no stock file at all: its default rules choose no
@@ -142,8 +151,8 @@ export async function stockPushAllowed(connection: Connection): Promise<boolean>
   return settings.success && stockRulesConfigured(settings.data);
 }
 
-export function pushStock(connection: Connection, mirakl: MiraklClient, now: Date) {
-  return runImportChannel(stockChannel, connection, mirakl, now);
+export function pushStock(connection: Connection, mirakl: MiraklClient, now: Date, deps: StockPushDeps) {
+  return runImportChannel(stockChannel(deps), connection, mirakl, now);
 }
 
 export { offerEntityId };

@@ -6,27 +6,20 @@ import { feedersBySku, offerSkusFedBy, planOfferRows, type OfferRowsPlan } from 
 import { reportException, reportExceptions } from "~/exceptions/exceptions.server";
 import { usesEmbeddedDatabase } from "~/config.server";
 import { logger } from "~/lib/logger.server";
-import type { TaskHandler } from "~/worker/worker.server";
-import { markDirty } from "~/worker/work-units.server";
+import { workUnits } from "~/worker/registry.server";
 import {
   fetchUnknownInventoryItems,
-  markRecomputeDirty,
   shopifyClientForShop,
-  STOCK_RECOMPUTE_KIND,
-  stockRecomputeUnitKey,
   type ShopifyClientFactory,
-} from "~/sync/stock/catalog.server";
+} from "~/sync/catalog/mirror.server";
 import { setDesiredStock } from "~/sync/stock/desired.server";
-import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
-import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import {
   loadRecentSales,
   nextVelocityReviewAt,
   releaseDueVelocityReviews,
   scheduleVelocityReviews,
 } from "~/sync/stock/velocity.server";
-
-export { STOCK_RECOMPUTE_KIND, stockRecomputeUnitKey };
 
 /**
  * The recompute: variants whose facts changed (changeVersion > computedVersion) get their offers'
@@ -153,7 +146,7 @@ export async function recomputeVariants(
     const rows = await desiredRowsFor(connection, settings, skus, feeders, decide);
     const written = await setDesiredStock(connection, rows.rows, now);
     offersChanged += written.changed;
-    if (rows.priceMayHaveChanged) await markDirty(pricePushUnitKey(connection.id), PRICE_PUSH_KIND, shop, now);
+    if (rows.priceMayHaveChanged) await workUnits.pricePush.markDirty(connection.id, shop, now);
     if (rows.reclaimedSkus.length) await markSkusForRecompute(shop, rows.reclaimedSkus, now);
   }
 
@@ -297,25 +290,6 @@ async function reportMisconfigured(connection: { id: string; shop: string; name:
   });
 }
 
-/** Order flow and reservations: these SKUs' offers are recomputed on every connection. */
-export async function markSkusForRecompute(
-  shop: string,
-  shopifySkus: readonly string[],
-  now = new Date(),
-): Promise<number> {
-  const skus = [...new Set(shopifySkus)].filter((s) => s !== "");
-  if (skus.length === 0) return 0;
-  // The variants carrying the SKU now, and those that fed it before (so a renamed SKU's offers are revisited).
-  const count = await prisma.$executeRaw`
-    UPDATE "ShopifyVariant" SET "changeVersion" = "changeVersion" + 1, "updatedAt" = ${now}
-    WHERE "shop" = ${shop} AND (
-      "sku" = ANY(${skus}::text[])
-      OR "variantId" IN (SELECT "variantId" FROM "OfferStock" WHERE "shop" = ${shop} AND "shopifySku" = ANY(${skus}::text[]) AND "variantId" IS NOT NULL)
-    )`;
-  if (count > 0) await markRecomputeDirty(shop, now);
-  return count;
-}
-
 /** A connection's settings changed (locations, buffer, rules, warehouses, mapping): all its offers are recomputed. */
 export async function recomputeConnection(shop: string, connectionId: string, now = new Date()): Promise<number> {
   const connection = await prisma.marketplaceConnection.findFirst({
@@ -338,10 +312,10 @@ export async function recomputeConnection(shop: string, connectionId: string, no
     },
     data: { status: "RESOLVED", resolvedAt: now },
   });
-  if (count > 0) await markRecomputeDirty(shop, now);
+  if (count > 0) await workUnits.stockRecompute.markDirty(shop, now);
   // Rows left dirty while the connection was disabled or not configured go out even if no quantity changes now.
-  await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop, now);
-  await markDirty(pricePushUnitKey(connectionId), PRICE_PUSH_KIND, shop, now);
+  await workUnits.stockPush.markDirty(connectionId, shop, now);
+  await workUnits.pricePush.markDirty(connectionId, shop, now);
   return count;
 }
 
@@ -435,14 +409,10 @@ async function hasUnknownItems(shop: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export const stockRecomputeTask: TaskHandler = {
-  kind: STOCK_RECOMPUTE_KIND,
-  leaseMs: 120_000,
-  run: async (unit, ctx) => {
-    const { nextDueAt } = await runStockRecompute(unit.shop!, { now: ctx.now, signal: ctx.signal });
-    return { nextDueAt };
-  },
-};
+export const stockRecomputeTask = workUnits.stockRecompute.task(async (unit, ctx) => {
+  const { nextDueAt } = await runStockRecompute(unit.shop!, { now: ctx.now, signal: ctx.signal });
+  return { nextDueAt };
+});
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

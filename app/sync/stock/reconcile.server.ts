@@ -3,8 +3,7 @@ import type { Prisma, ReconcileKind, ReconcileRun } from "~/generated/prisma/cli
 import { MiraklError, type MiraklClient, type MiraklExportedOffer } from "~/integrations/mirakl";
 import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
-import { markDirty } from "~/worker/work-units.server";
-import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { workUnits } from "~/worker/registry.server";
 
 /**
  * Drift reconciliation for one connection: Mirakl's offer export (OF52 → OF53 → OF54) compared with
@@ -13,11 +12,6 @@ import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
  * shop, shared by every connection) and for the recompute to catch up, so "desired" is current.
  * Each phase is a short step: waits are schedules, never sleeps, so the worker stays free.
  */
-
-export const STOCK_RECONCILE_KIND = "stock-reconcile";
-export const stockReconcileUnitKey = (connectionId: string) => `${STOCK_RECONCILE_KIND}:${connectionId}`;
-export const CATALOG_REFRESH_KIND = "catalog-refresh";
-export const catalogRefreshUnitKey = (shop: string) => `${CATALOG_REFRESH_KIND}:${shop}`;
 
 export const DELTA_EVERY_MS = 60 * 60_000;
 export const FULL_EVERY_MS = 24 * 60 * 60_000;
@@ -79,7 +73,7 @@ export async function requestReconcile(
       state: (since ? { since: since.toISOString() } : {}) as Prisma.InputJsonValue,
     },
   });
-  await markDirty(stockReconcileUnitKey(connection.id), STOCK_RECONCILE_KIND, connection.shop, now);
+  await workUnits.stockReconcile.markDirty(connection.id, connection.shop, now);
   return run;
 }
 
@@ -129,7 +123,7 @@ export async function reconcileStep(
             create: { shop: connection.shop, catalogRefreshRequestedAt: now },
             update: { catalogRefreshRequestedAt: now },
           });
-          await markDirty(catalogRefreshUnitKey(connection.shop), CATALOG_REFRESH_KIND, connection.shop, now);
+          await workUnits.catalogRefresh.markDirty(connection.shop, now);
         }
         return later(WAIT_POLL_MS);
       }
@@ -234,7 +228,7 @@ async function finish(connection: Connection, run: ReconcileRun, now: Date, erro
   } else {
     await resolveExceptionsFor(connection.shop, "ReconcileRun", connection.id, now);
   }
-  if (run.drifts > 0 || !error) await markDirty(stockPushUnitKey(connection.id), STOCK_PUSH_KIND, connection.shop, now);
+  if (run.drifts > 0 || !error) await workUnits.stockPush.markDirty(connection.id, connection.shop, now);
   return { nextDueAt: null };
 }
 

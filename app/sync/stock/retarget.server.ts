@@ -1,7 +1,5 @@
 import prisma from "~/db.server";
-import { markDirty } from "~/worker/work-units.server";
-import { PRICE_PUSH_KIND, pricePushUnitKey } from "~/sync/stock/prices.server";
-import { STOCK_PUSH_KIND, stockPushUnitKey } from "~/sync/stock/push.server";
+import { workUnits } from "~/worker/registry.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 
 /**
@@ -39,7 +37,7 @@ export async function retargetConnection(connection: { id: string; shop: string 
       },
     }),
   ]);
-  await markDirty(stockPushUnitKey(connection.id), STOCK_PUSH_KIND, connection.shop, now);
-  await markDirty(pricePushUnitKey(connection.id), PRICE_PUSH_KIND, connection.shop, now);
+  await workUnits.stockPush.markDirty(connection.id, connection.shop, now);
+  await workUnits.pricePush.markDirty(connection.id, connection.shop, now);
   await requestReconcile(connection, "FULL", now);
 }

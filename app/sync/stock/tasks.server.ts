@@ -1,67 +1,25 @@
 import prisma from "~/db.server";
-import type { MiraklClient } from "~/integrations/mirakl";
 import type { TaskHandler } from "~/worker/worker.server";
-import { ensureScheduled, markDirty } from "~/worker/work-units.server";
-import { ConnectionUnavailableError, miraklClientFor } from "~/sync/mirakl-client.server";
-import { pushStock, STOCK_PUSH_KIND } from "~/sync/stock/push.server";
-import { pushPrices, PRICE_PUSH_KIND } from "~/sync/stock/prices.server";
-import {
-  DELTA_EVERY_MS,
-  FULL_EVERY_MS,
-  reconcileStep,
-  requestReconcile,
-  STOCK_RECONCILE_KIND,
-} from "~/sync/stock/reconcile.server";
-import { ensureOrderIntake } from "~/sync/reservations/tasks.server";
-import { createMissingOffers, OFFER_CREATE_KIND, offerCreateUnitKey } from "~/sync/stock/offers.server";
+import { workUnits } from "~/worker/registry.server";
+import { connectionTask } from "~/sync/connection-task.server";
+import { pushStock, type StockPushDeps } from "~/sync/stock/push.server";
+import { pushPrices } from "~/sync/stock/prices.server";
+import { DELTA_EVERY_MS, FULL_EVERY_MS, reconcileStep, requestReconcile } from "~/sync/stock/reconcile.server";
+import { createMissingOffers } from "~/sync/stock/offers.server";
 
-/** Worker tasks of the stock and price sync: one unit per connection and kind, keyed `<kind>:<connectionId>`. */
+/** Worker tasks of the stock and price sync: one unit per connection and kind, and the reconcile scheduler. */
 
-type ConnectionStep = (
-  connection: { id: string; shop: string },
-  mirakl: MiraklClient,
-  now: Date,
-) => Promise<{ nextDueAt: Date | null }>;
-
-export function connectionTask(kind: string, leaseMs: number, step: ConnectionStep): TaskHandler {
-  return {
-    kind,
-    leaseMs,
-    async run(unit, ctx) {
-      const connectionId = unit.key.slice(kind.length + 1);
-      const shop = unit.shop!;
-      let mirakl: MiraklClient;
-      try {
-        mirakl = await miraklClientFor(shop, connectionId);
-      } catch (error) {
-        if (error instanceof ConnectionUnavailableError) return { nextDueAt: null }; // disabled or deleted: idle until marked again
-        throw error;
-      }
-      return step({ id: connectionId, shop }, mirakl, ctx.now());
-    },
-  };
+/** What the stock tasks need from other flows, passed in where the tasks are wired (app/sync/index.server.ts). */
+export interface StockTaskDeps extends StockPushDeps {
+  /** Run by the scheduler for every enabled connection: restarts its other connection units left idle. */
+  keepConnectionRunning(connection: { id: string; shop: string }, now: Date): Promise<void>;
 }
 
-export const stockPushTask = connectionTask(STOCK_PUSH_KIND, 120_000, pushStock);
-export const pricePushTask = connectionTask(PRICE_PUSH_KIND, 120_000, pushPrices);
-export const offerCreateTask = connectionTask(OFFER_CREATE_KIND, 120_000, createMissingOffers);
-export const stockReconcileTask = connectionTask(STOCK_RECONCILE_KIND, 300_000, async (connection, mirakl, now) => {
-  const result = await reconcileStep(connection, mirakl, now);
-  if (result.nextDueAt === null) {
-    // A finished full run knows which offers are missing: offer creation (when enabled) picks them up.
-    await markDirty(offerCreateUnitKey(connection.id), OFFER_CREATE_KIND, connection.shop, now);
-  }
-  return result;
-});
-
-export const RECONCILE_SCHEDULER_KIND = "stock-reconcile-scheduler";
 const SCHEDULER_EVERY_MS = 5 * 60_000;
 
 /** Hourly delta and nightly full reconciliations for every enabled connection of every installed shop. */
-export const reconcileSchedulerTask: TaskHandler = {
-  kind: RECONCILE_SCHEDULER_KIND,
-  leaseMs: 60_000,
-  async run(_unit, ctx) {
+export function reconcileSchedulerTask(deps: Pick<StockTaskDeps, "keepConnectionRunning">): TaskHandler {
+  return workUnits.reconcileScheduler.task(async (_unit, ctx) => {
     const now = ctx.now();
     const connections = await prisma.marketplaceConnection.findMany({
       where: { enabled: true },
@@ -69,7 +27,7 @@ export const reconcileSchedulerTask: TaskHandler = {
     });
     for (const connection of connections) {
       // Every enabled connection reads its orders; a unit left idle while the connection was disabled restarts here.
-      await ensureOrderIntake(connection, now);
+      await deps.keepConnectionRunning(connection, now);
       const runs = await prisma.reconcileRun.findMany({
         where: { connectionId: connection.id },
         orderBy: { startedAt: "desc" },
@@ -84,17 +42,22 @@ export const reconcileSchedulerTask: TaskHandler = {
         await requestReconcile(connection, "DELTA", now);
     }
     return { nextDueAt: new Date(now.getTime() + SCHEDULER_EVERY_MS) };
-  },
-};
+  });
+}
 
-export const stockTasks: TaskHandler[] = [
-  stockPushTask,
-  pricePushTask,
-  offerCreateTask,
-  stockReconcileTask,
-  reconcileSchedulerTask,
-];
-
-export async function scheduleStockWork(now = new Date()) {
-  await ensureScheduled(RECONCILE_SCHEDULER_KIND, RECONCILE_SCHEDULER_KIND, null, now);
+export function stockTasks(deps: StockTaskDeps): TaskHandler[] {
+  return [
+    connectionTask(workUnits.stockPush, (connection, mirakl, now) => pushStock(connection, mirakl, now, deps)),
+    connectionTask(workUnits.pricePush, pushPrices),
+    connectionTask(workUnits.offerCreate, createMissingOffers),
+    connectionTask(workUnits.stockReconcile, async (connection, mirakl, now) => {
+      const result = await reconcileStep(connection, mirakl, now);
+      if (result.nextDueAt === null) {
+        // A finished full run knows which offers are missing: offer creation (when enabled) picks them up.
+        await workUnits.offerCreate.markDirty(connection.id, connection.shop, now);
+      }
+      return result;
+    }),
+    reconcileSchedulerTask(deps),
+  ];
 }

@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { saleUnitsOfDrop, VELOCITY_RETENTION_MS, type SaleEvent } from "~/domain/stock/velocity";
+import type { LevelDrop } from "~/sync/catalog/mirror.server";
 
 /**
  * Storage of sales-velocity protection (the decision is app/domain/stock/velocity.ts).
@@ -15,14 +16,6 @@ import { saleUnitsOfDrop, VELOCITY_RETENTION_MS, type SaleEvent } from "~/domain
  * Marketplace orders are read from MarketplaceReservation (rows not yet released, created within the
  * look-back), so they need no copy here.
  */
-
-export interface LevelDrop {
-  inventoryItemId: string;
-  locationId: string;
-  before: number;
-  after: number;
-  observedAt: Date;
-}
 
 /** Records the drops that are sales and prunes the shop's sales older than the longest look-back. */
 export async function recordShopifySales(shop: string, drops: readonly LevelDrop[]): Promise<number> {

@@ -3,8 +3,8 @@
 import { appEnv, usesEmbeddedDatabase } from "~/config.server";
 import { ensureDatabaseReady } from "~/db.server";
 import { Worker } from "~/worker/worker.server";
-import { allTasks, schedulePeriodicWork } from "~/worker/tasks.server";
 import { installShutdown } from "~/worker/embedded.server";
+import { allTasks, schedulePeriodicWork } from "~/sync/index.server";
 import { logger } from "~/lib/logger.server";
 
 let env: ReturnType<typeof appEnv>;

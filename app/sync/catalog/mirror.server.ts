@@ -7,8 +7,7 @@ import {
   productVariantsForSync,
   type VariantWithItem,
 } from "~/integrations/shopify/operations";
-import { markDirty } from "~/worker/work-units.server";
-import type { LevelDrop } from "~/sync/stock/velocity.server";
+import { workUnits } from "~/worker/registry.server";
 
 /**
  * The catalogue mirror (`ShopifyVariant`, `ShopifyInventoryLevel`): observed Shopify state, written
@@ -17,14 +16,6 @@ import type { LevelDrop } from "~/sync/stock/velocity.server";
  * `updated_at`, a variant only forward in `observedAt`. A write bumps `changeVersion` only when a
  * fact the stock or price decision reads changed, so the recompute does no work for a no-op.
  */
-
-export const STOCK_RECOMPUTE_KIND = "stock-recompute";
-export const stockRecomputeUnitKey = (shop: string) => `${STOCK_RECOMPUTE_KIND}:${shop}`;
-
-/** The shop's recompute unit runs as soon as a worker is free. */
-export async function markRecomputeDirty(shop: string, now = new Date()) {
-  await markDirty(stockRecomputeUnitKey(shop), STOCK_RECOMPUTE_KIND, shop, now);
-}
 
 export type ShopifyClientFactory = (shop: string) => Promise<ShopifyAdminClient>;
 
@@ -185,6 +176,15 @@ const utcTimestamp = (date: Date) => {
   if (Number.isNaN(date.getTime())) throw new Error("an inventory level's timestamp is not a valid date");
   return date.toISOString().replace("Z", "");
 };
+
+/** A level whose `available` went down, seen as it happened (the stock flow takes sales from these). */
+export interface LevelDrop {
+  inventoryItemId: string;
+  locationId: string;
+  before: number;
+  after: number;
+  observedAt: Date;
+}
 
 export interface LevelsResult {
   /** Levels written (newer than what the mirror held, or new). */
@@ -489,6 +489,7 @@ export async function ingestVariantInventoryExport(
     { notObservedSince: snapshotAt },
     new Date(Math.max(Date.now(), snapshotAt.getTime())),
   );
-  if (result.variantsChanged + result.levelsChanged + result.deleted > 0) await markRecomputeDirty(shop);
+  if (result.variantsChanged + result.levelsChanged + result.deleted > 0)
+    await workUnits.stockRecompute.markDirty(shop);
   return result;
 }

@@ -3,22 +3,28 @@ import prisma from "~/db.server";
 import { inventoryLevelById } from "~/integrations/shopify/operations";
 import { inventoryItemGidFromLevelGid, type WebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import type { TopicOutcome } from "~/webhooks/inbox.server";
+import { workUnits } from "~/worker/registry.server";
 import {
   applyLevels,
   markProductDeleted,
-  markRecomputeDirty,
   refreshProduct,
   shopifyClientForShop,
+  type LevelDrop,
   type LevelFact,
   type ShopifyClientFactory,
-} from "~/sync/stock/catalog.server";
-import { recordShopifySales } from "~/sync/stock/velocity.server";
+} from "~/sync/catalog/mirror.server";
+
+export interface CatalogWebhookDeps {
+  shopify?: ShopifyClientFactory;
+  /** Told of the level drops a webhook shows as they happen: the stock flow records sales from them. */
+  onLevelDrops(shop: string, drops: readonly LevelDrop[]): Promise<unknown>;
+}
 
 /**
  * The Shopify topics that move the stock result. Each handler only brings the catalogue mirror up
  * to date and marks the shop's recompute dirty: no Mirakl call, no decision here.
  */
-export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClientForShop) {
+export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevelDrops }: CatalogWebhookDeps) {
   /**
    * `available` per item and location, ordered by Shopify's updated_at. A null `available` (or a
    * timestamp we cannot read) says nothing usable: the level is read back from Shopify instead.
@@ -54,7 +60,7 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
             where: { shop, inventoryItemId },
             data: { changeVersion: { increment: 1 } },
           });
-          await markRecomputeDirty(shop);
+          await workUnits.stockRecompute.markDirty(shop);
         }
         return { status: "PROCESSED" };
       }
@@ -66,13 +72,13 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
       };
     }
     const applied = await applyLevels(shop, [fact]);
-    // Only here, where a drop is seen as it happens, is it a sale with a time (see velocity.server.ts).
-    await recordShopifySales(shop, applied.drops);
+    // Only here, where a drop is seen as it happens, is it a sale with a time (see app/sync/stock/velocity.server.ts).
+    await onLevelDrops(shop, applied.drops);
     // An item with no variant in the mirror is looked up by the recompute, in batches.
     const known =
       applied.variantsBumped > 0 ||
       (await prisma.shopifyVariant.count({ where: { shop, inventoryItemId: fact.inventoryItemId } })) > 0;
-    if (applied.changed > 0 || !known) await markRecomputeDirty(shop);
+    if (applied.changed > 0 || !known) await workUnits.stockRecompute.markDirty(shop);
     return { status: "PROCESSED" };
   }
 
@@ -83,7 +89,8 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
   ): Promise<TopicOutcome> {
     const client = await shopify(delivery.shop);
     const refreshed = await refreshProduct(delivery.shop, client, payload.admin_graphql_api_id);
-    if (refreshed.upserted.changed > 0 || refreshed.deleted > 0) await markRecomputeDirty(delivery.shop);
+    if (refreshed.upserted.changed > 0 || refreshed.deleted > 0)
+      await workUnits.stockRecompute.markDirty(delivery.shop);
     return { status: "PROCESSED" };
   }
 
@@ -92,7 +99,7 @@ export function stockWebhookHandlers(shopify: ShopifyClientFactory = shopifyClie
     payload: WebhookPayload<"products/delete">,
   ): Promise<TopicOutcome> {
     const deleted = await markProductDeleted(delivery.shop, `gid://shopify/Product/${payload.id}`);
-    if (deleted > 0) await markRecomputeDirty(delivery.shop);
+    if (deleted > 0) await workUnits.stockRecompute.markDirty(delivery.shop);
     return { status: "PROCESSED" };
   }
 

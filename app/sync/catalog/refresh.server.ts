@@ -9,14 +9,13 @@ import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import { bulkOperationById } from "~/integrations/shopify/operations";
 import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
-import type { TaskHandler } from "~/worker/worker.server";
+import { workUnits } from "~/worker/registry.server";
 import {
   ingestVariantInventoryExport,
   shopifyClientForShop,
   type IngestResult,
   type ShopifyClientFactory,
-} from "~/sync/stock/catalog.server";
-import { CATALOG_REFRESH_KIND } from "~/sync/stock/reconcile.server";
+} from "~/sync/catalog/mirror.server";
 
 /**
  * The shop's full catalogue refresh, asked for by a full reconcile (Shop.catalogRefreshRequestedAt):
@@ -99,9 +98,7 @@ async function* exportRows(url: string, fetchFn?: typeof fetch): AsyncGenerator<
 // An export with no variants has no file: the shop has no variants, which the ingest then mirrors.
 async function* emptyExport(): AsyncGenerator<VariantInventoryRow> {}
 
-export const catalogRefreshTask: TaskHandler = {
-  kind: CATALOG_REFRESH_KIND,
-  // Ingesting 100,000 variants takes a while; the lease is renewed while the task runs.
-  leaseMs: 300_000,
-  run: async (unit, ctx) => ({ nextDueAt: (await catalogRefreshStep(unit.shop!, ctx.now())).nextDueAt }),
-};
+// Ingesting 100,000 variants takes a while: the kind's lease is long, and renewed while the task runs.
+export const catalogRefreshTask = workUnits.catalogRefresh.task(async (unit, ctx) => ({
+  nextDueAt: (await catalogRefreshStep(unit.shop!, ctx.now())).nextDueAt,
+}));

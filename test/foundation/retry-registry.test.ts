@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { isRetryable, registerRetry, retryableEntityTypes } from "~/exceptions/retries.server";
+import { registerFlows } from "~/sync/index.server";
+
+describe("the exceptions queue's retry registry", () => {
+  it("is filled by the composition root for every entity type that has a retry", () => {
+    registerFlows();
+    registerFlows(); // idempotent: the web process and the worker may both call it
+    expect(retryableEntityTypes().sort()).toEqual(
+      [
+        "MarketplaceConnection",
+        "MiraklOrderLine",
+        "OfferStock",
+        "ReconcileRun",
+        "StockImport",
+        "WebhookDelivery",
+      ].sort(),
+    );
+    expect(isRetryable("OfferStock")).toBe(true);
+    expect(isRetryable("Shop")).toBe(false); // a catalogue refresh is started again by itself
+  });
+
+  it("refuses a second, different retry for one entity type", () => {
+    registerFlows();
+    expect(() => registerRetry("OfferStock", async () => false)).toThrow(/already registered/);
+  });
+});

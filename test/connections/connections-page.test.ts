@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as newAction } from "~/routes/app.connections.new";
 import { action as editAction, loader as editLoader } from "~/routes/app.connections.$id/route";
@@ -12,8 +12,10 @@ import { shopScopedModels } from "~/shops/compliance.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
-const shopA = "agency-a.myshopify.com";
-const shopB = "agency-b.myshopify.com";
+// Each test gets its own pair of installed shops and creates the connections it needs (`addDecathlon`, …).
+let shopA: string;
+let shopB: string;
+let shopPairs = 0;
 const WRONG_KEY = "wrong-key-0000-1111";
 let sim: RunningMiraklSimulator;
 let closedPortUrl = "";
@@ -40,6 +42,12 @@ async function addConnection(shop: string, fields: Record<string, string>) {
   return response.headers.get("Location")!.split("/").pop()!;
 }
 
+/** Shop A's Decathlon, tested against the simulator with its good key. */
+const addDecathlon = (shop: string) =>
+  addConnection(shop, { name: "Decathlon", baseUrl: sim.url, miraklShopId: "", apiKey: sim.keys.single });
+const addCarrefour = (shop: string) =>
+  addConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
+
 async function connectionPage(shop: string, id: string) {
   const response = await get(editLoader, shop, `/app/connections/${id}`, { id });
   expect(response.status).toBe(200);
@@ -47,8 +55,6 @@ async function connectionPage(shop: string, id: string) {
 }
 
 beforeAll(async () => {
-  await installShop(shopA);
-  await installShop(shopB);
   sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
   // A port nothing listens on: connection refused, like a host that is down.
   const probe = createServer();
@@ -58,6 +64,13 @@ beforeAll(async () => {
   closedPortUrl = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => sim?.close());
+beforeEach(async () => {
+  shopPairs++;
+  shopA = `agency-a-${shopPairs}.myshopify.com`;
+  shopB = `agency-b-${shopPairs}.myshopify.com`;
+  await installShop(shopA);
+  await installShop(shopB);
+});
 
 describe("connection form on the server", () => {
   it("answers invalid fields with inline messages and stores nothing", async () => {
@@ -75,10 +88,8 @@ describe("connection form on the server", () => {
 });
 
 describe("Test connection against the Mirakl simulator", () => {
-  let id = "";
-
   it("a good key: shop name, currency and operator features learnt and stored", async () => {
-    id = await addConnection(shopA, {
+    const id = await addConnection(shopA, {
       name: "Decathlon",
       baseUrl: `${sim.url}/api/`,
       miraklShopId: "",
@@ -100,6 +111,7 @@ describe("Test connection against the Mirakl simulator", () => {
   });
 
   it("a wrong key: inline error on the key field and a MIRAKL_AUTH_FAILED exception; a good key resolves it", async () => {
+    const id = await addDecathlon(shopA);
     const response = await post(
       editAction,
       shopA,
@@ -134,6 +146,7 @@ describe("Test connection against the Mirakl simulator", () => {
   });
 
   it("a shop id the key cannot see is reported on the shop id field", async () => {
+    const id = await addDecathlon(shopA);
     await post(
       editAction,
       shopA,
@@ -148,6 +161,7 @@ describe("Test connection against the Mirakl simulator", () => {
   });
 
   it("an unreachable host: 'Could not reach' on the URL field and a MIRAKL_UNREACHABLE exception", async () => {
+    const id = await addDecathlon(shopA);
     await post(
       editAction,
       shopA,
@@ -178,6 +192,7 @@ describe("Test connection against the Mirakl simulator", () => {
   });
 
   it("a name already used in the shop is a field error", async () => {
+    await addDecathlon(shopA);
     const response = await post(newAction, shopA, "/app/connections/new", {
       name: "Decathlon",
       baseUrl: sim.url,
@@ -190,7 +205,7 @@ describe("Test connection against the Mirakl simulator", () => {
 
 describe("activity log", () => {
   it("records every exchange of the connection, without the key", async () => {
-    const id = await addConnection(shopA, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
+    const id = await addCarrefour(shopA);
     await post(
       editAction,
       shopA,
@@ -215,7 +230,7 @@ describe("activity log", () => {
   });
 
   it("the client factory writes the same log for background flows", async () => {
-    const id = (await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Carrefour" } })).id;
+    const id = await addCarrefour(shopA);
     await post(
       editAction,
       shopA,
@@ -255,6 +270,8 @@ describe("activity log", () => {
 
 describe("export and import between shops", () => {
   it("round-trips settings without any key; imports come in disabled, key required; clashes renamed or skipped", async () => {
+    await addCarrefour(shopA);
+    await addDecathlon(shopA);
     // Shop A's Decathlon sells from one of shop A's locations, with a buffer.
     const source = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Decathlon" } });
     await prisma.marketplaceConnection.update({
@@ -273,7 +290,7 @@ describe("export and import between shops", () => {
     expect(data.connections[1].settings.lastCheck).toBeUndefined();
 
     // shop B already has a "Carrefour": renamed by default.
-    await addConnection(shopB, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single });
+    await addCarrefour(shopB);
     const imported = await (
       await post(listAction, shopB, "/app/connections", { intent: "import", payload: content, onClash: "rename" })
     ).json();
@@ -341,6 +358,7 @@ describe("export and import between shops", () => {
 
 describe("shop isolation", () => {
   it("shop B cannot read, edit, test, enable or export shop A's connection", async () => {
+    await addDecathlon(shopA);
     const theirs = await prisma.marketplaceConnection.findFirstOrThrow({ where: { shop: shopA, name: "Decathlon" } });
     const callsBefore = await prisma.miraklCall.count({ where: { connectionId: theirs.id } });
     expect((await get(editLoader, shopB, `/app/connections/${theirs.id}`, { id: theirs.id })).status).toBe(404);

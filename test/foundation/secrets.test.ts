@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import {
   decryptSecret,
@@ -20,8 +20,14 @@ import { appEnv } from "~/config.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 
 const API_KEY = "mk_live_9f8e7d6c5b4a-do-not-leak";
-const shop = "secretive.myshopify.com";
 const captured: string[] = [];
+// Each test gets its own installed shop; the tests that need a stored key create it with `storedConnection`.
+let shop: string;
+let shopCount = 0;
+
+/** The connection whose key the tests look for, stored encrypted for the test's shop. */
+const storedConnection = () =>
+  createConnection(shop, { name: "Leroy Merlin", baseUrl: "https://leroymerlin.mirakl.net", apiKey: API_KEY });
 
 beforeAll(async () => {
   setLogSink((line) => captured.push(line));
@@ -30,17 +36,16 @@ beforeAll(async () => {
       (...args: unknown[]) => void captured.push(args.map(String).join(" ")),
     );
   }
+});
+beforeEach(async () => {
+  shop = `secretive-${++shopCount}.myshopify.com`;
   await installShop(shop);
 });
 afterAll(() => vi.restoreAllMocks());
 
 describe("API key encryption at rest", () => {
   it("round-trips, and the stored value is not the key", async () => {
-    const created = await createConnection(shop, {
-      name: "Leroy Merlin",
-      baseUrl: "https://leroymerlin.mirakl.net",
-      apiKey: API_KEY,
-    });
+    const created = await storedConnection();
     const row = await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.apiKeyEncrypted).not.toContain(API_KEY);
     expect(row.apiKeyEncrypted).toMatch(/^v1:[\w-]{8}:/);
@@ -67,12 +72,14 @@ describe("API key encryption at rest", () => {
   });
 
   it("keeps the stored key when an edit leaves the key blank", async () => {
+    await storedConnection();
     const [connection] = await listConnections(shop);
     await updateConnection(shop, connection.id, { name: "Leroy Merlin FR", apiKey: "" });
     expect((await loadConnectionCredentials(shop, connection.id))?.apiKey).toBe(API_KEY);
   });
 
   it("never puts the key in a page or a log line", async () => {
+    await storedConnection();
     const [connection] = await listConnections(shop);
     const exception = await reportException({
       shop,

@@ -1,10 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
 import { action as uninstalledWebhook } from "~/routes/webhooks.app.uninstalled";
 import { installShop, settle, webhookRequest } from "../helpers/app";
 
-const shop = "intake-shop.myshopify.com";
+// Each test gets its own installed shop, so counts "where shop" see only that test's deliveries and exceptions.
+let shop: string;
+let shopCount = 0;
 const level = {
   admin_graphql_api_id: "gid://shopify/InventoryLevel/24826418?inventory_item_id=271878346596884015",
   // Shopify's own example id, beyond 2^53 as Shopify sends it; JSON.parse rounds it the same way.
@@ -15,7 +17,8 @@ const level = {
   updated_at: "2026-11-22T10:00:00-05:00",
 };
 
-beforeAll(async () => {
+beforeEach(async () => {
+  shop = `intake-shop-${++shopCount}.myshopify.com`;
   await installShop(shop);
 });
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import type { WebhookDelivery } from "~/generated/prisma/client";
 import { createConnection, updateConnection } from "~/connections/connections.server";
@@ -20,52 +20,84 @@ import { shopifyJson } from "../shopify-fake/webhooks";
 
 /** Marketplace reservations held in Shopify (available → reserved) and given back, against the Shopify fake. */
 
-const shopA = "holds-a.myshopify.com";
-const shopB = "holds-b.myshopify.com";
-let fakeNow = Date.parse("2026-07-01T09:00:00Z");
+// Every test builds its own world (beforeEach): two shops, their Shopify fake stores, connections and mirror.
+// Variant and inventory item GIDs are global keys in the mirror, so each test's stores count ids from their own range.
+type Store = ShopifyFake["store"];
+type FakeLocation = ReturnType<Store["addLocation"]>;
+type AddedProduct = ReturnType<Store["addProduct"]>;
+let testCount = 0;
+let shopA: string;
+let shopB: string;
+let fakeNow: number;
 const tick = () => new Date((fakeNow += 1000));
-const fake = new ShopifyFake({ shop: shopA, now: () => fakeNow });
-const storeA = fake.store;
-const storeB = fake.storeFor(shopB);
-// Both fake stores count ids from the same number; real GIDs are global, so keep B's apart.
-for (let i = 0; i < 500; i++) storeB.nextNumericId();
+let fake: ShopifyFake;
+let storeA: Store;
+let storeB: Store;
 
 const clientFor = (shop: string) =>
   new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {}, maxAttempts: 2 });
-const adminA = clientFor(shopA);
+let adminA: ShopifyAdminClient;
 
-const warehouse = storeA.addLocation({ name: "Warehouse" });
-const retail = storeA.addLocation({ name: "Retail" });
-const outlet = storeA.addLocation({ name: "Outlet" });
-const {
-  product: tentProduct,
-  variants: [tent],
-} = storeA.addProduct({
-  title: "Tent",
-  variants: [{ sku: "TENT", stock: { [warehouse.id]: { available: 5 }, [retail.id]: { available: 8 } } }],
-});
-const {
-  product: stoveProduct,
-  variants: [stove],
-} = storeA.addProduct({
-  title: "Stove",
-  variants: [{ sku: "STOVE", stock: { [warehouse.id]: { available: 2 }, [retail.id]: { available: 1 } } }],
-});
-const {
-  product: mugProduct,
-  variants: [mug],
-} = storeA.addProduct({ title: "Mug", variants: [{ sku: "MUG", stock: { [warehouse.id]: { available: 0 } } }] });
-const { product: lampProduct } = storeA.addProduct({ title: "Lamp", variants: [{ sku: "LAMP", tracked: false }] });
-// Stocked only where no connection sells from.
-const { product: bootProduct } = storeA.addProduct({
-  title: "Boot",
-  variants: [{ sku: "BOOT", stock: { [outlet.id]: { available: 9 } } }],
-});
-const warehouseB = storeB.addLocation({ name: "Warehouse B" });
-const {
-  product: tentProductB,
-  variants: [tentB],
-} = storeB.addProduct({ title: "Tent", variants: [{ sku: "TENT", stock: { [warehouseB.id]: { available: 6 } } }] });
+let warehouse: FakeLocation;
+let retail: FakeLocation;
+let outlet: FakeLocation;
+let tentProduct: AddedProduct["product"];
+let tent: AddedProduct["variants"][number] | undefined;
+let stoveProduct: AddedProduct["product"];
+let stove: AddedProduct["variants"][number] | undefined;
+let mugProduct: AddedProduct["product"];
+let mug: AddedProduct["variants"][number] | undefined;
+let lampProduct: AddedProduct["product"];
+let bootProduct: AddedProduct["product"];
+let warehouseB: FakeLocation;
+let tentProductB: AddedProduct["product"];
+let tentB: AddedProduct["variants"][number] | undefined;
+
+/** Shop A sells tents, stoves, mugs, an untracked lamp and outlet-only boots; shop B sells tents. */
+function stockTheStores() {
+  fakeNow = Date.parse("2026-07-01T09:00:00Z");
+  fake = new ShopifyFake({ shop: shopA, now: () => fakeNow });
+  storeA = fake.store;
+  storeB = fake.storeFor(shopB);
+  // Both fake stores count ids from the same number; real GIDs are global, so keep B's apart, and this test's
+  // apart from the other tests' (their variants are still in the mirror).
+  for (let i = 0; i < 1000 * testCount; i++) storeA.nextNumericId();
+  for (let i = 0; i < 1000 * testCount + 500; i++) storeB.nextNumericId();
+  adminA = clientFor(shopA);
+
+  warehouse = storeA.addLocation({ name: "Warehouse" });
+  retail = storeA.addLocation({ name: "Retail" });
+  outlet = storeA.addLocation({ name: "Outlet" });
+  ({
+    product: tentProduct,
+    variants: [tent],
+  } = storeA.addProduct({
+    title: "Tent",
+    variants: [{ sku: "TENT", stock: { [warehouse.id]: { available: 5 }, [retail.id]: { available: 8 } } }],
+  }));
+  ({
+    product: stoveProduct,
+    variants: [stove],
+  } = storeA.addProduct({
+    title: "Stove",
+    variants: [{ sku: "STOVE", stock: { [warehouse.id]: { available: 2 }, [retail.id]: { available: 1 } } }],
+  }));
+  ({
+    product: mugProduct,
+    variants: [mug],
+  } = storeA.addProduct({ title: "Mug", variants: [{ sku: "MUG", stock: { [warehouse.id]: { available: 0 } } }] }));
+  ({ product: lampProduct } = storeA.addProduct({ title: "Lamp", variants: [{ sku: "LAMP", tracked: false }] }));
+  // Stocked only where no connection sells from.
+  ({ product: bootProduct } = storeA.addProduct({
+    title: "Boot",
+    variants: [{ sku: "BOOT", stock: { [outlet.id]: { available: 9 } } }],
+  }));
+  warehouseB = storeB.addLocation({ name: "Warehouse B" });
+  ({
+    product: tentProductB,
+    variants: [tentB],
+  } = storeB.addProduct({ title: "Tent", variants: [{ sku: "TENT", stock: { [warehouseB.id]: { available: 6 } } }] }));
+}
 
 let decathlon = "";
 let carrefour = "";
@@ -107,6 +139,23 @@ const exceptionsOf = (orderLineId: string) =>
 const reconcile = (now = tick(), admin: Pick<ShopifyAdminClient, "request"> = adminA) =>
   reconcileShopifyHolds(shopA, now, admin);
 
+/** Sets a level of shop A in Shopify and in the mirror alike (a restock or a sale the mirror already knows). */
+async function setLevel(inventoryItemId: string, locationId: string, levels: { available: number }) {
+  storeA.setQuantity(storeA.levelOf(inventoryItemId, locationId)!, "available", levels.available);
+  await prisma.shopifyInventoryLevel.updateMany({
+    where: { shop: shopA, inventoryItemId, locationId },
+    data: { available: levels.available },
+  });
+}
+
+/** Three tents of a Decathlon order held at retail (which had 8, the warehouse 5): retail is at 5 available, 3 reserved. */
+async function threeTentsHeldAtRetail() {
+  const r = await reserve(shopA, decathlon, "TENT", 3);
+  expect(await reconcile()).toMatchObject({ held: 1, failed: 0 });
+  expect(quantities(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 5, reserved: 3 });
+  return r;
+}
+
 /** What Shopify sends after a change to a level, through the real stock webhook handler. */
 const webhooks = catalogWebhookHandlers({ shopify: async (shop) => clientFor(shop), onLevelDrops: recordShopifySales });
 async function deliverLevel(level: FakeInventoryLevel) {
@@ -121,6 +170,12 @@ async function deliverLevel(level: FakeInventoryLevel) {
 beforeAll(async () => {
   registerFlows(); // Retry goes through the handlers the flows register
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  testCount++;
+  shopA = `holds-a-${testCount}.myshopify.com`;
+  shopB = `holds-b-${testCount}.myshopify.com`;
+  stockTheStores();
   const stock = { stock: { locationIds: [warehouse.id, retail.id] }, stockConfiguredAt: "2026-06-01T00:00:00.000Z" };
   decathlon = (
     await createConnection(shopA, {
@@ -204,6 +259,7 @@ describe("holding reservations in Shopify", () => {
   });
 
   it("the inventory_levels/update Shopify sends for the move is not taken for a sale", async () => {
+    await threeTentsHeldAtRetail();
     await deliverLevel(storeA.levelOf(tent!.inventoryItemId, retail.id)!);
     expect(await prisma.shopifyStockSale.count({ where: { shop: shopA } })).toBe(0);
     expect(await mirrored(tent!.inventoryItemId, retail.id)).toMatchObject({ available: 5 });
@@ -217,6 +273,7 @@ describe("holding reservations in Shopify", () => {
   });
 
   it("a crash after Shopify applied the move but before it was recorded does not move twice", async () => {
+    await setLevel(tent!.inventoryItemId, retail.id, { available: 4 });
     const r = await reserve(shopA, decathlon, "TENT", 2);
     // Retail now has 4, the warehouse 5: the warehouse is chosen.
     const crashing = {
@@ -241,6 +298,9 @@ describe("holding reservations in Shopify", () => {
   });
 
   it("an answer lost after Shopify applied the move is not an attempt: the retry replays it", async () => {
+    await threeTentsHeldAtRetail();
+    await setLevel(tent!.inventoryItemId, retail.id, { available: 4 });
+    await setLevel(tent!.inventoryItemId, warehouse.id, { available: 3 });
     const r = await reserve(shopA, decathlon, "TENT", 1);
     const losing = {
       request: async (...args: Parameters<ShopifyAdminClient["request"]>) => {
@@ -358,7 +418,6 @@ describe("holding reservations in Shopify", () => {
     await reconcile();
     expect((await row(nowhere.id)).heldAt).not.toBeNull();
     expect(await exceptionsOf(nowhere.orderLineId)).toEqual([expect.objectContaining({ status: "RESOLVED" })]);
-    await prisma.marketplaceReservation.deleteMany({ where: { id: { in: [ghost.id, lamp.id, boot.id] } } });
   });
 
   it("a move Shopify refuses counts an attempt, backs off, and is retried under a fresh key", async () => {
@@ -389,6 +448,7 @@ describe("holding reservations in Shopify", () => {
 describe("releasing", () => {
   it("releaseReservationsOfShopifyOrder releases the order's open lines and marks them for recompute and for the holds", async () => {
     const order = "ORDER-SHIPPED-TO-SHOPIFY";
+    await setLevel(mug!.inventoryItemId, warehouse.id, { available: 2 });
     const a = await reserve(shopA, decathlon, "TENT", 1, { miraklOrderId: order });
     const b = await reserve(shopA, decathlon, "MUG", 1, { miraklOrderId: order });
     const other = await reserve(shopA, decathlon, "TENT", 1);
@@ -411,6 +471,13 @@ describe("releasing", () => {
   });
 
   it("gives the held units back (reserved → available) and mirrors the level", async () => {
+    // A tent and a mug of one order, held, then released because the order reached Shopify.
+    const order = "ORDER-SHIPPED-TO-SHOPIFY";
+    await setLevel(mug!.inventoryItemId, warehouse.id, { available: 2 });
+    await reserve(shopA, decathlon, "TENT", 1, { miraklOrderId: order });
+    await reserve(shopA, decathlon, "MUG", 1, { miraklOrderId: order });
+    expect(await reconcile()).toMatchObject({ held: 2 });
+    expect(await releaseReservationsOfShopifyOrder(shopA, decathlon, order, tick())).toBe(2);
     const released = await prisma.marketplaceReservation.findMany({
       where: { shop: shopA, releaseReason: "SHOPIFY_ORDER" },
     });
@@ -476,13 +543,7 @@ describe("releasing", () => {
 
   it("a line partly cancelled after its hold gives the cancelled units back, once", async () => {
     // Restocked: 20 at the warehouse and the retail shop, in Shopify and in the mirror.
-    for (const location of [warehouse, retail]) {
-      storeA.setQuantity(storeA.levelOf(tent!.inventoryItemId, location.id)!, "available", 20);
-      await prisma.shopifyInventoryLevel.updateMany({
-        where: { shop: shopA, inventoryItemId: tent!.inventoryItemId, locationId: location.id },
-        data: { available: 20 },
-      });
-    }
+    for (const location of [warehouse, retail]) await setLevel(tent!.inventoryItemId, location.id, { available: 20 });
     const r = await reserve(shopA, decathlon, "TENT", 3);
     await reconcile();
     const held = await row(r.id);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
@@ -9,8 +9,10 @@ import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators
 
 /** The order intake against the Mirakl simulator: OR11 → one reservation per owed order line. */
 
+// Each test has its own simulator (orders, clock, call log) and its own shop and connection (cursor, reservations).
 let sim: RunningMiraklSimulator;
-const shop = "intake.myshopify.com";
+let shop: string;
+let testCount = 0;
 let connection: { id: string; shop: string };
 let mirakl: ReturnType<typeof createMiraklClient>;
 const simNow = () => new Date(sim.control.now());
@@ -21,8 +23,29 @@ const reservation = (orderLineId: string) =>
   });
 const poll = () => readMarketplaceOrders(connection, mirakl, simNow());
 
+/** The connection's first poll has run, so its next poll reads from the cursor; the call log starts empty again. */
+async function firstPollDone(on = connection) {
+  expect((await readMarketplaceOrders(on, mirakl, simNow())).polled).toBe(true);
+  sim.control.clearCalls();
+}
+
+/** A TENT×2 order placed a day before the app was connected, reserved by the first poll; returns its id. */
+async function aWaitingOrderRead() {
+  const waiting = sim.control.createOrder({
+    lines: [{ offer_sku: "TENT", quantity: 2 }],
+    state: "WAITING_ACCEPTANCE",
+    createdAt: simNow().getTime() - 86_400_000,
+  }).id;
+  await firstPollDone();
+  expect(await reservation(`${waiting}-1`)).toMatchObject({ quantity: 2, releasedAt: null });
+  return waiting;
+}
+
 beforeAll(async () => {
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  shop = `intake-${++testCount}.myshopify.com`;
   sim = await startMiraklSimulator({ port: 0 });
   for (const sku of ["TENT", "STOVE", "MUG"])
     sim.control.addOffer(sim.shops.main, { shop_sku: sku, quantity: 10, price: 20 });
@@ -38,15 +61,13 @@ beforeAll(async () => {
     retry: { retries: 0 },
   });
 });
-afterAll(async () => sim?.close());
-beforeEach(() => sim.control.clearCalls());
+afterEach(async () => sim?.close());
 
 describe("order intake", () => {
-  let waiting = "";
   it("first poll: reserves the lines of orders not yet debited, not those of orders already shipping or shipped", async () => {
     // Placed a day before the app was connected.
     const createdAt = simNow().getTime() - 86_400_000;
-    waiting = sim.control.createOrder({
+    const waiting = sim.control.createOrder({
       lines: [{ offer_sku: "TENT", quantity: 2 }],
       state: "WAITING_ACCEPTANCE",
       createdAt,
@@ -81,6 +102,7 @@ describe("order intake", () => {
   });
 
   it("polls at most once a minute", async () => {
+    await firstPollDone();
     const again = await poll();
     expect(again.polled).toBe(false);
     expect(again.nextDueAt.getTime()).toBeGreaterThan(simNow().getTime());
@@ -88,6 +110,7 @@ describe("order intake", () => {
   });
 
   it("next polls read what changed since the cursor: a new order opens, a refused line releases, a line read again changes nothing", async () => {
+    const waiting = await aWaitingOrderRead();
     nextMinute();
     const placed = sim.control.createOrder({
       lines: [
@@ -120,6 +143,7 @@ describe("order intake", () => {
   });
 
   it("follows the line through its states, and a cancelled order releases", async () => {
+    await firstPollDone();
     nextMinute();
     // Paid on delivery: still cancellable once accepted.
     const order = sim.control.createOrder({
@@ -141,6 +165,7 @@ describe("order intake", () => {
   });
 
   it("a line that ships releases its reservation as shipped (its units left the warehouse)", async () => {
+    await firstPollDone();
     nextMinute();
     const order = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "SHIPPING" }).id;
     await poll();
@@ -152,6 +177,7 @@ describe("order intake", () => {
   });
 
   it("reserves the Shopify SKU the offer is mapped from, and nothing for an offer no Shopify SKU feeds", async () => {
+    await firstPollDone();
     expect(await addOverride(shop, connection.id, { shopifySku: "SHOPIFY-TENT", offerSku: "TENT" })).toEqual({
       ok: true,
     });
@@ -170,6 +196,7 @@ describe("order intake", () => {
   });
 
   it("a Mirakl failure is reported on the connection and the lines are read at the next poll", async () => {
+    await firstPollDone();
     nextMinute();
     const order = sim.control.createOrder({
       lines: [{ offer_sku: "STOVE", quantity: 1 }],
@@ -189,6 +216,7 @@ describe("order intake", () => {
   });
 
   it("a 429 is waited out as Mirakl says, by every reader", async () => {
+    await firstPollDone();
     nextMinute();
     sim.control.scriptFault({ operation: "OR11", status: 429, retryAfterSeconds: 900, times: 1 });
     const limited = await poll();
@@ -201,6 +229,7 @@ describe("order intake", () => {
   });
 
   it("keeps shops apart: another shop naming this connection reads nothing and writes nothing", async () => {
+    await firstPollDone();
     const rows = await prisma.marketplaceReservation.count();
     nextMinute();
     sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }], state: "WAITING_ACCEPTANCE" });
@@ -217,12 +246,12 @@ describe("order intake", () => {
 
 describe("order intake cursor", () => {
   let own: { id: string; shop: string };
-  beforeAll(async () => {
-    own = await createConnection("intake-cursor.myshopify.com", {
+  beforeEach(async () => {
+    own = await createConnection(`intake-cursor-${testCount}.myshopify.com`, {
       name: "Decathlon",
       baseUrl: sim.url,
       apiKey: sim.keys.single,
-    }).then((c) => ({ id: c.id, shop: "intake-cursor.myshopify.com" }));
+    }).then((c) => ({ id: c.id, shop: `intake-cursor-${testCount}.myshopify.com` }));
   });
   const line = (orderId: string) =>
     prisma.marketplaceReservation.findUnique({
@@ -230,6 +259,7 @@ describe("order intake cursor", () => {
     });
 
   it("the poll after the first reads the orders paid since the connection was created", async () => {
+    sim.control.advanceClock(10 * 60_000); // Mirakl's clock is minutes ahead of ours
     nextMinute();
     // Paid 5 minutes before the first poll (after the connection was created: the simulator's clock is minutes ahead).
     const paid = sim.control.createOrder({
@@ -246,6 +276,7 @@ describe("order intake cursor", () => {
 
   it("follows Mirakl's clock: with ours ten minutes ahead, no update is skipped", async () => {
     const ahead = (ms: number) => new Date(simNow().getTime() + 10 * 60_000 + ms);
+    await firstPollDone(own);
     nextMinute();
     await readMarketplaceOrders(own, mirakl, ahead(0));
     nextMinute();

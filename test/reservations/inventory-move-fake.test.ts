@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { ShopifyGraphqlError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
@@ -8,24 +8,38 @@ import { ShopifyFake } from "../shopify-fake";
 
 /** The fake's inventoryMoveQuantities follows Shopify's documented rules (2026-07), through the product's typed operation. */
 
-let fakeNow = Date.parse("2026-07-01T08:00:00Z");
-const fake = new ShopifyFake({ now: () => fakeNow });
-const store = fake.store;
-const warehouse = store.addLocation({ name: "Warehouse" });
-const retail = store.addLocation({ name: "Retail" });
-const {
-  variants: [tent],
-} = store.addProduct({
-  title: "Tent",
-  variants: [{ sku: "TENT", stock: { [warehouse.id]: { available: 10 }, [retail.id]: { available: 2 } } }],
-});
-const item = tent!.inventoryItemId;
+let fakeNow: number;
+let store: ShopifyFake["store"];
+let warehouse: ReturnType<ShopifyFake["store"]["addLocation"]>;
+let retail: typeof warehouse;
+let item: string;
+let client: ShopifyAdminClient;
+
+/**
+ * A fresh fake whose one product, a tent, has `atWarehouse` at the warehouse and 2 available at retail.
+ * Every test starts from its own: no test sees the moves, keys or clock of another.
+ */
+function stockTent(atWarehouse: { available: number; reserved?: number }) {
+  fakeNow = Date.parse("2026-07-01T08:00:00Z");
+  const fake = new ShopifyFake({ now: () => fakeNow });
+  store = fake.store;
+  warehouse = store.addLocation({ name: "Warehouse" });
+  retail = store.addLocation({ name: "Retail" });
+  const {
+    variants: [tent],
+  } = store.addProduct({
+    title: "Tent",
+    variants: [{ sku: "TENT", stock: { [warehouse.id]: atWarehouse, [retail.id]: { available: 2 } } }],
+  });
+  item = tent!.inventoryItemId;
+  client = new ShopifyAdminClient(fake.admin(), {
+    shop: fake.defaultShop,
+    buckets: new CostBuckets(),
+    sleep: async () => {},
+  });
+}
+beforeEach(() => stockTent({ available: 10 }));
 const level = (locationId = warehouse.id) => store.levelOf(item, locationId)!.quantities;
-const client = new ShopifyAdminClient(fake.admin(), {
-  shop: fake.defaultShop,
-  buckets: new CostBuckets(),
-  sleep: async () => {},
-});
 
 const LEDGER = "gid://mirakl-bridge/MiraklOrderLine/ORDER-1-1";
 const available = (locationId = warehouse.id, changeFromQuantity: number | null = null): InventoryMoveTerminal => ({
@@ -89,6 +103,7 @@ describe("inventoryMoveQuantities in the Shopify fake", () => {
   });
 
   it("replays the first result for a repeated key without moving again, and refuses the key with other parameters", async () => {
+    stockTent({ available: 7, reserved: 3 });
     const first = await moveQuantities("move-2", 2, available(), reserved());
     const again = await moveQuantities("move-2", 2, available(), reserved());
     expect(again.inventoryMoveQuantities.inventoryAdjustmentGroup).toEqual(
@@ -109,6 +124,7 @@ mutation BareMove($input: InventoryMoveQuantitiesInput!) { inventoryMoveQuantiti
   });
 
   it("compare-and-swap on either terminal: a stale changeFromQuantity refuses the whole move", async () => {
+    stockTent({ available: 5, reserved: 5 });
     expect(await refusal(moveQuantities("move-3", 1, available(warehouse.id, 4), reserved()))).toEqual([
       {
         field: ["input", "changes", "0", "from", "changeFromQuantity"],
@@ -134,6 +150,7 @@ mutation BareMove($input: InventoryMoveQuantitiesInput!) { inventoryMoveQuantiti
   });
 
   it("ledger documents: required except for available, refused for available, never gid://shopify", async () => {
+    stockTent({ available: 5, reserved: 5 });
     expect(await refusal(moveQuantities("ledger-1", 1, available(), reserved(warehouse.id, null)))).toEqual([
       expect.objectContaining({
         field: ["input", "changes", "0", "to", "ledgerDocumentUri"],
@@ -158,6 +175,7 @@ mutation BareMove($input: InventoryMoveQuantitiesInput!) { inventoryMoveQuantiti
   });
 
   it("moves only the movable states, between names at one location or one name between locations", async () => {
+    stockTent({ available: 5, reserved: 5 });
     const committed = {
       name: "committed",
       locationId: warehouse.id,
@@ -184,6 +202,7 @@ mutation BareMove($input: InventoryMoveQuantitiesInput!) { inventoryMoveQuantiti
   });
 
   it("refuses to take a state below zero, and applies nothing", async () => {
+    stockTent({ available: 3, reserved: 5 });
     expect(await refusal(moveQuantities("floor-1", 4, available(), reserved()))).toEqual([
       expect.objectContaining({ field: ["input", "changes", "0", "quantity"], code: "INVALID_QUANTITY_NEGATIVE" }),
     ]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
@@ -14,24 +14,28 @@ import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators
  * restore the units and the marketplace would sell them twice. The push reads new orders first.
  */
 
+// Each test has its own simulator, shop, connection and tent (variant ids are global keys): no order, file or read
+// of one test is seen by another.
 let sim: RunningMiraklSimulator;
-const shop = "push-reads-orders.myshopify.com";
+let shop: string;
+let testCount = 0;
 const WAREHOUSE = "gid://shopify/Location/8101";
 let connection: { id: string; shop: string };
 let mirakl: ReturnType<typeof createMiraklClient>;
+let tent: VariantFacts;
 const simNow = () => new Date(sim.control.now());
-const tent: VariantFacts = {
-  variantId: "gid://shopify/ProductVariant/8101",
-  productId: "gid://shopify/Product/8101",
+const tentOfTest = (n: number): VariantFacts => ({
+  variantId: `gid://shopify/ProductVariant/8101${n}`,
+  productId: `gid://shopify/Product/8101${n}`,
   sku: "TENT",
   barcode: null,
   title: "Tent",
   productStatus: "ACTIVE",
   tracked: true,
-  inventoryItemId: "gid://shopify/InventoryItem/8101",
+  inventoryItemId: `gid://shopify/InventoryItem/8101${n}`,
   price: "99.00",
   compareAtPrice: null,
-};
+});
 const setAvailable = (available: number) =>
   applyLevels(shop, [
     { inventoryItemId: tent.inventoryItemId, locationId: WAREHOUSE, available, observedAt: simNow() },
@@ -42,8 +46,26 @@ const lastFileQuantity = () => {
   return Number(/TENT;(\d+)/.exec(body)?.[1]);
 };
 
+/**
+ * A stock file has gone out (Mirakl is still importing it) after marketplace orders for `ordered` units were
+ * placed and `available` were in Shopify: the push read the orders itself, so the file said available − ordered.
+ */
+async function aFileWentOut({ available, ordered }: { available: number; ordered: number[] }) {
+  await setAvailable(available);
+  for (const quantity of ordered)
+    sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity }], state: "WAITING_ACCEPTANCE" });
+  await recompute();
+  await pushStock(connection, mirakl, simNow(), stockFlowDeps);
+  expect(sim.control.calls("STO01")).toHaveLength(1);
+  expect(lastFileQuantity()).toBe(available - ordered.reduce((sum, quantity) => sum + quantity, 0));
+}
+
 beforeAll(async () => {
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  shop = `push-reads-orders-${++testCount}.myshopify.com`;
+  tent = tentOfTest(testCount);
   sim = await startMiraklSimulator({ port: 0 });
   sim.control.addOffer(sim.shops.main, { shop_sku: "TENT", quantity: 0, price: 99 });
   connection = await createConnection(shop, {
@@ -67,7 +89,7 @@ beforeAll(async () => {
   await upsertVariants(shop, [tent], simNow());
   await setAvailable(10);
 });
-afterAll(async () => sim?.close());
+afterEach(async () => sim?.close());
 
 describe("stock push reads new marketplace orders first", () => {
   it("an order placed since the last read is taken out of the very next file", async () => {
@@ -94,6 +116,7 @@ describe("stock push reads new marketplace orders first", () => {
   });
 
   it("a file never goes out on orders read long ago: it waits for the next read (at most a minute), which it makes itself", async () => {
+    await aFileWentOut({ available: 9, ordered: [3] });
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
     await pushStock(connection, mirakl, simNow(), stockFlowDeps); // the previous import completes
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
@@ -105,16 +128,17 @@ describe("stock push reads new marketplace orders first", () => {
     await setAvailable(8); // a Shopify sale: 8 − 3 − 2 = 3 is the truth now
     await recompute();
     const held = await pushStock(connection, mirakl, simNow(), stockFlowDeps);
-    expect(sim.control.calls("STO01")).toHaveLength(2); // nothing sent on a 45-second-old read
+    expect(sim.control.calls("STO01")).toHaveLength(1); // nothing sent on a 45-second-old read
     expect(held.nextDueAt!.getTime()).toBe(readAt + ORDER_POLL_INTERVAL_MS);
 
     sim.control.advanceClock(held.nextDueAt!.getTime() - simNow().getTime());
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);
-    expect(sim.control.calls("STO01")).toHaveLength(3);
+    expect(sim.control.calls("STO01")).toHaveLength(2);
     expect(lastFileQuantity()).toBe(3);
   });
 
   it("what the intake unit read but the recompute has not run yet goes in the next file", async () => {
+    await aFileWentOut({ available: 8, ordered: [3, 2] });
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
@@ -126,11 +150,12 @@ describe("stock push reads new marketplace orders first", () => {
       data: { desiredVersion: { increment: 1 } },
     }); // dirty, so a file is due
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);
-    expect(sim.control.calls("STO01")).toHaveLength(4);
+    expect(sim.control.calls("STO01")).toHaveLength(2);
     expect(lastFileQuantity()).toBe(1); // 7 − 3 − 2 − 1
   });
 
   it("a read under half a minute old is fresh enough: the file goes at once", async () => {
+    await aFileWentOut({ available: 10, ordered: [] });
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);

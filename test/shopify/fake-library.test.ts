@@ -1,5 +1,5 @@
 import { getJwt } from "@shopify/shopify-api/test-helpers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ShopifyAdminClient, shopifyAdminForShop } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import * as ops from "~/integrations/shopify/operations";
@@ -23,10 +23,11 @@ function sharedClock() {
 const locationVars = { first: 50, includeInactive: false };
 
 describe("throttling through the real library and the fake", () => {
-  const { clock, now, sleep } = sharedClock();
-  const fake = new ShopifyFake({ now, bucket: { maximumAvailable: 200, restoreRate: 10 } });
-  // 50 locations: a 50-location page really costs about what it requests, so nothing is refunded.
-  for (let i = 0; i < 50; i++) fake.store.addLocation({ name: `Location ${i}` });
+  // Each test starts with its own clock and a full bucket: a burst or drain in one test never throttles another.
+  let clock: ReturnType<typeof sharedClock>["clock"];
+  let now: () => number;
+  let sleep: (ms: number) => Promise<void>;
+  let fake: ShopifyFake;
   let app: Awaited<ReturnType<typeof createFakeShopifyApp>>["app"];
   let uninstall: () => void;
   const client = async () =>
@@ -37,10 +38,14 @@ describe("throttling through the real library and the fake", () => {
       random: () => 0.5,
     });
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    ({ clock, now, sleep } = sharedClock());
+    fake = new ShopifyFake({ now, bucket: { maximumAvailable: 200, restoreRate: 10 } });
+    // 50 locations: a 50-location page really costs about what it requests, so nothing is refunded.
+    for (let i = 0; i < 50; i++) fake.store.addLocation({ name: `Location ${i}` });
     ({ app, uninstall } = await createFakeShopifyApp(fake));
   });
-  afterAll(() => uninstall());
+  afterEach(() => uninstall());
 
   it("paces a burst that would overflow the bucket, so Shopify never answers THROTTLED", async () => {
     const admin = await client();
@@ -90,13 +95,10 @@ describe("throttling through the real library and the fake", () => {
 });
 
 describe("webhooks signed by the fake, verified by the real library", () => {
-  const fake = new ShopifyFake();
-  const location = fake.store.addLocation({ name: "Main" });
-  const { variants } = fake.store.addProduct({
-    title: "Cap",
-    variants: [{ sku: "CAP-1", stock: { [location.id]: { available: 4 } } }],
-  });
-  const level = fake.store.levelOf(variants[0]!.inventoryItemId, location.id)!;
+  // A fresh fake per test: an order or a level change made by one test never shows in another's payloads.
+  let fake: ShopifyFake;
+  let variants: ReturnType<ShopifyFake["store"]["addProduct"]>["variants"];
+  let level: NonNullable<ReturnType<ShopifyFake["store"]["levelOf"]>>;
   let app: Awaited<ReturnType<typeof createFakeShopifyApp>>["app"];
   let uninstall: () => void;
   const receive = async (request: Request) => {
@@ -116,10 +118,17 @@ describe("webhooks signed by the fake, verified by the real library", () => {
     }
   };
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    fake = new ShopifyFake();
+    const location = fake.store.addLocation({ name: "Main" });
+    ({ variants } = fake.store.addProduct({
+      title: "Cap",
+      variants: [{ sku: "CAP-1", stock: { [location.id]: { available: 4 } } }],
+    }));
+    level = fake.store.levelOf(variants[0]!.inventoryItemId, location.id)!;
     ({ app, uninstall } = await createFakeShopifyApp(fake));
   });
-  afterAll(() => uninstall());
+  afterEach(() => uninstall());
 
   it("delivers a signed inventory_levels/update whose payload keeps exact GIDs", async () => {
     const signed = fake.webhooks.sign({

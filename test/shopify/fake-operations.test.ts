@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exportVariantInventory, type VariantInventoryRow } from "~/integrations/shopify/bulk-export";
 import { ShopifyAdminClient, shopifyAdminForShop } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
@@ -9,35 +9,78 @@ import { syncedQuantityNames } from "~/integrations/shopify/quantity-names";
 import { ShopifyFake } from "../shopify-fake";
 import { createFakeShopifyApp } from "../shopify-fake/test-app";
 
-const fake = new ShopifyFake();
+// Every test gets a fresh fake shop stocked as below: no test sees another's orders, moves or writes.
+type Store = ShopifyFake["store"];
+type Variant = ReturnType<Store["addProduct"]>["variants"][number];
+let fake: ShopifyFake;
 let uninstall: () => void;
 let client: ShopifyAdminClient;
-
-const store = fake.store;
-const warehouse = store.addLocation({ name: "Warehouse" });
-const shop2 = store.addLocation({ name: "Shop floor", fulfillsOnlineOrders: false });
-const { product, variants } = store.addProduct({
-  title: "Trail shoe",
-  variants: [
-    {
-      sku: "SHOE-42",
-      title: "42",
-      price: "89.90",
-      stock: { [warehouse.id]: { available: 7, damaged: 1 }, [shop2.id]: { available: 2 } },
-    },
-    { sku: "SHOE-43", title: "43", price: "89.90", stock: { [warehouse.id]: { available: 3, safety_stock: 2 } } },
-  ],
-});
-const [shoe42, shoe43] = variants as [(typeof variants)[0], (typeof variants)[0]];
+let store: Store;
+let warehouse: ReturnType<Store["addLocation"]>;
+let shop2: typeof warehouse;
+let product: ReturnType<Store["addProduct"]>["product"];
+let shoe42: Variant;
+let shoe43: Variant;
 const money = (amount: string) => ({ shopMoney: { amount, currencyCode: "EUR" as const } });
 
-beforeAll(async () => {
+beforeEach(async () => {
+  fake = new ShopifyFake();
+  store = fake.store;
+  warehouse = store.addLocation({ name: "Warehouse" });
+  shop2 = store.addLocation({ name: "Shop floor", fulfillsOnlineOrders: false });
+  let variants: Variant[];
+  ({ product, variants } = store.addProduct({
+    title: "Trail shoe",
+    variants: [
+      {
+        sku: "SHOE-42",
+        title: "42",
+        price: "89.90",
+        stock: { [warehouse.id]: { available: 7, damaged: 1 }, [shop2.id]: { available: 2 } },
+      },
+      { sku: "SHOE-43", title: "43", price: "89.90", stock: { [warehouse.id]: { available: 3, safety_stock: 2 } } },
+    ],
+  }));
+  [shoe42, shoe43] = variants as [Variant, Variant];
   const { app, uninstall: undo } = await createFakeShopifyApp(fake);
   uninstall = undo;
   // The product path: the library's offline admin client, through setAbstractFetchFunc, into the fake.
   client = await shopifyAdminForShop(fake.defaultShop, app.unauthenticated.admin, { buckets: new CostBuckets() });
 });
-afterAll(() => uninstall());
+afterEach(() => uninstall());
+
+/** The marketplace order for two SHOE-42 that the order tests read, fulfil and refund. */
+const createShoeOrder = () =>
+  client.request(ops.orderCreate, {
+    order: {
+      currency: "EUR",
+      email: "buyer@example.com",
+      sourceName: "mirakl",
+      sourceIdentifier: "MKP-ORDER-0001-A",
+      tags: ["mirakl", "mirakl-shop-2001"],
+      financialStatus: "PAID",
+      lineItems: [{ variantId: shoe42.id, quantity: 2, priceSet: money("89.90") }],
+      shippingLines: [{ title: "Standard", priceSet: money("4.90") }],
+      transactions: [{ kind: "SALE", status: "SUCCESS", gateway: "mirakl", amountSet: money("184.70") }],
+    },
+    options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: false, sendFulfillmentReceipt: false },
+  });
+const placeShoeOrder = async () => (await createShoeOrder()).orderCreate.order!.id;
+
+/** Ships one of the order's two shoes from the warehouse: one unit stays committed. */
+async function fulfilOneShoe(orderId: string) {
+  const { order } = await client.request(ops.orderFulfillmentOrders, { orderId });
+  const fo = order!.fulfillmentOrders.nodes[0]!;
+  await client.request(ops.fulfillmentCreate, {
+    fulfillment: {
+      lineItemsByFulfillmentOrder: [
+        { fulfillmentOrderId: fo.id, fulfillmentOrderLineItems: [{ id: fo.lineItems.nodes[0]!.id, quantity: 1 }] },
+      ],
+      notifyCustomer: false,
+    },
+  });
+  expect(store.levelOf(shoe42.inventoryItemId, warehouse.id)!.quantities).toMatchObject({ available: 5, committed: 1 });
+}
 
 describe("every Admin operation against the fake (real schema, real library client)", () => {
   it("Locations", async () => {
@@ -231,29 +274,14 @@ describe("every Admin operation against the fake (real schema, real library clie
     ]);
   });
 
-  let orderId: string;
-
   it("OrderCreate with options, then OrdersBySourceIdentifier and OrderById", async () => {
-    const { orderCreate } = await client.request(ops.orderCreate, {
-      order: {
-        currency: "EUR",
-        email: "buyer@example.com",
-        sourceName: "mirakl",
-        sourceIdentifier: "MKP-ORDER-0001-A",
-        tags: ["mirakl", "mirakl-shop-2001"],
-        financialStatus: "PAID",
-        lineItems: [{ variantId: shoe42.id, quantity: 2, priceSet: money("89.90") }],
-        shippingLines: [{ title: "Standard", priceSet: money("4.90") }],
-        transactions: [{ kind: "SALE", status: "SUCCESS", gateway: "mirakl", amountSet: money("184.70") }],
-      },
-      options: { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: false, sendFulfillmentReceipt: false },
-    });
+    const { orderCreate } = await createShoeOrder();
     expect(orderCreate.order).toMatchObject({
       sourceIdentifier: "MKP-ORDER-0001-A",
       tags: ["mirakl", "mirakl-shop-2001"],
       totalPriceSet: { shopMoney: { amount: "184.70", currencyCode: "EUR" } },
     });
-    orderId = orderCreate.order!.id;
+    const orderId = orderCreate.order!.id;
     const level = store.levelOf(shoe42.inventoryItemId, warehouse.id)!;
     expect(level.quantities).toMatchObject({ available: 5, committed: 2 });
 
@@ -278,6 +306,7 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("MetafieldsSet then OrderById reads it back", async () => {
+    const orderId = await placeShoeOrder();
     const { metafieldsSet } = await client.request(ops.metafieldsSet, {
       metafields: [
         {
@@ -315,6 +344,7 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("OrderFulfillmentOrders, FulfillmentCreate with tracking, FulfillmentTrackingInfoUpdate, FulfillmentById", async () => {
+    const orderId = await placeShoeOrder();
     const { order } = await client.request(ops.orderFulfillmentOrders, { orderId });
     const fo = order!.fulfillmentOrders.nodes[0]!;
     expect(fo).toMatchObject({
@@ -361,6 +391,8 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("RefundCreate is idempotent on its key, RefundById reads it", async () => {
+    const orderId = await placeShoeOrder();
+    await fulfilOneShoe(orderId);
     const { order } = await client.request(ops.orderById, {
       id: orderId,
       metafieldNamespace: "mirakl_bridge",
@@ -408,6 +440,7 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("OrderCancel restocks and refuses a second cancel with orderCancelUserErrors", async () => {
+    store.setQuantity(store.levelOf(shoe43.inventoryItemId, warehouse.id)!, "available", 10); // restocked
     const { orderCreate } = await client.request(ops.orderCreate, {
       order: {
         sourceName: "mirakl",

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
@@ -31,7 +31,9 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   let sim: RunningMiraklSimulator;
   let mirakl: ReturnType<typeof createMiraklClient>;
   let dropScratch: (() => Promise<void>) | undefined;
-  const shop = `bookkeeping-${database}.myshopify.com`;
+  // Each test has its own simulator and its own shop and connection with the offers below (beforeEach).
+  let shop: string;
+  let testCount = 0;
   let connection: { id: string; shop: string };
   const simNow = () => new Date(sim.control.now());
   const advance = (ms: number) => sim.control.advanceClock(ms);
@@ -55,6 +57,10 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       process.env.DATABASE_URL = scratch.url;
     }
     await ensureDatabaseReady();
+  }, 120_000);
+
+  beforeEach(async () => {
+    shop = `bookkeeping-${database}-${++testCount}.myshopify.com`;
     sim = await startMiraklSimulator({ port: 0 });
     mirakl = createMiraklClient({
       baseUrl: sim.url,
@@ -85,9 +91,19 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       })),
     });
   }, 120_000);
+  afterEach(async () => sim?.close());
+
+  /** A first import went through: every offer on Mirakl accepted, GONE-1, GONE-2 and GONE-3 refused (one exception each). */
+  async function firstImportRecorded() {
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
+    advance(STOCK_STATUS_POLL_MS);
+    await pushStock(connection, mirakl, simNow(), stockFlowDeps);
+    expect(
+      await prisma.syncException.count({ where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED", status: "OPEN" } }),
+    ).toBe(3);
+  }
 
   afterAll(async () => {
-    await sim?.close();
     if (database === "postgres") {
       await closeDatabase();
       delete process.env.DATABASE_URL;
@@ -170,6 +186,7 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   });
 
   it("resolves an offer's rejected-line exception once a later line for it goes through, and nothing else", async () => {
+    await firstImportRecorded();
     // The same entity in another shop, and another entity type of this shop: both untouched.
     const foreign = await reportException({
       shop: "elsewhere.myshopify.com",

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { action as mappingAction, loader as mappingLoader } from "~/routes/app.stock_.$connectionId.mapping/route";
@@ -9,8 +9,10 @@ import { listOverrides } from "~/connections/sku-mapping.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 
-const shopA = "mapping-a.myshopify.com";
-const shopB = "mapping-b.myshopify.com";
+// Each test gets its own pair of shops, connections and variants (beforeEach); variant ids are global keys.
+let testCount = 0;
+let shopA: string;
+let shopB: string;
 const LOCATION = "gid://shopify/Location/6101";
 let connectionA = "";
 let connectionB = "";
@@ -34,7 +36,24 @@ const desired = async (offerSku: string) =>
   )?.desiredQuantity;
 const recompute = () => runStockRecompute(shopA, { shopify: null });
 
-beforeAll(async () => {
+/** DRILL-18V feeds the offer LM-DRILL, recomputed: LM-DRILL has DRILL-18V's 7. */
+async function drillMappedToLmDrill() {
+  expect(
+    (await post(shopA, connectionA, { intent: "add", shopifySku: "DRILL-18V", offerSku: "LM-DRILL" })).status,
+  ).toBe(200);
+  await recompute();
+  expect(await desired("LM-DRILL")).toBe(7);
+}
+
+/** SAW-1 feeds the offer LM-SAW (not recomputed yet): the set a refused request must leave as it was. */
+async function sawMappedToLmSaw() {
+  expect((await post(shopA, connectionA, { intent: "add", shopifySku: "SAW-1", offerSku: "LM-SAW" })).status).toBe(200);
+}
+
+beforeEach(async () => {
+  testCount++;
+  shopA = `mapping-a-${testCount}.myshopify.com`;
+  shopB = `mapping-b-${testCount}.myshopify.com`;
   await installShop(shopA);
   await installShop(shopB);
   connectionA = (
@@ -55,18 +74,19 @@ beforeAll(async () => {
     ["SANDER", 5],
   ] as const) {
     n++;
+    const id = `61${testCount}${n}`; // n is one digit: unique across tests
     await upsertVariants(
       shopA,
       [
         {
-          variantId: `gid://shopify/ProductVariant/61${n}`,
-          productId: `gid://shopify/Product/61${n}`,
+          variantId: `gid://shopify/ProductVariant/${id}`,
+          productId: `gid://shopify/Product/${id}`,
           sku,
           barcode: null,
           title: sku,
           productStatus: "ACTIVE",
           tracked: true,
-          inventoryItemId: `gid://shopify/InventoryItem/61${n}`,
+          inventoryItemId: `gid://shopify/InventoryItem/${id}`,
           price: "10.00",
           compareAtPrice: null,
         },
@@ -75,7 +95,7 @@ beforeAll(async () => {
     );
     await applyLevels(shopA, [
       {
-        inventoryItemId: `gid://shopify/InventoryItem/61${n}`,
+        inventoryItemId: `gid://shopify/InventoryItem/${id}`,
         locationId: LOCATION,
         available,
         observedAt: new Date(),
@@ -100,6 +120,7 @@ describe("SKU mapping page", () => {
   });
 
   it("refuses an override that clashes, on the field concerned, and keeps the set", async () => {
+    await drillMappedToLmDrill();
     const clashes: [Record<string, string>, string, RegExp][] = [
       [{ shopifySku: "DRILL-18V", offerSku: "OTHER" }, "shopifySku", /already feeds offer LM-DRILL/],
       [{ shopifySku: "SAW-1", offerSku: "LM-DRILL" }, "offerSku", /already fed by DRILL-18V/],
@@ -116,6 +137,7 @@ describe("SKU mapping page", () => {
   });
 
   it("removes an override: the Shopify SKU feeds its own offer again", async () => {
+    await drillMappedToLmDrill();
     expect((await post(shopA, connectionA, { intent: "remove", shopifySku: "DRILL-18V" })).status).toBe(200);
     expect(await listOverrides(shopA, connectionA)).toEqual([]);
     await recompute();
@@ -125,7 +147,7 @@ describe("SKU mapping page", () => {
   });
 
   it("round-trips through CSV: export, import the same file, nothing changes; an edited file applies and recomputes", async () => {
-    await post(shopA, connectionA, { intent: "add", shopifySku: "SAW-1", offerSku: "LM-SAW" });
+    await sawMappedToLmSaw();
     const exported = await get(csvLoader, shopA, `/app/stock/${connectionA}/mapping.csv`, connectionA);
     expect(exported.status).toBe(200);
     expect(exported.headers.get("Content-Type")).toMatch(/text\/csv/);
@@ -148,6 +170,7 @@ describe("SKU mapping page", () => {
   });
 
   it("a bad file is refused with its lines named, and changes nothing", async () => {
+    await sawMappedToLmSaw();
     const before = await listOverrides(shopA, connectionA);
     const bad = "shopify_sku;offer_sku\nSAW-1;LM-SAW\nSAW-1;LM-SAW-2\nDRILL-18V;\n";
     const response = await post(shopA, connectionA, { intent: "import", csv: bad });
@@ -169,6 +192,7 @@ describe("SKU mapping page", () => {
   });
 
   it("another shop's connection does not exist: page, export, add and import are 404 and change nothing", async () => {
+    await sawMappedToLmSaw();
     const before = await listOverrides(shopA, connectionA);
     expect((await get(mappingLoader, shopB, `/app/stock/${connectionA}/mapping`, connectionA)).status).toBe(404);
     expect((await get(csvLoader, shopB, `/app/stock/${connectionA}/mapping.csv`, connectionA)).status).toBe(404);

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
@@ -12,7 +12,9 @@ import { setDesiredStock } from "~/sync/stock/desired.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { workUnits } from "~/worker/registry.server";
 
-const shop = "recompute.myshopify.com";
+// Each test gets its own shop and connections (beforeEach); variant ids come from one counter, so never repeat.
+let shop: string;
+let testCount = 0;
 const WAREHOUSE = "gid://shopify/Location/7001";
 const SHOP_FLOOR = "gid://shopify/Location/7003";
 let decathlon = "";
@@ -71,6 +73,9 @@ const parkPushUnits = () =>
 
 beforeAll(async () => {
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  shop = `recompute-${++testCount}.myshopify.com`;
   const stock = { locationIds: [WAREHOUSE], buffer: 1 };
   decathlon = (
     await createConnection(shop, {
@@ -331,7 +336,10 @@ describe("stock recompute", () => {
   });
 
   it("never touches another shop's offers, and a shop's recompute reads only its own variants", async () => {
-    const elsewhere = "recompute-other.myshopify.com";
+    // This shop sells TENT-2P too: 8 at the chosen location − buffer 1.
+    await addVariant("TENT-2P", { [WAREHOUSE]: 8, [SHOP_FLOOR]: 50 });
+    await recompute();
+    const elsewhere = `recompute-other-${testCount}.myshopify.com`;
     const theirs = (
       await createConnection(elsewhere, {
         name: "Decathlon",

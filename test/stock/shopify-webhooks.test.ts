@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import type { WebhookDelivery } from "~/generated/prisma/client";
 import { createConnection } from "~/connections/connections.server";
@@ -13,35 +13,55 @@ import { ShopifyFake } from "../shopify-fake";
 import type { FakeInventoryLevel } from "../shopify-fake/store";
 import { shopifyJson } from "../shopify-fake/webhooks";
 
-const shopA = "webhooks-a.myshopify.com";
-const shopB = "webhooks-b.myshopify.com";
+// Every test builds its own world (beforeEach): two shops, their fake stores, shop A's connection and mirror.
+type Store = ShopifyFake["store"];
+type AddedProduct = ReturnType<Store["addProduct"]>;
+let testCount = 0;
+let shopA: string;
+let shopB: string;
 // The fake's clock stamps levels' updated_at; the tests move it forward explicitly.
-let fakeNow = Date.parse("2026-06-01T00:00:00Z");
-const fake = new ShopifyFake({ shop: shopA, now: () => fakeNow });
+let fakeNow: number;
+let fake: ShopifyFake;
 const later = (seconds: number) => new Date((fakeNow += seconds * 1000)).toISOString();
-const storeA = fake.store;
-const storeB = fake.storeFor(shopB);
-// Both fake stores count ids from the same number; real GIDs are global, so keep B's apart.
-for (let i = 0; i < 500; i++) storeB.nextNumericId();
+let storeA: Store;
+let storeB: Store;
 
 const clientFor = async (shop: string) =>
   new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
 const handlers = catalogWebhookHandlers({ shopify: clientFor, onLevelDrops: recordShopifySales });
-const payloadsA = fake.webhooks.payloads();
+let payloadsA: ReturnType<ShopifyFake["webhooks"]["payloads"]>;
 
-const warehouse = storeA.addLocation({ name: "Warehouse" });
-const {
-  product: tent,
-  variants: [tent2p, tent3p],
-} = storeA.addProduct({
-  title: "Tent",
-  variants: [
-    { sku: "TENT-2P", stock: { [warehouse.id]: { available: 10 } } },
-    { sku: "TENT-3P", stock: { [warehouse.id]: { available: 4 } } },
-  ],
-});
-const tentLevel = storeA.levelOf(tent2p!.inventoryItemId, warehouse.id)!;
+let warehouse: ReturnType<Store["addLocation"]>;
+let tent: AddedProduct["product"];
+let tent2p: AddedProduct["variants"][number] | undefined;
+let tent3p: AddedProduct["variants"][number] | undefined;
+let tentLevel: FakeInventoryLevel;
 let connectionA = "";
+
+/** Shop A sells a tent in two sizes from its warehouse: TENT-2P (10) and TENT-3P (4). */
+function stockTheStores() {
+  fakeNow = Date.parse("2026-06-01T00:00:00Z");
+  fake = new ShopifyFake({ shop: shopA, now: () => fakeNow });
+  storeA = fake.store;
+  storeB = fake.storeFor(shopB);
+  // Both fake stores count ids from the same number; real GIDs are global, so keep B's apart, and this test's
+  // apart from the other tests' (their variants are still in the mirror).
+  for (let i = 0; i < 1000 * testCount; i++) storeA.nextNumericId();
+  for (let i = 0; i < 1000 * testCount + 500; i++) storeB.nextNumericId();
+  payloadsA = fake.webhooks.payloads();
+  warehouse = storeA.addLocation({ name: "Warehouse" });
+  ({
+    product: tent,
+    variants: [tent2p, tent3p],
+  } = storeA.addProduct({
+    title: "Tent",
+    variants: [
+      { sku: "TENT-2P", stock: { [warehouse.id]: { available: 10 } } },
+      { sku: "TENT-3P", stock: { [warehouse.id]: { available: 4 } } },
+    ],
+  }));
+  tentLevel = storeA.levelOf(tent2p!.inventoryItemId, warehouse.id)!;
+}
 
 let deliveries = 0;
 async function deliver<T extends WebhookTopic>(topic: T, payload: unknown, shop = shopA) {
@@ -75,8 +95,22 @@ const unitDue = async (key: string) => {
 const park = (key: string) =>
   prisma.workUnit.updateMany({ where: { key }, data: { dueAt: new Date("9999-12-31T00:00:00Z") } });
 
+/** A sale in Shopify leaves TENT-2P at `available`; its webhook is applied and the offer recomputed. */
+async function tentSoldDownTo(available: number) {
+  storeA.setQuantity(tentLevel, "available", available);
+  await deliver("inventory_levels/update", levelPayload(tentLevel, { updated_at: later(1) }));
+  await recompute();
+  expect((await offer("TENT-2P"))!.desiredQuantity).toBe(available);
+}
+
 beforeAll(async () => {
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  testCount++;
+  shopA = `webhooks-a-${testCount}.myshopify.com`;
+  shopB = `webhooks-b-${testCount}.myshopify.com`;
+  stockTheStores();
   connectionA = (
     await createConnection(shopA, {
       name: "Decathlon",
@@ -105,6 +139,7 @@ describe("inventory_levels/update", () => {
   });
 
   it("a duplicate delivery is a no-op: no recompute, no new desired version", async () => {
+    await tentSoldDownTo(6);
     const before = await offer("TENT-2P");
     await park(workUnits.stockRecompute.key(shopA));
     const current = await mirroredLevel(tent2p!.inventoryItemId);
@@ -155,6 +190,7 @@ describe("inventory_levels/update", () => {
 
 describe("products/update and products/delete", () => {
   it("an archived product reaches the mirror and pushes 0, with the push unit marked", async () => {
+    await tentSoldDownTo(3);
     await park(workUnits.stockPush.key(connectionA));
     storeA.setProductStatus(tent.id, "ARCHIVED");
     await deliver("products/update", payloadsA.productUpdate(tent));

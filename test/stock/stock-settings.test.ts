@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { setConnectionEnabled } from "~/connections/connection-forms.server";
@@ -13,11 +13,13 @@ import { formValuesFromSettings, type StockSettingsFormValues } from "~/connecti
 import { embeddedRequest, installShop, settle } from "../helpers/app";
 import { ShopifyFake } from "../shopify-fake";
 
-const shopA = "settings-a.myshopify.com";
-const shopB = "settings-b.myshopify.com";
-const fake = new ShopifyFake({ shop: shopA });
-const warehouse = fake.store.addLocation({ name: "Warehouse" });
-const parisShop = fake.store.addLocation({ name: "Paris shop" });
+// Each test gets its own shops, Shopify fake (no failure or cached locations carried over) and connections.
+let testCount = 0;
+let shopA: string;
+let shopB: string;
+let fake: ShopifyFake;
+let warehouse: ReturnType<ShopifyFake["store"]["addLocation"]>;
+let parisShop: typeof warehouse;
 let uninstallFake = () => {};
 let connectionA = "";
 let connectionB = "";
@@ -72,7 +74,19 @@ async function addVariant(sku: string, available: Record<string, number>) {
   );
 }
 
-beforeAll(async () => {
+/** The connection's settings saved through the page (locations chosen, so configured), then recomputed. */
+async function savedSettings(values: Partial<StockSettingsFormValues>) {
+  expect((await saveSettings(shopA, connectionA, { ...(await formOf(connectionA)), ...values })).status).toBe(200);
+  await recompute();
+}
+
+beforeEach(async () => {
+  testCount++;
+  shopA = `settings-a-${testCount}.myshopify.com`;
+  shopB = `settings-b-${testCount}.myshopify.com`;
+  fake = new ShopifyFake({ shop: shopA });
+  warehouse = fake.store.addLocation({ name: "Warehouse" });
+  parisShop = fake.store.addLocation({ name: "Paris shop" });
   await installShop(shopA);
   await installShop(shopB);
   // The app's own unauthenticated.admin path, with the offline token installShop stored, reaches the fake.
@@ -95,7 +109,7 @@ beforeAll(async () => {
   await addVariant("TENT", { [warehouse.id]: 12, [parisShop.id]: 50 });
   await recompute();
 });
-afterAll(() => uninstallFake());
+afterEach(() => uninstallFake());
 
 describe("stock & price settings page", () => {
   it("lists the shop's Shopify locations and starts from the stored, never-saved rules", async () => {
@@ -230,6 +244,7 @@ describe("stock & price settings page", () => {
   });
 
   it("when Shopify cannot be reached: a clear message, the chosen locations are kept and can still be saved", async () => {
+    await savedSettings({ locationIds: [warehouse.id], buffer: "2" });
     forgetCachedLocations();
     fake.failNext(503, 4); // the page's read and the save's read both fail (two tries each)
     const page = await (
@@ -247,6 +262,13 @@ describe("stock & price settings page", () => {
   });
 
   it("enabling a disabled connection recomputes its offers", async () => {
+    // 12 at Warehouse − TENT's own buffer 5, capped at 6.
+    await savedSettings({
+      locationIds: [warehouse.id],
+      buffer: "2",
+      bufferOverrides: [{ sku: "TENT", units: "5" }],
+      cap: "6",
+    });
     await setConnectionEnabled(shopA, connectionA, false);
     await applyLevels(shopA, [
       {

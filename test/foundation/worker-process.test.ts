@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
 
@@ -22,10 +22,7 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
-      const started = Date.now();
-      while (!output.includes("worker started") && Date.now() - started < 30_000)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain("worker started");
+      await vi.waitFor(() => expect(output).toContain("worker started"), { timeout: 30_000, interval: 100 });
 
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       child.kill("SIGTERM");

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { markDirty } from "~/worker/work-units.server";
@@ -6,15 +6,6 @@ import { markDirty } from "~/worker/work-units.server";
 beforeAll(async () => {
   await ensureDatabaseReady();
 });
-
-const until = async (check: () => Promise<boolean>, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("condition not met in time");
-};
 
 describe("worker loop", () => {
   it("runs dirty units, retries a failing one with backoff, and stops cleanly after the unit in hand", async () => {
@@ -36,7 +27,13 @@ describe("worker loop", () => {
     const worker = new Worker({ handlers: [handler], idleDelayMs: 20 }).start();
     await markDirty("loop-test:a", "loop-test", null);
     await markDirty("loop-test:flaky", "loop-test", null);
-    await until(async () => runs.filter((k) => k === "loop-test:flaky").length === 2 && runs.includes("loop-test:a"));
+    await vi.waitFor(
+      () => {
+        expect(runs.filter((k) => k === "loop-test:flaky")).toHaveLength(2);
+        expect(runs).toContain("loop-test:a");
+      },
+      { timeout: 5_000, interval: 20 },
+    );
     await worker.stop();
     const flaky = await prisma.workUnit.findUniqueOrThrow({ where: { key: "loop-test:flaky" } });
     expect(flaky.lastError).toBeNull();
@@ -63,7 +60,7 @@ describe("worker loop", () => {
     const a = new Worker({ handlers: [handler], idleDelayMs: 5, id: "a" }).start();
     const b = new Worker({ handlers: [handler], idleDelayMs: 5, id: "b" }).start();
     await markDirty("exclusive-test:one", "exclusive-test", null);
-    await until(async () => total >= 6);
+    await vi.waitFor(() => expect(total).toBeGreaterThanOrEqual(6), { timeout: 5_000, interval: 20 });
     await Promise.all([a.stop(), b.stop()]);
     expect(maxConcurrent).toBe(1);
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { shopifyAdminForShop } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
@@ -51,15 +51,6 @@ beforeAll(async () => {
 });
 afterAll(() => uninstall?.());
 
-const until = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("condition not met in time");
-};
-
 describe("a signed inventory_levels/update goes through the inbox to the worker", () => {
   it("verifies, stores once, and is processed in trigger order with Shopify's current quantities", async () => {
     const payloads = fake.webhooks.payloads();
@@ -90,7 +81,10 @@ describe("a signed inventory_levels/update goes through the inbox to the worker"
 
     const worker = new Worker({ handlers: [inboxTask], idleDelayMs: 20 }).start();
     try {
-      await until(async () => (await prisma.webhookDelivery.count({ where: { shop, status: "PROCESSED" } })) === 2);
+      await vi.waitFor(
+        async () => expect(await prisma.webhookDelivery.count({ where: { shop, status: "PROCESSED" } })).toBe(2),
+        { timeout: 10_000, interval: 20 },
+      );
     } finally {
       await worker.stop();
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
@@ -47,15 +47,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const until = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("condition not met in time");
-};
-
 describe("Shopify stock change to Mirakl, end to end", () => {
   it("a signed inventory_levels/update goes through the route, inbox, worker and recompute, and the pusher sends the new quantity", async () => {
     expect(sim.control.offer("S2000")?.quantity).toBe(20);
@@ -69,10 +60,13 @@ describe("Shopify stock change to Mirakl, end to end", () => {
     // The worker processes the delivery (mirror), then the recompute (it reads the unknown item from Shopify).
     const worker = new Worker({ handlers: [inboxTask, stockRecomputeTask], idleDelayMs: 20 }).start();
     try {
-      await until(async () => {
-        const row = await prisma.offerStock.findFirst({ where: { connectionId: connection.id, offerSku: "S2000" } });
-        return row?.desiredQuantity === 7;
-      });
+      await vi.waitFor(
+        async () => {
+          const row = await prisma.offerStock.findFirst({ where: { connectionId: connection.id, offerSku: "S2000" } });
+          expect(row?.desiredQuantity).toBe(7);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
     } finally {
       await worker.stop();
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { Worker } from "~/worker/worker.server";
@@ -8,14 +8,21 @@ import { applyExceptionAction } from "~/exceptions/queue.server";
 import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
+// Each test has its own simulator, shop and connection, and an empty work queue: the worker claims any due
+// unit, so one left by another test (a push, a reconcile) would be run instead of the test's own.
 let sim: RunningMiraklSimulator;
-const shop = "tasks.myshopify.com";
+let shop: string;
+let testCount = 0;
 let connectionId = "";
 const worker = new Worker({ handlers: stockTasks(stockFlowDeps), id: "stock-tasks-test" });
 
 beforeAll(async () => {
   registerFlows(); // Retry goes through the handlers the flows register
   await ensureDatabaseReady();
+});
+beforeEach(async () => {
+  shop = `tasks-${++testCount}.myshopify.com`;
+  await prisma.workUnit.deleteMany();
   sim = await startMiraklSimulator({ port: 0, rateLimits: "off" });
   connectionId = (
     await createConnection(shop, {
@@ -26,7 +33,7 @@ beforeAll(async () => {
     })
   ).id;
 });
-afterAll(async () => sim?.close());
+afterEach(async () => sim?.close());
 
 describe("stock tasks in the worker", () => {
   it("a dirty push unit sends the connection's stock through its stored, decrypted key", async () => {
@@ -95,6 +102,7 @@ describe("stock tasks in the worker", () => {
         fixHint: "h",
       },
     });
+    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
     await prisma.workUnit.update({
       where: { key: workUnits.stockPush.key(connectionId) },
       data: { dueAt: new Date("9999-12-31") },

@@ -102,7 +102,7 @@ describe("stock tasks in the worker", () => {
         fixHint: "h",
       },
     });
-    await markDirty(stockPushUnitKey(connectionId), STOCK_PUSH_KIND, shop);
+    await workUnits.stockPush.markDirty(connectionId, shop);
     await prisma.workUnit.update({
       where: { key: workUnits.stockPush.key(connectionId) },
       data: { dueAt: new Date("9999-12-31") },

@@ -1,13 +1,13 @@
 import { ApiType, shopifyApiProject } from "@shopify/api-codegen-preset";
 import type { IGraphQLConfig, IGraphQLProject } from "graphql-config";
 import { adminSchemaJsonFile } from "./scripts/codegen/admin-schema-file.ts";
-import { ADMIN_API_VERSION } from "./test/shopify/admin-schema.ts";
+import { ADMIN_API_VERSION } from "./test/integrations/shopify/admin-schema.ts";
 
 /**
  * Types for every `#graphql` operation under app/integrations/shopify, generated Shopify's way by
  * `npm run codegen` into app/types (admin.types.d.ts: the schema; admin.generated.d.ts: our operations, and the
  * `AdminQueries`/`AdminMutations` augmentation of @shopify/admin-api-client that app/integrations/shopify/operation.ts
- * reads). test/shopify/codegen.test.ts fails when the committed files differ from what this config generates.
+ * reads). test/integrations/shopify/codegen.test.ts fails when the committed files differ from what this config generates.
  */
 const project = shopifyApiProject({
   apiType: ApiType.Admin,

@@ -1,7 +1,11 @@
 // The demo's Shopify: the in-process fake (test/shopify-fake) seeded with a small outdoor-gear shop, and the
 // handle the demo page uses to change its stock. Shopify's side of every change is done as Shopify does it:
 // the store changes, then a signed inventory_levels/update goes to the app's own webhook route.
-import { ADMIN_SCHEMA_SOURCE, adminSchemaCacheDir, loadAdminSchema } from "../test/shopify/admin-schema.ts";
+import {
+  ADMIN_SCHEMA_SOURCE,
+  adminSchemaCacheDir,
+  loadAdminSchema,
+} from "../test/integrations/shopify/admin-schema.ts";
 import { createOrder, ShopifyFake, type FakeInventoryLevel, type FakeLocation } from "../test/shopify-fake/index.ts";
 import type { DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
 

@@ -1,7 +1,11 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
-import { ADMIN_API_VERSION, adminSchemaCacheDir, adminSchemaGzip } from "../../test/shopify/admin-schema.ts";
+import {
+  ADMIN_API_VERSION,
+  adminSchemaCacheDir,
+  adminSchemaGzip,
+} from "../../test/integrations/shopify/admin-schema.ts";
 
 /**
  * The pinned Admin introspection as a plain JSON file, for graphql-codegen's schema loader: the same bytes the

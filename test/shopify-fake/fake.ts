@@ -16,8 +16,8 @@ import {
   type GraphQLFormattedError,
   type GraphQLResolveInfo,
 } from "graphql";
-import { loadAdminSchema } from "../shopify/admin-schema";
-import { adminValidationRules } from "../shopify/admin-validation";
+import { loadAdminSchema } from "../integrations/shopify/admin-schema";
+import { adminValidationRules } from "../integrations/shopify/admin-validation";
 import { actualQueryCost, FakeLeakyBucket, requestedQueryCost, type FakeBucketOptions } from "./cost";
 import { createRootValue, type ResolverContext } from "./resolvers";
 import { FakeShopStore, type FakeBulkOperation } from "./store";

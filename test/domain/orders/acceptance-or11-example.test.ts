@@ -15,7 +15,7 @@ import { activeVariant, decide, stockOf, type Scenario } from "./fixtures";
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-// Beside the repository, as for test/mirakl/conformance.test.ts; a checkout elsewhere (a git worktree) can name it.
+// Beside the repository, as for test/integrations/mirakl/conformance.test.ts; a checkout elsewhere (a git worktree) can name it.
 const specPath = process.env.MIRAKL_OPENAPI_SPEC ?? path.resolve(repoRoot, "../shared/mirakl/mmp-seller-openapi.json");
 const specPresent = existsSync(specPath);
 if (!specPresent) console.warn(`[order acceptance OR11 example] skipped: OpenAPI spec not found at ${specPath}`);

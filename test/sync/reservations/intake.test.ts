@@ -1,11 +1,12 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
 import { addOverride } from "~/connections/sku-mapping.server";
 import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 /** The order intake against the Mirakl simulator: OR11 → one reservation per owed order line. */
 
@@ -53,13 +54,7 @@ beforeEach(async () => {
     (c) => ({ id: c.id, shop }),
   );
   // The simulator enforces Mirakl's call limits (OR11 once a minute) on its own clock: the intake must never earn a 429.
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
 });
 afterEach(async () => sim?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import {
   reportException,
@@ -13,6 +13,7 @@ import { stockFlowDeps } from "~/sync/index.server";
 import { pushPrices } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../../helpers/postgres";
+import { simulatorClient } from "../../helpers/mirakl";
 
 /**
  * What a completed import records, now written set-based per slice of lines: compare-and-set on the
@@ -62,13 +63,7 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   beforeEach(async () => {
     shop = `bookkeeping-${database}-${++testCount}.myshopify.com`;
     sim = await startMiraklSimulator({ port: 0 });
-    mirakl = createMiraklClient({
-      baseUrl: sim.url,
-      apiKey: sim.keys.single,
-      connectionId: "bookkeeping",
-      limiter: unlimitedRateLimiter,
-      retry: { retries: 0 },
-    });
+    mirakl = simulatorClient(sim, "bookkeeping");
     connection = await createConnection(shop, {
       name: "Bookkeeping",
       baseUrl: sim.url,

@@ -3,7 +3,7 @@ import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { importConnections, exportConnections } from "~/connections/transfer.server";
 import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { applyLevels, upsertVariants } from "~/sync/catalog/mirror.server";
 import { pushStock, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { stockFlowDeps } from "~/sync/index.server";
@@ -13,6 +13,7 @@ import { formValuesFromSettings } from "~/connections/stock-settings-form";
 import { loadStockPage } from "~/routes/app.stock/stock-page.server";
 import { shopOverview } from "~/shops/overview.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 /**
  * The default rules choose no location, so a connection nobody configured computes 0 for every offer.
@@ -38,13 +39,7 @@ beforeAll(async () => {
   connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then(
     (c) => ({ id: c.id, shop }),
   );
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
   // The marketplace already sells this offer, with stock the merchant maintained there.
   sim.control.addOffer(2001, { shop_sku: "KETTLE", quantity: 25 });
   await upsertVariants(

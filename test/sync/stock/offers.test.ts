@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { createMissingOffers } from "~/sync/stock/offers.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 let sim: RunningMiraklSimulator;
 const shop = "creator.myshopify.com";
@@ -45,13 +46,7 @@ beforeAll(async () => {
   connection = await createConnection(shop, { name: "Debenhams", baseUrl: sim.url, apiKey: sim.keys.single }).then(
     (c) => ({ id: c.id, shop }),
   );
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
   await variantWithoutOffer(1, "LAMP-1", "4006381333931");
   await variantWithoutOffer(2, "LAMP-2", "4006381333932"); // bad check digit
   await variantWithoutOffer(3, "LAMP-3", null);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import { pushPrices } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 let sim: RunningMiraklSimulator;
 const shop = "pricer.myshopify.com";
@@ -44,13 +45,7 @@ beforeAll(async () => {
   connection = await createConnection(shop, { name: "Leroy Merlin", baseUrl: sim.url, apiKey: sim.keys.single }).then(
     (c) => ({ id: c.id, shop }),
   );
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
   await variantWithOffer(1, "S2000", "10.00", null);
   await variantWithOffer(2, "S2001", "15.00", "20.00"); // on sale in Shopify
   await variantWithOffer(3, "NO-SUCH-OFFER", "5.00", null);

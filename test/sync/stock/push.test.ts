@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { pushStock, stockChannel, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { stockFlowDeps } from "~/sync/index.server";
 import { createConnection } from "~/connections/connections.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 let sim: RunningMiraklSimulator;
 const shop = "pusher.myshopify.com";
@@ -48,13 +49,7 @@ beforeAll(async () => {
     settings: { stockConfiguredAt: "2026-01-01T00:00:00.000Z" },
   }).then((c) => ({ id: c.id, shop }));
   // The simulator enforces Mirakl's call limits on its own clock; the pusher must never earn a 429.
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
 });
 afterAll(async () => sim?.close());
 beforeEach(() => sim.control.clearCalls());

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
 import { reconcileStep, requestReconcile } from "~/sync/stock/reconcile.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 let sim: RunningMiraklSimulator;
 const shop = "reconciler.myshopify.com";
@@ -50,13 +51,7 @@ beforeAll(async () => {
   connection = await createConnection(shop, { name: "Carrefour", baseUrl: sim.url, apiKey: sim.keys.single }).then(
     (c) => ({ id: c.id, shop }),
   );
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-  });
+  mirakl = simulatorClient(sim, connection.id);
   for (const sku of ["S2000", "S2001", "S2002"])
     await sim.control.addOffer(2001, { shop_sku: sku, quantity: 4, price: 10 });
   await settledOffer("S2000", 4); // in line

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { action as inventoryLevelsUpdateRoute } from "~/routes/webhooks.inventory_levels.update";
 import { pushStock, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { stockFlowDeps, registerFlows } from "~/sync/index.server";
@@ -11,6 +10,7 @@ import { Worker } from "~/worker/worker.server";
 import { installShop, settle } from "../../helpers/app";
 import { ShopifyFake } from "../../shopify-fake";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 const shop = "stock-e2e.myshopify.com";
 const fake = new ShopifyFake({ shop });
@@ -80,13 +80,7 @@ describe("Shopify stock change to Mirakl, end to end", () => {
     expect(pushUnit.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
 
     // The pusher (what the push unit runs), on the simulator's clock.
-    const mirakl = createMiraklClient({
-      baseUrl: sim.url,
-      apiKey: sim.keys.single,
-      connectionId: connection.id,
-      limiter: unlimitedRateLimiter,
-      retry: { retries: 0 },
-    });
+    const mirakl = simulatorClient(sim, connection.id);
     const simNow = () => new Date(sim.control.now());
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);
     sim.control.advanceClock(STOCK_STATUS_POLL_MS);

@@ -1,9 +1,10 @@
-import { Checkbox, FormLayout, TextField } from "@shopify/polaris";
+import { Checkbox, FormLayout } from "@shopify/polaris";
 import { SectionCard } from "~/components/section-card";
-import type { FormSectionProps } from "./form-section";
+import { FormTextField, type FormSectionProps } from "./form-section";
 
 /** Creating the offers a marketplace lacks, from variants with a barcode. */
-export function OffersSection({ values, errors, update }: FormSectionProps) {
+export function OffersSection(form: FormSectionProps) {
+  const { values, update } = form;
   return (
     <SectionCard title="Offers">
       <Checkbox
@@ -14,24 +15,13 @@ export function OffersSection({ values, errors, update }: FormSectionProps) {
       />
       <FormLayout>
         <FormLayout.Group>
-          <TextField
+          <FormTextField
+            form={form}
+            name="stateCode"
             label="Offer condition code"
-            autoComplete="off"
-            value={values.stateCode}
-            onChange={(v) => update("stateCode", v)}
-            error={errors.stateCode}
             helpText="The marketplace's condition code; 11 is “new” on most."
           />
-          <TextField
-            label="Days to ship"
-            type="number"
-            min={0}
-            max={60}
-            autoComplete="off"
-            value={values.leadtimeToShip}
-            onChange={(v) => update("leadtimeToShip", v)}
-            error={errors.leadtimeToShip}
-          />
+          <FormTextField form={form} name="leadtimeToShip" label="Days to ship" type="number" min={0} max={60} />
         </FormLayout.Group>
       </FormLayout>
     </SectionCard>

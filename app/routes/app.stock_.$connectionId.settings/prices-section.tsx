@@ -1,7 +1,7 @@
-import { Badge, Checkbox, FormLayout, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Checkbox, FormLayout, Select, Text } from "@shopify/polaris";
 import { SectionCard } from "~/components/section-card";
 import { pricePreview, roundingOptions, type StockSettingsFormValues } from "~/connections/stock-settings-form";
-import type { FormSectionProps } from "./form-section";
+import { FormTextField, type FormSectionProps } from "./form-section";
 
 const roundingLabels: Record<(typeof roundingOptions)[number], string> = {
   cents: "Keep the cents (19.87)",
@@ -10,7 +10,8 @@ const roundingLabels: Record<(typeof roundingOptions)[number], string> = {
 };
 
 /** Whether Shopify prices are pushed, with which markup and endings, and a sample of the result. */
-export function PricesSection({ values, errors, update }: FormSectionProps) {
+export function PricesSection(form: FormSectionProps) {
+  const { values, update } = form;
   const preview = pricePreview(values);
   return (
     <SectionCard
@@ -25,14 +26,12 @@ export function PricesSection({ values, errors, update }: FormSectionProps) {
       />
       <FormLayout>
         <FormLayout.Group>
-          <TextField
+          <FormTextField
+            form={form}
+            name="markupPercent"
             label="Markup (%)"
             type="number"
             step={0.01}
-            autoComplete="off"
-            value={values.markupPercent}
-            onChange={(v) => update("markupPercent", v)}
-            error={errors.markupPercent}
             helpText="Added to the Shopify price, for example to cover the commission. 0 for none."
           />
           <Select

@@ -1,43 +1,38 @@
-import { Checkbox, FormLayout, Select, TextField } from "@shopify/polaris";
+import { Checkbox, FormLayout, Select } from "@shopify/polaris";
 import { SectionCard } from "~/components/section-card";
 import type { StockSettingsFormValues } from "~/connections/stock-settings-form";
 import { DEFAULT_EXPOSURE_WINDOW_MS } from "~/domain/stock/velocity";
-import type { FormSectionProps } from "./form-section";
+import { FormTextField, type FormSectionProps } from "./form-section";
 
 /** Buffer, holdback, cap, untracked variants and the sales-velocity protection. */
-export function QuantitiesSection({ values, errors, update }: FormSectionProps) {
+export function QuantitiesSection(form: FormSectionProps) {
+  const { values, update } = form;
   return (
     <SectionCard title="Quantities">
       <FormLayout>
         <FormLayout.Group>
-          <TextField
+          <FormTextField
+            form={form}
+            name="buffer"
             label="Buffer"
             type="number"
             min={0}
-            autoComplete="off"
-            value={values.buffer}
-            onChange={(v) => update("buffer", v)}
-            error={errors.buffer}
             helpText="Units of every SKU always kept back from this marketplace."
           />
-          <TextField
+          <FormTextField
+            form={form}
+            name="lowStockHoldback"
             label="Low-stock holdback"
             type="number"
             min={0}
-            autoComplete="off"
-            value={values.lowStockHoldback}
-            onChange={(v) => update("lowStockHoldback", v)}
-            error={errors.lowStockHoldback}
             helpText="At or below this many sellable units, advertise 0 (0 = off)."
           />
-          <TextField
+          <FormTextField
+            form={form}
+            name="cap"
             label="Cap"
             type="number"
             min={0}
-            autoComplete="off"
-            value={values.cap}
-            onChange={(v) => update("cap", v)}
-            error={errors.cap}
             helpText="Never advertise more than this. Leave empty for no cap."
           />
         </FormLayout.Group>
@@ -52,14 +47,12 @@ export function QuantitiesSection({ values, errors, update }: FormSectionProps) 
             onChange={(v) => update("untrackedMode", v as StockSettingsFormValues["untrackedMode"])}
           />
           {values.untrackedMode === "fixed" && (
-            <TextField
+            <FormTextField
+              form={form}
+              name="untrackedQuantity"
               label="Fixed quantity for untracked variants"
               type="number"
               min={0}
-              autoComplete="off"
-              value={values.untrackedQuantity}
-              onChange={(v) => update("untrackedQuantity", v)}
-              error={errors.untrackedQuantity}
             />
           )}
         </FormLayout.Group>
@@ -70,16 +63,14 @@ export function QuantitiesSection({ values, errors, update }: FormSectionProps) 
             onChange={(checked) => update("velocityEnabled", checked)}
             helpText="Holds back the units a fast-selling SKU is expected to sell elsewhere before this marketplace can be told (it takes one stock import a minute)."
           />
-          <TextField
+          <FormTextField
+            form={form}
+            name="velocityWindowSeconds"
             label="Exposure window (seconds)"
             type="number"
             min={15}
             max={600}
-            autoComplete="off"
             disabled={!values.velocityEnabled}
-            value={values.velocityWindowSeconds}
-            onChange={(v) => update("velocityWindowSeconds", v)}
-            error={errors.velocityWindowSeconds}
             helpText={`How long a sale elsewhere can stay invisible to this marketplace. Leave empty for the default (${DEFAULT_EXPOSURE_WINDOW_MS / 1000} s: the import slot, Mirakl's processing and Shopify's delay).`}
           />
         </FormLayout.Group>

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useFetcher, useNavigation, useSubmit } from "@remix-run/react";
 import { Button, ChoiceList, InlineStack, Text, TextField } from "@shopify/polaris";
 import { SectionCard } from "~/components/section-card";
-import { saveFile } from "~/components/save-file";
+import { saveFile } from "~/components/download-file";
 
 type ExportAnswer = { intent: "export"; filename: string; content: string } | { intent: "import" | null };
 

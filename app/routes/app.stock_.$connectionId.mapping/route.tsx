@@ -6,7 +6,7 @@ import { Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
 import prisma from "~/db.server";
-import { saveFile } from "~/components/save-file";
+import { downloadFile } from "~/components/download-file";
 import { addOverride, importOverridesCsv, pageOverrides, removeOverride } from "~/connections/sku-mapping.server";
 import { mappingActionSchema, type MappingActionData } from "./mapping-action";
 import { AddOverrideCard } from "./add-override-card";
@@ -72,13 +72,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return json<MappingActionData>({ intent: input.intent, ok: true, errors: {} });
 };
 
-/** Downloads the export through fetch: inside Shopify admin, App Bridge adds the session token to fetch, not to a plain link. */
-async function downloadCsv(url: string, fileName: string) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`The export failed (${response.status})`);
-  saveFile(await response.blob(), fileName);
-}
-
 export default function SkuMappingPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as MappingActionData | undefined;
@@ -90,10 +83,8 @@ export default function SkuMappingPage() {
     setExportError(null);
     setExporting(true);
     try {
-      await downloadCsv(
-        `${base}/mapping.csv`,
-        `sku-mapping-${data.connection.name.replace(/[^\w-]+/g, "-").toLowerCase()}.csv`,
-      );
+      // The route names the file after the connection; the fallback is for a response without that header.
+      await downloadFile(`${base}/mapping.csv`, "sku-mapping.csv");
     } catch (error) {
       setExportError(error instanceof Error ? error.message : String(error));
     } finally {

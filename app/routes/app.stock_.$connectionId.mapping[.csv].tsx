@@ -1,17 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { requireShop } from "~/auth.server";
-import prisma from "~/db.server";
 import { exportOverridesCsv } from "~/connections/sku-mapping.server";
+import { requireShopConnection } from "./app.stock_.$connectionId.mapping/connection.server";
 
 /** The connection's SKU overrides as CSV (shopify_sku,offer_sku): the file the import takes back. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireShop(request);
-  const connection = await prisma.marketplaceConnection.findFirst({
-    where: { id: params.connectionId ?? "", shop },
-    select: { id: true, name: true },
-  });
-  if (!connection) throw json({ message: "No such connection" }, { status: 404 });
+  const { shop, connection } = await requireShopConnection({ request, params });
   const csv = await exportOverridesCsv(shop, connection.id);
   const fileName = `sku-mapping-${
     connection.name

@@ -5,13 +5,13 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { requireShop } from "~/auth.server";
-import prisma from "~/db.server";
 import { downloadFile } from "~/components/download-file";
 import { addOverride, importOverridesCsv, pageOverrides, removeOverride } from "~/connections/sku-mapping.server";
 import { mappingActionSchema, type MappingActionData } from "./mapping-action";
 import { AddOverrideCard } from "./add-override-card";
 import { OverridesTable } from "./overrides-table";
 import { ImportCard } from "./import-card";
+import { requireShopConnection } from "./connection.server";
 
 const SHOWN_PROBLEMS = 50;
 
@@ -21,12 +21,7 @@ const pageQuerySchema = z.object({
 });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireShop(request);
-  const connection = await prisma.marketplaceConnection.findFirst({
-    where: { id: params.connectionId ?? "", shop },
-    select: { id: true, name: true },
-  });
-  if (!connection) throw json({ message: "No such connection" }, { status: 404 });
+  const { shop, connection } = await requireShopConnection({ request, params });
   const query = pageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return json({ connection, query, ...(await pageOverrides(shop, connection.id, query)) });
 };

@@ -12,7 +12,7 @@ import { stockFlowDeps, registerFlows } from "~/sync/index.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { reconcileStep } from "~/sync/stock/reconcile.server";
 import { inboxTask } from "~/webhooks/inbox.server";
-import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";

@@ -48,7 +48,11 @@ export async function exportConnections(shop: string, now = new Date()) {
     exportedAt: now.toISOString(),
     connections: rows.map((row) => {
       // Only the fields listed here leave the shop: no key, no ciphertext, no ids, no test results.
-      const { lastCheck: _lastCheck, ...settings } = parseConnectionSettings(row.settings);
+      const {
+        lastCheck: _lastCheck,
+        partialAcceptanceForbidden: _learnt,
+        ...settings
+      } = parseConnectionSettings(row.settings);
       return { name: row.name, baseUrl: row.baseUrl, miraklShopId: row.miraklShopId, settings };
     }),
   };
@@ -125,6 +129,7 @@ export async function importConnections(shop: string, text: string, onClash: Nam
             ...entry.settings,
             stock: { ...entry.settings.stock, locationIds: [], warehouses: [] },
             lastCheck: null,
+            partialAcceptanceForbidden: false,
             stockConfiguredAt: null,
             locationNames: {},
           },

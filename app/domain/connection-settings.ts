@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { priceRuleSchema } from "~/domain/price-rule";
 import { stockRulesSchema } from "~/domain/stock/rules";
+import { acceptanceSettingsSchema } from "~/domain/orders/acceptance-settings";
 
 export const offerCreationSchema = z.object({
   enabled: z.boolean().default(false),
@@ -69,6 +70,13 @@ export const connectionSettingsSchema = z.object({
    * (the Stock page's explanations), never used to decide anything.
    */
   locationNames: z.record(z.string(), z.string().max(255)).default({}),
+  /** How waiting Mirakl orders are accepted or refused (rules, review, deadline window). */
+  acceptance: acceptanceSettingsSchema.default(() => acceptanceSettingsSchema.parse({})),
+  /**
+   * Learnt, not set: true once Mirakl answered an OR21 with ORDER_PARTIAL_ACCEPTANCE_DISABLED (PC01 does not
+   * say it), so later orders follow one decision from the start. Instance-specific, like `lastCheck`.
+   */
+  partialAcceptanceForbidden: z.boolean().default(false),
   /** Outcome of the last "Test connection"; null until tested. */
   lastCheck: connectionCheckSchema.nullable().default(null),
 });

@@ -19,6 +19,10 @@ export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   PRICE_IMPORT_LINE_REJECTED: "Price line rejected by Mirakl",
   RECONCILE_FAILED: "Reconciliation failed",
   RESERVATION_HOLD_FAILED: "Marketplace order not held in Shopify",
+  ORDER_UNREADABLE: "Marketplace order unreadable",
+  ORDER_LINE_REFUSED: "Order line refused",
+  ORDER_REVIEW_DUE: "Order waits for review",
+  ORDER_ACCEPTANCE_FAILED: "Order acceptance failed",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

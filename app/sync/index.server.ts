@@ -12,7 +12,7 @@ import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { stockTasks, type StockTaskDeps } from "~/sync/stock/tasks.server";
 import { retryConnection, retryReconcile, retryRefusedOffer } from "~/sync/stock/retries.server";
 import { recordShopifySales } from "~/sync/stock/velocity.server";
-import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { ensureOrderIntake, reservationTasks } from "~/sync/reservations/tasks.server";
 import { retryOrderLineHold } from "~/sync/reservations/retries.server";
 

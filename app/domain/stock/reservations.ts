@@ -2,7 +2,7 @@
  * Marketplace reservations not yet in Shopify: units on Mirakl order lines, on ANY connection of
  * the shop, whose Shopify order does not exist yet. Shopify's `available` does not reflect them
  * (until they are held there, see app/sync/reservations/holds.server.ts), so they are subtracted
- * from the sellable quantity of every connection. Pure: the intake (app/sync/reservations/intake)
+ * from the sellable quantity of every connection. Pure: the intake (app/sync/orders/intake.server.ts)
  * reads OR11 and asks `decideReservation` what each line means for its reservation.
  */
 

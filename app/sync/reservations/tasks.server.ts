@@ -2,7 +2,7 @@ import prisma from "~/db.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { workUnits } from "~/worker/registry.server";
 import { connectionTask } from "~/sync/connection-task.server";
-import { readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 
 /** Worker tasks of the reservation flow: the order intake per connection, the Shopify holds per shop. */

@@ -5,7 +5,7 @@ import { Worker } from "~/worker/worker.server";
 import { reconcileSchedulerTask } from "~/sync/stock/tasks.server";
 import { stockFlowDeps } from "~/sync/index.server";
 import { reservationTasks } from "~/sync/reservations/tasks.server";
-import { ORDER_POLL_INTERVAL_MS } from "~/sync/reservations/intake.server";
+import { ORDER_POLL_INTERVAL_MS } from "~/sync/orders/intake.server";
 import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 

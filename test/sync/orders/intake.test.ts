@@ -2,7 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
-import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { addOverride } from "~/connections/sku-mapping.server";
 import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";

@@ -6,7 +6,7 @@ import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/m
 import { runStockRecompute } from "~/sync/stock/recompute.server";
 import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/sync/stock/push.server";
 import { stockFlowDeps } from "~/sync/index.server";
-import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/reservations/intake.server";
+import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 
 /**

@@ -1,0 +1,240 @@
+import { createHash } from "node:crypto";
+import prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import type { MiraklOrder } from "~/integrations/mirakl";
+import { timelineEntries, type OrderSnapshot, type TimelineEntry } from "~/domain/orders/timeline";
+import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
+
+/**
+ * The order mirror: every Mirakl order a connection's intake reads, stored with its lines, money and an
+ * append-only timeline (issue 10). Level-triggered and idempotent: an order whose payload did not change
+ * since the last read writes nothing; a changed one is rewritten and its timeline gets what changed.
+ *
+ * The mirror also moves an order's acceptance forward where Mirakl's state decides it: an order with a
+ * waiting line that the app never decided becomes PENDING (the acceptance unit decides it); one that
+ * stopped waiting while the app or a person had not sent a decision is DECIDED_ON_MIRAKL (someone decided
+ * in Mirakl's back office, or the marketplace refused it at its deadline). Once the app sent an OR21 it
+ * never decides again, even if a late read still shows the order waiting.
+ */
+
+export type AcceptanceState =
+  | "NONE"
+  | "PENDING"
+  | "REVIEW"
+  | "SENDING"
+  | "SENT"
+  | "DECIDED_ON_MIRAKL"
+  | "AUTOMATIC";
+
+/** States in which the app (or a person through it) still owes Mirakl a decision. */
+export const UNDECIDED: readonly AcceptanceState[] = ["PENDING", "REVIEW"];
+
+export interface StoreResult {
+  created: number;
+  changed: number;
+  /** Some order now waits for the acceptance unit (new PENDING, or a SENDING one Mirakl moved). */
+  acceptanceDue: boolean;
+}
+
+/** The payload's fingerprint: the same order read twice hashes the same. */
+export function payloadHash(order: MiraklOrder): string {
+  return createHash("sha256").update(JSON.stringify(order)).digest("hex");
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+const date = (value: string | null | undefined): Date | null => {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms) : null;
+};
+
+export function snapshotOf(order: MiraklOrder): OrderSnapshot {
+  return {
+    miraklOrderId: order.order_id,
+    state: order.order_state,
+    currency: order.currency_iso_code,
+    totalPrice: order.total_price,
+    customerDebitedAt: order.customer_debited_date ?? null,
+    hasIncident: order.has_incident === true,
+    lines: order.order_lines.map((line) => ({
+      lineId: line.order_line_id,
+      offerSku: line.offer_sku,
+      state: line.order_line_state,
+      quantity: line.quantity,
+      cancelationIds: (line.cancelations ?? []).map((c) => c.id),
+      refundIds: (line.refunds ?? []).map((r) => r.id),
+    })),
+  };
+}
+
+const isWaiting = (order: MiraklOrder) => order.order_lines.some((line) => line.order_line_state === WAITING_ACCEPTANCE);
+
+function orderFields(order: MiraklOrder, hash: string) {
+  return {
+    commercialId: text(order.commercial_id),
+    state: order.order_state,
+    currency: order.currency_iso_code,
+    paymentWorkflow: text(order.payment_workflow),
+    taxMode: text(order.order_tax_mode),
+    price: order.price,
+    shippingPrice: order.shipping_price,
+    totalPrice: order.total_price,
+    totalCommission: order.total_commission ?? null,
+    shippingTypeLabel: text(order.shipping_type_label),
+    notificationEmail: text(order.customer_notification_email),
+    customer: (order.customer ?? {}) as Prisma.InputJsonValue,
+    createdOnMiraklAt: date(order.created_date) ?? new Date(0),
+    updatedOnMiraklAt: date(order.last_updated_date) ?? date(order.created_date) ?? new Date(0),
+    acceptanceDecidedAt: date(order.acceptance_decision_date),
+    customerDebitedAt: date(order.customer_debited_date),
+    shippingDeadline: date(order.shipping_deadline),
+    payload: order as unknown as Prisma.InputJsonValue,
+    payloadHash: hash,
+  };
+}
+
+function lineFields(line: MiraklOrder["order_lines"][number], index: number) {
+  return {
+    lineIndex: line.order_line_index ?? index + 1,
+    offerSku: line.offer_sku,
+    productTitle: text(line.product_title),
+    quantity: line.quantity,
+    state: line.order_line_state,
+    unitPrice: line.price_unit,
+    price: line.price,
+    shippingPrice: line.shipping_price,
+    totalPrice: line.total_price,
+    commissionFee: line.commission_fee ?? null,
+    commissionVat: line.commission_vat ?? null,
+    taxes: line.taxes as unknown as Prisma.InputJsonValue,
+    shippingTaxes: line.shipping_taxes as unknown as Prisma.InputJsonValue,
+  };
+}
+
+const eventRows = (shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) =>
+  entries.map((entry, i) => ({
+    shop,
+    orderId,
+    // Entries of one read keep their order on the timeline.
+    at: new Date(now.getTime() + i),
+    actor: entry.actor,
+    kind: entry.kind,
+    message: entry.message,
+    detail: entry.detail as Prisma.InputJsonValue,
+  }));
+
+/** Stores what the intake read. Orders are compared with their stored payload; unchanged ones write nothing. */
+export async function storeOrders(
+  connection: { id: string; shop: string },
+  orders: readonly MiraklOrder[],
+  now: Date,
+): Promise<StoreResult> {
+  const result: StoreResult = { created: 0, changed: 0, acceptanceDue: false };
+  if (orders.length === 0) return result;
+  const stored = new Map(
+    (
+      await prisma.marketplaceOrder.findMany({
+        where: {
+          shop: connection.shop,
+          connectionId: connection.id,
+          miraklOrderId: { in: orders.map((o) => o.order_id) },
+        },
+        select: { id: true, miraklOrderId: true, payloadHash: true, payload: true, acceptance: true },
+      })
+    ).map((row) => [row.miraklOrderId, row]),
+  );
+  for (const order of orders) {
+    const hash = payloadHash(order);
+    const previous = stored.get(order.order_id);
+    if (previous?.payloadHash === hash) continue;
+    const waiting = isWaiting(order);
+    if (!previous) {
+      const acceptance: AcceptanceState = waiting ? "PENDING" : "NONE";
+      const entries = timelineEntries(null, snapshotOf(order));
+      try {
+        await prisma.marketplaceOrder.create({
+          data: {
+            shop: connection.shop,
+            connectionId: connection.id,
+            miraklOrderId: order.order_id,
+            ...orderFields(order, hash),
+            acceptance,
+            firstReadAt: now,
+            lastChangedAt: now,
+            lines: {
+              create: order.order_lines.map((line, i) => ({
+                shop: connection.shop,
+                connectionId: connection.id,
+                lineId: line.order_line_id,
+                ...lineFields(line, i),
+              })),
+            },
+            events: {
+              create: eventRows(connection.shop, "", entries, now).map(({ orderId: _o, shop, ...e }) => ({
+                shop,
+                ...e,
+              })),
+            },
+          },
+        });
+      } catch (error) {
+        // Another reader stored it first (unique per connection and order): what it wrote stands.
+        if ((error as { code?: string }).code === "P2002") continue;
+        throw error;
+      }
+      result.created++;
+      if (waiting) result.acceptanceDue = true;
+      continue;
+    }
+
+    const before = snapshotOf(previous.payload as unknown as MiraklOrder);
+    const entries = timelineEntries(before, snapshotOf(order));
+    const prior = previous.acceptance as AcceptanceState;
+    let acceptance = prior;
+    if (waiting && prior === "NONE") acceptance = "PENDING";
+    if (!waiting && UNDECIDED.includes(prior)) {
+      acceptance = "DECIDED_ON_MIRAKL";
+      entries.push({
+        actor: "MIRAKL",
+        kind: "decided-on-mirakl",
+        message:
+          "No line waits for acceptance any more, but the app sent no decision: it was decided in Mirakl's back office or refused by the marketplace at its deadline",
+        detail: {},
+      });
+    }
+    if (acceptance === "PENDING" || prior === "SENDING") result.acceptanceDue = true;
+    await prisma.$transaction([
+      prisma.marketplaceOrder.update({
+        where: { id: previous.id },
+        data: {
+          ...orderFields(order, hash),
+          acceptance,
+          lastChangedAt: now,
+          ...(acceptance === "DECIDED_ON_MIRAKL" ? { needsAttention: false } : {}),
+        },
+      }),
+      ...order.order_lines.map((line, i) =>
+        prisma.marketplaceOrderLine.upsert({
+          where: { connectionId_lineId: { connectionId: connection.id, lineId: line.order_line_id } },
+          create: {
+            shop: connection.shop,
+            connectionId: connection.id,
+            orderId: previous.id,
+            lineId: line.order_line_id,
+            ...lineFields(line, i),
+          },
+          update: lineFields(line, i),
+        }),
+      ),
+      prisma.marketplaceOrderEvent.createMany({ data: eventRows(connection.shop, previous.id, entries, now) }),
+    ]);
+    result.changed++;
+  }
+  return result;
+}
+
+/** Appends entries to an order's timeline (the acceptance unit's and the staff's actions). */
+export async function appendTimeline(shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) {
+  if (entries.length === 0) return;
+  await prisma.marketplaceOrderEvent.createMany({ data: eventRows(shop, orderId, entries, now) });
+}

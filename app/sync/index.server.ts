@@ -13,7 +13,8 @@ import { stockTasks, type StockTaskDeps } from "~/sync/stock/tasks.server";
 import { retryConnection, retryReconcile, retryRefusedOffer } from "~/sync/stock/retries.server";
 import { recordShopifySales } from "~/sync/stock/velocity.server";
 import { readMarketplaceOrders } from "~/sync/orders/intake.server";
-import { ensureOrderIntake, reservationTasks } from "~/sync/reservations/tasks.server";
+import { ensureOrderIntake, orderTasks } from "~/sync/orders/tasks.server";
+import { reservationTasks } from "~/sync/reservations/tasks.server";
 import { retryOrderLineHold } from "~/sync/reservations/retries.server";
 
 /**
@@ -58,6 +59,7 @@ export function allTasks(): TaskHandler[] {
     inboxTask,
     inboxSweepTask,
     ...stockTasks(stockFlowDeps),
+    ...orderTasks,
     ...reservationTasks,
     stockRecomputeTask,
     catalogRefreshTask,

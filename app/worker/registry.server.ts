@@ -93,8 +93,10 @@ export const workUnits = {
   stockReconcile: new ConnectionUnitKind("stock-reconcile", 300_000),
   /** Hourly delta and nightly full reconciliations; keeps every enabled connection's order intake running. */
   reconcileScheduler: new SingletonUnitKind("stock-reconcile-scheduler", 60_000),
-  /** Marketplace orders read into reservations (OR11), once a minute (app/sync/reservations). */
+  /** Marketplace orders read into the order mirror and reservations (OR11), once a minute (app/sync/orders). */
   orderIntake: new ConnectionUnitKind("order-intake", 120_000),
+  /** Waiting orders accepted or refused (OR21), on their own unit so nothing downstream delays them (app/sync/orders). */
+  orderAcceptance: new ConnectionUnitKind("order-acceptance", 60_000),
   /** Reservations held in (and given back to) Shopify. */
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */

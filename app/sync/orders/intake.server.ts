@@ -7,10 +7,12 @@ import { listOverrides } from "~/connections/sku-mapping.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import { workUnits } from "~/worker/registry.server";
+import { storeOrders } from "~/sync/orders/mirror.server";
 
 /**
- * Order intake: reads the connection's Mirakl orders (OR11) and keeps one MarketplaceReservation per
- * order line the shop owes, so that units a marketplace sold leave every connection's sellable quantity
+ * Order intake: reads the connection's Mirakl orders (OR11) into the order mirror (./mirror.server.ts,
+ * which hands waiting orders to the acceptance unit) and keeps one MarketplaceReservation per order line
+ * the shop owes, so that units a marketplace sold leave every connection's sellable quantity
  * (and are held in Shopify, holds.server.ts) long before the Shopify order exists. Level-triggered: the
  * cursor only says where to start reading; every line read is compared with its stored reservation, so a
  * line read twice (overlapping polls, two workers) changes nothing.
@@ -24,6 +26,12 @@ import { workUnits } from "~/worker/registry.server";
 export const ORDER_POLL_INTERVAL_MS = 60_000;
 /** The cursor trails the latest update read by this much (Mirakl may list an update late); a line read twice is a no-op. */
 export const ORDER_CURSOR_OVERLAP_MS = 2 * 60_000;
+/**
+ * Every this often, one minute's poll asks for every order still WAITING_ACCEPTANCE instead of the updates
+ * since the cursor, so an order a cursor poll missed (Mirakl listing an update late, beyond the overlap) is
+ * still decided in time. It costs no extra call: the updates it skipped are read by the next poll (overlap).
+ */
+export const WAITING_SWEEP_INTERVAL_MS = 15 * 60_000;
 /** How far back, at most, the poll after a connection's first reads orders (paid ones included). */
 export const FIRST_POLL_LOOKBACK_MS = 3 * 24 * 3600_000;
 
@@ -65,7 +73,7 @@ export async function readMarketplaceOrders(
 ): Promise<IntakeResult> {
   const row = await prisma.marketplaceConnection.findFirst({
     where: { id: connection.id, shop: connection.shop },
-    select: { ordersCursor: true, ordersPolledAt: true, createdAt: true },
+    select: { ordersCursor: true, ordersPolledAt: true, waitingSweptAt: true, createdAt: true },
   });
   if (!row) return notPolled(null, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
   const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + ORDER_POLL_INTERVAL_MS : 0;
@@ -78,9 +86,15 @@ export async function readMarketplaceOrders(
   if (claimed.count === 0) return notPolled(now, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS)); // another worker reads them now
 
   let orders: MiraklOrder[];
-  let cursor: Date;
+  let cursor: Date | null;
+  const sweep =
+    row.ordersCursor !== null &&
+    (row.waitingSweptAt === null || now.getTime() - row.waitingSweptAt.getTime() >= WAITING_SWEEP_INTERVAL_MS);
   try {
-    if (row.ordersCursor) {
+    if (sweep) {
+      orders = await mirakl.listAllOrders({ orderStateCodes: ["WAITING_ACCEPTANCE"] });
+      cursor = null;
+    } else if (row.ordersCursor) {
       // On Mirakl's clock, never ours (a clock ahead of Mirakl's would skip updates for good): the latest
       // update read, less an overlap; the client's poll keeps the old cursor when nothing was read.
       const polled = await mirakl.pollOrderUpdates(row.ordersCursor);
@@ -104,10 +118,15 @@ export async function readMarketplaceOrders(
     return { ...notPolled(now, retryAt), polled: true };
   }
 
+  const stored = await storeOrders(connection, orders, now);
+  if (stored.acceptanceDue) await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
   const result = await applyOrders(connection, orders, row.createdAt, now);
   await prisma.marketplaceConnection.updateMany({
     where: { id: connection.id, shop: connection.shop },
-    data: { ordersCursor: cursor },
+    // The first poll reads every waiting order too: the first sweep is due a sweep interval later.
+    data: cursor
+      ? { ordersCursor: cursor, ...(row.ordersCursor ? {} : { waitingSweptAt: now }) }
+      : { waitingSweptAt: now },
   });
   if (result.changedSkus.length) {
     await markSkusForRecompute(connection.shop, result.changedSkus, now);

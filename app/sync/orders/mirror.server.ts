@@ -17,14 +17,7 @@ import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
  * never decides again, even if a late read still shows the order waiting.
  */
 
-export type AcceptanceState =
-  | "NONE"
-  | "PENDING"
-  | "REVIEW"
-  | "SENDING"
-  | "SENT"
-  | "DECIDED_ON_MIRAKL"
-  | "AUTOMATIC";
+export type AcceptanceState = "NONE" | "PENDING" | "REVIEW" | "SENDING" | "SENT" | "DECIDED_ON_MIRAKL" | "AUTOMATIC";
 
 /** States in which the app (or a person through it) still owes Mirakl a decision. */
 export const UNDECIDED: readonly AcceptanceState[] = ["PENDING", "REVIEW"];
@@ -67,7 +60,8 @@ export function snapshotOf(order: MiraklOrder): OrderSnapshot {
   };
 }
 
-const isWaiting = (order: MiraklOrder) => order.order_lines.some((line) => line.order_line_state === WAITING_ACCEPTANCE);
+const isWaiting = (order: MiraklOrder) =>
+  order.order_lines.some((line) => line.order_line_state === WAITING_ACCEPTANCE);
 
 function orderFields(order: MiraklOrder, hash: string) {
   return {

@@ -1,35 +1,12 @@
-import prisma from "~/db.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { workUnits } from "~/worker/registry.server";
-import { connectionTask } from "~/sync/connection-task.server";
-import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 
-/** Worker tasks of the reservation flow: the order intake per connection, the Shopify holds per shop. */
-
-export const orderIntakeTask = connectionTask(workUnits.orderIntake, async (connection, mirakl, now) => ({
-  nextDueAt: (await readMarketplaceOrders(connection, mirakl, now)).nextDueAt,
-}));
+/** Worker tasks of the reservation flow: the Shopify holds per shop (the order intake is in app/sync/orders). */
 
 export const reservationHoldsTask = workUnits.reservationHolds.task(async (unit, ctx) => {
   const { nextDueAt } = await reconcileShopifyHolds(unit.shop!, ctx.now());
   return { nextDueAt };
 });
 
-export const reservationTasks: TaskHandler[] = [orderIntakeTask, reservationHoldsTask];
-
-/** A running intake is due within a minute or two; later than this it was left idle (connection disabled). */
-const IDLE_AFTER_MS = 10 * 60_000;
-
-/**
- * Starts the connection's order intake if it is not running (never started, or left idle while the
- * connection was disabled). Marking a running one due would be harmless (it polls at most once a minute).
- */
-export async function ensureOrderIntake(connection: { id: string; shop: string }, now: Date) {
-  const unit = await prisma.workUnit.findUnique({
-    where: { key: workUnits.orderIntake.key(connection.id) },
-    select: { dueAt: true },
-  });
-  if (!unit || unit.dueAt.getTime() > now.getTime() + IDLE_AFTER_MS)
-    await workUnits.orderIntake.markDirty(connection.id, connection.shop, now);
-}
+export const reservationTasks: TaskHandler[] = [reservationHoldsTask];

@@ -4,7 +4,7 @@ import { createConnection, updateConnection } from "~/connections/connections.se
 import { Worker } from "~/worker/worker.server";
 import { reconcileSchedulerTask } from "~/sync/stock/tasks.server";
 import { stockFlowDeps } from "~/sync/index.server";
-import { reservationTasks } from "~/sync/reservations/tasks.server";
+import { orderTasks } from "~/sync/orders/tasks.server";
 import { ORDER_POLL_INTERVAL_MS } from "~/sync/orders/intake.server";
 import { workUnits } from "~/worker/registry.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
@@ -14,7 +14,7 @@ import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulat
 let sim: RunningMiraklSimulator;
 const shop = "intake-tasks.myshopify.com";
 let connectionId = "";
-const worker = new Worker({ handlers: reservationTasks, id: "reservation-tasks-test" });
+const worker = new Worker({ handlers: orderTasks, id: "reservation-tasks-test" });
 const schedule = (now: Date) =>
   reconcileSchedulerTask(stockFlowDeps).run({ key: workUnits.reconcileScheduler.key } as never, {
     signal: new AbortController().signal,

@@ -6,8 +6,10 @@ import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 
 /**
  * Mandatory compliance topics. Personal data we hold today lives in stored webhook payloads (order,
- * refund and fulfilment payloads carry names, emails and addresses); marketplace order copies join
- * this list when the order flow lands. Every request is recorded with what was done.
+ * refund and fulfilment payloads carry names, emails and addresses) and in the Mirakl order mirror
+ * (MarketplaceOrder.customer and payload: the marketplace's customer, deleted with the shop; a
+ * customers/redact names Shopify orders, which the mirror links to once the Shopify order flow lands).
+ * Every request is recorded with what was done.
  */
 
 /** Every table keyed by shop, in deletion order. A test checks this covers each model with a `shop` column. */
@@ -15,6 +17,9 @@ export const shopScopedModels = [
   "stockImport",
   "reconcileRun",
   "offerStock",
+  "marketplaceOrderEvent",
+  "marketplaceOrderLine",
+  "marketplaceOrder",
   "marketplaceReservation",
   "shopifyInventoryLevel",
   "shopifyStockSale",

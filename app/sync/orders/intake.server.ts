@@ -7,7 +7,7 @@ import { listOverrides } from "~/connections/sku-mapping.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import { workUnits } from "~/worker/registry.server";
-import { storeOrders } from "~/sync/orders/mirror.server";
+import { storeOrders, UNDECIDED } from "~/sync/orders/mirror.server";
 
 /**
  * Order intake: reads the connection's Mirakl orders (OR11) into the order mirror (./mirror.server.ts,
@@ -93,6 +93,18 @@ export async function readMarketplaceOrders(
   try {
     if (sweep) {
       orders = await mirakl.listAllOrders({ orderStateCodes: ["WAITING_ACCEPTANCE"] });
+      // Orders we still think undecided that no longer wait were decided elsewhere: read them by id
+      // (look-ups by id are Mirakl's "synchronous" use, outside the poll's budget).
+      const stillWaiting = new Set(orders.map((o) => o.order_id));
+      const left = (
+        await prisma.marketplaceOrder.findMany({
+          where: { shop: connection.shop, connectionId: connection.id, acceptance: { in: [...UNDECIDED] } },
+          select: { miraklOrderId: true },
+        })
+      )
+        .map((o) => o.miraklOrderId)
+        .filter((id) => !stillWaiting.has(id));
+      if (left.length) orders = [...orders, ...(await mirakl.getOrdersByIds(left))];
       cursor = null;
     } else if (row.ordersCursor) {
       // On Mirakl's clock, never ours (a clock ahead of Mirakl's would skip updates for good): the latest

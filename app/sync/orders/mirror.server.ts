@@ -106,11 +106,10 @@ function lineFields(line: MiraklOrder["order_lines"][number], index: number) {
 }
 
 const eventRows = (shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) =>
-  entries.map((entry, i) => ({
+  entries.map((entry) => ({
     shop,
     orderId,
-    // Entries of one read keep their order on the timeline.
-    at: new Date(now.getTime() + i),
+    at: now,
     actor: entry.actor,
     kind: entry.kind,
     message: entry.message,

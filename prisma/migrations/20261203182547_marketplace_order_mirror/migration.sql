@@ -84,6 +84,7 @@ CREATE TABLE "MarketplaceOrderLine" (
 -- CreateTable
 CREATE TABLE "MarketplaceOrderEvent" (
     "id" TEXT NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "shop" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -117,7 +118,7 @@ CREATE INDEX "MarketplaceOrderLine_orderId_lineIndex_idx" ON "MarketplaceOrderLi
 CREATE UNIQUE INDEX "MarketplaceOrderLine_connectionId_lineId_key" ON "MarketplaceOrderLine"("connectionId", "lineId");
 
 -- CreateIndex
-CREATE INDEX "MarketplaceOrderEvent_orderId_at_idx" ON "MarketplaceOrderEvent"("orderId", "at");
+CREATE INDEX "MarketplaceOrderEvent_orderId_seq_idx" ON "MarketplaceOrderEvent"("orderId", "seq");
 
 -- AddForeignKey
 ALTER TABLE "MarketplaceOrderLine" ADD CONSTRAINT "MarketplaceOrderLine_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "MarketplaceOrder"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -137,9 +137,9 @@ describe("order acceptance on the simulator", () => {
     });
 
     // Mirakl applied them.
-    expect(sim.control.order(stocked).order_state).toBe("WAITING_DEBIT_PAYMENT");
-    expect(sim.control.order(unknownSku).order_state).toBe("REFUSED");
-    expect(sim.control.order(mixed).order_lines.map((l) => l.order_line_state)).toEqual([
+    expect(sim.control.order(stocked)!.order_state).toBe("WAITING_DEBIT_PAYMENT");
+    expect(sim.control.order(unknownSku)!.order_state).toBe("REFUSED");
+    expect(sim.control.order(mixed)!.order_lines.map((l) => l.order_line_state)).toEqual([
       "WAITING_DEBIT_PAYMENT",
       "REFUSED",
     ]);
@@ -208,7 +208,7 @@ describe("order acceptance on the simulator", () => {
         { id: `${mixed}-2`, accepted: false },
       ],
     });
-    expect(sim.control.order(mixed).order_state).toBe("REFUSED");
+    expect(sim.control.order(mixed)!.order_state).toBe("REFUSED");
     const stored = await order(mixed);
     expect(stored.acceptance).toBe("SENT");
     expect(stored.events.map((e) => e.kind)).toContain("partial-acceptance-forbidden");
@@ -257,7 +257,7 @@ describe("order acceptance on the simulator", () => {
     expect(await prisma.syncException.count({ where: { shop, kind: "ORDER_ACCEPTANCE_FAILED" } })).toBe(1);
     sim.control.advanceClock(5 * 60_000);
     await runOrderAcceptance(connection, mirakl, simNow());
-    expect(sim.control.order(placed).order_lines[0]!.order_line_state).not.toBe("WAITING_ACCEPTANCE");
+    expect(sim.control.order(placed)!.order_lines[0]!.order_line_state).not.toBe("WAITING_ACCEPTANCE");
     expect((await order(placed)).acceptance).toBe("SENT");
     // Sent once it got through: the exception is resolved.
     expect(await prisma.syncException.count({ where: { shop, kind: "ORDER_ACCEPTANCE_FAILED", status: "OPEN" } })).toBe(
@@ -347,7 +347,7 @@ describe("order acceptance on the simulator", () => {
     expect(await prisma.session.count({ where: { shop } })).toBe(0);
     const placed = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }] }).id;
     await readAndDecide();
-    expect(sim.control.order(placed).order_state).toBe("WAITING_DEBIT_PAYMENT");
+    expect(sim.control.order(placed)!.order_state).toBe("WAITING_DEBIT_PAYMENT");
   });
 
   it("a marketplace that accepts by itself: nothing to decide, nothing sent", async () => {

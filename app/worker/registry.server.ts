@@ -1,4 +1,4 @@
-import { ensureScheduled, markDirty } from "~/worker/work-units.server";
+import { borrowLease, ensureScheduled, markDirty, returnLease } from "~/worker/work-units.server";
 import type { TaskHandler } from "~/worker/worker.server";
 
 /**
@@ -55,6 +55,21 @@ export class ShopUnitKind extends KeyedUnitKind {
   /** Makes the shop's unit due now (level-triggered: marking twice runs it once). */
   markDirty(shop: string, now = new Date()) {
     return markDirty(this.key(shop), this.kind, shop, now);
+  }
+
+  /**
+   * Runs `work` under the shop's unit lease, so it never overlaps the unit's own run (nor another such
+   * `work`): false, without running it, while the unit is running. For short work only: the lease is not renewed.
+   */
+  async whileLeased(shop: string, holder: string, work: () => Promise<void>, now = new Date()): Promise<boolean> {
+    const lease = await borrowLease(this.key(shop), this.kind, shop, holder, this.leaseMs, now);
+    if (!lease) return false;
+    try {
+      await work();
+    } finally {
+      await returnLease(lease);
+    }
+    return true;
   }
 }
 

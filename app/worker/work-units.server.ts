@@ -94,6 +94,40 @@ export async function completeUnit(
   return count === 1;
 }
 
+/**
+ * Takes a unit's lease outside its schedule, for work that must never run beside the unit itself: due or not
+ * (created idle when missing), its schedule, version and attempts are left as they are. Null while the unit
+ * runs or another holder has it. Give it back with `returnLease`; a holder that dies frees it when it expires.
+ */
+export async function borrowLease(
+  key: string,
+  kind: string,
+  shop: string | null,
+  owner: string,
+  leaseMs: number,
+  now = new Date(),
+): Promise<ClaimedUnit | null> {
+  const idle = new Date("9999-12-31T00:00:00Z");
+  const expires = new Date(now.getTime() + leaseMs);
+  const rows = await prisma.$queryRaw<ClaimedUnit[]>`
+    INSERT INTO "WorkUnit" ("key", "kind", "shop", "dueAt", "createdAt", "leaseOwner", "leaseToken", "leaseExpiresAt")
+    VALUES (${key}, ${kind}, ${shop}, ${idle}, ${now}, ${owner}, 1, ${expires})
+    ON CONFLICT ("key") DO UPDATE SET
+      "leaseOwner" = EXCLUDED."leaseOwner",
+      "leaseToken" = "WorkUnit"."leaseToken" + 1,
+      "leaseExpiresAt" = EXCLUDED."leaseExpiresAt"
+    WHERE "WorkUnit"."leaseExpiresAt" IS NULL OR "WorkUnit"."leaseExpiresAt" < ${now}
+    RETURNING *`;
+  return rows[0] ?? null;
+}
+
+/** Gives a borrowed lease back, touching nothing else (a lease taken over meanwhile is left to its new holder). */
+export async function returnLease(unit: ClaimedUnit): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "WorkUnit" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+    WHERE "key" = ${unit.key} AND "leaseOwner" = ${unit.leaseOwner} AND "leaseToken" = ${unit.leaseToken}`;
+}
+
 export async function deleteUnitsForShop(shop: string) {
   await prisma.workUnit.deleteMany({ where: { shop } });
 }

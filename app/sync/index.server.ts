@@ -1,5 +1,6 @@
 import { registerRetry } from "~/exceptions/retries.server";
 import { ensurePeriodicUnits } from "~/worker/registry.server";
+import { retryWorkUnit, WORK_UNIT_ENTITY } from "~/worker/unit-failures.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { startEmbeddedWorkerIfConfigured as startEmbeddedWorker } from "~/worker/embedded.server";
 import { inboxSweepTask, inboxTask, onWebhookTopic, retryDelivery } from "~/webhooks/inbox.server";
@@ -49,6 +50,7 @@ export function registerFlows() {
   registerRetry("ReconcileRun", retryReconcile);
   registerRetry("MiraklOrderLine", retryOrderLineHold);
   registerRetry("WebhookDelivery", retryDelivery);
+  registerRetry(WORK_UNIT_ENTITY, retryWorkUnit);
 }
 
 /** Every kind of background work the worker runs (their kinds are declared in the worker's registry). */

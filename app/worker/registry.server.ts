@@ -42,6 +42,11 @@ abstract class KeyedUnitKind extends UnitKind {
 export class ConnectionUnitKind extends KeyedUnitKind {
   readonly scope = "connection";
 
+  /** Its failures are shown against the connection. */
+  override task(run: TaskHandler["run"]): TaskHandler {
+    return { ...super.task(run), connectionIdOf: (key) => this.idOf(key) };
+  }
+
   /** Makes the connection's unit due now (level-triggered: marking twice runs it once). */
   markDirty(connectionId: string, shop: string, now = new Date()) {
     return markDirty(this.key(connectionId), this.kind, shop, now);

@@ -14,6 +14,7 @@ describe("the exceptions queue's retry registry", () => {
         "ReconcileRun",
         "StockImport",
         "WebhookDelivery",
+        "WorkUnit",
       ].sort(),
     );
     expect(isRetryable("OfferStock")).toBe(true);

@@ -26,18 +26,20 @@ describe("work unit leases", () => {
     await completeUnit(first!, { nextDueAt: null }, at(3));
   });
 
-  it("hands an expired lease to another worker and fences the old holder", async () => {
+  it("hands an expired lease to another worker (after the first crash's 2 s backoff) and fences the old holder", async () => {
     await markDirty("k:crash", "test-crash", null, t0);
     const dead = await claimDueUnit("worker-a", ["test-crash"], 5_000, at(1));
     expect(dead).not.toBeNull();
     expect(await claimDueUnit("worker-b", ["test-crash"], 5_000, at(4_000))).toBeNull();
-    const takeover = await claimDueUnit("worker-b", ["test-crash"], 5_000, at(6_000));
+    expect(await claimDueUnit("worker-b", ["test-crash"], 5_000, at(6_000))).toBeNull(); // lease out at 5 001, + 2 s
+    const takeover = await claimDueUnit("worker-b", ["test-crash"], 5_000, at(7_100));
     expect(takeover?.leaseOwner).toBe("worker-b");
     expect(takeover!.leaseToken).toBe(dead!.leaseToken + 1);
+    expect(takeover).toMatchObject({ previousRunAbandoned: true, attempts: 2 });
     // The crashed worker comes back: it can neither renew nor complete.
-    expect(await renewLease(dead!, 5_000, at(6_500))).toBe(false);
-    expect(await completeUnit(dead!, { nextDueAt: null }, at(6_600))).toBe(false);
-    expect(await completeUnit(takeover!, { nextDueAt: null }, at(7_000))).toBe(true);
+    expect(await renewLease(dead!, 5_000, at(7_500))).toBe(false);
+    expect(await completeUnit(dead!, { nextDueAt: null }, at(7_600))).toBe(false);
+    expect(await completeUnit(takeover!, { nextDueAt: null }, at(8_000))).toBe(true);
   });
 
   it("keeps a mark made while the unit was running", async () => {

@@ -1,5 +1,5 @@
 import { registerRetry } from "~/exceptions/retries.server";
-import { ensurePeriodicUnits } from "~/worker/registry.server";
+import { ensurePeriodicUnits, workUnits } from "~/worker/registry.server";
 import { retryWorkUnit, WORK_UNIT_ENTITY } from "~/worker/unit-failures.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { startEmbeddedWorkerIfConfigured as startEmbeddedWorker } from "~/worker/embedded.server";
@@ -7,6 +7,7 @@ import { inboxSweepTask, inboxTask, onWebhookTopic, retryDelivery } from "~/webh
 import { handleAppUninstalled, handleScopesUpdate } from "~/shops/lifecycle.server";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "~/shops/compliance.server";
 import { miraklCallPruneTask } from "~/connections/activity-log.server";
+import { apiKeyReencryptTask } from "~/connections/key-rotation.server";
 import { catalogRefreshTask } from "~/sync/catalog/refresh.server";
 import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
@@ -64,11 +65,18 @@ export function allTasks(): TaskHandler[] {
     stockRecomputeTask,
     catalogRefreshTask,
     miraklCallPruneTask,
+    apiKeyReencryptTask,
   ];
 }
 
-/** Periodic units that must exist once; idempotent, called whenever a worker starts. */
-export const schedulePeriodicWork = () => ensurePeriodicUnits();
+/**
+ * Periodic units that must exist once; idempotent, called whenever a worker starts. A key rotation means a
+ * restart with new variables, so the API keys are sealed again under the current key right away.
+ */
+export async function schedulePeriodicWork() {
+  await ensurePeriodicUnits();
+  await workUnits.apiKeyReencrypt.markDue();
+}
 
 /**
  * The web process: flows are registered (a route's Retry needs them even when no worker runs here), and

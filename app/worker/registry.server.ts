@@ -90,6 +90,11 @@ export class SingletonUnitKind extends UnitKind {
   ensureScheduled(now = new Date()) {
     return ensureScheduled(this.key, this.kind, null, now);
   }
+
+  /** Makes the unit due now (created if missing). */
+  markDue(now = new Date()) {
+    return markDirty(this.key, this.kind, null, now);
+  }
 }
 
 export type AnyUnitKind = ConnectionUnitKind | ShopUnitKind | SingletonUnitKind;
@@ -119,6 +124,8 @@ export const workUnits = {
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */
   miraklCallPrune: new SingletonUnitKind("mirakl-call-prune", 120_000),
+  /** Stored API keys sealed again under the current encryption key after a rotation (app/connections/key-rotation.server.ts). */
+  apiKeyReencrypt: new SingletonUnitKind("api-key-reencrypt", 120_000),
 } as const satisfies Record<string, AnyUnitKind>;
 
 export const allUnitKinds: readonly AnyUnitKind[] = Object.values(workUnits);

@@ -120,11 +120,21 @@ function filterWhere(
   return { AND: conditions };
 }
 
-/** Rows strictly after the cursor in the list's order (older), or strictly before it (newer). */
+/**
+ * Rows strictly after the cursor in the list's order (older), or strictly before it (newer). The plain bound
+ * on `createdOnMiraklAt` repeats what the OR implies so the database starts its index scan at the cursor
+ * (`[shop, createdOnMiraklAt]`) instead of filtering every newer row: a deep page costs what the first does.
+ */
 function beyondCursor(cursor: OrderCursor, direction: "older" | "newer"): Prisma.MarketplaceOrderWhereInput {
   return direction === "older"
-    ? { OR: [{ createdOnMiraklAt: { lt: cursor.at } }, { createdOnMiraklAt: cursor.at, id: { lt: cursor.id } }] }
-    : { OR: [{ createdOnMiraklAt: { gt: cursor.at } }, { createdOnMiraklAt: cursor.at, id: { gt: cursor.id } }] };
+    ? {
+        createdOnMiraklAt: { lte: cursor.at },
+        OR: [{ createdOnMiraklAt: { lt: cursor.at } }, { id: { lt: cursor.id } }],
+      }
+    : {
+        createdOnMiraklAt: { gte: cursor.at },
+        OR: [{ createdOnMiraklAt: { gt: cursor.at } }, { id: { gt: cursor.id } }],
+      };
 }
 
 const rowSelect = {

@@ -1,5 +1,6 @@
-import { Badge, BlockStack, Card, IndexTable, InlineStack, Text, type BadgeProps } from "@shopify/polaris";
+import { Badge, BlockStack, Card, Divider, IndexTable, InlineStack, Text, type BadgeProps } from "@shopify/polaris";
 import { orderStateLabel } from "~/components/order-status";
+import { SectionCard } from "~/components/section-card";
 import { formatAmount } from "~/domain/orders/currency";
 import type { DecisionCheck, OrderPage } from "./order-page.server";
 
@@ -40,35 +41,54 @@ function CheckList({ checks }: { checks: DecisionCheck[] }) {
   );
 }
 
-function Decision({ line }: { line: OrderPage["lines"][number] }) {
-  const badge = line.decision ? decisionBadges[line.decision] : undefined;
-  if (!line.decision)
-    return (
-      <Text as="span" tone="subdued">
-        {line.waiting ? "Not decided yet" : "—"}
-      </Text>
-    );
+function DecisionBadge({ decision }: { decision: string }) {
+  const badge = decisionBadges[decision];
+  return <Badge tone={badge?.tone}>{badge?.label ?? decision}</Badge>;
+}
+
+/** Why each line was decided as it was: the decision's summary and every check, line by line. */
+export function LineDecisions({ lines }: { lines: OrderPage["lines"] }) {
+  const decided = lines.filter((line) => line.decision);
   return (
-    <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
-      <BlockStack gap="100">
-        <InlineStack gap="100" blockAlign="center">
-          <Badge tone={badge?.tone}>{badge?.label ?? line.decision}</Badge>
-          {line.decidedBy && (
-            <Text as="span" tone="subdued" variant="bodySm">
-              by {line.decidedBy}
+    <SectionCard title="Why each line was decided">
+      {decided.length === 0 && (
+        <Text as="p" tone="subdued">
+          The app has not decided any line of this order: it did not wait for acceptance while the app watched.
+        </Text>
+      )}
+      {decided.map((line, index) => (
+        <BlockStack key={line.id} gap="200">
+          {index > 0 && <Divider />}
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h3" variant="headingSm">
+              {line.offerSku}
+            </Text>
+            <DecisionBadge decision={line.decision!} />
+            {line.decidedBy && (
+              <Text as="span" tone="subdued" variant="bodySm">
+                by {line.decidedBy}
+                {line.decidedAt ? `, ${new Date(line.decidedAt).toLocaleString()}` : ""}
+              </Text>
+            )}
+          </InlineStack>
+          {line.decisionSummary && (
+            <Text as="p">
+              {/* A person's decision keeps the app's finding beside it, so it is labelled as the app's. */}
+              {line.decidedBy && line.decidedBy !== "app"
+                ? `The app found: ${line.decisionSummary}`
+                : line.decisionSummary}
             </Text>
           )}
-        </InlineStack>
-        {line.decisionSummary && <Text as="p">{line.decisionSummary}</Text>}
-        <CheckList checks={line.checks} />
-      </BlockStack>
-    </div>
+          <CheckList checks={line.checks} />
+        </BlockStack>
+      ))}
+    </SectionCard>
   );
 }
 
 const amount = (value: string | null, currency: string) => (value === null ? "unknown" : formatAmount(value, currency));
 
-/** The order's lines: what was ordered, its money, its state, and what the app decided and why. */
+/** The order's lines: what was ordered, its money, its state, and what the app decided. */
 export function OrderLines({ lines, currency }: { lines: OrderPage["lines"]; currency: string }) {
   const money = (value: string | null) => (
     <Text as="span" alignment="end" numeric>
@@ -116,7 +136,13 @@ export function OrderLines({ lines, currency }: { lines: OrderPage["lines"]; cur
             <IndexTable.Cell>{money(line.commission)}</IndexTable.Cell>
             <IndexTable.Cell>{orderStateLabel(line.state)}</IndexTable.Cell>
             <IndexTable.Cell>
-              <Decision line={line} />
+              {line.decision ? (
+                <DecisionBadge decision={line.decision} />
+              ) : (
+                <Text as="span" tone="subdued">
+                  {line.waiting ? "Not decided yet" : "—"}
+                </Text>
+              )}
             </IndexTable.Cell>
           </IndexTable.Row>
         ))}

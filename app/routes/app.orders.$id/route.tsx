@@ -5,11 +5,12 @@ import { Banner, BlockStack, InlineStack, Layout, Page } from "@shopify/polaris"
 import { boundary } from "@shopify/shopify-app-remix/server";
 import prisma from "~/db.server";
 import { requireShop } from "~/auth.server";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { AcceptanceBadge, DeadlineBadge, NeedsAttentionBadge, OrderStateBadge } from "~/components/order-status";
 import { submitReview } from "~/sync/orders/review.server";
 import { loadOrderPage, type OrderPage } from "./order-page.server";
 import { parseReviewForm } from "./review-form";
-import { OrderLines } from "./order-lines";
+import { LineDecisions, OrderLines } from "./order-lines";
 import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
 import { ReviewCard } from "./review-card";
 
@@ -39,6 +40,8 @@ export default function OrderDetail() {
   const { order, lines, money, customer, timeline } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
+  // The acceptance unit decides or sends within seconds: the page follows it.
+  useRevalidateWhile(order.acceptance === "PENDING" || order.acceptance === "SENDING", 3000);
   return (
     <Page
       backAction={{ content: "Orders", url: "/app/orders" }}
@@ -71,6 +74,11 @@ export default function OrderDetail() {
               <ReviewCard lines={lines} currency={order.currency} submitting={submitting} />
             )}
             <OrderLines lines={lines} currency={order.currency} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <LineDecisions lines={lines} />
             <OrderTimeline timeline={timeline} />
           </BlockStack>
         </Layout.Section>

@@ -70,7 +70,11 @@ export default function Overview() {
                   ? "No waiting order is near its acceptance deadline."
                   : "waiting orders past half their acceptance window"}
               </Text>
-              <Link to="/app/orders?deadline=soon">See them</Link>
+              {ordersAtRisk > 0 ? (
+                <Link to="/app/orders?deadline=soon">See them</Link>
+              ) : (
+                <Link to="/app/orders">All orders</Link>
+              )}
             </StatCard>
             <StatCard title="Webhook inbox" value={inbox.pending}>
               <Text as="p" tone="subdued">

@@ -4,6 +4,7 @@ import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Box, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Pagination } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
 import { useListParams } from "~/components/list-navigation";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { loadOrdersPage } from "./orders-page.server";
 import { parseOrdersQuery } from "./orders-query";
 import { OrderFilters } from "./order-filters";
@@ -27,6 +28,11 @@ export default function OrdersPage() {
     useLoaderData<typeof loader>();
   const { searchParams, setSearchParams } = useListParams();
   const busy = useNavigation().state !== "idle";
+  // Orders being decided or sent change within seconds: the list follows them.
+  useRevalidateWhile(
+    rows.some((row) => row.acceptance === "PENDING" || row.acceptance === "SENDING"),
+    5000,
+  );
 
   // Any change of filter or search starts again from the newest orders.
   const setParam = (name: string, value: string) => {

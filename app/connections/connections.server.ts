@@ -83,7 +83,8 @@ export async function updateConnection(
       ...input,
       settings: { ...parseConnectionSettings(input.settings), lastCheck: null, partialAcceptanceForbidden: false },
     };
-  else if (endpointChanged) await mergeConnectionSettings(shop, id, { lastCheck: null, partialAcceptanceForbidden: false });
+  else if (endpointChanged)
+    await mergeConnectionSettings(shop, id, { lastCheck: null, partialAcceptanceForbidden: false });
   // An imported connection waits for its key; once it has one it is an ordinary disabled connection.
   const keyArrives =
     Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;

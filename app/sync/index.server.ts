@@ -16,6 +16,8 @@ import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { ensureOrderIntake, orderTasks } from "~/sync/orders/tasks.server";
 import { reservationTasks } from "~/sync/reservations/tasks.server";
 import { retryOrderLineHold } from "~/sync/reservations/retries.server";
+import { retryOrderAcceptance, retryUnreadableOrder } from "~/sync/orders/retries.server";
+import { ORDER_ENTITY } from "~/sync/orders/acceptance.server";
 
 /**
  * The composition root: every flow's worker tasks, webhook topics and exception retries are wired here,
@@ -49,6 +51,8 @@ export function registerFlows() {
   registerRetry("MarketplaceConnection", retryConnection);
   registerRetry("ReconcileRun", retryReconcile);
   registerRetry("MiraklOrderLine", retryOrderLineHold);
+  registerRetry(ORDER_ENTITY, retryOrderAcceptance);
+  registerRetry("MiraklOrder", retryUnreadableOrder);
   registerRetry("WebhookDelivery", retryDelivery);
 }
 

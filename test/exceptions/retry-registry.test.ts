@@ -9,6 +9,8 @@ describe("the exceptions queue's retry registry", () => {
     expect(retryableEntityTypes().sort()).toEqual(
       [
         "MarketplaceConnection",
+        "MarketplaceOrder",
+        "MiraklOrder",
         "MiraklOrderLine",
         "OfferStock",
         "ReconcileRun",
@@ -18,6 +20,7 @@ describe("the exceptions queue's retry registry", () => {
     );
     expect(isRetryable("OfferStock")).toBe(true);
     expect(isRetryable("Shop")).toBe(false); // a catalogue refresh is started again by itself
+    expect(isRetryable("MarketplaceOrderLine")).toBe(false); // a refused line: Mirakl has the decision
   });
 
   it("refuses a second, different retry for one entity type", () => {

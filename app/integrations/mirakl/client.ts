@@ -21,6 +21,8 @@ import {
   offerExportStartedSchema,
   offerStateListSchema,
   orderListSchema,
+  parseOrderPage,
+  type UnreadableOrder,
   priceImportPageSchema,
   reasonListSchema,
   refundResponseSchema,
@@ -57,6 +59,8 @@ export interface MiraklClientOptions extends TransportOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** OR11 listings: told of each order that failed its schema (the others are returned as usual). */
+  onUnreadableOrder?: (order: UnreadableOrder) => void;
 }
 
 type DateInput = Date | string;
@@ -289,7 +293,7 @@ export function createMiraklClient(options: MiraklClientOptions) {
   }
 
   /** One OR11 page. Pass `continuation: true` for pages after the first of a listing (not paced). */
-  function listOrdersPage(
+  async function listOrdersPage(
     request: OrderPageRequest,
     call?: CallOptions & { continuation?: boolean },
   ): Promise<MiraklOrderPage> {
@@ -297,7 +301,7 @@ export function createMiraklClient(options: MiraklClientOptions) {
       throw new RangeError(`OR11 accepts at most ${MIRAKL_MAX_IDS_PER_CALL} order ids per call`);
     }
     const lookup = request.orderIds !== undefined;
-    return transport.request({
+    const page = await transport.request({
       operation: "OR11",
       path: "/api/orders",
       query: { ...orderQuery(request), max: request.max ?? MIRAKL_PAGE_SIZE, offset: request.offset ?? 0 },
@@ -306,6 +310,7 @@ export function createMiraklClient(options: MiraklClientOptions) {
       bucket: call?.continuation ? null : lookup ? "OR11:lookup" : "OR11",
       signal: call?.signal,
     });
+    return parseOrderPage(page);
   }
 
   /** Every order matching the filters: offset pages of 100 until `total_count`; `orderIds` chunked by 100. */
@@ -319,14 +324,15 @@ export function createMiraklClient(options: MiraklClientOptions) {
           { ...filters, orderIds, offset, max: MIRAKL_PAGE_SIZE },
           { signal: call?.signal, continuation: offset > 0 },
         );
+        for (const unreadable of page.unreadable) call?.onUnreadableOrder?.(unreadable);
         for (const order of page.orders) {
           // Offset pages can shift while we read them; never yield an order twice.
           if (seen.has(order.order_id)) continue;
           seen.add(order.order_id);
           yield order;
         }
-        offset += page.orders.length;
-        if (page.orders.length === 0 || offset >= page.total_count) break;
+        offset += page.orders.length + page.unreadable.length;
+        if (page.orders.length + page.unreadable.length === 0 || offset >= page.total_count) break;
       }
     }
   }

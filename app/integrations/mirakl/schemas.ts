@@ -235,11 +235,42 @@ export const miraklOrderSchema = z.looseObject({
 });
 export type MiraklOrder = z.infer<typeof miraklOrderSchema>;
 
+/** An OR11 page as sent: each order is checked on its own (see parseOrderPage), so one bad order blocks no other. */
 export const orderListSchema = z.looseObject({
-  orders: z.array(miraklOrderSchema),
+  orders: z.array(z.unknown()),
   total_count: int,
 });
-export type MiraklOrderPage = z.infer<typeof orderListSchema>;
+
+/** An order of an OR11 page that failed its schema: kept with what can be told about it, never dropped. */
+export interface UnreadableOrder {
+  orderId: string | null;
+  /** "order_lines.0.quantity: Invalid input", at most a few. */
+  problems: string[];
+}
+
+export interface MiraklOrderPage {
+  orders: MiraklOrder[];
+  unreadable: UnreadableOrder[];
+  total_count: number;
+}
+
+export function parseOrderPage(page: z.infer<typeof orderListSchema>): MiraklOrderPage {
+  const orders: MiraklOrder[] = [];
+  const unreadable: UnreadableOrder[] = [];
+  for (const raw of page.orders) {
+    const parsed = miraklOrderSchema.safeParse(raw);
+    if (parsed.success) {
+      orders.push(parsed.data);
+      continue;
+    }
+    const id = (raw as { order_id?: unknown } | null)?.order_id;
+    unreadable.push({
+      orderId: typeof id === "string" && id !== "" ? id : null,
+      problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "order"}: ${issue.message}`),
+    });
+  }
+  return { orders, unreadable, total_count: page.total_count };
+}
 
 export const miraklAccountSchema = z.looseObject({
   shop_id: numericId,

@@ -239,7 +239,8 @@ async function reportRefusedLines(
         connectionId: connection.id,
         kind: "ORDER_LINE_REFUSED",
         severity: "WARNING",
-        entityType: ORDER_ENTITY,
+        // A refused line is done (Mirakl has the decision): nothing to retry, only to read and dismiss.
+        entityType: "MarketplaceOrderLine",
         entityId: `${order.id}:${line.lineId}`,
         message: `${connectionName} order ${order.miraklOrderId}: line ${line.lineId} (${line.offerSku}, ${line.quantity} ordered) was refused: ${line.reasons.map((r) => r.message).join("; ")}`,
         fixHint: fixHintFor(first?.code ?? ""),

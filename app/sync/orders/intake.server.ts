@@ -1,6 +1,7 @@
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations/mirakl";
+import { MiraklError, type MiraklClient, type MiraklOrder, type UnreadableOrder } from "~/integrations/mirakl";
+import { reportExceptions, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
 import { decideReservation, NOT_DEBITED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
 import { listOverrides } from "~/connections/sku-mapping.server";
@@ -87,12 +88,15 @@ export async function readMarketplaceOrders(
 
   let orders: MiraklOrder[];
   let cursor: Date | null;
+  // An order that fails its schema is reported, never dropped silently, and blocks none of the others.
+  const unreadable: UnreadableOrder[] = [];
+  const call = { onUnreadableOrder: (order: UnreadableOrder) => void unreadable.push(order) };
   const sweep =
     row.ordersCursor !== null &&
     (row.waitingSweptAt === null || now.getTime() - row.waitingSweptAt.getTime() >= WAITING_SWEEP_INTERVAL_MS);
   try {
     if (sweep) {
-      orders = await mirakl.listAllOrders({ orderStateCodes: ["WAITING_ACCEPTANCE"] });
+      orders = await mirakl.listAllOrders({ orderStateCodes: ["WAITING_ACCEPTANCE"] }, call);
       // Orders we still think undecided that no longer wait were decided elsewhere: read them by id
       // (look-ups by id are Mirakl's "synchronous" use, outside the poll's budget).
       const stillWaiting = new Set(orders.map((o) => o.order_id));
@@ -104,18 +108,18 @@ export async function readMarketplaceOrders(
       )
         .map((o) => o.miraklOrderId)
         .filter((id) => !stillWaiting.has(id));
-      if (left.length) orders = [...orders, ...(await mirakl.getOrdersByIds(left))];
+      if (left.length) orders = [...orders, ...(await mirakl.getOrdersByIds(left, call))];
       cursor = null;
     } else if (row.ordersCursor) {
       // On Mirakl's clock, never ours (a clock ahead of Mirakl's would skip updates for good): the latest
       // update read, less an overlap; the client's poll keeps the old cursor when nothing was read.
-      const polled = await mirakl.pollOrderUpdates(row.ordersCursor);
+      const polled = await mirakl.pollOrderUpdates(row.ordersCursor, {}, call);
       orders = polled.orders;
       cursor = new Date(Math.max(row.ordersCursor.getTime(), Date.parse(polled.cursor) - ORDER_CURSOR_OVERLAP_MS));
     } else {
       // The first poll asks only for orders not yet debited (decideReservation says why); the next one reads
       // everything updated since the connection was created (at most FIRST_POLL_LOOKBACK_MS back), paid orders too.
-      orders = await mirakl.listAllOrders({ orderStateCodes: NOT_DEBITED_ORDER_STATES });
+      orders = await mirakl.listAllOrders({ orderStateCodes: NOT_DEBITED_ORDER_STATES }, call);
       cursor = new Date(Math.max(row.createdAt.getTime(), now.getTime() - FIRST_POLL_LOOKBACK_MS));
     }
   } catch (error) {
@@ -130,7 +134,15 @@ export async function readMarketplaceOrders(
     return { ...notPolled(now, retryAt), polled: true };
   }
 
+  await reportUnreadableOrders(connection, unreadable, now);
   const stored = await storeOrders(connection, orders, now);
+  if (orders.length)
+    await resolveExceptionsForEntities(
+      { ...connection, connectionId: connection.id, kind: "ORDER_UNREADABLE" },
+      "MiraklOrder",
+      orders.map((order) => `${connection.id}:${order.order_id}`),
+      now,
+    );
   if (stored.acceptanceDue) await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
   const result = await applyOrders(connection, orders, row.createdAt, now);
   await prisma.marketplaceConnection.updateMany({
@@ -229,4 +241,27 @@ async function applyOrders(
   if (toOpen.length) await prisma.marketplaceReservation.createMany({ data: toOpen, skipDuplicates: true });
   counts.changedSkus = [...changed];
   return counts;
+}
+
+/**
+ * Orders Mirakl sent in a shape we cannot trust (a missing id, a non-numeric amount): one exception each,
+ * with what is wrong. They are read again by the next sweep of waiting orders, so a fixed one goes through.
+ */
+async function reportUnreadableOrders(connection: Connection, unreadable: readonly UnreadableOrder[], now: Date) {
+  if (unreadable.length === 0) return;
+  await reportExceptions(
+    unreadable.map((order) => ({
+      shop: connection.shop,
+      connectionId: connection.id,
+      kind: "ORDER_UNREADABLE" as const,
+      severity: "ERROR" as const,
+      entityType: "MiraklOrder",
+      entityId: `${connection.id}:${order.orderId ?? "unknown"}`,
+      message: `Mirakl sent order ${order.orderId ?? "(no id)"} in a form the app cannot read safely, so it is neither accepted nor refused by the app: ${order.problems.join("; ")}`,
+      fixHint:
+        "Decide the order in Mirakl's back office before its acceptance deadline, and tell the marketplace operator (their API sent invalid data). The app reads it again every 15 minutes.",
+      detail: { orderId: order.orderId, problems: order.problems },
+    })),
+    now,
+  );
 }

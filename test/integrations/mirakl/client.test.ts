@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  type UnreadableOrder,
   MiraklAuthError,
   MiraklInvalidResponseError,
   MiraklRateLimitedError,
@@ -225,26 +226,29 @@ describe("Mirakl client — tolerant but safe parsing", () => {
     expect(order.acceptance_decision_date).toBeNull();
   });
 
-  it("rejects an order without an id as an invalid response, without retrying", async () => {
+  it("an order without an id is reported as unreadable, the rest of the page is returned, no retry", async () => {
     const { sim, client } = await setup();
     sim.control.createOrder();
+    const readable = sim.control.createOrder().id;
     sim.control.setFaults({
       transformResponse: (operation, body) => {
         if (operation !== "OR11") return body;
         const page = body as { orders: Record<string, unknown>[] };
-        delete page.orders[0].order_id;
+        const broken = page.orders.find((o) => o.order_id !== readable)!;
+        delete broken.order_id;
         return page;
       },
     });
-    const error = await failure(client.listAllOrders());
-    expect(error).toBeInstanceOf(MiraklInvalidResponseError);
-    expect((error as MiraklInvalidResponseError).issues.join()).toContain("orders.0.order_id");
+    const unreadable: UnreadableOrder[] = [];
+    const orders = await client.listAllOrders({}, { onUnreadableOrder: (o) => unreadable.push(o) });
+    expect(orders.map((o) => o.order_id)).toEqual([readable]);
+    expect(unreadable).toEqual([{ orderId: null, problems: [expect.stringContaining("order_id")] }]);
     expect(sim.control.calls("OR11")).toHaveLength(1);
   });
 
-  it("rejects non-numeric money", async () => {
+  it("an order with non-numeric money is reported with its id and the field at fault", async () => {
     const { sim, client } = await setup();
-    sim.control.createOrder();
+    const id = sim.control.createOrder().id;
     sim.control.setFaults({
       transformResponse: (operation, body) => {
         const page = body as { orders?: { order_lines: Record<string, unknown>[] }[] };
@@ -252,9 +256,19 @@ describe("Mirakl client — tolerant but safe parsing", () => {
         return page;
       },
     });
+    const unreadable: UnreadableOrder[] = [];
+    expect(await client.listAllOrders({}, { onUnreadableOrder: (o) => unreadable.push(o) })).toEqual([]);
+    expect(unreadable).toEqual([{ orderId: id, problems: [expect.stringContaining("order_lines.0.price")] }]);
+  });
+
+  it("a page that is not an order list at all is still an invalid response", async () => {
+    const { sim, client } = await setup();
+    sim.control.createOrder();
+    sim.control.setFaults({
+      transformResponse: (operation, body) => (operation === "OR11" ? { orders: "nope" } : body),
+    });
     const error = await failure(client.listAllOrders());
-    expect(error.kind).toBe("invalid_response");
-    expect((error as MiraklInvalidResponseError).issues.join()).toContain("orders.0.order_lines.0.price");
+    expect(error).toBeInstanceOf(MiraklInvalidResponseError);
   });
 
   it("keeps money as exact decimal strings", async () => {

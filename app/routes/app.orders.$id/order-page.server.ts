@@ -79,13 +79,15 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
   if (!order) return null;
   const connection = await prisma.marketplaceConnection.findFirst({
     where: { id: order.connectionId, shop },
-    select: { name: true, settings: true },
+    select: { id: true, name: true, settings: true },
   });
 
   return {
     order: {
       id: order.id,
       marketplace: connection?.name ?? "Removed connection",
+      /** Null when the connection was removed (nothing to link to). */
+      connectionId: connection?.id ?? null,
       miraklOrderId: order.miraklOrderId,
       commercialId: order.commercialId,
       state: order.state,

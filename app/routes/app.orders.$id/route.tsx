@@ -46,6 +46,17 @@ export default function OrderDetail() {
     <Page
       backAction={{ content: "Orders", url: "/app/orders" }}
       title={`Order ${order.miraklOrderId}`}
+      secondaryActions={
+        order.connectionId
+          ? [
+              {
+                content: "Acceptance settings",
+                url: `/app/connections/${encodeURIComponent(order.connectionId)}/orders`,
+                accessibilityLabel: `Order acceptance settings for ${order.marketplace}`,
+              },
+            ]
+          : []
+      }
       titleMetadata={
         <InlineStack gap="100">
           <OrderStateBadge state={order.state} />

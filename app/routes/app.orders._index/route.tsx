@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation } from "@remix-run/react";
 import { Box, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Pagination } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
+import { demoMarketplaceAvailable } from "~/demo/demo-marketplace.server";
 import { useListParams } from "~/components/list-navigation";
 import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { loadOrdersPage } from "./orders-page.server";
@@ -17,14 +18,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return json({
     ...(await loadOrdersPage(shop, query, new Date())),
     filters: { marketplace, state, review, deadline },
-    demo,
+    demoMarketplace: demo && demoMarketplaceAvailable(request),
   });
 };
 
 const DEMO_MARKETPLACE = "/app/demo/marketplace";
 
 export default function OrdersPage() {
-  const { rows, connections, previousCursor, nextCursor, filtered, hasOrders, filters, demo } =
+  const { rows, connections, previousCursor, nextCursor, filtered, hasOrders, filters, demoMarketplace } =
     useLoaderData<typeof loader>();
   const { searchParams, setSearchParams } = useListParams();
   const busy = useNavigation().state !== "idle";
@@ -59,7 +60,9 @@ export default function OrdersPage() {
           <EmptyState
             heading="Connect a marketplace to see its orders"
             action={{ content: "Add a connection", url: "/app/connections" }}
-            secondaryAction={demo ? { content: "Open the demo marketplace", url: DEMO_MARKETPLACE } : undefined}
+            secondaryAction={
+              demoMarketplace ? { content: "Open the demo marketplace", url: DEMO_MARKETPLACE } : undefined
+            }
             image=""
           >
             <p>
@@ -89,7 +92,9 @@ export default function OrdersPage() {
               itemCount={rows.length}
               selectable={false}
               loading={busy}
-              emptyState={<OrdersEmptyState filtered={filtered} hasOrders={hasOrders} demo={demo} />}
+              emptyState={
+                <OrdersEmptyState filtered={filtered} hasOrders={hasOrders} demoMarketplace={demoMarketplace} />
+              }
               headings={orderTableHeadings}
             >
               <OrderRows rows={rows} />
@@ -116,7 +121,16 @@ export default function OrdersPage() {
 }
 
 /** An empty list says why: nothing matches the filters, or no order was read yet. */
-function OrdersEmptyState({ filtered, hasOrders, demo }: { filtered: boolean; hasOrders: boolean; demo: boolean }) {
+function OrdersEmptyState({
+  filtered,
+  hasOrders,
+  demoMarketplace,
+}: {
+  filtered: boolean;
+  hasOrders: boolean;
+  /** The demo's marketplace page is there to place an order on. */
+  demoMarketplace: boolean;
+}) {
   if (hasOrders)
     return (
       <EmptyState heading={filtered ? "No order matches" : "No more orders"} image="">
@@ -126,7 +140,9 @@ function OrdersEmptyState({ filtered, hasOrders, demo }: { filtered: boolean; ha
   return (
     <EmptyState
       heading="No marketplace order yet"
-      action={demo ? { content: "Place an order on the demo marketplace", url: DEMO_MARKETPLACE } : undefined}
+      action={
+        demoMarketplace ? { content: "Place an order on the demo marketplace", url: DEMO_MARKETPLACE } : undefined
+      }
       image=""
     >
       <p>

@@ -26,6 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 const navigation = [
   { to: "/app", label: "Overview", rel: "home" },
+  { to: "/app/orders", label: "Orders" },
   { to: "/app/stock", label: "Stock" },
   { to: "/app/exceptions", label: "Exceptions" },
   { to: "/app/connections", label: "Marketplace connections" },

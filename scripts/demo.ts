@@ -68,7 +68,7 @@ if (!shopify.fake.requests.slice(before).some((r) => r.operationName === "Locati
 }
 const warehouse = shopLocations.find((l) => l.id === shopify.warehouse.id)!;
 
-const mirakl = await startDemoMirakl(port + 1, seed, warehouse.id);
+const mirakl = await startDemoMirakl(port + 1, seed, warehouse);
 const { registerDemoShopify } = await server.loadAppModule<typeof import("../app/demo/demo-shopify.server")>(
   "/app/demo/demo-shopify.server.ts",
 );
@@ -111,7 +111,7 @@ Press Ctrl+C to stop.`);
 async function startDemoMirakl(
   miraklPort: number,
   seed: typeof import("../app/demo/seed.server"),
-  warehouseLocationId: string,
+  warehouseLocation: { id: string; name: string },
 ) {
   const { startMiraklSimulator } = await import("../test/simulators/mirakl/index.ts");
   const simulator = await startMiraklSimulator({ port: miraklPort, host: "127.0.0.1", clock: "realtime" });
@@ -123,7 +123,8 @@ async function startDemoMirakl(
   const connection = await seed.seedDemoMiraklConnection({
     baseUrl: simulator.url,
     apiKey,
-    stockRules: seed.demoStockRules(warehouseLocationId),
+    stockRules: seed.demoStockRules(warehouseLocation.id),
+    locationNames: { [warehouseLocation.id]: warehouseLocation.name },
   });
   const stop = () => void simulator.close();
   process.once("SIGINT", stop);

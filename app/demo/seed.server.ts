@@ -7,7 +7,12 @@ import { Session } from "@shopify/shopify-api";
 import { recordInstall } from "~/shops/installation.server";
 import { receiveWebhook } from "~/webhooks/intake.server";
 import type { WebhookTopic } from "~/integrations/shopify/webhook-payloads";
-import { createConnection, loadConnectionCredentials, updateConnection } from "~/connections/connections.server";
+import {
+  createConnection,
+  loadConnectionCredentials,
+  mergeConnectionSettings,
+  updateConnection,
+} from "~/connections/connections.server";
 import { testConnection } from "~/connections/connection-check.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import type { ConnectionStockRules } from "~/domain/stock/rules";
@@ -122,10 +127,13 @@ export async function seedDemoMiraklConnection({
   baseUrl,
   apiKey,
   stockRules,
+  locationNames = {},
 }: {
   baseUrl: string;
   apiKey: string;
   stockRules: Partial<ConnectionStockRules>;
+  /** Shopify location names by id, for the explanations (order decisions, Stock page). */
+  locationNames?: Record<string, string>;
 }) {
   if (appEnv().MIRAKL_BRIDGE_DEMO !== "1") throw new Error("seedDemoMiraklConnection only runs in demo mode");
   await ensureDatabaseReady();
@@ -139,7 +147,7 @@ export async function seedDemoMiraklConnection({
         name: DEMO_CONNECTION_NAME,
         baseUrl,
         apiKey,
-        settings: { stock: stockRules },
+        settings: { stock: stockRules, locationNames },
       })
     ).id;
   } else {
@@ -151,8 +159,12 @@ export async function seedDemoMiraklConnection({
     await updateConnection(DEMO_SHOP, id, {
       baseUrl,
       ...(stored?.apiKey === apiKey ? {} : { apiKey }),
-      ...(unconfigured ? { settings: { ...settings, stock: { ...settings.stock, ...stockRules } } } : {}),
+      ...(unconfigured
+        ? { settings: { ...settings, stock: { ...settings.stock, ...stockRules }, locationNames } }
+        : {}),
     });
+    if (!unconfigured && Object.keys(settings.locationNames).length === 0)
+      await mergeConnectionSettings(DEMO_SHOP, id, { locationNames });
     // This run's simulator is new: what was pushed to and observed on the previous one is gone with it.
     await retargetConnection({ id, shop: DEMO_SHOP }, "the demo's Mirakl simulator was restarted");
     await forgetMarketplaceOrders({ id, shop: DEMO_SHOP });

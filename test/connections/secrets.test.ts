@@ -91,6 +91,23 @@ describe("API key encryption at rest", () => {
       message: "Mirakl answered 401",
       fixHint: "Generate a new API key",
     });
+    // An order of the connection, for the Order page.
+    const order = await prisma.marketplaceOrder.create({
+      data: {
+        shop,
+        connectionId: connection.id,
+        miraklOrderId: "SECRET-TEST-1",
+        state: "WAITING_ACCEPTANCE",
+        currency: "EUR",
+        price: "10",
+        shippingPrice: "0",
+        totalPrice: "10",
+        createdOnMiraklAt: new Date(),
+        updatedOnMiraklAt: new Date(),
+        payload: {},
+        payloadHash: "x",
+      },
+    });
     logger.error("mirakl call failed", {
       connection: connection.id,
       apiKey: API_KEY,
@@ -110,9 +127,13 @@ describe("API key encryption at rest", () => {
     for (const file of routes) {
       const module = await import(`~/routes/${file.replace(/\.tsx$/, "")}`);
       if (!module.loader) continue;
-      // A `$id` page is about the record its folder names: a connection's page, else an exception's;
+      // A `$id` page is about the record its folder names: a connection's page, an order's, else an exception's;
       // a `$connectionId` page (the Stock area's settings and mapping) is about a connection.
-      const id = file.startsWith("app.connections.") ? connection.id : exception.id;
+      const id = file.startsWith("app.connections.")
+        ? connection.id
+        : file.startsWith("app.orders.")
+          ? order.id
+          : exception.id;
       const path =
         "/" +
         file

@@ -79,6 +79,7 @@ export async function submitReview(input: ReviewInput, now = new Date()): Promis
       where: { id: order.id, shop: input.shop, acceptance: "REVIEW" },
       data: {
         acceptance: "SENDING",
+        needsAttention: false,
         or21Body: completion.or21 as unknown as Prisma.InputJsonValue,
         or21By: staff,
         or21RequestedAt: now,

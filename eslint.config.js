@@ -82,6 +82,25 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code: a route's sections and the shared components run in the browser, where a server module
+    // (.server.ts) does not exist — Remix's build refuses it. Types from one are fine (erased at build).
+    files: ["app/components/**/*.tsx", "app/routes/*/!(route).tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/*.server", "~/**/*.server"],
+              allowTypeImports: true,
+              message: "Browser code cannot import a server module (only its types): move the value to a plain module.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests, benchmarks and scripts poke at fakes and loosely typed fixtures on purpose.
     files: ["test/**", "bench/**", "scripts/**", "server.ts"],
     rules: {

@@ -1,3 +1,4 @@
+import { QUANTITY_FIELD_PREFIX } from "~/demo/demo-marketplace-form";
 import { z } from "zod";
 import { demoAuthAllowed } from "~/auth.server";
 
@@ -102,7 +103,6 @@ export function loadDemoMarketplacePage(request: Request): DemoMarketplaceState 
 }
 
 /** Form field holding the quantity ordered of one offer: `quantity:<offer sku>`; empty means "not picked". */
-export const QUANTITY_FIELD_PREFIX = "quantity:";
 export const MAX_UNITS_PER_LINE = 1000;
 const MAX_LINES = 200;
 const MAX_AUTO_REFUSAL_MINUTES = 30 * 24 * 60;

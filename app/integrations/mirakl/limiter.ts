@@ -117,7 +117,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): MiraklRateL
       if (wait > 0) await clock.sleep(wait, signal);
     },
     async backOff(key, retryAfterMs) {
-      await store.blockUntil(key, clock.now() + retryAfterMs);
+      // The call is sent again once Retry-After has passed, outside acquire: that retry is the bucket's last
+      // send, so the next call waits a full interval after it (else every poll after a 429 earns another).
+      const rule = rules[key.bucket] ?? {};
+      await store.blockUntil(key, clock.now() + retryAfterMs + (rule.minIntervalMs ?? 0));
     },
   };
 }

@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 import { Form, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, IndexTable, InlineStack, Text, TextField } from "@shopify/polaris";
 import { TableEmptyMessage } from "~/components/table-empty-message";
-import { QUANTITY_FIELD_PREFIX, type DemoMarketplaceOffer } from "~/demo/demo-marketplace.server";
+import type { DemoMarketplaceOffer } from "~/demo/demo-marketplace.server";
+import { QUANTITY_FIELD_PREFIX } from "~/demo/demo-marketplace-form";
 
 /** The marketplace's offers with a quantity field each; one "Place order" for every line filled in. */
 export function OrderForm({

@@ -51,6 +51,21 @@ describe("rate limiter", () => {
     await limiter.acquire(key("OR21"));
     expect(clock.sleeps).toEqual([7_000]);
   });
+
+  it("after a 429 on a paced bucket, the next call waits a full interval after the retry, not after the refused call", async () => {
+    // OR11 once a minute: polled at 0, refused at 60 s (Mirakl counted a call we did not see), retried after 1 s.
+    const clock = createManualClock(0);
+    const limiter = createRateLimiter({ clock });
+    await limiter.acquire(key("OR11"));
+    clock.advance(60_000);
+    await limiter.acquire(key("OR11"));
+    await limiter.backOff(key("OR11"), 1_000);
+    // The retry goes out at 61 s (the transport sleeps Retry-After); the next poll may not go before 121 s.
+    clock.advance(1_000);
+    clock.sleeps.length = 0;
+    await limiter.acquire(key("OR11"));
+    expect(clock.sleeps).toEqual([60_000]);
+  });
 });
 
 describe("money", () => {

@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { openHydrated } from "./hydrated";
+
+// A customer orders on the demo marketplace (the Mirakl simulator, shop 3001 on DEMO_PORT + 1); the app reads
+// it with its next order poll (once a minute on Mirakl's clock), decides each line and sends OR21. The bottle
+// is stocked at the warehouse the demo connection sells from; the stove's offer has no Shopify variant.
+// Neither SKU is used by the other specs, whose stock figures this order must not move.
+const simulatorUrl = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3457) + 1}`;
+const MIRAKL_SHOP = 3001;
+const STOCKED = "BOT-INS-08";
+const NO_VARIANT = "STOVE-CMP-OLD";
+
+test("an order placed on the demo marketplace is decided line by line, with reasons, and Mirakl gets the decision", async ({
+  page,
+  request,
+}) => {
+  // One order poll a minute, plus the decision: allow two polls.
+  test.setTimeout(200_000);
+
+  await openHydrated(page, "/app/demo/marketplace");
+  await page.getByLabel(`Quantity for ${STOCKED}`).fill("2");
+  await page.getByLabel(`Quantity for ${NO_VARIANT}`).fill("1");
+  await page.getByRole("button", { name: "Place order" }).click();
+  const placed = page.getByText(/^Order SIM-\d+-A placed$/);
+  await expect(placed).toBeVisible();
+  const orderId = /Order (SIM-\d+-A) placed/.exec((await placed.textContent()) ?? "")![1]!;
+
+  // The Orders page lists it once read, and shows the decision once sent.
+  await openHydrated(page, `/app/orders?q=${orderId}`);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        // allTextContents does not wait for the row: before the app has read the order there is none.
+        return (await page.locator("tbody tr").filter({ hasText: orderId }).allTextContents()).join(" ");
+      },
+      { timeout: 170_000, intervals: [2_000, 5_000] },
+    )
+    .toContain("Partly accepted");
+
+  // Mirakl applied it: the bottle line accepted, the stove line refused.
+  const orders = (await (await request.get(`${simulatorUrl}/_sim/orders?shop_id=${MIRAKL_SHOP}`)).json()) as {
+    order_id: string;
+    order_lines: { offer_sku: string; order_line_state: string }[];
+  }[];
+  const onMirakl = orders.find((order) => order.order_id === orderId)!;
+  const stateOf = (sku: string) => onMirakl.order_lines.find((line) => line.offer_sku === sku)!.order_line_state;
+  expect(stateOf(NO_VARIANT)).toBe("REFUSED");
+  expect(["WAITING_DEBIT_PAYMENT", "SHIPPING"]).toContain(stateOf(STOCKED));
+
+  // The order page says why, line by line, and the timeline tells what happened.
+  await page.getByRole("link", { name: orderId }).click();
+  await expect(page.getByRole("heading", { name: new RegExp(orderId) })).toBeVisible();
+  await expect(page.getByText(new RegExp(`Refuse line ${orderId}-2: .*${NO_VARIANT}`)).first()).toBeVisible();
+  await expect(page.getByText(new RegExp(`Accept line ${orderId}-1`)).first()).toBeVisible();
+  await expect(page.getByText(/OR21 sent: accepted .*; refused /)).toBeVisible();
+});

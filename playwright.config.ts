@@ -33,7 +33,8 @@ export default defineConfig({
   },
   webServer: {
     command: `rm -rf ${dataDir} && npx tsx scripts/demo.ts`,
-    env: { DEMO_DATA_DIR: dataDir, DEMO_PORT: String(port), LOG_LEVEL: "warn" },
+    // No orders placed by the demo itself: a test's stock and orders move only when the test moves them.
+    env: { DEMO_DATA_DIR: dataDir, DEMO_PORT: String(port), LOG_LEVEL: "warn", DEMO_AUTO_ORDERS: "0" },
     url: `http://127.0.0.1:${port}/app`,
     timeout: 120_000,
     reuseExistingServer: false,

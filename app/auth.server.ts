@@ -6,6 +6,11 @@ export const DEMO_SHOP = "mirakl-bridge-demo.myshopify.com";
 export interface ShopContext {
   shop: string;
   demo: boolean;
+  /**
+   * Who acts, for audit trails (an order's timeline): the user's name or e-mail when the session is an online
+   * one that names them; the app uses offline sessions, so usually "staff".
+   */
+  staff: string;
 }
 
 const demoServer = globalThis as unknown as { __miraklBridgeDemoLoopback?: boolean };
@@ -31,7 +36,9 @@ export function demoAuthAllowed(request: Request, env = appEnv()): boolean {
 
 /** Every embedded page's loader and action starts here: who is the shop, or a Shopify auth response. */
 export async function requireShop(request: Request): Promise<ShopContext> {
-  if (demoAuthAllowed(request)) return { shop: DEMO_SHOP, demo: true };
+  if (demoAuthAllowed(request)) return { shop: DEMO_SHOP, demo: true, staff: "staff" };
   const { session } = await authenticate.admin(request);
-  return { shop: session.shop, demo: false };
+  const user = session.onlineAccessInfo?.associated_user;
+  const name = [user?.first_name, user?.last_name].filter(Boolean).join(" ");
+  return { shop: session.shop, demo: false, staff: name || user?.email || "staff" };
 }

@@ -29,6 +29,7 @@ const port = Number(process.env.DEMO_PORT ?? 3456);
 process.env.SHOPIFY_APP_URL = `http://127.0.0.1:${port}`;
 
 const { createDemoShopify, demoMiraklOffers, loadDemoAdminSchema } = await import("./demo-shopify.ts");
+const { autoOrdersFromEnv, createDemoMarketplace } = await import("./demo-marketplace.ts");
 try {
   loadDemoAdminSchema();
 } catch (error) {
@@ -72,6 +73,17 @@ const { registerDemoShopify } = await server.loadAppModule<typeof import("../app
   "/app/demo/demo-shopify.server.ts",
 );
 registerDemoShopify(shopify.store(server.url));
+const autoOrders = autoOrdersFromEnv(process.env);
+const marketplace = createDemoMarketplace({
+  simulator: mirakl.simulator,
+  shopId: mirakl.shopId,
+  connectionName: mirakl.connectionName,
+  autoOrders,
+});
+const { registerDemoMarketplace } = await server.loadAppModule<typeof import("../app/demo/demo-marketplace.server")>(
+  "/app/demo/demo-marketplace.server.ts",
+);
+registerDemoMarketplace(marketplace);
 
 process.env.WORKER_MODE = "embedded";
 const { startEmbeddedWorkerIfConfigured } =
@@ -85,6 +97,8 @@ Mirakl Bridge demo is running: ${server.url}/app
   seeded:    ${summary.notes.join("; ")}
   mirakl:    ${mirakl.url} (simulator shop ${mirakl.shopId}, key ${mirakl.apiKey}) → connection "${mirakl.connectionName}", selling ${warehouse.name} stock
   stock:     change it in Shopify at ${server.url}/app/demo/shopify, then watch ${server.url}/app/stock
+  orders:    buy on the marketplace at ${server.url}/app/demo/marketplace, then watch ${server.url}/app/orders
+             ${autoOrders.enabled ? `the demo also orders by itself every ${autoOrders.everyMs.min / 60_000}–${autoOrders.everyMs.max / 60_000} minutes, first in about ${autoOrders.firstAfterMs / 60_000} minute (DEMO_AUTO_ORDERS=0 or the marketplace page turns it off)` : "the demo places no orders by itself (DEMO_AUTO_ORDERS=0; the marketplace page turns them on)"}
 Press Ctrl+C to stop.`);
 
 /**
@@ -114,5 +128,5 @@ async function startDemoMirakl(
   const stop = () => void simulator.close();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  return { url: simulator.url, apiKey, shopId, connectionName: connection.name };
+  return { url: simulator.url, apiKey, shopId, connectionName: connection.name, simulator };
 }

@@ -15,6 +15,7 @@ import { miraklUrlPolicy } from "~/connections/mirakl-client.server";
 import { miraklUrlRefusal } from "~/integrations/mirakl";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";
+import { forgetMarketplaceOrders, resumeWatchingOrders, stopWatchingOrders } from "~/sync/orders/forget.server";
 
 /** The connection forms' server side: validate with zod, then store; a name clash is a field error. */
 
@@ -65,6 +66,7 @@ export async function updateConnectionFromForm(shop: string, id: string, form: F
       return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
     if (connection.baseUrl !== existing.baseUrl || connection.miraklShopId !== existing.miraklShopId) {
       await retargetConnection({ id, shop }, "the connection now points at another Mirakl instance or shop");
+      await forgetMarketplaceOrders({ id, shop });
     }
     return { ok: true, connection };
   } catch (error) {
@@ -85,6 +87,10 @@ export async function setConnectionEnabled(shop: string, id: string, enabled: bo
     return { ok: false, errors: { apiKey: "Enter the API key before enabling this connection" } };
   const connection = await updateConnection(shop, id, { enabled });
   if (!connection) return { ok: false, notFound: true, errors: { form: "This connection does not exist (any more)" } };
-  if (enabled && !existing.enabled) await recomputeConnection(shop, id);
+  if (enabled && !existing.enabled) {
+    await resumeWatchingOrders({ id, shop });
+    await recomputeConnection(shop, id);
+  }
+  if (!enabled && existing.enabled) await stopWatchingOrders({ id, shop });
   return { ok: true, connection };
 }

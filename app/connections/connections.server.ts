@@ -1,6 +1,7 @@
 import prisma from "~/db.server";
 import type { MarketplaceConnection } from "~/generated/prisma/client";
 import { decryptSecret, encryptSecret } from "~/connections/secret-box.server";
+import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
 
 /** What may leave the server: everything but the key (and not even its ciphertext). */
@@ -32,7 +33,10 @@ export interface ConnectionInput {
 }
 
 // The row id is part of the associated data: a ciphertext moved onto another row does not decrypt.
-const keyContext = (row: { id: string; shop: string }) => `MarketplaceConnection:${row.shop}:${row.id}`;
+export const keyContext = (row: { id: string; shop: string }) => `MarketplaceConnection:${row.shop}:${row.id}`;
+
+/** The exception entity of a stored API key no configured key can decrypt (app/connections/key-rotation.server.ts). */
+export const unreadableApiKeyEntityId = (connectionId: string) => `${connectionId}:api-key`;
 
 export function toSummary(row: MarketplaceConnection): ConnectionSummary {
   return {
@@ -104,6 +108,7 @@ export async function updateConnection(
         : {}),
     },
   });
+  if (input.apiKey) await resolveExceptionsFor(shop, "MarketplaceConnection", unreadableApiKeyEntityId(id));
   return toSummary(row);
 }
 

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { appEnv } from "~/config.server";
+import { logger } from "~/lib/logger.server";
 
 /**
  * AES-256-GCM envelope for secrets at rest (Mirakl API keys).
@@ -29,12 +30,29 @@ export function loadKeys(env = appEnv()): { current: Key; all: Key[] } {
     throw new SecretBoxError("ENCRYPTION_KEY is not set: generate one with `openssl rand -base64 32`");
   }
   const current = parseKey(env.ENCRYPTION_KEY);
+  // One malformed old key must not break the others: it is left out (and logged), so only the rows it sealed fail.
   const previous = (env.ENCRYPTION_KEYS_PREVIOUS ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean)
-    .map(parseKey);
+    .flatMap((encoded, index) => {
+      try {
+        return [parseKey(encoded)];
+      } catch (error) {
+        warnOnce(
+          `ENCRYPTION_KEYS_PREVIOUS entry ${index + 1} is not a usable key and is ignored: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return [];
+      }
+    });
   return { current, all: [current, ...previous] };
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string) {
+  if (warned.has(message)) return;
+  warned.add(message);
+  logger.warn(message);
 }
 
 export function encryptSecret(plaintext: string, associatedData: string, keys = loadKeys()): string {

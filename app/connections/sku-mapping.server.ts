@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import prisma from "~/db.server";
+import { fromSpreadsheetSafe, spreadsheetSafe } from "~/lib/spreadsheet-cells";
 import {
   MAPPING_CSV_TOO_LARGE,
   MAX_MAPPING_CSV_CHARS,
@@ -28,10 +29,11 @@ export async function listOverrides(shop: string, connectionId: string): Promise
   });
 }
 
+/** The file the merchant downloads: cells a spreadsheet would run as formulas are neutralised (the import undoes it). */
 export async function exportOverridesCsv(shop: string, connectionId: string): Promise<string> {
   const rows = await listOverrides(shop, connectionId);
   return stringify(
-    rows.map((r) => [r.shopifySku, r.offerSku]),
+    rows.map((r) => [spreadsheetSafe(r.shopifySku), spreadsheetSafe(r.offerSku)]),
     { header: true, columns: [...MAPPING_CSV_HEADER] },
   );
 }
@@ -40,7 +42,10 @@ export type ImportResult =
   | { ok: true; created: number; removed: number; unchanged: number; changedShopifySkus: string[] }
   | { ok: false; notFound?: true; problems: OverrideProblem[] };
 
-/** Parses a CSV of overrides (header `shopify_sku,offer_sku`; `,` or `;`). Line numbers count the header as line 1. */
+/**
+ * Parses a CSV of overrides (header `shopify_sku,offer_sku`; `,` or `;`). Line numbers count the header as line 1.
+ * A `'` before a leading =, +, -, @ is the export's formula guard and is taken away, so the export imports back exactly.
+ */
 export function parseOverridesCsv(csv: string): {
   rows: (SkuOverride & { line: number })[];
   problems: OverrideProblem[];
@@ -82,9 +87,11 @@ export function parseOverridesCsv(csv: string): {
   }
   if (records.length - 1 > MAX_IMPORT_ROWS)
     return { rows: [], problems: [{ line: 0, message: `At most ${MAX_IMPORT_ROWS} rows per file` }] };
-  const rows = records
-    .slice(1)
-    .map((record, i) => ({ line: i + 2, shopifySku: record[shopifyIndex] ?? "", offerSku: record[offerIndex] ?? "" }));
+  const rows = records.slice(1).map((record, i) => ({
+    line: i + 2,
+    shopifySku: fromSpreadsheetSafe(record[shopifyIndex] ?? ""),
+    offerSku: fromSpreadsheetSafe(record[offerIndex] ?? ""),
+  }));
   return { rows, problems: validateOverrides(rows) };
 }
 

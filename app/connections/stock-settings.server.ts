@@ -1,6 +1,7 @@
 import prisma from "~/db.server";
 import { parseConnectionSettings, stockRulesConfigured } from "~/domain/connection-settings";
 import { shopifyAdminForShop, type ShopifyAdminClient } from "~/integrations/shopify/client";
+import { shopifyAccessWatch } from "~/shops/shopify-access.server";
 import type { OperationData } from "~/integrations/shopify/operation";
 import { locations as locationsOperation, type ShopLocation } from "~/integrations/shopify/operations";
 import { logger } from "~/lib/logger.server";
@@ -47,7 +48,10 @@ const LOCATIONS_CACHE_MS = 5 * 60_000;
 
 const defaultClientFactory: LocationsClientFactory = async (shop) => {
   const { unauthenticated } = await import("~/shopify.server");
-  return shopifyAdminForShop(shop, unauthenticated.admin, PAGE_CLIENT_OPTIONS);
+  return shopifyAdminForShop(shop, unauthenticated.admin, {
+    ...PAGE_CLIENT_OPTIONS,
+    accessWatch: shopifyAccessWatch(shop),
+  });
 };
 
 const locationsCache = new Map<string, { at: number; locations: ShopLocation[] }>();

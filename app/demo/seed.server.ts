@@ -16,6 +16,7 @@ import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";
+import { forgetMarketplaceOrders } from "~/sync/orders/forget.server";
 
 /**
  * Seeds the demo shop through the product's real paths: an installed shop with an offline session
@@ -154,6 +155,7 @@ export async function seedDemoMiraklConnection({
     });
     // This run's simulator is new: what was pushed to and observed on the previous one is gone with it.
     await retargetConnection({ id, shop: DEMO_SHOP }, "the demo's Mirakl simulator was restarted");
+    await forgetMarketplaceOrders({ id, shop: DEMO_SHOP });
   }
   const outcome = await testConnection(DEMO_SHOP, id);
   await recomputeConnection(DEMO_SHOP, id);

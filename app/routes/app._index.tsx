@@ -19,14 +19,17 @@ import { requireShop } from "~/auth.server";
 import { SectionCard } from "~/components/section-card";
 import { shopOverview } from "~/shops/overview.server";
 import { downloadFile } from "~/components/download-file";
+import { countOrdersAtRisk } from "~/routes/app.orders._index/orders-page.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return json(await shopOverview(shop));
+  const now = new Date();
+  const [overview, ordersAtRisk] = await Promise.all([shopOverview(shop, now), countOrdersAtRisk(shop, now)]);
+  return json({ ...overview, ordersAtRisk });
 };
 
 export default function Overview() {
-  const { openExceptions, inbox, failingUnits, connections, stockNotConfigured, dataRequests } =
+  const { openExceptions, inbox, failingUnits, connections, stockNotConfigured, dataRequests, ordersAtRisk } =
     useLoaderData<typeof loader>();
   const openTotal = Object.values(openExceptions).reduce((a, b) => a + b, 0);
   return (
@@ -45,7 +48,7 @@ export default function Overview() {
           </Layout.Section>
         ))}
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+          <InlineGrid columns={{ xs: 1, md: 2, lg: 4 }} gap="400">
             <StatCard title="Open exceptions" value={openTotal}>
               <BlockStack gap="100">
                 {(["CRITICAL", "ERROR", "WARNING", "INFO"] as const)
@@ -60,6 +63,18 @@ export default function Overview() {
                   ))}
               </BlockStack>
               <Link to="/app/exceptions">Work the queue</Link>
+            </StatCard>
+            <StatCard title="Orders at risk" value={ordersAtRisk}>
+              <Text as="p" tone="subdued">
+                {ordersAtRisk === 0
+                  ? "No waiting order is near its acceptance deadline."
+                  : "waiting orders past half their acceptance window"}
+              </Text>
+              {ordersAtRisk > 0 ? (
+                <Link to="/app/orders?deadline=soon">See them</Link>
+              ) : (
+                <Link to="/app/orders">All orders</Link>
+              )}
             </StatCard>
             <StatCard title="Webhook inbox" value={inbox.pending}>
               <Text as="p" tone="subdued">

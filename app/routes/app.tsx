@@ -9,23 +9,31 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { requireShop } from "~/auth.server";
 import { appEnv } from "~/config.server";
 import { demoShopifyAvailable } from "~/demo/demo-shopify.server";
+import { demoMarketplaceAvailable } from "~/demo/demo-marketplace.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShop(request);
-  return json({ apiKey: appEnv().SHOPIFY_API_KEY, shop, demo, demoShopify: demo && demoShopifyAvailable(request) });
+  return json({
+    apiKey: appEnv().SHOPIFY_API_KEY,
+    shop,
+    demo,
+    demoShopify: demo && demoShopifyAvailable(request),
+    demoMarketplace: demo && demoMarketplaceAvailable(request),
+  });
 };
 
 const navigation = [
   { to: "/app", label: "Overview", rel: "home" },
+  { to: "/app/orders", label: "Orders" },
   { to: "/app/stock", label: "Stock" },
   { to: "/app/exceptions", label: "Exceptions" },
   { to: "/app/connections", label: "Marketplace connections" },
 ];
 
 export default function App() {
-  const { apiKey, demo, demoShopify, shop } = useLoaderData<typeof loader>();
+  const { apiKey, demo, demoShopify, demoMarketplace, shop } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
       {demo ? (
@@ -41,6 +49,7 @@ export default function App() {
               </Link>
             ))}
             {demoShopify && <Link to="/app/demo/shopify">Demo Shopify store</Link>}
+            {demoMarketplace && <Link to="/app/demo/marketplace">Demo marketplace</Link>}
           </InlineStack>
         </Box>
       ) : (

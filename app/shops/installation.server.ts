@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { resolveShopifyAccessLost } from "~/shops/shopify-access.server";
 
 /** Called after OAuth/token exchange: a reinstall clears the uninstalled mark. */
 export async function recordInstall(shop: string, scopes: string | null, at = new Date()) {
@@ -7,6 +8,7 @@ export async function recordInstall(shop: string, scopes: string | null, at = ne
     create: { shop, installedAt: at, scopes },
     update: { scopes, uninstalledAt: null, installedAt: at },
   });
+  await resolveShopifyAccessLost(shop, at); // a fresh token: background work reaches Shopify again
 }
 
 export async function isInstalledSince(shop: string, eventAt: Date | null): Promise<boolean> {

@@ -1,11 +1,13 @@
 import { registerRetry } from "~/exceptions/retries.server";
-import { ensurePeriodicUnits } from "~/worker/registry.server";
+import { ensurePeriodicUnits, workUnits } from "~/worker/registry.server";
+import { retryWorkUnit, WORK_UNIT_ENTITY } from "~/worker/unit-failures.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { startEmbeddedWorkerIfConfigured as startEmbeddedWorker } from "~/worker/embedded.server";
 import { inboxSweepTask, inboxTask, onWebhookTopic, retryDelivery } from "~/webhooks/inbox.server";
 import { handleAppUninstalled, handleScopesUpdate } from "~/shops/lifecycle.server";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "~/shops/compliance.server";
 import { miraklCallPruneTask } from "~/connections/activity-log.server";
+import { apiKeyReencryptTask } from "~/connections/key-rotation.server";
 import { catalogRefreshTask } from "~/sync/catalog/refresh.server";
 import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
 import { stockRecomputeTask } from "~/sync/stock/recompute.server";
@@ -54,6 +56,7 @@ export function registerFlows() {
   registerRetry(ORDER_ENTITY, retryOrderAcceptance);
   registerRetry("MiraklOrder", retryUnreadableOrder);
   registerRetry("WebhookDelivery", retryDelivery);
+  registerRetry(WORK_UNIT_ENTITY, retryWorkUnit);
 }
 
 /** Every kind of background work the worker runs (their kinds are declared in the worker's registry). */
@@ -68,11 +71,18 @@ export function allTasks(): TaskHandler[] {
     stockRecomputeTask,
     catalogRefreshTask,
     miraklCallPruneTask,
+    apiKeyReencryptTask,
   ];
 }
 
-/** Periodic units that must exist once; idempotent, called whenever a worker starts. */
-export const schedulePeriodicWork = () => ensurePeriodicUnits();
+/**
+ * Periodic units that must exist once; idempotent, called whenever a worker starts. A key rotation means a
+ * restart with new variables, so the API keys are sealed again under the current key right away.
+ */
+export async function schedulePeriodicWork() {
+  await ensurePeriodicUnits();
+  await workUnits.apiKeyReencrypt.markDue();
+}
 
 /**
  * The web process: flows are registered (a route's Retry needs them even when no worker runs here), and

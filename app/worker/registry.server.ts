@@ -1,4 +1,4 @@
-import { ensureScheduled, markDirty } from "~/worker/work-units.server";
+import { borrowLease, ensureScheduled, markDirty, returnLease } from "~/worker/work-units.server";
 import type { TaskHandler } from "~/worker/worker.server";
 
 /**
@@ -42,6 +42,11 @@ abstract class KeyedUnitKind extends UnitKind {
 export class ConnectionUnitKind extends KeyedUnitKind {
   readonly scope = "connection";
 
+  /** Its failures are shown against the connection. */
+  override task(run: TaskHandler["run"]): TaskHandler {
+    return { ...super.task(run), connectionIdOf: (key) => this.idOf(key) };
+  }
+
   /** Makes the connection's unit due now (level-triggered: marking twice runs it once). */
   markDirty(connectionId: string, shop: string, now = new Date()) {
     return markDirty(this.key(connectionId), this.kind, shop, now);
@@ -56,6 +61,21 @@ export class ShopUnitKind extends KeyedUnitKind {
   markDirty(shop: string, now = new Date()) {
     return markDirty(this.key(shop), this.kind, shop, now);
   }
+
+  /**
+   * Runs `work` under the shop's unit lease, so it never overlaps the unit's own run (nor another such
+   * `work`): false, without running it, while the unit is running. For short work only: the lease is not renewed.
+   */
+  async whileLeased(shop: string, holder: string, work: () => Promise<void>, now = new Date()): Promise<boolean> {
+    const lease = await borrowLease(this.key(shop), this.kind, shop, holder, this.leaseMs, now);
+    if (!lease) return false;
+    try {
+      await work();
+    } finally {
+      await returnLease(lease);
+    }
+    return true;
+  }
 }
 
 /** One unit for the whole app: periodic work that reschedules itself. */
@@ -69,6 +89,11 @@ export class SingletonUnitKind extends UnitKind {
   /** Creates the unit if it does not exist, without pulling an already scheduled run earlier. */
   ensureScheduled(now = new Date()) {
     return ensureScheduled(this.key, this.kind, null, now);
+  }
+
+  /** Makes the unit due now (created if missing). */
+  markDue(now = new Date()) {
+    return markDirty(this.key, this.kind, null, now);
   }
 }
 
@@ -101,6 +126,8 @@ export const workUnits = {
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */
   miraklCallPrune: new SingletonUnitKind("mirakl-call-prune", 120_000),
+  /** Stored API keys sealed again under the current encryption key after a rotation (app/connections/key-rotation.server.ts). */
+  apiKeyReencrypt: new SingletonUnitKind("api-key-reencrypt", 120_000),
 } as const satisfies Record<string, AnyUnitKind>;
 
 export const allUnitKinds: readonly AnyUnitKind[] = Object.values(workUnits);

@@ -4,13 +4,19 @@ import type { WorkUnit } from "~/generated/prisma/client";
 /**
  * Level-triggered scheduling on one table. Webhooks and polls only call markDirty; a worker claims
  * a due unit under a lease that expires, so two workers never run the same unit and a killed
- * worker's unit is taken over once its lease runs out.
+ * worker's unit is taken over once its lease runs out (later and later if it keeps killing workers).
  */
 
 export interface ClaimedUnit extends WorkUnit {
   /** Fencing token: a worker whose lease was taken over can no longer complete or renew. */
   leaseToken: number;
+  /** The previous run never finished (its worker died or hung until its lease ran out): it counts as a failure. */
+  previousRunAbandoned: boolean;
 }
+
+/** The last error recorded for a run that never finished. */
+export const ABANDONED_RUN_ERROR =
+  "the run stopped without finishing: the worker process died or hung while running it (its lease ran out)";
 
 /** Makes the unit due now. Bumps `version` so a run in progress reschedules it instead of losing the mark. */
 export async function markDirty(key: string, kind: string, shop: string | null, now = new Date()) {
@@ -29,7 +35,18 @@ export async function ensureScheduled(key: string, kind: string, shop: string | 
     ON CONFLICT ("key") DO NOTHING`;
 }
 
-/** Claims the most overdue unit of the given kinds whose lease is free or expired. */
+/** The longest wait before a failed unit runs again. */
+export const MAX_RETRY_DELAY_MS = 15 * 60_000;
+
+/** Backoff after a failed attempt (the worker's default; the claim applies the same to a run that never finished). */
+export const defaultRetryDelayMs = (attempt: number) => Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(attempt, 10));
+
+/**
+ * Claims the most overdue unit of the given kinds whose lease is free or expired. `attempts` counts the claims
+ * since the unit last succeeded, so a run that never finished (its worker died: a unit that crashes the process)
+ * is one of them, and backs off like a failure, counted from when its lease ran out: a unit that kills its worker
+ * is not taken up again at once, in a loop. Its `lastError` says so.
+ */
 export async function claimDueUnit(
   owner: string,
   kinds: string[],
@@ -39,23 +56,26 @@ export async function claimDueUnit(
   if (kinds.length === 0) return null;
   const expires = new Date(now.getTime() + leaseMs);
   const rows = await prisma.$queryRaw<ClaimedUnit[]>`
-    UPDATE "WorkUnit" SET
-      "leaseOwner" = ${owner},
-      "leaseToken" = "leaseToken" + 1,
-      "leaseExpiresAt" = ${expires},
-      "attempts" = "attempts" + 1,
-      "lastStartedAt" = ${now}
-    WHERE "key" = (
-      SELECT "key" FROM "WorkUnit"
+    WITH picked AS (
+      SELECT "key", "leaseExpiresAt" IS NOT NULL AS "abandoned" FROM "WorkUnit"
       WHERE "dueAt" <= ${now}
         AND "kind" = ANY(${kinds})
-        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
+        AND ("leaseExpiresAt" IS NULL
+          OR "leaseExpiresAt" + make_interval(secs => LEAST(${MAX_RETRY_DELAY_MS / 1000}::float8, power(2, LEAST("attempts", 10)))) < ${now})
       ORDER BY "dueAt"
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )
-    AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-    RETURNING *`;
+    UPDATE "WorkUnit" AS w SET
+      "leaseOwner" = ${owner},
+      "leaseToken" = w."leaseToken" + 1,
+      "leaseExpiresAt" = ${expires},
+      "attempts" = w."attempts" + 1,
+      "lastStartedAt" = ${now},
+      "lastError" = CASE WHEN picked."abandoned" THEN ${ABANDONED_RUN_ERROR} ELSE w."lastError" END
+    FROM picked
+    WHERE w."key" = picked."key"
+    RETURNING w.*, picked."abandoned" AS "previousRunAbandoned"`;
   return rows[0] ?? null;
 }
 
@@ -91,6 +111,55 @@ export async function completeUnit(
       "lastDurationMs" = ${durationMs},
       "attempts" = CASE WHEN ${outcome.error ?? null}::text IS NULL THEN 0 ELSE "attempts" END
     WHERE "key" = ${unit.key} AND "leaseOwner" = ${unit.leaseOwner} AND "leaseToken" = ${unit.leaseToken}`;
+  return count === 1;
+}
+
+/**
+ * Takes a unit's lease outside its schedule, for work that must never run beside the unit itself: due or not
+ * (created idle when missing), its schedule, version and attempts are left as they are. Null while the unit
+ * runs or another holder has it. Give it back with `returnLease`; a holder that dies frees it when it expires.
+ */
+export async function borrowLease(
+  key: string,
+  kind: string,
+  shop: string | null,
+  owner: string,
+  leaseMs: number,
+  now = new Date(),
+): Promise<ClaimedUnit | null> {
+  const idle = new Date("9999-12-31T00:00:00Z");
+  const expires = new Date(now.getTime() + leaseMs);
+  const rows = await prisma.$queryRaw<ClaimedUnit[]>`
+    INSERT INTO "WorkUnit" ("key", "kind", "shop", "dueAt", "createdAt", "leaseOwner", "leaseToken", "leaseExpiresAt")
+    VALUES (${key}, ${kind}, ${shop}, ${idle}, ${now}, ${owner}, 1, ${expires})
+    ON CONFLICT ("key") DO UPDATE SET
+      "leaseOwner" = EXCLUDED."leaseOwner",
+      "leaseToken" = "WorkUnit"."leaseToken" + 1,
+      "leaseExpiresAt" = EXCLUDED."leaseExpiresAt"
+    WHERE "WorkUnit"."leaseExpiresAt" IS NULL OR "WorkUnit"."leaseExpiresAt" < ${now}
+    RETURNING *, false AS "previousRunAbandoned"`;
+  return rows[0] ?? null;
+}
+
+/** Gives a borrowed lease back, touching nothing else (a lease taken over meanwhile is left to its new holder). */
+export async function returnLease(unit: ClaimedUnit): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE "WorkUnit" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+    WHERE "key" = ${unit.key} AND "leaseOwner" = ${unit.leaseOwner} AND "leaseToken" = ${unit.leaseToken}`;
+}
+
+/**
+ * Retry from the exception queue: the shop's unit runs now, whatever its backoff; a lease left by a worker that
+ * died is cleared, one still held is left to its run (which then reschedules, as for any mark).
+ */
+export async function runUnitNow(shop: string, key: string, now = new Date()): Promise<boolean> {
+  const count = await prisma.$executeRaw`
+    UPDATE "WorkUnit" SET
+      "dueAt" = ${now},
+      "version" = "version" + 1,
+      "leaseOwner" = CASE WHEN "leaseExpiresAt" < ${now} THEN NULL ELSE "leaseOwner" END,
+      "leaseExpiresAt" = CASE WHEN "leaseExpiresAt" < ${now} THEN NULL ELSE "leaseExpiresAt" END
+    WHERE "key" = ${key} AND "shop" = ${shop}`;
   return count === 1;
 }
 

@@ -1,6 +1,15 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { claimDueUnit, completeUnit, renewLease, type ClaimedUnit } from "~/worker/work-units.server";
+import {
+  ABANDONED_RUN_ERROR,
+  claimDueUnit,
+  completeUnit,
+  defaultRetryDelayMs,
+  renewLease,
+  type ClaimedUnit,
+} from "~/worker/work-units.server";
+import { noteUnitFailures, noteUnitSucceeded } from "~/worker/unit-failures.server";
+import { ShopifyAccessLostError } from "~/integrations/shopify/errors";
 import { logger } from "~/lib/logger.server";
 
 export interface TaskContext {
@@ -17,6 +26,8 @@ export interface TaskHandler {
   run(unit: ClaimedUnit, ctx: TaskContext): Promise<{ nextDueAt: Date | null }>;
   /** Backoff after a failure; defaults to exponential up to 15 minutes. */
   retryDelayMs?(attempt: number): number;
+  /** The marketplace connection a unit of this kind stands for, if any (its failures are shown against it). */
+  connectionIdOf?(key: string): string;
 }
 
 export interface WorkerOptions {
@@ -27,8 +38,6 @@ export interface WorkerOptions {
   /** Units run side by side, so a slow Mirakl call never holds up a stock push or the inbox. */
   concurrency?: number;
 }
-
-const defaultRetryDelayMs = (attempt: number) => Math.min(15 * 60_000, 1000 * 2 ** Math.min(attempt, 10));
 
 export class Worker {
   readonly id: string;
@@ -71,7 +80,19 @@ export class Worker {
     const leaseMs = Math.max(...[...this.#handlers.values()].map((h) => h.leaseMs));
     const unit = await claimDueUnit(this.id, kinds, leaseMs, this.#now());
     if (!unit) return false;
-    await this.#execute(unit, this.#handlers.get(unit.kind)!);
+    const handler = this.#handlers.get(unit.kind)!;
+    if (unit.previousRunAbandoned) {
+      // Nothing recorded the failure of a run whose worker died: it is counted here, before running it again.
+      logger.warn("worker: the unit's previous run never finished", { unit: unit.key, attempt: unit.attempts });
+      await noteUnitFailures(
+        unit,
+        unit.attempts - 1,
+        ABANDONED_RUN_ERROR,
+        this.#connectionIdOf(unit, handler),
+        this.#now(),
+      );
+    }
+    await this.#execute(unit, handler);
     return true;
   }
 
@@ -108,6 +129,7 @@ export class Worker {
     try {
       const { nextDueAt } = await handler.run(unit, { signal: controller.signal, now: this.#now });
       await completeUnit(unit, { nextDueAt }, this.#now());
+      await noteUnitSucceeded(unit, this.#now());
       logger.debug("worker: unit done", { unit: unit.key, ms: Date.now() - started });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -118,8 +140,19 @@ export class Worker {
         { nextDueAt: new Date(this.#now().getTime() + delay), error: message },
         this.#now(),
       ).catch(() => {});
+      // A lost Shopify access is already the shop's SHOPIFY_ACCESS_LOST exception: the cause, not this symptom.
+      if (!(error instanceof ShopifyAccessLostError))
+        await noteUnitFailures(unit, unit.attempts, message, this.#connectionIdOf(unit, handler), this.#now());
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  #connectionIdOf(unit: ClaimedUnit, handler: TaskHandler): string | null {
+    try {
+      return handler.connectionIdOf?.(unit.key) ?? null;
+    } catch {
+      return null;
     }
   }
 }

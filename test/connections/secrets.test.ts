@@ -124,9 +124,9 @@ describe("API key encryption at rest", () => {
           .join("/");
       const params = { id, connectionId: connection.id };
       const response = await settle(module.loader({ request: await embeddedRequest(shop, path), params, context: {} }));
-      // The demo's Shopify page exists only in the loopback demo (npm run demo): a real embedded request gets a 404;
+      // The demo pages exist only in the loopback demo (npm run demo): a real embedded request gets a 404;
       // a customer data request's file only exists for a data request, which this shop has none of.
-      const notHere = ["app.demo.shopify.tsx", "app.data-requests.$requestId.tsx"];
+      const notHere = ["app.demo.shopify.tsx", "app.demo.marketplace/route.tsx", "app.data-requests.$requestId.tsx"];
       expect(response.status, `${file} at ${path}`).toBe(notHere.includes(file) ? 404 : 200);
       expect(await response.text(), file).not.toContain(API_KEY);
     }

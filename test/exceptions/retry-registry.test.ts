@@ -16,6 +16,7 @@ describe("the exceptions queue's retry registry", () => {
         "ReconcileRun",
         "StockImport",
         "WebhookDelivery",
+        "WorkUnit",
       ].sort(),
     );
     expect(isRetryable("OfferStock")).toBe(true);

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { parse } from "csv-parse/sync";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
@@ -167,6 +168,41 @@ describe("SKU mapping page", () => {
     expect(await (await get(csvLoader, shopA, `/app/stock/${connectionA}/mapping.csv`, connectionA)).text()).toBe(
       "shopify_sku,offer_sku\nSANDER,LM-SANDER\nSAW-1,LM-SAW\n",
     );
+  });
+
+  it("a downloaded file runs no formula when opened in a spreadsheet, and imports back exactly", async () => {
+    // SKUs a spreadsheet would read as formulas (=, +, -, @), and ones that already start with the quote the export adds.
+    const risky = [
+      { shopifySku: '=HYPERLINK("https://evil.test","Click")', offerSku: "LM-1" },
+      { shopifySku: "+CMD", offerSku: "-LM-2" },
+      { shopifySku: "@SUM(A1)", offerSku: "'=LM-3" },
+      { shopifySku: "'-LM-4", offerSku: "LM-4" },
+      { shopifySku: "IT'S-5", offerSku: "'LM-5" },
+    ];
+    for (const override of risky)
+      expect((await post(shopA, connectionA, { intent: "add", ...override })).status).toBe(200);
+    const before = await listOverrides(shopA, connectionA);
+
+    const csv = await (await get(csvLoader, shopA, `/app/stock/${connectionA}/mapping.csv`, connectionA)).text();
+    const cells: string[] = parse(csv, { from_line: 2 }).flat();
+    expect(cells).toHaveLength(risky.length * 2);
+    for (const cell of cells) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        `'=HYPERLINK("https://evil.test","Click")`,
+        "'+CMD",
+        "'-LM-2",
+        "'@SUM(A1)",
+        "''=LM-3",
+        "''-LM-4",
+        "IT'S-5",
+        "'LM-5",
+      ]),
+    );
+
+    const same = await post(shopA, connectionA, { intent: "import", csv });
+    expect(await same.json()).toMatchObject({ ok: true, created: 0, removed: 0, unchanged: risky.length });
+    expect(await listOverrides(shopA, connectionA)).toEqual(before);
   });
 
   it("a bad file is refused with its lines named, and changes nothing", async () => {

@@ -24,6 +24,7 @@ describe("the work-unit registry", () => {
       ["order-intake", `order-intake:${connectionId}`],
       ["reservation-holds", `reservation-holds:${shop}`],
       ["mirakl-call-prune", "mirakl-call-prune"],
+      ["api-key-reencrypt", "api-key-reencrypt"],
     ]);
   });
 

@@ -50,15 +50,35 @@ export const NOT_DEBITED_ORDER_STATES = [
   "WAITING_DEBIT",
   "WAITING_DEBIT_PAYMENT",
 ] as const;
-const NOT_DEBITED: ReadonlySet<string> = new Set(NOT_DEBITED_ORDER_STATES);
+
+/**
+ * What a connection's first poll reads: every order whose units are still on the shelf, paid ones
+ * (SHIPPING) included. An order paid before the app was connected and not shipped yet takes its units the
+ * day it ships; leaving it out would advertise those units again (the onboarding oversell).
+ */
+export const UNSHIPPED_ORDER_STATES = [...NOT_DEBITED_ORDER_STATES, "SHIPPING"] as const;
+const UNSHIPPED: ReadonlySet<string> = new Set(UNSHIPPED_ORDER_STATES);
+
+/**
+ * End states a line may reach without ever shipping (refunded or closed before shipping, e.g. the customer
+ * was refunded because the seller could not ship): its units never left, so they are given back.
+ */
+const ENDED_WITHOUT_SHIPPING_STATES: ReadonlySet<string> = new Set([
+  "REFUNDED",
+  "CLOSED",
+  "WAITING_REFUND",
+  "WAITING_REFUND_PAYMENT",
+]);
 
 export interface ObservedOrderLine {
   state: string;
   quantity: number;
   /** Units of the line cancelled so far (Mirakl keeps `quantity` and lists cancelations). */
   canceledQuantity: number;
-  /** The order was placed before the connection existed (see NOT_DEBITED_ORDER_STATES). */
+  /** The order was placed before the connection existed (see UNSHIPPED_ORDER_STATES). */
   placedBeforeConnection?: boolean;
+  /** Mirakl gave the line a `shipped_date`: its units left the warehouse. Unknown (undefined) reads as shipped. */
+  shipped?: boolean;
 }
 
 export interface KnownReservation {
@@ -85,19 +105,23 @@ export function owedUnits(line: ObservedOrderLine): number {
 /**
  * What one observed line means for its reservation. A released reservation never reopens (a line does
  * not come back from REFUSED or CANCELED, one released for its Shopify order is in Shopify, a shipped one
- * is gone). A line that ships releases with SHIPPED_RELEASE_REASON.
+ * is gone). A line that ships releases with SHIPPED_RELEASE_REASON; one that ends refunded or closed
+ * without a shipped date releases with its state, so its units go back to available.
  * A line fully cancelled releases with reason CANCELED; a partial cancellation shrinks the reservation.
  */
 export function decideReservation(line: ObservedOrderLine, known: KnownReservation | null): ReservationDecision {
   const units = owedUnits(line);
   if (!known) {
     const ours =
-      !SHIPPED_OR_ENDED_LINE_STATES.has(line.state) && (!line.placedBeforeConnection || NOT_DEBITED.has(line.state));
+      !SHIPPED_OR_ENDED_LINE_STATES.has(line.state) && (!line.placedBeforeConnection || UNSHIPPED.has(line.state));
     return ours && units > 0 ? { kind: "open", units } : { kind: "ignore" };
   }
   if (known.released) return { kind: "unchanged" };
   if (RELEASED_LINE_STATES.has(line.state)) return { kind: "release", reason: line.state };
-  if (SHIPPED_OR_ENDED_LINE_STATES.has(line.state)) return { kind: "release", reason: SHIPPED_RELEASE_REASON };
+  if (SHIPPED_OR_ENDED_LINE_STATES.has(line.state))
+    return line.shipped === false && ENDED_WITHOUT_SHIPPING_STATES.has(line.state)
+      ? { kind: "release", reason: line.state }
+      : { kind: "release", reason: SHIPPED_RELEASE_REASON };
   if (units === 0) return { kind: "release", reason: "CANCELED" };
   return units !== known.quantity || line.state !== known.lineState ? { kind: "update", units } : { kind: "unchanged" };
 }

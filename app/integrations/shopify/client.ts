@@ -1,5 +1,6 @@
 import { sharedCostBuckets, type CostBuckets, type QueryCost } from "./cost-buckets";
 import {
+  ShopifyAccessLostError,
   ShopifyGraphqlError,
   ShopifyRetriesExhaustedError,
   ShopifyUserErrorsError,
@@ -27,6 +28,15 @@ export interface ShopifyAdminClientOptions {
   maxAttempts?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Told when Shopify refuses the shop's access (before the error is thrown), and once when a request goes through. */
+  accessWatch?: { lost(error: ShopifyAccessLostError): Promise<void>; confirmed(): Promise<void> };
+}
+
+/** What background work does when the shop's Shopify access is lost or found working (app/shops/shopify-access.server.ts). */
+export interface ShopifyAccessWatch {
+  /** `refusedToken`: the access token Shopify refused, when one was sent. */
+  lost(error: ShopifyAccessLostError, refusedToken: string | null): Promise<void>;
+  confirmed(): Promise<void>;
 }
 
 export interface AdminResult<TData> {
@@ -52,6 +62,8 @@ export class ShopifyAdminClient {
   readonly #maxAttempts: number;
   readonly #baseBackoffMs: number;
   readonly #maxBackoffMs: number;
+  readonly #accessWatch: ShopifyAdminClientOptions["accessWatch"];
+  #accessConfirmed = false;
 
   constructor(transport: AdminGraphqlTransport, options: ShopifyAdminClientOptions) {
     this.shop = options.shop;
@@ -63,6 +75,7 @@ export class ShopifyAdminClient {
     this.#maxAttempts = options.maxAttempts ?? 8;
     this.#baseBackoffMs = options.baseBackoffMs ?? 500;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.#accessWatch = options.accessWatch;
   }
 
   /** Runs an operation and returns its data; mutation `userErrors` throw `ShopifyUserErrorsError`. */
@@ -92,6 +105,10 @@ export class ShopifyAdminClient {
       switch (outcome.kind) {
         case "ok": {
           const data = outcome.data as TData;
+          if (!this.#accessConfirmed) {
+            this.#accessConfirmed = true;
+            await this.#accessWatch?.confirmed();
+          }
           if (operation.kind === "mutation") {
             const userErrors = collectUserErrors(data);
             if (userErrors.length > 0) throw new ShopifyUserErrorsError(operation.name, userErrors);
@@ -106,6 +123,15 @@ export class ShopifyAdminClient {
           break;
         }
         case "http": {
+          if (outcome.status === 401) {
+            const lost = new ShopifyAccessLostError(
+              operation.name,
+              "token-refused",
+              `HTTP 401: ${outcome.body.slice(0, 500)}`,
+            );
+            await this.#accessWatch?.lost(lost);
+            throw lost;
+          }
           if (outcome.status !== 429 && outcome.status < 500) {
             throw new ShopifyGraphqlError(operation.name, [
               { message: `HTTP ${outcome.status}: ${outcome.body.slice(0, 500)}` },
@@ -245,9 +271,49 @@ function collectUserErrors(data: unknown): UserError[] {
  */
 export async function shopifyAdminForShop(
   shop: string,
-  unauthenticatedAdmin: (shop: string) => Promise<{ admin: AdminGraphqlTransport }>,
-  options: Omit<ShopifyAdminClientOptions, "shop"> = {},
+  unauthenticatedAdmin: (
+    shop: string,
+  ) => Promise<{ admin: AdminGraphqlTransport; session?: { accessToken?: string | undefined } }>,
+  {
+    accessWatch,
+    ...options
+  }: Omit<ShopifyAdminClientOptions, "shop" | "accessWatch"> & {
+    accessWatch?: ShopifyAccessWatch;
+  } = {},
 ): Promise<ShopifyAdminClient> {
-  const { admin } = await unauthenticatedAdmin(shop);
-  return new ShopifyAdminClient(admin, { ...options, shop });
+  let context: Awaited<ReturnType<typeof unauthenticatedAdmin>>;
+  try {
+    context = await unauthenticatedAdmin(shop);
+  } catch (error) {
+    const lost = accessLostBeforeAnyRequest(error);
+    if (!lost) throw error;
+    await accessWatch?.lost(lost, null);
+    throw lost;
+  }
+  const refusedToken = context.session?.accessToken || null;
+  return new ShopifyAdminClient(context.admin, {
+    ...options,
+    shop,
+    accessWatch: accessWatch && {
+      lost: (error) => accessWatch.lost(error, refusedToken),
+      confirmed: () => accessWatch.confirmed(),
+    },
+  });
+}
+
+/**
+ * The library's offline context fails before any request when no session is stored (SessionNotFoundError) or when
+ * an expiring token can no longer be renewed (an HttpResponseError 400/401 from the token endpoint). Duck-typed, as
+ * above; the library's errors do not set `name`, so the class is read from the constructor (and the message).
+ */
+function accessLostBeforeAnyRequest(error: unknown): ShopifyAccessLostError | null {
+  if (typeof error !== "object" || error === null) return null;
+  const candidate = error as { message?: string; response?: { code?: number } };
+  const message = candidate.message ?? "";
+  if (error.constructor?.name === "SessionNotFoundError" || /could not find a session/i.test(message))
+    return new ShopifyAccessLostError("offline session", "no-session", message || "no offline session");
+  const code = candidate.response?.code;
+  if (code === 400 || code === 401)
+    return new ShopifyAccessLostError("offline token renewal", "renewal-refused", `HTTP ${code}: ${message}`);
+  return null;
 }

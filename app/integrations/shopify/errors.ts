@@ -25,7 +25,7 @@ export class ShopifyUserErrorsError extends Error {
 
 /** Top-level GraphQL errors that retrying will not fix (invalid query, access denied, max cost exceeded, ...). */
 export class ShopifyGraphqlError extends Error {
-  override readonly name = "ShopifyGraphqlError";
+  override readonly name: string = "ShopifyGraphqlError";
   constructor(
     readonly operationName: string,
     readonly errors: readonly GraphqlErrorEntry[],
@@ -48,5 +48,21 @@ export class ShopifyRetriesExhaustedError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${operationName}: gave up after ${attempts} attempts (${lastFailure})`, options);
+  }
+}
+
+/**
+ * Shopify refuses the shop's offline access: no session is stored, the token is refused (HTTP 401: revoked, app
+ * uninstalled), or it can no longer be renewed. Retrying changes nothing until the merchant opens the app again,
+ * which signs in anew. A ShopifyGraphqlError, so a flow that stops on a request refused whatever its content stops.
+ */
+export class ShopifyAccessLostError extends ShopifyGraphqlError {
+  override readonly name = "ShopifyAccessLostError";
+  constructor(
+    operationName: string,
+    readonly reason: "no-session" | "token-refused" | "renewal-refused",
+    detail: string,
+  ) {
+    super(operationName, [{ message: detail }]);
   }
 }

@@ -99,6 +99,7 @@ export default function ConnectionPage() {
       backAction={{ content: "Marketplace connections", url: "/app/connections" }}
       secondaryActions={[
         { content: "Stock & price settings", url: `/app/stock/${encodeURIComponent(connection.id)}/settings` },
+        { content: "Order acceptance", url: `/app/connections/${encodeURIComponent(connection.id)}/orders` },
         connection.enabled
           ? {
               content: "Disable",

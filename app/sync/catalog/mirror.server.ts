@@ -7,6 +7,7 @@ import {
   productVariantsForSync,
   type VariantWithItem,
 } from "~/integrations/shopify/operations";
+import { shopifyAccessWatch } from "~/shops/shopify-access.server";
 import { workUnits } from "~/worker/registry.server";
 
 /**
@@ -21,11 +22,12 @@ export type ShopifyClientFactory = (shop: string) => Promise<ShopifyAdminClient>
 
 /**
  * The shop's cost-aware Admin client through its offline session. Imported lazily so modules that
- * only write the mirror do not load the Shopify app configuration.
+ * only write the mirror do not load the Shopify app configuration. A lost access (no session, a refused
+ * token) becomes the shop's SHOPIFY_ACCESS_LOST exception, whichever flow meets it.
  */
 export const shopifyClientForShop: ShopifyClientFactory = async (shop) => {
   const { unauthenticated } = await import("~/shopify.server");
-  return shopifyAdminForShop(shop, unauthenticated.admin);
+  return shopifyAdminForShop(shop, unauthenticated.admin, { accessWatch: shopifyAccessWatch(shop) });
 };
 
 export interface VariantFacts {

@@ -2,7 +2,7 @@ import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { MiraklError, type MiraklClient, type MiraklOrder, type UnreadableOrder } from "~/integrations/mirakl";
 import { reportExceptions, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
-import { decideReservation, NOT_DEBITED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
+import { decideReservation, UNSHIPPED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
 import { listOverrides } from "~/connections/sku-mapping.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
@@ -117,9 +117,10 @@ export async function readMarketplaceOrders(
       orders = polled.orders;
       cursor = new Date(Math.max(row.ordersCursor.getTime(), Date.parse(polled.cursor) - ORDER_CURSOR_OVERLAP_MS));
     } else {
-      // The first poll asks only for orders not yet debited (decideReservation says why); the next one reads
-      // everything updated since the connection was created (at most FIRST_POLL_LOOKBACK_MS back), paid orders too.
-      orders = await mirakl.listAllOrders({ orderStateCodes: NOT_DEBITED_ORDER_STATES }, call);
+      // The first poll asks for every order not shipped yet, paid ones included (UNSHIPPED_ORDER_STATES says
+      // why); the next one reads everything updated since the connection was created (at most
+      // FIRST_POLL_LOOKBACK_MS back).
+      orders = await mirakl.listAllOrders({ orderStateCodes: UNSHIPPED_ORDER_STATES }, call);
       cursor = new Date(Math.max(row.createdAt.getTime(), now.getTime() - FIRST_POLL_LOOKBACK_MS));
     }
   } catch (error) {
@@ -191,6 +192,7 @@ async function applyOrders(
         quantity: line.quantity,
         canceledQuantity: (line.cancelations ?? []).reduce((sum, c) => sum + (c.quantity ?? 0), 0),
         placedBeforeConnection: Date.parse(order.created_date) < connectionCreatedAt.getTime(),
+        shipped: Boolean(line.shipped_date),
       },
       stored ? { quantity: stored.quantity, lineState: stored.lineState, released: stored.releasedAt !== null } : null,
     );

@@ -3,6 +3,7 @@ import { connectionSettingsSchema, stockRulesConfigured } from "~/domain/connect
 import { MAX_STOCK_IMPORT_LINES, planStockImportBatch } from "~/domain/stock/import-plan";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { loadDirtyVariants, recomputeVariants } from "~/sync/stock/recompute.server";
+import { workUnits } from "~/worker/registry.server";
 import { offerEntityId, runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
 
 /**
@@ -22,6 +23,8 @@ export const STOCK_IMPORT_INTERVAL_MS = 60_000;
 export const ORDERS_FRESH_MS = 30_000;
 /** Dirty variants the push recomputes itself before a file; more is a backlog for the recompute unit. */
 const INLINE_RECOMPUTE_LIMIT = 200;
+/** How long a file waits for the shop's recompute unit when it is running (see `beforePrepare`). */
+const RECOMPUTE_BUSY_WAIT_MS = 5_000;
 /** STO02 is allowed every 15 seconds. */
 export const STOCK_STATUS_POLL_MS = 15_000;
 
@@ -97,7 +100,18 @@ export const stockChannel = (deps: StockPushDeps): ImportChannel<StockImportLine
     const dirty = await loadDirtyVariants(connection.shop, INLINE_RECOMPUTE_LIMIT + 1);
     // A backlog (a settings save, a catalogue refresh) is the recompute unit's: the file goes with what is computed.
     if (dirty.length === 0 || dirty.length > INLINE_RECOMPUTE_LIMIT) return { reread: false };
-    await recomputeVariants(connection.shop, dirty, now);
+    // Two recomputes of a shop must not overlap: one that read before a change could write its old value after
+    // the other wrote the new one, and the variant would look computed. So this one runs under the shop's
+    // recompute unit lease; while the unit runs (it is computing these very variants), the file waits for it.
+    const recomputed = await workUnits.stockRecompute.whileLeased(
+      connection.shop,
+      `stock-push:${connection.id}`,
+      async () => {
+        await recomputeVariants(connection.shop, await loadDirtyVariants(connection.shop, INLINE_RECOMPUTE_LIMIT), now);
+      },
+      now,
+    );
+    if (!recomputed) return { reread: false, notBefore: new Date(now.getTime() + RECOMPUTE_BUSY_WAIT_MS) };
     return { reread: true };
   },
   send: (mirakl, lines) =>

@@ -196,17 +196,35 @@ describe("decideReservation (what an OR11 line means for its reservation)", () =
     });
   });
 
-  it("opens an order placed before the connection existed only while it is not debited (it may have been entered by hand since)", () => {
-    expect(decideReservation(line({ state: "WAITING_DEBIT", placedBeforeConnection: true }), null)).toEqual({
-      kind: "open",
-      units: 2,
-    });
-    expect(decideReservation(line({ state: "SHIPPING", placedBeforeConnection: true }), null)).toEqual({
+  it("opens an order placed before the connection existed while its units are still on the shelf, paid or not", () => {
+    for (const state of ["WAITING_DEBIT", "SHIPPING"])
+      expect(decideReservation(line({ state, placedBeforeConnection: true }), null)).toEqual({
+        kind: "open",
+        units: 2,
+      });
+    expect(decideReservation(line({ state: "SHIPPED", placedBeforeConnection: true }), null)).toEqual({
       kind: "ignore",
     });
-    expect(decideReservation(line({ state: "SHIPPING", placedBeforeConnection: false }), null)).toEqual({
-      kind: "open",
-      units: 2,
+  });
+
+  it.each(["REFUNDED", "CLOSED", "WAITING_REFUND", "WAITING_REFUND_PAYMENT"])(
+    "gives the units back when a line ends %s without ever shipping",
+    (state) => {
+      expect(decideReservation(line({ state, shipped: false }), known({ lineState: "SHIPPING" }))).toEqual({
+        kind: "release",
+        reason: state,
+      });
+    },
+  );
+
+  it("a shipped date, or no word on it, still means the units left", () => {
+    expect(decideReservation(line({ state: "CLOSED", shipped: true }), known())).toEqual({
+      kind: "release",
+      reason: SHIPPED_RELEASE_REASON,
+    });
+    expect(decideReservation(line({ state: "RECEIVED", shipped: false }), known())).toEqual({
+      kind: "release",
+      reason: SHIPPED_RELEASE_REASON,
     });
   });
 

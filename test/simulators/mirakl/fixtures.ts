@@ -47,6 +47,23 @@ export const SPEC_REASONS = [
   { code: "34", is_shop_right: true, label: "Cancelled by the client prior to shipping", type: "CANCELATION" },
 ];
 
+/**
+ * OR21's error codes with the descriptions Mirakl publishes for them (the operation's "Error Codes" table); the
+ * simulator answers them as the error's `message`. Statuses are not published: 404 for ORDER_NOT_FOUND, 400 otherwise.
+ * ORDER_FULFILLED_UNAUTHORIZED is listed but never raised: Mirakl does not say which orders count as "fulfilled".
+ */
+export const OR21_ERRORS = {
+  ORDER_FULFILLED_UNAUTHORIZED: "An unauthorized action has been requested on a fulfilled order",
+  ORDER_INVALID_STATE: "Order is not in the expected state for this operation",
+  ORDER_LINE_ACCEPTANCE_DECISION_MISSING: "Some order lines are missing from the acceptance decision",
+  ORDER_LINE_DUPLICATE_ID: "The order lines list contains duplicate order line IDs",
+  ORDER_LINE_NOT_FOUND: "The requested order line does not exist or is not associated with the order",
+  ORDER_LINE_NULL_ELEMENT: "The order lines list contains a null element",
+  ORDER_NOT_FOUND: "The requested order does not exist",
+  ORDER_PARTIAL_ACCEPTANCE_DISABLED: "Partial acceptance is disabled for this shop",
+  VALIDATION_ERROR: "Input validation failed",
+} as const;
+
 /** OF61 example plus "11" (New), which every marketplace has and OF24's example uses. */
 export const SPEC_OFFER_STATES = [
   { code: "11", label: "New" },

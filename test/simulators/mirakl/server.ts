@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
-import { SPEC_OFFER_STATES, platformConfiguration, type PlatformSettings } from "./fixtures";
+import { OR21_ERRORS, SPEC_OFFER_STATES, platformConfiguration, type PlatformSettings } from "./fixtures";
 import { accountJson, offerSummary, orderJson, refundable } from "./serialize";
 import {
   DEFAULT_TIMINGS,
@@ -134,6 +134,11 @@ const PAGE_MAX = 100;
 
 function fail(status: number, message: string, code?: string): never {
   throw new MiraklApiError(status, message, code);
+}
+
+/** One of OR21's published errors, with Mirakl's own description as the message. */
+function or21Fail(code: keyof typeof OR21_ERRORS): never {
+  throw new MiraklApiError(code === "ORDER_NOT_FOUND" ? 404 : 400, OR21_ERRORS[code], code);
 }
 
 function listParam(url: URL, name: string): string[] {
@@ -565,34 +570,36 @@ export class MiraklSimulator {
 
   private order(ctx: RequestContext): SimOrder {
     const order = ctx.shop.orders.get(ctx.params[0]);
-    if (!order) fail(404, `Order with id '${ctx.params[0]}' not found`, "ORDER_NOT_FOUND");
+    if (!order) or21Fail("ORDER_NOT_FOUND");
     return order;
   }
 
   private accept(ctx: RequestContext): Reply {
     const order = this.order(ctx);
-    const body = jsonBody<{ order_lines?: ({ id?: string; accepted?: boolean } | null)[] }>(ctx);
-    if (!Array.isArray(body.order_lines)) fail(400, "order_lines is required", "VALIDATION_ERROR");
-    if (order.state !== "WAITING_ACCEPTANCE")
-      fail(400, `Order ${order.id} is not in state WAITING_ACCEPTANCE`, "ORDER_INVALID_STATE");
+    let body: { order_lines?: ({ id?: unknown; accepted?: unknown } | null)[] } | null;
+    try {
+      body = JSON.parse(ctx.body.toString("utf8"));
+    } catch {
+      return or21Fail("VALIDATION_ERROR");
+    }
+    if (!body || !Array.isArray(body.order_lines)) or21Fail("VALIDATION_ERROR");
+    if (body.order_lines.some((decision) => decision === null)) or21Fail("ORDER_LINE_NULL_ELEMENT");
+    const decisions = body.order_lines as { id?: unknown; accepted?: unknown }[];
+    if (decisions.some((decision) => typeof decision.id !== "string" || typeof decision.accepted !== "boolean"))
+      or21Fail("VALIDATION_ERROR");
+    if (order.state !== "WAITING_ACCEPTANCE") or21Fail("ORDER_INVALID_STATE");
     const seen = new Set<string>();
-    for (const decision of body.order_lines) {
-      if (decision === null) fail(400, "The order lines list contains a null element", "ORDER_LINE_NULL_ELEMENT");
-      if (typeof decision.id !== "string" || typeof decision.accepted !== "boolean")
-        fail(400, "Each order line needs id and accepted", "VALIDATION_ERROR");
-      if (seen.has(decision.id)) fail(400, `Duplicate order line ${decision.id}`, "ORDER_LINE_DUPLICATE_ID");
+    for (const decision of decisions as { id: string; accepted: boolean }[]) {
+      if (seen.has(decision.id)) or21Fail("ORDER_LINE_DUPLICATE_ID");
       seen.add(decision.id);
-      if (!order.lines.some((line) => line.id === decision.id))
-        fail(400, `Order line ${decision.id} not found in order ${order.id}`, "ORDER_LINE_NOT_FOUND");
+      if (!order.lines.some((line) => line.id === decision.id)) or21Fail("ORDER_LINE_NOT_FOUND");
     }
     const waiting = order.lines.filter((line) => line.state === "WAITING_ACCEPTANCE");
-    if (waiting.some((line) => !seen.has(line.id)))
-      fail(400, "Some order lines are missing from the acceptance decision", "ORDER_LINE_ACCEPTANCE_DECISION_MISSING");
-    const decisions = body.order_lines as { id: string; accepted: boolean }[];
-    const mixed = decisions.some((decision) => decision.accepted) && decisions.some((decision) => !decision.accepted);
-    if (mixed && !ctx.shop.partialAcceptance)
-      fail(400, "Partial acceptance is disabled for this shop", "ORDER_PARTIAL_ACCEPTANCE_DISABLED");
-    this.state.accept(order, decisions, this.now());
+    if (waiting.some((line) => !seen.has(line.id))) or21Fail("ORDER_LINE_ACCEPTANCE_DECISION_MISSING");
+    const valid = decisions as { id: string; accepted: boolean }[];
+    const mixed = valid.some((decision) => decision.accepted) && valid.some((decision) => !decision.accepted);
+    if (mixed && !ctx.shop.partialAcceptance) or21Fail("ORDER_PARTIAL_ACCEPTANCE_DISABLED");
+    this.state.accept(order, valid, this.now());
     return { status: 204 };
   }
 
@@ -645,16 +652,7 @@ export class MiraklSimulator {
   private cancelOrder(ctx: RequestContext): Reply {
     const order = this.order(ctx);
     if (!this.state.canCancel(order)) fail(400, `Order ${order.id} cannot be canceled`, "ORDER_INVALID_STATE");
-    const now = this.now();
-    for (const line of order.lines) {
-      if (line.state !== "REFUSED") {
-        line.state = "CANCELED";
-        line.updated = now;
-      }
-    }
-    order.state = "CANCELED";
-    order.debitDueAt = null;
-    order.updated = now;
+    this.state.cancelOrder(order, this.now());
     return { status: 204 };
   }
 
@@ -786,6 +784,7 @@ export class MiraklSimulator {
       };
       line.cancelations.push(cancelation);
       line.updated = now;
+      this.state.restoreStock(ctx.shop, line, now, quantity);
       if (line.cancelations.reduce((total, entry) => total + entry.quantity, 0) >= line.quantity)
         line.state = "CANCELED";
       order.updated = now;
@@ -1026,15 +1025,27 @@ export class MiraklSimulator {
         case route === "GET /_sim/state":
           return reply(200, {
             now: iso(this.now()),
+            platform: this.state.platform,
+            timings: this.state.timings,
             shops: [...this.state.shops.values()].map((shop) => ({
               id: shop.id,
               name: shop.name,
               currency: shop.currency,
+              partialAcceptance: shop.partialAcceptance,
               orders: shop.orders.size,
               offers: shop.offers.size,
             })),
             keys: Object.fromEntries(this.state.keys),
           });
+        case route === "PUT /_sim/timings":
+          return reply(200, this.control.setTimings(input as Partial<Timings>));
+        case route === "PUT /_sim/platform":
+          this.control.setPlatform(input as Partial<PlatformSettings>);
+          return reply(200, this.state.platform);
+        case route === "PUT /_sim/partial-acceptance":
+          if (typeof input.enabled !== "boolean") return reply(400, { message: "enabled must be true or false" });
+          this.control.setPartialAcceptance(shopId, input.enabled);
+          return reply(200, { shopId, partialAcceptance: input.enabled });
         case route === "POST /_sim/clock/advance":
           this.advanceClock(Number(input.ms ?? 0));
           return reply(200, { now: iso(this.now()) });
@@ -1140,6 +1151,22 @@ export class MiraklSimulator {
     setPlatform: (settings: Partial<PlatformSettings>) => {
       this.state.platform = { ...this.state.platform, ...settings };
     },
+    /**
+     * Changes lifecycle delays (virtual ms), e.g. the auto-refusal deadline `acceptanceDeadlineMs`. An order's
+     * acceptance deadline is fixed when it starts waiting: a new deadline applies to orders placed afterwards.
+     */
+    setTimings: (timings: Partial<Timings>) => {
+      for (const [name, value] of Object.entries(timings)) {
+        if (!(name in DEFAULT_TIMINGS)) throw new MiraklApiError(400, `Unknown timing ${name}`);
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+          throw new MiraklApiError(400, `${name} must be a number of milliseconds, 0 or more`);
+      }
+      this.state.timings = { ...this.state.timings, ...timings };
+      return { ...this.state.timings };
+    },
+    timings: (): Timings => ({ ...this.state.timings }),
+    platform: (): PlatformSettings => ({ ...this.state.platform }),
+    partialAcceptance: (shopId: number = DEFAULT_SHOPS.main) => this.state.shop(shopId).partialAcceptance,
     advanceClock: (ms: number) => this.advanceClock(ms),
     now: () => this.now(),
     calls: (operation?: string) =>

@@ -68,6 +68,8 @@ export interface SimOrderLine {
   taxes: SimTax[];
   shipping_taxes: SimTax[];
   commission_rate: number; // percent of price
+  /** Units this line took from its offer's quantity when the order was placed and has not given back yet. */
+  stockTaken: number;
   refunds: SimRefund[];
   cancelations: SimCancelation[];
   created: number;
@@ -86,8 +88,11 @@ export interface SimOrder {
   currency: string;
   created: number;
   updated: number;
-  /** When the order entered WAITING_ACCEPTANCE (acceptance deadline runs from here). */
-  waitingSince: number | null;
+  /**
+   * When Mirakl refuses the order by itself if the shop has not decided: set on entering WAITING_ACCEPTANCE from
+   * the deadline then in force, so changing the deadline applies to orders placed afterwards.
+   */
+  acceptanceDeadlineAt: number | null;
   acceptance_decision_date: number | null;
   accepted: boolean;
   debitDueAt: number | null;
@@ -264,6 +269,11 @@ export interface OrderLineTemplate {
 export interface OrderTemplate {
   shopId?: number;
   lines?: OrderLineTemplate[];
+  /**
+   * Place the order as a customer would on the marketplace: every line needs a whole quantity of at least 1 of an
+   * active offer that has that many units. Without it the simulator takes any line (tests build odd orders).
+   */
+  requireStock?: boolean;
   /** Skip ahead: create the order directly in this state (fields filled as if it had got there). */
   state?: "STAGING" | "WAITING_ACCEPTANCE" | "SHIPPING" | "SHIPPED" | "RECEIVED";
   payment_workflow?: PaymentWorkflow;
@@ -376,6 +386,7 @@ export class SimState {
     const orderId = `${commercialId}-A`;
     if (shop.orders.has(orderId)) throw new MiraklApiError(400, `Order ${orderId} already exists`);
     const lineTemplates = template.lines?.length ? template.lines : [{ offer_sku: [...shop.offers.keys()][0] }];
+    if (template.requireStock) this.checkCustomerOrder(shop, lineTemplates);
     const lines = lineTemplates.map((line, index): SimOrderLine => {
       const offer = shop.offers.get(line.offer_sku);
       if (!offer) throw new MiraklApiError(400, `Unknown offer ${line.offer_sku} in shop ${shop.id}`);
@@ -407,6 +418,7 @@ export class SimState {
         taxes,
         shipping_taxes: shippingTaxes,
         commission_rate: line.commission_rate ?? 12,
+        stockTaken: 0,
         refunds: [],
         cancelations: [],
         created,
@@ -425,7 +437,7 @@ export class SimState {
       currency: shop.currency,
       created,
       updated: created,
-      waitingSince: null,
+      acceptanceDeadlineAt: null,
       acceptance_decision_date: null,
       accepted: false,
       debitDueAt: null,
@@ -444,6 +456,8 @@ export class SimState {
       lines,
     };
     shop.orders.set(order.id, order);
+    // Mirakl lowers the offer by the units ordered as soon as the order exists; a refusal or cancelation gives them back.
+    for (const line of order.lines) this.takeStock(shop, line, created);
     const target = template.state ?? "WAITING_ACCEPTANCE";
     if (target !== "STAGING") this.leaveStaging(order, created);
     if (target === "SHIPPING" || target === "SHIPPED" || target === "RECEIVED") {
@@ -457,6 +471,52 @@ export class SimState {
     if (target === "SHIPPED" || target === "RECEIVED") this.ship(order, created);
     if (target === "RECEIVED") this.receive(order, created);
     return order;
+  }
+
+  /** A customer can only order whole units of an active offer, and no more than the offer has. */
+  private checkCustomerOrder(shop: SimShop, lines: OrderLineTemplate[]) {
+    const wanted = new Map<string, number>();
+    for (const line of lines) {
+      const offer = shop.offers.get(line.offer_sku);
+      if (!offer || offer.deleted)
+        throw new MiraklApiError(400, `Offer ${line.offer_sku} is not sold by shop ${shop.id}`);
+      const quantity = line.quantity ?? 1;
+      if (!Number.isInteger(quantity) || quantity < 1)
+        throw new MiraklApiError(400, `The quantity of offer ${line.offer_sku} must be a whole number of at least 1`);
+      wanted.set(offer.shop_sku, (wanted.get(offer.shop_sku) ?? 0) + quantity);
+    }
+    for (const [sku, quantity] of wanted) {
+      const offer = shop.offers.get(sku)!;
+      if (!offer.active || offer.quantity < quantity)
+        throw new MiraklApiError(
+          400,
+          `Offer ${sku} has ${offer.active ? offer.quantity : 0} unit(s) for sale, fewer than the ${quantity} ordered`,
+        );
+    }
+  }
+
+  private takeStock(shop: SimShop, line: SimOrderLine, at: number) {
+    const offer = shop.offers.get(line.offer_sku);
+    if (!offer) return;
+    // Orders built by tests may ask for more than the offer has: take what there is, never below 0.
+    const taken = Math.max(0, Math.min(line.quantity, offer.quantity));
+    line.stockTaken = taken;
+    if (taken > 0) this.setOfferQuantity(shop, offer, offer.quantity - taken, at);
+  }
+
+  /** Gives back up to `units` of what the line took (all of it by default): a refusal or a cancelation. */
+  restoreStock(shop: SimShop, line: SimOrderLine, at: number, units = line.stockTaken) {
+    const given = Math.max(0, Math.min(units, line.stockTaken));
+    if (given === 0) return;
+    line.stockTaken -= given;
+    const offer = shop.offers.get(line.offer_sku);
+    if (offer) this.setOfferQuantity(shop, offer, offer.quantity + given, at);
+  }
+
+  // Through upsertOffer: `active` follows the quantity (an offer at 0 is not for sale).
+  private setOfferQuantity(shop: SimShop, offer: SimOffer, quantity: number, at: number) {
+    const updated = this.upsertOffer(shop, { shop_sku: offer.shop_sku, quantity });
+    updated.updated = at;
   }
 
   private setState(
@@ -491,19 +551,21 @@ export class SimState {
       );
       return;
     }
-    order.waitingSince = at;
+    order.acceptanceDeadlineAt = at + this.timings.acceptanceDeadlineMs;
     this.setState(order, "WAITING_ACCEPTANCE", at);
   }
 
   /** OR21 after validation (or automatic acceptance). */
   accept(order: SimOrder, decisions: { id: string; accepted: boolean }[], at: number, automatic = false) {
     const accepted = new Set(decisions.filter((decision) => decision.accepted).map((decision) => decision.id));
+    const shop = this.shop(order.shopId);
     for (const line of order.lines) {
       line.state = accepted.has(line.id) ? "WAITING_DEBIT" : "REFUSED";
       line.updated = at;
+      if (line.state === "REFUSED") this.restoreStock(shop, line, at);
     }
     order.acceptance_decision_date = automatic ? null : at;
-    order.waitingSince = null;
+    order.acceptanceDeadlineAt = null;
     order.updated = at;
     if (accepted.size === 0) {
       order.state = "REFUSED";
@@ -552,6 +614,33 @@ export class SimState {
     this.setState(order, "RECEIVED", at, (line) => line.state === "SHIPPED");
   }
 
+  /**
+   * The shop did not decide in time: Mirakl refuses every line itself. No decision date (OR11 documents it null
+   * for an automatic refusal) and no reason code (Mirakl publishes none for it).
+   */
+  private autoRefuse(order: SimOrder, at: number) {
+    order.acceptanceDeadlineAt = null;
+    order.acceptance_decision_date = null;
+    this.setState(order, "REFUSED", at);
+    const shop = this.shop(order.shopId);
+    for (const line of order.lines) this.restoreStock(shop, line, at);
+  }
+
+  /** OR29: every line not refused is canceled and gives its units back to the offer. */
+  cancelOrder(order: SimOrder, at: number) {
+    const shop = this.shop(order.shopId);
+    for (const line of order.lines) {
+      if (line.state !== "REFUSED") {
+        line.state = "CANCELED";
+        line.updated = at;
+        this.restoreStock(shop, line, at);
+      }
+    }
+    order.state = "CANCELED";
+    order.debitDueAt = null;
+    order.updated = at;
+  }
+
   canCancel(order: SimOrder): boolean {
     if (order.state === "WAITING_DEBIT" || order.state === "WAITING_DEBIT_PAYMENT") return true;
     if (order.state !== "SHIPPING") return false;
@@ -592,15 +681,10 @@ export class SimState {
           this.leaveStaging(order, order.stagingUntil);
         if (
           order.state === "WAITING_ACCEPTANCE" &&
-          order.waitingSince !== null &&
-          now >= order.waitingSince + this.timings.acceptanceDeadlineMs
-        ) {
-          // Auto-refusal: no decision date, every line refused.
-          const at = order.waitingSince + this.timings.acceptanceDeadlineMs;
-          order.waitingSince = null;
-          order.acceptance_decision_date = null;
-          this.setState(order, "REFUSED", at);
-        }
+          order.acceptanceDeadlineAt !== null &&
+          now >= order.acceptanceDeadlineAt
+        )
+          this.autoRefuse(order, order.acceptanceDeadlineAt);
         if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt)
           this.debit(order, order.debitDueAt);
         if (order.state === "SHIPPED" && order.shipped !== null && now >= order.shipped + this.timings.autoReceiveMs)

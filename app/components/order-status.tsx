@@ -1,0 +1,122 @@
+import { Badge, type BadgeProps } from "@shopify/polaris";
+import type { ORDER_LINE_STATES } from "~/integrations/mirakl/schemas";
+import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
+import type { AcceptanceState } from "~/sync/orders/mirror.server";
+
+/**
+ * How the Orders and Order pages name a Mirakl order's state, the app's acceptance and the deadline clock:
+ * the same words and colours on both pages (and in the end-to-end test).
+ */
+
+type Tone = BadgeProps["tone"];
+type LineState = (typeof ORDER_LINE_STATES)[number];
+
+/** Mirakl's order and line states as a merchant reads them; an unknown state shows its code. */
+export const orderStateLabels: Record<LineState, string> = {
+  STAGING: "Being validated",
+  WAITING_ACCEPTANCE: "Waiting for acceptance",
+  WAITING_DEBIT: "Accepted, waiting for payment",
+  WAITING_DEBIT_PAYMENT: "Accepted, payment in progress",
+  SHIPPING: "To ship",
+  SHIPPED: "Shipped",
+  TO_COLLECT: "Waiting for collection",
+  RECEIVED: "Received",
+  CLOSED: "Closed",
+  REFUSED: "Refused",
+  CANCELED: "Cancelled",
+  INCIDENT_OPEN: "Incident open",
+  REFUNDED: "Refunded",
+  WAITING_REFUND: "Refund pending",
+  WAITING_REFUND_PAYMENT: "Refund payment pending",
+};
+
+/** The order states the Orders page filters on (a line-only state never is an order's). */
+export const ORDER_FILTER_STATES = [
+  "STAGING",
+  "WAITING_ACCEPTANCE",
+  "WAITING_DEBIT",
+  "WAITING_DEBIT_PAYMENT",
+  "SHIPPING",
+  "SHIPPED",
+  "TO_COLLECT",
+  "RECEIVED",
+  "CLOSED",
+  "REFUSED",
+  "CANCELED",
+] as const satisfies readonly LineState[];
+
+const stateTones: Partial<Record<LineState, Tone>> = {
+  WAITING_ACCEPTANCE: "attention",
+  WAITING_DEBIT: "info",
+  WAITING_DEBIT_PAYMENT: "info",
+  SHIPPING: "info",
+  SHIPPED: "success",
+  TO_COLLECT: "success",
+  RECEIVED: "success",
+  INCIDENT_OPEN: "critical",
+};
+
+export const orderStateLabel = (state: string) => orderStateLabels[state as LineState] ?? state;
+
+export function OrderStateBadge({ state }: { state: string }) {
+  return <Badge tone={stateTones[state as LineState]}>{orderStateLabel(state)}</Badge>;
+}
+
+/** Acceptance states in which the deadline clock runs: nothing Mirakl applied yet. */
+export const CLOCK_RUNNING: readonly AcceptanceState[] = ["PENDING", "REVIEW", "SENDING"];
+
+/** What the app decided on an order's lines, to tell "Accepted" from "Refused" once the decision is sent. */
+export interface DecidedLines {
+  accepted: number;
+  refused: number;
+}
+
+/** The app's acceptance in a few words, with its badge colour. */
+export function acceptanceStatus(acceptance: string, decided: DecidedLines): { label: string; tone: Tone } {
+  switch (acceptance as AcceptanceState) {
+    case "NONE":
+      return { label: "Nothing to decide", tone: undefined };
+    case "PENDING":
+      return { label: "Being decided", tone: "info" };
+    case "REVIEW":
+      return { label: "Needs your review", tone: "warning" };
+    case "SENDING":
+      return { label: "Sending to Mirakl", tone: "info" };
+    case "SENT":
+      if (decided.accepted > 0 && decided.refused > 0) return { label: "Partly accepted", tone: "attention" };
+      if (decided.accepted > 0) return { label: "Accepted", tone: "success" };
+      if (decided.refused > 0) return { label: "Refused", tone: undefined };
+      return { label: "Decision sent", tone: undefined };
+    case "DECIDED_ON_MIRAKL":
+      return { label: "Decided on Mirakl", tone: undefined };
+    case "AUTOMATIC":
+      return { label: "Accepted by the marketplace", tone: "success" };
+    default:
+      return { label: acceptance, tone: undefined };
+  }
+}
+
+export function AcceptanceBadge({ acceptance, decided }: { acceptance: string; decided: DecidedLines }) {
+  const { label, tone } = acceptanceStatus(acceptance, decided);
+  return <Badge tone={tone}>{label}</Badge>;
+}
+
+const deadlineTones: Record<DeadlineLevel, Tone> = {
+  none: undefined,
+  warning: "warning",
+  error: "critical",
+  expired: "critical",
+};
+
+/** The acceptance countdown ("3 h 20 min left", "expired"), coloured by how close the deadline is. */
+export function DeadlineBadge({ deadline }: { deadline: { text: string; level: DeadlineLevel; at: string } }) {
+  return (
+    <span title={`Mirakl may refuse the order by itself at ${new Date(deadline.at).toLocaleString()}`}>
+      <Badge tone={deadlineTones[deadline.level]}>{deadline.text}</Badge>
+    </span>
+  );
+}
+
+export function NeedsAttentionBadge() {
+  return <Badge tone="critical">Needs attention</Badge>;
+}

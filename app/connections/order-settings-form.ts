@@ -1,0 +1,105 @@
+import { z } from "zod";
+import {
+  ACCEPTANCE_RULES,
+  acceptanceSettingsSchema,
+  type AcceptanceRule,
+  type AcceptanceSettings,
+  type FailureAction,
+} from "~/domain/orders/acceptance-settings";
+
+/**
+ * The "Order acceptance" form of one connection: what the page edits (text as typed) and how it becomes
+ * the domain's acceptance settings. Pure, shared by the page and the server; the domain schema has the last
+ * word, this layer turns text into numbers with messages a merchant can act on, each on its field.
+ */
+
+/** What each rule means to a merchant, in the order the decision checks them. */
+export const ruleLabels: Record<AcceptanceRule, { label: string; help: string }> = {
+  invalidLine: {
+    label: "Invalid line",
+    help: "Zero, negative or fractional quantity, unreadable price, no SKU: Mirakl should never send these.",
+  },
+  currencyMismatch: { label: "Other currency", help: "The order is not in the connection's currency." },
+  unknownOffer: { label: "Unknown offer", help: "The offer is not one of this connection's offers." },
+  skuNotFound: {
+    label: "SKU not in Shopify",
+    help: "No Shopify variant has the SKU (through the SKU mapping), or several do.",
+  },
+  productInactive: { label: "Product not active", help: "The Shopify product is draft, archived or deleted." },
+  quantityOverLimit: { label: "Quantity over the limit", help: "The line orders more units than the limit below." },
+  priceOutOfTolerance: {
+    label: "Price far from ours",
+    help: "The unit price paid is further from the price we advertise than the tolerance below.",
+  },
+  insufficientStock: {
+    label: "Not enough stock",
+    help: "Fewer sellable units at the connection's locations than ordered, once every other open order is counted.",
+  },
+};
+
+export interface OrderSettingsFormValues {
+  priceTolerancePercent: string;
+  /** "" = no limit. */
+  maxQuantityPerLine: string;
+  acceptanceWindowHours: string;
+  whenPartialAcceptanceForbidden: AcceptanceSettings["whenPartialAcceptanceForbidden"];
+  onFailedRule: Record<AcceptanceRule, FailureAction>;
+}
+
+export type OrderSettingsErrors = Record<string, string>;
+
+export function formValuesFrom(settings: AcceptanceSettings): OrderSettingsFormValues {
+  return {
+    priceTolerancePercent: String(settings.priceTolerancePercent),
+    maxQuantityPerLine: settings.maxQuantityPerLine === null ? "" : String(settings.maxQuantityPerLine),
+    acceptanceWindowHours: String(settings.acceptanceWindowHours),
+    whenPartialAcceptanceForbidden: settings.whenPartialAcceptanceForbidden,
+    onFailedRule: { ...settings.onFailedRule },
+  };
+}
+
+/** What a submitted form may look like (from the browser: nothing trusted, missing parts are defaults). */
+const submittedSchema = z.object({
+  priceTolerancePercent: z.string().max(20).default(""),
+  maxQuantityPerLine: z.string().max(20).default(""),
+  acceptanceWindowHours: z.string().max(20).default(""),
+  whenPartialAcceptanceForbidden: z.enum(["refuse-all", "review-all"]).default("refuse-all"),
+  onFailedRule: z.record(z.string(), z.enum(["refuse", "review"])).default({}),
+});
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+const WHOLE = /^\d+$/;
+
+export type OrderSettingsParse =
+  { ok: true; settings: AcceptanceSettings } | { ok: false; errors: OrderSettingsErrors };
+
+export function settingsFromForm(submitted: unknown): OrderSettingsParse {
+  const form = submittedSchema.safeParse(submitted ?? {});
+  if (!form.success) return { ok: false, errors: { form: "The form could not be read: reload the page" } };
+  const values = form.data;
+  const errors: OrderSettingsErrors = {};
+  const tolerance = values.priceTolerancePercent.trim().replace(",", ".");
+  if (!DECIMAL.test(tolerance)) errors.priceTolerancePercent = "Enter a percentage, e.g. 10";
+  const limit = values.maxQuantityPerLine.trim();
+  if (limit !== "" && !WHOLE.test(limit)) errors.maxQuantityPerLine = "Enter a whole number of units, or leave empty";
+  const window = values.acceptanceWindowHours.trim();
+  if (!WHOLE.test(window)) errors.acceptanceWindowHours = "Enter a whole number of hours, e.g. 24";
+  if (Object.keys(errors).length) return { ok: false, errors };
+
+  const onFailedRule = Object.fromEntries(
+    ACCEPTANCE_RULES.map((rule) => [rule, values.onFailedRule[rule] ?? "refuse"]),
+  );
+  const parsed = acceptanceSettingsSchema.safeParse({
+    priceTolerancePercent: Number(tolerance),
+    maxQuantityPerLine: limit === "" ? null : Number(limit),
+    acceptanceWindowHours: Number(window),
+    whenPartialAcceptanceForbidden: values.whenPartialAcceptanceForbidden,
+    onFailedRule,
+  });
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] === "onFailedRule" ? "form" : String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,176 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Banner, BlockStack, InlineStack, Layout, Page } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import prisma from "~/db.server";
+import { requireShop } from "~/auth.server";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
+import { AcceptanceBadge, DeadlineBadge, NeedsAttentionBadge, OrderStateBadge } from "~/components/order-status";
+import { submitReview } from "~/sync/orders/review.server";
+import { loadOrderPage, type OrderPage } from "./order-page.server";
+import { parseReviewForm } from "./review-form";
+import { LineDecisions, OrderLines } from "./order-lines";
+import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
+import { ReviewCard } from "./review-card";
+
+// Another shop's order looks exactly like a missing one.
+const notFound = () => json({ message: "This order does not exist." }, { status: 404 });
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  const page = await loadOrderPage(shop, params.id ?? "", new Date());
+  if (!page) throw notFound();
+  return json(page);
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop, staff } = await requireShop(request);
+  const orderId = params.id ?? "";
+  const order = await prisma.marketplaceOrder.findFirst({ where: { id: orderId, shop }, select: { id: true } });
+  if (!order) throw notFound();
+  const parsed = parseReviewForm(await request.formData());
+  if (!parsed.ok) return json({ problem: parsed.problem }, { status: 400 });
+  const result = await submitReview({ shop, orderId, choices: parsed.choices, staff }, new Date());
+  if (!result.ok) return json({ problem: result.problem }, { status: 409 });
+  return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
+};
+
+export default function OrderDetail() {
+  const { order, lines, money, customer, timeline } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  // The acceptance unit decides or sends within seconds: the page follows it.
+  useRevalidateWhile(order.acceptance === "PENDING" || order.acceptance === "SENDING", 3000);
+  return (
+    <Page
+      backAction={{ content: "Orders", url: "/app/orders" }}
+      title={`Order ${order.miraklOrderId}`}
+      secondaryActions={
+        order.connectionId
+          ? [
+              {
+                content: "Acceptance settings",
+                url: `/app/connections/${encodeURIComponent(order.connectionId)}/orders`,
+                accessibilityLabel: `Order acceptance settings for ${order.marketplace}`,
+              },
+            ]
+          : []
+      }
+      titleMetadata={
+        <InlineStack gap="100">
+          <OrderStateBadge state={order.state} />
+          <AcceptanceBadge acceptance={order.acceptance} decided={order.decided} />
+          {order.needsAttention && <NeedsAttentionBadge />}
+        </InlineStack>
+      }
+      subtitle={[
+        order.marketplace,
+        order.commercialId ? `Commercial id ${order.commercialId}` : null,
+        `Placed ${new Date(order.createdOnMiraklAt).toLocaleString()}`,
+      ]
+        .filter(Boolean)
+        .join(" · ")}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {actionData?.problem && (
+              <Banner tone="critical" title="The decision was not sent">
+                {actionData.problem}
+              </Banner>
+            )}
+            <AcceptanceBanner order={order} />
+            {order.acceptance === "REVIEW" && (
+              <ReviewCard lines={lines} currency={order.currency} submitting={submitting} />
+            )}
+            <OrderLines lines={lines} currency={order.currency} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <LineDecisions lines={lines} />
+            <OrderTimeline timeline={timeline} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <MoneySummary money={money} currency={order.currency} taxMode={order.taxMode} />
+            <CustomerCard customer={customer} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+const lineCount = (n: number) => (n === 1 ? "1 line" : `${n} lines`);
+
+/** Where the order's acceptance stands, in a sentence, with the countdown while Mirakl waits for it. */
+function AcceptanceBanner({ order }: { order: OrderPage["order"] }) {
+  const countdown = order.deadline && (
+    <InlineStack gap="200" blockAlign="center">
+      <span>Mirakl may refuse it by itself in:</span>
+      <DeadlineBadge deadline={order.deadline} />
+    </InlineStack>
+  );
+  switch (order.acceptance) {
+    case "PENDING":
+      return (
+        <Banner tone="info" title="The app is deciding this order">
+          {countdown}
+        </Banner>
+      );
+    case "REVIEW":
+      return (
+        <Banner tone="warning" title="Some lines wait for your decision">
+          {countdown}
+        </Banner>
+      );
+    case "SENDING":
+      return (
+        <Banner tone={order.acceptanceError ? "warning" : "info"} title="Sending the decision to Mirakl…">
+          <BlockStack gap="100">
+            {order.acceptanceError && <p>The last attempt failed and is retried: {order.acceptanceError}</p>}
+            {countdown}
+          </BlockStack>
+        </Banner>
+      );
+    case "SENT":
+      return (
+        <Banner tone="success" title="The decision was sent to Mirakl">
+          {lineCount(order.decided.accepted)} accepted, {lineCount(order.decided.refused)} refused.
+        </Banner>
+      );
+    case "DECIDED_ON_MIRAKL":
+      return (
+        <Banner tone="info" title="Decided on Mirakl, not by the app">
+          Someone answered in Mirakl&apos;s back office, or the marketplace refused the order at its deadline.
+        </Banner>
+      );
+    case "AUTOMATIC":
+      return (
+        <Banner tone="info" title="Accepted automatically by the marketplace">
+          This marketplace accepts its orders by itself: there was nothing to decide.
+        </Banner>
+      );
+    default:
+      return null;
+  }
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const missing = isRouteErrorResponse(error) && error.status === 404;
+  // Shopify's auth answers (e.g. a session token to renew) are rendered as the layout does.
+  if (isRouteErrorResponse(error) && !missing && error.status < 500) return boundary.error(error);
+  return (
+    <Page backAction={{ content: "Orders", url: "/app/orders" }} title={missing ? "Order not found" : "Order"}>
+      <Banner tone={missing ? "warning" : "critical"}>
+        {missing
+          ? "This order does not exist, or it belongs to another shop."
+          : "The order could not be loaded. The error has been logged; reload the page or try again in a moment."}
+      </Banner>
+    </Page>
+  );
+}

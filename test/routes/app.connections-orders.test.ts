@@ -1,0 +1,114 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createConnection } from "~/connections/connections.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import { defaultAcceptanceSettings } from "~/domain/orders/acceptance-settings";
+import { formValuesFrom, settingsFromForm } from "~/connections/order-settings-form";
+import { action, loader } from "~/routes/app.connections.$id_.orders/route";
+import { workUnits } from "~/worker/registry.server";
+import { embeddedRequest, installShop, settle } from "../helpers/app";
+
+/** The connection's Order acceptance page: what it shows, what a save stores, and what it refuses. */
+
+let testCount = 0;
+let shop: string;
+let connectionId: string;
+
+type RouteFunction = (args: ActionFunctionArgs) => unknown;
+const call = async (fn: RouteFunction, asShop: string, id: string, form?: Record<string, string>) =>
+  settle(
+    fn({
+      request: await embeddedRequest(asShop, `/app/connections/${id}/orders`, form ? { method: "POST", form } : {}),
+      params: { id },
+      context: {},
+    }),
+  );
+const stored = async () =>
+  parseConnectionSettings(
+    (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+  ).acceptance;
+
+beforeEach(async () => {
+  shop = `order-settings-${++testCount}.myshopify.com`;
+  await installShop(shop);
+  connectionId = (
+    await createConnection(shop, { name: "Carrefour", baseUrl: "https://carrefour.example", apiKey: "key-1" })
+  ).id;
+});
+
+describe("order acceptance settings page", () => {
+  it("shows the defaults of a connection nobody configured", async () => {
+    const response = await call(loader, shop, connectionId);
+    expect(response.status).toBe(200);
+    const page = await response.json();
+    expect(page.values).toEqual(formValuesFrom(defaultAcceptanceSettings()));
+    expect(page.values.priceTolerancePercent).toBe("10");
+    expect(page.orderAcceptance).toBeNull();
+  });
+
+  it("saves what the merchant chose and wakes the acceptance unit", async () => {
+    const values = {
+      ...formValuesFrom(defaultAcceptanceSettings()),
+      priceTolerancePercent: "12,5",
+      maxQuantityPerLine: "4",
+      acceptanceWindowHours: "48",
+      whenPartialAcceptanceForbidden: "review-all",
+    };
+    values.onFailedRule.insufficientStock = "review";
+    const response = await call(action, shop, connectionId, { values: JSON.stringify(values) });
+    expect(response.status).toBe(200);
+    expect(await stored()).toMatchObject({
+      priceTolerancePercent: 12.5,
+      maxQuantityPerLine: 4,
+      acceptanceWindowHours: 48,
+      whenPartialAcceptanceForbidden: "review-all",
+      onFailedRule: { insufficientStock: "review", skuNotFound: "refuse" },
+    });
+    expect(await prisma.workUnit.count({ where: { key: workUnits.orderAcceptance.key(connectionId) } })).toBe(1);
+  });
+
+  it("refuses bad values field by field and stores nothing", async () => {
+    const values = {
+      ...formValuesFrom(defaultAcceptanceSettings()),
+      priceTolerancePercent: "ten",
+      maxQuantityPerLine: "1.5",
+      acceptanceWindowHours: "0",
+    };
+    let response = await call(action, shop, connectionId, { values: JSON.stringify(values) });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors).toEqual({
+      priceTolerancePercent: "Enter a percentage, e.g. 10",
+      maxQuantityPerLine: "Enter a whole number of units, or leave empty",
+    });
+    response = await call(action, shop, connectionId, {
+      values: JSON.stringify({ ...values, priceTolerancePercent: "150", maxQuantityPerLine: "" }),
+    });
+    expect((await response.json()).errors).toMatchObject({
+      priceTolerancePercent: "the price tolerance is at most 100 %",
+      acceptanceWindowHours: "the acceptance window is at least 1 hour",
+    });
+    response = await call(action, shop, connectionId, { values: "{not json" });
+    expect(response.status).toBe(400);
+    expect(await stored()).toEqual(defaultAcceptanceSettings());
+  });
+
+  it("another shop's connection is a 404, on read and on save", async () => {
+    const other = `order-settings-other-${testCount}.myshopify.com`;
+    await installShop(other);
+    expect((await call(loader, other, connectionId)).status).toBe(404);
+    const response = await call(action, other, connectionId, {
+      values: JSON.stringify(formValuesFrom(defaultAcceptanceSettings())),
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it("the form parser fills rules the browser did not send with refuse", () => {
+    const parsed = settingsFromForm({ priceTolerancePercent: "5", acceptanceWindowHours: "24", onFailedRule: {} });
+    expect(parsed).toMatchObject({ ok: true, settings: { onFailedRule: { invalidLine: "refuse" } } });
+    expect(settingsFromForm({ onFailedRule: { insufficientStock: "accept" } })).toEqual({
+      ok: false,
+      errors: { form: "The form could not be read: reload the page" },
+    });
+  });
+});

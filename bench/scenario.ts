@@ -25,10 +25,8 @@ if (name === "flash-sale") {
   const config = quick ? RECONCILE_QUICK : RECONCILE_FULL;
   result = await runReconcileBench(skus ? { ...config, skus: Number(skus.slice(7)) } : config);
 } else if (name === "acceptance") {
-  const { runAcceptanceBench, acceptanceVariants } = await import("./acceptance");
-  // One deadline per process: both runs use the same shop name in the one mirror.
-  const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
-  result = await runAcceptanceBench(acceptanceVariants(quick)[variant]!);
+  const { runAcceptanceBench, acceptanceConfig } = await import("./acceptance");
+  result = await runAcceptanceBench(acceptanceConfig(quick));
 } else {
   throw new Error(`unknown scenario ${name}`);
 }

@@ -13,6 +13,7 @@ import { stockRecomputeTask } from "~/sync/stock/recompute.server";
 import { reconcileStep } from "~/sync/stock/reconcile.server";
 import { inboxTask } from "~/webhooks/inbox.server";
 import { readMarketplaceOrders } from "~/sync/orders/intake.server";
+import { runOrderAcceptance } from "~/sync/orders/acceptance.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
@@ -62,6 +63,12 @@ export interface EngineOptions {
   onCatalogueIngested?: (ingested: IngestResult) => void;
   /** Run the order intake (OR11 once a minute) and the Shopify holds; default true. */
   readOrders?: boolean;
+  /** Run the acceptance unit (OR21 for every waiting order) beside the intake; default false. */
+  acceptOrders?: boolean;
+  /** More connection settings, through the same schema (e.g. currencyIsoCode, locationNames). */
+  settings?: Record<string, unknown>;
+  /** Wraps the engine's Mirakl client, to observe calls (e.g. when each one ended, in wall time). */
+  observeMirakl?: (client: MiraklClient) => MiraklClient;
 }
 
 export interface Engine {
@@ -76,6 +83,10 @@ export interface Engine {
   nextDueAt(options?: { periodic?: boolean }): Promise<number | null>;
   /** Wall ms spent per unit kind since the start (reset it to measure a stretch). */
   unitMs: Record<string, number>;
+  /** Runs per unit kind, the longest single run's wall ms, and the runs that threw (the Worker retries them). */
+  unitRuns: Record<string, number>;
+  unitMaxMs: Record<string, number>;
+  unitErrors: Record<string, number>;
   close(): void;
 }
 
@@ -87,6 +98,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // Saved explicitly, through the settings schema the app validates with: a connection whose stock
   // rules were never saved does not push stock.
   const settings = parseConnectionSettings({
+    ...options.settings,
     stock: options.stock,
     stockConfiguredAt: clock.date().toISOString(),
     csvDelimiter: ";",
@@ -98,7 +110,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     settings,
   });
   const connection = { id: created.id, shop };
-  const mirakl = createMiraklClient({
+  const client = createMiraklClient({
     baseUrl: sim.url,
     apiKey: sim.keys.single,
     connectionId: connection.id,
@@ -106,6 +118,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     retry: { retries: 0 },
     csvDelimiter: ";",
   });
+  const mirakl = options.observeMirakl ? options.observeMirakl(client) : client;
   const shopify = async () =>
     new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
 
@@ -142,16 +155,32 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     );
     await workUnits.orderIntake.markDirty(connection.id, shop, clock.date());
   }
+  if (options.acceptOrders) {
+    // The app's acceptance step (the same one orderAcceptanceTask runs), on its own unit as in production.
+    miraklSide.push(
+      connectionTask(workUnits.orderAcceptance.kind, (now) => runOrderAcceptance(connection, mirakl, now)),
+    );
+    await workUnits.orderAcceptance.markDirty(connection.id, shop, clock.date());
+  }
   // Wall time spent in each kind of unit: where a run's time goes. Wrapped copies: the app's handlers stay as they are.
   const unitMs: Record<string, number> = {};
+  const unitRuns: Record<string, number> = {};
+  const unitMaxMs: Record<string, number> = {};
+  const unitErrors: Record<string, number> = {};
   const timed = (handler: TaskHandler): TaskHandler => ({
     ...handler,
     run: async (unit, ctx) => {
       const started = performance.now();
       try {
         return await handler.run(unit, ctx);
+      } catch (error) {
+        unitErrors[handler.kind] = (unitErrors[handler.kind] ?? 0) + 1;
+        throw error;
       } finally {
-        unitMs[handler.kind] = (unitMs[handler.kind] ?? 0) + (performance.now() - started);
+        const ms = performance.now() - started;
+        unitMs[handler.kind] = (unitMs[handler.kind] ?? 0) + ms;
+        unitRuns[handler.kind] = (unitRuns[handler.kind] ?? 0) + 1;
+        unitMaxMs[handler.kind] = Math.max(unitMaxMs[handler.kind] ?? 0, ms);
       }
     },
   });
@@ -184,7 +213,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     return next._min.dueAt ? Math.max(next._min.dueAt.getTime(), clock.ms) : null;
   }
 
-  return { connection, mirakl, drain, nextDueAt, unitMs, close: uninstall };
+  return { connection, mirakl, drain, nextDueAt, unitMs, unitRuns, unitMaxMs, unitErrors, close: uninstall };
 }
 
 /**

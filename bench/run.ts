@@ -1,13 +1,15 @@
 // `npm run bench` (full) or `npm run bench -- --quick`. Each scenario runs in its own Node process
 // (bench/scenario.ts) so its memory figures are its own; this file only starts them and prints tables.
 // Flash sale: each variant runs in two processes (engine + baseline; engine without velocity protection).
-// Options: --quick, --only=flash-sale|reconcile, --skus=N (reconcile size), --json=FILE (raw figures).
+// Acceptance: one process (the engine once, then the baseline under each acceptance deadline, on the same orders).
+// Options: --quick, --only=flash-sale|reconcile|acceptance, --skus=N (reconcile size), --json=FILE (raw figures).
 import { spawn } from "node:child_process";
 import { cpus, freemem, release, totalmem, type } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { flashSaleVariants } from "./flash-sale-config";
 import type { PolicyResult } from "./flash-sale";
 import type { RunFigures } from "./reconcile-100k";
+import type { AcceptanceRun, PolicyOutcome } from "./acceptance";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -155,6 +157,58 @@ function reconcileTable(result: { config: { skus: number }; seedMs: number; cold
   );
 }
 
+function acceptanceTable(run: AcceptanceRun) {
+  const { engine, baselines, config, targetMs } = run;
+  const columns = [engine, ...baselines];
+  const all = (f: (r: PolicyOutcome) => string | number) => columns.map(f);
+  const target = (r: PolicyOutcome) =>
+    r.decidedByOr21 === r.orders && r.delayMs.overTarget === 0
+      ? "met"
+      : `not met: ${r.delayMs.overTarget} orders later, ${r.orders - r.decidedByOr21} never decided`;
+  return [
+    `${engine.orders} orders (${engine.lines} lines) over ${config.durationMs / 60_000} min: bursts of ${config.bursts.join(", ")} orders within ${config.burstSpreadMs / 1000} s each, the rest spread evenly; about ${Math.round(config.scarceLineShare * 100)} % of lines for ${config.scarceSkus} scarce SKUs (${config.scarceStock} units each) and ${Math.round(config.unknownLineShare * 100)} % for ${config.unknownSkus} offers no Shopify variant feeds (seed ${config.seed})`,
+    "",
+    table(
+      ["", ...columns.map((r) => `${r === engine ? "engine" : r.policy}, deadline ${r.deadline}`)],
+      [
+        ["acceptance delay (appears on Mirakl → OR21 applied), p50", ...all((r) => seconds(r.delayMs.p50))],
+        ["p99 (max)", ...all((r) => `${seconds(r.delayMs.p99)} (${seconds(r.delayMs.max)})`)],
+        [`target: OR21 ≤ ${seconds(targetMs)} after the order appears`, ...all(target)],
+        [
+          "… counting this machine's processing time (wall, noisy): p99 (max), orders over the target",
+          ...all((r) =>
+            r.withProcessingMs
+              ? `${seconds(r.withProcessingMs.p99)} (${seconds(r.withProcessingMs.max)}), ${r.withProcessingMs.overTarget}`
+              : "–",
+          ),
+        ],
+        ["orders auto-refused by the marketplace at its deadline", ...all((r) => r.autoRefused)],
+        ["orders decided by OR21 / still waiting at the end", ...all((r) => `${r.decidedByOr21} / ${r.stillWaiting}`)],
+        ["lines accepted / refused by OR21", ...all((r) => `${r.linesAccepted} / ${r.linesRefused}`)],
+        [
+          "lines accepted beyond stock / refused though the stock covered them",
+          ...all((r) => `${r.acceptedBeyondStock} / ${r.refusedWhileServable}`),
+        ],
+        ["Mirakl calls (429s)", ...all((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
+        ["OR21 calls not answered 204", ...all((r) => r.or21Failed)],
+        [
+          "acceptance unit: runs, wall time (longest run)",
+          ...all((r) =>
+            r.acceptanceUnit
+              ? `${r.acceptanceUnit.runs}, ${seconds(r.acceptanceUnit.totalMs)} (${seconds(r.acceptanceUnit.maxMs)})`
+              : "–",
+          ),
+        ],
+        [
+          "units that threw / open exceptions",
+          ...all((r) => (r.unitErrors ? `${calls(r.unitErrors)} / ${calls(r.exceptions ?? {})}` : "–")),
+        ],
+        ["wall time", ...all((r) => seconds(r.wallMs))],
+      ],
+    ),
+  ].join("\n");
+}
+
 const started = Date.now();
 const output: string[] = [];
 const raw: Record<string, unknown> = {};
@@ -186,6 +240,14 @@ if (!only || only === "reconcile") {
   raw.reconcile = result;
   say(
     `\n## Full reconcile of ${result.config.skus.toLocaleString("en")} SKUs\n\n${reconcileTable(result)}\n\nSeeding the fake and the simulator: ${seconds(result.seedMs)} (not counted).`,
+  );
+}
+
+if (!only || only === "acceptance") {
+  const run = (await scenario("acceptance", [])) as AcceptanceRun;
+  raw.acceptance = run;
+  say(
+    `\n## Order acceptance (engine, and OR11 + OR21 every 15 minutes under each deadline; same orders)\n\n${acceptanceTable(run)}\n`,
   );
 }
 

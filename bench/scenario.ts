@@ -1,5 +1,5 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
@@ -24,6 +24,9 @@ if (name === "flash-sale") {
   const skus = process.argv.find((a) => a.startsWith("--skus="));
   const config = quick ? RECONCILE_QUICK : RECONCILE_FULL;
   result = await runReconcileBench(skus ? { ...config, skus: Number(skus.slice(7)) } : config);
+} else if (name === "acceptance") {
+  const { runAcceptanceBench, acceptanceConfig } = await import("./acceptance");
+  result = await runAcceptanceBench(acceptanceConfig(quick));
 } else {
   throw new Error(`unknown scenario ${name}`);
 }

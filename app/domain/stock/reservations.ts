@@ -39,6 +39,9 @@ export const SHIPPED_OR_ENDED_LINE_STATES: ReadonlySet<string> = new Set([
  */
 export const SHIPPED_RELEASE_REASON = "SHIPPED";
 
+/** Why a reservation ends when the order flow has created its Shopify order (the order now commits the units). */
+export const SHOPIFY_ORDER_RELEASE_REASON = "SHOPIFY_ORDER";
+
 /**
  * Orders in these states are not debited yet, so surely not in Shopify yet. An order placed before the
  * connection existed is reserved only in one of them (the first poll asks for nothing else): once

@@ -2,6 +2,8 @@ import prisma from "~/db.server";
 import type { ConnectionSettings } from "~/domain/connection-settings";
 import type { AcceptanceCatalogData, OfferFacts, SkuStockFacts, VariantFacts } from "~/domain/orders/acceptance";
 import { MIRAKL_MAX_QUANTITY } from "~/domain/stock/rules";
+import { holdStepFor, type ReservationHoldState } from "~/domain/stock/hold-steps";
+import { SHOPIFY_ORDER_RELEASE_REASON } from "~/domain/stock/reservations";
 
 /**
  * What the acceptance decision reads about a connection's catalogue, for a batch of waiting orders, in a
@@ -22,10 +24,18 @@ interface OpenReservation {
   miraklOrderId: string;
   orderLineId: string;
   shopifySku: string;
-  /** Units not yet moved to reserved in Shopify (they still count in `available`). */
+  /** The line no longer takes units (refused, cancelled, in Shopify, shipped); its hold may not be over yet. */
+  released: boolean;
+  /** Units not yet moved to reserved in Shopify (they still count in `available`); 0 once released. */
   unheldUnits: number;
-  /** Units moved from available to reserved in Shopify for this line. */
+  /** Units moved from available to reserved in Shopify for this line and not moved back yet. */
   heldUnits: number;
+  /**
+   * Held units no line owes any more, on their way back to `available` (the holds unit returns them): all of
+   * a refused or cancelled line's (not a shipped one's, which leave stock), or what a partly cancelled line
+   * held beyond its quantity. Shopify's `available` (and the mirror) does not show them until then.
+   */
+  returningUnits: number;
   /** The line's order still waits for the app (or a person) to decide, and when it appeared. */
   undecidedSince: Date | null;
   decision: string | null;
@@ -110,16 +120,32 @@ export async function loadAcceptanceFacts(
   for (const v of live)
     availableBySku.set(v.sku!, v.tracked ? (availableByItem.get(v.inventoryItemId) ?? 0) : MIRAKL_MAX_QUANTITY);
 
-  const reservations = await prisma.$queryRaw<OpenReservation[]>`
+  // Open reservations, and released ones whose Shopify hold is not over yet (their units are out of `available`).
+  const rows = await prisma.$queryRaw<(Omit<OpenReservation, "returningUnits"> & ReservationHoldState)[]>`
     SELECT r."connectionId", r."miraklOrderId", r."orderLineId", r."shopifySku",
-      (CASE WHEN r."heldAt" IS NOT NULL AND r."holdReleasedAt" IS NULL THEN GREATEST(0, r."quantity" - r."heldQuantity") ELSE r."quantity" END)::int AS "unheldUnits",
+      r."quantity", r."releasedAt", r."releaseReason", r."heldLocationId", r."heldQuantity", r."heldAt", r."holdReleasedAt",
+      (r."releasedAt" IS NOT NULL) AS "released",
+      (CASE WHEN r."releasedAt" IS NOT NULL THEN 0 WHEN r."heldAt" IS NOT NULL AND r."holdReleasedAt" IS NULL THEN GREATEST(0, r."quantity" - r."heldQuantity") ELSE r."quantity" END)::int AS "unheldUnits",
       (CASE WHEN r."heldAt" IS NOT NULL AND r."holdReleasedAt" IS NULL THEN r."heldQuantity" ELSE 0 END)::int AS "heldUnits",
       (CASE WHEN o."acceptance" IN ('PENDING', 'REVIEW') THEN o."createdOnMiraklAt" ELSE NULL END) AS "undecidedSince",
       l."decision"
     FROM "MarketplaceReservation" r
     LEFT JOIN "MarketplaceOrder" o ON o."connectionId" = r."connectionId" AND o."miraklOrderId" = r."miraklOrderId"
     LEFT JOIN "MarketplaceOrderLine" l ON l."connectionId" = r."connectionId" AND l."lineId" = r."orderLineId"
-    WHERE r."shop" = ${shop} AND r."releasedAt" IS NULL AND r."shopifySku" = ANY(${shopifySkus}::text[])`;
+    WHERE r."shop" = ${shop} AND r."shopifySku" = ANY(${shopifySkus}::text[])
+      AND (r."releasedAt" IS NULL OR (r."heldAt" IS NOT NULL AND r."holdReleasedAt" IS NULL))`;
+  const reservations: OpenReservation[] = rows.map((r) => {
+    const step = holdStepFor(r);
+    // A line released for its Shopify order is left out: that order took its units from `available` in Shopify,
+    // which the mirror may not show yet (the webhook lags); they count again once the hold is returned.
+    const returningUnits =
+      step === "return" && r.releaseReason !== SHOPIFY_ORDER_RELEASE_REASON
+        ? r.heldQuantity
+        : step === "shrink"
+          ? Math.max(0, r.heldQuantity - r.quantity)
+          : 0;
+    return { ...r, returningUnits };
+  });
   const decisions = new Map(reservations.map((r) => [`${r.connectionId}\u0000${r.orderLineId}`, r.decision]));
 
   const names = chosen.map((id) => settings.locationNames[id] ?? id);
@@ -147,10 +173,24 @@ export async function loadAcceptanceFacts(
           stock.sellableUnits += r.heldUnits;
           continue;
         }
+        // Units held for a line that no longer owes them are free, though Shopify shows them reserved until returned.
+        if (r.released) {
+          stock.sellableUnits += r.returningUnits;
+          continue;
+        }
         const decision = decisions.get(`${r.connectionId}\u0000${r.orderLineId}`);
-        if (decision === "refuse") continue; // refused by us, Mirakl will release it
-        // A waiting order that appeared after this one does not come first: orders are served in order.
-        if (r.undecidedSince && decision == null && appearedAfter(r, order)) continue;
+        // Refused by us, Mirakl will release it: what it holds comes back.
+        if (decision === "refuse") {
+          stock.sellableUnits += r.heldUnits;
+          continue;
+        }
+        // A waiting order that appeared after this one does not come first: orders are served in order, so
+        // what it may already hold is this order's to take.
+        if (r.undecidedSince && decision == null && appearedAfter(r, order)) {
+          stock.sellableUnits += r.heldUnits;
+          continue;
+        }
+        stock.sellableUnits += r.returningUnits;
         stock.reservedByOtherOrders += r.unheldUnits;
         const set = otherOrders.get(r.shopifySku) ?? new Set<string>();
         set.add(`${r.connectionId}\u0000${r.miraklOrderId}`);

@@ -17,6 +17,7 @@ import {
 } from "~/integrations/shopify/operations";
 import { feedingVariants } from "~/domain/stock/offer-rows";
 import { holdPlacementFor, holdStepFor, type HoldStep } from "~/domain/stock/hold-steps";
+import { SHOPIFY_ORDER_RELEASE_REASON } from "~/domain/stock/reservations";
 import { logger } from "~/lib/logger.server";
 import { workUnits } from "~/worker/registry.server";
 import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
@@ -222,7 +223,7 @@ export async function releaseReservationsOfShopifyOrder(
   if (open.length === 0) return 0;
   const { count } = await prisma.marketplaceReservation.updateMany({
     where: { shop, id: { in: open.map((r) => r.id) }, releasedAt: null },
-    data: { releasedAt: now, releaseReason: "SHOPIFY_ORDER" },
+    data: { releasedAt: now, releaseReason: SHOPIFY_ORDER_RELEASE_REASON },
   });
   await markSkusForRecompute(
     shop,

@@ -191,6 +191,51 @@ describe("order acceptance on the simulator", () => {
     expect((await order(second)).lines[0]!.decisionSummary).toMatch(/other open order/);
   });
 
+  /** What the holds unit does (available → reserved in Shopify, the mirror's level with it), for one order's line. */
+  async function holdInShopify(miraklOrderId: string, units: number, availableAfter: number) {
+    const tent = `gid://shopify/InventoryItem/${shop}-1`;
+    const { count } = await prisma.marketplaceReservation.updateMany({
+      where: { shop, miraklOrderId },
+      data: { heldAt: simNow(), heldQuantity: units, heldLocationId: LOCATION, heldInventoryItemId: tent },
+    });
+    expect(count).toBe(1);
+    await prisma.shopifyInventoryLevel.updateMany({
+      where: { shop, inventoryItemId: tent, locationId: LOCATION },
+      data: { available: availableAfter },
+    });
+  }
+
+  it("units held in Shopify for a refused line count as free before the hold is returned", async () => {
+    // TENT has 5: the first order takes 3, the second (3) is refused, and both lines get held in Shopify.
+    const first = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 3 }] }).id;
+    const refused = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 3 }] }).id;
+    await readAndDecide();
+    expect((await order(refused)).lines[0]!.decision).toBe("refuse");
+    await holdInShopify(first, 3, 2);
+    await holdInShopify(refused, 2, 0); // the holds unit held what was left before reading the refusal
+    // The next read sees the refusal (the reservation ends, its hold is not returned yet) and a new order for 2.
+    const next = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 2 }] }).id;
+    await readAndDecide();
+    const released = await prisma.marketplaceReservation.findFirstOrThrow({ where: { shop, miraklOrderId: refused } });
+    expect(released).toMatchObject({ releaseReason: "REFUSED", holdReleasedAt: null });
+    expect((await order(next)).lines[0]).toMatchObject({ decision: "accept" });
+    expect((await order(next)).lines[0]!.decisionSummary).toMatch(/2 sellable at Warehouse Lyon, 2 ordered/);
+  });
+
+  it("a later waiting order already held in Shopify does not take the units of an earlier one", async () => {
+    const earlier = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 4 }] }).id;
+    sim.control.advanceClock(1000);
+    const later = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 4 }] }).id;
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, simNow());
+    // Another worker's holds pass ran between the read and the decisions, and held the later order first.
+    await holdInShopify(later, 4, 1);
+    await runOrderAcceptance(connection, mirakl, simNow());
+    expect((await order(earlier)).lines[0]!.decision).toBe("accept");
+    expect((await order(later)).lines[0]!.decision).toBe("refuse");
+    expect((await order(later)).lines[0]!.decisionSummary).toMatch(/Only 1 sellable/);
+  });
+
   it("partial acceptance forbidden: Mirakl's refusal is learnt, the order is decided again as a whole", async () => {
     sim.control.setPartialAcceptance(sim.shops.main, false);
     const mixed = sim.control.createOrder({

@@ -182,6 +182,25 @@ describe("OF24 has its import status (OF02) and error report (OF03)", () => {
     expect(report.rows[0].reason).toMatch(/price/);
   });
 
+  it("refuses to create an offer on a product the catalogue lacks, as in Mirakl's OF03 example", async () => {
+    const s = await start();
+    const client = clientFor(s);
+    expect((await control(s, "PUT", "products/unknown", { productIds: ["4006381333948"] })).status).toBe(200);
+    const created = await client.upsertOffers([
+      newOffer("LAMP-1", 6),
+      { ...newOffer("LAMP-4", 2), product_id: "4006381333948" },
+    ]);
+    s.control.advanceClock(15_000);
+    expect(await client.getOfferImportStatus(created.import_id)).toMatchObject({
+      lines_in_error: 1,
+      offer_inserted: 1,
+    });
+    expect((await client.getOfferImportErrorReport(created.import_id)).rows).toEqual([
+      { line: 2, reason: "The product does not exist", values: expect.objectContaining({ sku: "LAMP-4" }) },
+    ]);
+    expect(s.control.offer("LAMP-4")).toBeUndefined();
+  });
+
   it("OF24 imports hang, fail and lose their report like the others", async () => {
     const s = await start();
     const client = clientFor(s);

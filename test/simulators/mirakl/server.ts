@@ -1267,6 +1267,9 @@ export class MiraklSimulator {
           this.setRateLimits(profile === undefined ? (input.rules ?? {}) : { profile, rules: input.rules });
           return reply(200, this.rateLimits());
         }
+        case route === "PUT /_sim/products/unknown":
+          this.control.setUnknownProducts((input.productIds as string[]) ?? []);
+          return reply(200, { productIds: [...this.state.unknownProducts] });
         case route === "GET /_sim/imports":
           return reply(200, this.control.imports(shopId));
         case route === "POST /_sim/imports/outcomes":
@@ -1397,6 +1400,11 @@ export class MiraklSimulator {
       if (!IMPORT_OUTCOMES.includes(outcome))
         throw new MiraklApiError(400, `outcome must be one of ${IMPORT_OUTCOMES.join(", ")}`);
       return this.importSummary(this.state.setImportOutcome(this.state.shop(shopId), importId, outcome));
+    },
+    /** Product references the catalogue lacks from now on (replacing the list): OF24 cannot create offers on them. */
+    setUnknownProducts: (productIds: readonly string[]) => {
+      this.state.unknownProducts.clear();
+      for (const id of productIds) this.state.unknownProducts.add(String(id));
     },
     /** The shop's imports (STO01, PRI01, OF24), oldest first. */
     imports: (shopId: number = DEFAULT_SHOPS.main) =>

@@ -343,6 +343,11 @@ export class SimState {
   readonly reasons = structuredClone(SPEC_REASONS);
   /** Outcomes waiting for the next imports (see ScriptedImportOutcome), first match first. */
   readonly importScripts: ScriptedImportOutcome[] = [];
+  /**
+   * Product references (EAN, UPC…) the operator's catalogue does not have: an OF24 creating an offer on one is
+   * refused with "The product does not exist", as in Mirakl's OF03 example. Every other reference exists.
+   */
+  readonly unknownProducts = new Set<string>();
   private sequence = 1000;
   private orderSequence = 0;
   private offerSequence = 2129;
@@ -950,6 +955,10 @@ export class SimState {
       const existing = shop.offers.get(sku);
       if ((!existing || existing.deleted) && (!offer.product_id || !offer.product_id_type)) {
         fail("product_id and product_id_type are required to create an offer");
+        continue;
+      }
+      if ((!existing || existing.deleted) && this.unknownProducts.has(String(offer.product_id))) {
+        fail("The product does not exist");
         continue;
       }
       const quantity = offer.quantity === undefined || offer.quantity === null ? 0 : Number(offer.quantity);

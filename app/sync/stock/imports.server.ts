@@ -73,6 +73,8 @@ export interface ImportChannel<L extends ImportLine> {
   recordRejected(connection: Connection, rejections: readonly RejectedLine<L>[], now: Date): Promise<void>;
   exceptionKinds: { lineRejected: SyncExceptionKind; importFailed: SyncExceptionKind };
   rejectedHint: string;
+  /** What the merchant can do when Mirakl refuses a whole file (its lines stay owed). */
+  fileRefusedHint: string;
   /** What the merchant can do when an import's error report could not be read (its lines are recorded as sent). */
   reportLostHint: string;
 }
@@ -231,8 +233,7 @@ async function sendImport<L extends ImportLine>(
         severity: "ERROR",
         ...entity,
         message: `Mirakl refused the ${channel.label} file (${stockImport.lineCount} lines): ${error.miraklMessage ?? error.message}`,
-        fixHint:
-          "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
+        fixHint: channel.fileRefusedHint,
         detail: { importId: stockImport.id, miraklCode: error.miraklCode ?? null },
       });
       return { nextDueAt: new Date(now.getTime() + channel.intervalMs) };

@@ -125,6 +125,8 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   exceptionKinds: { lineRejected: "PRICE_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:
     "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",
+  fileRefusedHint:
+    "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
   reportLostHint:
     "The import's error report in the Mirakl back office (price imports) names the refused offers. Prices are not compared by the reconciliation: a refused price is sent again when it changes in Shopify, or fix it in the back office.",
 };

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { offerCreationSchema, type ConnectionSettings } from "~/domain/connection-settings";
+import {
+  MAX_IMPORT_AGE_LIMIT_MINUTES,
+  MIN_IMPORT_AGE_LIMIT_MINUTES,
+  offerCreationSchema,
+  type ConnectionSettings,
+} from "~/domain/connection-settings";
 import { moneyForDisplay } from "~/domain/money";
 import { offerPriceFor, priceRuleSchema, type PriceRule } from "~/domain/price-rule";
 import { MIRAKL_MAX_QUANTITY, stockRulesSchema, type ConnectionStockRules } from "~/domain/stock/rules";
@@ -39,6 +44,8 @@ export interface StockSettingsFormValues {
   offersEnabled: boolean;
   stateCode: string;
   leadtimeToShip: string;
+  /** Minutes an import may stay unfinished on Mirakl before it is given up. */
+  importAgeLimitMinutes: string;
 }
 
 /**
@@ -78,11 +85,13 @@ export const settingsFormValuesSchema = z.object({
   offersEnabled: z.boolean().default(false),
   stateCode: z.string().max(100).default(""),
   leadtimeToShip: z.string().max(50).default(""),
+  // Missing from an older page's submission: the stored limit is kept (see settingsFromForm's caller).
+  importAgeLimitMinutes: z.string().max(50).optional(),
 });
 
 /** The form as the stored settings fill it. */
 export function formValuesFromSettings(
-  settings: Pick<ConnectionSettings, "stock" | "prices" | "offers">,
+  settings: Pick<ConnectionSettings, "stock" | "prices" | "offers" | "importAgeLimitMinutes">,
 ): StockSettingsFormValues {
   const { stock, prices, offers } = settings;
   return {
@@ -106,11 +115,18 @@ export function formValuesFromSettings(
     offersEnabled: offers.enabled,
     stateCode: offers.stateCode,
     leadtimeToShip: String(offers.leadtimeToShip),
+    importAgeLimitMinutes: String(settings.importAgeLimitMinutes),
   };
 }
 
 export type SettingsFromForm =
-  | { ok: true; stock: ConnectionStockRules; prices: PriceRule; offers: ConnectionSettings["offers"] }
+  | {
+      ok: true;
+      stock: ConnectionStockRules;
+      prices: PriceRule;
+      offers: ConnectionSettings["offers"];
+      importAgeLimitMinutes: number;
+    }
   | { ok: false; errors: SettingsFieldErrors };
 
 const formatMax = MIRAKL_MAX_QUANTITY.toLocaleString("en-US");
@@ -218,6 +234,17 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
   let leadtimeToShip = 0;
   if (!/^\d+$/.test(leadtimeText)) set("leadtimeToShip", "Enter the days to ship as a whole number");
   else leadtimeToShip = Number(leadtimeText);
+  const ageLimitText = values.importAgeLimitMinutes.trim();
+  const importAgeLimitMinutes = Number(ageLimitText);
+  if (
+    !/^\d+$/.test(ageLimitText) ||
+    importAgeLimitMinutes < MIN_IMPORT_AGE_LIMIT_MINUTES ||
+    importAgeLimitMinutes > MAX_IMPORT_AGE_LIMIT_MINUTES
+  )
+    set(
+      "importAgeLimitMinutes",
+      `The import time limit is a whole number of minutes between ${MIN_IMPORT_AGE_LIMIT_MINUTES} and ${MAX_IMPORT_AGE_LIMIT_MINUTES}`,
+    );
 
   // The domain's own rules (duplicates, one location per warehouse, ranges) decide the rest, in the same
   // answer: a field that did not read as a number keeps its first message (set() never overwrites).
@@ -268,7 +295,7 @@ export function settingsFromForm(values: StockSettingsFormValues): SettingsFromF
     }
   }
   if (!stock.success || !prices.success || !offers.success || Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, stock: stock.data, prices: prices.data, offers: offers.data };
+  return { ok: true, stock: stock.data, prices: prices.data, offers: offers.data, importAgeLimitMinutes };
 }
 
 /** What a sample Shopify price becomes under the rule being edited, so the merchant sees the effect. */

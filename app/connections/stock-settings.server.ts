@@ -229,7 +229,15 @@ export async function saveStockSettings(
   const values = settingsFormValuesSchema.safeParse(submitted);
   if (!values.success)
     return { ok: false, errors: { form: "The form could not be read; reload the page and try again" } };
-  const parsed = settingsFromForm(values.data);
+  // A page loaded before the import time limit was on it does not send one: the stored limit stays.
+  const storedLimit = async () =>
+    prisma.marketplaceConnection
+      .findFirst({ where: { id: connectionId, shop }, select: { settings: true } })
+      .then((row) => parseConnectionSettings(row?.settings).importAgeLimitMinutes);
+  const parsed = settingsFromForm({
+    ...values.data,
+    importAgeLimitMinutes: values.data.importAgeLimitMinutes ?? String(await storedLimit()),
+  });
   if (!parsed.ok) return parsed;
 
   // A chosen location must be one of this shop's: live from Shopify when it answers; otherwise one the
@@ -275,6 +283,7 @@ export async function saveStockSettings(
     stock: parsed.stock,
     prices: parsed.prices,
     offers: parsed.offers,
+    importAgeLimitMinutes: parsed.importAgeLimitMinutes,
     stockConfiguredAt: now.toISOString(),
     locationNames,
   });

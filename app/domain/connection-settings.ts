@@ -38,6 +38,11 @@ export const connectionCheckSchema = z.object({
 });
 export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
 
+/** How long an import (STO01, PRI01, OF24) may stay unfinished on Mirakl before it is given up, by default. */
+export const DEFAULT_IMPORT_AGE_LIMIT_MINUTES = 30;
+export const MIN_IMPORT_AGE_LIMIT_MINUTES = 5;
+export const MAX_IMPORT_AGE_LIMIT_MINUTES = 24 * 60;
+
 /**
  * Per-connection settings, stored as JSON on MarketplaceConnection.settings and validated on every
  * read and write. New fields must have defaults so rows written by older versions still parse.
@@ -55,6 +60,16 @@ export const connectionSettingsSchema = z.object({
   prices: priceRuleSchema.default(priceRuleSchema.parse({})),
   /** Offer creation (OF24) for Shopify variants with a barcode that have no offer yet. */
   offers: offerCreationSchema.default(offerCreationSchema.parse({})),
+  /**
+   * Minutes an import may stay WAITING or RUNNING on Mirakl before it is given up (an exception says so) and
+   * its values go out with the next file: a stuck import must not hold back every later one.
+   */
+  importAgeLimitMinutes: z
+    .number()
+    .int()
+    .min(MIN_IMPORT_AGE_LIMIT_MINUTES)
+    .max(MAX_IMPORT_AGE_LIMIT_MINUTES)
+    .default(DEFAULT_IMPORT_AGE_LIMIT_MINUTES),
   /**
    * What is sellable on this marketplace (locations, buffer, holdback, cap, untracked, warehouses).
    * Default: no location chosen, so nothing is sellable until the merchant picks locations.

@@ -28,9 +28,16 @@ describe("stock settings form", () => {
       },
       prices: { enabled: true, markupPercent: 12.5, rounding: "99", mirrorSales: true },
       offers: { enabled: true, stateCode: "1", leadtimeToShip: 5 },
+      importAgeLimitMinutes: 45,
     });
     const parsed = settingsFromForm(formValuesFromSettings(settings));
-    expect(parsed).toEqual({ ok: true, stock: settings.stock, prices: settings.prices, offers: settings.offers });
+    expect(parsed).toEqual({
+      ok: true,
+      stock: settings.stock,
+      prices: settings.prices,
+      offers: settings.offers,
+      importAgeLimitMinutes: 45,
+    });
   });
 
   it("sales-velocity protection: on with the derived window by default; blank window = derived; bad windows named", () => {
@@ -84,6 +91,7 @@ describe("stock settings form", () => {
       warehouses: [{ code: "WH", locationIds: [] }],
       markupPercent: "-95",
       leadtimeToShip: "61",
+      importAgeLimitMinutes: "2",
     });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
@@ -95,6 +103,7 @@ describe("stock settings form", () => {
       // The domain's ranges are reported in the same answer.
       markupPercent: "The markup is between −90 % and 1000 %",
       leadtimeToShip: "Days to ship are between 0 and 60",
+      importAgeLimitMinutes: "The import time limit is a whole number of minutes between 5 and 1440",
     });
   });
 

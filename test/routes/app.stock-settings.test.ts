@@ -309,6 +309,21 @@ describe("stock & price settings page", () => {
     });
   });
 
+  it("stores the import time limit (default 30 minutes); a page that does not send it keeps the stored one", async () => {
+    expect((await formOf(connectionA)).importAgeLimitMinutes).toBe("30");
+    const refused = await saveSettings(shopA, connectionA, {
+      ...(await formOf(connectionA)),
+      importAgeLimitMinutes: "0",
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors.importAgeLimitMinutes).toMatch(/between 5 and 1440/);
+    await savedSettings({ locationIds: [warehouse.id], importAgeLimitMinutes: "90" });
+    expect((await storedSettings(connectionA)).importAgeLimitMinutes).toBe(90);
+    const { importAgeLimitMinutes: _omitted, ...olderPage } = await formOf(connectionA);
+    expect((await saveSettings(shopA, connectionA, { ...olderPage, buffer: "1" })).status).toBe(200);
+    expect(await storedSettings(connectionA)).toMatchObject({ importAgeLimitMinutes: 90, stock: { buffer: 1 } });
+  });
+
   it("names locations chosen outside this page on the Stock page, and does not wait on a Shopify that fails", async () => {
     const rules = { stock: { locationIds: [parisShop.id] }, locationNames: {} };
     forgetCachedLocations();

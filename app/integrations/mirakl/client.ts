@@ -2,6 +2,7 @@ import {
   buildCsv,
   csvDelimiterFromPlatform,
   parseImportErrorReport,
+  parseOfferImportErrorReport,
   type CsvDelimiter,
   type MiraklImportErrorRow,
 } from "./csv";
@@ -14,6 +15,8 @@ import {
   invoiceListSchema,
   miraklAccountSchema,
   miraklOfferExportStatusSchema,
+  miraklOfferImportStatusSchema,
+  offerListSchema,
   miraklPlatformConfigurationSchema,
   miraklStockImportStatusSchema,
   miraklVersionSchema,
@@ -33,6 +36,8 @@ import {
   type MiraklExportedOffer,
   type MiraklImportCreated,
   type MiraklInvoice,
+  type MiraklListedOffer,
+  type MiraklOfferImportStatus,
   type MiraklOfferExportStatus,
   type MiraklOfferState,
   type MiraklOrder,
@@ -387,8 +392,9 @@ export function createMiraklClient(options: MiraklClientOptions) {
     });
   }
 
+  /** A report that cannot be read (a broken-off download, not a CSV file) is an invalid response, never "no errors". */
   async function errorReport(
-    operation: "STO03" | "PRI03",
+    operation: "STO03" | "PRI03" | "OF03",
     path: string,
     call?: CallOptions,
   ): Promise<ImportErrorReport> {
@@ -399,7 +405,24 @@ export function createMiraklClient(options: MiraklClientOptions) {
       bucket: operation,
       signal: call?.signal,
     });
-    return { csv, rows: parseImportErrorReport(csv, await csvDelimiter(call)) };
+    const delimiter = operation === "OF03" ? undefined : await csvDelimiter(call);
+    try {
+      return {
+        csv,
+        rows: operation === "OF03" ? parseOfferImportErrorReport(csv) : parseImportErrorReport(csv, delimiter),
+      };
+    } catch (error) {
+      throw new MiraklInvalidResponseError({
+        operation,
+        method: "GET",
+        path,
+        status: 200,
+        issues: [
+          `the error report is not a readable CSV file (${error instanceof Error ? error.message : String(error)})`,
+        ],
+        cause: error,
+      });
+    }
   }
 
   async function* iterateTransactionLogs(
@@ -711,6 +734,45 @@ export function createMiraklClient(options: MiraklClientOptions) {
         bucket: "OF24",
         signal: call?.signal,
       }),
+
+    /** OF02 — an OF24 import's progress; once COMPLETE, `lines_in_error` lines are in its OF03 report. */
+    getOfferImportStatus: (importId: string, call?: CallOptions): Promise<MiraklOfferImportStatus> =>
+      transport.request({
+        operation: "OF02",
+        path: `/api/offers/imports/${encodeURIComponent(importId)}`,
+        expect: "json",
+        schema: miraklOfferImportStatusSchema,
+        bucket: "OF02",
+        signal: call?.signal,
+      }),
+
+    /** OF03 — an OF24 import's rejected offers (`values.sku`, the reason, the line). */
+    getOfferImportErrorReport: (importId: string, call?: CallOptions): Promise<ImportErrorReport> =>
+      errorReport("OF03", `/api/offers/imports/${encodeURIComponent(importId)}/error_report`, call),
+
+    /**
+     * OF21 `sku=` — the offer with this shop SKU, if the shop has one (deleted offers are not listed). Mirakl allows
+     * OF21 "on each page view": a look-up right before an OF24 creation, never a way to read the catalogue.
+     */
+    findOfferBySku: async (sku: string, call?: CallOptions): Promise<MiraklListedOffer | null> => {
+      let offset = 0;
+      for (;;) {
+        const page = await transport.request({
+          operation: "OF21",
+          path: "/api/offers",
+          query: { sku, max: MIRAKL_PAGE_SIZE, offset },
+          expect: "json",
+          schema: offerListSchema,
+          bucket: offset > 0 ? null : "OF21",
+          signal: call?.signal,
+        });
+        // Mirakl does not say whether the filter is exact: only the offer with exactly this SKU counts.
+        const found = page.offers.find((offer) => offer.shop_sku === sku);
+        if (found) return found;
+        offset += page.offers.length;
+        if (page.offers.length === 0 || offset >= page.total_count) return null;
+      }
+    },
 
     /** OF52 — start an asynchronous JSON export of the shop's offers. */
     startOfferExport: async (request: OfferExportRequest = {}, call?: CallOptions): Promise<string> => {

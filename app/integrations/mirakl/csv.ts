@@ -48,3 +48,28 @@ export function parseImportErrorReport(csv: string, delimiter?: CsvDelimiter): M
     return { line: Number.isNaN(line) ? null : line, reason: row[1] ?? "", values };
   });
 }
+
+/**
+ * OF03, the error report of an offer import (OF24, OF01): the offer file's columns with, among them (Mirakl's
+ * example puts them last), `error-line` and `error-message`. Read by header name; a file without an
+ * `error-message` column is not an error report.
+ */
+export function parseOfferImportErrorReport(csv: string): MiraklImportErrorRow[] {
+  const text = csv.replace(/^\uFEFF/, "");
+  if (!text.trim()) return [];
+  const firstLine = text.slice(0, text.indexOf("\n") === -1 ? undefined : text.indexOf("\n"));
+  const separator = firstLine.includes(";") ? ";" : ",";
+  const records: string[][] = parse(text, { delimiter: separator, relax_column_count: true, skip_empty_lines: true });
+  const [header, ...rows] = records;
+  const reasonAt = header.indexOf("error-message");
+  const lineAt = header.indexOf("error-line");
+  if (reasonAt === -1) throw new Error("no error-message column");
+  return rows.map((row) => {
+    const values: Record<string, string> = {};
+    header.forEach((name, index) => {
+      if (index !== reasonAt && index !== lineAt) values[name] = row[index] ?? "";
+    });
+    const line = lineAt === -1 ? Number.NaN : Number.parseInt(row[lineAt] ?? "", 10);
+    return { line: Number.isNaN(line) ? null : line, reason: row[reasonAt] ?? "", values };
+  });
+}

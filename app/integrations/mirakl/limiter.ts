@@ -6,8 +6,9 @@ import { systemClock, type Clock } from "./clock";
  * Limits are Mirakl's published "Maximum usage" per operation (docs/mirakl-api.md §2.9).
  * Only the first page of a paged listing is paced: Mirakl counts a listing, and its
  * continuation pages ("+ one call per page") are part of the same listing [inferred].
- * Operations absent from the table are event-driven (OR21…OR30) or daily discovery
- * calls (A01, PC01, SH21, RE01, OF61, IV01) that callers cache; they are not paced here.
+ * Operations absent from the table are event-driven (OR21…OR30), daily discovery
+ * calls (A01, PC01, SH21, RE01, OF61, IV01) that callers cache, or look-ups Mirakl
+ * allows "on each page view" (OF21); they are not paced here.
  */
 export interface RateRule {
   /** Minimum spacing between two calls of the bucket. */
@@ -25,6 +26,9 @@ export const MIRAKL_RATE_RULES: Readonly<Record<string, RateRule>> = {
   /** OR11 `order_ids=` look-ups are Mirakl's "synchronous" use (at each order page display): not paced. */
   "OR11:lookup": {},
   OF24: { minIntervalMs: MINUTE },
+  /** OF24's import status and error report. */
+  OF02: { minIntervalMs: MINUTE },
+  OF03: { minIntervalMs: MINUTE },
   STO01: { minIntervalMs: MINUTE },
   STO02: { minIntervalMs: 15_000 },
   STO03: { minIntervalMs: MINUTE },

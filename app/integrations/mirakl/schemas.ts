@@ -417,6 +417,35 @@ export const miraklPriceImportStatusSchema = z.looseObject({
 });
 export type MiraklPriceImportStatus = z.infer<typeof miraklPriceImportStatusSchema>;
 
+/** OF02: an OF24/OF01 offer import; WAITING_SYNCHRONIZATION_PRODUCT is still in progress. */
+export const miraklOfferImportStatusSchema = z.looseObject({
+  import_id: importId,
+  date_created: optDateTime,
+  status: enumOrString(["WAITING_SYNCHRONIZATION_PRODUCT", ...IMPORT_STATUSES]),
+  reason_status: str,
+  has_error_report: z.boolean(),
+  lines_read: int.nullish(),
+  lines_in_success: int.nullish(),
+  lines_in_error: int.nullish(),
+  lines_in_pending: int.nullish(),
+  offer_inserted: int.nullish(),
+  offer_updated: int.nullish(),
+  offer_deleted: int.nullish(),
+});
+export type MiraklOfferImportStatus = z.infer<typeof miraklOfferImportStatusSchema>;
+
+/** One offer of an OF21 listing: only what a look-up needs is required. */
+export const miraklListedOfferSchema = z.looseObject({
+  offer_id: numericId,
+  shop_sku: id,
+  product_sku: str,
+  quantity: int.nullish(),
+  active: bool,
+  state_code: str,
+});
+export type MiraklListedOffer = z.infer<typeof miraklListedOfferSchema>;
+export const offerListSchema = z.looseObject({ offers: z.array(miraklListedOfferSchema), total_count: int });
+
 const seekPage = <T extends z.ZodType>(item: T) =>
   z.looseObject({
     data: z.array(item),

@@ -13,6 +13,7 @@ import { SkuBuffersSection } from "./sku-buffers-section";
 import { WarehousesSection } from "./warehouses-section";
 import { PricesSection } from "./prices-section";
 import { OffersSection } from "./offers-section";
+import { ImportsSection } from "./imports-section";
 import { RulesSummaryCard } from "./rules-summary-card";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -93,6 +94,7 @@ export default function StockSettingsPage() {
             <WarehousesSection {...form} locations={data.locations} />
             <PricesSection {...form} />
             <OffersSection {...form} />
+            <ImportsSection {...form} />
 
             <InlineStack align="end">
               <Button variant="primary" onClick={save} loading={saving}>

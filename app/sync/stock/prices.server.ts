@@ -90,6 +90,7 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   intervalMs: 60_000, // PRI01 once a minute
   statusPollMs: 60_000, // PRI02 once a minute
   maxLines: 10_000,
+  firstLineNumber: 2,
   dirtyLines: (connection, limit) => refreshDesiredPrices(connection, limit),
   // PRI01 replaces an offer's prices: a line without a discount removes the discount, which is what we mean.
   send: (mirakl, lines) =>
@@ -124,6 +125,10 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   exceptionKinds: { lineRejected: "PRICE_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:
     "Mirakl's reason names the rule the price broke (often a minimum or maximum price set by the operator). Adjust the price rule or the Shopify price.",
+  fileRefusedHint:
+    "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
+  reportLostHint:
+    "The import's error report in the Mirakl back office (price imports) names the refused offers. Prices are not compared by the reconciliation: a refused price is sent again when it changes in Shopify, or fix it in the back office.",
 };
 
 export function pushPrices(connection: Connection, mirakl: MiraklClient, now: Date) {

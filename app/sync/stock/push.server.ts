@@ -55,6 +55,7 @@ export const stockChannel = (deps: StockPushDeps): ImportChannel<StockImportLine
   intervalMs: STOCK_IMPORT_INTERVAL_MS,
   statusPollMs: STOCK_STATUS_POLL_MS,
   maxLines: MAX_STOCK_IMPORT_LINES,
+  firstLineNumber: 2,
   async dirtyLines(connection, limit) {
     if (!(await stockPushAllowed(connection))) return [];
     const dirtyWhere = {
@@ -147,6 +148,10 @@ export const stockChannel = (deps: StockPushDeps): ImportChannel<StockImportLine
   exceptionKinds: { lineRejected: "STOCK_IMPORT_LINE_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:
     "If the offer does not exist on this marketplace, create it or map the Shopify SKU to the right offer SKU. Retry sends the current quantity again.",
+  fileRefusedHint:
+    "Check the marketplace's import settings (CSV delimiter, offer SKU column). The values are sent again with the next file.",
+  reportLostHint:
+    "The import's error report in the Mirakl back office (stock imports) names the refused offers. The nightly full reconciliation compares every offer's quantity with what it should be and sends any difference again; Reconcile now on the Stock page does it at once.",
 });
 
 /**

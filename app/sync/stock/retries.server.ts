@@ -2,13 +2,22 @@ import prisma from "~/db.server";
 import type { RetryHandler } from "~/exceptions/retries.server";
 import { workUnits } from "~/worker/registry.server";
 import { requeueOfferStock } from "~/sync/stock/push.server";
+import { requeueOfferCreation } from "~/sync/stock/offers.server";
 import { requestManualReconcile } from "~/sync/stock/reconcile.server";
 
 /** Retry from the exceptions queue for what the stock and price sync reports (registered in app/sync/index.server.ts). */
 
-/** A refused offer: resent with its current value on the connection's next stock or price file. */
+/**
+ * A refused offer: resent with its current value on the connection's next stock or price file; an offer Mirakl
+ * refused to create (OF24) is asked for again with the next offer creation.
+ */
 export const retryRefusedOffer: RetryHandler = async (shop, entityId, { connectionId, kind }) => {
   if (!connectionId) return false;
+  if (kind === "MIRAKL_REQUEST_REJECTED") {
+    const requeued = await requeueOfferCreation(shop, connectionId, entityId);
+    if (requeued) await workUnits.offerCreate.markDirty(connectionId, shop);
+    return requeued !== null;
+  }
   const price = kind === "PRICE_IMPORT_LINE_REJECTED";
   const requeued = await requeueOfferStock(shop, connectionId, entityId, price ? "price" : "stock");
   if (requeued) await (price ? workUnits.pricePush : workUnits.stockPush).markDirty(connectionId, shop);

@@ -18,7 +18,8 @@ import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulat
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const specPath = path.resolve(repoRoot, "../shared/mirakl/mmp-seller-openapi.json");
+// Beside the repository by default; MIRAKL_OPENAPI_SPEC names it elsewhere (e.g. from a git worktree).
+const specPath = process.env.MIRAKL_OPENAPI_SPEC ?? path.resolve(repoRoot, "../shared/mirakl/mmp-seller-openapi.json");
 const specPresent = existsSync(specPath);
 if (!specPresent) console.warn(`[mirakl conformance] skipped: OpenAPI spec not found at ${specPath}`);
 
@@ -170,7 +171,7 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
       { offer_sku: "S2000", price: "52.5" },
       { offer_sku: "NOPE", price: "1" },
     ]);
-    await client.upsertOffers([
+    const offers = await client.upsertOffers([
       {
         shop_sku: "S2002",
         product_id: "S2002",
@@ -182,8 +183,20 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
         description: "Six cups",
         discount: { price: "12", start_date: "2026-01-01T00:00:00Z", end_date: "2026-02-01T00:00:00Z" },
       },
+      {
+        shop_sku: "NEW-LAMP",
+        product_id: "4006381333931",
+        product_id_type: "EAN",
+        price: "-1",
+        state_code: "11",
+        update_delete: "update",
+        quantity: 1,
+      },
     ]);
     sim.control.advanceClock(30_000);
+    await client.getOfferImportStatus(offers.import_id);
+    await client.getOfferImportErrorReport(offers.import_id);
+    await client.findOfferBySku("S2002");
     await client.getStockImportStatus(stock.import_id);
     await client.getStockImportErrorReport(stock.import_id);
     await client.getPriceImportStatus(prices.import_id);
@@ -225,6 +238,9 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
       "PRI02",
       "PRI03",
       "OF24",
+      "OF02",
+      "OF03",
+      "OF21",
       "OF52",
       "OF53",
       "OF54",

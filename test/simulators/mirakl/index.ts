@@ -1,4 +1,11 @@
-export { startMiraklSimulator, MiraklSimulator, DEFAULT_KEYS, DEFAULT_SHOPS, MIRAKL_PUBLISHED_LIMITS } from "./server";
+export {
+  startMiraklSimulator,
+  MiraklSimulator,
+  DEFAULT_KEYS,
+  DEFAULT_SHOPS,
+  MIRAKL_PUBLISHED_LIMITS,
+  SIM_RATE_PROFILES,
+} from "./server";
 export type {
   RunningMiraklSimulator,
   SimulatorOptions,
@@ -6,6 +13,9 @@ export type {
   ScriptedFault,
   SimCall,
   SimRateRule,
+  SimRateLimits,
+  SimRateProfile,
 } from "./server";
-export type { OrderTemplate, OrderLineTemplate, Timings } from "./state";
+export { IMPORT_OUTCOMES } from "./state";
+export type { ImportOutcome, OrderTemplate, OrderLineTemplate, ScriptedImportOutcome, Timings } from "./state";
 export type { PlatformSettings } from "./fixtures";

@@ -6,13 +6,21 @@ import { OR21_ERRORS, SPEC_OFFER_STATES, platformConfiguration, type PlatformSet
 import { accountJson, offerSummary, orderJson, refundable } from "./serialize";
 import {
   DEFAULT_TIMINGS,
+  IMPORT_OPERATIONS,
+  IMPORT_OUTCOMES,
   MiraklApiError,
+  OFFER_REPORT_COLUMNS,
   SimState,
   cents,
   createRandom,
   fromCents,
   iso,
+  type ImportKind,
+  type ImportOutcome,
   type OrderTemplate,
+  type ScriptedImportOutcome,
+  type SimImport,
+  type SimOffer,
   type SimOrder,
   type SimShop,
   type Timings,
@@ -31,6 +39,8 @@ export interface SimRateRule {
 export const MIRAKL_PUBLISHED_LIMITS: Record<string, SimRateRule> = {
   OR11: { minIntervalMs: 60_000 },
   OF24: { minIntervalMs: 60_000 },
+  OF02: { minIntervalMs: 60_000 },
+  OF03: { minIntervalMs: 60_000 },
   STO01: { minIntervalMs: 60_000 },
   STO02: { minIntervalMs: 15_000 },
   STO03: { minIntervalMs: 60_000 },
@@ -41,6 +51,28 @@ export const MIRAKL_PUBLISHED_LIMITS: Record<string, SimRateRule> = {
   OF53: { minIntervalMs: 10_000 },
   TL02: { minIntervalMs: 3_000, maxPerHour: 60 },
 };
+
+/**
+ * Named rate-limit profiles. They are the simulator's own, written from Mirakl's documentation and never read
+ * from the client's pacing table (app/integrations/mirakl/limiter.ts): a client that paces by a wrong table
+ * earns 429s here instead of being agreed with.
+ * - "mirakl": the published maximums above;
+ * - "partner": Mirakl's "External Partner" persona, whose OR11 maximum is one call every 15 minutes;
+ * - "off": no limits.
+ */
+export const SIM_RATE_PROFILES = {
+  mirakl: MIRAKL_PUBLISHED_LIMITS,
+  partner: { ...MIRAKL_PUBLISHED_LIMITS, OR11: { minIntervalMs: 15 * 60_000 } },
+  off: {},
+} as const satisfies Record<string, Record<string, SimRateRule>>;
+export type SimRateProfile = keyof typeof SIM_RATE_PROFILES;
+
+/**
+ * A profile's name; exactly these rules (operation → rule); or a profile with some operations' rules replaced
+ * (`{ profile: "mirakl", rules: { OR11: { minIntervalMs: 900000 } } }`; `{}` lifts an operation's limit).
+ */
+export type SimRateLimits =
+  SimRateProfile | Record<string, SimRateRule> | { profile: SimRateProfile; rules?: Record<string, SimRateRule> };
 
 export interface SimFaults {
   /** Probability (0..1) that a matching request gets `errorStatus`. */
@@ -90,8 +122,8 @@ export interface SimulatorOptions {
   startTime?: number | string | Date;
   /** "frozen" (default): time moves only via advanceClock. "realtime": it also follows the wall clock. */
   clock?: "frozen" | "realtime";
-  /** "mirakl" (default) enforces MIRAKL_PUBLISHED_LIMITS; "off"; or custom rules. */
-  rateLimits?: "mirakl" | "off" | Record<string, SimRateRule>;
+  /** "mirakl" (default) enforces MIRAKL_PUBLISHED_LIMITS; "partner", "off", custom rules, or a profile with overrides. */
+  rateLimits?: SimRateLimits;
   /** What to do with `max` > 100: Mirakl's behaviour is undocumented. */
   maxPageSize?: "error" | "clamp";
   platform?: Partial<PlatformSettings>;
@@ -256,20 +288,37 @@ export class MiraklSimulator {
     this.scripted.push({ times: 1, ...fault });
   }
 
+  /** Clears random and scripted faults, scripted import outcomes included. */
   clearFaults() {
     this.faults = {};
     this.scripted = [];
+    this.state.importScripts.length = 0;
   }
 
-  setRateLimits(limits: "mirakl" | "off" | Record<string, SimRateRule>) {
+  setRateLimits(limits: SimRateLimits) {
     this.rateRules = this.resolveRateRules(limits);
     this.rateHistory.clear();
   }
 
-  private resolveRateRules(limits: "mirakl" | "off" | Record<string, SimRateRule>) {
-    if (limits === "off") return {};
-    if (limits === "mirakl") return { ...MIRAKL_PUBLISHED_LIMITS };
-    return { ...limits };
+  rateLimits(): Record<string, SimRateRule> {
+    return structuredClone(this.rateRules);
+  }
+
+  private resolveRateRules(limits: SimRateLimits): Record<string, SimRateRule> {
+    const profile = (name: unknown) => {
+      if (typeof name !== "string" || !Object.hasOwn(SIM_RATE_PROFILES, name))
+        throw new MiraklApiError(
+          400,
+          `Unknown rate-limit profile ${String(name)}: use ${Object.keys(SIM_RATE_PROFILES).join(", ")}`,
+        );
+      return structuredClone(SIM_RATE_PROFILES[name as SimRateProfile]) as Record<string, SimRateRule>;
+    };
+    if (typeof limits === "string") return profile(limits);
+    if ("profile" in limits) {
+      const { profile: name, rules } = limits as { profile: SimRateProfile; rules?: Record<string, SimRateRule> };
+      return { ...profile(name), ...structuredClone(rules ?? {}) };
+    }
+    return structuredClone(limits as Record<string, SimRateRule>);
   }
 
   async listen(port = 0, host = "127.0.0.1"): Promise<string> {
@@ -505,6 +554,14 @@ export class MiraklSimulator {
         this.errorReport(this.importOf(ctx, "PRICE")),
       ),
       r("POST", "/api/offers", "OF24", (ctx) => this.offerUpsert(ctx)),
+      r("GET", "/api/offers", "OF21", (ctx) => this.listOffers(ctx)),
+      r("GET", "/api/offers/imports/{import}", "OF02", (ctx) => ({
+        status: 200,
+        json: this.offerImportStatus(this.importOf(ctx, "OFFER")),
+      })),
+      r("GET", "/api/offers/imports/{import}/error_report", "OF03", (ctx) =>
+        this.errorReport(this.importOf(ctx, "OFFER")),
+      ),
       r("POST", "/api/offers/export/async", "OF52", (ctx) => this.startExport(ctx)),
       r("GET", "/api/offers/export/async/status/{tracking_id}", "OF53", (ctx) => this.exportStatus(ctx)),
       r("GET", "/sim-storage/offers-export/{tracking_id}/chunk-0.json", "OF54", (ctx) => this.exportChunk(ctx)),
@@ -826,10 +883,115 @@ export class MiraklSimulator {
     return { status: 201, json: { import_id: entry.import_id }, headers: { Location: `${ctx.baseUrl}${path}` } };
   }
 
-  private importOf(ctx: RequestContext, kind: "STOCK" | "PRICE") {
+  private importOf(ctx: RequestContext, kind: ImportKind) {
     const entry = ctx.shop.imports.get(ctx.params[0]);
     if (!entry || entry.kind !== kind) fail(404, `Import '${ctx.params[0]}' not found`);
     return entry;
+  }
+
+  /** OF02: an OF24 (or OF01) import's progress and counts; the counts are known once it is processed. */
+  private offerImportStatus(entry: SimImport) {
+    const done = entry.status === "COMPLETE" || entry.status === "FAILED";
+    const lines = entry.offers?.length ?? entry.rows.length;
+    return {
+      date_created: iso(entry.created),
+      has_error_report: entry.errors.length > 0,
+      import_id: Number(entry.import_id),
+      lines_in_error: done ? entry.errors.length : 0,
+      lines_in_pending: done ? 0 : lines,
+      lines_in_success: done ? entry.linesOk : 0,
+      lines_read: done ? lines : 0,
+      mode: "NORMAL",
+      offer_deleted: entry.offersDeleted,
+      offer_inserted: entry.offersInserted,
+      offer_updated: entry.offersUpdated,
+      reason_status: entry.status === "FAILED" ? entry.failureReason : null,
+      status: entry.status,
+      type: null,
+    };
+  }
+
+  /** OF21: the shop's offers (not the deleted ones), filtered by `sku`, `product_id` and `offer_state_codes`. */
+  private listOffers(ctx: RequestContext): Reply {
+    const { url } = ctx;
+    const sku = url.searchParams.get("sku");
+    const productId = url.searchParams.get("product_id");
+    const states = listParam(url, "offer_state_codes");
+    const offers = [...ctx.shop.offers.values()]
+      .filter((offer) => !offer.deleted)
+      .filter((offer) => !sku || offer.shop_sku === sku)
+      .filter((offer) => !productId || offer.product_id === productId || offer.product_sku === productId)
+      .filter((offer) => !states.length || states.includes(offer.state_code))
+      .sort((a, b) => a.price - b.price || a.offer_id - b.offer_id);
+    const { page, headers } = this.offsetPage(ctx, offers);
+    return {
+      status: 200,
+      json: { offers: page.map((offer) => this.listedOffer(ctx.shop, offer)), total_count: offers.length },
+      headers,
+    };
+  }
+
+  private listedOffer(shop: SimShop, offer: SimOffer) {
+    const origin = fromCents(offer.price);
+    const discounted = offer.discount?.price == null ? origin : fromCents(offer.discount.price);
+    const pricing = {
+      channel_code: null,
+      discount_end_date: offer.discount?.end_date ?? null,
+      discount_start_date: offer.discount?.start_date ?? null,
+      price: discounted,
+      unit_discount_price: offer.discount?.price == null ? null : discounted,
+      unit_origin_price: origin,
+      volume_prices: [
+        {
+          price: discounted,
+          quantity_threshold: 1,
+          unit_discount_price: offer.discount?.price == null ? null : discounted,
+          unit_origin_price: origin,
+        },
+      ],
+    };
+    return {
+      active: offer.active,
+      all_prices: [pricing],
+      applicable_pricing: pricing,
+      category_code: offer.category_code,
+      category_label: offer.category_label,
+      channels: [],
+      currency_iso_code: shop.currency,
+      description: offer.description,
+      discount: offer.discount && {
+        discount_price: offer.discount.price === null ? null : fromCents(offer.discount.price),
+        end_date: offer.discount.end_date,
+        origin_price: origin,
+        ranges: [],
+        start_date: offer.discount.start_date,
+      },
+      fulfillment: { center: { code: "DEFAULT" } },
+      inactivity_reasons: offer.active ? [] : ["ZERO_QUANTITY"],
+      leadtime_to_ship: offer.leadtime_to_ship,
+      logistic_class: { code: "M", label: "Medium" },
+      max_order_quantity: null,
+      min_order_quantity: null,
+      min_quantity_alert: null,
+      min_shipping_price: 0,
+      min_shipping_price_additional: 0,
+      min_shipping_type: "STD",
+      min_shipping_zone: "DOM",
+      offer_id: offer.offer_id,
+      package_quantity: 1,
+      price: discounted,
+      product_references: offer.product_id
+        ? [{ reference: offer.product_id, reference_type: offer.product_id_type ?? "EAN" }]
+        : [],
+      product_sku: offer.product_sku,
+      product_title: offer.product_title,
+      quantity: offer.quantity,
+      shipping_deadline: iso(this.now() + (offer.leadtime_to_ship ?? 2) * 24 * 3600_000),
+      shop_sku: offer.shop_sku,
+      state_code: offer.state_code,
+      total_price: discounted,
+      warehouses: Object.entries(offer.warehouses).map(([code, quantity]) => ({ code, quantity })),
+    };
   }
 
   private stockStatus(entry: ReturnType<MiraklSimulator["importOf"]>) {
@@ -845,14 +1007,29 @@ export class MiraklSimulator {
     };
   }
 
-  private errorReport(entry: ReturnType<MiraklSimulator["importOf"]>): Reply {
-    if (!entry.errors.length) fail(404, "No error report for this import");
-    const rows = entry.errors.map((error) => [String(error.line), error.reason, ...error.row]);
-    const text = stringifyCsv([["line-number", "error-message", ...entry.header], ...rows], {
-      delimiter: entry.delimiter,
-      record_delimiter: "unix",
-    });
-    return { status: 200, text, contentType: "text/csv;charset=UTF-8" };
+  /**
+   * STO03/PRI03: line number, reason, then the original columns. OF03 (an OF24 import): the offer file's columns,
+   * then `error-line` and `error-message`, as in Mirakl's OF03 example. An import whose outcome lost its report
+   * answers 404 although its status said it had one, or a truncated file.
+   */
+  private errorReport(entry: SimImport): Reply {
+    const offers = entry.kind === "OFFER";
+    const contentType = offers ? "application/octet-stream" : "text/csv;charset=UTF-8";
+    if (!entry.errors.length || entry.outcome === "report-missing") fail(404, "No error report for this import");
+    const records = offers
+      ? [
+          [...OFFER_REPORT_COLUMNS.map(([column]) => column), "error-line", "error-message"],
+          ...entry.errors.map((error) => [...error.row, String(error.line), error.reason]),
+        ]
+      : [
+          ["line-number", "error-message", ...entry.header],
+          ...entry.errors.map((error) => [String(error.line), error.reason, ...error.row]),
+        ];
+    const text = stringifyCsv(records, { delimiter: entry.delimiter, record_delimiter: "unix" });
+    // Cut inside the first rejected line's quoted reason: the quote never closes, as in a download that broke off.
+    if (entry.outcome === "report-unparsable")
+      return { status: 200, text: `${text.split("\n")[0]}\n"2${entry.delimiter}"The off`, contentType };
+    return { status: 200, text, contentType };
   }
 
   private priceImports(ctx: RequestContext): Reply {
@@ -873,7 +1050,7 @@ export class MiraklSimulator {
           offers_in_error: done ? entry.errors.length : 0,
           offers_updated: done ? entry.offersUpdated : 0,
           origin: "API",
-          reason_status: entry.status === "FAILED" ? "INTERNAL_ERROR" : null,
+          reason_status: entry.status === "FAILED" ? (entry.failureReason ?? "INTERNAL_ERROR") : null,
           shop_id: entry.shopId,
           status: entry.status,
         };
@@ -910,7 +1087,13 @@ export class MiraklSimulator {
   private offerUpsert(ctx: RequestContext): Reply {
     const body = jsonBody<{ offers?: Record<string, unknown>[] }>(ctx);
     if (!Array.isArray(body.offers) || body.offers.length === 0) fail(400, "offers is required", "VALIDATION_ERROR");
-    const entry = this.state.createImport(ctx.shop, "OFFER", { offers: body.offers }, ctx.body.toString("utf8"));
+    const delimiter = this.state.platform.operatorCsvDelimiter === "COMMA" ? "," : ";";
+    const entry = this.state.createImport(
+      ctx.shop,
+      "OFFER",
+      { offers: body.offers, delimiter },
+      ctx.body.toString("utf8"),
+    );
     return {
       status: 201,
       json: { import_id: Number(entry.import_id) },
@@ -1077,9 +1260,30 @@ export class MiraklSimulator {
         case route === "DELETE /_sim/faults":
           this.clearFaults();
           return reply(200, {});
-        case route === "PUT /_sim/rate-limits":
-          this.setRateLimits(input.mode ?? input.rules);
-          return reply(200, {});
+        case route === "GET /_sim/rate-limits":
+          return reply(200, this.rateLimits());
+        case route === "PUT /_sim/rate-limits": {
+          const profile = input.profile ?? input.mode;
+          this.setRateLimits(profile === undefined ? (input.rules ?? {}) : { profile, rules: input.rules });
+          return reply(200, this.rateLimits());
+        }
+        case route === "PUT /_sim/products/unknown":
+          this.control.setUnknownProducts((input.productIds as string[]) ?? []);
+          return reply(200, { productIds: [...this.state.unknownProducts] });
+        case route === "GET /_sim/imports":
+          return reply(200, this.control.imports(shopId));
+        case route === "POST /_sim/imports/outcomes":
+          this.control.scriptImportOutcome(input as ScriptedImportOutcome);
+          return reply(200, { pending: this.state.importScripts });
+        case method === "PUT" && /^\/_sim\/imports\/[^/]+$/.test(url.pathname):
+          return reply(
+            200,
+            this.control.setImportOutcome(
+              decodeURIComponent(url.pathname.slice("/_sim/imports/".length)),
+              input.outcome as ImportOutcome,
+              shopId,
+            ),
+          );
         default:
           return reply(404, { message: `Unknown control route ${route}` });
       }
@@ -1177,8 +1381,49 @@ export class MiraklSimulator {
     setFaults: (faults: SimFaults) => this.setFaults(faults),
     scriptFault: (fault: ScriptedFault) => this.scriptFault(fault),
     clearFaults: () => this.clearFaults(),
-    setRateLimits: (limits: "mirakl" | "off" | Record<string, SimRateRule>) => this.setRateLimits(limits),
+    setRateLimits: (limits: SimRateLimits) => this.setRateLimits(limits),
+    /** The rules in force, operation → rule. */
+    rateLimits: () => this.rateLimits(),
+    /** The next `times` (default 1) imports created by STO01, PRI01 or OF24 end as `outcome` (see ImportOutcome). */
+    scriptImportOutcome: (script: ScriptedImportOutcome) => {
+      const operations = Object.values(IMPORT_OPERATIONS) as string[];
+      if (!operations.includes(script.operation))
+        throw new MiraklApiError(400, `operation must be one of ${operations.join(", ")}`);
+      if (!IMPORT_OUTCOMES.includes(script.outcome))
+        throw new MiraklApiError(400, `outcome must be one of ${IMPORT_OUTCOMES.join(", ")}`);
+      if (script.times !== undefined && (!Number.isInteger(script.times) || script.times < 1))
+        throw new MiraklApiError(400, "times must be a whole number of at least 1");
+      this.state.importScripts.push({ times: 1, ...script });
+    },
+    /** Changes how an existing import ends, e.g. releases a hang with "complete" or loses a finished one's report. */
+    setImportOutcome: (importId: string, outcome: ImportOutcome, shopId: number = DEFAULT_SHOPS.main) => {
+      if (!IMPORT_OUTCOMES.includes(outcome))
+        throw new MiraklApiError(400, `outcome must be one of ${IMPORT_OUTCOMES.join(", ")}`);
+      return this.importSummary(this.state.setImportOutcome(this.state.shop(shopId), importId, outcome));
+    },
+    /** Product references the catalogue lacks from now on (replacing the list): OF24 cannot create offers on them. */
+    setUnknownProducts: (productIds: readonly string[]) => {
+      this.state.unknownProducts.clear();
+      for (const id of productIds) this.state.unknownProducts.add(String(id));
+    },
+    /** The shop's imports (STO01, PRI01, OF24), oldest first. */
+    imports: (shopId: number = DEFAULT_SHOPS.main) =>
+      [...this.state.shop(shopId).imports.values()]
+        .sort((a, b) => a.created - b.created)
+        .map((entry) => this.importSummary(entry)),
   };
+
+  private importSummary(entry: SimImport) {
+    return {
+      import_id: entry.import_id,
+      operation: IMPORT_OPERATIONS[entry.kind],
+      status: entry.status,
+      outcome: entry.outcome,
+      created: iso(entry.created),
+      lines_in_success: entry.linesOk,
+      lines_in_error: entry.errors.length,
+    };
+  }
 }
 
 export interface RunningMiraklSimulator {

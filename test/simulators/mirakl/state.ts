@@ -139,12 +139,40 @@ export interface SimOffer {
 export type ImportKind = "STOCK" | "PRICE" | "OFFER";
 export type ImportStatus = "WAITING" | "RUNNING" | "COMPLETE" | "FAILED";
 
+/**
+ * How an import ends, set through the control API to reproduce what Mirakl does on a bad day:
+ * - "complete": processed after `importDelayMs` (WAITING, RUNNING at half of it, then COMPLETE);
+ * - "hang-waiting" / "hang-running": never leaves WAITING (or RUNNING) until told otherwise;
+ * - "fail": FAILED when it would have completed, nothing applied;
+ * - "report-missing": processed, but its error report answers 404;
+ * - "report-unparsable": processed, but its error report is a truncated file no CSV reader accepts.
+ */
+export const IMPORT_OUTCOMES = [
+  "complete",
+  "hang-waiting",
+  "hang-running",
+  "fail",
+  "report-missing",
+  "report-unparsable",
+] as const;
+export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
+
+/** The operation that creates each kind of import. */
+export const IMPORT_OPERATIONS: Record<ImportKind, "STO01" | "PRI01" | "OF24"> = {
+  STOCK: "STO01",
+  PRICE: "PRI01",
+  OFFER: "OF24",
+};
+
 export interface SimImport {
   import_id: string;
   kind: ImportKind;
   shopId: number;
   created: number;
   status: ImportStatus;
+  outcome: ImportOutcome;
+  /** reason_status of a FAILED import. */
+  failureReason: string | null;
   delimiter: string;
   header: string[];
   rows: string[][];
@@ -152,7 +180,31 @@ export interface SimImport {
   linesOk: number;
   errors: { line: number; reason: string; row: string[] }[];
   offersUpdated: number;
+  /** OF24: offers that did not exist before the import (OF02 offer_inserted) and those deleted. */
+  offersInserted: number;
+  offersDeleted: number;
   fingerprint: string;
+}
+
+/**
+ * OF03 columns for an OF24 (JSON) import's rejected offers: the offer file's column names with the values sent,
+ * as Mirakl's OF03 example shows them (its `error-line` and `error-message` columns come last).
+ */
+export const OFFER_REPORT_COLUMNS: readonly (readonly [column: string, field: string])[] = [
+  ["sku", "shop_sku"],
+  ["product-id", "product_id"],
+  ["product-id-type", "product_id_type"],
+  ["price", "price"],
+  ["quantity", "quantity"],
+  ["state", "state_code"],
+  ["update-delete", "update_delete"],
+];
+
+/** Outcome for the next `times` imports created by `operation` (STO01, PRI01 or OF24), on any shop. */
+export interface ScriptedImportOutcome {
+  operation: "STO01" | "PRI01" | "OF24";
+  outcome: ImportOutcome;
+  times?: number;
 }
 
 export interface SimExport {
@@ -289,6 +341,13 @@ export class SimState {
   readonly keys = new Map<string, number[]>();
   readonly carriers = structuredClone(SPEC_CARRIERS);
   readonly reasons = structuredClone(SPEC_REASONS);
+  /** Outcomes waiting for the next imports (see ScriptedImportOutcome), first match first. */
+  readonly importScripts: ScriptedImportOutcome[] = [];
+  /**
+   * Product references (EAN, UPC…) the operator's catalogue does not have: an OF24 creating an offer on one is
+   * refused with "The product does not exist", as in Mirakl's OF03 example. Every other reference exists.
+   */
+  readonly unknownProducts = new Set<string>();
   private sequence = 1000;
   private orderSequence = 0;
   private offerSequence = 2129;
@@ -746,17 +805,54 @@ export class SimState {
   // ---------------------------------------------------------------- imports
 
   private progressImport(shop: SimShop, entry: SimImport, now: number) {
+    if (entry.outcome === "hang-waiting") return;
     if (entry.status === "WAITING" && now >= entry.created + this.timings.importDelayMs / 2) entry.status = "RUNNING";
+    if (entry.outcome === "hang-running") return;
     if (entry.status === "RUNNING" && now >= entry.created + this.timings.importDelayMs) {
+      if (entry.outcome === "fail") {
+        entry.status = "FAILED";
+        entry.failureReason = "An internal error occurred while processing the import";
+        return;
+      }
       try {
         if (entry.kind === "STOCK") this.applyStock(shop, entry);
         else if (entry.kind === "PRICE") this.applyPrices(shop, entry);
         else this.applyOffers(shop, entry);
         entry.status = "COMPLETE";
-      } catch {
+      } catch (error) {
         entry.status = "FAILED";
+        entry.failureReason = (error as Error).message;
       }
     }
+  }
+
+  /**
+   * Changes how an import ends. An import still in progress follows the new outcome from the next tick (a hang
+   * released with "complete" is processed at once if its time has come); a finished one can only have its error
+   * report lost or restored.
+   */
+  setImportOutcome(shop: SimShop, importId: string, outcome: ImportOutcome): SimImport {
+    const entry = shop.imports.get(importId);
+    if (!entry) throw new MiraklApiError(404, `Import '${importId}' not found`);
+    const finished = entry.status === "COMPLETE" || entry.status === "FAILED";
+    if (finished && !["complete", "report-missing", "report-unparsable"].includes(outcome))
+      throw new MiraklApiError(
+        400,
+        `Import '${importId}' is already ${entry.status}: only its error report can change`,
+      );
+    entry.outcome = outcome;
+    this.progressImport(shop, entry, this.now());
+    return entry;
+  }
+
+  private takeScriptedOutcome(kind: ImportKind): ImportOutcome {
+    const operation = IMPORT_OPERATIONS[kind];
+    const index = this.importScripts.findIndex((script) => script.operation === operation);
+    if (index === -1) return "complete";
+    const script = this.importScripts[index];
+    script.times = (script.times ?? 1) - 1;
+    if (script.times <= 0) this.importScripts.splice(index, 1);
+    return script.outcome;
   }
 
   private column(entry: SimImport, name: string): number {
@@ -825,7 +921,11 @@ export class SimState {
       const line = index + 1;
       const offer = raw as Record<string, unknown>;
       const sku = typeof offer.shop_sku === "string" ? offer.shop_sku : "";
-      const fail = (reason: string) => entry.errors.push({ line, reason, row: [sku] });
+      const row = OFFER_REPORT_COLUMNS.map(([, field]) => {
+        const value = offer[field];
+        return value === undefined || value === null ? "" : String(value);
+      });
+      const fail = (reason: string) => entry.errors.push({ line, reason, row });
       if (!sku) {
         fail("shop_sku is required");
         continue;
@@ -840,6 +940,7 @@ export class SimState {
         existing.active = false;
         existing.updated = this.now();
         entry.linesOk += 1;
+        entry.offersDeleted += 1;
         continue;
       }
       const price = Number(offer.price);
@@ -854,6 +955,10 @@ export class SimState {
       const existing = shop.offers.get(sku);
       if ((!existing || existing.deleted) && (!offer.product_id || !offer.product_id_type)) {
         fail("product_id and product_id_type are required to create an offer");
+        continue;
+      }
+      if ((!existing || existing.deleted) && this.unknownProducts.has(String(offer.product_id))) {
+        fail("The product does not exist");
         continue;
       }
       const quantity = offer.quantity === undefined || offer.quantity === null ? 0 : Number(offer.quantity);
@@ -884,7 +989,8 @@ export class SimState {
         deleted: false,
       });
       entry.linesOk += 1;
-      entry.offersUpdated += 1;
+      if (!existing || existing.deleted) entry.offersInserted += 1;
+      else entry.offersUpdated += 1;
     }
   }
 
@@ -909,6 +1015,8 @@ export class SimState {
       shopId: shop.id,
       created: this.now(),
       status: "WAITING",
+      outcome: this.takeScriptedOutcome(kind),
+      failureReason: null,
       delimiter: data.delimiter ?? ";",
       header: data.header ?? [],
       rows: data.rows ?? [],
@@ -916,6 +1024,8 @@ export class SimState {
       linesOk: 0,
       errors: [],
       offersUpdated: 0,
+      offersInserted: 0,
+      offersDeleted: 0,
       fingerprint,
     };
     shop.imports.set(entry.import_id, entry);

@@ -171,7 +171,7 @@ describe("stock push", () => {
     expect(stockImports()).toHaveLength(1);
   });
 
-  it("resends a prepared import after a crash between sending and recording (same absolute values)", async () => {
+  it("sends a prepared import found after a crash between sending and recording, rebuilt from the current rows", async () => {
     advance(STOCK_IMPORT_INTERVAL_MS);
     await setDesired("S2001", 11);
     const current = await row("S2001");

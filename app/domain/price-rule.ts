@@ -55,3 +55,24 @@ export function offerPriceFor(variant: VariantPrices, rule: PriceRule): OfferPri
     discountPrice: discounted < moneyToMinorUnits(standard) ? minorUnitsToMoney(discounted) : null,
   };
 }
+
+/** One price of an offer as Mirakl's offer export lists it (the first is the offer's default price). */
+export interface ExportedOfferPrice {
+  origin_price?: string | null;
+  discount_price?: string | null;
+  discount_start_date?: string | null;
+  discount_end_date?: string | null;
+}
+
+/**
+ * The unit price a customer pays for the offer at `now`: the default price's discount while it runs (no
+ * start or started, no end or not ended), else its origin price; null when the export lists no price.
+ */
+export function advertisedUnitPrice(prices: readonly ExportedOfferPrice[], now: Date): string | null {
+  const price = prices[0];
+  if (!price) return null;
+  const started = !price.discount_start_date || Date.parse(price.discount_start_date) <= now.getTime();
+  const ended = Boolean(price.discount_end_date) && Date.parse(price.discount_end_date!) < now.getTime();
+  if (price.discount_price && started && !ended) return price.discount_price;
+  return price.origin_price ?? null;
+}

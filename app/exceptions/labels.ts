@@ -23,6 +23,7 @@ export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   ORDER_LINE_REFUSED: "Order line refused",
   ORDER_REVIEW_DUE: "Order waits for review",
   ORDER_ACCEPTANCE_FAILED: "Order acceptance failed",
+  OFFER_CREATION_REJECTED: "Offer creation refused by Mirakl",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

@@ -171,7 +171,7 @@ export const offerChannel: ImportChannel<OfferImportLine> = {
       now,
     ),
   // No kind of its own yet: an offer Mirakl refused to create is reported as a rejected request on that offer.
-  exceptionKinds: { lineRejected: "MIRAKL_REQUEST_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
+  exceptionKinds: { lineRejected: "OFFER_CREATION_REJECTED", importFailed: "STOCK_IMPORT_FAILED" },
   rejectedHint:
     "Mirakl's reason says what to change. Most often the marketplace's catalogue has no product with this EAN/UPC: ask the operator to add it, or create the offer in the Mirakl back office. Retry asks for the offer again.",
   fileRefusedHint:

@@ -1,3 +1,4 @@
+import { advertisedUnitPrice } from "~/domain/price-rule";
 import prisma from "~/db.server";
 import type { Prisma, ReconcileKind, ReconcileRun } from "~/generated/prisma/client";
 import { MiraklError, type MiraklClient, type MiraklExportedOffer } from "~/integrations/mirakl";
@@ -255,6 +256,7 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
     const bySku = new Map(rows.map((r) => [r.offerSku, r]));
     const ids: string[] = [];
     const quantities: (number | null)[] = [];
+    const prices: (string | null)[] = [];
     const drifted: boolean[] = [];
     const versions: number[] = [];
     for (const offer of slice) {
@@ -270,6 +272,8 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
       if (drift) drifts++;
       ids.push(row.id);
       quantities.push(miraklQuantity);
+      // What a customer pays today: the order acceptance checks the price paid against it.
+      prices.push(offer.deleted ? null : advertisedUnitPrice(offer.prices, now));
       drifted.push(drift);
       versions.push(row.desiredVersion);
     }
@@ -278,10 +282,11 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
     await prisma.$executeRaw`
       UPDATE "OfferStock" AS o SET
         "miraklQuantity" = v.quantity,
+        "miraklPrice" = v.price,
         "miraklObservedAt" = ${now},
         "desiredVersion" = o."desiredVersion" + CASE WHEN v.drifted THEN 1 ELSE 0 END,
         "updatedAt" = ${now}
-      FROM unnest(${ids}::text[], ${quantities}::int[], ${drifted}::bool[], ${versions}::int[]) AS v(id, quantity, drifted, version)
+      FROM unnest(${ids}::text[], ${quantities}::int[], ${prices}::text[], ${drifted}::bool[], ${versions}::int[]) AS v(id, quantity, price, drifted, version)
       WHERE o."id" = v.id AND o."desiredVersion" = v.version`;
   }
   return { compared: offers.filter((o) => !o.deleted).length, drifts, orphans };

@@ -13,7 +13,7 @@ import { requestManualReconcile } from "~/sync/stock/reconcile.server";
  */
 export const retryRefusedOffer: RetryHandler = async (shop, entityId, { connectionId, kind }) => {
   if (!connectionId) return false;
-  if (kind === "MIRAKL_REQUEST_REJECTED") {
+  if (kind === "OFFER_CREATION_REJECTED") {
     const requeued = await requeueOfferCreation(shop, connectionId, entityId);
     if (requeued) await workUnits.offerCreate.markDirty(connectionId, shop);
     return requeued !== null;

@@ -178,7 +178,7 @@ describe("offer creation", () => {
     const refused = await prisma.syncException.findFirstOrThrow({
       where: { shop, connectionId: connection.id, entityType: "OfferStock", entityId: "LAMP-4" },
     });
-    expect(refused).toMatchObject({ kind: "MIRAKL_REQUEST_REJECTED", status: "OPEN" });
+    expect(refused).toMatchObject({ kind: "OFFER_CREATION_REJECTED", status: "OPEN" });
     expect(refused.message).toMatch(/offer creation .* LAMP-4: The product does not exist/);
     expect(refused.fixHint).toMatch(/EAN/);
     expect(await prisma.stockImport.findFirstOrThrow({ where: { connectionId: connection.id } })).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offerPriceFor, priceRuleSchema } from "~/domain/price-rule";
+import { advertisedUnitPrice, offerPriceFor, priceRuleSchema } from "~/domain/price-rule";
 
 const rule = (overrides: Partial<ReturnType<typeof priceRuleSchema.parse>> = {}) =>
   priceRuleSchema.parse({ enabled: true, ...overrides });
@@ -47,5 +47,23 @@ describe("price rule", () => {
   it("never advertises a missing or zero price", () => {
     expect(offerPriceFor({ price: null, compareAtPrice: null }, rule())).toBeNull();
     expect(offerPriceFor({ price: "0.00", compareAtPrice: null }, rule())).toBeNull();
+  });
+});
+
+describe("the unit price an offer export advertises", () => {
+  const now = new Date("2026-12-03T12:00:00Z");
+  it("is the origin price, or the discount while it runs", () => {
+    expect(advertisedUnitPrice([{ origin_price: "20" }], now)).toBe("20");
+    expect(advertisedUnitPrice([{ origin_price: "20", discount_price: "15" }], now)).toBe("15");
+    const running = { discount_start_date: "2026-12-01T00:00:00Z", discount_end_date: "2026-12-31T00:00:00Z" };
+    expect(advertisedUnitPrice([{ origin_price: "20", discount_price: "15", ...running }], now)).toBe("15");
+  });
+  it("ignores a discount not started or already over, and only reads the default (first) price", () => {
+    const later = { discount_start_date: "2026-12-10T00:00:00Z" };
+    const over = { discount_end_date: "2026-12-02T00:00:00Z" };
+    expect(advertisedUnitPrice([{ origin_price: "20", discount_price: "15", ...later }], now)).toBe("20");
+    expect(advertisedUnitPrice([{ origin_price: "20", discount_price: "15", ...over }], now)).toBe("20");
+    expect(advertisedUnitPrice([{ origin_price: "20" }, { origin_price: "5" }], now)).toBe("20");
+    expect(advertisedUnitPrice([], now)).toBeNull();
   });
 });

@@ -78,6 +78,8 @@ describe("drift reconciliation", () => {
       where: { connectionId: connection.id, offerSku: "S2001" },
     });
     expect(drifted.miraklQuantity).toBe(4);
+    // What a customer pays on the marketplace, for the order acceptance's price check.
+    expect(drifted.miraklPrice).toBe("10");
     expect(drifted.desiredVersion).toBeGreaterThan(drifted.pushedVersion); // queued for the next push
     const inLine = await prisma.offerStock.findFirstOrThrow({
       where: { connectionId: connection.id, offerSku: "S2000" },

@@ -22,6 +22,7 @@ describe("the work-unit registry", () => {
       ["stock-reconcile", `stock-reconcile:${connectionId}`],
       ["stock-reconcile-scheduler", "stock-reconcile-scheduler"],
       ["order-intake", `order-intake:${connectionId}`],
+      ["order-acceptance", `order-acceptance:${connectionId}`],
       ["reservation-holds", `reservation-holds:${shop}`],
       ["mirakl-call-prune", "mirakl-call-prune"],
       ["api-key-reencrypt", "api-key-reencrypt"],

@@ -35,8 +35,8 @@ import {
  *
  * Marketplace orders:
  *  - a customer can only order what the marketplace currently advertises; Mirakl then lowers the
- *    offer's quantity by the units ordered (Mirakl's own behaviour; the simulator does not do it, the
- *    bench does) and the order is in the simulator for OR11 to list;
+ *    offer's quantity by the units ordered (Mirakl's own behaviour, which the simulator reproduces) and
+ *    the order is in the simulator for OR11 to list;
  *  - the engine reads them with the app's own order intake (OR11 once a minute on its own unit, and
  *    right before each stock file), reserves their units on every connection and holds them in Shopify
  *    (available → reserved, the app's holds unit, on the Shopify fake): from then on Shopify's own
@@ -311,7 +311,6 @@ async function runSale(world: World, policy: Policy, attempts: readonly Attempt[
           continue;
         }
         const order = sim.control.createOrder({ lines: [{ offer_sku: attempt.sku, quantity: attempt.quantity }] });
-        sim.simulator.state.upsertOffer(main, { shop_sku: attempt.sku, quantity: offer.quantity - attempt.quantity });
         recordSale("marketplace", attempt.sku, attempt.quantity);
         orders.push({
           id: order.id,

@@ -129,9 +129,26 @@ export async function runOrderAcceptance(
       pending.flatMap((o) => o.lines.map((l) => l.offerSku)),
     );
     for (const order of pending) {
+      const platform = platformOf(settings);
+      // PC01 may say the marketplace accepts by itself while this order waits all the same (the setting
+      // changed, or it applies per channel): left alone it would be refused at the deadline, so it is decided.
+      if (platform.orderAcceptance === "AUTOMATIC" && order.lines.some((l) => l.state === WAITING_ACCEPTANCE)) {
+        platform.orderAcceptance = null;
+        await appendTimeline(
+          connection.shop,
+          order.id,
+          [
+            appEntry(
+              "automatic-but-waiting",
+              "The marketplace is said to accept orders by itself (PC01), yet this order waits for the seller: the app decides it",
+            ),
+          ],
+          now,
+        );
+      }
       const acceptance = decideOrderAcceptance({
         order: acceptanceOrderOf(order),
-        platform: platformOf(settings),
+        platform,
         connectionCurrency: settings.currencyIsoCode,
         settings: settings.acceptance,
         catalog: catalogFrom(facts.catalogFor(order)),

@@ -426,6 +426,29 @@ describe("order acceptance on the simulator", () => {
     expect(sim.control.order(placed)!.order_state).toBe("WAITING_DEBIT_PAYMENT");
   });
 
+  it("PC01 says automatic acceptance, yet an order waits: it is decided all the same, and the timeline says why", async () => {
+    await mergeConnectionSettings(shop, connection.id, {
+      lastCheck: {
+        at: simNow().toISOString(),
+        ok: true,
+        field: null,
+        message: null,
+        shopId: null,
+        shopName: null,
+        shopState: null,
+        platformName: null,
+        orderAcceptance: "AUTOMATIC",
+        multiShipment: null,
+        sellerAlternativeCarriers: null,
+        orderTaxMode: null,
+      },
+    });
+    const placed = sim.control.createOrder({ lines: [{ offer_sku: "TENT", quantity: 1 }] }).id;
+    await readAndDecide();
+    expect(sim.control.order(placed)!.order_state).toBe("WAITING_DEBIT_PAYMENT");
+    expect((await order(placed)).events.map((e) => e.kind)).toContain("automatic-but-waiting");
+  });
+
   it("a marketplace that accepts by itself: nothing to decide, nothing sent", async () => {
     sim.control.setPlatform({ orderAcceptance: "AUTOMATIC" });
     await mergeConnectionSettings(shop, connection.id, {});

@@ -1,5 +1,5 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
-import type { ORDER_LINE_STATES } from "~/integrations/mirakl/schemas";
+import { ORDER_STATES, type ORDER_LINE_STATES } from "~/integrations/mirakl/states";
 import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
 import type { AcceptanceState } from "~/sync/orders/mirror.server";
 
@@ -31,19 +31,7 @@ export const orderStateLabels: Record<LineState, string> = {
 };
 
 /** The order states the Orders page filters on (a line-only state never is an order's). */
-export const ORDER_FILTER_STATES = [
-  "STAGING",
-  "WAITING_ACCEPTANCE",
-  "WAITING_DEBIT",
-  "WAITING_DEBIT_PAYMENT",
-  "SHIPPING",
-  "SHIPPED",
-  "TO_COLLECT",
-  "RECEIVED",
-  "CLOSED",
-  "REFUSED",
-  "CANCELED",
-] as const satisfies readonly LineState[];
+export const ORDER_FILTER_STATES: readonly LineState[] = ORDER_STATES;
 
 const stateTones: Partial<Record<LineState, Tone>> = {
   WAITING_ACCEPTANCE: "attention",

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { moneySchema } from "./money";
+import { ORDER_LINE_STATES, ORDER_STATES } from "./states";
+
+export { ORDER_LINE_STATES, ORDER_STATES } from "./states";
 
 /*
  * Response schemas for the Mirakl seller API.
@@ -42,26 +45,6 @@ const list = <T extends z.ZodType>(item: T) =>
     .nullish()
     .transform((v) => v ?? []);
 
-export const ORDER_STATES = [
-  "STAGING",
-  "WAITING_ACCEPTANCE",
-  "WAITING_DEBIT",
-  "WAITING_DEBIT_PAYMENT",
-  "SHIPPING",
-  "SHIPPED",
-  "TO_COLLECT",
-  "RECEIVED",
-  "CLOSED",
-  "REFUSED",
-  "CANCELED",
-] as const;
-export const ORDER_LINE_STATES = [
-  ...ORDER_STATES,
-  "INCIDENT_OPEN",
-  "REFUNDED",
-  "WAITING_REFUND",
-  "WAITING_REFUND_PAYMENT",
-] as const;
 export const REFUND_STATES = [
   "WAITING_REFUND_TAX_CONFIRMATION",
   "WAITING_REFUND",

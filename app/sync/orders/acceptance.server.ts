@@ -482,23 +482,16 @@ async function onSendFailure(
     return { sent: false, retryAt: null, stop: false };
   }
   // Transient (5xx, timeout, connection reset) or an unreadable answer: the decision may have landed.
-  if (order.or21Attempts + 1 >= ATTEMPTS_BEFORE_EXCEPTION) {
-    await reportException(
-      {
-        shop: connection.shop,
-        connectionId: connection.id,
-        kind: "ORDER_ACCEPTANCE_FAILED",
-        severity: "ERROR",
-        entityType: ORDER_ENTITY,
-        entityId: order.id,
-        message: `The decision on order ${order.miraklOrderId} could not be sent to Mirakl (${order.or21Attempts + 1} attempts): ${error.message}`,
-        fixHint:
-          "Usually a marketplace outage: the app keeps trying (reading the order first, so it is never decided twice). If it lasts, decide the order in Mirakl's back office before its deadline.",
-        detail: asJson({ miraklOrderId: order.miraklOrderId, body, status: error.status ?? null }),
-      },
+  if (order.or21Attempts + 1 >= ATTEMPTS_BEFORE_EXCEPTION)
+    await reportAcceptanceFailure(
+      connection,
+      order,
+      body,
+      error,
+      `The decision on order ${order.miraklOrderId} could not be sent to Mirakl (${order.or21Attempts + 1} attempts): ${error.message}`,
+      "Usually a marketplace outage: the app keeps trying (reading the order first, so it is never decided twice). If it lasts, decide the order in Mirakl's back office before its deadline.",
       now,
     );
-  }
   await prisma.marketplaceOrder.update({ where: { id: order.id }, data: { or21Error: error.message } });
   return { sent: false, retryAt: new Date(now.getTime() + RESEND_AFTER_MS * (order.or21Attempts + 1)), stop: false };
 }
@@ -521,7 +514,27 @@ async function failToReview(
     [appEntry("or21-refused", problem, { body, miraklCode: error.miraklCode ?? null })],
     now,
   );
-  await reportException(
+  await reportAcceptanceFailure(
+    connection,
+    order,
+    body,
+    error,
+    `Order ${order.miraklOrderId}: ${problem}`,
+    "Open the order and decide it again (Accept / Refuse), or decide it in Mirakl's back office before its deadline.",
+    now,
+  );
+}
+
+function reportAcceptanceFailure(
+  connection: { id: string; shop: string },
+  order: OrderRow,
+  body: Or21Body,
+  error: MiraklError,
+  message: string,
+  fixHint: string,
+  now: Date,
+) {
+  return reportException(
     {
       shop: connection.shop,
       connectionId: connection.id,
@@ -529,9 +542,8 @@ async function failToReview(
       severity: "ERROR",
       entityType: ORDER_ENTITY,
       entityId: order.id,
-      message: `Order ${order.miraklOrderId}: ${problem}`,
-      fixHint:
-        "Open the order and decide it again (Accept / Refuse), or decide it in Mirakl's back office before its deadline.",
+      message,
+      fixHint,
       detail: asJson({
         miraklOrderId: order.miraklOrderId,
         body,

@@ -45,6 +45,11 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** Used when a 429 carries no usable Retry-After. */
   defaultRetryAfterMs: number;
+  /**
+   * A 429 asking to wait longer than this is not waited out inside the call: the error goes to the flow,
+   * which reschedules its work unit for then and frees the worker for other connections meanwhile.
+   */
+  maxInPlaceRetryAfterMs: number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -52,6 +57,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   defaultRetryAfterMs: 60_000,
+  maxInPlaceRetryAfterMs: 10_000,
 };
 
 export interface TransportOptions {
@@ -152,12 +158,17 @@ export class MiraklTransport {
       minTimeout: 0,
       maxTimeout: 0,
       signal: spec.signal,
-      shouldRetry: ({ error }) => isRetryable(error),
+      shouldRetry: ({ error }) => this.retriesInPlace(error),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft <= 0 || !isRetryable(error)) return;
+        if (retriesLeft <= 0 || !this.retriesInPlace(error)) return;
         await this.clock.sleep(this.delayBeforeRetry(error, attemptNumber), spec.signal);
       },
     });
+  }
+
+  private retriesInPlace(error: unknown): boolean {
+    if (error instanceof MiraklRateLimitedError) return error.retryAfterMs <= this.retry.maxInPlaceRetryAfterMs;
+    return isRetryable(error);
   }
 
   private delayBeforeRetry(error: Error, attemptNumber: number): number {

@@ -161,13 +161,27 @@ describe("Mirakl client — rate limits and retries", () => {
     expect(sim.control.calls("OR11").map((call) => call.status)).toEqual([200, 200]);
   });
 
-  it("honours Retry-After on a 429 for reads", async () => {
+  it("waits out a short Retry-After on a 429 for reads, then retries", async () => {
     const { sim, client, clock, records } = await setup({ client: { limiter: unlimitedRateLimiter } });
+    sim.control.scriptFault({ operation: "OR11", status: 429, retryAfterSeconds: 5 });
     await client.listOrdersPage({});
+    expect(sim.control.calls("OR11").map((call) => call.status)).toEqual([429, 200]);
+    expect(clock.sleeps).toEqual([5_000]);
+    expect(records.filter((record) => record.operation === "OR11").map((record) => record.attempt)).toEqual([1, 2]);
+  });
+
+  it("does not sleep in the call through a long Retry-After: the flow gets it and reschedules, the bucket is held back", async () => {
+    const { sim, client, clock } = await setup();
     await client.listOrdersPage({});
-    expect(sim.control.calls("OR11").map((call) => call.status)).toEqual([200, 429, 200]);
-    expect(clock.sleeps).toEqual([60_000]);
-    expect(records.filter((record) => record.operation === "OR11").map((record) => record.attempt)).toEqual([1, 1, 2]);
+    clock.advance(60_000);
+    sim.control.scriptFault({ operation: "OR11", status: 429, retryAfterSeconds: 120 });
+    const limited = await failure(client.listOrdersPage({}));
+    expect(limited).toBeInstanceOf(MiraklRateLimitedError);
+    expect((limited as MiraklRateLimitedError).retryAfterMs).toBe(120_000);
+    expect(clock.sleeps).toEqual([]); // the worker slot was never held for two minutes
+    // The next call on that bucket waits out the Retry-After (and a full interval for the retry it stands for).
+    await client.listOrdersPage({});
+    expect(clock.sleeps).toEqual([180_000]);
   });
 
   it("retries 5xx and dropped connections on reads with growing backoff", async () => {

@@ -41,6 +41,11 @@ export interface StockSettingsFormValues {
   markupPercent: string;
   rounding: (typeof roundingOptions)[number];
   mirrorSales: boolean;
+  /**
+   * The fingerprint of the extra prices (channel, volume, scheduled, customer) the merchant confirms a
+   * price push may replace, as the page listed them; "" = nothing confirmed on this submission.
+   */
+  confirmExtraPrices: string;
   offersEnabled: boolean;
   stateCode: string;
   leadtimeToShip: string;
@@ -82,6 +87,7 @@ export const settingsFormValuesSchema = z.object({
   markupPercent: z.string().max(50).default(""),
   rounding: z.enum(roundingOptions).default("cents"),
   mirrorSales: z.boolean().default(false),
+  confirmExtraPrices: z.string().max(200).default(""),
   offersEnabled: z.boolean().default(false),
   stateCode: z.string().max(100).default(""),
   leadtimeToShip: z.string().max(50).default(""),
@@ -112,6 +118,7 @@ export function formValuesFromSettings(
     markupPercent: String(prices.markupPercent),
     rounding: prices.rounding,
     mirrorSales: prices.mirrorSales,
+    confirmExtraPrices: "",
     offersEnabled: offers.enabled,
     stateCode: offers.stateCode,
     leadtimeToShip: String(offers.leadtimeToShip),

@@ -6,6 +6,7 @@ import type { OperationData } from "~/integrations/shopify/operation";
 import { locations as locationsOperation, type ShopLocation } from "~/integrations/shopify/operations";
 import { logger } from "~/lib/logger.server";
 import { recomputeConnection } from "~/sync/stock/recompute.server";
+import { extraPricesPreview } from "~/sync/stock/extra-prices.server";
 import { mergeConnectionSettings } from "~/connections/connections.server";
 import {
   formValuesFromSettings,
@@ -195,10 +196,11 @@ export async function loadStockSettingsPage(
   });
   if (!row) return null;
   const settings = parseConnectionSettings(row.settings);
-  const [live, mirrored, overrideCount] = await Promise.all([
+  const [live, mirrored, overrideCount, extraPrices] = await Promise.all([
     readShopLocations(shop, { client: options.client }),
     mirroredLocationIds(shop),
     prisma.skuMapping.count({ where: { shop, connectionId } }),
+    extraPricesPreview(shop, connectionId),
   ]);
   const saved = [...settings.stock.locationIds, ...settings.stock.warehouses.flatMap((w) => w.locationIds)];
   return {
@@ -210,6 +212,14 @@ export async function loadStockSettingsPage(
     locations: locationOptions(live, [...saved, ...mirrored], settings.locationNames),
     locationsError: live.ok ? null : live.message,
     overrideCount,
+    // What a price push would delete on Mirakl, and whether the merchant already confirmed exactly this.
+    extraPrices: {
+      ...extraPrices,
+      confirmedAt:
+        extraPrices.offerCount > 0 && settings.prices.extraPricesReplaced?.fingerprint === extraPrices.fingerprint
+          ? settings.prices.extraPricesReplaced.confirmedAt
+          : null,
+    },
   };
 }
 
@@ -274,6 +284,36 @@ export async function saveStockSettings(
   }
 
   const now = options.now ?? new Date();
+  // PRI01 deletes every price it is not sent: price sync starts only once the merchant has confirmed the
+  // extra prices listed on the page, and a confirmation covers exactly the list they saw.
+  const extraPrices = await extraPricesPreview(shop, connectionId);
+  const submittedConfirmation = values.data.confirmExtraPrices;
+  if (submittedConfirmation && submittedConfirmation !== extraPrices.fingerprint) {
+    return {
+      ok: false,
+      errors: {
+        confirmExtraPrices:
+          "The prices on Mirakl changed since this page was loaded: reload it, review the new list and confirm again",
+      },
+    };
+  }
+  const extraPricesReplaced =
+    submittedConfirmation && extraPrices.offerCount > 0
+      ? { fingerprint: extraPrices.fingerprint, offerCount: extraPrices.offerCount, confirmedAt: now.toISOString() }
+      : current.prices.extraPricesReplaced;
+  if (
+    parsed.prices.enabled &&
+    !current.prices.enabled &&
+    extraPrices.offerCount > 0 &&
+    extraPricesReplaced?.fingerprint !== extraPrices.fingerprint
+  ) {
+    return {
+      ok: false,
+      errors: {
+        confirmExtraPrices: `${extraPrices.offerCount} offer(s) have prices on Mirakl that the first price push would delete: review them under Prices and confirm, or leave price sync off`,
+      },
+    };
+  }
   const locationNames = {
     ...current.locationNames,
     ...(live.ok ? Object.fromEntries(live.locations.map((l) => [l.id, l.name.slice(0, 255)])) : {}),
@@ -281,7 +321,7 @@ export async function saveStockSettings(
   // Only the keys this form owns are written: a "Test connection" finishing meanwhile keeps its findings.
   const stored = await mergeConnectionSettings(shop, connectionId, {
     stock: parsed.stock,
-    prices: parsed.prices,
+    prices: { ...parsed.prices, extraPricesReplaced },
     offers: parsed.offers,
     importAgeLimitMinutes: parsed.importAgeLimitMinutes,
     stockConfiguredAt: now.toISOString(),

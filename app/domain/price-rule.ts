@@ -16,6 +16,15 @@ export const priceRuleSchema = z.object({
   rounding: z.enum(["cents", "99", "whole"]).default("cents"),
   /** Mirror Shopify sales as Mirakl discount prices. */
   mirrorSales: z.boolean().default(false),
+  /**
+   * The merchant confirmed that the first price push replaces these extra prices (channel, volume,
+   * scheduled, customer prices PRI01 deletes): the fingerprint of what the preview listed. Another set
+   * of extras (one added later in the back office) is not covered and holds price sync again.
+   */
+  extraPricesReplaced: z
+    .object({ fingerprint: z.string().max(200), offerCount: z.number().int().min(0), confirmedAt: z.string() })
+    .nullable()
+    .default(null),
 });
 export type PriceRule = z.infer<typeof priceRuleSchema>;
 
@@ -62,6 +71,26 @@ export interface ExportedOfferPrice {
   discount_price?: string | null;
   discount_start_date?: string | null;
   discount_end_date?: string | null;
+  /** Where and when a price other than the default applies (absent on the default price). */
+  context?: {
+    channel_codes?: readonly string[] | null;
+    customer_group_ids?: readonly string[] | null;
+    customer_organization_ids?: readonly string[] | null;
+    start_date?: string | null;
+    end_date?: string | null;
+  } | null;
+  /** Single-channel pricing names its channel here. */
+  channel_code?: string | null;
+  unit_origin_price?: string | null;
+  /** Volume prices; a threshold above one is a range the merchant set. */
+  volume_prices?:
+    | readonly {
+        quantity_threshold?: number | null;
+        price?: string | null;
+        unit_origin_price?: string | null;
+        unit_discount_price?: string | null;
+      }[]
+    | null;
 }
 
 /**

@@ -462,6 +462,26 @@ export const miraklExportedOfferSchema = z.looseObject({
       discount_price: optMoney,
       discount_start_date: str,
       discount_end_date: str,
+      // Not in the spec's OF54 text; shaped like OF21's all_prices (inferred): what PRI01 would delete.
+      context: z
+        .looseObject({
+          channel_codes: list(z.string()).nullish(),
+          customer_group_ids: list(z.string()).nullish(),
+          customer_organization_ids: list(z.string()).nullish(),
+          start_date: str,
+          end_date: str,
+        })
+        .nullish(),
+      channel_code: str,
+      unit_origin_price: optMoney,
+      volume_prices: list(
+        z.looseObject({
+          quantity_threshold: int.nullish(),
+          price: optMoney,
+          unit_origin_price: optMoney,
+          unit_discount_price: optMoney,
+        }),
+      ).nullish(),
     }),
   ),
 });

@@ -92,7 +92,7 @@ export default function StockSettingsPage() {
             <QuantitiesSection {...form} />
             <SkuBuffersSection {...form} />
             <WarehousesSection {...form} locations={data.locations} />
-            <PricesSection {...form} />
+            <PricesSection {...form} extraPrices={data.extraPrices} />
             <OffersSection {...form} />
             <ImportsSection {...form} />
 

@@ -78,12 +78,14 @@ export async function setDesiredStock(
           "desiredAt" = CASE WHEN o."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN EXCLUDED."desiredAt" ELSE o."desiredAt" END,
           "lastPushError" = CASE WHEN o."desiredQuantity" IS DISTINCT FROM EXCLUDED."desiredQuantity" THEN NULL ELSE o."lastPushError" END,
           "desiredQuantity" = EXCLUDED."desiredQuantity",
-          "explanation" = EXCLUDED."explanation",
+          -- The offer export's extra prices (./extra-prices.server) are not the recompute's to drop.
+          "explanation" = CASE WHEN (o."explanation" -> 'miraklExtraPrices') IS NULL THEN EXCLUDED."explanation"
+                               ELSE EXCLUDED."explanation" || jsonb_build_object('miraklExtraPrices', o."explanation" -> 'miraklExtraPrices') END,
           "shopifySku" = EXCLUDED."shopifySku",
           "variantId" = EXCLUDED."variantId",
           "updatedAt" = EXCLUDED."updatedAt"
         WHERE o."shop" = EXCLUDED."shop"
-          AND (o."desiredQuantity", o."explanation", o."shopifySku", o."variantId")
+          AND (o."desiredQuantity", o."explanation" - 'miraklExtraPrices', o."shopifySku", o."variantId")
               IS DISTINCT FROM (EXCLUDED."desiredQuantity", EXCLUDED."explanation", EXCLUDED."shopifySku", EXCLUDED."variantId")
         RETURNING o."offerSku", o."warehouseCode", o."desiredQuantity"
       )

@@ -3,6 +3,7 @@ import type { MiraklClient } from "~/integrations/mirakl";
 import { offerPriceFor } from "~/domain/price-rule";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import { runImportChannel, type Connection, type ImportChannel } from "~/sync/stock/imports.server";
+import { priceSyncHeldForExtraPrices } from "~/sync/stock/extra-prices.server";
 
 /**
  * Prices to Mirakl (PRI01 → PRI02 → PRI03), for connections that turned price sync on. The desired
@@ -21,13 +22,16 @@ export interface PriceImportLine {
 const SCAN_BATCH = 5_000;
 
 /** Brings desiredPrice up to date from the catalogue mirror and returns the rows whose price differs from what was pushed. */
-async function refreshDesiredPrices(connection: Connection, limit: number): Promise<PriceImportLine[]> {
+async function refreshDesiredPrices(connection: Connection, limit: number, now: Date): Promise<PriceImportLine[]> {
   const settings = await prisma.marketplaceConnection.findFirst({
     where: { id: connection.id, shop: connection.shop },
     select: { settings: true },
   });
   const rule = settings ? parseConnectionSettings(settings.settings).prices : null;
   if (!rule?.enabled) return [];
+  // PRI01 deletes the prices it is not sent: nothing goes out while it would delete prices the merchant
+  // has not seen listed and confirmed (see ./extra-prices.server).
+  if (await priceSyncHeldForExtraPrices(connection, rule, now)) return [];
   const dirty: PriceImportLine[] = [];
   let cursor: string | undefined;
   for (;;) {
@@ -91,7 +95,7 @@ export const priceChannel: ImportChannel<PriceImportLine> = {
   statusPollMs: 60_000, // PRI02 once a minute
   maxLines: 10_000,
   firstLineNumber: 2,
-  dirtyLines: (connection, limit) => refreshDesiredPrices(connection, limit),
+  dirtyLines: (connection, limit, now) => refreshDesiredPrices(connection, limit, now),
   // PRI01 replaces an offer's prices: a line without a discount removes the discount, which is what we mean.
   send: (mirakl, lines) =>
     mirakl.importPrices(

@@ -1,4 +1,6 @@
 import { advertisedUnitPrice } from "~/domain/price-rule";
+import { extraPricesOf } from "~/domain/extra-prices";
+import { recordExtraPrices } from "~/sync/stock/extra-prices.server";
 import prisma from "~/db.server";
 import type { Prisma, ReconcileKind, ReconcileRun } from "~/generated/prisma/client";
 import { MiraklError, type MiraklClient, type MiraklExportedOffer } from "~/integrations/mirakl";
@@ -259,6 +261,7 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
     const prices: (string | null)[] = [];
     const drifted: boolean[] = [];
     const versions: number[] = [];
+    const extraPrices: { id: string; extras: string[] | null }[] = [];
     for (const offer of slice) {
       const row = bySku.get(offer.shop_sku);
       if (!row) {
@@ -274,10 +277,14 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
       quantities.push(miraklQuantity);
       // What a customer pays today: the order acceptance checks the price paid against it.
       prices.push(offer.deleted ? null : advertisedUnitPrice(offer.prices, now));
+      // What a price push would delete (PRI01 replaces every price): price sync waits for the merchant's word.
+      extraPrices.push({ id: row.id, extras: offer.deleted ? null : extraPricesOf(offer.prices) });
       drifted.push(drift);
       versions.push(row.desiredVersion);
     }
     if (ids.length === 0) continue;
+    // Not tied to the version compare-and-set below: a price push must never miss what it would delete.
+    await recordExtraPrices(connection, extraPrices, now);
     // One statement per slice. Compare-and-set on the version read: a change since then is already on its way.
     await prisma.$executeRaw`
       UPDATE "OfferStock" AS o SET

@@ -239,6 +239,7 @@ export function offerSummary(offer: SimOffer) {
       ...offer.discount,
       price: offer.discount.price === null ? null : fromCents(offer.discount.price),
     },
+    extra_prices: offer.extra_prices,
     quantity: offer.quantity,
     warehouses: offer.warehouses,
     description: offer.description,

@@ -20,6 +20,7 @@ import {
   type OrderTemplate,
   type ScriptedImportOutcome,
   type SimImport,
+  type SimExtraPrice,
   type SimOffer,
   type SimOrder,
   type SimShop,
@@ -1325,6 +1326,13 @@ export class MiraklSimulator {
           product_title: input.product_title ?? input.shop_sku,
         }),
       ),
+    /** Prices the merchant set in the back office beyond the default one; a price import deletes them. */
+    setExtraPrices: (sku: string, prices: SimExtraPrice[], shopId: number = DEFAULT_SHOPS.main) => {
+      const offer = this.state.shop(shopId).offers.get(sku);
+      if (!offer) throw new Error(`no offer ${sku} on shop ${shopId}`);
+      offer.extra_prices = prices.map((p) => structuredClone(p));
+      offer.updated = this.state.now();
+    },
     addShop: (input: {
       id: number;
       name?: string;

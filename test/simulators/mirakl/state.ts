@@ -126,6 +126,11 @@ export interface SimOffer {
   state_code: string;
   price: number; // cents
   discount: { price: number | null; start_date: string | null; end_date: string | null } | null;
+  /**
+   * Prices set in the back office beyond the default one (channel, volume, scheduled, customer prices),
+   * as the offer export lists them after the default price. PRI01 deletes them all (delete-and-replace).
+   */
+  extra_prices: SimExtraPrice[];
   quantity: number;
   warehouses: Record<string, number>;
   description: string | null;
@@ -134,6 +139,20 @@ export interface SimOffer {
   active: boolean;
   deleted: boolean;
   updated: number;
+}
+
+/** One extra price in the offer export's shape (shaped like OF21's all_prices; the OF54 text does not detail it). */
+export interface SimExtraPrice {
+  origin_price?: string;
+  discount_price?: string | null;
+  context?: {
+    channel_codes?: string[];
+    customer_group_ids?: string[];
+    customer_organization_ids?: string[];
+    start_date?: string | null;
+    end_date?: string | null;
+  };
+  volume_prices?: { quantity_threshold: number; unit_origin_price: string; unit_discount_price?: string | null }[];
 }
 
 export type ImportKind = "STOCK" | "PRICE" | "OFFER";
@@ -420,6 +439,7 @@ export class SimState {
       state_code: "11",
       price: 0,
       discount: null,
+      extra_prices: [],
       quantity: 0,
       warehouses: {},
       description: null,
@@ -798,6 +818,7 @@ export class SimState {
           discount_start_date: offer.discount?.start_date ?? null,
           discount_end_date: offer.discount?.end_date ?? null,
         },
+        ...offer.extra_prices,
       ],
     };
   }
@@ -902,7 +923,10 @@ export class SimState {
       if (discount && !/^\d+(\.\d+)?$/.test(discount))
         return entry.errors.push({ line, reason: "The discount price must be a positive decimal number", row });
       offer.price = cents(price);
-      // Delete-and-replace: a price line without discount removes the previous discount.
+      // Delete-and-replace: the file holds no channel, range, schedule or customer columns (the app sends
+      // none), so every other price of the offer goes, as on Mirakl.
+      offer.extra_prices = [];
+      // A price line without discount removes the previous discount.
       offer.discount = discount
         ? {
             price: cents(discount),

@@ -45,6 +45,8 @@ export function registerFlows() {
   onWebhookTopic("customers/data_request", handleCustomersDataRequest);
   const catalog = catalogWebhookHandlers({ onLevelDrops: recordShopifySales });
   onWebhookTopic("inventory_levels/update", catalog.inventoryLevelsUpdate);
+  onWebhookTopic("inventory_levels/disconnect", catalog.inventoryLevelsDisconnect);
+  onWebhookTopic("locations/deactivate", catalog.locationsDeactivate);
   onWebhookTopic("products/update", catalog.productsUpdate);
   onWebhookTopic("products/delete", catalog.productsDelete);
 

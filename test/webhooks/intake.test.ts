@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
 import { action as uninstalledWebhook } from "~/routes/webhooks.app.uninstalled";
+import { action as disconnectWebhook } from "~/routes/webhooks.inventory_levels.disconnect";
+import { action as deactivateWebhook } from "~/routes/webhooks.locations.deactivate";
 import { installShop, settle, webhookRequest } from "../helpers/app";
+import { shopifyJson } from "../shopify-fake/webhooks";
 
 // Each test gets its own installed shop, so counts "where shop" see only that test's deliveries and exceptions.
 let shop: string;
@@ -104,5 +107,78 @@ describe("webhook intake", () => {
     expect(response.status).toBe(200);
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, dedupeKey: "evt-misrouted" } });
     expect(delivery.status).toBe("FAILED");
+  });
+});
+
+describe("inventory_levels/disconnect and locations/deactivate routes", () => {
+  // Shopify's 2026-07 examples, with the ids as Shopify sends them.
+  const topics = [
+    {
+      topic: "inventory_levels/disconnect",
+      action: disconnectWebhook,
+      payload: { inventory_item_id: 271878346596884015n, location_id: 24826418 },
+      malformed: { inventory_item_id: "one", location_id: 24826418 },
+    },
+    {
+      topic: "locations/deactivate",
+      action: deactivateWebhook,
+      payload: {
+        id: 866550311766439020n,
+        name: "Example Shop",
+        active: false,
+        legacy: false,
+        admin_graphql_api_id: "gid://shopify/Location/866550311766439020",
+      },
+      malformed: { id: 866550311766439020n, admin_graphql_api_id: "gid://shopify/Product/1" },
+    },
+  ] as const;
+  const send = (action: (typeof topics)[number]["action"], request: Request) =>
+    settle(action({ request, params: {}, context: {} }));
+
+  it.each(topics)("$topic: stored once for the inbox when signed and valid", async ({ topic, action, payload }) => {
+    const response = await send(
+      action,
+      webhookRequest(shop, topic, null, { eventId: `evt-${topic}`, body: shopifyJson(payload) }),
+    );
+    expect(response.status).toBe(200);
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop, topic } });
+    expect(rows.map((r) => r.status)).toEqual(["PENDING"]);
+  });
+
+  it.each(topics)("$topic: a forged HMAC is refused with 401, nothing stored", async ({ topic, action, payload }) => {
+    const response = await send(
+      action,
+      webhookRequest(shop, topic, null, {
+        secret: "not-the-app-secret",
+        eventId: `forged-${topic}`,
+        body: shopifyJson(payload),
+      }),
+    );
+    expect(response.status).toBe(401);
+    expect(await prisma.webhookDelivery.count({ where: { shop } })).toBe(0);
+    expect(await prisma.syncException.count({ where: { shop } })).toBe(0);
+  });
+
+  it.each(topics)(
+    "$topic: a payload off its schema is kept FAILED with an exception",
+    async ({ topic, action, malformed }) => {
+      const response = await send(
+        action,
+        webhookRequest(shop, topic, null, { eventId: `bad-${topic}`, body: shopifyJson(malformed) }),
+      );
+      expect(response.status).toBe(200);
+      const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, topic } });
+      expect(delivery.status).toBe("FAILED");
+      expect(
+        await prisma.syncException.count({ where: { shop, entityId: delivery.id, kind: "WEBHOOK_PAYLOAD_INVALID" } }),
+      ).toBe(1);
+    },
+  );
+
+  it.each(topics)("$topic: a signed body that is not JSON gets 400 and an exception", async ({ topic, action }) => {
+    const response = await send(action, webhookRequest(shop, topic, null, { eventId: `junk-${topic}`, body: "{nope" }));
+    expect(response.status).toBe(400);
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, topic } });
+    expect(await prisma.syncException.count({ where: { shop, entityId: delivery.id } })).toBe(1);
   });
 });

@@ -32,6 +32,20 @@ const inventoryLevelsUpdatePayload = z.looseObject({
   updated_at: z.string(),
 });
 
+/** The item is no longer stocked at the location: only the two numeric ids (exact through parseShopifyJson). */
+const inventoryLevelsDisconnectPayload = z.looseObject({
+  inventory_item_id: looseId,
+  location_id: looseId,
+});
+
+/** Only the location is relied on; a deactivated location's levels stop counting whatever else it says. */
+const locationsDeactivatePayload = z.looseObject({
+  admin_graphql_api_id: gid("Location"),
+  id: looseId,
+  name: z.string().max(255).nullish(),
+  active: z.boolean().nullish(),
+});
+
 /**
  * The stock sync re-reads the product from the Admin API (the payload has no tracking flag, may list only some
  * variants, and an older delivery arriving late must not win), so only the product GID is relied on; the rest is
@@ -151,6 +165,8 @@ export const webhookPayloadSchemas = {
   "app/uninstalled": shopPayload,
   "app/scopes_update": scopesUpdatePayload,
   "inventory_levels/update": inventoryLevelsUpdatePayload,
+  "inventory_levels/disconnect": inventoryLevelsDisconnectPayload,
+  "locations/deactivate": locationsDeactivatePayload,
   "products/update": productsUpdatePayload,
   "products/delete": productsDeletePayload,
   "orders/cancelled": ordersCancelledPayload,

@@ -264,6 +264,43 @@ export async function applyLevels(shop: string, levels: readonly LevelFact[]): P
   return { applied: result.applied, changed: result.changed, variantsBumped: result.bumped, drops };
 }
 
+export interface LevelKey {
+  inventoryItemId: string;
+  locationId: string;
+}
+
+/**
+ * Levels that no longer exist in Shopify (a disconnected item, a deactivated location, a level a full export no
+ * longer lists): deleted with their variants' recompute bump in one statement, so stock there stops counting
+ * for every connection at the next recompute. Returns the levels removed.
+ */
+export async function removeLevels(
+  shop: string,
+  where: { locationId: string; inventoryItemIds?: readonly string[] } | { pairs: readonly LevelKey[] },
+): Promise<number> {
+  const pairs = "pairs" in where ? where.pairs : null;
+  if (pairs?.length === 0) return 0;
+  const locationId = "pairs" in where ? null : where.locationId;
+  const items = "pairs" in where ? null : where.inventoryItemIds ? [...where.inventoryItemIds] : null;
+  const [result] = await prisma.$queryRaw<{ removed: number }[]>`
+    WITH removed AS (
+      DELETE FROM "ShopifyInventoryLevel"
+      WHERE "shop" = ${shop}
+        AND (${locationId}::text IS NULL OR "locationId" = ${locationId})
+        AND (${items}::text[] IS NULL OR "inventoryItemId" = ANY(${items}::text[]))
+        AND (${pairs === null} OR ("inventoryItemId", "locationId") IN (
+          SELECT * FROM unnest(${pairs?.map((p) => p.inventoryItemId) ?? []}::text[], ${pairs?.map((p) => p.locationId) ?? []}::text[])))
+      RETURNING "inventoryItemId"
+    ),
+    bumped AS (
+      UPDATE "ShopifyVariant" v SET "changeVersion" = v."changeVersion" + 1, "updatedAt" = now()
+      WHERE v."shop" = ${shop} AND v."inventoryItemId" IN (SELECT "inventoryItemId" FROM removed)
+      RETURNING v."variantId"
+    )
+    SELECT (SELECT count(*) FROM removed)::int AS removed, (SELECT count(*) FROM bumped)::int AS bumped`;
+  return result.removed;
+}
+
 /** Re-reads one product (status, every variant) and mirrors it; variants Shopify no longer lists are deleted. */
 export async function refreshProduct(shop: string, client: ShopifyAdminClient, productId: Gid, now = new Date()) {
   const variants: VariantFacts[] = [];
@@ -402,6 +439,8 @@ export interface IngestResult {
   levelsChanged: number;
   /** Variants the mirror held that the export no longer lists. */
   deleted: number;
+  /** Levels the mirror held that the export no longer lists (disconnected items, deactivated locations). */
+  levelsRemoved: number;
   /** Rows left alone because the mirror held a newer observation. */
   skippedNewer: number;
   batches: number;
@@ -428,12 +467,16 @@ export async function ingestVariantInventoryExport(
     variantsChanged: 0,
     levelsChanged: 0,
     deleted: 0,
+    levelsRemoved: 0,
     skippedNewer: 0,
     batches: 0,
     largestBatch: 0,
   };
   let variants: VariantFacts[] = [];
   let levels: Extract<VariantInventoryRow, { kind: "level" }>[] = [];
+  // Every level the export lists, by variant and location: a level it does not list was disconnected (or its
+  // location deactivated) and must stop counting. Kept as ids only; this is the one part that grows with the catalogue.
+  const listedLevels = new Set<string>();
 
   const count = (size: number) => {
     result.batches++;
@@ -481,17 +524,55 @@ export async function ingestVariantInventoryExport(
       variants.push(variantFactsFromExportRow(row));
       if (variants.length >= batchSize) await flushVariants();
     } else {
+      listedLevels.add(`${row.variantId}\u0000${row.locationId}`);
       levels.push(row);
       if (levels.length >= batchSize) await flushLevels();
     }
   }
   await flushLevels();
+  result.levelsRemoved = await removeLevelsNotListed(shop, listedLevels, snapshotAt, batchSize);
   result.deleted = await markVariantsDeleted(
     shop,
     { notObservedSince: snapshotAt },
     new Date(Math.max(Date.now(), snapshotAt.getTime())),
   );
-  if (result.variantsChanged + result.levelsChanged + result.deleted > 0)
+  if (result.variantsChanged + result.levelsChanged + result.levelsRemoved + result.deleted > 0)
     await workUnits.stockRecompute.markDirty(shop);
   return result;
+}
+
+/**
+ * The sweep behind inventory_levels/disconnect and locations/deactivate (a webhook can be lost): after a whole
+ * export was read, a mirrored level it does not list is gone from Shopify, unless a webhook observed it after the
+ * export started. Walks the shop's levels in pages (keyset), so the mirror is never loaded whole.
+ */
+async function removeLevelsNotListed(
+  shop: string,
+  listed: ReadonlySet<string>,
+  snapshotAt: Date,
+  pageSize: number,
+): Promise<number> {
+  let removed = 0;
+  let after: LevelKey | null = null;
+  for (;;) {
+    const page: (LevelKey & { variantId: string | null; variantObservedAt: Date | null })[] = await prisma.$queryRaw`
+      SELECT l."inventoryItemId", l."locationId", v."variantId", v."observedAt" AS "variantObservedAt"
+      FROM "ShopifyInventoryLevel" l
+      LEFT JOIN "ShopifyVariant" v ON v."shop" = l."shop" AND v."inventoryItemId" = l."inventoryItemId"
+      WHERE l."shop" = ${shop} AND l."observedAt" < ${utcTimestamp(snapshotAt)}::timestamp
+        AND (${after === null} OR (l."inventoryItemId", l."locationId") > (${after?.inventoryItemId ?? ""}, ${after?.locationId ?? ""}))
+      ORDER BY l."inventoryItemId", l."locationId"
+      LIMIT ${pageSize}`;
+    if (page.length === 0) return removed;
+    // A variant read after the export started (this export writes its own at snapshotAt) is newer than the
+    // export's word on it: its levels are left alone.
+    const gone = page.filter(
+      (l) =>
+        !(l.variantObservedAt && l.variantObservedAt > snapshotAt) &&
+        !(l.variantId && listed.has(`${l.variantId}\u0000${l.locationId}`)),
+    );
+    removed += await removeLevels(shop, { pairs: gone });
+    const last = page[page.length - 1];
+    after = { inventoryItemId: last.inventoryItemId, locationId: last.locationId };
+  }
 }

@@ -1,5 +1,7 @@
 import type { WebhookDelivery } from "~/generated/prisma/client";
 import prisma from "~/db.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import { reportException } from "~/exceptions/exceptions.server";
 import { inventoryLevelById } from "~/integrations/shopify/operations";
 import { inventoryItemGidFromLevelGid, type WebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import type { TopicOutcome } from "~/webhooks/inbox.server";
@@ -8,6 +10,7 @@ import {
   applyLevels,
   markProductDeleted,
   refreshProduct,
+  removeLevels,
   shopifyClientForShop,
   type LevelDrop,
   type LevelFact,
@@ -52,16 +55,8 @@ export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevel
       const available = inventoryLevel?.quantities.find((q) => q.name === "available");
       if (!inventoryLevel || !available) {
         // The item is no longer stocked there: nothing to sell from that location.
-        const { count } = await prisma.shopifyInventoryLevel.deleteMany({
-          where: { shop, inventoryItemId, locationId },
-        });
-        if (count > 0) {
-          await prisma.shopifyVariant.updateMany({
-            where: { shop, inventoryItemId },
-            data: { changeVersion: { increment: 1 } },
-          });
+        if ((await removeLevels(shop, { locationId, inventoryItemIds: [inventoryItemId] })) > 0)
           await workUnits.stockRecompute.markDirty(shop);
-        }
         return { status: "PROCESSED" };
       }
       fact = {
@@ -79,6 +74,36 @@ export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevel
       applied.variantsBumped > 0 ||
       (await prisma.shopifyVariant.count({ where: { shop, inventoryItemId: fact.inventoryItemId } })) > 0;
     if (applied.changed > 0 || !known) await workUnits.stockRecompute.markDirty(shop);
+    return { status: "PROCESSED" };
+  }
+
+  /** The item is no longer stocked at the location: its units there stop counting on every connection now. */
+  async function inventoryLevelsDisconnect(
+    delivery: WebhookDelivery,
+    payload: WebhookPayload<"inventory_levels/disconnect">,
+  ): Promise<TopicOutcome> {
+    const removed = await removeLevels(delivery.shop, {
+      locationId: `gid://shopify/Location/${payload.location_id}`,
+      inventoryItemIds: [`gid://shopify/InventoryItem/${payload.inventory_item_id}`],
+    });
+    if (removed > 0) await workUnits.stockRecompute.markDirty(delivery.shop);
+    return { status: "PROCESSED" };
+  }
+
+  /**
+   * A deactivated location stocks nothing: every level there leaves the mirror, so every connection's quantity
+   * drops at the next recompute. A connection whose stock rules chose it is told, since it now sells less than
+   * the merchant meant (or nothing).
+   */
+  async function locationsDeactivate(
+    delivery: WebhookDelivery,
+    payload: WebhookPayload<"locations/deactivate">,
+  ): Promise<TopicOutcome> {
+    const shop = delivery.shop;
+    const locationId = payload.admin_graphql_api_id;
+    const removed = await removeLevels(shop, { locationId });
+    if (removed > 0) await workUnits.stockRecompute.markDirty(shop);
+    await reportConnectionsChoosing(shop, locationId, payload.name ?? null);
     return { status: "PROCESSED" };
   }
 
@@ -103,5 +128,38 @@ export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevel
     return { status: "PROCESSED" };
   }
 
-  return { inventoryLevelsUpdate, productsUpdate, productsDelete };
+  return { inventoryLevelsUpdate, inventoryLevelsDisconnect, locationsDeactivate, productsUpdate, productsDelete };
+}
+
+/** Stock rules store a location as its GID or its numeric id; either names the same location. */
+const sameLocation = (chosen: string, locationGid: string) =>
+  chosen === locationGid || `gid://shopify/Location/${chosen}` === locationGid;
+
+async function reportConnectionsChoosing(shop: string, locationId: string, locationName: string | null) {
+  const connections = await prisma.marketplaceConnection.findMany({
+    where: { shop, enabled: true },
+    select: { id: true, name: true, settings: true },
+  });
+  for (const connection of connections) {
+    let chosen: string[];
+    try {
+      const { stock } = parseConnectionSettings(connection.settings);
+      chosen = [...stock.locationIds, ...stock.warehouses.flatMap((w) => w.locationIds)];
+    } catch {
+      continue; // unreadable settings are reported by the recompute (CONNECTION_MISCONFIGURED, stock-settings)
+    }
+    if (!chosen.some((id) => sameLocation(id, locationId))) continue;
+    const label = locationName ? `"${locationName}"` : locationId;
+    await reportException({
+      shop,
+      connectionId: connection.id,
+      kind: "CONNECTION_MISCONFIGURED",
+      severity: "ERROR",
+      entityType: "MarketplaceConnection",
+      entityId: `${connection.id}:location:${locationId}`,
+      message: `The Shopify location ${label} was deactivated: its stock no longer counts for ${connection.name}, which sells from it.`,
+      fixHint: "Choose another location in Stock & price settings.",
+      detail: { locationId, locationName },
+    });
+  }
 }

@@ -294,9 +294,10 @@ async function reportMisconfigured(connection: { id: string; shop: string; name:
 export async function recomputeConnection(shop: string, connectionId: string, now = new Date()): Promise<number> {
   const connection = await prisma.marketplaceConnection.findFirst({
     where: { id: connectionId, shop },
-    select: { id: true },
+    select: { id: true, settings: true },
   });
   if (!connection) throw new Error(`connection ${connectionId} does not exist for ${shop}`);
+  await resolveDeactivatedLocationsNoLongerChosen(shop, connectionId, connection.settings, now);
   // computedVersion is per variant, not per connection: every variant is revisited; unchanged offers are no-ops.
   const { count } = await prisma.shopifyVariant.updateMany({
     where: { shop },
@@ -317,6 +318,39 @@ export async function recomputeConnection(shop: string, connectionId: string, no
   await workUnits.stockPush.markDirty(connectionId, shop, now);
   await workUnits.pricePush.markDirty(connectionId, shop, now);
   return count;
+}
+
+/**
+ * A deactivated location the stock rules chose is an exception on the connection (locations/deactivate); once
+ * the rules no longer choose it, that exception is resolved.
+ */
+async function resolveDeactivatedLocationsNoLongerChosen(
+  shop: string,
+  connectionId: string,
+  storedSettings: unknown,
+  now: Date,
+) {
+  let chosen: Set<string>;
+  try {
+    const { stock } = parseConnectionSettings(storedSettings);
+    chosen = new Set([...stock.locationIds, ...stock.warehouses.flatMap((w) => w.locationIds)]);
+  } catch {
+    return; // unreadable settings are reported as such; the location exception stays until they are fixed
+  }
+  const prefix = `${connectionId}:location:`;
+  const open = await prisma.syncException.findMany({
+    where: { shop, connectionId, kind: "CONNECTION_MISCONFIGURED", entityId: { startsWith: prefix }, status: "OPEN" },
+    select: { id: true, entityId: true },
+  });
+  const settled = open.filter((e) => {
+    const locationGid = e.entityId.slice(prefix.length);
+    return !chosen.has(locationGid) && !chosen.has(locationGid.split("/").pop()!);
+  });
+  if (settled.length === 0) return;
+  await prisma.syncException.updateMany({
+    where: { shop, id: { in: settled.map((e) => e.id) } },
+    data: { status: "RESOLVED", resolvedAt: now },
+  });
 }
 
 export interface RunOptions {

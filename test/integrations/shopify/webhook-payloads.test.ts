@@ -31,6 +31,8 @@ describe("webhook payload schemas against Shopify's 2026-07 examples", () => {
         "fulfillments/create",
         "fulfillments/update",
         "inventory_levels/update",
+        "inventory_levels/disconnect",
+        "locations/deactivate",
         "orders/cancelled",
         "products/delete",
         "products/update",
@@ -66,6 +68,21 @@ describe("webhook payload schemas against Shopify's 2026-07 examples", () => {
     expect(inventoryItemGidFromLevelGid(level.data!.admin_graphql_api_id)).toBe(
       "gid://shopify/InventoryItem/271878346596884015",
     );
+  });
+
+  it("inventory_levels/disconnect and locations/deactivate: item and location are keyed exactly", () => {
+    // The disconnect carries only numeric ids: exact when the raw body is parsed precision-safe.
+    const disconnect = parseWebhookPayload(
+      "inventory_levels/disconnect",
+      parseShopifyJson('{"inventory_item_id":271878346596884015,"location_id":24826418}'),
+    );
+    expect(disconnect.data).toMatchObject({ inventory_item_id: "271878346596884015", location_id: "24826418" });
+    const deactivated = parseWebhookPayload("locations/deactivate", example("locations/deactivate"));
+    expect(deactivated.data?.admin_graphql_api_id).toBe("gid://shopify/Location/866550311766439020");
+    expect(
+      parseWebhookPayload("locations/deactivate", { id: 1, admin_graphql_api_id: "gid://shopify/Shop/1" }).success,
+    ).toBe(false);
+    expect(parseWebhookPayload("inventory_levels/disconnect", { inventory_item_id: 1 }).success).toBe(false);
   });
 
   it("products/update and products/delete: the product is keyed exactly", () => {
@@ -196,6 +213,8 @@ describe("topic names", () => {
     expect(normalizeWebhookTopic("refunds/create")).toBe("refunds/create");
     expect(isWebhookTopic("orders/create")).toBe(false);
     expect(normalizeWebhookTopic("PRODUCTS_UPDATE")).toBe("products/update");
-    expect(Object.keys(webhookPayloadSchemas)).toHaveLength(12);
+    expect(normalizeWebhookTopic("INVENTORY_LEVELS_DISCONNECT")).toBe("inventory_levels/disconnect");
+    expect(normalizeWebhookTopic("LOCATIONS_DEACTIVATE")).toBe("locations/deactivate");
+    expect(Object.keys(webhookPayloadSchemas)).toHaveLength(14);
   });
 });

@@ -278,5 +278,69 @@ describe("bulk export ingest", () => {
       ingestVariantInventoryExport(bulkShop, broken(), { snapshotAt: at("2026-05-05T00:00:00Z") }),
     ).rejects.toThrow("connection reset");
     expect(await prisma.shopifyVariant.count({ where: { shop: bulkShop, deletedAt: null } })).toBe(VARIANTS - 9);
+    // #2990–#2998's levels left with their variants; #2999's stay, its variant was read after that export began.
+    expect(await prisma.shopifyInventoryLevel.count({ where: { shop: bulkShop } })).toBe(VARIANTS - 9);
+  });
+
+  it("a level the export no longer lists (disconnected, location deactivated) leaves the mirror, unless seen since", async () => {
+    const sweepShop = "bulk-sweep.myshopify.com";
+    const SHOP_FLOOR = "gid://shopify/Location/2";
+    // Ids of their own: variants and items are global, another shop's rows would be left alone.
+    const id = (n: number) => 500_000 + n;
+    const item = (n: number) => `gid://shopify/InventoryItem/${id(n)}`;
+    async function* rows(stocked: Record<number, string[]>): AsyncGenerator<VariantInventoryRow> {
+      for (const [n, locations] of Object.entries(stocked).map(([n, l]) => [Number(n), l] as const)) {
+        yield {
+          kind: "variant",
+          variantId: `gid://shopify/ProductVariant/${id(n)}`,
+          sku: `S-${n}`,
+          title: "Default",
+          barcode: null,
+          price: "5.00",
+          compareAtPrice: null,
+          productId: `gid://shopify/Product/${id(n)}`,
+          productTitle: "Sweep",
+          productStatus: "ACTIVE",
+          inventoryItemId: item(n),
+          tracked: true,
+        };
+        for (const locationId of locations)
+          yield {
+            kind: "level",
+            variantId: `gid://shopify/ProductVariant/${id(n)}`,
+            inventoryLevelId: `gid://shopify/InventoryLevel/${n}?inventory_item_id=${id(n)}`,
+            locationId,
+            quantities: { available: 4 },
+            availableUpdatedAt: "2026-05-01T00:00:00Z",
+          };
+      }
+    }
+    const levelsNow = async () =>
+      (
+        await prisma.shopifyInventoryLevel.findMany({
+          where: { shop: sweepShop },
+          orderBy: [{ inventoryItemId: "asc" }, { locationId: "asc" }],
+        })
+      ).map((l) => `${l.inventoryItemId.split("/").pop()}@${l.locationId.split("/").pop()}`);
+
+    await ingestVariantInventoryExport(sweepShop, rows({ 1: [LOCATION, SHOP_FLOOR], 2: [LOCATION, SHOP_FLOOR] }), {
+      snapshotAt: at("2026-05-02T00:00:00Z"),
+    });
+    expect(await levelsNow()).toEqual([`${id(1)}@1`, `${id(1)}@2`, `${id(2)}@1`, `${id(2)}@2`]);
+    const versionBefore = (await variant(id(1))).changeVersion;
+    // Item 2 is stocked at the shop floor again, seen by a webhook after the next export started.
+    await applyLevels(sweepShop, [
+      { inventoryItemId: item(2), locationId: SHOP_FLOOR, available: 1, observedAt: at("2026-05-03T00:10:00Z") },
+    ]);
+    await prisma.workUnit.deleteMany({ where: { key: `stock-recompute:${sweepShop}` } });
+
+    const result = await ingestVariantInventoryExport(sweepShop, rows({ 1: [LOCATION], 2: [LOCATION] }), {
+      snapshotAt: at("2026-05-03T00:00:00Z"),
+      batchSize: 1,
+    });
+    expect(result).toMatchObject({ levelsChanged: 0, levelsRemoved: 1, deleted: 0 });
+    expect(await levelsNow()).toEqual([`${id(1)}@1`, `${id(2)}@1`, `${id(2)}@2`]);
+    expect((await variant(id(1))).changeVersion).toBeGreaterThan(versionBefore);
+    expect(await prisma.workUnit.findUnique({ where: { key: `stock-recompute:${sweepShop}` } })).not.toBeNull();
   });
 });

@@ -1,11 +1,12 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import type { WebhookDelivery } from "~/generated/prisma/client";
-import { createConnection } from "~/connections/connections.server";
+import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { parseShopifyJson, parseWebhookPayload, type WebhookTopic } from "~/integrations/shopify/webhook-payloads";
-import { runStockRecompute } from "~/sync/stock/recompute.server";
+import { recomputeConnection, runStockRecompute } from "~/sync/stock/recompute.server";
 import { catalogWebhookHandlers } from "~/sync/catalog/shopify-webhooks.server";
 import { recordShopifySales } from "~/sync/stock/velocity.server";
 import { workUnits } from "~/worker/registry.server";
@@ -71,6 +72,8 @@ async function deliver<T extends WebhookTopic>(topic: T, payload: unknown, shop 
   const delivery = { id: `delivery-${++deliveries}`, shop, topic } as WebhookDelivery;
   const handler = {
     "inventory_levels/update": handlers.inventoryLevelsUpdate,
+    "inventory_levels/disconnect": handlers.inventoryLevelsDisconnect,
+    "locations/deactivate": handlers.locationsDeactivate,
     "products/update": handlers.productsUpdate,
     "products/delete": handlers.productsDelete,
   }[topic as string];
@@ -234,6 +237,112 @@ describe("products/update and products/delete", () => {
       desiredQuantity: 0,
       explanation: { result: { zeroReason: "variant-missing" } },
     });
+  });
+});
+
+describe("inventory_levels/disconnect and locations/deactivate", () => {
+  // Big ids go in the body as exact digits, as Shopify sends them (the fake's ids are beyond 2^53).
+  const numericId = (gid: string) => BigInt(gid.split("/").pop()!.split("?")[0]);
+  /** As Shopify sends them (2026-07): the disconnect names item and location; a deactivation is the location. */
+  const disconnectPayload = (level: FakeInventoryLevel) => ({
+    inventory_item_id: numericId(level.inventoryItemId),
+    location_id: numericId(level.locationId),
+  });
+  const deactivatePayload = (location: { id: string; name: string }) => ({
+    id: numericId(location.id),
+    name: location.name,
+    active: false,
+    legacy: false,
+    admin_graphql_api_id: location.id,
+  });
+  const parsedStock = async (connectionId: string) =>
+    parseConnectionSettings(
+      (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+    ).stock;
+  const offerOf = (connectionId: string, offerSku: string) =>
+    prisma.offerStock.findUnique({
+      where: { connectionId_offerSku_warehouseCode: { connectionId, offerSku, warehouseCode: "" } },
+    });
+
+  it("a disconnected level leaves the mirror and its units stop counting on every connection", async () => {
+    const connectionB = (
+      await createConnection(shopA, {
+        name: "Fnac",
+        baseUrl: "https://fnac.mirakl.test",
+        apiKey: "k",
+        settings: { stock: { locationIds: [warehouse.id] } },
+      })
+    ).id;
+    await recomputeConnection(shopA, connectionB);
+    await recompute();
+    expect((await offerOf(connectionB, "TENT-2P"))!.desiredQuantity).toBe(10);
+    await park(workUnits.stockRecompute.key(shopA));
+
+    await deliver("inventory_levels/disconnect", disconnectPayload(tentLevel));
+    expect(await mirroredLevel(tent2p!.inventoryItemId)).toBeNull();
+    expect(await mirroredLevel(tent3p!.inventoryItemId)).not.toBeNull();
+    expect(await unitDue(workUnits.stockRecompute.key(shopA))).toBe(true);
+    await recompute();
+    expect((await offer("TENT-2P"))!.desiredQuantity).toBe(0);
+    expect((await offerOf(connectionB, "TENT-2P"))!.desiredQuantity).toBe(0);
+    expect((await offer("TENT-3P"))!.desiredQuantity).toBe(4);
+
+    // A redelivery finds nothing to remove and asks for no recompute.
+    await park(workUnits.stockRecompute.key(shopA));
+    await deliver("inventory_levels/disconnect", disconnectPayload(tentLevel));
+    expect(await unitDue(workUnits.stockRecompute.key(shopA))).toBe(false);
+  });
+
+  it("a deactivated location loses every level; a connection that chose it gets an exception, others do not", async () => {
+    const popUp = storeA.addLocation({ name: "Pop-up store" });
+    later(1);
+    for (const level of [
+      storeA.stock(tent2p!.inventoryItemId, popUp.id, { available: 5 }),
+      storeA.stock(tent3p!.inventoryItemId, popUp.id, { available: 2 }),
+    ])
+      await deliver("inventory_levels/update", levelPayload(level));
+    expect(await prisma.shopifyInventoryLevel.count({ where: { shop: shopA, locationId: popUp.id } })).toBe(2);
+    const both = (
+      await createConnection(shopA, {
+        name: "Fnac",
+        baseUrl: "https://fnac.mirakl.test",
+        apiKey: "k",
+        settings: { stock: { locationIds: [warehouse.id, popUp.id] } },
+      })
+    ).id;
+    await recomputeConnection(shopA, both);
+    await recompute();
+    expect((await offerOf(both, "TENT-2P"))!.desiredQuantity).toBe(15);
+    expect((await offerOf(both, "TENT-3P"))!.desiredQuantity).toBe(6);
+
+    await deliver("locations/deactivate", deactivatePayload(popUp));
+    expect(await prisma.shopifyInventoryLevel.count({ where: { shop: shopA, locationId: popUp.id } })).toBe(0);
+    expect(await prisma.shopifyInventoryLevel.count({ where: { shop: shopA, locationId: warehouse.id } })).toBe(2);
+    await recompute();
+    expect((await offerOf(both, "TENT-2P"))!.desiredQuantity).toBe(10);
+    expect((await offerOf(both, "TENT-3P"))!.desiredQuantity).toBe(4);
+    expect((await offer("TENT-2P"))!.desiredQuantity).toBe(10);
+
+    const exceptions = await prisma.syncException.findMany({
+      where: { shop: shopA, kind: "CONNECTION_MISCONFIGURED" },
+    });
+    expect(exceptions).toHaveLength(1);
+    expect(exceptions[0]).toMatchObject({
+      connectionId: both,
+      status: "OPEN",
+      entityType: "MarketplaceConnection",
+      fixHint: "Choose another location in Stock & price settings.",
+    });
+    expect(exceptions[0].message).toContain('"Pop-up store" was deactivated');
+
+    // Saving the rules with the location still chosen keeps it open; choosing another location resolves it.
+    await recomputeConnection(shopA, both);
+    expect(await prisma.syncException.count({ where: { id: exceptions[0].id, status: "OPEN" } })).toBe(1);
+    await mergeConnectionSettings(shopA, both, {
+      stock: { ...(await parsedStock(both)), locationIds: [warehouse.id] },
+    });
+    await recomputeConnection(shopA, both);
+    expect(await prisma.syncException.count({ where: { id: exceptions[0].id, status: "RESOLVED" } })).toBe(1);
   });
 });
 

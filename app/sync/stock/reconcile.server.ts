@@ -90,8 +90,20 @@ export async function requestManualReconcile(
     where: { id: connectionId, shop, enabled: true },
     select: { id: true, shop: true },
   });
-  return connection ? requestReconcile(connection, "MANUAL", now) : null;
+  if (!connection) return null;
+  // OF52 allows one full export a day: within a day of the last full one, "Reconcile now" asks for what
+  // changed since the last run (a delta), which Mirakl allows at any time.
+  const lastFull = await prisma.reconcileRun.findFirst({
+    where: { connectionId, shop, kind: { in: ["FULL", "MANUAL"] }, finishedAt: { not: null }, error: null },
+    orderBy: { startedAt: "desc" },
+    select: { startedAt: true },
+  });
+  const fullAllowed = !lastFull || now.getTime() - lastFull.startedAt.getTime() >= FULL_EXPORT_INTERVAL_MS;
+  return requestReconcile(connection, fullAllowed ? "MANUAL" : "DELTA", now);
 }
+
+/** Mirakl allows one full offer export (OF52 without last_request_date) a day. */
+export const FULL_EXPORT_INTERVAL_MS = 24 * 3_600_000;
 
 /** One step of the connection's current run; returns when to take the next one. */
 export async function reconcileStep(

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
-import { reconcileStep, requestReconcile } from "~/sync/stock/reconcile.server";
+import {
+  FULL_EXPORT_INTERVAL_MS,
+  reconcileStep,
+  requestManualReconcile,
+  requestReconcile,
+} from "~/sync/stock/reconcile.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { simulatorClient } from "../../helpers/mirakl";
 
@@ -150,5 +155,17 @@ describe("drift reconciliation", () => {
       error: null,
     });
     expect(await prisma.reconcileRun.count({ where: { connectionId: connection.id, finishedAt: null } })).toBe(0);
+  });
+
+  it("Reconcile now asks for a delta within a day of the last full export (OF52 allows one full a day), a full one after", async () => {
+    // The suite's first test ran a full export (FULL, finished without error) at the simulator's start time.
+    const manual = await requestManualReconcile(shop, connection.id, simNow());
+    expect(manual).toMatchObject({ kind: "DELTA", phase: "mirakl-export" });
+    await runToEnd();
+    sim.control.advanceClock(FULL_EXPORT_INTERVAL_MS);
+    const later = await requestManualReconcile(shop, connection.id, simNow());
+    expect(later).toMatchObject({ kind: "MANUAL", phase: "catalog" });
+    await runToEnd();
+    expect(await requestManualReconcile("another-shop.myshopify.com", connection.id, simNow())).toBeNull();
   });
 });

@@ -1,6 +1,9 @@
 import {
   createMiraklClient,
+  createInMemoryRateLimitStore,
   createRateLimiter,
+  rulesForBudget,
+  type MiraklRateLimiter,
   guardedFetch,
   type CsvDelimiter,
   type MiraklClient,
@@ -19,7 +22,17 @@ import { appEnv } from "~/config.server";
  * Clients are kept per connection and rebuilt when the key, URL, shop or delimiter changes; one
  * limiter per process paces every connection's calls to Mirakl's published limits.
  */
-const limiter = createRateLimiter();
+// One booking store per process: every connection's calls are paced in it, each by its own call budget.
+const rateLimitStore = createInMemoryRateLimitStore();
+const limiters = new Map<number, MiraklRateLimiter>();
+function limiterFor(budgetPercent: number): MiraklRateLimiter {
+  let limiter = limiters.get(budgetPercent);
+  if (!limiter) {
+    limiter = createRateLimiter({ store: rateLimitStore, rules: rulesForBudget(budgetPercent) });
+    limiters.set(budgetPercent, limiter);
+  }
+  return limiter;
+}
 const clients = new Map<string, { version: string; client: MiraklClient }>();
 
 /** Only the demo and the tests talk to a Mirakl simulator on http://127.0.0.1; everywhere else, https and public addresses. */
@@ -60,7 +73,7 @@ export function buildMiraklClient(
     apiKey: credentials.apiKey,
     shopId: credentials.miraklShopId ?? undefined,
     connectionId: credentials.id,
-    limiter,
+    limiter: limiterFor(credentials.settings.miraklBudgetPercent),
     recorder: activityRecorder(shop, credentials.apiKey),
     csvDelimiter: knownDelimiter(credentials),
     fetch: networkFetch(),
@@ -74,7 +87,7 @@ export async function miraklClientFor(shop: string, connectionId: string): Promi
   if (!credentials) throw new ConnectionUnavailableError(`connection ${connectionId} does not exist for ${shop}`);
   if (!credentials.enabled) throw new ConnectionUnavailableError(`connection ${credentials.name} is disabled`);
   if (!credentials.hasApiKey) throw new ConnectionUnavailableError(`connection ${credentials.name} has no API key yet`);
-  const version = `${credentials.apiKeyUpdatedAt}|${credentials.baseUrl}|${credentials.miraklShopId ?? ""}|${knownDelimiter(credentials)}`;
+  const version = `${credentials.apiKeyUpdatedAt}|${credentials.baseUrl}|${credentials.miraklShopId ?? ""}|${knownDelimiter(credentials)}|${credentials.settings.miraklBudgetPercent}`;
   const cached = clients.get(connectionId);
   if (cached?.version === version) return cached.client;
   const client = buildMiraklClient(shop, credentials);

@@ -38,6 +38,10 @@ export const ruleLabels: Record<AcceptanceRule, { label: string; help: string }>
 };
 
 export interface OrderSettingsFormValues {
+  /** Minutes between order polls (1–15). */
+  ordersPollMinutes: string;
+  /** Share of Mirakl's call allowance this app may use (10–100 %). */
+  miraklBudgetPercent: string;
   priceTolerancePercent: string;
   /** "" = no limit. */
   maxQuantityPerLine: string;
@@ -48,8 +52,15 @@ export interface OrderSettingsFormValues {
 
 export type OrderSettingsErrors = Record<string, string>;
 
-export function formValuesFrom(settings: AcceptanceSettings): OrderSettingsFormValues {
+export interface CallBudget {
+  ordersPollMinutes: number;
+  miraklBudgetPercent: number;
+}
+
+export function formValuesFrom(settings: AcceptanceSettings, budget: CallBudget): OrderSettingsFormValues {
   return {
+    ordersPollMinutes: String(budget.ordersPollMinutes),
+    miraklBudgetPercent: String(budget.miraklBudgetPercent),
     priceTolerancePercent: String(settings.priceTolerancePercent),
     maxQuantityPerLine: settings.maxQuantityPerLine === null ? "" : String(settings.maxQuantityPerLine),
     acceptanceWindowHours: String(settings.acceptanceWindowHours),
@@ -60,6 +71,8 @@ export function formValuesFrom(settings: AcceptanceSettings): OrderSettingsFormV
 
 /** What a submitted form may look like (from the browser: nothing trusted, missing parts are defaults). */
 const submittedSchema = z.object({
+  ordersPollMinutes: z.string().max(20).default("1"),
+  miraklBudgetPercent: z.string().max(20).default("100"),
   priceTolerancePercent: z.string().max(20).default(""),
   maxQuantityPerLine: z.string().max(20).default(""),
   acceptanceWindowHours: z.string().max(20).default(""),
@@ -71,7 +84,14 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 const WHOLE = /^\d+$/;
 
 export type OrderSettingsParse =
-  { ok: true; settings: AcceptanceSettings } | { ok: false; errors: OrderSettingsErrors };
+  { ok: true; settings: AcceptanceSettings; budget: CallBudget } | { ok: false; errors: OrderSettingsErrors };
+
+function wholeIn(text: string, min: number, max: number): number | null {
+  const trimmed = text.trim();
+  if (!WHOLE.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= min && value <= max ? value : null;
+}
 
 export function settingsFromForm(submitted: unknown): OrderSettingsParse {
   const form = submittedSchema.safeParse(submitted ?? {});
@@ -84,6 +104,10 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
   if (limit !== "" && !WHOLE.test(limit)) errors.maxQuantityPerLine = "Enter a whole number of units, or leave empty";
   const window = values.acceptanceWindowHours.trim();
   if (!WHOLE.test(window)) errors.acceptanceWindowHours = "Enter a whole number of hours, e.g. 24";
+  const ordersPollMinutes = wholeIn(values.ordersPollMinutes, 1, 15);
+  if (ordersPollMinutes === null) errors.ordersPollMinutes = "Enter a whole number of minutes from 1 to 15";
+  const miraklBudgetPercent = wholeIn(values.miraklBudgetPercent, 10, 100);
+  if (miraklBudgetPercent === null) errors.miraklBudgetPercent = "Enter a whole percentage from 10 to 100";
   if (Object.keys(errors).length) return { ok: false, errors };
 
   const onFailedRule = Object.fromEntries(
@@ -96,7 +120,12 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
     whenPartialAcceptanceForbidden: values.whenPartialAcceptanceForbidden,
     onFailedRule,
   });
-  if (parsed.success) return { ok: true, settings: parsed.data };
+  if (parsed.success)
+    return {
+      ok: true,
+      settings: parsed.data,
+      budget: { ordersPollMinutes: ordersPollMinutes!, miraklBudgetPercent: miraklBudgetPercent! },
+    };
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] === "onFailedRule" ? "form" : String(issue.path[0] ?? "form");
     errors[field] ??= issue.message;

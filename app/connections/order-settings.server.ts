@@ -14,6 +14,8 @@ import {
 export interface OrderSettingsPage {
   connection: { id: string; name: string };
   values: OrderSettingsFormValues;
+  /** Minutes between order polls the connection slowed itself down to after Mirakl's 429s; null: none. */
+  ordersPollSlowedToMinutes: number | null;
   /** PC01's order_acceptance as the last "Test connection" read it; null: not tested yet. */
   orderAcceptance: string | null;
   partialAcceptanceForbidden: boolean;
@@ -28,7 +30,8 @@ export async function loadOrderSettingsPage(shop: string, connectionId: string):
   const settings = parseConnectionSettings(row.settings);
   return {
     connection: { id: row.id, name: row.name },
-    values: formValuesFrom(settings.acceptance),
+    values: formValuesFrom(settings.acceptance, settings),
+    ordersPollSlowedToMinutes: settings.ordersPollSlowedToMinutes,
     orderAcceptance: settings.lastCheck?.orderAcceptance ?? null,
     partialAcceptanceForbidden: settings.partialAcceptanceForbidden,
   };
@@ -39,7 +42,12 @@ export type SaveOrderSettingsResult = { ok: true } | { ok: false; notFound?: boo
 export async function saveOrderSettings(shop: string, connectionId: string, submitted: unknown) {
   const parsed = settingsFromForm(submitted);
   if (!parsed.ok) return parsed satisfies SaveOrderSettingsResult;
-  const saved = await mergeConnectionSettings(shop, connectionId, { acceptance: parsed.settings });
+  // Saving the poll interval is the merchant's answer to a slowdown the intake applied by itself: it is forgotten.
+  const saved = await mergeConnectionSettings(shop, connectionId, {
+    acceptance: parsed.settings,
+    ...parsed.budget,
+    ordersPollSlowedToMinutes: null,
+  });
   if (!saved)
     return { ok: false, notFound: true, errors: { form: "No such connection" } } satisfies SaveOrderSettingsResult;
   // The deadline alerts of orders in review follow the new window at once.

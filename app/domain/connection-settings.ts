@@ -71,6 +71,21 @@ export const connectionSettingsSchema = z.object({
     .max(MAX_IMPORT_AGE_LIMIT_MINUTES)
     .default(DEFAULT_IMPORT_AGE_LIMIT_MINUTES),
   /**
+   * Call budget: the share (in %) of Mirakl's published per-key call allowance this app may use, so another
+   * tool on the same key keeps the rest (50 spaces every paced call twice as far apart).
+   */
+  miraklBudgetPercent: z.number().int().min(10).max(100).default(100),
+  /**
+   * Minutes between two order polls (OR11): 1 is Mirakl's published maximum; some keys are limited to one
+   * OR11 each 15 minutes.
+   */
+  ordersPollMinutes: z.number().int().min(1).max(15).default(1),
+  /**
+   * Learnt, not set: minutes between order polls after Mirakl kept answering 429 to the configured pace
+   * (the intake slows itself down and says so); null while the configured pace is accepted.
+   */
+  ordersPollSlowedToMinutes: z.number().int().min(1).max(60).nullable().default(null),
+  /**
    * What is sellable on this marketplace (locations, buffer, holdback, cap, untracked, warehouses).
    * Default: no location chosen, so nothing is sellable until the merchant picks locations.
    */

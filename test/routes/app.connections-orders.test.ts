@@ -12,6 +12,7 @@ import { embeddedRequest, installShop, settle } from "../helpers/app";
 /** The connection's Order acceptance page: what it shows, what a save stores, and what it refuses. */
 
 let testCount = 0;
+const budget = { ordersPollMinutes: 1, miraklBudgetPercent: 100 };
 let shop: string;
 let connectionId: string;
 
@@ -42,14 +43,14 @@ describe("order acceptance settings page", () => {
     const response = await call(loader, shop, connectionId);
     expect(response.status).toBe(200);
     const page = await response.json();
-    expect(page.values).toEqual(formValuesFrom(defaultAcceptanceSettings()));
+    expect(page.values).toEqual(formValuesFrom(defaultAcceptanceSettings(), budget));
     expect(page.values.priceTolerancePercent).toBe("10");
     expect(page.orderAcceptance).toBeNull();
   });
 
   it("saves what the merchant chose and wakes the acceptance unit", async () => {
     const values = {
-      ...formValuesFrom(defaultAcceptanceSettings()),
+      ...formValuesFrom(defaultAcceptanceSettings(), budget),
       priceTolerancePercent: "12,5",
       maxQuantityPerLine: "4",
       acceptanceWindowHours: "48",
@@ -70,7 +71,7 @@ describe("order acceptance settings page", () => {
 
   it("refuses bad values field by field and stores nothing", async () => {
     const values = {
-      ...formValuesFrom(defaultAcceptanceSettings()),
+      ...formValuesFrom(defaultAcceptanceSettings(), budget),
       priceTolerancePercent: "ten",
       maxQuantityPerLine: "1.5",
       acceptanceWindowHours: "0",
@@ -93,12 +94,35 @@ describe("order acceptance settings page", () => {
     expect(await stored()).toEqual(defaultAcceptanceSettings());
   });
 
+  it("the call budget: poll interval and share of Mirakl's allowance are saved, and a self-imposed slowdown is forgotten", async () => {
+    await prisma.marketplaceConnection.update({
+      where: { id: connectionId },
+      data: { settings: { ordersPollSlowedToMinutes: 30 } },
+    });
+    expect((await (await call(loader, shop, connectionId)).json()).ordersPollSlowedToMinutes).toBe(30);
+    const values = {
+      ...formValuesFrom(defaultAcceptanceSettings(), budget),
+      ordersPollMinutes: "15",
+      miraklBudgetPercent: "50",
+    };
+    expect((await call(action, shop, connectionId, { values: JSON.stringify(values) })).status).toBe(200);
+    const settings = parseConnectionSettings(
+      (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+    );
+    expect(settings).toMatchObject({ ordersPollMinutes: 15, miraklBudgetPercent: 50, ordersPollSlowedToMinutes: null });
+    const bad = { ...values, ordersPollMinutes: "0", miraklBudgetPercent: "120" };
+    expect((await (await call(action, shop, connectionId, { values: JSON.stringify(bad) })).json()).errors).toEqual({
+      ordersPollMinutes: "Enter a whole number of minutes from 1 to 15",
+      miraklBudgetPercent: "Enter a whole percentage from 10 to 100",
+    });
+  });
+
   it("another shop's connection is a 404, on read and on save", async () => {
     const other = `order-settings-other-${testCount}.myshopify.com`;
     await installShop(other);
     expect((await call(loader, other, connectionId)).status).toBe(404);
     const response = await call(action, other, connectionId, {
-      values: JSON.stringify(formValuesFrom(defaultAcceptanceSettings())),
+      values: JSON.stringify(formValuesFrom(defaultAcceptanceSettings(), budget)),
     });
     expect(response.status).toBe(404);
   });

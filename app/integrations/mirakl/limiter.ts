@@ -41,6 +41,23 @@ export const MIRAKL_RATE_RULES: Readonly<Record<string, RateRule>> = {
   TL02: { minIntervalMs: 3_000, maxPerHour: 60 },
 };
 
+/**
+ * The rules for a connection allowed `percent` of Mirakl's allowance: every interval stretched and every
+ * hourly cap cut in proportion (another tool on the same key keeps the rest).
+ */
+export function rulesForBudget(percent: number, rules: Readonly<Record<string, RateRule>> = MIRAKL_RATE_RULES) {
+  const share = Math.min(100, Math.max(1, percent)) / 100;
+  return Object.fromEntries(
+    Object.entries(rules).map(([bucket, rule]) => [
+      bucket,
+      {
+        ...(rule.minIntervalMs !== undefined ? { minIntervalMs: Math.ceil(rule.minIntervalMs / share) } : {}),
+        ...(rule.maxPerHour !== undefined ? { maxPerHour: Math.max(1, Math.floor(rule.maxPerHour * share)) } : {}),
+      },
+    ]),
+  ) as Record<string, RateRule>;
+}
+
 export interface RateLimitKey {
   connectionId: string;
   /** Usually the operation id ("OR11"); see MIRAKL_RATE_RULES for the other buckets. */

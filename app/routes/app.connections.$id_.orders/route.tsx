@@ -171,6 +171,35 @@ export default function OrderSettingsPage() {
               </FormLayout>
             </SectionCard>
 
+            <SectionCard title="Mirakl call budget">
+              {data.ordersPollSlowedToMinutes !== null && (
+                <Banner tone="warning">
+                  Mirakl refused order polls at this pace, so the app now reads orders every{" "}
+                  {data.ordersPollSlowedToMinutes} minutes. Saving this page sets the pace below again.
+                </Banner>
+              )}
+              <FormLayout>
+                <FormLayout.Group>
+                  <TextField
+                    label="Read orders every (minutes)"
+                    autoComplete="off"
+                    value={values.ordersPollMinutes}
+                    onChange={(value) => set("ordersPollMinutes", value)}
+                    error={errors.ordersPollMinutes}
+                    helpText="1 is Mirakl's published maximum; some API keys are limited to one read every 15 minutes. Stock files wait for a fresh order read, so they follow this pace too."
+                  />
+                  <TextField
+                    label="Share of Mirakl's call allowance (%)"
+                    autoComplete="off"
+                    value={values.miraklBudgetPercent}
+                    onChange={(value) => set("miraklBudgetPercent", value)}
+                    error={errors.miraklBudgetPercent}
+                    helpText="Lower it when another tool uses the same API key: every call of this connection is spaced accordingly."
+                  />
+                </FormLayout.Group>
+              </FormLayout>
+            </SectionCard>
+
             <InlineStack align="end">
               <Button variant="primary" onClick={save} loading={saving}>
                 Save

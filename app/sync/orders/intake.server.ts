@@ -1,7 +1,15 @@
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
-import { MiraklError, type MiraklClient, type MiraklOrder, type UnreadableOrder } from "~/integrations/mirakl";
-import { reportExceptions, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
+import {
+  MiraklError,
+  MiraklRateLimitedError,
+  type MiraklClient,
+  type MiraklOrder,
+  type UnreadableOrder,
+} from "~/integrations/mirakl";
+import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
+import { mergeConnectionSettings } from "~/connections/connections.server";
+import { reportException, reportExceptions, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
 import { decideReservation, UNSHIPPED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
 import { listOverrides } from "~/connections/sku-mapping.server";
@@ -25,6 +33,19 @@ import { storeOrders, UNDECIDED } from "~/sync/orders/mirror.server";
 
 /** Mirakl allows an OR11 poll once a minute (docs: "async once per minute"). */
 export const ORDER_POLL_INTERVAL_MS = 60_000;
+/** The slowest a connection slows itself down to after Mirakl's 429s. */
+const MAX_SLOWED_POLL_MINUTES = 60;
+
+/**
+ * Minutes between polls for this connection: the merchant's setting (some keys get one OR11 each 15
+ * minutes), stretched by the call budget, or slower once Mirakl's 429s taught us so.
+ */
+export function orderPollIntervalMs(settings: ConnectionSettings): number {
+  const configured = Math.ceil(
+    (settings.ordersPollMinutes * ORDER_POLL_INTERVAL_MS * 100) / settings.miraklBudgetPercent,
+  );
+  return Math.max(configured, (settings.ordersPollSlowedToMinutes ?? 0) * 60_000);
+}
 /** The cursor trails the latest update read by this much (Mirakl may list an update late); a line read twice is a no-op. */
 export const ORDER_CURSOR_OVERLAP_MS = 2 * 60_000;
 /**
@@ -74,17 +95,19 @@ export async function readMarketplaceOrders(
 ): Promise<IntakeResult> {
   const row = await prisma.marketplaceConnection.findFirst({
     where: { id: connection.id, shop: connection.shop },
-    select: { ordersCursor: true, ordersPolledAt: true, waitingSweptAt: true, createdAt: true },
+    select: { ordersCursor: true, ordersPolledAt: true, waitingSweptAt: true, createdAt: true, settings: true },
   });
   if (!row) return notPolled(null, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS));
-  const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + ORDER_POLL_INTERVAL_MS : 0;
+  const settings = parseConnectionSettings(row.settings);
+  const interval = orderPollIntervalMs(settings);
+  const dueAt = row.ordersPolledAt ? row.ordersPolledAt.getTime() + interval : 0;
   if (dueAt > now.getTime()) return notPolled(row.ordersPolledAt, new Date(dueAt));
   // Claim this minute's poll (compare-and-set): Mirakl counts calls, so two workers must not both ask.
   const claimed = await prisma.marketplaceConnection.updateMany({
     where: { id: connection.id, shop: connection.shop, ordersPolledAt: row.ordersPolledAt },
     data: { ordersPolledAt: now },
   });
-  if (claimed.count === 0) return notPolled(now, new Date(now.getTime() + ORDER_POLL_INTERVAL_MS)); // another worker reads them now
+  if (claimed.count === 0) return notPolled(now, new Date(now.getTime() + interval)); // another worker reads them now
 
   let orders: MiraklOrder[];
   let cursor: Date | null;
@@ -126,8 +149,12 @@ export async function readMarketplaceOrders(
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
     const retryAt = await reportMiraklFailure(connection, error, "OR11 order intake", now);
+    const pace =
+      error instanceof MiraklRateLimitedError
+        ? await slowDownAfter429(connection, settings, interval, error, now)
+        : interval;
     // Every reader (the intake unit, the push before its file) waits as told, e.g. a 429's Retry-After.
-    const waitFrom = new Date(Math.max(now.getTime(), retryAt.getTime() - ORDER_POLL_INTERVAL_MS));
+    const waitFrom = new Date(Math.max(now.getTime(), retryAt.getTime() - pace));
     await prisma.marketplaceConnection.updateMany({
       where: { id: connection.id, shop: connection.shop },
       data: { ordersPolledAt: waitFrom },
@@ -157,7 +184,7 @@ export async function readMarketplaceOrders(
     await markSkusForRecompute(connection.shop, result.changedSkus, now);
     await workUnits.reservationHolds.markDirty(connection.shop, now);
   }
-  return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + ORDER_POLL_INTERVAL_MS) };
+  return { ...result, polled: true, polledAt: now, nextDueAt: new Date(now.getTime() + interval) };
 }
 
 async function applyOrders(
@@ -266,4 +293,42 @@ async function reportUnreadableOrders(connection: Connection, unreadable: readon
     })),
     now,
   );
+}
+
+/**
+ * Mirakl refused a poll at our pace and asks to wait longer than the pace itself (a key limited below the
+ * published maximum, or another tool spending its allowance): the connection polls slower from now on, at
+ * the pace Mirakl's answer reveals (our interval plus its Retry-After) and at least twice as slow as before,
+ * and says so. A 429 asking for less than the pace is a momentary overlap, waited out without slowing down.
+ * Returns the interval polls now keep.
+ */
+async function slowDownAfter429(
+  connection: Connection,
+  settings: ConnectionSettings,
+  interval: number,
+  error: MiraklRateLimitedError,
+  now: Date,
+): Promise<number> {
+  if (error.retryAfterMs <= interval) return interval;
+  const current = Math.ceil(interval / 60_000);
+  const revealed = Math.ceil((interval + error.retryAfterMs) / 60_000);
+  const slowed = Math.min(MAX_SLOWED_POLL_MINUTES, Math.max(current * 2, revealed));
+  if (slowed <= (settings.ordersPollSlowedToMinutes ?? 0)) return interval;
+  await mergeConnectionSettings(connection.shop, connection.id, { ordersPollSlowedToMinutes: slowed });
+  await reportException(
+    {
+      shop: connection.shop,
+      connectionId: connection.id,
+      kind: "MIRAKL_RATE_LIMITED",
+      severity: "WARNING",
+      entityType: "MarketplaceConnection",
+      entityId: `${connection.id}:orders-poll`,
+      message: `Mirakl refused order polls every ${current} min (it asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s): this connection now reads its orders every ${slowed} min, so orders are accepted and stock files sent that much later.`,
+      fixHint:
+        "Ask the marketplace operator what OR11 allowance this API key has, or stop another tool using the same key; then set the order poll interval (connection → Order acceptance) and save: the slowdown is forgotten on save.",
+      detail: { retryAfterMs: error.retryAfterMs, previousMinutes: current, slowedToMinutes: slowed },
+    },
+    now,
+  );
+  return slowed * 60_000;
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { type createMiraklClient } from "~/integrations/mirakl";
-import { createConnection } from "~/connections/connections.server";
+import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { addOverride } from "~/connections/sku-mapping.server";
 import { workUnits } from "~/worker/registry.server";
@@ -279,5 +280,47 @@ describe("order intake cursor", () => {
     }).id;
     await readMarketplaceOrders(own, mirakl, ahead(0));
     expect(await line(placed)).toMatchObject({ quantity: 2, releasedAt: null });
+  });
+});
+
+describe("order intake pace (call budget)", () => {
+  it("polls at the connection's own interval, stretched by its share of Mirakl's allowance", async () => {
+    await mergeConnectionSettings(shop, connection.id, { ordersPollMinutes: 5, miraklBudgetPercent: 50 });
+    await firstPollDone();
+    sim.control.advanceClock(9 * 60_000);
+    expect((await poll()).polled).toBe(false); // 5 min at half the allowance: every 10 min
+    sim.control.advanceClock(60_000);
+    expect((await poll()).polled).toBe(true);
+  });
+
+  it("a key limited below Mirakl's maximum: the first 429 slows the connection down, says so, and no 429 follows", async () => {
+    const limited = await startMiraklSimulator({ port: 0, rateLimits: "partner" });
+    try {
+      const client = simulatorClient(limited, connection.id);
+      const at = () => new Date(limited.control.now());
+      await readMarketplaceOrders(connection, client, at());
+      limited.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+      const refused = await readMarketplaceOrders(connection, client, at());
+      expect(limited.control.calls("OR11").map((c) => c.status)).toEqual([200, 429]);
+      expect(refused.nextDueAt.getTime()).toBeGreaterThan(at().getTime() + 10 * 60_000);
+      const stored = parseConnectionSettings(
+        (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connection.id } })).settings,
+      );
+      expect(stored.ordersPollSlowedToMinutes).toBe(15);
+      const warning = await prisma.syncException.findFirstOrThrow({
+        where: { shop, kind: "MIRAKL_RATE_LIMITED", entityId: `${connection.id}:orders-poll` },
+      });
+      expect(warning.message).toMatch(/now reads its orders every 15 min/);
+      // From then on, one poll every 15 minutes, all accepted.
+      for (let i = 0; i < 4; i++) {
+        limited.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+        await readMarketplaceOrders(connection, client, at());
+      }
+      limited.control.advanceClock(15 * 60_000);
+      await readMarketplaceOrders(connection, client, at());
+      expect(limited.control.calls("OR11").map((c) => c.status)).toEqual([200, 429, 200]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -9,6 +9,8 @@ const pages = [
   { path: "/app/connections", heading: "Marketplace connections" },
   { path: "/app/connections/new", heading: "Add a marketplace connection" },
   { path: "/app/exceptions", heading: "Exceptions" },
+  { path: "/app/orders", heading: "Orders" },
+  { path: "/app/demo/marketplace", heading: "Demo marketplace" },
 ];
 
 function collectErrors(page: Page, baseURL: string) {
@@ -50,3 +52,17 @@ for (const { link, heading } of connectionPages) {
     expect(errors).toEqual([]);
   });
 }
+
+// A connection's Order acceptance settings, reached from the connection's page as a merchant does.
+test("Order acceptance (from the connection's page) renders and hydrates without errors", async ({ page, baseURL }) => {
+  const errors = collectErrors(page, baseURL!);
+  await openHydrated(page, "/app/connections");
+  const connection = await page.getByRole("link", { name: "Decathlon (demo)" }).first().getAttribute("href");
+  await openHydrated(page, connection!);
+  const href = await page.getByRole("link", { name: "Order acceptance" }).first().getAttribute("href");
+  expect(href).toMatch(/^\/app\/connections\/[^/]+\/orders$/);
+  await openHydrated(page, href!);
+  await expect(page.getByRole("heading", { name: "Order acceptance", exact: true }).first()).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(errors).toEqual([]);
+});

@@ -38,6 +38,21 @@ export const connectionCheckSchema = z.object({
 });
 export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
 
+/**
+ * The Shopify order of each Mirakl order, made once the customer paid (app/sync/orders/shopify-order.server.ts).
+ * Off: no Shopify order is made, and the reservation takes a shipped line's units out of stock, as before.
+ */
+export const shopifyOrderSettingsSchema = z.object({
+  create: z.boolean().default(true),
+  /**
+   * The marketplace's customer e-mail is an anonymised notification alias. "none": no Shopify customer is made
+   * or merged (the alias is kept on the order as a note attribute); "attach": the order gets a customer with the
+   * alias (never opted into marketing).
+   */
+  customer: z.enum(["none", "attach"]).default("none"),
+});
+export type ShopifyOrderSettings = z.infer<typeof shopifyOrderSettingsSchema>;
+
 /** How long an import (STO01, PRI01, OF24) may stay unfinished on Mirakl before it is given up, by default. */
 export const DEFAULT_IMPORT_AGE_LIMIT_MINUTES = 30;
 export const MIN_IMPORT_AGE_LIMIT_MINUTES = 5;
@@ -107,6 +122,8 @@ export const connectionSettingsSchema = z.object({
    * say it), so later orders follow one decision from the start. Instance-specific, like `lastCheck`.
    */
   partialAcceptanceForbidden: z.boolean().default(false),
+  /** Shopify orders for paid Mirakl orders: on by default, without a Shopify customer. */
+  shopifyOrders: shopifyOrderSettingsSchema.default(() => shopifyOrderSettingsSchema.parse({})),
   /** Outcome of the last "Test connection"; null until tested. */
   lastCheck: connectionCheckSchema.nullable().default(null),
 });

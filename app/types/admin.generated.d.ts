@@ -870,6 +870,11 @@ export type OrderSummaryFieldsFragment = Pick<
   | "displayFulfillmentStatus"
 > & { totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> } };
 
+export type OrderLineItemFieldsFragment = Pick<AdminTypes.LineItem, "id" | "sku" | "quantity"> & {
+  variant: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, "id">>;
+  customAttributes: Array<Pick<AdminTypes.Attribute, "key" | "value">>;
+};
+
 export type OrderCreateMutationVariables = AdminTypes.Exact<{
   order: AdminTypes.OrderCreateOrderInput;
   options: AdminTypes.OrderCreateOptionsInput;
@@ -895,6 +900,7 @@ export type OrderCreateMutation = {
           nodes: Array<
             Pick<AdminTypes.LineItem, "id" | "sku" | "quantity"> & {
               variant: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, "id">>;
+              customAttributes: Array<Pick<AdminTypes.Attribute, "key" | "value">>;
             }
           >;
         };
@@ -902,6 +908,82 @@ export type OrderCreateMutation = {
       }
     >;
     userErrors: Array<Pick<AdminTypes.OrderCreateUserError, "field" | "message" | "code">>;
+  }>;
+};
+
+export type OrderLineItemsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars["ID"]["input"];
+}>;
+
+export type OrderLineItemsQuery = {
+  order: AdminTypes.Maybe<
+    Pick<
+      AdminTypes.Order,
+      | "id"
+      | "name"
+      | "sourceName"
+      | "sourceIdentifier"
+      | "tags"
+      | "createdAt"
+      | "cancelledAt"
+      | "cancelReason"
+      | "displayFinancialStatus"
+      | "displayFulfillmentStatus"
+    > & {
+      lineItems: {
+        nodes: Array<
+          Pick<AdminTypes.LineItem, "id" | "sku" | "quantity"> & {
+            variant: AdminTypes.Maybe<Pick<AdminTypes.ProductVariant, "id">>;
+            customAttributes: Array<Pick<AdminTypes.Attribute, "key" | "value">>;
+          }
+        >;
+      };
+      totalPriceSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
+    }
+  >;
+};
+
+export type OrderFulfillmentPlacementQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars["ID"]["input"];
+}>;
+
+export type OrderFulfillmentPlacementQuery = {
+  order: AdminTypes.Maybe<
+    Pick<AdminTypes.Order, "id"> & {
+      fulfillmentOrders: {
+        nodes: Array<
+          Pick<AdminTypes.FulfillmentOrder, "id" | "status"> & {
+            assignedLocation: { location: AdminTypes.Maybe<Pick<AdminTypes.Location, "id">> };
+            lineItems: {
+              nodes: Array<
+                Pick<AdminTypes.FulfillmentOrderLineItem, "id" | "remainingQuantity"> & {
+                  lineItem: Pick<AdminTypes.LineItem, "id">;
+                }
+              >;
+            };
+          }
+        >;
+      };
+    }
+  >;
+};
+
+export type FulfillmentOrderMoveMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars["ID"]["input"];
+  newLocationId: AdminTypes.Scalars["ID"]["input"];
+  fulfillmentOrderLineItems?: AdminTypes.InputMaybe<
+    Array<AdminTypes.FulfillmentOrderLineItemInput> | AdminTypes.FulfillmentOrderLineItemInput
+  >;
+}>;
+
+export type FulfillmentOrderMoveMutation = {
+  fulfillmentOrderMove: AdminTypes.Maybe<{
+    movedFulfillmentOrder: AdminTypes.Maybe<
+      Pick<AdminTypes.FulfillmentOrder, "id"> & {
+        assignedLocation: { location: AdminTypes.Maybe<Pick<AdminTypes.Location, "id">> };
+      }
+    >;
+    userErrors: Array<Pick<AdminTypes.FulfillmentOrderMoveFulfillmentOrderMoveUserError, "field" | "message">>;
   }>;
 };
 
@@ -1109,6 +1191,14 @@ interface GeneratedQueryTypes {
     return: LocationsQuery;
     variables: LocationsQueryVariables;
   };
+  "#graphql\nquery OrderLineItems($id: ID!) {\n  order(id: $id) {\n    ...OrderSummaryFields\n    lineItems(first: 250) { nodes { ...OrderLineItemFields } }\n  }\n}": {
+    return: OrderLineItemsQuery;
+    variables: OrderLineItemsQueryVariables;
+  };
+  "#graphql\nquery OrderFulfillmentPlacement($id: ID!) {\n  order(id: $id) {\n    id\n    fulfillmentOrders(first: 3) {\n      nodes {\n        id status\n        assignedLocation { location { id } }\n        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }\n      }\n    }\n  }\n}": {
+    return: OrderFulfillmentPlacementQuery;
+    variables: OrderFulfillmentPlacementQueryVariables;
+  };
   "#graphql\nquery OrdersBySourceIdentifier($query: String!, $first: Int!) {\n  orders(query: $query, first: $first, sortKey: CREATED_AT, reverse: true) {\n    nodes { ...OrderSummaryFields }\n    pageInfo { hasNextPage endCursor }\n  }\n}": {
     return: OrdersBySourceIdentifierQuery;
     variables: OrdersBySourceIdentifierQueryVariables;
@@ -1148,9 +1238,13 @@ interface GeneratedMutationTypes {
     return: InventoryMoveQuantitiesMutation;
     variables: InventoryMoveQuantitiesMutationVariables;
   };
-  "#graphql\nmutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput!) {\n  orderCreate(order: $order, options: $options) {\n    order {\n      ...OrderSummaryFields\n      lineItems(first: 250) { nodes { id sku quantity variant { id } } }\n    }\n    userErrors { field message code }\n  }\n}": {
+  "#graphql\nmutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput!) {\n  orderCreate(order: $order, options: $options) {\n    order {\n      ...OrderSummaryFields\n      lineItems(first: 250) { nodes { ...OrderLineItemFields } }\n    }\n    userErrors { field message code }\n  }\n}": {
     return: OrderCreateMutation;
     variables: OrderCreateMutationVariables;
+  };
+  "#graphql\nmutation FulfillmentOrderMove($id: ID!, $newLocationId: ID!, $fulfillmentOrderLineItems: [FulfillmentOrderLineItemInput!]) {\n  fulfillmentOrderMove(id: $id, newLocationId: $newLocationId, fulfillmentOrderLineItems: $fulfillmentOrderLineItems) {\n    movedFulfillmentOrder { id assignedLocation { location { id } } }\n    userErrors { field message }\n  }\n}": {
+    return: FulfillmentOrderMoveMutation;
+    variables: FulfillmentOrderMoveMutationVariables;
   };
   "#graphql\nmutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refund: Boolean!, $notifyCustomer: Boolean!, $staffNote: String) {\n  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refund: $refund, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {\n    job { id done }\n    orderCancelUserErrors { field message code }\n  }\n}": {
     return: OrderCancelMutation;

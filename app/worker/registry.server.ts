@@ -122,6 +122,8 @@ export const workUnits = {
   orderIntake: new ConnectionUnitKind("order-intake", 120_000),
   /** Waiting orders accepted or refused (OR21), on their own unit so nothing downstream delays them (app/sync/orders). */
   orderAcceptance: new ConnectionUnitKind("order-acceptance", 60_000),
+  /** Shopify orders made for paid Mirakl orders, exactly once (app/sync/orders/shopify-order.server.ts). */
+  shopifyOrders: new ConnectionUnitKind("shopify-orders", 120_000),
   /** Reservations held in (and given back to) Shopify. */
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */

@@ -2,6 +2,8 @@ import { sharedCostBuckets, type CostBuckets, type QueryCost } from "./cost-buck
 import {
   ShopifyAccessLostError,
   ShopifyGraphqlError,
+  ShopifyOutcomeUnknownError,
+  ShopifyRateLimitedError,
   ShopifyRetriesExhaustedError,
   ShopifyUserErrorsError,
   type GraphqlErrorEntry,
@@ -38,6 +40,21 @@ export interface ShopifyAccessWatch {
   lost(error: ShopifyAccessLostError, refusedToken: string | null): Promise<void>;
   confirmed(): Promise<void>;
 }
+
+/** How one request may be retried inside the call. */
+export interface RequestOptions {
+  /**
+   * False for a mutation that is not idempotent (orderCreate): an answer that does not say whether it ran (5xx,
+   * network, unreadable body) throws ShopifyOutcomeUnknownError instead of sending it again. THROTTLED and 429
+   * are refusals before execution, still retried.
+   */
+  resendWhenUnsure?: boolean;
+  /** A 429 asking for a longer wait throws ShopifyRateLimitedError instead of sleeping (default: no limit). */
+  maxRetryAfterMs?: number;
+}
+
+/** A wait a request may hold its worker for; longer ones go back to the caller's schedule. */
+export const LONGEST_IN_CALL_WAIT_MS = 10_000;
 
 export interface AdminResult<TData> {
   data: TData;
@@ -82,13 +99,15 @@ export class ShopifyAdminClient {
   async request<TData, TVariables>(
     operation: AdminOperation<TData, TVariables>,
     variables: TVariables,
+    options?: RequestOptions,
   ): Promise<TData> {
-    return (await this.requestWithCost(operation, variables)).data;
+    return (await this.requestWithCost(operation, variables, options)).data;
   }
 
   async requestWithCost<TData, TVariables>(
     operation: AdminOperation<TData, TVariables>,
     variables: TVariables,
+    { resendWhenUnsure = true, maxRetryAfterMs = Number.POSITIVE_INFINITY }: RequestOptions = {},
   ): Promise<AdminResult<TData>> {
     let lastFailure = "";
     let lastError: unknown;
@@ -138,12 +157,18 @@ export class ShopifyAdminClient {
             ]);
           }
           lastFailure = `HTTP ${outcome.status}`;
+          if (outcome.status !== 429 && !resendWhenUnsure)
+            throw new ShopifyOutcomeUnknownError(operation.name, `${lastFailure}: ${outcome.body.slice(0, 200)}`);
+          if (outcome.status === 429 && (outcome.retryAfterMs ?? 0) > maxRetryAfterMs)
+            throw new ShopifyRateLimitedError(operation.name, outcome.retryAfterMs!, outcome.body.slice(0, 300));
           waitMs = outcome.retryAfterMs ?? this.#backoff(attempt);
           break;
         }
         case "network": {
           lastFailure = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
           lastError = outcome.error;
+          if (!resendWhenUnsure)
+            throw new ShopifyOutcomeUnknownError(operation.name, lastFailure, { cause: outcome.error });
           waitMs = this.#backoff(attempt);
           break;
         }

@@ -66,3 +66,34 @@ export class ShopifyAccessLostError extends ShopifyGraphqlError {
     super(operationName, [{ message: detail }]);
   }
 }
+
+/**
+ * A request that is not idempotent (orderCreate) got no answer that says whether it ran (a 5xx, a lost
+ * connection, an unreadable body): it is not resent blindly. The caller finds out whether it ran (looks the
+ * result up) before sending it again.
+ */
+export class ShopifyOutcomeUnknownError extends Error {
+  override readonly name = "ShopifyOutcomeUnknownError";
+  constructor(
+    readonly operationName: string,
+    readonly failure: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operationName}: no answer says whether it ran (${failure})`, options);
+  }
+}
+
+/**
+ * Shopify refused the request before running it and asked for a wait longer than a request should hold its
+ * worker (a development store's orders-per-minute limit answers `Retry-After: 60`): the caller comes back later.
+ */
+export class ShopifyRateLimitedError extends Error {
+  override readonly name = "ShopifyRateLimitedError";
+  constructor(
+    readonly operationName: string,
+    readonly retryAfterMs: number,
+    readonly detail: string,
+  ) {
+    super(`${operationName}: rate limited for ${Math.round(retryAfterMs / 1000)} s (${detail})`);
+  }
+}

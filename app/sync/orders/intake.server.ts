@@ -10,7 +10,13 @@ import {
 import { parseConnectionSettings, type ConnectionSettings } from "~/domain/connection-settings";
 import { mergeConnectionSettings } from "~/connections/connections.server";
 import { reportException, reportExceptions, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
-import { decideReservation, UNSHIPPED_ORDER_STATES, type ReservationDecision } from "~/domain/stock/reservations";
+import {
+  decideReservation,
+  SHIPPED_RELEASE_REASON,
+  SHOPIFY_ORDER_RELEASE_REASON,
+  UNSHIPPED_ORDER_STATES,
+  type ReservationDecision,
+} from "~/domain/stock/reservations";
 import { createShopifySkuResolver } from "~/domain/sku-mapping";
 import { listOverrides } from "~/connections/sku-mapping.server";
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
@@ -163,7 +169,10 @@ export async function readMarketplaceOrders(
   }
 
   await reportUnreadableOrders(connection, unreadable, now);
-  const stored = await storeOrders(connection, orders, now);
+  const stored = await storeOrders(connection, orders, now, {
+    create: settings.shopifyOrders.create,
+    placedBefore: row.createdAt,
+  });
   if (orders.length)
     await resolveExceptionsForEntities(
       { ...connection, connectionId: connection.id, kind: "ORDER_UNREADABLE" },
@@ -172,6 +181,7 @@ export async function readMarketplaceOrders(
       now,
     );
   if (stored.acceptanceDue) await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
+  if (stored.shopifyOrdersDue) await workUnits.shopifyOrders.markDirty(connection.id, connection.shop, now);
   const result = await applyOrders(connection, orders, row.createdAt, now);
   await prisma.marketplaceConnection.updateMany({
     where: { id: connection.id, shop: connection.shop },
@@ -209,6 +219,7 @@ async function applyOrders(
     ).map((r) => [r.orderLineId, r]),
   );
   const shopifySkuOf = createShopifySkuResolver(await listOverrides(connection.shop, connection.id));
+  const shopifyOrders = await shopifyOrderStockOf(connection, orders);
   const changed = new Set<string>();
   const toOpen: Prisma.MarketplaceReservationCreateManyInput[] = [];
   for (const { order, line } of lines) {
@@ -253,14 +264,20 @@ async function applyOrders(
         if (decision.units !== stored!.quantity) changed.add(stored!.shopifySku);
         counts.updated++;
         break;
-      case "release":
+      case "release": {
+        // A shipped line whose Shopify order commits its units gives its hold back (the order takes them out of
+        // stock when fulfilled); while that order is being made, the Shopify order unit settles it.
+        const stock = decision.reason === SHIPPED_RELEASE_REASON ? shopifyOrders.get(order.order_id) : undefined;
+        if (stock === "in-doubt") break;
+        const reason = stock === "committed" ? SHOPIFY_ORDER_RELEASE_REASON : decision.reason;
         await prisma.marketplaceReservation.update({
           where: { id: stored!.id },
-          data: { releasedAt: now, releaseReason: decision.reason, lineState: line.order_line_state },
+          data: { releasedAt: now, releaseReason: reason, lineState: line.order_line_state },
         });
         changed.add(stored!.shopifySku);
         counts.released++;
         break;
+      }
       case "ignore":
       case "unchanged":
         break;
@@ -270,6 +287,31 @@ async function applyOrders(
   if (toOpen.length) await prisma.marketplaceReservation.createMany({ data: toOpen, skipDuplicates: true });
   counts.changedSkus = [...changed];
   return counts;
+}
+
+/**
+ * Whose stock the Shopify order of each order moves: "committed" when it exists and commits the units,
+ * "in-doubt" while it is being made (its inventory behaviour is not settled). Absent: no Shopify order.
+ */
+async function shopifyOrderStockOf(
+  connection: Connection,
+  orders: readonly MiraklOrder[],
+): Promise<Map<string, "committed" | "in-doubt">> {
+  const rows = await prisma.marketplaceOrder.findMany({
+    where: {
+      shop: connection.shop,
+      connectionId: connection.id,
+      miraklOrderId: { in: orders.map((o) => o.order_id) },
+      shopifyOrderStatus: { in: ["SENDING", "CREATED"] },
+    },
+    select: { miraklOrderId: true, shopifyOrderStatus: true, shopifyInventoryBehaviour: true },
+  });
+  const stock = new Map<string, "committed" | "in-doubt">();
+  for (const row of rows) {
+    if (row.shopifyOrderStatus === "SENDING") stock.set(row.miraklOrderId, "in-doubt");
+    else if (row.shopifyInventoryBehaviour === "DECREMENT_IGNORING_POLICY") stock.set(row.miraklOrderId, "committed");
+  }
+  return stock;
 }
 
 /**

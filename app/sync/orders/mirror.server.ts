@@ -4,6 +4,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import type { MiraklOrder } from "~/integrations/mirakl";
 import { timelineEntries, type OrderSnapshot, type TimelineEntry } from "~/domain/orders/timeline";
 import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
+import { shopifyOrderDue } from "~/domain/orders/shopify-order";
 
 /**
  * The order mirror: every Mirakl order a connection's intake reads, stored with its lines, money and an
@@ -27,6 +28,51 @@ export interface StoreResult {
   changed: number;
   /** Some order now waits for the acceptance unit (new PENDING, or a SENDING one Mirakl moved). */
   acceptanceDue: boolean;
+  /** Some order became due for its Shopify order (the Shopify order unit has work). */
+  shopifyOrdersDue: boolean;
+}
+
+/** What decides whether a paid order gets its Shopify order by itself (the connection's, read by the intake). */
+export interface ShopifyOrderPolicy {
+  /** The connection makes Shopify orders (settings.shopifyOrders.create). */
+  create: boolean;
+  /** Orders placed before this instant (the connection's creation) may already be in Shopify: not made by themselves. */
+  placedBefore: Date;
+}
+
+/**
+ * The Shopify order status an order moves to when read: NONE becomes DUE once it is paid, or SKIPPED when the
+ * connection makes no Shopify orders or the order is older than the connection (a person can still ask for one).
+ * Any other status only moves through the Shopify order unit, so a stale read never takes it back.
+ */
+function shopifyOrderStatusOn(
+  order: MiraklOrder,
+  current: string,
+  policy: ShopifyOrderPolicy | undefined,
+): "DUE" | "SKIPPED" | null {
+  if (current !== "NONE" || !policy || !shopifyOrderDue(order)) return null;
+  const placedAt = Date.parse(order.created_date);
+  if (!policy.create || (Number.isFinite(placedAt) && placedAt < policy.placedBefore.getTime())) return "SKIPPED";
+  return "DUE";
+}
+
+function shopifyOrderEntry(status: "DUE" | "SKIPPED", order: MiraklOrder, policy: ShopifyOrderPolicy): TimelineEntry {
+  if (status === "DUE")
+    return {
+      actor: "APP",
+      kind: "shopify-order-due",
+      message: "The customer paid: the Shopify order is being created",
+      detail: {},
+    };
+  const older = Date.parse(order.created_date) < policy.placedBefore.getTime();
+  return {
+    actor: "APP",
+    kind: "shopify-order-skipped",
+    message: older
+      ? "Placed before the connection existed, so it may already be in Shopify: no Shopify order was made by itself (Create in Shopify makes one)"
+      : "The connection makes no Shopify orders (Order settings): none was made (Create in Shopify makes one)",
+    detail: {},
+  };
 }
 
 /** The payload's fingerprint: the same order read twice hashes the same. */
@@ -121,8 +167,9 @@ export async function storeOrders(
   connection: { id: string; shop: string },
   orders: readonly MiraklOrder[],
   now: Date,
+  shopifyOrders?: ShopifyOrderPolicy,
 ): Promise<StoreResult> {
-  const result: StoreResult = { created: 0, changed: 0, acceptanceDue: false };
+  const result: StoreResult = { created: 0, changed: 0, acceptanceDue: false, shopifyOrdersDue: false };
   if (orders.length === 0) return result;
   const stored = new Map(
     (
@@ -132,7 +179,15 @@ export async function storeOrders(
           connectionId: connection.id,
           miraklOrderId: { in: orders.map((o) => o.order_id) },
         },
-        select: { id: true, miraklOrderId: true, payloadHash: true, payload: true, acceptance: true },
+        select: {
+          id: true,
+          miraklOrderId: true,
+          payloadHash: true,
+          payload: true,
+          acceptance: true,
+          updatedOnMiraklAt: true,
+          shopifyOrderStatus: true,
+        },
       })
     ).map((row) => [row.miraklOrderId, row]),
   );
@@ -140,10 +195,17 @@ export async function storeOrders(
     const hash = payloadHash(order);
     const previous = stored.get(order.order_id);
     if (previous?.payloadHash === hash) continue;
+    // A read older than what is stored (an overlapping poll answered late) would take the order back in time.
+    const updatedAt = date(order.last_updated_date);
+    if (previous && updatedAt && updatedAt < previous.updatedOnMiraklAt) continue;
     const waiting = isWaiting(order);
+    const shopifyOrder = shopifyOrderStatusOn(order, previous?.shopifyOrderStatus ?? "NONE", shopifyOrders);
+    const shopifyOrderFields = shopifyOrder ? { shopifyOrderStatus: shopifyOrder, shopifyOrderDueAt: now } : {};
+    if (shopifyOrder === "DUE") result.shopifyOrdersDue = true;
     if (!previous) {
       const acceptance: AcceptanceState = waiting ? "PENDING" : "NONE";
       const entries = timelineEntries(null, snapshotOf(order));
+      if (shopifyOrder) entries.push(shopifyOrderEntry(shopifyOrder, order, shopifyOrders!));
       try {
         await prisma.marketplaceOrder.create({
           data: {
@@ -151,6 +213,7 @@ export async function storeOrders(
             connectionId: connection.id,
             miraklOrderId: order.order_id,
             ...orderFields(order, hash),
+            ...shopifyOrderFields,
             acceptance,
             firstReadAt: now,
             lastChangedAt: now,
@@ -195,6 +258,7 @@ export async function storeOrders(
         detail: {},
       });
     }
+    if (shopifyOrder) entries.push(shopifyOrderEntry(shopifyOrder, order, shopifyOrders!));
     if (acceptance === "PENDING" || prior === "SENDING") result.acceptanceDue = true;
     await prisma.$transaction([
       prisma.marketplaceOrder.update({
@@ -206,6 +270,15 @@ export async function storeOrders(
           ...(acceptance === "DECIDED_ON_MIRAKL" ? { needsAttention: false } : {}),
         },
       }),
+      // Only from NONE: the Shopify order unit may have moved it on since it was read above.
+      ...(shopifyOrder
+        ? [
+            prisma.marketplaceOrder.updateMany({
+              where: { id: previous.id, shopifyOrderStatus: "NONE" },
+              data: shopifyOrderFields,
+            }),
+          ]
+        : []),
       ...order.order_lines.map((line, i) =>
         prisma.marketplaceOrderLine.upsert({
           where: { connectionId_lineId: { connectionId: connection.id, lineId: line.order_line_id } },

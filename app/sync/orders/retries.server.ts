@@ -1,12 +1,14 @@
 import prisma from "~/db.server";
 import type { RetryHandler } from "~/exceptions/retries.server";
 import { workUnits } from "~/worker/registry.server";
+import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
 
 /**
  * An order whose decision could not be sent (or waits for a person): the acceptance unit looks at it again
  * now. A decision being sent is retried at once (re-reading the order first, never a blind second OR21).
  */
-export const retryOrderAcceptance: RetryHandler = async (shop, orderId) => {
+export const retryOrderAcceptance: RetryHandler = async (shop, orderId, exception) => {
+  if (exception.kind === "SHOPIFY_ORDER_FAILED") return requestShopifyOrder(shop, orderId, "retry");
   const order = await prisma.marketplaceOrder.findFirst({
     where: { id: orderId, shop },
     select: { connectionId: true, acceptance: true },

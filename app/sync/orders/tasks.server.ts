@@ -4,6 +4,7 @@ import { workUnits } from "~/worker/registry.server";
 import { connectionTask } from "~/sync/connection-task.server";
 import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { runOrderAcceptance } from "~/sync/orders/acceptance.server";
+import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
 
 /** Worker tasks of the order flow: the intake (OR11 into the mirror) and the acceptance (OR21), per connection. */
 
@@ -15,7 +16,12 @@ export const orderAcceptanceTask = connectionTask(workUnits.orderAcceptance, asy
   nextDueAt: (await runOrderAcceptance(connection, mirakl, now)).nextDueAt,
 }));
 
-export const orderTasks: TaskHandler[] = [orderIntakeTask, orderAcceptanceTask];
+/** Shopify orders for paid Mirakl orders: Shopify only (the Mirakl client is not used). */
+export const shopifyOrdersTask = connectionTask(workUnits.shopifyOrders, async (connection, _mirakl, now) => ({
+  nextDueAt: (await runShopifyOrders(connection, now)).nextDueAt,
+}));
+
+export const orderTasks: TaskHandler[] = [orderIntakeTask, orderAcceptanceTask, shopifyOrdersTask];
 
 /** A running intake is due within a minute or two; later than this it was left idle (connection disabled). */
 const IDLE_AFTER_MS = 10 * 60_000;
@@ -33,5 +39,6 @@ export async function ensureOrderIntake(connection: { id: string; shop: string }
   if (!unit || unit.dueAt.getTime() > now.getTime() + IDLE_AFTER_MS) {
     await workUnits.orderIntake.markDirty(connection.id, connection.shop, now);
     await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
+    await workUnits.shopifyOrders.markDirty(connection.id, connection.shop, now);
   }
 }

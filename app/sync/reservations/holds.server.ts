@@ -210,20 +210,42 @@ export async function reconcileShopifyHolds(shop: string, now: Date, admin?: Adm
  * being reservations (Shopify's order commits the units now), their SKUs are recomputed, and the next
  * pass of the holds gives back the units they held.
  */
-export async function releaseReservationsOfShopifyOrder(
+export function releaseReservationsOfShopifyOrder(
   shop: string,
   connectionId: string,
   miraklOrderId: string,
   now: Date,
+) {
+  return releaseOrderReservations(shop, connectionId, miraklOrderId, SHOPIFY_ORDER_RELEASE_REASON, now);
+}
+
+/**
+ * Ends the open reservations of a Mirakl order (only those of `lineIds` when given) for `reason`: the holds
+ * then give the units back (SHOPIFY_ORDER: its Shopify order commits them) or take them out of stock
+ * (SHIPPED). Their SKUs are recomputed. Returns how many were released.
+ */
+export async function releaseOrderReservations(
+  shop: string,
+  connectionId: string,
+  miraklOrderId: string,
+  reason: string,
+  now: Date,
+  lineIds?: readonly string[],
 ): Promise<number> {
   const open = await prisma.marketplaceReservation.findMany({
-    where: { shop, connectionId, miraklOrderId, releasedAt: null },
+    where: {
+      shop,
+      connectionId,
+      miraklOrderId,
+      releasedAt: null,
+      ...(lineIds ? { orderLineId: { in: [...lineIds] } } : {}),
+    },
     select: { id: true, shopifySku: true },
   });
   if (open.length === 0) return 0;
   const { count } = await prisma.marketplaceReservation.updateMany({
     where: { shop, id: { in: open.map((r) => r.id) }, releasedAt: null },
-    data: { releasedAt: now, releaseReason: SHOPIFY_ORDER_RELEASE_REASON },
+    data: { releasedAt: now, releaseReason: reason },
   });
   await markSkusForRecompute(
     shop,

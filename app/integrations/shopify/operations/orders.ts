@@ -7,20 +7,67 @@ fragment OrderSummaryFields on Order {
   totalPriceSet { shopMoney { amount currencyCode } }
 }`);
 
-/** `inventoryBehaviour` and `sendReceipt` belong to `options`, not to the order input. */
+/** Each line item with the properties that name the Mirakl order line it was made for. */
+const orderLineItemFields = adminFragment(`#graphql
+fragment OrderLineItemFields on LineItem {
+  id sku quantity variant { id } customAttributes { key value }
+}`);
+
+/**
+ * `inventoryBehaviour` and `sendReceipt` belong to `options`, not to the order input. Not idempotent: callers
+ * store the intent first and send it with `resendWhenUnsure: false` (app/sync/orders/shopify-order.server.ts).
+ */
 export const orderCreate = adminOperation(
   `#graphql
 mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput!) {
   orderCreate(order: $order, options: $options) {
     order {
       ...OrderSummaryFields
-      lineItems(first: 250) { nodes { id sku quantity variant { id } } }
+      lineItems(first: 250) { nodes { ...OrderLineItemFields } }
     }
     userErrors { field message code }
   }
 }`,
   orderSummaryFields,
+  orderLineItemFields,
 );
+
+/** An order found by its source identifier: its line items, to link them to the Mirakl order lines. */
+export const orderLineItems = adminOperation(
+  `#graphql
+query OrderLineItems($id: ID!) {
+  order(id: $id) {
+    ...OrderSummaryFields
+    lineItems(first: 250) { nodes { ...OrderLineItemFields } }
+  }
+}`,
+  orderSummaryFields,
+  orderLineItemFields,
+);
+
+/** Where Shopify routed the order's units (kept under the single-query cost limit: 3 × 100 lines). */
+export const orderFulfillmentPlacement = adminOperation(`#graphql
+query OrderFulfillmentPlacement($id: ID!) {
+  order(id: $id) {
+    id
+    fulfillmentOrders(first: 3) {
+      nodes {
+        id status
+        assignedLocation { location { id } }
+        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
+      }
+    }
+  }
+}`);
+
+/** Moves (part of) a fulfillment order, and the units it commits, to another location. */
+export const fulfillmentOrderMove = adminOperation(`#graphql
+mutation FulfillmentOrderMove($id: ID!, $newLocationId: ID!, $fulfillmentOrderLineItems: [FulfillmentOrderLineItemInput!]) {
+  fulfillmentOrderMove(id: $id, newLocationId: $newLocationId, fulfillmentOrderLineItems: $fulfillmentOrderLineItems) {
+    movedFulfillmentOrder { id assignedLocation { location { id } } }
+    userErrors { field message }
+  }
+}`);
 
 /**
  * Finds orders we created for a marketplace order. `source_identifier` is a documented `orders(query:)` filter

@@ -108,3 +108,33 @@ export function DeadlineBadge({ deadline }: { deadline: { text: string; level: D
 export function NeedsAttentionBadge() {
   return <Badge tone="critical">Needs attention</Badge>;
 }
+
+/** Where a Mirakl order's Shopify order stands (app/sync/orders/shopify-order.server.ts), in a few words. */
+export function shopifyOrderStatus(status: string, name: string | null): { label: string; tone: Tone } {
+  switch (status) {
+    case "NONE":
+      return { label: "Made once paid", tone: undefined };
+    case "DUE":
+    case "SENDING":
+      return { label: "Being created", tone: "info" };
+    case "CREATED":
+      return { label: name ?? "Created", tone: "success" };
+    case "FAILED":
+      return { label: "Not created", tone: "critical" };
+    case "SKIPPED":
+      return { label: "Not made", tone: undefined };
+    default:
+      return { label: status, tone: undefined };
+  }
+}
+
+export function ShopifyOrderBadge({ status, name }: { status: string; name: string | null }) {
+  const { label, tone } = shopifyOrderStatus(status, name);
+  return <Badge tone={tone}>{label}</Badge>;
+}
+
+/** The Shopify admin page of an order, as App Bridge opens it from inside the app ("shopify://admin/orders/123"). */
+export function shopifyAdminOrderUrl(orderGid: string): string {
+  const id = orderGid.slice(orderGid.lastIndexOf("/") + 1);
+  return `shopify://admin/orders/${encodeURIComponent(id)}`;
+}

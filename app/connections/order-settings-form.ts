@@ -6,6 +6,7 @@ import {
   type AcceptanceSettings,
   type FailureAction,
 } from "~/domain/orders/acceptance-settings";
+import type { ShopifyOrderSettings } from "~/domain/connection-settings";
 
 /**
  * The "Order acceptance" form of one connection: what the page edits (text as typed) and how it becomes
@@ -48,6 +49,9 @@ export interface OrderSettingsFormValues {
   acceptanceWindowHours: string;
   whenPartialAcceptanceForbidden: AcceptanceSettings["whenPartialAcceptanceForbidden"];
   onFailedRule: Record<AcceptanceRule, FailureAction>;
+  /** A Shopify order for each paid Mirakl order. */
+  createShopifyOrders: boolean;
+  shopifyCustomer: ShopifyOrderSettings["customer"];
 }
 
 export type OrderSettingsErrors = Record<string, string>;
@@ -57,8 +61,14 @@ export interface CallBudget {
   miraklBudgetPercent: number;
 }
 
-export function formValuesFrom(settings: AcceptanceSettings, budget: CallBudget): OrderSettingsFormValues {
+export function formValuesFrom(
+  settings: AcceptanceSettings,
+  budget: CallBudget,
+  shopifyOrders: ShopifyOrderSettings,
+): OrderSettingsFormValues {
   return {
+    createShopifyOrders: shopifyOrders.create,
+    shopifyCustomer: shopifyOrders.customer,
     ordersPollMinutes: String(budget.ordersPollMinutes),
     miraklBudgetPercent: String(budget.miraklBudgetPercent),
     priceTolerancePercent: String(settings.priceTolerancePercent),
@@ -78,13 +88,16 @@ const submittedSchema = z.object({
   acceptanceWindowHours: z.string().max(20).default(""),
   whenPartialAcceptanceForbidden: z.enum(["refuse-all", "review-all"]).default("refuse-all"),
   onFailedRule: z.record(z.string(), z.enum(["refuse", "review"])).default({}),
+  createShopifyOrders: z.boolean().default(true),
+  shopifyCustomer: z.enum(["none", "attach"]).default("none"),
 });
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const WHOLE = /^\d+$/;
 
 export type OrderSettingsParse =
-  { ok: true; settings: AcceptanceSettings; budget: CallBudget } | { ok: false; errors: OrderSettingsErrors };
+  | { ok: true; settings: AcceptanceSettings; budget: CallBudget; shopifyOrders: ShopifyOrderSettings }
+  | { ok: false; errors: OrderSettingsErrors };
 
 function wholeIn(text: string, min: number, max: number): number | null {
   const trimmed = text.trim();
@@ -125,6 +138,7 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
       ok: true,
       settings: parsed.data,
       budget: { ordersPollMinutes: ordersPollMinutes!, miraklBudgetPercent: miraklBudgetPercent! },
+      shopifyOrders: { create: values.createShopifyOrders, customer: values.shopifyCustomer },
     };
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] === "onFailedRule" ? "form" : String(issue.path[0] ?? "form");

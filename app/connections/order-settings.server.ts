@@ -30,7 +30,7 @@ export async function loadOrderSettingsPage(shop: string, connectionId: string):
   const settings = parseConnectionSettings(row.settings);
   return {
     connection: { id: row.id, name: row.name },
-    values: formValuesFrom(settings.acceptance, settings),
+    values: formValuesFrom(settings.acceptance, settings, settings.shopifyOrders),
     ordersPollSlowedToMinutes: settings.ordersPollSlowedToMinutes,
     orderAcceptance: settings.lastCheck?.orderAcceptance ?? null,
     partialAcceptanceForbidden: settings.partialAcceptanceForbidden,
@@ -46,6 +46,7 @@ export async function saveOrderSettings(shop: string, connectionId: string, subm
   const saved = await mergeConnectionSettings(shop, connectionId, {
     acceptance: parsed.settings,
     ...parsed.budget,
+    shopifyOrders: parsed.shopifyOrders,
     ordersPollSlowedToMinutes: null,
   });
   if (!saved)

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
-import { parseConnectionSettings } from "~/domain/connection-settings";
+import { parseConnectionSettings, shopifyOrderSettingsSchema } from "~/domain/connection-settings";
 import { defaultAcceptanceSettings } from "~/domain/orders/acceptance-settings";
 import { formValuesFrom, settingsFromForm } from "~/connections/order-settings-form";
 import { action, loader } from "~/routes/app.connections.$id_.orders/route";
@@ -13,6 +13,7 @@ import { embeddedRequest, installShop, settle } from "../helpers/app";
 
 let testCount = 0;
 const budget = { ordersPollMinutes: 1, miraklBudgetPercent: 100 };
+const shopifyOrderDefaults = shopifyOrderSettingsSchema.parse({});
 let shop: string;
 let connectionId: string;
 
@@ -43,14 +44,14 @@ describe("order acceptance settings page", () => {
     const response = await call(loader, shop, connectionId);
     expect(response.status).toBe(200);
     const page = await response.json();
-    expect(page.values).toEqual(formValuesFrom(defaultAcceptanceSettings(), budget));
+    expect(page.values).toEqual(formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults));
     expect(page.values.priceTolerancePercent).toBe("10");
     expect(page.orderAcceptance).toBeNull();
   });
 
   it("saves what the merchant chose and wakes the acceptance unit", async () => {
     const values = {
-      ...formValuesFrom(defaultAcceptanceSettings(), budget),
+      ...formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults),
       priceTolerancePercent: "12,5",
       maxQuantityPerLine: "4",
       acceptanceWindowHours: "48",
@@ -71,7 +72,7 @@ describe("order acceptance settings page", () => {
 
   it("refuses bad values field by field and stores nothing", async () => {
     const values = {
-      ...formValuesFrom(defaultAcceptanceSettings(), budget),
+      ...formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults),
       priceTolerancePercent: "ten",
       maxQuantityPerLine: "1.5",
       acceptanceWindowHours: "0",
@@ -101,7 +102,7 @@ describe("order acceptance settings page", () => {
     });
     expect((await (await call(loader, shop, connectionId)).json()).ordersPollSlowedToMinutes).toBe(30);
     const values = {
-      ...formValuesFrom(defaultAcceptanceSettings(), budget),
+      ...formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults),
       ordersPollMinutes: "15",
       miraklBudgetPercent: "50",
     };
@@ -122,7 +123,7 @@ describe("order acceptance settings page", () => {
     await installShop(other);
     expect((await call(loader, other, connectionId)).status).toBe(404);
     const response = await call(action, other, connectionId, {
-      values: JSON.stringify(formValuesFrom(defaultAcceptanceSettings(), budget)),
+      values: JSON.stringify(formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults)),
     });
     expect(response.status).toBe(404);
   });
@@ -134,5 +135,31 @@ describe("order acceptance settings page", () => {
       ok: false,
       errors: { form: "The form could not be read: reload the page" },
     });
+  });
+});
+
+describe("Shopify orders settings", () => {
+  it("are on without a customer by default, and a save stores the merchant's choice", async () => {
+    const page = await (await call(loader, shop, connectionId)).json();
+    expect(page.values.createShopifyOrders).toBe(true);
+    expect(page.values.shopifyCustomer).toBe("none");
+    const values = { ...page.values, createShopifyOrders: false, shopifyCustomer: "attach" };
+    const response = await call(action, shop, connectionId, { values: JSON.stringify(values) });
+    expect(response.status).toBe(200);
+    const stored = parseConnectionSettings(
+      (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+    );
+    expect(stored.shopifyOrders).toEqual({ create: false, customer: "attach" });
+  });
+
+  it("refuses a customer mode it does not know, saving nothing", async () => {
+    const page = await (await call(loader, shop, connectionId)).json();
+    const values = { ...page.values, shopifyCustomer: "marketing" };
+    const response = await call(action, shop, connectionId, { values: JSON.stringify(values) });
+    expect(response.status).toBe(400);
+    const stored = parseConnectionSettings(
+      (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+    );
+    expect(stored.shopifyOrders.customer).toBe("none");
   });
 });

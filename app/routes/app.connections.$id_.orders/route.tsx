@@ -6,6 +6,7 @@ import {
   Banner,
   BlockStack,
   Button,
+  Checkbox,
   FormLayout,
   InlineStack,
   Layout,
@@ -197,6 +198,28 @@ export default function OrderSettingsPage() {
                     helpText="Lower it when another tool uses the same API key: every call of this connection is spaced accordingly."
                   />
                 </FormLayout.Group>
+              </FormLayout>
+            </SectionCard>
+
+            <SectionCard title="Shopify orders">
+              <FormLayout>
+                <Checkbox
+                  label="Create a Shopify order for each paid marketplace order"
+                  checked={values.createShopifyOrders}
+                  onChange={(checked) => set("createShopifyOrders", checked)}
+                  helpText="Made once the marketplace has the customer's payment, exactly once, without any receipt to the customer. Off: no Shopify order is made, and units a line ships leave Shopify's stock through its reservation."
+                />
+                <Select
+                  label="Marketplace customer in Shopify"
+                  options={[
+                    { label: "No Shopify customer (recommended)", value: "none" },
+                    { label: "A customer with the marketplace's anonymised e-mail alias", value: "attach" },
+                  ]}
+                  value={values.shopifyCustomer}
+                  onChange={(value) => set("shopifyCustomer", value as OrderSettingsFormValues["shopifyCustomer"])}
+                  disabled={!values.createShopifyOrders}
+                  helpText="The marketplace gives an anonymised alias, not the customer's address: it is never opted into marketing either way."
+                />
               </FormLayout>
             </SectionCard>
 

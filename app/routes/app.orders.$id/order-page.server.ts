@@ -103,6 +103,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
       shippingDeadline: order.shippingDeadline?.toISOString() ?? null,
       deadline: acceptanceCountdown(order, acceptanceWindowHours(connection?.settings), now),
     },
+    shopifyOrder: shopifyOrderView(order),
     lines: order.lines.map((line) => ({
       id: line.id,
       lineId: line.lineId,
@@ -131,6 +132,30 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
       actor: event.actor,
       message: event.message,
     })),
+  };
+}
+
+/** The order's Shopify order: where it stands, and why when it could not be made. */
+export function shopifyOrderView(order: {
+  shopifyOrderStatus: string;
+  shopifyOrderId: string | null;
+  shopifyOrderName: string | null;
+  shopifyOrderCreatedAt: Date | null;
+  shopifyOrderError: string | null;
+  shopifyOrderAttempts: number;
+  shopifyInventoryBehaviour: string | null;
+}) {
+  // Stored as "CAUSE: message" (the cause drives the next attempt); the page shows the message.
+  const separator = order.shopifyOrderError?.indexOf(": ") ?? -1;
+  return {
+    status: order.shopifyOrderStatus,
+    id: order.shopifyOrderId,
+    name: order.shopifyOrderName,
+    createdAt: order.shopifyOrderCreatedAt?.toISOString() ?? null,
+    error:
+      order.shopifyOrderError && separator > 0 ? order.shopifyOrderError.slice(separator + 2) : order.shopifyOrderError,
+    attempts: order.shopifyOrderAttempts,
+    committedByOrder: order.shopifyInventoryBehaviour === "DECREMENT_IGNORING_POLICY",
   };
 }
 

@@ -8,11 +8,13 @@ import { requireShop } from "~/auth.server";
 import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { AcceptanceBadge, DeadlineBadge, NeedsAttentionBadge, OrderStateBadge } from "~/components/order-status";
 import { submitReview } from "~/sync/orders/review.server";
+import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
 import { loadOrderPage, type OrderPage } from "./order-page.server";
 import { parseReviewForm } from "./review-form";
 import { LineDecisions, OrderLines } from "./order-lines";
 import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
 import { ReviewCard } from "./review-card";
+import { CREATE_SHOPIFY_ORDER_INTENT, ShopifyOrderCard } from "./shopify-order-card";
 
 // Another shop's order looks exactly like a missing one.
 const notFound = () => json({ message: "This order does not exist." }, { status: 404 });
@@ -29,7 +31,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const orderId = params.id ?? "";
   const order = await prisma.marketplaceOrder.findFirst({ where: { id: orderId, shop }, select: { id: true } });
   if (!order) throw notFound();
-  const parsed = parseReviewForm(await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === CREATE_SHOPIFY_ORDER_INTENT) {
+    if (!(await requestShopifyOrder(shop, orderId, "staff")))
+      return json(
+        { problem: "This order has no Shopify order to make (it is not paid yet, or it has one)." },
+        { status: 409 },
+      );
+    return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
+  }
+  const parsed = parseReviewForm(form);
   if (!parsed.ok) return json({ problem: parsed.problem }, { status: 400 });
   const result = await submitReview({ shop, orderId, choices: parsed.choices, staff }, new Date());
   if (!result.ok) return json({ problem: result.problem }, { status: 409 });
@@ -37,11 +48,17 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function OrderDetail() {
-  const { order, lines, money, customer, timeline } = useLoaderData<typeof loader>();
+  const { order, lines, money, customer, timeline, shopifyOrder } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
-  // The acceptance unit decides or sends within seconds: the page follows it.
-  useRevalidateWhile(order.acceptance === "PENDING" || order.acceptance === "SENDING", 3000);
+  // The acceptance unit decides or sends within seconds, the Shopify order follows the payment: the page follows them.
+  useRevalidateWhile(
+    order.acceptance === "PENDING" ||
+      order.acceptance === "SENDING" ||
+      shopifyOrder.status === "DUE" ||
+      shopifyOrder.status === "SENDING",
+    3000,
+  );
   return (
     <Page
       backAction={{ content: "Orders", url: "/app/orders" }}
@@ -76,7 +93,7 @@ export default function OrderDetail() {
         <Layout.Section>
           <BlockStack gap="400">
             {actionData?.problem && (
-              <Banner tone="critical" title="The decision was not sent">
+              <Banner tone="critical" title="Nothing was sent">
                 {actionData.problem}
               </Banner>
             )}
@@ -95,6 +112,7 @@ export default function OrderDetail() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <ShopifyOrderCard shopifyOrder={shopifyOrder} submitting={submitting} />
             <MoneySummary money={money} currency={order.currency} taxMode={order.taxMode} />
             <CustomerCard customer={customer} />
           </BlockStack>

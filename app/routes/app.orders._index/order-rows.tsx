@@ -5,6 +5,8 @@ import {
   DeadlineBadge,
   NeedsAttentionBadge,
   OrderStateBadge,
+  ShopifyOrderBadge,
+  shopifyAdminOrderUrl,
   type DecidedLines,
 } from "~/components/order-status";
 import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
@@ -18,6 +20,7 @@ export interface OrderRow {
   acceptance: string;
   decided: DecidedLines;
   needsAttention: boolean;
+  shopifyOrder: { status: string; id: string | null; name: string | null };
   lineCount: number;
   units: number;
   total: string;
@@ -34,6 +37,7 @@ export const orderTableHeadings: [{ title: string }, ...{ title: string; alignme
   { title: "Total", alignment: "end" },
   { title: "Deadline" },
   { title: "Acceptance" },
+  { title: "Shopify order" },
 ];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -75,6 +79,21 @@ export function OrderRows({ rows }: { rows: OrderRow[] }) {
           <AcceptanceBadge acceptance={row.acceptance} decided={row.decided} />
           {row.needsAttention && <NeedsAttentionBadge />}
         </InlineStack>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.shopifyOrder.status === "CREATED" && row.shopifyOrder.id ? (
+          // Its own link: a click on it must not also open the row's Order page.
+          <a
+            href={shopifyAdminOrderUrl(row.shopifyOrder.id)}
+            target="_top"
+            rel="noreferrer"
+            onClick={(event) => event.stopPropagation()}
+          >
+            {row.shopifyOrder.name ?? "Open in Shopify"}
+          </a>
+        ) : (
+          <ShopifyOrderBadge status={row.shopifyOrder.status} name={row.shopifyOrder.name} />
+        )}
       </IndexTable.Cell>
     </IndexTable.Row>
   ));

@@ -148,6 +148,9 @@ const rowSelect = {
   createdOnMiraklAt: true,
   acceptance: true,
   needsAttention: true,
+  shopifyOrderStatus: true,
+  shopifyOrderId: true,
+  shopifyOrderName: true,
   lines: { select: { quantity: true, decision: true } },
 } satisfies Prisma.MarketplaceOrderSelect;
 
@@ -227,6 +230,11 @@ export async function loadOrdersPage(shop: string, query: OrdersQuery, now: Date
         acceptance: order.acceptance,
         decided: decidedLines(order.lines),
         needsAttention: order.needsAttention,
+        shopifyOrder: {
+          status: order.shopifyOrderStatus,
+          id: order.shopifyOrderId,
+          name: order.shopifyOrderName,
+        },
         lineCount: order.lines.length,
         units: order.lines.reduce((sum, line) => sum + line.quantity, 0),
         total: formatAmount(order.totalPrice, order.currency),

@@ -24,6 +24,7 @@ export default tseslint.config(
       "test-results/**",
       "playwright-report/**",
       "extensions/**/dist/**",
+      "extensions/*/shopify.d.ts", // the Shopify CLI writes it (the `shopify` global's type for the target)
       "**/*.generated.d.ts",
       "app/types/**", // npm run codegen; 4 MB of schema types that only the generator writes
     ],

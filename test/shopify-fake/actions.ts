@@ -1,4 +1,20 @@
-import type { FakeFulfillment, FakeOrder, FakeRefund, FakeShopStore } from "./store";
+import type {
+  FakeCustomer,
+  FakeFulfillment,
+  FakeFulfillmentOrder,
+  FakeInventoryBehaviour,
+  FakeLineItem,
+  FakeLocation,
+  FakeMailingAddress,
+  FakeMoney,
+  FakeOrder,
+  FakeOrderTransaction,
+  FakeRefund,
+  FakeShippingLine,
+  FakeShopStore,
+  FakeTaxLine,
+  FakeVariant,
+} from "./store";
 
 /**
  * What Shopify does to a shop when an order is created, fulfilled, cancelled or refunded, reduced to the
@@ -13,104 +29,535 @@ export type ActionResult<T> = { ok: T; userErrors?: undefined } | { ok?: undefin
 
 const money = (value: number) => value.toFixed(2);
 
-export interface CreateOrderInput {
-  currency?: string;
+// ---- orderCreate --------------------------------------------------------------------------------------------
+
+interface MoneyBagInput {
+  shopMoney: { amount: string | number; currencyCode: string };
+  presentmentMoney?: { amount: string | number; currencyCode: string } | null;
+}
+interface TaxLineInput {
+  title: string;
+  rate: string | number;
+  priceSet?: MoneyBagInput | null;
+  channelLiable?: boolean | null;
+}
+export interface MailingAddressInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  zip?: string | null;
+  provinceCode?: string | null;
+  province?: string | null;
+  countryCode?: string | null;
+  country?: string | null;
+  phone?: string | null;
+}
+interface UpsertCustomerInput {
+  id?: string | null;
   email?: string | null;
-  name?: string;
-  tags?: string[];
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+  taxExempt?: boolean | null;
+}
+
+/** OrderCreateOrderInput (2026-07), the fields the fake keeps; unknown fields are ignored as Shopify stores them. */
+export interface CreateOrderInput {
+  currency?: string | null;
+  presentmentCurrency?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  name?: string | null;
+  tags?: string[] | null;
   sourceName?: string | null;
   sourceIdentifier?: string | null;
-  financialStatus?: string;
-  processedAt?: string;
+  sourceUrl?: string | null;
+  financialStatus?: string | null;
+  processedAt?: string | null;
+  taxesIncluded?: boolean | null;
+  test?: boolean | null;
+  buyerAcceptsMarketing?: boolean | null;
+  customAttributes?: Array<{ key: string; value: string }> | null;
+  customer?: {
+    toAssociate?: { id?: string | null; email?: string | null } | null;
+    toUpsert?: UpsertCustomerInput | null;
+  } | null;
+  customerId?: string | null;
+  shippingAddress?: MailingAddressInput | null;
+  billingAddress?: MailingAddressInput | null;
+  taxLines?: TaxLineInput[] | null;
   lineItems?: Array<{
     variantId?: string | null;
     sku?: string | null;
     title?: string | null;
+    variantTitle?: string | null;
+    vendor?: string | null;
     quantity: number;
-    priceSet?: { shopMoney: { amount: string; currencyCode: string } } | null;
-  }>;
-  shippingLines?: Array<{ priceSet: { shopMoney: { amount: string } } }>;
-  metafields?: Array<{ namespace: string; key: string; type: string; value: string }>;
+    priceSet?: MoneyBagInput | null;
+    taxLines?: TaxLineInput[] | null;
+    properties?: Array<{ name: string; value: string }> | null;
+    requiresShipping?: boolean | null;
+    taxable?: boolean | null;
+    giftCard?: boolean | null;
+  }> | null;
+  shippingLines?: Array<{
+    title: string;
+    code?: string | null;
+    source?: string | null;
+    priceSet: MoneyBagInput;
+    taxLines?: TaxLineInput[] | null;
+  }> | null;
+  transactions?: Array<{
+    kind?: string | null;
+    status?: string | null;
+    gateway?: string | null;
+    amountSet: MoneyBagInput;
+    authorizationCode?: string | null;
+    processedAt?: string | null;
+    test?: boolean | null;
+  }> | null;
+  metafields?: Array<{
+    namespace?: string | null;
+    key?: string | null;
+    type?: string | null;
+    value?: string | null;
+  }> | null;
 }
 
+/** OrderCreateOptionsInput, plus the API version the request came in (processedAt rules changed in 2026-07). */
+export interface CreateOrderOptions {
+  inventoryBehaviour?: FakeInventoryBehaviour | null;
+  sendReceipt?: boolean | null;
+  sendFulfillmentReceipt?: boolean | null;
+  apiVersion?: string;
+}
+
+/** Amounts in cents, shop and presentment side by side, so rounding happens once, at the cent. */
+interface Cents {
+  shop: number;
+  presentment: number;
+}
+const cents = (amount: string | number) => Math.round(Number(amount) * 100);
+const centsOf = (bag: MoneyBagInput): Cents => ({
+  shop: cents(bag.shopMoney.amount),
+  presentment: cents((bag.presentmentMoney ?? bag.shopMoney).amount),
+});
+const zero = (): Cents => ({ shop: 0, presentment: 0 });
+const add = (a: Cents, b: Cents): Cents => ({ shop: a.shop + b.shop, presentment: a.presentment + b.presentment });
+const sum = (values: Cents[]) => values.reduce(add, zero());
+const toMoney = (c: Cents): FakeMoney => ({ shop: money(c.shop / 100), presentment: money(c.presentment / 100) });
+const fromMoney = (m: FakeMoney): Cents => ({ shop: cents(m.shop), presentment: cents(m.presentment) });
+
+/**
+ * The tax a rate makes on a base, rounded to the cent: added on top when prices exclude tax, the share of the
+ * price it already holds when they include it (`base × rate / (1 + rate)`).
+ */
+const taxOn = (base: number, rate: number, taxesIncluded: boolean) =>
+  Math.round(taxesIncluded ? (base * rate) / (1 + rate) : base * rate);
+const computedTax = (base: Cents, rate: number, taxesIncluded: boolean): Cents => ({
+  shop: taxOn(base.shop, rate, taxesIncluded),
+  presentment: taxOn(base.presentment, rate, taxesIncluded),
+});
+
+/** Splits `total` across `weights` in proportion, the rounding cents going to the largest remainders. */
+function allocate(total: number, weights: number[]): number[] {
+  const weightSum = weights.reduce((s, w) => s + w, 0);
+  if (weightSum === 0) return weights.map((_, index) => (index === 0 ? total : 0));
+  const exact = weights.map((w) => (total * w) / weightSum);
+  const shares = exact.map(Math.floor);
+  let left = total - shares.reduce((s, v) => s + v, 0);
+  const order = exact
+    .map((value, index) => ({ index, rest: value - Math.floor(value) }))
+    .sort((a, b) => b.rest - a.rest);
+  for (const { index } of order) {
+    if (left <= 0) break;
+    shares[index]! += 1;
+    left -= 1;
+  }
+  return shares;
+}
+
+/**
+ * Shopify's totals for an order: subtotal (line prices, which hold the tax when `taxesIncluded`), shipping,
+ * total tax (lines and shipping), and the total price, which adds the tax only when prices exclude it.
+ */
+export function orderTotals(input: {
+  taxesIncluded: boolean;
+  lineItems: Array<Pick<FakeLineItem, "unitPrice" | "presentmentUnitPrice" | "quantity" | "taxLines">>;
+  shippingLines: Array<Pick<FakeShippingLine, "price" | "taxLines">>;
+}) {
+  const subtotal = sum(
+    input.lineItems.map((l) => ({
+      shop: cents(l.unitPrice) * l.quantity,
+      presentment: cents(l.presentmentUnitPrice) * l.quantity,
+    })),
+  );
+  const shipping = sum(input.shippingLines.map((s) => fromMoney(s.price)));
+  const tax = sum(
+    [...input.lineItems, ...input.shippingLines].flatMap((owner) => owner.taxLines.map((t) => fromMoney(t.amount))),
+  );
+  const total = add(add(subtotal, shipping), input.taxesIncluded ? zero() : tax);
+  return { subtotal: toMoney(subtotal), shipping: toMoney(shipping), tax: toMoney(tax), total: toMoney(total) };
+}
+
+/** Order.taxLines: the lines' and shipping's tax lines summed per title and rate, as Shopify shows them. */
+export function orderTaxLines(order: Pick<FakeOrder, "lineItems" | "shippingLines">): FakeTaxLine[] {
+  const byKey = new Map<string, FakeTaxLine & { cents: Cents }>();
+  for (const taxLine of [...order.lineItems, ...order.shippingLines].flatMap((owner) => owner.taxLines)) {
+    const key = `${taxLine.title}\u0000${taxLine.rate}`;
+    const entry = byKey.get(key) ?? { ...taxLine, cents: zero() };
+    entry.cents = add(entry.cents, fromMoney(taxLine.amount));
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].map(({ cents: c, ...taxLine }) => ({ ...taxLine, amount: toMoney(c) }));
+}
+
+/** Order.displayFinancialStatus when the input gives none: derived from the transactions, as Shopify documents. */
+function financialStatusFrom(transactions: FakeOrderTransaction[], total: FakeMoney): string {
+  const succeeded = (kinds: string[]) =>
+    transactions
+      .filter((t) => t.status === "SUCCESS" && kinds.includes(t.kind))
+      .reduce((s, t) => s + cents(t.amount.shop), 0);
+  const paid = succeeded(["SALE", "CAPTURE"]);
+  const refunded = succeeded(["REFUND"]);
+  if (refunded > 0) return refunded >= paid ? "REFUNDED" : "PARTIALLY_REFUNDED";
+  if (paid > 0) return paid >= cents(total.shop) ? "PAID" : "PARTIALLY_PAID";
+  if (succeeded(["AUTHORIZATION", "EMV_AUTHORIZATION"]) > 0) return "AUTHORIZED";
+  return cents(total.shop) === 0 ? "PAID" : "PENDING";
+}
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+function mailingAddress(input: MailingAddressInput | null | undefined): FakeMailingAddress | null {
+  if (!input) return null;
+  const countryCode = input.countryCode ?? null;
+  return {
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    company: input.company ?? null,
+    address1: input.address1 ?? null,
+    address2: input.address2 ?? null,
+    city: input.city ?? null,
+    zip: input.zip ?? null,
+    provinceCode: input.provinceCode ?? null,
+    province: input.province ?? null,
+    countryCode,
+    country: input.country ?? (countryCode ? (regionNames.of(countryCode) ?? countryCode) : null),
+    phone: input.phone ?? null,
+  };
+}
+
+const looksLikeEmail = (value: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value);
+
+/**
+ * Where Shopify assigns an order's fulfillment order, simply modelled: the first active location that fulfils
+ * online orders (the primary first, then in creation order) where every tracked variant of the order is stocked
+ * with enough `available` for all its units; when none has, the primary location. One location per order: the
+ * fake never splits an order across locations.
+ */
+export function routeOrder(
+  store: FakeShopStore,
+  lines: Array<{ variant: FakeVariant | undefined; quantity: number }>,
+): FakeLocation {
+  const primary = store.primaryLocation();
+  const needed = new Map<string, number>();
+  for (const { variant, quantity } of lines) {
+    if (!variant || !store.inventoryItems.get(variant.inventoryItemId)?.tracked) continue;
+    needed.set(variant.inventoryItemId, (needed.get(variant.inventoryItemId) ?? 0) + quantity);
+  }
+  const candidates = [primary, ...[...store.locations.values()].filter((l) => l.id !== primary.id)].filter(
+    (l) => l.isActive && l.fulfillsOnlineOrders,
+  );
+  const canFulfil = (location: FakeLocation) =>
+    [...needed].every(([itemId, quantity]) => {
+      const level = store.levelOf(itemId, location.id);
+      return level !== undefined && level.quantities.available >= quantity;
+    });
+  return candidates.find(canFulfil) ?? primary;
+}
+
+/**
+ * orderCreate, all or nothing: every check runs before anything is written, so an answer with userErrors leaves
+ * the shop exactly as it was (no order, no customer, no stock moved, no order number used).
+ */
 export function createOrder(
   store: FakeShopStore,
   input: CreateOrderInput,
-  inventoryBehaviour = "BYPASS",
+  options: CreateOrderOptions | FakeInventoryBehaviour = {},
 ): ActionResult<FakeOrder> {
-  const lines = input.lineItems ?? [];
-  if (lines.length === 0)
-    return {
-      userErrors: [
-        { field: ["order", "lineItems"], message: "Line items must have at least one line item", code: "INVALID" },
-      ],
-    };
+  const { inventoryBehaviour, sendReceipt, sendFulfillmentReceipt, apiVersion } =
+    typeof options === "string" ? { inventoryBehaviour: options } : options;
+  const behaviour: FakeInventoryBehaviour = inventoryBehaviour ?? "BYPASS";
   const userErrors: FakeUserError[] = [];
-  const location = store.primaryLocation();
+  const refuse = (field: string[], message: string, code = "INVALID") => userErrors.push({ field, message, code });
+  const lines = input.lineItems ?? [];
+  if (lines.length === 0) refuse(["order", "lineItems"], "Line items must have at least one line item");
+
+  // Currencies: the order's must be one the shop can take, its shop currency or an enabled presentment currency.
+  const enabled = store.enabledPresentmentCurrencies();
+  const currency = input.currency ?? store.currency;
+  if (!enabled.includes(currency))
+    refuse(
+      ["order", "currency"],
+      `Currency ${currency} is not supported by this shop: it sells in ${store.currency} and accepts ${enabled.join(", ")}`,
+    );
+  const presentmentCurrency = input.presentmentCurrency ?? currency;
+  if (input.presentmentCurrency && !enabled.includes(presentmentCurrency))
+    refuse(
+      ["order", "presentmentCurrency"],
+      `Presentment currency ${presentmentCurrency} is not enabled for this shop (enabled: ${enabled.join(", ")})`,
+    );
+
+  // processedAt: an unreadable date is refused; one in the future is clamped to now from 2026-07, refused before.
+  const now = store.timestamp();
+  let processedAt = now;
+  if (input.processedAt != null) {
+    const at = Date.parse(input.processedAt);
+    if (Number.isNaN(at)) refuse(["order", "processedAt"], "Processed at is invalid", "PROCESSED_AT_INVALID");
+    else if (at > Date.parse(now) && (apiVersion ?? "2026-07") < "2026-07")
+      refuse(["order", "processedAt"], "Processed at can't be in the future", "PROCESSED_AT_INVALID");
+    else processedAt = new Date(Math.min(at, Date.parse(now))).toISOString();
+  }
+
+  for (const [field, value] of [
+    ["email", input.email],
+    ["customer.toUpsert.email", input.customer?.toUpsert?.email],
+    ["customer.toAssociate.email", input.customer?.toAssociate?.email],
+  ] as const)
+    if (value != null && !looksLikeEmail(value)) refuse(["order", ...field.split(".")], "Email is invalid");
+
+  // The customer: toUpsert creates or updates one (by id, else by email), toAssociate names an existing one.
+  let customerPlan: { existing: FakeCustomer | undefined; upsert: UpsertCustomerInput | null } | null = null;
+  if (input.customer && input.customerId) {
+    refuse(["order", "customerId"], "Only one of customer or customerId can be provided", "REDUNDANT_CUSTOMER_FIELDS");
+  } else if (input.customer?.toUpsert) {
+    const upsert = input.customer.toUpsert;
+    const existing = upsert.id
+      ? store.customers.get(upsert.id)
+      : upsert.email
+        ? store.customerByEmail(upsert.email)
+        : undefined;
+    if (upsert.id && !existing) refuse(["order", "customer", "toUpsert", "id"], "Customer does not exist");
+    const phoneOwner = upsert.phone
+      ? [...store.customers.values()].find((c) => c.phone === upsert.phone && c.id !== existing?.id)
+      : undefined;
+    if (phoneOwner) refuse(["order", "customer", "toUpsert", "phone"], "Phone has already been taken");
+    customerPlan = { existing, upsert };
+  } else if (input.customer?.toAssociate || input.customerId) {
+    const id = input.customer?.toAssociate?.id ?? input.customerId;
+    const field = input.customerId ? ["order", "customerId"] : ["order", "customer", "toAssociate", "id"];
+    const existing = id ? store.customers.get(id) : undefined;
+    if (!existing) refuse(field, id ? "Customer does not exist" : "Customer id is required");
+    customerPlan = { existing, upsert: null };
+  }
+
+  // Tax lines belong on the order or on its lines, never both; order-level ones are split across taxable lines.
+  const orderTaxLines = input.taxLines ?? [];
+  if (orderTaxLines.length > 0 && lines.some((l) => (l.taxLines ?? []).length > 0))
+    refuse(["order", "taxLines"], "Tax lines can be specified on the order or on the line items, but not both");
+  if (orderTaxLines.length > 0 && lines.length > 0 && !lines.some((l) => l.taxable ?? true))
+    refuse(["order", "taxLines"], "Tax lines can't be applied to an order without a taxable line item");
+
   const resolved = lines.map((line, index) => {
     const variant = line.variantId ? store.variants.get(line.variantId) : undefined;
     if (line.variantId && !variant)
-      userErrors.push({
-        field: ["order", "lineItems", String(index), "variantId"],
-        message: "Variant does not exist",
-        code: "INVALID",
-      });
+      refuse(["order", "lineItems", String(index), "variantId"], "Variant does not exist");
+    if (!line.variantId && !line.title) refuse(["order", "lineItems", String(index), "title"], "Title can't be blank");
     if (line.quantity <= 0)
-      userErrors.push({
-        field: ["order", "lineItems", String(index), "quantity"],
-        message: "Quantity must be greater than 0",
-        code: "INVALID",
-      });
-    return { line, variant };
+      refuse(["order", "lineItems", String(index), "quantity"], "Quantity must be greater than 0");
+    return { line, variant, quantity: line.quantity };
   });
-  if (inventoryBehaviour === "DECREMENT_OBEYING_POLICY") {
-    for (const [index, { line, variant }] of resolved.entries()) {
-      const level = variant ? store.levelOf(variant.inventoryItemId, location.id) : undefined;
-      const tracked = variant ? store.inventoryItems.get(variant.inventoryItemId)?.tracked : false;
-      if (tracked && (!level || level.quantities.available < line.quantity)) {
-        userErrors.push({
-          field: ["order", "lineItems", String(index)],
-          message: `Unable to reserve inventory for ${variant?.sku ?? "line item"}`,
-          code: "INVENTORY_CLAIM_FAILED",
-        });
-      }
+  for (const [index, shippingLine] of (input.shippingLines ?? []).entries())
+    if (Number(shippingLine.priceSet.shopMoney.amount) < 0)
+      refuse(["order", "shippingLines", String(index), "priceSet"], "Price can't be negative");
+
+  const location = routeOrder(store, resolved);
+  if (behaviour === "DECREMENT_OBEYING_POLICY") {
+    const claimed = new Map<string, number>();
+    for (const [index, { variant, quantity }] of resolved.entries()) {
+      if (!variant || !store.inventoryItems.get(variant.inventoryItemId)?.tracked) continue;
+      const total = (claimed.get(variant.inventoryItemId) ?? 0) + quantity;
+      claimed.set(variant.inventoryItemId, total);
+      const level = store.levelOf(variant.inventoryItemId, location.id);
+      if (!level || level.quantities.available < total)
+        refuse(
+          ["order", "lineItems", String(index)],
+          `Unable to reserve inventory for ${variant.sku ?? "line item"}`,
+          "INVENTORY_CLAIM_FAILED",
+        );
     }
   }
   if (userErrors.length > 0) return { userErrors };
 
-  const orderId = store.gid("Order");
-  const currency = input.currency ?? lines[0]?.priceSet?.shopMoney.currencyCode ?? "EUR";
-  const lineItems = resolved.map(({ line, variant }) => ({
-    id: store.gid("LineItem"),
-    variantId: variant?.id ?? null,
-    sku: line.sku ?? variant?.sku ?? null,
-    title: line.title ?? (variant ? (store.products.get(variant.productId)?.title ?? variant.title) : "Custom item"),
-    quantity: line.quantity,
-    currentQuantity: line.quantity,
-    unitPrice: line.priceSet?.shopMoney.amount ?? variant?.price ?? "0.00",
+  // ---- every check passed: write ----
+  const taxesIncluded = input.taxesIncluded ?? false;
+  const taxLineFrom = (t: TaxLineInput, amount: Cents): FakeTaxLine => ({
+    title: t.title,
+    rate: Number(t.rate),
+    amount: toMoney(amount),
+    channelLiable: t.channelLiable === undefined ? false : t.channelLiable,
+  });
+  const lineItems: FakeLineItem[] = resolved.map(({ line, variant }) => {
+    const price = line.priceSet
+      ? centsOf(line.priceSet)
+      : { shop: cents(variant?.price ?? 0), presentment: cents(variant?.price ?? 0) };
+    const base = { shop: price.shop * line.quantity, presentment: price.presentment * line.quantity };
+    const taxable = line.taxable ?? true;
+    return {
+      id: store.gid("LineItem"),
+      variantId: variant?.id ?? null,
+      sku: line.sku ?? variant?.sku ?? null,
+      title: line.title ?? (variant ? (store.products.get(variant.productId)?.title ?? variant.title) : "Custom item"),
+      variantTitle: line.variantTitle ?? variant?.title ?? null,
+      vendor: line.vendor ?? null,
+      quantity: line.quantity,
+      currentQuantity: line.quantity,
+      unitPrice: money(price.shop / 100),
+      presentmentUnitPrice: money(price.presentment / 100),
+      requiresShipping: line.requiresShipping ?? false,
+      taxable,
+      giftCard: line.giftCard ?? false,
+      taxLines: (line.taxLines ?? []).map((t) =>
+        taxLineFrom(
+          t,
+          t.priceSet ? centsOf(t.priceSet) : taxable ? computedTax(base, Number(t.rate), taxesIncluded) : zero(),
+        ),
+      ),
+      properties: (line.properties ?? []).map(({ name, value }) => ({ name, value })),
+    };
+  });
+  // Order-level tax lines: each one's amount (given, or its rate on the taxable lines) split across those lines.
+  const taxableLines = lineItems.filter((l) => l.taxable);
+  const bases = (side: keyof Cents) =>
+    taxableLines.map((l) => cents(side === "shop" ? l.unitPrice : l.presentmentUnitPrice) * l.quantity);
+  const shopBases = bases("shop");
+  const presentmentBases = bases("presentment");
+  const taxableBase: Cents = {
+    shop: shopBases.reduce((s, v) => s + v, 0),
+    presentment: presentmentBases.reduce((s, v) => s + v, 0),
+  };
+  for (const t of orderTaxLines) {
+    const whole = t.priceSet ? centsOf(t.priceSet) : computedTax(taxableBase, Number(t.rate), taxesIncluded);
+    const shopShares = allocate(whole.shop, shopBases);
+    const presentmentShares = allocate(whole.presentment, presentmentBases);
+    taxableLines.forEach((line, index) =>
+      line.taxLines.push(taxLineFrom(t, { shop: shopShares[index]!, presentment: presentmentShares[index]! })),
+    );
+  }
+  const shippingLines: FakeShippingLine[] = (input.shippingLines ?? []).map((s) => {
+    const price = centsOf(s.priceSet);
+    return {
+      id: store.gid("ShippingLine"),
+      title: s.title,
+      code: s.code ?? null,
+      source: s.source ?? null,
+      price: toMoney(price),
+      taxLines: (s.taxLines ?? []).map((t) =>
+        taxLineFrom(t, t.priceSet ? centsOf(t.priceSet) : computedTax(price, Number(t.rate), taxesIncluded)),
+      ),
+    };
+  });
+  const totals = orderTotals({ taxesIncluded, lineItems, shippingLines });
+  const transactions: FakeOrderTransaction[] = (input.transactions ?? []).map((t) => ({
+    id: store.gid("OrderTransaction"),
+    kind: t.kind ?? "SALE",
+    status: t.status ?? "SUCCESS",
+    gateway: t.gateway ?? null,
+    amount: toMoney(centsOf(t.amountSet)),
+    authorizationCode: t.authorizationCode ?? null,
+    processedAt: t.processedAt ?? now,
+    createdAt: now,
+    test: t.test ?? false,
   }));
-  const shipping = (input.shippingLines ?? []).reduce((sum, s) => sum + Number(s.priceSet.shopMoney.amount), 0);
-  const total = lineItems.reduce((sum, l) => sum + Number(l.unitPrice) * l.quantity, 0) + shipping;
+
+  const shippingAddress = mailingAddress(input.shippingAddress);
+  const billingAddress = mailingAddress(input.billingAddress);
+  const customerEmail = input.customer?.toUpsert?.email ?? input.customer?.toAssociate?.email ?? null;
+  let customer: FakeCustomer | null = null;
+  if (customerPlan) {
+    customer = customerPlan.existing ?? {
+      id: store.gid("Customer"),
+      email: null,
+      firstName: null,
+      lastName: null,
+      phone: null,
+      note: null,
+      tags: [],
+      taxExempt: false,
+      defaultAddress: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const upsert = customerPlan.upsert;
+    if (upsert) {
+      customer.email = upsert.email ?? customer.email ?? input.email ?? null;
+      if (upsert.firstName != null) customer.firstName = upsert.firstName;
+      if (upsert.lastName != null) customer.lastName = upsert.lastName;
+      if (upsert.phone != null) customer.phone = upsert.phone;
+      if (upsert.note != null) customer.note = upsert.note;
+      if (upsert.tags != null) customer.tags = [...new Set([...customer.tags, ...upsert.tags])].sort();
+      if (upsert.taxExempt != null) customer.taxExempt = upsert.taxExempt;
+    }
+    customer.email ??= input.email ?? null; // "if no email is provided, the customer's email will be set to this field"
+    // The shipping address (else billing) becomes the default address, and lends its names to a nameless customer.
+    const address = shippingAddress ?? billingAddress;
+    if (address) {
+      customer.defaultAddress = address;
+      customer.firstName ??= address.firstName;
+      customer.lastName ??= address.lastName;
+    }
+    customer.updatedAt = now;
+    store.customers.set(customer.id, customer);
+  }
+
+  const orderId = store.gid("Order");
   const order: FakeOrder = {
     id: orderId,
     name: input.name ?? store.nextOrderName(),
-    email: input.email ?? null,
+    email: customerEmail ?? input.email ?? customer?.email ?? null,
+    phone: input.phone ?? null,
+    note: input.note ?? null,
+    buyerAcceptsMarketing: input.buyerAcceptsMarketing ?? false,
     currency,
+    presentmentCurrency,
     sourceName: input.sourceName ?? null,
     sourceIdentifier: input.sourceIdentifier ?? null,
-    tags: [...(input.tags ?? [])].sort(),
-    createdAt: input.processedAt ?? store.timestamp(),
+    sourceUrl: input.sourceUrl ?? null,
+    tags: [...new Set(input.tags ?? [])].sort(),
+    customAttributes: (input.customAttributes ?? []).map(({ key, value }) => ({ key, value })),
+    customerId: customer?.id ?? null,
+    shippingAddress,
+    billingAddress,
+    createdAt: now,
+    processedAt,
     cancelledAt: null,
     cancelReason: null,
-    financialStatus: input.financialStatus ?? "PAID",
-    totalPrice: money(total),
+    financialStatus: input.financialStatus ?? financialStatusFrom(transactions, totals.total),
+    taxesIncluded,
+    test: input.test ?? false,
+    subtotalPrice: totals.subtotal,
+    totalShippingPrice: totals.shipping,
+    totalTax: totals.tax,
+    totalPrice: totals.total,
     lineItems,
+    shippingLines,
+    transactions,
+    inventoryBehaviour: behaviour,
+    sendReceipt: sendReceipt ?? false,
+    sendFulfillmentReceipt: sendFulfillmentReceipt ?? false,
     fulfillmentOrders: [
       {
         id: store.gid("FulfillmentOrder"),
         orderId,
         locationId: location.id,
         status: "OPEN",
+        createdAt: now,
+        updatedAt: now,
         lineItems: lineItems.map((l) => ({
           id: store.gid("FulfillmentOrderLineItem"),
           lineItemId: l.id,
@@ -122,17 +569,27 @@ export function createOrder(
     fulfillments: [],
     refunds: [],
   };
-  if (inventoryBehaviour !== "BYPASS") {
+  if (behaviour !== "BYPASS") {
     for (const line of lineItems)
       moveStock(store, line.variantId, location.id, line.quantity, "available", "committed");
   }
   store.orders.set(orderId, order);
   for (const m of input.metafields ?? []) {
     const id = store.gid("Metafield");
-    store.metafields.set(id, { id, ownerId: orderId, ...m });
+    store.metafields.set(id, {
+      id,
+      ownerId: orderId,
+      namespace: m.namespace ?? "$app",
+      key: m.key ?? "",
+      type: m.type ?? "single_line_text_field",
+      value: m.value ?? "",
+    });
   }
   return { ok: order };
 }
+
+/** Whether the order took its units into `committed` when it was created (any behaviour but BYPASS). */
+const claimsInventory = (order: FakeOrder) => order.inventoryBehaviour !== "BYPASS";
 
 /** Moves stock between two named states of the variant's level at a location (negative available is allowed, as at Shopify). */
 function moveStock(
@@ -167,18 +624,20 @@ export function cancelOrder(
   for (const fo of order.fulfillmentOrders) {
     for (const line of fo.lineItems) {
       const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
-      moveStock(
-        store,
-        lineItem.variantId,
-        fo.locationId,
-        line.remainingQuantity,
-        "committed",
-        restock ? "available" : null,
-      );
+      if (claimsInventory(order))
+        moveStock(
+          store,
+          lineItem.variantId,
+          fo.locationId,
+          line.remainingQuantity,
+          "committed",
+          restock ? "available" : null,
+        );
       lineItem.currentQuantity -= line.remainingQuantity;
       line.remainingQuantity = 0;
     }
     if (fo.status !== "CLOSED") fo.status = "CANCELLED";
+    fo.updatedAt = store.timestamp();
   }
   return { ok: order };
 }
@@ -249,15 +708,17 @@ export function createFulfillment(
       const line = fo.lineItems.find((l) => l.id === item.id)!;
       line.remainingQuantity -= item.quantity;
       const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
-      moveStock(store, lineItem.variantId, fo.locationId, item.quantity, "committed", null);
+      if (claimsInventory(order)) moveStock(store, lineItem.variantId, fo.locationId, item.quantity, "committed", null);
       lines.push({ id: store.gid("FulfillmentLineItem"), lineItemId: line.lineItemId, quantity: item.quantity });
     }
     fo.status = fo.lineItems.every((l) => l.remainingQuantity === 0) ? "CLOSED" : "IN_PROGRESS";
+    fo.updatedAt = store.timestamp();
   }
   const now = store.timestamp();
   const fulfillment: FakeFulfillment = {
     id: store.gid("Fulfillment"),
     orderId: order.id,
+    locationId: fulfillmentOrders[0]!.locationId,
     name: `${order.name}.${order.fulfillments.length + 1}`,
     status: "SUCCESS",
     createdAt: now,
@@ -322,14 +783,23 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
       };
     }
     const restockType = (item.restockType ?? "NO_RESTOCK") as FakeRefund["lineItems"][number]["restockType"];
-    const locationId = item.locationId ?? order.fulfillmentOrders[0]?.locationId ?? null;
+    // Where the line's unfulfilled units are assigned now (fulfillmentOrderMove may have moved them).
+    const holders = order.fulfillmentOrders.filter((f) =>
+      f.lineItems.some((l) => l.lineItemId === lineItem.id && l.remainingQuantity > 0),
+    );
+    const locationId = item.locationId ?? holders[0]?.locationId ?? order.fulfillmentOrders[0]?.locationId ?? null;
     if (restockType === "CANCEL" && locationId) {
-      const fo = order.fulfillmentOrders.find((f) => f.lineItems.some((l) => l.lineItemId === lineItem.id))!;
-      const foLine = fo.lineItems.find((l) => l.lineItemId === lineItem.id)!;
-      const cancelled = Math.min(foLine.remainingQuantity, item.quantity);
-      foLine.remainingQuantity -= cancelled;
-      lineItem.currentQuantity -= cancelled;
-      moveStock(store, lineItem.variantId, locationId, cancelled, "committed", "available");
+      let toCancel = item.quantity;
+      for (const fo of holders) {
+        const foLine = fo.lineItems.find((l) => l.lineItemId === lineItem.id)!;
+        const cancelled = Math.min(foLine.remainingQuantity, toCancel);
+        foLine.remainingQuantity -= cancelled;
+        lineItem.currentQuantity -= cancelled;
+        toCancel -= cancelled;
+        fo.updatedAt = store.timestamp();
+        if (claimsInventory(order))
+          moveStock(store, lineItem.variantId, fo.locationId, cancelled, "committed", "available");
+      }
     } else if (restockType === "RETURN" && locationId) {
       moveStock(store, lineItem.variantId, locationId, item.quantity, null, "available");
     }
@@ -359,6 +829,118 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
   order.refunds.push(refund);
   const refundedTotal = order.refunds.flatMap((r) => r.transactions).reduce((s, t) => s + Number(t.amount), 0);
   if (refundedTotal > 0)
-    order.financialStatus = refundedTotal >= Number(order.totalPrice) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    order.financialStatus = refundedTotal >= Number(order.totalPrice.shop) ? "REFUNDED" : "PARTIALLY_REFUNDED";
   return { ok: refund };
+}
+
+export interface MoveFulfillmentOrderInput {
+  id: string;
+  newLocationId: string;
+  fulfillmentOrderLineItems?: Array<{ id: string; quantity: number }> | null;
+}
+export interface FulfillmentOrderMoveResult {
+  moved: FakeFulfillmentOrder;
+  original: FakeFulfillmentOrder;
+  /** The deprecated `remainingFulfillmentOrder`: the original when it still holds unfulfilled units after a partial move. */
+  remaining: FakeFulfillmentOrder | null;
+}
+
+/**
+ * fulfillmentOrderMove (2026-07): reassigns a fulfillment order's unfulfilled units (all of them, or the given
+ * line items and quantities) to another location. When the whole fulfillment order moves and nothing of it was
+ * fulfilled, it keeps its id and changes location; otherwise the moved units go to a new fulfillment order at the
+ * destination and the original keeps the rest (closed when nothing is left). Units the order committed follow:
+ * `committed` goes down at the old location and up at the new one, `available` the other way, `on_hand` unchanged
+ * at both. The fake never merges into another fulfillment order already at the destination.
+ */
+export function moveFulfillmentOrder(
+  store: FakeShopStore,
+  input: MoveFulfillmentOrderInput,
+): ActionResult<FulfillmentOrderMoveResult> {
+  const refuse = (field: string[], message: string): ActionResult<FulfillmentOrderMoveResult> => ({
+    userErrors: [{ field, message, code: null }],
+  });
+  const fo = store.findFulfillmentOrder(input.id);
+  if (!fo) return refuse(["id"], "Fulfillment order does not exist.");
+  if (fo.status === "CLOSED" || fo.status === "CANCELLED")
+    return refuse(["id"], `The fulfillment order is ${fo.status.toLowerCase()} and can't be moved.`);
+  const destination = store.locations.get(input.newLocationId);
+  if (!destination) return refuse(["newLocationId"], "Location does not exist.");
+  if (!destination.isActive) return refuse(["newLocationId"], `${destination.name} is not an active location.`);
+  if (destination.id === fo.locationId)
+    return refuse(["newLocationId"], `The fulfillment order is already assigned to ${destination.name}.`);
+
+  const requested = input.fulfillmentOrderLineItems?.length
+    ? input.fulfillmentOrderLineItems
+    : fo.lineItems.filter((l) => l.remainingQuantity > 0).map((l) => ({ id: l.id, quantity: l.remainingQuantity }));
+  if (requested.length === 0) return refuse(["id"], "The fulfillment order has no unfulfilled line items to move.");
+  const order = store.orders.get(fo.orderId)!;
+  const moves: Array<{ line: FakeFulfillmentOrder["lineItems"][number]; lineItem: FakeLineItem; quantity: number }> =
+    [];
+  for (const [index, item] of requested.entries()) {
+    const line = fo.lineItems.find((l) => l.id === item.id);
+    if (!line || moves.some((m) => m.line === line))
+      return refuse(["fulfillmentOrderLineItems", String(index), "id"], "Fulfillment order line item does not exist.");
+    if (item.quantity <= 0 || item.quantity > line.remainingQuantity)
+      return refuse(
+        ["fulfillmentOrderLineItems", String(index), "quantity"],
+        `Quantity must be between 1 and the ${line.remainingQuantity} unfulfilled units of the line item.`,
+      );
+    const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
+    const variant = lineItem.variantId ? store.variants.get(lineItem.variantId) : undefined;
+    if (
+      variant &&
+      store.inventoryItems.get(variant.inventoryItemId)?.tracked &&
+      !store.levelOf(variant.inventoryItemId, destination.id)
+    )
+      return refuse(["newLocationId"], `${destination.name} doesn't stock ${variant.sku ?? lineItem.title}.`);
+    moves.push({ line, lineItem, quantity: item.quantity });
+  }
+
+  const now = store.timestamp();
+  if (claimsInventory(order)) {
+    for (const { lineItem, quantity } of moves) {
+      moveStock(store, lineItem.variantId, fo.locationId, quantity, "committed", "available");
+      moveStock(store, lineItem.variantId, destination.id, quantity, "available", "committed");
+    }
+  }
+  const movesEverything =
+    fo.lineItems.every(
+      (l) => moves.some((m) => m.line === l && m.quantity === l.remainingQuantity) || l.totalQuantity === 0,
+    ) && fo.lineItems.every((l) => l.remainingQuantity === l.totalQuantity);
+  const destinationTaken = order.fulfillmentOrders.some(
+    (other) =>
+      other !== fo &&
+      other.locationId === destination.id &&
+      (other.status === "OPEN" || other.status === "IN_PROGRESS"),
+  );
+  if (movesEverything && !destinationTaken) {
+    fo.locationId = destination.id;
+    fo.updatedAt = now;
+    return { ok: { moved: fo, original: fo, remaining: null } };
+  }
+  const moved: FakeFulfillmentOrder = {
+    id: store.gid("FulfillmentOrder"),
+    orderId: order.id,
+    locationId: destination.id,
+    status: "OPEN",
+    createdAt: now,
+    updatedAt: now,
+    lineItems: moves.map(({ line, quantity }) => ({
+      id: store.gid("FulfillmentOrderLineItem"),
+      lineItemId: line.lineItemId,
+      totalQuantity: quantity,
+      remainingQuantity: quantity,
+    })),
+  };
+  for (const { line, quantity } of moves) {
+    line.totalQuantity -= quantity;
+    line.remainingQuantity -= quantity;
+  }
+  fo.lineItems = fo.lineItems.filter((l) => l.totalQuantity > 0);
+  const left = fo.lineItems.some((l) => l.remainingQuantity > 0);
+  if (!left) fo.status = "CLOSED";
+  fo.updatedAt = now;
+  order.fulfillmentOrders.push(moved);
+  return { ok: { moved, original: fo, remaining: left ? fo : null } };
 }

@@ -8,7 +8,10 @@ import {
   execute,
   getDirectiveValues,
   getOperationAST,
+  Kind,
   type GraphQLError,
+  type OperationDefinitionNode,
+  type SelectionNode,
   parse,
   specifiedRules,
   validate,
@@ -48,7 +51,24 @@ export interface ShopifyFakeOptions {
    * Off by default so tests can store any token; the demo turns it on (its database outlives the fake).
    */
   requireIssuedTokens?: boolean;
+  /**
+   * How long (fake clock) a new order stays invisible to `orders(query:)`, Shopify's search index. `order(id:)`
+   * and `nodes` see it at once. Default 3000 ms; settable later with `fake.searchLagMs = 0`.
+   */
+  searchLagMs?: number;
+  /**
+   * orderCreate mutations allowed per rolling 60 s (fake clock), as on a development or trial store: default 5;
+   * null means unlimited, like a paid plan. Settable later with `fake.orderCreatePerMinute`.
+   */
+  orderCreatePerMinute?: number | null;
+  /** Every shop's currency (Shop.currencyCode), default EUR, and its other enabled presentment currencies. */
+  currency?: string;
+  presentmentCurrencies?: string[];
 }
+
+/** What a development store answers to the 6th order of a minute (Shopify's REST documentation, verbatim). */
+export const ORDER_RATE_LIMIT_MESSAGE =
+  "Exceeded order API rate limit, please try again in a minute. Upgrade to a paid account to remove this limit.";
 
 export interface FakeGraphqlRequest {
   shop: string;
@@ -60,12 +80,24 @@ export interface FakeGraphqlRequest {
   throttled: boolean;
   requestedQueryCost: number | null;
   errors: readonly GraphQLFormattedError[];
+  /** Executed, then answered with a failure by `loseNextAnswer`: the caller never saw the result. */
+  answerLost?: boolean;
 }
 
 interface FakeShopState {
   store: FakeShopStore;
   bucket: FakeLeakyBucket;
   idempotencyCache: Map<string, { fingerprint: string; result: unknown }>;
+  /** Fake-clock times of the orderCreate mutations executed, for the development-store limit. */
+  orderCreateTimes: number[];
+}
+
+/** See `loseNextAnswer`. */
+export interface LostAnswerOptions {
+  /** The HTTP status answered after execution; default 502. */
+  status?: number;
+  /** Instead of any answer, the fetch rejects as a dropped connection does (`TypeError: fetch failed`). */
+  networkError?: boolean;
 }
 
 const BULK_HOST = "fake-shopify-storage.test";
@@ -87,6 +119,13 @@ export class ShopifyFake {
   #forcedThrottles = 0;
   #failNextBulk: string | null = null;
   #forcedFailures: Array<{ status: number; retryAfterSeconds?: number }> = [];
+  #lostAnswers: Array<{ operationName: string } & LostAnswerOptions> = [];
+  readonly #currency: string;
+  readonly #presentmentCurrencies: string[];
+  /** See ShopifyFakeOptions.searchLagMs. */
+  searchLagMs: number;
+  /** See ShopifyFakeOptions.orderCreatePerMinute. */
+  orderCreatePerMinute: number | null;
 
   constructor(options: ShopifyFakeOptions = {}) {
     this.defaultShop = options.shop ?? "mirakl-bridge-test.myshopify.com";
@@ -102,6 +141,10 @@ export class ShopifyFake {
     this.#bulkPolls = options.bulkPollsUntilComplete ?? 1;
     this.#bulkChunkBytes = options.bulkChunkBytes ?? 64 * 1024;
     this.#requireIssuedTokens = options.requireIssuedTokens ?? false;
+    this.searchLagMs = options.searchLagMs ?? 3000;
+    this.orderCreatePerMinute = options.orderCreatePerMinute === undefined ? 5 : options.orderCreatePerMinute;
+    this.#currency = options.currency ?? "EUR";
+    this.#presentmentCurrencies = options.presentmentCurrencies ?? [];
     this.#state(this.defaultShop);
   }
 
@@ -133,9 +176,18 @@ export class ShopifyFake {
     this.#failNextBulk = errorCode;
   }
 
-  /** The next request(s) fail with this HTTP status (429, 500, 502, 503...). */
+  /** The next request(s) fail with this HTTP status (429, 500, 502, 503...) BEFORE anything runs: nothing changes. */
   failNext(status: number, count = 1, retryAfterSeconds?: number): void {
     for (let i = 0; i < count; i++) this.#forcedFailures.push({ status, retryAfterSeconds });
+  }
+
+  /**
+   * The next executed request with this GraphQL operation name (e.g. "OrderCreate") runs in full (the order is
+   * created, the stock moves) and then its answer is lost: HTTP 502 (or `status`), or with `networkError` the fetch
+   * rejects. The "sent but not recorded" case; compare `failNext`, which fails before anything runs.
+   */
+  loseNextAnswer(operationName: string, options: LostAnswerOptions = {}): void {
+    this.#lostAnswers.push({ operationName, ...options });
   }
 
   /** The fetch Shopify's library should use; `install()` wires it in. */
@@ -208,10 +260,14 @@ export class ShopifyFake {
   #state(shop: string): FakeShopState {
     let state = this.#shops.get(shop);
     if (!state) {
+      const store = new FakeShopStore(shop, this.#now);
+      store.currency = this.#currency;
+      store.presentmentCurrencies = [...this.#presentmentCurrencies];
       state = {
-        store: new FakeShopStore(shop, this.#now),
+        store,
         bucket: new FakeLeakyBucket(this.#bucketOptions, this.#now),
         idempotencyCache: new Map(),
+        orderCreateTimes: [],
       };
       this.#shops.set(shop, state);
     }
@@ -290,6 +346,14 @@ export class ShopifyFake {
 
     const state = this.#state(shop);
     const variables = body.variables ?? {};
+    // A development store's order limit is checked before anything runs, and the refused request creates nothing.
+    const orderCreates = operation.operation === "mutation" ? rootFieldCount(document, operation, "orderCreate") : 0;
+    if (orderCreates > 0 && this.orderCreatePerMinute !== null) {
+      const now = this.#now();
+      state.orderCreateTimes = state.orderCreateTimes.filter((at) => now - at < 60_000);
+      if (state.orderCreateTimes.length + orderCreates > this.orderCreatePerMinute)
+        return respond({ errors: ORDER_RATE_LIMIT_MESSAGE }, 429, { "Retry-After": "60" });
+    }
     const requested = requestedQueryCost(schema, document, operation, variables);
     log.requestedQueryCost = requested;
     const throttleStatus = () => state.bucket.status();
@@ -323,7 +387,8 @@ export class ShopifyFake {
       });
     }
 
-    const context = this.#resolverContext(state, false);
+    const context = this.#resolverContext(state, false, apiVersion);
+    for (let i = 0; i < orderCreates; i++) state.orderCreateTimes.push(this.#now());
     const result = await execute({
       schema,
       document,
@@ -334,6 +399,18 @@ export class ShopifyFake {
     });
     const actual = actualQueryCost(result.data, requested, operation.operation === "mutation");
     state.bucket.refund(requested - actual);
+    const lost = this.#lostAnswers.findIndex((l) => l.operationName === log.operationName);
+    if (lost >= 0) {
+      const { status = 502, networkError = false } = this.#lostAnswers.splice(lost, 1)[0]!;
+      log.answerLost = true;
+      if (networkError) {
+        log.status = 0;
+        throw new TypeError("fetch failed", {
+          cause: new Error("other side closed (the Shopify fake lost the answer)"),
+        });
+      }
+      return respond({ errors: "Bad Gateway" }, status);
+    }
     return respond({
       ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
       data: result.data ?? null,
@@ -343,7 +420,7 @@ export class ShopifyFake {
     });
   }
 
-  #resolverContext(state: FakeShopState, bulk: boolean): ResolverContext {
+  #resolverContext(state: FakeShopState, bulk: boolean, apiVersion = this.apiVersion): ResolverContext {
     const idempotent = loadAdminSchema().getDirective("idempotent")!;
     return {
       store: state.store,
@@ -354,6 +431,9 @@ export class ShopifyFake {
         return typeof values?.key === "string" ? values.key : null;
       },
       startBulkOperation: (query) => this.#startBulkOperation(state, query),
+      apiVersion,
+      searchLagMs: this.searchLagMs,
+      now: this.#now,
     };
   }
 
@@ -499,6 +579,22 @@ export class ShopifyFake {
     }
     return Response.json(offline);
   }
+}
+
+/** How many times the operation's root selection asks for `fieldName` (aliases and fragments included). */
+function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode, fieldName: string): number {
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const count = (selections: readonly SelectionNode[], seen: Set<string>): number =>
+    selections.reduce((total, selection) => {
+      if (selection.kind === Kind.FIELD) return total + (selection.name.value === fieldName ? 1 : 0);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return total + count(selection.selectionSet.selections, seen);
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || seen.has(fragment.name.value)) return total;
+      return total + count(fragment.selectionSet.selections, new Set([...seen, fragment.name.value]));
+    }, 0);
+  return count(operation.selectionSet.selections, new Set());
 }
 
 /**

@@ -1,4 +1,11 @@
-export { ShopifyFake, flattenBulkResult, type ShopifyFakeOptions, type FakeGraphqlRequest } from "./fake";
+export {
+  ShopifyFake,
+  flattenBulkResult,
+  ORDER_RATE_LIMIT_MESSAGE,
+  type ShopifyFakeOptions,
+  type FakeGraphqlRequest,
+  type LostAnswerOptions,
+} from "./fake";
 export { FakeShopStore } from "./store";
 export type * from "./store";
 export {
@@ -10,4 +17,15 @@ export {
   type WebhookTarget,
   type WebhookDeliveryInit,
 } from "./webhooks";
-export { createOrder, cancelOrder, createFulfillment, updateTracking, createRefund } from "./actions";
+export {
+  createOrder,
+  cancelOrder,
+  createFulfillment,
+  updateTracking,
+  createRefund,
+  moveFulfillmentOrder,
+  routeOrder,
+  orderTotals,
+  type CreateOrderInput,
+  type CreateOrderOptions,
+} from "./actions";

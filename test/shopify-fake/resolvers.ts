@@ -5,12 +5,19 @@ import {
   createFulfillment,
   createOrder,
   createRefund,
+  moveFulfillmentOrder,
+  orderTaxLines,
+  orderTotals,
   updateTracking,
   type ActionResult,
   type FakeUserError,
 } from "./actions";
 import type {
   FakeBulkOperation,
+  FakeCustomer,
+  FakeMailingAddress,
+  FakeMoney,
+  FakeTaxLine,
   FakeFulfillment,
   FakeFulfillmentOrder,
   FakeInventoryItem,
@@ -36,6 +43,11 @@ export interface ResolverContext {
   idempotencyKey: (info: GraphQLResolveInfo) => string | null;
   idempotencyCache: Map<string, { fingerprint: string; result: unknown }>;
   startBulkOperation: (query: string) => FakeBulkOperation | FakeUserError[];
+  /** The API version of the request (orderCreate's processedAt rule depends on it). */
+  apiVersion: string;
+  /** How long after its creation an order stays out of `orders(...)`, Shopify's search index. */
+  searchLagMs: number;
+  now: () => number;
 }
 
 type Args = Record<string, any>;
@@ -207,26 +219,97 @@ export function createRootValue(context: ResolverContext) {
         };
       }),
   });
+  const orderMoney = (m: FakeMoney, order: FakeOrder) => ({
+    shopMoney: { amount: m.shop, currencyCode: order.currency },
+    presentmentMoney: { amount: m.presentment, currencyCode: order.presentmentCurrency },
+  });
+  const taxLineView = (t: FakeTaxLine, order: FakeOrder) => ({
+    __typename: "TaxLine",
+    title: t.title,
+    rate: t.rate,
+    ratePercentage: Math.round(t.rate * 100 * 1e6) / 1e6,
+    priceSet: orderMoney(t.amount, order),
+    channelLiable: t.channelLiable,
+    source: null,
+  });
+  const addressView = (a: FakeMailingAddress | null, id: string) =>
+    a && {
+      __typename: "MailingAddress",
+      id: `gid://shopify/MailingAddress/${id.split("/").pop()}`,
+      ...a,
+      countryCodeV2: a.countryCode,
+      name: [a.firstName, a.lastName].filter(Boolean).join(" ") || null,
+      formatted: () =>
+        [a.company, a.address1, a.address2, [a.zip, a.city].filter(Boolean).join(" "), a.country].filter(
+          (part): part is string => !!part,
+        ),
+    };
+  const customerView = (c: FakeCustomer): Record<string, unknown> => {
+    const orders = [...store.orders.values()].filter((o) => o.customerId === c.id);
+    return {
+      __typename: "Customer",
+      id: c.id,
+      email: c.email,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      displayName: [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || "",
+      phone: c.phone,
+      note: c.note,
+      tags: c.tags,
+      taxExempt: c.taxExempt,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      defaultAddress: addressView(c.defaultAddress, c.id),
+      defaultEmailAddress: c.email ? { emailAddress: c.email } : null,
+      defaultPhoneNumber: c.phone ? { phoneNumber: c.phone } : null,
+      numberOfOrders: String(orders.length),
+      lastOrder: () => (orders.length > 0 ? orderView(orders.at(-1)!) : null),
+    };
+  };
   const lineItemView = (li: FakeLineItem, order: FakeOrder): Record<string, unknown> => {
     const refunded = order.refunds
       .flatMap((r) => r.lineItems)
       .filter((l) => l.lineItemId === li.id)
       .reduce((s, l) => s + l.quantity, 0);
+    const unitPrice: FakeMoney = { shop: li.unitPrice, presentment: li.presentmentUnitPrice };
+    const times = (quantity: number): FakeMoney => ({
+      shop: (Number(li.unitPrice) * quantity).toFixed(2),
+      presentment: (Number(li.presentmentUnitPrice) * quantity).toFixed(2),
+    });
+    const unfulfilled = order.fulfillmentOrders
+      .flatMap((fo) => fo.lineItems)
+      .filter((l) => l.lineItemId === li.id)
+      .reduce((s, l) => s + l.remainingQuantity, 0);
+    const variant = li.variantId ? store.variants.get(li.variantId) : undefined;
     return {
       __typename: "LineItem",
       id: li.id,
       sku: li.sku,
       title: li.title,
-      name: li.title,
+      name: li.variantTitle ? `${li.title} - ${li.variantTitle}` : li.title,
+      variantTitle: li.variantTitle,
+      vendor: li.vendor,
       quantity: li.quantity,
       currentQuantity: li.currentQuantity,
       refundableQuantity: Math.max(0, li.quantity - refunded),
-      unfulfilledQuantity: order.fulfillmentOrders
-        .flatMap((fo) => fo.lineItems)
-        .filter((l) => l.lineItemId === li.id)
-        .reduce((s, l) => s + l.remainingQuantity, 0),
-      variant: () => (li.variantId ? variantView(store.variants.get(li.variantId)!) : null),
-      originalUnitPriceSet: moneyBag(li.unitPrice, order.currency),
+      unfulfilledQuantity: unfulfilled,
+      requiresShipping: li.requiresShipping,
+      taxable: li.taxable,
+      isGiftCard: li.giftCard,
+      taxLines: (args: Args) =>
+        (args.first != null ? li.taxLines.slice(0, args.first) : li.taxLines).map((t) => taxLineView(t, order)),
+      customAttributes: li.properties.map(({ name, value }) => ({ __typename: "Attribute", key: name, value })),
+      variant: () => (variant ? variantView(variant) : null),
+      product: () => (variant ? productView(store.products.get(variant.productId)!) : null),
+      originalUnitPriceSet: orderMoney(unitPrice, order),
+      discountedUnitPriceSet: orderMoney(unitPrice, order),
+      discountedUnitPriceAfterAllDiscountsSet: orderMoney(unitPrice, order),
+      originalTotalSet: orderMoney(times(li.quantity), order),
+      discountedTotalSet: orderMoney(times(li.quantity), order),
+      unfulfilledOriginalTotalSet: orderMoney(times(unfulfilled), order),
+      unfulfilledDiscountedTotalSet: orderMoney(times(unfulfilled), order),
+      totalDiscountSet: orderMoney({ shop: "0.00", presentment: "0.00" }, order),
+      discountAllocations: [],
     };
   };
   const lineItemById = (order: FakeOrder, id: string) =>
@@ -241,8 +324,11 @@ export function createRootValue(context: ResolverContext) {
       id: fo.id,
       status: fo.status,
       requestStatus: "UNSUBMITTED",
+      createdAt: fo.createdAt,
+      updatedAt: fo.updatedAt,
       orderId: order.id,
       orderName: order.name,
+      orderProcessedAt: order.processedAt,
       assignedLocation: {
         location: () => locationView(store.locations.get(fo.locationId)!),
         name: store.locations.get(fo.locationId)!.name,
@@ -321,26 +407,115 @@ export function createRootValue(context: ResolverContext) {
     type: m.type,
     value: m.value,
   });
+  /** The order's amounts after removals (cancelled or refunded-and-cancelled units), as the `current*` fields serve them. */
+  const currentTotals = (o: FakeOrder) =>
+    orderTotals({
+      taxesIncluded: o.taxesIncluded,
+      shippingLines: o.shippingLines,
+      lineItems: o.lineItems.map((li) => ({
+        ...li,
+        quantity: li.currentQuantity,
+        taxLines: li.taxLines.map((t) => ({
+          ...t,
+          amount: {
+            shop: ((Number(t.amount.shop) * li.currentQuantity) / li.quantity).toFixed(2),
+            presentment: ((Number(t.amount.presentment) * li.currentQuantity) / li.quantity).toFixed(2),
+          },
+        })),
+      })),
+    });
+  const transactionView = (t: FakeOrder["transactions"][number], order: FakeOrder) => ({
+    __typename: "OrderTransaction",
+    id: t.id,
+    kind: t.kind,
+    status: t.status,
+    gateway: t.gateway,
+    formattedGateway: t.gateway,
+    amountSet: orderMoney(t.amount, order),
+    authorizationCode: t.authorizationCode,
+    processedAt: t.processedAt,
+    createdAt: t.createdAt,
+    test: t.test,
+    manualPaymentGateway: false,
+    order: () => orderView(order),
+  });
   const orderView = (o: FakeOrder): Record<string, unknown> => {
     const remaining = o.fulfillmentOrders.flatMap((fo) => fo.lineItems).reduce((s, l) => s + l.remainingQuantity, 0);
     const fulfilled = o.fulfillments.flatMap((f) => f.lineItems).reduce((s, l) => s + l.quantity, 0);
+    const money = (m: FakeMoney) => orderMoney(m, o);
+    const current = () => currentTotals(o);
+    const taxLines = () => orderTaxLines(o).map((t) => taxLineView(t, o));
+    const shippingLineView = (s: FakeOrder["shippingLines"][number]) => ({
+      __typename: "ShippingLine",
+      id: s.id,
+      title: s.title,
+      code: s.code,
+      source: s.source,
+      custom: true,
+      isRemoved: false,
+      carrierIdentifier: null,
+      deliveryCategory: null,
+      phone: null,
+      shippingRateHandle: null,
+      originalPriceSet: money(s.price),
+      discountedPriceSet: money(s.price),
+      currentDiscountedPriceSet: money(s.price),
+      discountAllocations: [],
+      taxLines: s.taxLines.map((t) => taxLineView(t, o)),
+    });
+    const customer = o.customerId ? store.customers.get(o.customerId) : undefined;
     return {
       __typename: "Order",
       id: o.id,
+      legacyResourceId: o.id.split("/").pop(),
       name: o.name,
       email: o.email,
+      phone: o.phone,
+      note: o.note,
+      test: o.test,
       sourceName: o.sourceName,
       sourceIdentifier: o.sourceIdentifier,
+      registeredSourceUrl: o.sourceUrl,
       tags: o.tags,
+      customAttributes: o.customAttributes.map((a) => ({ __typename: "Attribute", ...a })),
+      customerAcceptsMarketing: o.buyerAcceptsMarketing,
+      customer: () => (customer ? customerView(customer) : null),
+      shippingAddress: addressView(o.shippingAddress, o.id),
+      billingAddress: addressView(o.billingAddress, o.id),
       createdAt: o.createdAt,
-      processedAt: o.createdAt,
+      updatedAt: o.createdAt,
+      processedAt: o.processedAt,
       cancelledAt: o.cancelledAt,
       cancelReason: o.cancelReason,
+      closed: false,
+      confirmed: true,
       currencyCode: o.currency,
+      presentmentCurrencyCode: o.presentmentCurrency,
+      taxesIncluded: o.taxesIncluded,
       displayFinancialStatus: o.financialStatus,
       displayFulfillmentStatus:
         remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED",
-      totalPriceSet: moneyBag(o.totalPrice, o.currency),
+      requiresShipping: o.lineItems.some((l) => l.requiresShipping),
+      subtotalLineItemsQuantity: o.lineItems.reduce((s, l) => s + l.quantity, 0),
+      currentSubtotalLineItemsQuantity: o.lineItems.reduce((s, l) => s + l.currentQuantity, 0),
+      subtotalPriceSet: money(o.subtotalPrice),
+      totalShippingPriceSet: money(o.totalShippingPrice),
+      totalTaxSet: money(o.totalTax),
+      totalPriceSet: money(o.totalPrice),
+      originalTotalPriceSet: money(o.totalPrice),
+      currentSubtotalPriceSet: () => money(current().subtotal),
+      currentShippingPriceSet: () => money(current().shipping),
+      currentTotalTaxSet: () => money(current().tax),
+      currentTotalPriceSet: () => money(current().total),
+      totalDiscountsSet: money({ shop: "0.00", presentment: "0.00" }),
+      currentTotalDiscountsSet: money({ shop: "0.00", presentment: "0.00" }),
+      taxLines,
+      currentTaxLines: taxLines,
+      shippingLine: () => (o.shippingLines[0] ? shippingLineView(o.shippingLines[0]) : null),
+      shippingLines: (args: Args) => connection(o.shippingLines, args, context, shippingLineView),
+      transactions: (args: Args) =>
+        (args.first != null ? o.transactions.slice(0, args.first) : o.transactions).map((t) => transactionView(t, o)),
+      paymentGatewayNames: [...new Set(o.transactions.flatMap((t) => (t.gateway ? [t.gateway] : [])))],
       metafield: (args: Args) => {
         const m = store.metafieldOf(o.id, args.namespace ?? "$app", args.key);
         return m ? metafieldView(m) : null;
@@ -383,6 +558,8 @@ export function createRootValue(context: ResolverContext) {
         return store.locations.has(id) ? locationView(store.locations.get(id)!) : null;
       case "Order":
         return store.orders.has(id) ? orderView(store.orders.get(id)!) : null;
+      case "Customer":
+        return store.customers.has(id) ? customerView(store.customers.get(id)!) : null;
       case "Fulfillment": {
         const f = store.findFulfillment(id);
         return f ? fulfillmentView(f) : null;
@@ -661,6 +838,15 @@ export function createRootValue(context: ResolverContext) {
     inventoryLevel: typed("InventoryLevel"),
     location: typed("Location"),
     order: typed("Order"),
+    customer: typed("Customer"),
+    shop: () => ({
+      __typename: "Shop",
+      id: "gid://shopify/Shop/548380009",
+      name: store.shop.split(".")[0],
+      myshopifyDomain: store.shop,
+      currencyCode: store.currency,
+      enabledPresentmentCurrencies: store.enabledPresentmentCurrencies(),
+    }),
     fulfillment: typed("Fulfillment"),
     fulfillmentOrder: typed("FulfillmentOrder"),
     refund: typed("Refund"),
@@ -679,17 +865,25 @@ export function createRootValue(context: ResolverContext) {
         context,
         locationView,
       ),
+    // orders(...) reads Shopify's search index, which takes `searchLagMs` to see a new order; order(id:) and
+    // nodes(ids:) read the order itself and see it at once.
     orders: (args: Args) => {
       const terms = parseSearchQuery(args.query);
-      const orders = [...store.orders.values()].filter((o) =>
-        matchesAny(o, terms, {
-          source_identifier: (x, value) => x.sourceIdentifier === value,
-          source_name: (x, value) => x.sourceName === value,
-          tag: (x, value) => x.tags.some((t) => t.toLowerCase() === value.toLowerCase()),
-          name: (x, value) => x.name === value || x.name === `#${value}`,
-        }),
+      const indexedBefore = context.now() - context.searchLagMs;
+      const orders = [...store.orders.values()].filter(
+        (o) =>
+          Date.parse(o.createdAt) <= indexedBefore &&
+          matchesAny(o, terms, {
+            source_identifier: (x, value) => x.sourceIdentifier === value,
+            source_name: (x, value) => x.sourceName === value,
+            tag: (x, value) => x.tags.some((t) => t.toLowerCase() === value.toLowerCase()),
+            name: (x, value) => x.name === value || x.name === `#${value}`,
+            email: (x, value) => x.email?.toLowerCase() === value.toLowerCase(),
+          }),
       );
-      orders.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      // Map order is creation order: a stable sort keeps it among equal timestamps, as ids would.
+      if (args.sortKey === "PROCESSED_AT") orders.sort((a, b) => a.processedAt.localeCompare(b.processedAt));
+      else if (args.sortKey === "CREATED_AT") orders.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return connection(args.reverse ? orders.reverse() : orders, args, context, orderView);
     },
 
@@ -716,7 +910,24 @@ export function createRootValue(context: ResolverContext) {
     inventoryMoveQuantities: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
       idempotent(info, args, () => inventoryMove(args.input)),
     orderCreate: (args: Args) =>
-      outcome(createOrder(store, args.order, args.options?.inventoryBehaviour ?? "BYPASS"), "order", orderView),
+      outcome(createOrder(store, args.order, { ...args.options, apiVersion: context.apiVersion }), "order", orderView),
+    fulfillmentOrderMove: (args: Args) => {
+      const result = moveFulfillmentOrder(store, args as Parameters<typeof moveFulfillmentOrder>[1]);
+      if (result.userErrors)
+        return {
+          movedFulfillmentOrder: null,
+          originalFulfillmentOrder: null,
+          remainingFulfillmentOrder: null,
+          ...userErrorsPayload(result.userErrors),
+        };
+      const { moved, original, remaining } = result.ok;
+      return {
+        movedFulfillmentOrder: fulfillmentOrderView(moved),
+        originalFulfillmentOrder: fulfillmentOrderView(original),
+        remainingFulfillmentOrder: remaining ? fulfillmentOrderView(remaining) : null,
+        userErrors: [],
+      };
+    },
     orderCancel: (args: Args) => {
       const result = cancelOrder(store, args.orderId, args.reason, args.restock);
       const errors = result.userErrors ? userErrorsPayload(result.userErrors).userErrors : [];

@@ -62,25 +62,99 @@ export interface FakeInventoryLevel {
   quantities: Record<StoredQuantityName, number>;
   updatedAt: string;
 }
+/** An amount in the shop's currency and in the order's presentment currency (equal when they are the same). */
+export interface FakeMoney {
+  shop: string;
+  presentment: string;
+}
+export interface FakeTaxLine {
+  title: string;
+  /** A decimal proportion, as OrderCreateTaxLineInput.rate: 0.2 for 20 %. */
+  rate: number;
+  amount: FakeMoney;
+  channelLiable: boolean | null;
+}
 export interface FakeLineItem {
   id: string;
   variantId: string | null;
   sku: string | null;
   title: string;
+  variantTitle: string | null;
+  vendor: string | null;
   quantity: number;
   currentQuantity: number;
+  /** The unit price in the shop's currency; `presentmentUnitPrice` in the order's presentment currency. */
   unitPrice: string;
+  presentmentUnitPrice: string;
+  requiresShipping: boolean;
+  taxable: boolean;
+  giftCard: boolean;
+  /** Given on the line, or this line's share of the order-level tax lines. */
+  taxLines: FakeTaxLine[];
+  /** OrderCreateLineItemPropertyInput: served as LineItem.customAttributes. */
+  properties: Array<{ name: string; value: string }>;
+}
+export interface FakeShippingLine {
+  id: string;
+  title: string;
+  code: string | null;
+  source: string | null;
+  price: FakeMoney;
+  taxLines: FakeTaxLine[];
+}
+export interface FakeOrderTransaction {
+  id: string;
+  kind: string;
+  status: string;
+  gateway: string | null;
+  amount: FakeMoney;
+  authorizationCode: string | null;
+  processedAt: string | null;
+  createdAt: string;
+  test: boolean;
+}
+/** MailingAddressInput as stored: `countryCode` is what the schema's MailingAddress serves as `countryCodeV2`. */
+export interface FakeMailingAddress {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  zip: string | null;
+  provinceCode: string | null;
+  province: string | null;
+  countryCode: string | null;
+  country: string | null;
+  phone: string | null;
+}
+export interface FakeCustomer {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  note: string | null;
+  tags: string[];
+  taxExempt: boolean;
+  defaultAddress: FakeMailingAddress | null;
+  createdAt: string;
+  updatedAt: string;
 }
 export interface FakeFulfillmentOrder {
   id: string;
   orderId: string;
   locationId: string;
   status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED";
+  createdAt: string;
+  updatedAt: string;
   lineItems: Array<{ id: string; lineItemId: string; totalQuantity: number; remainingQuantity: number }>;
 }
 export interface FakeFulfillment {
   id: string;
   orderId: string;
+  /** Where the units left from: the location of the fulfillment order(s) fulfilled. */
+  locationId: string;
   name: string;
   status: "SUCCESS" | "CANCELLED";
   createdAt: string;
@@ -111,20 +185,45 @@ export interface FakeMetafield {
   type: string;
   value: string;
 }
+export type FakeInventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
 export interface FakeOrder {
   id: string;
   name: string;
   email: string | null;
+  phone: string | null;
+  note: string | null;
+  buyerAcceptsMarketing: boolean;
+  /** The shop-facing currency (`currency`), and the one the buyer saw (`presentmentCurrency`). */
   currency: string;
+  presentmentCurrency: string;
   sourceName: string | null;
   sourceIdentifier: string | null;
+  sourceUrl: string | null;
   tags: string[];
+  customAttributes: Array<{ key: string; value: string }>;
+  customerId: string | null;
+  shippingAddress: FakeMailingAddress | null;
+  billingAddress: FakeMailingAddress | null;
+  /** When Shopify created the order (the fake's clock); `processedAt` is the date the order shows, possibly earlier. */
   createdAt: string;
+  processedAt: string;
   cancelledAt: string | null;
   cancelReason: string | null;
   financialStatus: string;
-  totalPrice: string;
+  taxesIncluded: boolean;
+  test: boolean;
+  /** Computed at creation, as Shopify does: see `orderTotals` in actions.ts. */
+  subtotalPrice: FakeMoney;
+  totalShippingPrice: FakeMoney;
+  totalTax: FakeMoney;
+  totalPrice: FakeMoney;
   lineItems: FakeLineItem[];
+  shippingLines: FakeShippingLine[];
+  transactions: FakeOrderTransaction[];
+  /** OrderCreateOptionsInput as received: tests assert that no receipt went to the buyer. */
+  inventoryBehaviour: FakeInventoryBehaviour;
+  sendReceipt: boolean;
+  sendFulfillmentReceipt: boolean;
   fulfillmentOrders: FakeFulfillmentOrder[];
   fulfillments: FakeFulfillment[];
   refunds: FakeRefund[];
@@ -152,6 +251,11 @@ export class FakeShopStore {
   readonly inventoryItems = new Map<string, FakeInventoryItem>();
   readonly inventoryLevels = new Map<string, FakeInventoryLevel>();
   readonly orders = new Map<string, FakeOrder>();
+  readonly customers = new Map<string, FakeCustomer>();
+  /** The currency the shop sells in (Shop.currencyCode). */
+  currency = "EUR";
+  /** Shop.enabledPresentmentCurrencies besides the shop's own currency, which is always enabled. */
+  presentmentCurrencies: string[] = [];
   readonly metafields = new Map<string, FakeMetafield>();
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
   /** inventory item → location → level id: keeps level look-ups O(1) for 100,000-variant shops. */
@@ -340,6 +444,17 @@ export class FakeShopStore {
 
   variantsBySku(sku: string): FakeVariant[] {
     return [...this.variants.values()].filter((variant) => variant.sku === sku);
+  }
+
+  /** Shop.enabledPresentmentCurrencies: the shop's currency first. */
+  enabledPresentmentCurrencies(): string[] {
+    return [...new Set([this.currency, ...this.presentmentCurrencies])];
+  }
+
+  customerByEmail(email: string): FakeCustomer | undefined {
+    const wanted = email.trim().toLowerCase();
+    for (const customer of this.customers.values()) if (customer.email?.toLowerCase() === wanted) return customer;
+    return undefined;
   }
 
   primaryLocation(): FakeLocation {

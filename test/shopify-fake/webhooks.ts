@@ -92,13 +92,27 @@ export function webhookPayloads(store: FakeShopStore) {
       quantity: quantity ?? line.quantity,
       current_quantity: line.currentQuantity,
       price: line.unitPrice,
-      price_set: moneySet(line.unitPrice, order.currency),
+      price_set: {
+        shop_money: { amount: line.unitPrice, currency_code: order.currency },
+        presentment_money: { amount: line.presentmentUnitPrice, currency_code: order.presentmentCurrency },
+      },
       fulfillable_quantity: order.fulfillmentOrders
         .flatMap((fo) => fo.lineItems)
         .filter((l) => l.lineItemId === line.id)
         .reduce((s, l) => s + l.remainingQuantity, 0),
-      requires_shipping: true,
-      properties: [],
+      requires_shipping: line.requiresShipping,
+      taxable: line.taxable,
+      properties: line.properties,
+      tax_lines: line.taxLines.map((t) => ({
+        title: t.title,
+        rate: t.rate,
+        price: t.amount.shop,
+        price_set: {
+          shop_money: { amount: t.amount.shop, currency_code: order.currency },
+          presentment_money: { amount: t.amount.presentment, currency_code: order.presentmentCurrency },
+        },
+        channel_liable: t.channelLiable,
+      })),
     };
   };
   const refundPayload = (refund: FakeRefund) => {
@@ -155,7 +169,7 @@ export function webhookPayloads(store: FakeShopStore) {
       updated_at: fulfillment.updatedAt,
       service: "manual",
       shipment_status: null,
-      location_id: order.fulfillmentOrders[0] ? numeric(order.fulfillmentOrders[0].locationId) : null,
+      location_id: numeric(fulfillment.locationId),
       origin_address: null,
       email: order.email,
       destination: null,
@@ -244,7 +258,13 @@ export function webhookPayloads(store: FakeShopStore) {
       source_name: order.sourceName,
       source_identifier: order.sourceIdentifier,
       tags: order.tags.join(", "),
-      total_price: order.totalPrice,
+      presentment_currency: order.presentmentCurrency,
+      source_url: order.sourceUrl,
+      processed_at: order.processedAt,
+      taxes_included: order.taxesIncluded,
+      subtotal_price: order.subtotalPrice.shop,
+      total_tax: order.totalTax.shop,
+      total_price: order.totalPrice.shop,
       line_items: order.lineItems.map((l) => lineItemPayload(order, l.id)),
       refunds: order.refunds.map(refundPayload),
       fulfillments: order.fulfillments.map(fulfillmentPayload),

@@ -275,6 +275,7 @@ describe("every Admin operation against the fake (real schema, real library clie
   });
 
   it("OrderCreate with options, then OrdersBySourceIdentifier and OrderById", async () => {
+    fake.searchLagMs = 0; // searches right after creating; the lag itself is tested in fake-orders.test.ts
     const { orderCreate } = await createShoeOrder();
     expect(orderCreate.order).toMatchObject({
       sourceIdentifier: "MKP-ORDER-0001-A",

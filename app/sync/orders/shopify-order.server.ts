@@ -116,6 +116,8 @@ export async function runShopifyOrders(connection: Connection, now: Date, admin?
     take: BATCH,
   });
 
+  // Shopify answers every order the same way for a while (throttled, the orders-a-minute limit, a missing scope).
+  let pausedUntil: number | null = null;
   for (const order of due) {
     try {
       const outcome = await settleOrder(context, order, shopify, now);
@@ -124,10 +126,13 @@ export async function runShopifyOrders(connection: Connection, now: Date, admin?
       if (outcome.kind === "failed") result.failed++;
       if (outcome.kind === "wait") retryAt.push(outcome.until.getTime());
     } catch (error) {
-      const stop = await onShopWideFailure(context, order, error, now);
-      retryAt.push(stop.getTime());
+      pausedUntil = (await onShopWideFailure(context, order, error, now)).getTime();
       break; // every other order would fail the same way
     }
+  }
+  if (pausedUntil !== null) {
+    result.nextDueAt = new Date(pausedUntil);
+    return result;
   }
   if (due.length === BATCH) retryAt.push(now.getTime());
 

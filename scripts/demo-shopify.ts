@@ -6,7 +6,13 @@ import {
   adminSchemaCacheDir,
   loadAdminSchema,
 } from "../test/integrations/shopify/admin-schema.ts";
-import { createOrder, ShopifyFake, type FakeInventoryLevel, type FakeLocation } from "../test/shopify-fake/index.ts";
+import {
+  createOrder,
+  fulfillmentStatusOf,
+  ShopifyFake,
+  type FakeInventoryLevel,
+  type FakeLocation,
+} from "../test/shopify-fake/index.ts";
 import type { DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
 
 /** One Shopify variant of the demo shop and, when the marketplace already lists it, its Mirakl offer. */
@@ -236,14 +242,27 @@ export function createDemoShopify({
   shop,
   apiKey,
   apiSecret,
+  now,
 }: {
   shop: string;
   apiKey: string;
   apiSecret: string;
+  /** The fake's clock (tests); the wall clock by default. */
+  now?: () => number;
 }): DemoShopify {
   // The demo's database outlives each run's fake: a token from an earlier run must fail, as at Shopify.
-  // A bulk export completes by the first poll, as a small shop's does.
-  const fake = new ShopifyFake({ shop, apiKey, apiSecret, requireIssuedTokens: true, bulkPollsUntilComplete: 0 });
+  // A bulk export completes by the first poll, as a small shop's does. Orders behave as on a development store:
+  // search finds a new order a few seconds late, and at most 5 orders a minute can be created.
+  const fake = new ShopifyFake({
+    shop,
+    apiKey,
+    apiSecret,
+    requireIssuedTokens: true,
+    bulkPollsUntilComplete: 0,
+    searchLagMs: 5000,
+    orderCreatePerMinute: 5,
+    now,
+  });
   const warehouse = fake.store.addLocation({ name: "Warehouse Lyon", isPrimary: true });
   const retail = fake.store.addLocation({ name: "Retail shop Paris", isPrimary: false, fulfillsOnlineOrders: false });
   for (const product of DEMO_PRODUCTS) {
@@ -341,15 +360,17 @@ export function createDemoShopify({
       },
       async sell({ variantId, quantity }): Promise<DemoStockChange> {
         const variant = variantOf(variantId);
-        const location = fake.store.primaryLocation(); // where Shopify commits an online order's stock
-        const level = fake.store.levelOf(variant.inventoryItemId, location.id);
-        const availableBefore = level?.quantities.available ?? 0;
+        const availableBefore = new Map(
+          fake.store.levelsOfItem(variant.inventoryItemId).map((l) => [l.locationId, l.quantities.available]),
+        );
         const created = createOrder(
           fake.store,
           { lineItems: [{ variantId, quantity }], sourceName: "web", email: "customer@example.com", currency: "EUR" },
-          "DECREMENT_OBEYING_POLICY",
+          { inventoryBehaviour: "DECREMENT_OBEYING_POLICY", sendReceipt: true },
         );
         if (created.userErrors) throw new Error(created.userErrors.map((e) => e.message).join("; "));
+        // Shopify routed the order to a location that has the units: the stock moved there.
+        const location = locationOf(created.ok.fulfillmentOrders[0]!.locationId);
         const after = fake.store.levelOf(variant.inventoryItemId, location.id);
         // An untracked variant's order moves no stock, so Shopify sends no inventory webhook.
         const webhookStatus =
@@ -357,12 +378,35 @@ export function createDemoShopify({
         return {
           sku: variant.sku,
           locationName: location.name,
-          availableBefore,
+          availableBefore: availableBefore.get(location.id) ?? 0,
           availableAfter: after?.quantities.available ?? 0,
           orderName: created.ok.name,
           webhookStatus,
         };
       },
+      orders: () =>
+        // Newest first; among orders created in the same millisecond, the later one first.
+        [...fake.store.orders.values()]
+          .reverse()
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+          .map((order) => ({
+            id: order.id,
+            name: order.name,
+            sourceName: order.sourceName,
+            sourceIdentifier: order.sourceIdentifier,
+            createdAt: order.createdAt,
+            financialStatus: order.financialStatus,
+            fulfillmentStatus: fulfillmentStatusOf(order),
+            total: { amount: order.totalPrice.shop, currencyCode: order.currency },
+            lines: order.lineItems.map((line) => ({
+              sku: line.sku,
+              title: line.title,
+              quantity: line.quantity,
+              unitPrice: line.unitPrice,
+            })),
+            tags: order.tags,
+            receiptSent: order.sendReceipt,
+          })),
     };
   }
 

@@ -39,11 +39,32 @@ export interface DemoStockChange {
   webhookStatus: number | null;
 }
 
-/** What scripts/demo.ts implements over the Shopify fake. */
+/** An order in the demo's Shopify, as the merchant's Orders list shows it. */
+export interface DemoShopifyOrder {
+  id: string;
+  /** "#1001" */
+  name: string;
+  sourceName: string | null;
+  /** For the orders the app creates: the Mirakl order id. */
+  sourceIdentifier: string | null;
+  createdAt: string;
+  /** Shopify's displayFinancialStatus / displayFulfillmentStatus ("PAID", "UNFULFILLED"...). */
+  financialStatus: string;
+  fulfillmentStatus: string;
+  total: { amount: string; currencyCode: string };
+  lines: Array<{ sku: string | null; title: string; quantity: number; unitPrice: string }>;
+  tags: string[];
+  /** Whether Shopify sent the buyer an order confirmation (orderCreate's `sendReceipt`). */
+  receiptSent: boolean;
+}
+
+/** What scripts/demo-shopify.ts implements over the Shopify fake. */
 export interface DemoShopifyStore {
   shop: string;
   locations(): DemoLocation[];
   variants(): DemoVariant[];
+  /** Every order of the shop, newest first. */
+  orders(): DemoShopifyOrder[];
   /** The merchant sets `available` at a location (an inventory adjustment in the admin). */
   setAvailable(input: { variantId: string; locationId: string; available: number }): Promise<DemoStockChange>;
   /** A customer buys units in the online store: an order commits them at the primary location. */
@@ -70,7 +91,7 @@ export function demoShopifyAvailable(request: Request): boolean {
 
 export function loadDemoShopifyPage(request: Request) {
   const store = demoShopifyFor(request);
-  return { shop: store.shop, locations: store.locations(), variants: store.variants() };
+  return { shop: store.shop, locations: store.locations(), variants: store.variants(), orders: store.orders() };
 }
 
 const quantity = z.coerce.number().int("whole units only").min(0, "0 or more").max(100_000, "at most 100,000");

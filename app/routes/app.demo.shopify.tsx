@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -16,6 +16,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { DemoShopifyOrders } from "~/components/demo-shopify-orders";
 import {
   applyDemoStockAction,
   demoShopifyFor,
@@ -33,8 +34,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function DemoShopifyPage() {
-  const { shop, locations, variants } = useLoaderData<typeof loader>();
+  const { shop, locations, variants, orders } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // No polling: a reload while someone types a quantity would reset the stock fields. Refresh on demand instead.
+  const revalidator = useRevalidator();
   return (
     <Page title="Demo Shopify store" subtitle={`${shop}: the demo's stand-in for your Shopify admin`}>
       <Layout>
@@ -101,6 +104,12 @@ export default function DemoShopifyPage() {
                 ))}
               </IndexTable>
             </Card>
+            {/* After the variants: the stock e2e test reads the page's first table. */}
+            <DemoShopifyOrders
+              orders={orders}
+              onRefresh={() => revalidator.revalidate()}
+              refreshing={revalidator.state !== "idle"}
+            />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { registerDemoShopify, type DemoShopifyStore } from "~/demo/demo-shopify.server";
+import { registerDemoShopify, type DemoShopifyOrder, type DemoShopifyStore } from "~/demo/demo-shopify.server";
 import { action, loader } from "~/routes/app.demo.shopify";
 import { createDemoShopify, DEMO_PRODUCTS, demoMiraklOffers } from "../../scripts/demo-shopify";
 
@@ -35,10 +35,24 @@ const post = (host: string, form: Record<string, string>) =>
 
 // A Shopify that only tells its caller what it was asked: enough to see what the page does with a request.
 const asked: unknown[] = [];
+const listedOrder: DemoShopifyOrder = {
+  id: "gid://shopify/Order/1",
+  name: "#1001",
+  sourceName: "mirakl",
+  sourceIdentifier: "MKP-1-A",
+  createdAt: "2026-07-10T12:00:00.000Z",
+  financialStatus: "PAID",
+  fulfillmentStatus: "UNFULFILLED",
+  total: { amount: "89.99", currencyCode: "EUR" },
+  lines: [{ sku: "SKU-1", title: "Shoe", quantity: 1, unitPrice: "89.99" }],
+  tags: ["mirakl"],
+  receiptSent: false,
+};
 const recordingStore: DemoShopifyStore = {
   shop,
   locations: () => [{ id: "gid://shopify/Location/1", name: "Warehouse", isPrimary: true }],
   variants: () => [],
+  orders: () => [listedOrder],
   setAvailable: async (input) => {
     asked.push(input);
     return {
@@ -93,7 +107,11 @@ describe("the demo Shopify page exists only in the loopback demo", () => {
     process.env.MIRAKL_BRIDGE_DEMO = "1";
     registry.__miraklBridgeDemoLoopback = true;
     registerDemoShopify(recordingStore);
-    expect(await (await get("127.0.0.1:3456")).json()).toMatchObject({ shop, locations: [{ name: "Warehouse" }] });
+    expect(await (await get("127.0.0.1:3456")).json()).toMatchObject({
+      shop,
+      locations: [{ name: "Warehouse" }],
+      orders: [listedOrder],
+    });
 
     const refused = await (
       await post("127.0.0.1:3456", { intent: "set", variantId: "v", locationId: "l", available: "-1" })
@@ -205,5 +223,72 @@ describe("the demo's Shopify (scripts/demo-shopify.ts)", () => {
     }
     expect(JSON.parse(received[0]!.body)).toMatchObject({ available: 9 });
     expect(JSON.parse(received[1]!.body)).toMatchObject({ available: 11 });
+  });
+
+  it("lists the shop's orders newest first: the app's Mirakl orders and the online store's, as the page shows them", async () => {
+    let now = Date.parse("2026-07-10T12:00:00Z");
+    const demo = createDemoShopify({ shop, apiKey: "key", apiSecret: secret, now: () => now });
+    const store = demo.store(appUrl);
+    expect(store.orders()).toEqual([]);
+    // A development store's order rules, as the app meets them in the demo.
+    expect(demo.fake.searchLagMs).toBe(5000);
+    expect(demo.fake.orderCreatePerMinute).toBe(5);
+
+    const tent = store.variants().find((v) => v.sku === "TENT-2S-2P")!;
+    await store.sell({ variantId: tent.variantId, quantity: 1 });
+    now += 60_000;
+    // What the app sends for a paid Mirakl order: through the Admin API, no receipt to the buyer.
+    const response = await demo.fake.admin().graphql(
+      `mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {
+        orderCreate(order: $order, options: $options) { order { id } userErrors { message } }
+      }`,
+      {
+        variables: {
+          order: {
+            sourceName: "mirakl",
+            sourceIdentifier: "MKP-2001-A",
+            tags: ["mirakl", "decathlon"],
+            financialStatus: "PAID",
+            lineItems: [
+              {
+                variantId: tent.variantId,
+                quantity: 2,
+                priceSet: { shopMoney: { amount: "119.00", currencyCode: "EUR" } },
+              },
+            ],
+            shippingLines: [{ title: "Standard", priceSet: { shopMoney: { amount: "5.90", currencyCode: "EUR" } } }],
+          },
+          options: {
+            inventoryBehaviour: "DECREMENT_OBEYING_POLICY",
+            sendReceipt: false,
+            sendFulfillmentReceipt: false,
+          },
+        },
+      },
+    );
+    expect((await response.json()).data.orderCreate.userErrors).toEqual([]);
+
+    expect(store.orders()).toEqual([
+      {
+        id: expect.stringMatching(/^gid:\/\/shopify\/Order\//),
+        name: "#1002",
+        sourceName: "mirakl",
+        sourceIdentifier: "MKP-2001-A",
+        createdAt: "2026-07-10T12:01:00.000Z",
+        financialStatus: "PAID",
+        fulfillmentStatus: "UNFULFILLED",
+        total: { amount: "243.90", currencyCode: "EUR" },
+        lines: [{ sku: "TENT-2S-2P", title: "2 Seconds Easy tent, 2 person", quantity: 2, unitPrice: "119.00" }],
+        tags: ["decathlon", "mirakl"],
+        receiptSent: false,
+      },
+      expect.objectContaining({
+        name: "#1001",
+        sourceName: "web",
+        sourceIdentifier: null,
+        total: { amount: "119.00", currencyCode: "EUR" },
+        receiptSent: true,
+      }),
+    ]);
   });
 });

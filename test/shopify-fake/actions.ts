@@ -588,6 +588,13 @@ export function createOrder(
   return { ok: order };
 }
 
+/** Order.displayFulfillmentStatus, from what was fulfilled and what is still to fulfil. */
+export function fulfillmentStatusOf(order: FakeOrder): "FULFILLED" | "PARTIALLY_FULFILLED" | "UNFULFILLED" {
+  const remaining = order.fulfillmentOrders.flatMap((fo) => fo.lineItems).reduce((s, l) => s + l.remainingQuantity, 0);
+  const fulfilled = order.fulfillments.flatMap((f) => f.lineItems).reduce((s, l) => s + l.quantity, 0);
+  return remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED";
+}
+
 /** Whether the order took its units into `committed` when it was created (any behaviour but BYPASS). */
 const claimsInventory = (order: FakeOrder) => order.inventoryBehaviour !== "BYPASS";
 

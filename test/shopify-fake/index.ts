@@ -24,6 +24,7 @@ export {
   updateTracking,
   createRefund,
   moveFulfillmentOrder,
+  fulfillmentStatusOf,
   routeOrder,
   orderTotals,
   type CreateOrderInput,

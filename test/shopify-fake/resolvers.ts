@@ -5,6 +5,7 @@ import {
   createFulfillment,
   createOrder,
   createRefund,
+  fulfillmentStatusOf,
   moveFulfillmentOrder,
   orderTaxLines,
   orderTotals,
@@ -440,8 +441,6 @@ export function createRootValue(context: ResolverContext) {
     order: () => orderView(order),
   });
   const orderView = (o: FakeOrder): Record<string, unknown> => {
-    const remaining = o.fulfillmentOrders.flatMap((fo) => fo.lineItems).reduce((s, l) => s + l.remainingQuantity, 0);
-    const fulfilled = o.fulfillments.flatMap((f) => f.lineItems).reduce((s, l) => s + l.quantity, 0);
     const money = (m: FakeMoney) => orderMoney(m, o);
     const current = () => currentTotals(o);
     const taxLines = () => orderTaxLines(o).map((t) => taxLineView(t, o));
@@ -493,8 +492,7 @@ export function createRootValue(context: ResolverContext) {
       presentmentCurrencyCode: o.presentmentCurrency,
       taxesIncluded: o.taxesIncluded,
       displayFinancialStatus: o.financialStatus,
-      displayFulfillmentStatus:
-        remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED",
+      displayFulfillmentStatus: fulfillmentStatusOf(o),
       requiresShipping: o.lineItems.some((l) => l.requiresShipping),
       subtotalLineItemsQuantity: o.lineItems.reduce((s, l) => s + l.quantity, 0),
       currentSubtotalLineItemsQuantity: o.lineItems.reduce((s, l) => s + l.currentQuantity, 0),

@@ -68,6 +68,8 @@ interface UpsertCustomerInput {
 
 /** OrderCreateOrderInput (2026-07), the fields the fake keeps; unknown fields are ignored as Shopify stores them. */
 export interface CreateOrderInput {
+  /** FULFILLED: the order is created with every line fulfilled (an imported order that already shipped). */
+  fulfillmentStatus?: "FULFILLED" | "PARTIAL" | "RESTOCKED" | null;
   currency?: string | null;
   presentmentCurrency?: string | null;
   email?: string | null;
@@ -574,6 +576,12 @@ export function createOrder(
       moveStock(store, line.variantId, location.id, line.quantity, "available", "committed");
   }
   store.orders.set(orderId, order);
+  // Created already fulfilled (an order imported after it shipped): one fulfillment of every line, which takes
+  // out of stock only what the order committed (nothing with BYPASS).
+  if (input.fulfillmentStatus === "FULFILLED")
+    createFulfillment(store, {
+      lineItemsByFulfillmentOrder: order.fulfillmentOrders.map((fo) => ({ fulfillmentOrderId: fo.id })),
+    });
   for (const m of input.metafields ?? []) {
     const id = store.gid("Metafield");
     store.metafields.set(id, {

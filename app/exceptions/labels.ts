@@ -24,7 +24,7 @@ export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   ORDER_REVIEW_DUE: "Order waits for review",
   ORDER_ACCEPTANCE_FAILED: "Order acceptance failed",
   OFFER_CREATION_REJECTED: "Offer creation refused by Mirakl",
-  SHOPIFY_ORDER_FAILED: "Shopify order not created",
+  SHOPIFY_ORDER_FAILED: "Shopify order problem",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

@@ -1,4 +1,5 @@
-import { alpha3ToAlpha2 } from "i18n-iso-countries";
+// CommonJS: a default import, so Vite's server runtime loads it as Node does.
+import countries from "i18n-iso-countries";
 import { minorUnitsToMoney, moneyToMinorUnits, toMoney, type MiraklMoney } from "~/domain/money";
 
 /**
@@ -298,7 +299,7 @@ export function shopifySourceName(marketplace: string): string {
 /** Mirakl's ISO 3166-1 alpha-3 country code as Shopify's alpha-2 one; null when unknown. */
 export function countryCodeAlpha2(alpha3: string | null | undefined): string | null {
   if (!alpha3) return null;
-  return alpha3ToAlpha2(alpha3.trim().toUpperCase()) ?? null;
+  return countries.alpha3ToAlpha2(alpha3.trim().toUpperCase()) ?? null;
 }
 
 export function planShopifyOrder(order: MiraklOrderLike, context: ShopifyOrderContext): ShopifyOrderMapping {

@@ -14,8 +14,8 @@ test("an order placed on the demo marketplace is decided line by line, with reas
   page,
   request,
 }) => {
-  // One order poll a minute, plus the decision: allow two polls.
-  test.setTimeout(200_000);
+  // One order poll a minute, plus the decision: allow two polls; then the debit and one more poll.
+  test.setTimeout(360_000);
 
   await openHydrated(page, "/app/demo/marketplace");
   await page.getByLabel(`Quantity for ${STOCKED}`).fill("2");
@@ -54,4 +54,25 @@ test("an order placed on the demo marketplace is decided line by line, with reas
   await expect(page.getByText(new RegExp(`Refuse line ${orderId}-2: .*${NO_VARIANT}`)).first()).toBeVisible();
   await expect(page.getByText(new RegExp(`Accept line ${orderId}-1`)).first()).toBeVisible();
   await expect(page.getByText(/OR21 sent: accepted .*; refused /)).toBeVisible();
+
+  // A minute later Mirakl debits the customer (moved on here rather than waited for); the app's next read sees
+  // the order to ship and creates its Shopify order: the Order page links to it, the demo store lists it.
+  await request.post(`${simulatorUrl}/_sim/clock/advance`, { data: { ms: 61_000 } });
+  const shopifyLink = page.getByRole("link", { name: /^Open #\d+ in Shopify$/ });
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return shopifyLink.count();
+      },
+      { timeout: 150_000, intervals: [2_000, 5_000] },
+    )
+    .toBe(1);
+  const shopifyName = /#\d+/.exec((await shopifyLink.textContent()) ?? "")![0];
+  await expect(page.getByText(/Created Shopify order #\d+ .*no receipt sent to the customer/).first()).toBeVisible();
+
+  await openHydrated(page, "/app/demo/shopify");
+  const row = page.locator("tr").filter({ hasText: orderId });
+  await expect(row).toContainText(shopifyName);
+  await expect(row).toContainText(STOCKED);
 });

@@ -266,6 +266,25 @@ describe("exactly once", () => {
       expect(tent()).toMatchObject({ available: 9, committed: 1, reserved: 0 });
     });
 
+  it("a line shipping while its order's creation is in doubt keeps its hold until the outcome is known", async () => {
+    const id = placePaidOrder(1);
+    fake.loseNextAnswer("OrderCreate");
+    await step();
+    expect((await mirror(id)).shopifyOrderStatus).toBe("SENDING");
+    const state = sim.simulator.state;
+    state.ship(state.shop(sim.shops.main).orders.get(id)!, sim.control.now());
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, now());
+    // Not taken out of stock as "shipped with no Shopify order": the order that ran may commit the units.
+    expect((await reservationsOf(id)).map((r) => r.releasedAt)).toEqual([null]);
+    sim.control.advanceClock(SEARCH_SETTLE_MS);
+    await step();
+    // The order ran and commits the unit: the hold goes back, on hand never drops twice.
+    expect(shopifyOrdersFor(id)).toHaveLength(1);
+    expect((await reservationsOf(id)).map((r) => r.releaseReason)).toEqual(["SHOPIFY_ORDER"]);
+    expect(tent()).toMatchObject({ available: 9, committed: 1, reserved: 0, on_hand: 10 });
+  });
+
   it("a process killed between sent and recorded: the next worker adopts the order", async () => {
     const id = placePaidOrder(1);
     const crashing = intercepting("OrderCreate", async (send) => {

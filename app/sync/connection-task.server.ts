@@ -1,4 +1,4 @@
-import type { MiraklClient } from "~/integrations/mirakl";
+import { withMiraklAbortSignal, type MiraklClient } from "~/integrations/mirakl";
 import type { TaskHandler } from "~/worker/worker.server";
 import type { ConnectionUnitKind } from "~/worker/registry.server";
 import { ConnectionUnavailableError, miraklClientFor } from "~/sync/mirakl-client.server";
@@ -21,6 +21,7 @@ export function connectionTask(unitKind: ConnectionUnitKind, step: ConnectionSte
       if (error instanceof ConnectionUnavailableError) return { nextDueAt: null }; // disabled or deleted: idle until marked again
       throw error;
     }
-    return step({ id: connectionId, shop }, mirakl, ctx.now());
+    // Every Mirakl call of the step stops when the unit's lease is lost (or the worker shuts down).
+    return withMiraklAbortSignal(ctx.signal, () => step({ id: connectionId, shop }, mirakl, ctx.now()));
   });
 }

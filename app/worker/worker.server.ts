@@ -133,6 +133,11 @@ export class Worker {
       logger.debug("worker: unit done", { unit: unit.key, ms: Date.now() - started });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (controller.signal.aborted) {
+        // The lease went to another worker (or this one is stopping): the unit is theirs now, not a failure.
+        logger.info("worker: unit stopped, its lease was lost", { unit: unit.key, error: message });
+        return;
+      }
       const delay = (handler.retryDelayMs ?? defaultRetryDelayMs)(unit.attempts);
       logger.warn("worker: unit failed", { unit: unit.key, attempt: unit.attempts, retryInMs: delay, error: message });
       await completeUnit(

@@ -23,6 +23,7 @@ describe("the work-unit registry", () => {
       ["stock-reconcile-scheduler", "stock-reconcile-scheduler"],
       ["order-intake", `order-intake:${connectionId}`],
       ["order-acceptance", `order-acceptance:${connectionId}`],
+      ["shopify-orders", `shopify-orders:${connectionId}`],
       ["reservation-holds", `reservation-holds:${shop}`],
       ["mirakl-call-prune", "mirakl-call-prune"],
       ["api-key-reencrypt", "api-key-reencrypt"],

@@ -1,3 +1,4 @@
+export * from "./abort-scope";
 export * from "./client";
 export * from "./clock";
 export * from "./csv";

@@ -1,5 +1,6 @@
 import pRetry from "p-retry";
 import type { z } from "zod";
+import { ambientMiraklSignal } from "./abort-scope";
 import { systemClock, type Clock } from "./clock";
 import {
   MiraklAuthError,
@@ -143,7 +144,12 @@ export class MiraklTransport {
     this.random = options.random ?? Math.random;
   }
 
-  async request<S extends z.ZodType | undefined>(spec: RequestSpec<S>): Promise<RequestResult<S>> {
+  async request<S extends z.ZodType | undefined>(given: RequestSpec<S>): Promise<RequestResult<S>> {
+    // The caller's signal and the enclosing work's (a lost lease): either one stops the request.
+    const ambient = ambientMiraklSignal();
+    const signal = given.signal && ambient ? AbortSignal.any([given.signal, ambient]) : (given.signal ?? ambient);
+    const spec: RequestSpec<S> = { ...given, signal };
+    spec.signal?.throwIfAborted();
     if (spec.bucket !== null) {
       await this.limiter.acquire({ connectionId: this.connectionId, bucket: spec.bucket }, spec.signal);
     }

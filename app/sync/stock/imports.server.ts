@@ -1,6 +1,6 @@
 import prisma from "~/db.server";
 import type { Prisma, StockImport, StockImportKind, SyncExceptionKind } from "~/generated/prisma/client";
-import { MiraklError, type ImportErrorReport, type MiraklClient } from "~/integrations/mirakl";
+import { MiraklError, throwIfWorkAborted, type ImportErrorReport, type MiraklClient } from "~/integrations/mirakl";
 import {
   reportException,
   reportExceptions,
@@ -172,6 +172,8 @@ async function startImport<L extends ImportLine>(
     }
   }
   const data = { lines: lines as unknown as Prisma.InputJsonValue, lineCount: lines.length };
+  // Import rows are written by the unit's current lease holder only: one that lost it stops here.
+  throwIfWorkAborted();
   const prepared = unsent
     ? await prisma.stockImport.update({ where: { id: unsent.id }, data: { ...data, createdAt: now, error: null } })
     : await prisma.stockImport.create({
@@ -191,6 +193,8 @@ async function sendImport<L extends ImportLine>(
   const entity = { entityType: "StockImport", entityId: `${connection.id}:${channel.kind}` };
   try {
     const created = await channel.send(mirakl, lines);
+    // Lost the lease meanwhile: the row stays PREPARED, and its holder resends the same absolute values (a no-op).
+    throwIfWorkAborted();
     // Mirakl answers a file identical to an import still in progress with that import's id. If that is one we
     // gave up on, waiting for it again would hold back every later file once more: the lines stay owed and go
     // with the next file, which differs as soon as anything changes.
@@ -286,6 +290,7 @@ async function followImport<L extends ImportLine>(
       nextDueAt: await reportMiraklFailure(connection, error, `${channel.operations.status} import status`, now),
     };
   }
+  throwIfWorkAborted();
   if (status.status !== "COMPLETE" && status.status !== "FAILED") {
     if (expired) return giveUpImport(channel, connection, stockImport, now, ageLimitMs, `still ${status.status}`);
     return { nextDueAt: new Date(now.getTime() + channel.statusPollMs) };

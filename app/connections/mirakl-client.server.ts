@@ -1,6 +1,6 @@
+import { createDatabaseRateLimitStore } from "~/connections/rate-limit-store.server";
 import {
   createMiraklClient,
-  createInMemoryRateLimitStore,
   createRateLimiter,
   rulesForBudget,
   type MiraklRateLimiter,
@@ -19,11 +19,12 @@ import { appEnv } from "~/config.server";
  * to the client only, every request and response written to the connection's activity log, and the
  * operator's CSV delimiter taken from the last successful "Test connection" (else read from PC01 once).
  *
- * Clients are kept per connection and rebuilt when the key, URL, shop or delimiter changes; one
- * limiter per process paces every connection's calls to Mirakl's published limits.
+ * Clients are kept per connection and rebuilt when the key, URL, shop or delimiter changes; the limiter
+ * paces every connection's calls to Mirakl's published limits, shared by all processes through the database.
  */
-// One booking store per process: every connection's calls are paced in it, each by its own call budget.
-const rateLimitStore = createInMemoryRateLimitStore();
+// One booking store for every process (a row per connection and bucket): each connection's calls are paced
+// in it by its own call budget, whichever worker makes them.
+const rateLimitStore = createDatabaseRateLimitStore();
 const limiters = new Map<number, MiraklRateLimiter>();
 function limiterFor(budgetPercent: number): MiraklRateLimiter {
   let limiter = limiters.get(budgetPercent);

@@ -83,39 +83,41 @@ export interface MiraklRateLimiter {
   backOff(key: RateLimitKey, retryAfterMs: number): Promise<void>;
 }
 
-interface BucketState {
+/** One bucket's bookings: no slot before `next`; `booked` holds the last hour's slots when the rule caps an hour. */
+export interface BucketState {
   next: number;
   booked: number[];
 }
 
+/**
+ * Books the earliest slot ≥ now that `rule` allows in a bucket: the slot, and the bucket's state after it.
+ * Pure, so every store (in memory, in the database) books the same way.
+ */
+export function bookSlot(state: BucketState, rule: RateRule, now: number): { slot: number; state: BucketState } {
+  let slot = Math.max(now, state.next);
+  let booked = state.booked;
+  if (rule.maxPerHour !== undefined) {
+    booked = booked.filter((at) => at > now - HOUR);
+    if (booked.length >= rule.maxPerHour) slot = Math.max(slot, booked[booked.length - rule.maxPerHour]! + HOUR);
+    booked = [...booked, slot];
+  } else {
+    booked = [];
+  }
+  return { slot, state: { next: slot + (rule.minIntervalMs ?? 0), booked } };
+}
+
 export function createInMemoryRateLimitStore(): RateLimitStore {
   const buckets = new Map<string, BucketState>();
-  const stateOf = (key: RateLimitKey) => {
-    const id = `${key.connectionId}\u0000${key.bucket}`;
-    let state = buckets.get(id);
-    if (!state) {
-      state = { next: 0, booked: [] };
-      buckets.set(id, state);
-    }
-    return state;
-  };
+  const id = (key: RateLimitKey) => `${key.connectionId}\u0000${key.bucket}`;
   return {
     async reserve(key, rule, now) {
-      const state = stateOf(key);
-      let slot = Math.max(now, state.next);
-      if (rule.maxPerHour !== undefined) {
-        state.booked = state.booked.filter((at) => at > now - HOUR);
-        if (state.booked.length >= rule.maxPerHour) {
-          slot = Math.max(slot, state.booked[state.booked.length - rule.maxPerHour] + HOUR);
-        }
-        state.booked.push(slot);
-      }
-      state.next = slot + (rule.minIntervalMs ?? 0);
-      return slot;
+      const booking = bookSlot(buckets.get(id(key)) ?? { next: 0, booked: [] }, rule, now);
+      buckets.set(id(key), booking.state);
+      return booking.slot;
     },
     async blockUntil(key, until) {
-      const state = stateOf(key);
-      state.next = Math.max(state.next, until);
+      const state = buckets.get(id(key)) ?? { next: 0, booked: [] };
+      buckets.set(id(key), { ...state, next: Math.max(state.next, until) });
     },
   };
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, ensureDatabaseReady } from "~/db.server";
+import { describe, expect, it } from "vitest";
 import { createDatabaseRateLimitStore } from "~/connections/rate-limit-store.server";
 import { createInMemoryRateLimitStore, createRateLimiter, HOUR, MIRAKL_RATE_RULES } from "~/integrations/mirakl";
-import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
+import { postgresSkipReason, postgresUrl, suiteOnDatabase } from "../helpers/postgres";
 
 /**
  * Mirakl's limits are per key: two workers (two processes, each with its own store object) pacing the same
@@ -15,22 +14,7 @@ if (!postgresUrl) console.warn(`[rate-limit-store.test] ${postgresSkipReason}`);
 const T0 = Date.parse("2026-12-03T10:00:00Z");
 
 function sharedPacingSuite(database: "pglite" | "postgres") {
-  let dropScratch: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    if (database === "postgres") {
-      await closeDatabase();
-      const scratch = await createScratchDatabase("mb_rate_limit");
-      dropScratch = scratch.drop;
-      process.env.DATABASE_URL = scratch.url;
-    }
-    await ensureDatabaseReady();
-  }, 120_000);
-  afterAll(async () => {
-    if (database !== "postgres") return;
-    await closeDatabase();
-    delete process.env.DATABASE_URL;
-    await dropScratch?.();
-  });
+  suiteOnDatabase(database, "mb_rate_limit");
 
   it("two processes booking OR11 for one connection get slots a minute apart, never the same one", async () => {
     const connectionId = randomUUID();

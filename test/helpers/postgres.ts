@@ -1,4 +1,6 @@
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { closeDatabase, ensureDatabaseReady } from "~/db.server";
 
 /**
  * PostgreSQL for the tests that need a real server. .ci/run sets TEST_POSTGRES_URL when one answers
@@ -26,4 +28,27 @@ export async function createScratchDatabase(prefix = "mb_test"): Promise<{ url: 
       await c.end();
     },
   };
+}
+
+/**
+ * Runs the enclosing describe on the embedded PGlite, or on a scratch PostgreSQL database created before its
+ * tests and dropped after them (the app's database is switched to it meanwhile, through DATABASE_URL).
+ */
+export function suiteOnDatabase(database: "pglite" | "postgres", prefix: string) {
+  let dropScratch: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    if (database === "postgres") {
+      await closeDatabase();
+      const scratch = await createScratchDatabase(prefix);
+      dropScratch = scratch.drop;
+      process.env.DATABASE_URL = scratch.url;
+    }
+    await ensureDatabaseReady();
+  }, 120_000);
+  afterAll(async () => {
+    if (database !== "postgres") return;
+    await closeDatabase();
+    delete process.env.DATABASE_URL;
+    await dropScratch?.();
+  });
 }

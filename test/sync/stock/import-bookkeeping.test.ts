@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
 import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection, updateConnection } from "~/connections/connections.server";
 import {
@@ -12,7 +12,7 @@ import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/syn
 import { stockFlowDeps } from "~/sync/index.server";
 import { pushPrices } from "~/sync/stock/prices.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
-import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../../helpers/postgres";
+import { postgresSkipReason, postgresUrl, suiteOnDatabase } from "../../helpers/postgres";
 import { simulatorClient } from "../../helpers/mirakl";
 
 /**
@@ -31,7 +31,6 @@ const sku = (i: number) => `B${String(i).padStart(4, "0")}`;
 function importBookkeepingSuite(database: "pglite" | "postgres") {
   let sim: RunningMiraklSimulator;
   let mirakl: ReturnType<typeof createMiraklClient>;
-  let dropScratch: (() => Promise<void>) | undefined;
   // Each test has its own simulator and its own shop and connection with the offers below (beforeEach).
   let shop: string;
   let testCount = 0;
@@ -50,15 +49,7 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
   const sentSkus = (call: { body?: string | null }) =>
     [...call.body!.matchAll(/^([^;:\s]+);\d+;/gm)].map((m) => m[1]).sort();
 
-  beforeAll(async () => {
-    if (database === "postgres") {
-      await closeDatabase();
-      const scratch = await createScratchDatabase("mb_bookkeeping");
-      dropScratch = scratch.drop;
-      process.env.DATABASE_URL = scratch.url;
-    }
-    await ensureDatabaseReady();
-  }, 120_000);
+  suiteOnDatabase(database, "mb_bookkeeping");
 
   beforeEach(async () => {
     shop = `bookkeeping-${database}-${++testCount}.myshopify.com`;
@@ -97,14 +88,6 @@ function importBookkeepingSuite(database: "pglite" | "postgres") {
       await prisma.syncException.count({ where: { shop, kind: "STOCK_IMPORT_LINE_REJECTED", status: "OPEN" } }),
     ).toBe(3);
   }
-
-  afterAll(async () => {
-    if (database === "postgres") {
-      await closeDatabase();
-      delete process.env.DATABASE_URL;
-      await dropScratch?.();
-    }
-  });
 
   it("records a large import slice by slice: accepted rows clean, changes made during the import still dirty, refused lines one exception each", async () => {
     await pushStock(connection, mirakl, simNow(), stockFlowDeps);

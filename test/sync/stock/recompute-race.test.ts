@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import prisma from "~/db.server";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
@@ -7,7 +7,7 @@ import { loadDirtyVariants, runStockRecompute, stockRecomputeTask } from "~/sync
 import { stockChannel } from "~/sync/stock/push.server";
 import { workUnits } from "~/worker/registry.server";
 import { Worker } from "~/worker/worker.server";
-import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../../helpers/postgres";
+import { postgresSkipReason, postgresUrl, suiteOnDatabase } from "../../helpers/postgres";
 
 /**
  * Two recomputes of one shop at once (the shop's recompute unit, and a stock push recomputing the few dirty
@@ -52,7 +52,6 @@ if (!postgresUrl) console.warn(`[recompute-race.test] ${postgresSkipReason}`);
 const WAREHOUSE = "gid://shopify/Location/9301";
 
 function recomputeRaceSuite(database: "pglite" | "postgres") {
-  let dropScratch: (() => Promise<void>) | undefined;
   let shop: string;
   let testCount = 0;
   let connection: { id: string; shop: string };
@@ -82,15 +81,7 @@ function recomputeRaceSuite(database: "pglite" | "postgres") {
     for (let i = 0; i < 10 && (await worker.runOnce()); i++);
   };
 
-  beforeAll(async () => {
-    if (database === "postgres") {
-      await closeDatabase();
-      const scratch = await createScratchDatabase("mb_recompute_race");
-      dropScratch = scratch.drop;
-      process.env.DATABASE_URL = scratch.url;
-    }
-    await ensureDatabaseReady();
-  }, 120_000);
+  suiteOnDatabase(database, "mb_recompute_race");
 
   beforeEach(async () => {
     shop = `recompute-race-${database}-${++testCount}.myshopify.com`;
@@ -120,14 +111,6 @@ function recomputeRaceSuite(database: "pglite" | "postgres") {
     await setAvailable(10);
     await runStockRecompute(shop, { shopify: null });
     expect(await desiredQuantity()).toBe(10);
-  });
-
-  afterAll(async () => {
-    if (database === "postgres") {
-      await closeDatabase();
-      delete process.env.DATABASE_URL;
-      await dropScratch?.();
-    }
   });
 
   it("the recompute unit paused before its write, a webhook, then the push's own recompute: the current quantity wins", async () => {

@@ -3,7 +3,7 @@ import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { ShopifyGraphqlError } from "~/integrations/shopify/errors";
+import { ShopifyGraphqlError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import type { AdminOperation } from "~/integrations/shopify/operation";
 import type { MiraklOrder } from "~/integrations/mirakl";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
@@ -342,6 +342,37 @@ describe("failures are typed exceptions with Retry, and nothing is half-created"
     await retryFor(exception!.entityType)!(shop, exception!.entityId, exception!);
     await step();
     expect(shopifyOrdersFor(id)).toHaveLength(1);
+  });
+
+  it("an address Shopify refuses: no order; Retry sends it with the address in the note", async () => {
+    const id = placePaidOrder(1);
+    const sent: Record<string, unknown>[] = [];
+    const picky: Admin = {
+      request: (async (op: AdminOperation<unknown, unknown>, variables: unknown, options?: unknown) => {
+        if (op.name === "OrderCreate") {
+          const input = (variables as { order: Record<string, unknown> }).order;
+          sent.push(input);
+          if (input.shippingAddress)
+            throw new ShopifyUserErrorsError("OrderCreate", [
+              { field: ["order", "shippingAddress", "zip"], message: "Enter a valid postal code", code: "INVALID" },
+            ]);
+        }
+        return admin.request(op, variables, options as never);
+      }) as Admin["request"],
+    };
+    await step(1, picky);
+    expect(fake.store.orders.size).toBe(0);
+    const [exception] = await exceptions();
+    expect(exception!.message).toContain("Enter a valid postal code");
+    expect(exception!.fixHint).toMatch(/note/);
+
+    await retryFor(exception!.entityType)!(shop, exception!.entityId, exception!);
+    await step(1, picky);
+    const [order] = shopifyOrdersFor(id);
+    expect(order!.shippingAddress).toBeNull();
+    expect(order!.note).toContain("113 MacDougal Street");
+    expect(sent).toHaveLength(2);
+    expect(await exceptions()).toEqual([]);
   });
 
   it("the orders scope missing: a clear exception, and the pass stops", async () => {

@@ -40,10 +40,10 @@ import {
  * time here) to the OR21 the simulator applied (its `acceptance_decision_date`).
  *
  * The Shopify order (engine only; the baseline makes none): an accepted order is debited by the simulator 1 to 2
- * minutes later (seeded) and turns SHIPPING; the intake reads it and the shopify-orders unit creates it on the Shopify fake,
- * as a paid plan (no orders-a-minute limit). Delay: from the simulator's `customer_debited_date` to the fake
- * order's `createdAt` (both on the virtual clock). A development store (5 orderCreate a minute) is not run: its
- * figures are computed from this run (see devStoreBound).
+ * minutes later (seeded) and turns SHIPPING; the intake reads it and the shopify-orders unit creates it on the
+ * Shopify fake, as a paid plan (no orders-a-minute limit). Delay: from the simulator's `customer_debited_date` to
+ * the fake order's `createdAt` (both on the virtual clock). A development store (5 orderCreate a minute) is not
+ * run: its figures are computed from this run (see devStoreBound).
  */
 
 interface PlannedLine {

@@ -3,7 +3,7 @@ import { stockRulesSchema } from "~/domain/stock/rules";
 import { createMiraklClient, MiraklError, unlimitedRateLimiter, type MiraklOrder } from "~/integrations/mirakl";
 import { ORDER_POLL_INTERVAL_MS } from "~/sync/orders/intake.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
-import { ShopifyFake } from "../test/shopify-fake";
+import { ShopifyFake, type FakeGraphqlRequest } from "../test/shopify-fake";
 import type { RunningMiraklSimulator } from "../test/simulators/mirakl";
 import type { AcceptanceConfig } from "./acceptance-config";
 export { acceptanceConfig } from "./acceptance-config";
@@ -38,6 +38,12 @@ import {
  *
  * Acceptance delay: from the order entering WAITING_ACCEPTANCE on Mirakl (its creation; staging takes no
  * time here) to the OR21 the simulator applied (its `acceptance_decision_date`).
+ *
+ * The Shopify order (engine only; the baseline makes none): an accepted order is debited by the simulator 1 to 2
+ * minutes later (seeded) and turns SHIPPING; the intake reads it and the shopify-orders unit creates it on the
+ * Shopify fake, as a paid plan (no orders-a-minute limit). Delay: from the simulator's `customer_debited_date` to
+ * the fake order's `createdAt` (both on the virtual clock). A development store (5 orderCreate a minute) is not
+ * run: its figures are computed from this run (see devStoreBound).
  */
 
 interface PlannedLine {
@@ -95,6 +101,94 @@ export interface PolicyOutcome {
   acceptanceUnit?: { runs: number; totalMs: number; maxMs: number };
   unitErrors?: Record<string, number>;
   exceptions?: Record<string, number>;
+  /** The engine only: the Shopify order of each paid order. */
+  shopifyOrders?: ShopifyOrdersOutcome;
+}
+
+export interface ShopifyCalls {
+  count: number;
+  /** Summed `requestedQueryCost` (what Shopify checks against the bucket before running a query). */
+  requestedCost: number;
+  /** Summed `actualQueryCost` (what the bucket keeps after the refund), from the answers. */
+  actualCost: number;
+  throttled: number;
+  /** Refused with HTTP 429 (a development store's order limit). */
+  rateLimited: number;
+}
+
+export interface ShopifyOrdersOutcome {
+  /** Orders Mirakl debited (SHIPPING) during the run. */
+  paid: number;
+  /** Paid orders with exactly one Shopify order, none, more than one; Shopify orders for an unpaid Mirakl order. */
+  withOne: number;
+  withNone: number;
+  withMore: number;
+  forUnpaid: number;
+  /** From SHIPPING on Mirakl (customer_debited_date) to the Shopify order's createdAt, for paid orders that got one. */
+  delayMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Its first part: from SHIPPING to the intake's read that found the order paid (and marked it due). */
+  readDelayMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Its second part: orders created in the instant of that read, later, and the longest wait after the read. */
+  afterRead: { sameInstant: number; later: number; maxMs: number | null };
+  /** The app's shopifyOrderStatus of the paid orders at the end. */
+  statuses: Record<string, number>;
+  /** The order flow's Shopify calls by operation (OrdersBySourceIdentifier, OrderCreate, …). */
+  calls: Record<string, ShopifyCalls>;
+  /** The engine's other Shopify calls (the holds' moves, the catalogue): count, summed actual cost, THROTTLED answers. */
+  others: { count: number; actualCost: number; throttled: number };
+  /**
+   * The instant whose Shopify calls (all of the engine's) cost the most, and how many orders the intake read paid
+   * then: processing takes no virtual time, so the fake's bucket (2,000 points, 100 a second) does not refill
+   * while that instant's work is done.
+   */
+  busiestInstant: { actualCost: number; ordersReadPaid: number } | null;
+  /** The shopify-orders unit's wall time. */
+  unit: { runs: number; totalMs: number; maxMs: number };
+  devStore: DevStoreBound;
+}
+
+/** The Shopify Admin API operations the order flow sends (app/sync/orders/shopify-order.server.ts). */
+const ORDER_FLOW_OPERATIONS = [
+  "OrdersBySourceIdentifier",
+  "OrderLineItems",
+  "OrderCreate",
+  "OrderFulfillmentPlacement",
+  "FulfillmentOrderMove",
+];
+
+/** Shopify's orderCreate limit on development and trial stores (the fake's default). */
+const DEV_STORE_ORDERS_PER_MINUTE = 5;
+
+/**
+ * A development store: Shopify takes 5 orderCreate in any 60 s, so each order is made at the earliest when the
+ * intake read it paid (in this run) and when the limit lets one more through, oldest first. Computed, not run:
+ * a lower bound on the engine's delays there (it cannot send sooner or faster).
+ */
+export interface DevStoreBound {
+  ordersPerMinute: number;
+  delayMs: { p50: number | null; p99: number | null; max: number | null };
+  /** When the last order would be made, after the end of the hour of orders. */
+  lastCreatedAfterHourMs: number | null;
+}
+
+export function devStoreBound(
+  orders: readonly { paidAt: number; readAt: number }[],
+  ordersPerMinute: number,
+  hourEndsAt: number,
+): DevStoreBound {
+  const sent: number[] = [];
+  const delays: number[] = [];
+  for (const order of [...orders].sort((a, b) => a.readAt - b.readAt)) {
+    const window = sent.length >= ordersPerMinute ? sent[sent.length - ordersPerMinute]! + 60_000 : -Infinity;
+    const at = Math.max(order.readAt, window);
+    sent.push(at);
+    delays.push(at - order.paidAt);
+  }
+  return {
+    ordersPerMinute,
+    delayMs: spread(delays),
+    lastCreatedAfterHourMs: sent.length ? sent[sent.length - 1]! - hourEndsAt : null,
+  };
 }
 
 export interface AcceptanceRun {
@@ -284,6 +378,139 @@ function outcome(
   return result;
 }
 
+/** Every paid order's Shopify order(s) on the fake, the delays, the app's statuses and the order flow's Shopify calls. */
+async function shopifyOrdersOutcome(
+  engine: Engine,
+  fake: ShopifyFake,
+  sim: RunningMiraklSimulator,
+  placed: readonly PlacedOrder[],
+  requests: readonly FakeGraphqlRequest[],
+  actualCost: ReadonlyMap<string, number>,
+  actualCostByInstant: ReadonlyMap<number, number>,
+  hourEndsAt: number,
+): Promise<ShopifyOrdersOutcome> {
+  const { shop, id: connectionId } = engine.connection;
+  const simOrders = sim.simulator.state.shop(sim.shops.main).orders;
+  const shopifyOrders = new Map<string, number[]>(); // Mirakl order id → createdAt of each Shopify order made for it
+  for (const order of fake.store.orders.values()) {
+    if (order.sourceIdentifier === null) continue;
+    shopifyOrders.set(order.sourceIdentifier, [
+      ...(shopifyOrders.get(order.sourceIdentifier) ?? []),
+      Date.parse(order.createdAt),
+    ]);
+  }
+  const stored = await prisma.marketplaceOrder.findMany({
+    where: { shop, connectionId },
+    select: { miraklOrderId: true, shopifyOrderStatus: true },
+  });
+  const statusOf = new Map(stored.map((o) => [o.miraklOrderId, o.shopifyOrderStatus as string]));
+  // When the intake read each order paid: the mirror's "shopify-order-due" timeline entry, written at that read.
+  const dueEvents = await prisma.marketplaceOrderEvent.findMany({
+    where: { shop, kind: "shopify-order-due", order: { connectionId } },
+    select: { at: true, order: { select: { miraklOrderId: true } } },
+  });
+  const readPaidAt = new Map(dueEvents.map((e) => [e.order.miraklOrderId, e.at.getTime()]));
+
+  let paid = 0;
+  let withOne = 0;
+  let withNone = 0;
+  let withMore = 0;
+  let forUnpaid = 0;
+  const statuses: Record<string, number> = {};
+  const delays: number[] = [];
+  const readDelays: number[] = [];
+  const afterRead: number[] = [];
+  const created: { paidAt: number; readAt: number }[] = [];
+  for (const { id } of placed) {
+    const paidAt = simOrders.get(id)!.customer_debited;
+    const made = shopifyOrders.get(id) ?? [];
+    if (paidAt === null) {
+      if (made.length) forUnpaid++;
+      continue;
+    }
+    paid++;
+    const status = statusOf.get(id) ?? "not in the app";
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (made.length === 0) {
+      withNone++;
+      if (process.env.BENCH_TRACE)
+        console.error(`[engine] order ${id} paid at ${paidAt}: no Shopify order (${status})`);
+      continue;
+    }
+    if (made.length === 1) withOne++;
+    else withMore++;
+    const createdAt = Math.min(...made);
+    delays.push(createdAt - paidAt);
+    const readAt = readPaidAt.get(id);
+    if (readAt === undefined) throw new Error(`bench: order ${id} has a Shopify order but no shopify-order-due entry`);
+    readDelays.push(readAt - paidAt);
+    afterRead.push(createdAt - readAt);
+    created.push({ paidAt, readAt });
+    if (process.env.BENCH_TRACE && createdAt > readAt)
+      console.error(`[engine] order ${id}: paid ${paidAt}, read paid ${readAt}, Shopify order ${createdAt}`);
+  }
+
+  const calls: Record<string, ShopifyCalls> = Object.fromEntries(
+    ORDER_FLOW_OPERATIONS.map((operation) => [
+      operation,
+      { count: 0, requestedCost: 0, actualCost: actualCost.get(operation) ?? 0, throttled: 0, rateLimited: 0 },
+    ]),
+  );
+  const others = { count: 0, actualCost: 0, throttled: 0 };
+  for (const [operation, cost] of actualCost) if (!(operation in calls)) others.actualCost += cost;
+  for (const request of requests) {
+    const entry = request.operationName === null ? undefined : calls[request.operationName];
+    if (!entry) {
+      others.count++;
+      if (request.throttled) others.throttled++;
+      continue;
+    }
+    entry.count++;
+    entry.requestedCost += request.requestedQueryCost ?? 0;
+    if (request.throttled) entry.throttled++;
+    if (request.status === 429) entry.rateLimited++;
+  }
+  return {
+    paid,
+    withOne,
+    withNone,
+    withMore,
+    forUnpaid,
+    delayMs: spread(delays),
+    readDelayMs: spread(readDelays),
+    afterRead: {
+      sameInstant: afterRead.filter((ms) => ms === 0).length,
+      later: afterRead.filter((ms) => ms > 0).length,
+      maxMs: afterRead.length ? Math.max(...afterRead) : null,
+    },
+    statuses,
+    calls,
+    others,
+    busiestInstant: busiestInstant(actualCostByInstant, readPaidAt),
+    unit: {
+      runs: engine.unitRuns["shopify-orders"] ?? 0,
+      totalMs: engine.unitMs["shopify-orders"] ?? 0,
+      maxMs: engine.unitMaxMs["shopify-orders"] ?? 0,
+    },
+    devStore: devStoreBound(created, DEV_STORE_ORDERS_PER_MINUTE, hourEndsAt),
+  };
+}
+
+function busiestInstant(costByInstant: ReadonlyMap<number, number>, readPaidAt: ReadonlyMap<string, number>) {
+  let busiest: { at: number; actualCost: number } | null = null;
+  for (const [at, actualCost] of costByInstant)
+    if (!busiest || actualCost > busiest.actualCost) busiest = { at, actualCost };
+  if (!busiest) return null;
+  const at = busiest.at;
+  return { actualCost: busiest.actualCost, ordersReadPaid: [...readPaidAt.values()].filter((t) => t === at).length };
+}
+
+const spread = (values: readonly number[]) => ({
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  max: values.length ? Math.max(...values) : null,
+});
+
 /** Brings the engine to a settled start: full reconcile (bulk export, recompute, OF52-54) and push, through the real tasks. */
 async function settleEngine(engine: Engine, clock: VirtualClock, sim: RunningMiraklSimulator) {
   await requestReconcile(engine.connection, "FULL", clock.date());
@@ -313,7 +540,14 @@ export async function runEngine(
   const shop = "acceptance-engine.myshopify.com";
   const sim = await startSimulator(config, window.ms);
   const clock = new VirtualClock(sim.control.now(), sim);
-  const fake = new ShopifyFake({ shop, now: clock.now, bulkPollsUntilComplete: 1 });
+  // The shop sells in the simulator's currency (USD), on a paid plan (no orders-a-minute limit).
+  const fake = new ShopifyFake({
+    shop,
+    now: clock.now,
+    bulkPollsUntilComplete: 1,
+    currency: "USD",
+    orderCreatePerMinute: null,
+  });
   const location = fake.store.addLocation({ name: "Warehouse" });
   for (const [sku, available] of shopifyStock(config))
     fake.store.addProduct({
@@ -323,6 +557,15 @@ export async function runEngine(
   // Wall ms from the start of the current instant's work to the end of each order's OR21.
   let instantStartedAt = performance.now();
   const processingMs = new Map<string, number>();
+  // Each accepted order is debited 1 to 2 minutes after its OR21 (seeded). A fixed minute would land every debit
+  // exactly on a later poll (the OR21 is sent in the instant of a poll, processing takes no virtual time), and the
+  // Shopify order delay would read 0 s; a payment's real debit falls anywhere within the poll's minute.
+  const debitRandom = seededRandom(config.seed + 1);
+  const debitDelayMs = () => 60_000 + Math.floor(debitRandom() * 60_000);
+  // Summed actualQueryCost per Shopify operation, read from the answers (the fake's request log has the requested one).
+  const actualCost = new Map<string, number>();
+  // Summed actualQueryCost of all the engine's Shopify calls per virtual instant (the clock stands while it works).
+  const actualCostByInstant = new Map<number, number>();
   const engine = await startEngine({
     shop,
     fake,
@@ -335,8 +578,25 @@ export async function runEngine(
     observeMirakl: (client) => ({
       ...client,
       acceptOrderLines: async (orderId, decisions, call) => {
+        sim.control.setTimings({ debitDelayMs: debitDelayMs() });
         await client.acceptOrderLines(orderId, decisions, call);
         processingMs.set(orderId, performance.now() - instantStartedAt);
+      },
+    }),
+    observeShopify: (transport) => ({
+      graphql: async (query, options) => {
+        const response = await transport.graphql(query, options);
+        const operation = /^\s*(?:query|mutation)\s+(\w+)/m.exec(query)?.[1];
+        const body = (await response
+          .clone()
+          .json()
+          .catch(() => null)) as { extensions?: { cost?: { actualQueryCost?: number | null } } } | null;
+        const actual = body?.extensions?.cost?.actualQueryCost;
+        if (operation && typeof actual === "number")
+          actualCost.set(operation, (actualCost.get(operation) ?? 0) + actual);
+        if (typeof actual === "number")
+          actualCostByInstant.set(clock.ms, (actualCostByInstant.get(clock.ms) ?? 0) + actual);
+        return response;
       },
     }),
   });
@@ -346,6 +606,9 @@ export async function runEngine(
     for (const record of [engine.unitMs, engine.unitRuns, engine.unitMaxMs, engine.unitErrors])
       for (const key of Object.keys(record)) delete record[key];
     sim.control.clearCalls();
+    const firstRequest = fake.requests.length;
+    actualCost.clear();
+    actualCostByInstant.clear();
     const started = Date.now();
     const start = clock.ms;
     const tailEnd = start + config.durationMs + config.tailMs;
@@ -373,6 +636,16 @@ export async function runEngine(
       maxMs: engine.unitMaxMs[kind] ?? 0,
     };
     result.unitErrors = { ...engine.unitErrors };
+    result.shopifyOrders = await shopifyOrdersOutcome(
+      engine,
+      fake,
+      sim,
+      placed,
+      fake.requests.slice(firstRequest),
+      actualCost,
+      actualCostByInstant,
+      start + config.durationMs,
+    );
     if (process.env.BENCH_TRACE)
       console.error({ unitMs: engine.unitMs, unitRuns: engine.unitRuns, unitMaxMs: engine.unitMaxMs });
     const exceptions = await prisma.syncException.groupBy({

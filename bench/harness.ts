@@ -3,7 +3,7 @@ import { createConnection } from "~/connections/connections.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import type { ConnectionStockRules } from "~/domain/sellable-quantity";
 import { createMiraklClient, unlimitedRateLimiter, type MiraklClient } from "~/integrations/mirakl";
-import { ShopifyAdminClient } from "~/integrations/shopify/client";
+import { ShopifyAdminClient, type AdminGraphqlTransport } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { catalogRefreshStep } from "~/sync/catalog/refresh.server";
 import type { IngestResult } from "~/sync/catalog/mirror.server";
@@ -14,6 +14,7 @@ import { reconcileStep } from "~/sync/stock/reconcile.server";
 import { inboxTask } from "~/webhooks/inbox.server";
 import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { runOrderAcceptance } from "~/sync/orders/acceptance.server";
+import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
@@ -61,7 +62,7 @@ export interface EngineOptions {
   stock: Partial<ConnectionStockRules>;
   /** Told what each catalogue refresh ingested (the bulk export's figures). */
   onCatalogueIngested?: (ingested: IngestResult) => void;
-  /** Run the order intake (OR11 once a minute) and the Shopify holds; default true. */
+  /** Run the order intake (OR11 once a minute), the Shopify holds and the Shopify orders of paid orders; default true. */
   readOrders?: boolean;
   /** Run the acceptance unit (OR21 for every waiting order) beside the intake; default false. */
   acceptOrders?: boolean;
@@ -69,6 +70,8 @@ export interface EngineOptions {
   settings?: Record<string, unknown>;
   /** Wraps the engine's Mirakl client, to observe calls (e.g. when each one ended, in wall time). */
   observeMirakl?: (client: MiraklClient) => MiraklClient;
+  /** Wraps the engine's Shopify transport, to observe every Admin API answer (e.g. its actual query cost). */
+  observeShopify?: (transport: AdminGraphqlTransport) => AdminGraphqlTransport;
 }
 
 export interface Engine {
@@ -119,8 +122,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     csvDelimiter: ";",
   });
   const mirakl = options.observeMirakl ? options.observeMirakl(client) : client;
+  const transport = options.observeShopify ? options.observeShopify(fake.admin(shop)) : fake.admin(shop);
   const shopify = async () =>
-    new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
+    new ShopifyAdminClient(transport, { shop, buckets: new CostBuckets(), sleep: async () => {} });
 
   const connectionTask = (kind: string, step: (now: Date) => Promise<{ nextDueAt: Date | null }>): TaskHandler => ({
     kind,
@@ -150,6 +154,12 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       leaseMs: 300_000,
       run: async (unit, ctx) => reconcileShopifyHolds(unit.shop!, ctx.now(), await shopify()),
     });
+    // The step shopifyOrdersTask runs, with the harness's client: the intake marks it due when an order turns SHIPPING.
+    shopifySide.push(
+      connectionTask(workUnits.shopifyOrders.kind, async (now) => ({
+        nextDueAt: (await runShopifyOrders(connection, now, await shopify())).nextDueAt,
+      })),
+    );
     miraklSide.push(
       connectionTask(workUnits.orderIntake.kind, (now) => readMarketplaceOrders(connection, mirakl, now)),
     );

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { flashSaleVariants } from "./flash-sale-config";
 import type { PolicyResult } from "./flash-sale";
 import type { RunFigures } from "./reconcile-100k";
-import type { AcceptanceRun, PolicyOutcome } from "./acceptance";
+import type { AcceptanceRun, PolicyOutcome, ShopifyCalls, ShopifyOrdersOutcome } from "./acceptance";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -157,10 +157,27 @@ function reconcileTable(result: { config: { skus: number }; seedMs: number; cold
   );
 }
 
+/** The order flow's Shopify calls: per operation, and in all (and per created order); cost requested / actual. */
+function shopifyCalls(outcome: ShopifyOrdersOutcome) {
+  const entries = Object.entries(outcome.calls).sort(([a], [b]) => a.localeCompare(b));
+  const sum = (f: (c: ShopifyCalls) => number) => entries.reduce((n, [, c]) => n + f(c), 0);
+  const created = outcome.withOne + outcome.withMore;
+  const perOrder = (n: number) => (created ? (n / created).toFixed(1) : "–");
+  return {
+    byOperation:
+      entries.map(([op, c]) => `${op} ${c.count} (${c.requestedCost} / ${c.actualCost})`).join(", ") || "none",
+    refused: `${sum((c) => c.throttled)} / ${sum((c) => c.rateLimited)}`,
+    total: `${sum((c) => c.count)} calls (${sum((c) => c.requestedCost)} / ${sum((c) => c.actualCost)}); per created order ${perOrder(sum((c) => c.count))} calls (${perOrder(sum((c) => c.requestedCost))} / ${perOrder(sum((c) => c.actualCost))})`,
+  };
+}
+
 function acceptanceTable(run: AcceptanceRun) {
   const { engine, baselines, config, targetMs } = run;
   const columns = [engine, ...baselines];
   const all = (f: (r: PolicyOutcome) => string | number) => columns.map(f);
+  // The Shopify order rows: the engine only (the baseline, Mirakl's Magento cron, makes no Shopify order).
+  const orders = (f: (o: ShopifyOrdersOutcome) => string | number) =>
+    columns.map((r) => (r.shopifyOrders ? f(r.shopifyOrders) : "n/a"));
   const target = (r: PolicyOutcome) =>
     r.decidedByOr21 === r.orders && r.delayMs.overTarget === 0
       ? "met"
@@ -202,6 +219,53 @@ function acceptanceTable(run: AcceptanceRun) {
         [
           "units that threw / open exceptions",
           ...all((r) => (r.unitErrors ? `${calls(r.unitErrors)} / ${calls(r.exceptions ?? {})}` : "–")),
+        ],
+        [
+          "Shopify order (SHIPPING on Mirakl → order created in Shopify), paid plan: p50",
+          ...orders((o) => seconds(o.delayMs.p50)),
+        ],
+        ["p99 (max)", ...orders((o) => `${seconds(o.delayMs.p99)} (${seconds(o.delayMs.max)})`)],
+        [
+          "… of which SHIPPING → the intake's read that finds it paid: p50, p99 (max)",
+          ...orders(
+            (o) => `${seconds(o.readDelayMs.p50)}, ${seconds(o.readDelayMs.p99)} (${seconds(o.readDelayMs.max)})`,
+          ),
+        ],
+        [
+          "… then orders created in the instant of that read / later (longest wait after the read)",
+          ...orders((o) => `${o.afterRead.sameInstant} / ${o.afterRead.later} (${seconds(o.afterRead.maxMs)})`),
+        ],
+        [
+          "paid orders: with one Shopify order / none / more than one (Shopify orders for unpaid ones)",
+          ...orders((o) => `${o.paid}: ${o.withOne} / ${o.withNone} / ${o.withMore} (${o.forUnpaid})`),
+        ],
+        ["paid orders' Shopify order status in the app at the end", ...orders((o) => calls(o.statuses))],
+        [
+          "Shopify calls of the order flow (query cost requested / actual)",
+          ...orders((o) => shopifyCalls(o).byOperation),
+        ],
+        ["… in all", ...orders((o) => shopifyCalls(o).total)],
+        ["… answered THROTTLED / HTTP 429", ...orders((o) => shopifyCalls(o).refused)],
+        [
+          "the engine's other Shopify calls (holds, catalogue): count, actual cost, THROTTLED",
+          ...orders((o) => `${o.others.count}, ${o.others.actualCost}, ${o.others.throttled}`),
+        ],
+        [
+          "busiest instant: actual cost of all Shopify calls, orders read paid then",
+          ...orders((o) =>
+            o.busiestInstant ? `${o.busiestInstant.actualCost}, ${o.busiestInstant.ordersReadPaid}` : "–",
+          ),
+        ],
+        [
+          "shopify-orders unit: runs, wall time (longest run)",
+          ...orders((o) => `${o.unit.runs}, ${seconds(o.unit.totalMs)} (${seconds(o.unit.maxMs)})`),
+        ],
+        [
+          "development store (5 orderCreate a minute), computed lower bound: p50, p99 (max); last order made after the hour",
+          ...orders(
+            (o) =>
+              `${seconds(o.devStore.delayMs.p50)}, ${seconds(o.devStore.delayMs.p99)} (${seconds(o.devStore.delayMs.max)}); ${seconds(o.devStore.lastCreatedAfterHourMs)}`,
+          ),
         ],
         ["wall time", ...all((r) => seconds(r.wallMs))],
       ],

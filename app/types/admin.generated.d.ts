@@ -945,6 +945,8 @@ export type OrderLineItemsQuery = {
 
 export type OrderFulfillmentPlacementQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars["ID"]["input"];
+  fulfillmentOrders: AdminTypes.Scalars["Int"]["input"];
+  lineItems: AdminTypes.Scalars["Int"]["input"];
 }>;
 
 export type OrderFulfillmentPlacementQuery = {
@@ -1195,7 +1197,7 @@ interface GeneratedQueryTypes {
     return: OrderLineItemsQuery;
     variables: OrderLineItemsQueryVariables;
   };
-  "#graphql\nquery OrderFulfillmentPlacement($id: ID!) {\n  order(id: $id) {\n    id\n    fulfillmentOrders(first: 3) {\n      nodes {\n        id status\n        assignedLocation { location { id } }\n        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }\n      }\n    }\n  }\n}": {
+  "#graphql\nquery OrderFulfillmentPlacement($id: ID!, $fulfillmentOrders: Int!, $lineItems: Int!) {\n  order(id: $id) {\n    id\n    fulfillmentOrders(first: $fulfillmentOrders) {\n      nodes {\n        id status\n        assignedLocation { location { id } }\n        lineItems(first: $lineItems) { nodes { id remainingQuantity lineItem { id } } }\n      }\n    }\n  }\n}": {
     return: OrderFulfillmentPlacementQuery;
     variables: OrderFulfillmentPlacementQueryVariables;
   };

@@ -421,7 +421,14 @@ async function placeFulfillment(
   admin: Admin,
   now: Date,
 ) {
-  const { order: placed } = await admin.request(orderFulfillmentPlacement, { id: order.shopifyOrderId! });
+  // Each fulfillment order holds some of the order's lines: as many as the order has is enough for one.
+  const lineItems = Math.min(100, Math.max(1, order.lines.length));
+  const fulfillmentOrders = Math.min(3, new Set(held.map((r) => r.heldLocationId)).size + 1);
+  const { order: placed } = await admin.request(orderFulfillmentPlacement, {
+    id: order.shopifyOrderId!,
+    fulfillmentOrders,
+    lineItems,
+  });
   if (!placed) return;
   const itemOf = new Map(order.lines.map((line) => [line.lineId, line.shopifyLineItemId]));
   // fulfillment order → target location → its line items to move there
@@ -498,7 +505,18 @@ async function onSendFailure(context: Context, order: OrderRow, error: unknown, 
       where: { id: order.id, shop: context.shop, shopifyOrderStatus: "SENDING" },
       data: { shopifyOrderStatus: "DUE", shopifyOrderSentAt: null, shopifyOrderDueAt: until },
     });
-    if (error instanceof ShopifyRateLimitedError) throw new PassPaused(until); // every other order gets the same answer
+    // Every due order waits as long (Shopify would answer each the same way, and an intake marking the unit
+    // meanwhile must not spend a call on it); those then due together go in the order they were first read.
+    await prisma.marketplaceOrder.updateMany({
+      where: {
+        shop: context.shop,
+        connectionId: context.id,
+        shopifyOrderStatus: "DUE",
+        OR: [{ shopifyOrderDueAt: null }, { shopifyOrderDueAt: { lt: until } }],
+      },
+      data: { shopifyOrderDueAt: until },
+    });
+    if (error instanceof ShopifyRateLimitedError) throw new PassPaused(until);
     throw error;
   }
   if (error instanceof ShopifyUserErrorsError) {

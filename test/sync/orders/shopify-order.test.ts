@@ -305,6 +305,11 @@ describe("exactly once", () => {
     const first = await step();
     expect(ids.filter((id) => shopifyOrdersFor(id).length === 1)).toHaveLength(5);
     expect(first.nextDueAt!.getTime() - now().getTime()).toBe(60_000);
+    // Woken early (the intake marks the unit): no order is sent to be refused again, none searched for.
+    const calls = fake.requests.length;
+    sim.control.advanceClock(10_000);
+    await runShopifyOrders(connection, now(), admin);
+    expect(fake.requests.slice(calls).filter((r) => /OrderCreate|OrdersBySourceIdentifier/.test(r.query))).toEqual([]);
     await step();
     for (const id of ids) expect(shopifyOrdersFor(id)).toHaveLength(1);
     expect(await exceptions()).toEqual([]);

@@ -45,16 +45,20 @@ query OrderLineItems($id: ID!) {
   orderLineItemFields,
 );
 
-/** Where Shopify routed the order's units (kept under the single-query cost limit: 3 × 100 lines). */
+/**
+ * Where Shopify routed the order's units. Shopify checks the requested cost (first × nodes) against the bucket
+ * before running a query, so callers ask for about as many lines as the order has (at most 100: 3 × 100 stays
+ * under the single-query limit), not always the most.
+ */
 export const orderFulfillmentPlacement = adminOperation(`#graphql
-query OrderFulfillmentPlacement($id: ID!) {
+query OrderFulfillmentPlacement($id: ID!, $fulfillmentOrders: Int!, $lineItems: Int!) {
   order(id: $id) {
     id
-    fulfillmentOrders(first: 3) {
+    fulfillmentOrders(first: $fulfillmentOrders) {
       nodes {
         id status
         assignedLocation { location { id } }
-        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
+        lineItems(first: $lineItems) { nodes { id remainingQuantity lineItem { id } } }
       }
     }
   }

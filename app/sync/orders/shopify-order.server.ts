@@ -70,6 +70,10 @@ export const SEARCH_SETTLE_MS = 90_000;
 const BATCH = 25;
 /** Shopify throttled or unreachable after the client's own retries: the pass stops and resumes after this. */
 const TRANSPORT_RETRY_MS = 60_000;
+/** Still THROTTLED after the client's waits: the cost bucket refills 1,000 points in 10 s on a Standard plan. */
+const THROTTLED_RETRY_MS = 10_000;
+const retryAfterExhausted = (error: ShopifyRetriesExhaustedError) =>
+  error.lastFailure === "THROTTLED" ? THROTTLED_RETRY_MS : TRANSPORT_RETRY_MS;
 /** A request refused whatever its content (a scope not granted): the merchant has to act first. */
 const REFUSED_REQUEST_RETRY_MS = 15 * 60_000;
 
@@ -499,14 +503,15 @@ async function onSendFailure(context: Context, order: OrderRow, error: unknown, 
   // Everything below was refused before it ran: the intent is given up, the next send needs no look-up wait.
   if (error instanceof ShopifyRateLimitedError || error instanceof ShopifyRetriesExhaustedError) {
     const until = new Date(
-      now.getTime() + (error instanceof ShopifyRateLimitedError ? error.retryAfterMs : TRANSPORT_RETRY_MS),
+      now.getTime() + (error instanceof ShopifyRateLimitedError ? error.retryAfterMs : retryAfterExhausted(error)),
     );
     await prisma.marketplaceOrder.updateMany({
       where: { id: order.id, shop: context.shop, shopifyOrderStatus: "SENDING" },
       data: { shopifyOrderStatus: "DUE", shopifyOrderSentAt: null, shopifyOrderDueAt: until },
     });
-    // Every due order waits as long (Shopify would answer each the same way, and an intake marking the unit
-    // meanwhile must not spend a call on it); those then due together go in the order they were first read.
+    if (!(error instanceof ShopifyRateLimitedError)) throw error; // throttled: the bucket refills by itself
+    // The orders-a-minute limit: every due order waits the minute out (Shopify would refuse each, and an intake
+    // marking the unit meanwhile must not spend a call on it); those then due together go in the order first read.
     await prisma.marketplaceOrder.updateMany({
       where: {
         shop: context.shop,
@@ -516,8 +521,7 @@ async function onSendFailure(context: Context, order: OrderRow, error: unknown, 
       },
       data: { shopifyOrderDueAt: until },
     });
-    if (error instanceof ShopifyRateLimitedError) throw new PassPaused(until);
-    throw error;
+    throw new PassPaused(until);
   }
   if (error instanceof ShopifyUserErrorsError) {
     await recordFailure(context, order, [problemFromUserErrors(error)], now);
@@ -547,7 +551,9 @@ async function onShopWideFailure(context: Context, order: OrderRow | null, error
       miraklOrderId: order?.miraklOrderId,
       error: error.message,
     });
-    return new Date(now.getTime() + TRANSPORT_RETRY_MS);
+    return new Date(
+      now.getTime() + (error instanceof ShopifyRetriesExhaustedError ? retryAfterExhausted(error) : TRANSPORT_RETRY_MS),
+    );
   }
   if (error instanceof ShopifyGraphqlError) {
     if (order) await recordFailure(context, order, [problemFromGraphqlError(error)], now);

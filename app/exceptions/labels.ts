@@ -25,6 +25,9 @@ export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   ORDER_ACCEPTANCE_FAILED: "Order acceptance failed",
   OFFER_CREATION_REJECTED: "Offer creation refused by Mirakl",
   SHOPIFY_ORDER_FAILED: "Shopify order problem",
+  SHIPPING_DEADLINE_DUE: "Shipping deadline near or passed",
+  ORDER_INCIDENT_OPEN: "Incident opened on an order",
+  SHIPMENT_BLOCKED: "Shipment not sent to Mirakl",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

@@ -7,8 +7,8 @@ import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 /**
  * Mandatory compliance topics. Personal data we hold today lives in stored webhook payloads (order,
  * refund and fulfilment payloads carry names, emails and addresses) and in the Mirakl order mirror
- * (MarketplaceOrder.customer and payload: the marketplace's customer, deleted with the shop; a
- * customers/redact names Shopify orders, which the mirror links to once the Shopify order flow lands).
+ * (MarketplaceOrder.customer and payload: the marketplace's customer, deleted with the shop, and scrubbed
+ * when a customers/redact names the Shopify order made from it).
  * Every request is recorded with what was done.
  */
 
@@ -25,6 +25,7 @@ export const shopScopedModels = [
   "shopifyStockSale",
   "shopifyVariant",
   "skuMapping",
+  "carrierMapping",
   "webhookDelivery",
   "syncException",
   "miraklCall",
@@ -75,6 +76,12 @@ export async function handleShopRedact(
   }
   const counts: Record<string, number> = {};
   await prisma.$transaction(async (tx) => {
+    // Rows keyed by connection only (no personal data, but nothing of the shop is left behind).
+    const connectionIds = (await tx.marketplaceConnection.findMany({ where: { shop }, select: { id: true } })).map(
+      (c) => c.id,
+    );
+    await tx.miraklCarrier.deleteMany({ where: { connectionId: { in: connectionIds } } });
+    await tx.miraklRateBucket.deleteMany({ where: { connectionId: { in: connectionIds } } });
     for (const model of shopScopedModels) {
       const { count } = await (
         tx[model] as unknown as { deleteMany(args: { where: { shop: string } }): Promise<{ count: number }> }
@@ -151,16 +158,36 @@ export async function handleCustomersRedact(
     });
     if (original.status === "FAILED") await resolveExceptionsFor(delivery.shop, "WebhookDelivery", row.id, now);
   }
+  const orders = await redactMarketplaceCustomers(delivery.shop, payload.orders_to_redact);
   await prisma.complianceRequest.create({
     data: {
       shop: delivery.shop,
       topic: "customers/redact",
       customerRef: payload.customer.id,
       completedAt: now,
-      actions: [{ action: "redacted stored webhook payloads", deliveries: found.map((f) => f.id) }],
+      actions: [
+        { action: "redacted stored webhook payloads", deliveries: found.map((f) => f.id) },
+        { action: "redacted the marketplace customer of Mirakl orders", orders },
+      ],
     },
   });
   return { status: "PROCESSED" };
+}
+
+/**
+ * The Mirakl orders whose Shopify order is named: the marketplace's customer (name, addresses, e-mail alias) is
+ * removed from the mirror and from the stored OR11 payload. Returns the Mirakl order ids.
+ */
+async function redactMarketplaceCustomers(shop: string, shopifyOrderIds: readonly string[]): Promise<string[]> {
+  const gids = shopifyOrderIds.map((id) => `gid://shopify/Order/${id}`);
+  if (gids.length === 0) return [];
+  const rows = await prisma.$queryRaw<{ miraklOrderId: string }[]>`
+    UPDATE "MarketplaceOrder"
+    SET "customer" = '{}'::jsonb, "notificationEmail" = NULL,
+        "payload" = "payload" - 'customer' - 'customer_notification_email'
+    WHERE "shop" = ${shop} AND "shopifyOrderId" = ANY(${gids})
+    RETURNING "miraklOrderId"`;
+  return rows.map((row) => row.miraklOrderId);
 }
 
 export async function handleCustomersDataRequest(

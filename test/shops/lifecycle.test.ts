@@ -108,6 +108,32 @@ describe("compliance webhooks", () => {
   });
 
   it("customers/redact scrubs only that customer's stored payloads and records it", async () => {
+    // Two Mirakl orders in the mirror: the Shopify order named by the request was made from the first.
+    const mirrored = (miraklOrderId: string, shopifyOrderNumber: number) => {
+      const customer = { firstname: "Ann", lastname: "Lee", shipping_address: { street_1: "1 Privacy Road" } };
+      return prisma.marketplaceOrder.create({
+        data: {
+          shop,
+          connectionId: "redact-connection",
+          miraklOrderId,
+          state: "SHIPPING",
+          currency: "EUR",
+          price: "10",
+          shippingPrice: "0",
+          totalPrice: "10",
+          notificationEmail: `notification+${miraklOrderId}@notification.mirakl.net`,
+          customer,
+          createdOnMiraklAt: new Date(),
+          updatedOnMiraklAt: new Date(),
+          payload: { order_id: miraklOrderId, customer, customer_notification_email: "alias@notification.mirakl.net" },
+          payloadHash: miraklOrderId,
+          shopifyOrderStatus: "CREATED",
+          shopifyOrderId: `gid://shopify/Order/${shopifyOrderNumber}`,
+        },
+      });
+    };
+    const annsOrder = await mirrored("REDACT-1-A", 9001);
+    const othersOrder = await mirrored("REDACT-2-A", 9002);
     await deliver(
       shop,
       "customers/redact",
@@ -126,6 +152,13 @@ describe("compliance webhooks", () => {
     expect((ann.payload as any).admin_graphql_api_id).toBe("gid://shopify/Order/9001");
     expect(JSON.stringify(bob.payload)).toContain("bob@example.com");
     expect(await prisma.complianceRequest.count({ where: { shop, topic: "customers/redact" } })).toBe(1);
+    const scrubbed = await prisma.marketplaceOrder.findUniqueOrThrow({ where: { id: annsOrder.id } });
+    expect(scrubbed.customer).toEqual({});
+    expect(scrubbed.notificationEmail).toBeNull();
+    expect(JSON.stringify(scrubbed.payload)).not.toMatch(/Privacy Road|notification\.mirakl/);
+    expect((scrubbed.payload as { order_id: string }).order_id).toBe("REDACT-1-A");
+    const untouched = await prisma.marketplaceOrder.findUniqueOrThrow({ where: { id: othersOrder.id } });
+    expect(JSON.stringify(untouched.customer)).toContain("Privacy Road");
   });
 
   it("shop/redact deletes every row of the shop and nothing of another shop", async () => {

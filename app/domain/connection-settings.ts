@@ -124,6 +124,8 @@ export const connectionSettingsSchema = z.object({
   partialAcceptanceForbidden: z.boolean().default(false),
   /** Shopify orders for paid Mirakl orders: on by default, without a Shopify customer. */
   shopifyOrders: shopifyOrderSettingsSchema.default(() => shopifyOrderSettingsSchema.parse({})),
+  /** The marketplace carrier (SH21 code) a fulfilment with no tracking company ships with; null: such a fulfilment is blocked. */
+  defaultCarrierCode: z.string().min(1).max(100).nullable().default(null),
   /** Outcome of the last "Test connection"; null until tested. */
   lastCheck: connectionCheckSchema.nullable().default(null),
 });

@@ -29,6 +29,7 @@ const navigation = [
   { to: "/app/orders", label: "Orders" },
   { to: "/app/stock", label: "Stock" },
   { to: "/app/exceptions", label: "Exceptions" },
+  { to: "/app/carriers", label: "Carriers" },
   { to: "/app/connections", label: "Marketplace connections" },
 ];
 

@@ -10,6 +10,7 @@ const pages = [
   { path: "/app/connections/new", heading: "Add a marketplace connection" },
   { path: "/app/exceptions", heading: "Exceptions" },
   { path: "/app/orders", heading: "Orders" },
+  { path: "/app/carriers", heading: "Carriers" },
   { path: "/app/demo/marketplace", heading: "Demo marketplace" },
 ];
 

@@ -126,3 +126,22 @@ describe("tracking URLs", () => {
     expect(trackingUrlFor(carriers[3]!, "X")).toBeNull();
   });
 });
+
+describe("Shopify's known tracking companies", () => {
+  it("are the list the 2026-07 Admin schema documents for every country", async () => {
+    const { loadAdminIntrospection } = await import("../../integrations/shopify/admin-schema");
+    const { SHOPIFY_TRACKING_COMPANIES } = await import("~/domain/orders/shopify-carriers");
+    const type = loadAdminIntrospection().__schema.types.find((t) => t.name === "FulfillmentTrackingInfo");
+    const description =
+      type && "fields" in type ? ((type.fields ?? []).find((f) => f.name === "company")?.description ?? "") : "";
+    const everyCountry = description
+      .split("### Supported tracking companies")[1]!
+      .split("specific countries")[0]!
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("* "))
+      .map((line) => line.slice(2));
+    expect(everyCountry.length).toBeGreaterThan(50);
+    expect(SHOPIFY_TRACKING_COMPANIES).toEqual(everyCountry);
+  });
+});

@@ -3,10 +3,11 @@ import prisma from "~/db.server";
 import { connectionNameSchema, miraklBaseUrlSchema } from "~/connections/connection-form";
 import { keylessConnectionData, toSummary, type ConnectionSummary } from "~/connections/connections.server";
 import { connectionSettingsSchema, parseConnectionSettings } from "~/domain/connection-settings";
+import { companyKey } from "~/domain/orders/carriers";
 
 /**
  * Agencies set up one store and copy its marketplace connections to the next: an export carries
- * names, URLs, shop ids and settings, never an API key (not even encrypted: keys are bound to their
+ * names, URLs, shop ids, settings and the confirmed carrier map, never an API key (not even encrypted: keys are bound to their
  * shop). Imported connections arrive disabled with "API key required" until a key is entered.
  */
 
@@ -23,6 +24,16 @@ const exportedConnectionSchema = z.object({
     .nullable()
     .default(null),
   settings: connectionSettingsSchema.default(() => connectionSettingsSchema.parse({})),
+  /** Confirmed carrier mappings (carrier codes are the marketplace's, the same in every shop). */
+  carrierMap: z
+    .array(
+      z.object({
+        company: z.string().trim().min(1).max(255),
+        miraklCode: z.string().min(1).max(100),
+      }),
+    )
+    .max(1000)
+    .default([]),
 });
 
 export const connectionExportSchema = z.object({
@@ -42,6 +53,11 @@ export type ConnectionExport = z.input<typeof connectionExportSchema>;
 
 export async function exportConnections(shop: string, now = new Date()) {
   const rows = await prisma.marketplaceConnection.findMany({ where: { shop }, orderBy: { name: "asc" } });
+  const mappings = await prisma.carrierMapping.findMany({
+    where: { shop, confirmedAt: { not: null } },
+    orderBy: { company: "asc" },
+    select: { connectionId: true, company: true, miraklCode: true },
+  });
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -53,7 +69,10 @@ export async function exportConnections(shop: string, now = new Date()) {
         partialAcceptanceForbidden: _learnt,
         ...settings
       } = parseConnectionSettings(row.settings);
-      return { name: row.name, baseUrl: row.baseUrl, miraklShopId: row.miraklShopId, settings };
+      const carrierMap = mappings
+        .filter((m) => m.connectionId === row.id)
+        .map(({ company, miraklCode }) => ({ company, miraklCode }));
+      return { name: row.name, baseUrl: row.baseUrl, miraklShopId: row.miraklShopId, settings, carrierMap };
     }),
   };
 }
@@ -137,6 +156,21 @@ export async function importConnections(shop: string, text: string, onClash: Nam
       }),
     ),
   );
+  // The carrier map comes confirmed: whoever exported it confirmed it for the same marketplace.
+  const now = new Date();
+  await prisma.carrierMapping.createMany({
+    data: plan.flatMap(({ entry }, index) =>
+      entry.carrierMap.map((m) => ({
+        shop,
+        connectionId: rows[index]!.id,
+        companyKey: companyKey(m.company),
+        company: m.company,
+        miraklCode: m.miraklCode,
+        confirmedAt: now,
+      })),
+    ),
+    skipDuplicates: true,
+  });
   return {
     ok: true,
     created: plan.map((item, index) => ({

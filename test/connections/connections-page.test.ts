@@ -280,6 +280,20 @@ describe("export and import between shops", () => {
         settings: { ...(source.settings as object), stock: { locationIds: ["gid://shopify/Location/111"], buffer: 3 } },
       },
     });
+    // Its carrier map: one confirmed mapping (exported), one suggestion nobody confirmed (not exported).
+    await prisma.carrierMapping.createMany({
+      data: [
+        {
+          shop: shopA,
+          connectionId: source.id,
+          companyKey: "ups",
+          company: "UPS",
+          miraklCode: "UPS",
+          confirmedAt: new Date(),
+        },
+        { shop: shopA, connectionId: source.id, companyKey: "dhlexpress", company: "DHL Express", miraklCode: "DHL" },
+      ],
+    });
     const exported = await post(listAction, shopA, "/app/connections", { intent: "export" });
     const { content } = await exported.json();
     expect(content).not.toContain(sim.keys.single);
@@ -302,6 +316,12 @@ describe("export and import between shops", () => {
     expect(decathlon).toMatchObject({ enabled: false, disabledReason: "API key required", baseUrl: sim.url });
     // Shop A's locations mean nothing in shop B: they are chosen again there; the buffer carries over.
     expect((decathlon.settings as any).stock).toMatchObject({ locationIds: [], warehouses: [], buffer: 3 });
+    expect(
+      await prisma.carrierMapping.findMany({
+        where: { shop: shopB, connectionId: decathlon.id },
+        select: { company: true, miraklCode: true, confirmedAt: true },
+      }),
+    ).toEqual([{ company: "UPS", miraklCode: "UPS", confirmedAt: expect.any(Date) }]);
 
     // It cannot be enabled without a key; entering one and testing works.
     const enable = await post(

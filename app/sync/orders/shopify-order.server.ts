@@ -388,21 +388,33 @@ async function recordCreated(
  * a pass interrupted half-way is finished by the next one.
  */
 async function handOffStock(context: Context, shopify: () => Promise<Admin>, now: Date) {
-  const open = await prisma.marketplaceReservation.findMany({
+  // Open reservations belong to orders in flight (bounded), created ones to every order ever made: start from them.
+  const openOrders = await prisma.marketplaceReservation.findMany({
     where: { shop: context.shop, connectionId: context.id, releasedAt: null },
-    select: { miraklOrderId: true, orderLineId: true, heldLocationId: true, heldQuantity: true, heldAt: true },
+    select: { miraklOrderId: true },
+    distinct: ["miraklOrderId"],
   });
-  if (open.length === 0) return;
+  if (openOrders.length === 0) return;
   const orders = await prisma.marketplaceOrder.findMany({
     where: {
       shop: context.shop,
       connectionId: context.id,
-      miraklOrderId: { in: [...new Set(open.map((r) => r.miraklOrderId))] },
+      miraklOrderId: { in: openOrders.map((r) => r.miraklOrderId) },
       shopifyOrderStatus: "CREATED",
       shopifyInventoryBehaviour: "DECREMENT_IGNORING_POLICY",
     },
     include: { lines: { select: { lineId: true, shopifyLineItemId: true } } },
     take: BATCH,
+  });
+  if (orders.length === 0) return;
+  const open = await prisma.marketplaceReservation.findMany({
+    where: {
+      shop: context.shop,
+      connectionId: context.id,
+      releasedAt: null,
+      miraklOrderId: { in: orders.map((o) => o.miraklOrderId) },
+    },
+    select: { miraklOrderId: true, orderLineId: true, heldLocationId: true, heldQuantity: true, heldAt: true },
   });
   for (const order of orders) {
     const held = open.filter((r) => r.miraklOrderId === order.miraklOrderId && r.heldAt && r.heldLocationId);

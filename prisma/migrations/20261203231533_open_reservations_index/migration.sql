@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "MarketplaceReservation_connectionId_releasedAt_miraklOrderI_idx" ON "MarketplaceReservation"("connectionId", "releasedAt", "miraklOrderId");

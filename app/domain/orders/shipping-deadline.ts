@@ -15,6 +15,9 @@ export const SHIPPING = "SHIPPING";
 /** A line state Mirakl uses while a customer's incident is open on it. */
 export const INCIDENT_OPEN = "INCIDENT_OPEN";
 
+/** Order states after which nothing ships any more and no incident is followed. */
+export const ENDED_STATES: readonly string[] = ["CANCELED", "REFUSED", "CLOSED"];
+
 export const DEFAULT_SHIPPING_WARNING_HOURS = 24;
 export const MAX_SHIPPING_WARNING_HOURS = 30 * 24;
 
@@ -29,10 +32,10 @@ export interface ShippingFacts {
 
 /**
  * Is the order still to ship? Its state is SHIPPING, or one of its lines is (an order whose lines ship one by
- * one keeps lines to ship while another state shows). A cancelled order is never to ship.
+ * one keeps lines to ship while another state shows). A cancelled, refused or closed order is never to ship.
  */
 export function isToShip(order: ShippingFacts): boolean {
-  if (order.state === "CANCELED") return false;
+  if (ENDED_STATES.includes(order.state)) return false;
   return order.state === SHIPPING || order.lineStates.includes(SHIPPING);
 }
 

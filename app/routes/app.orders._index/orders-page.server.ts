@@ -11,6 +11,7 @@ import {
 import { formatAmount } from "~/domain/orders/currency";
 import {
   DEFAULT_SHIPPING_WARNING_HOURS,
+  ENDED_STATES,
   SHIPPING,
   shippingClock,
   shippingText,
@@ -115,7 +116,7 @@ export function shipsSoonWhere(
   if (connections.length === 0) return { shop, id: { in: [] } };
   return {
     shop,
-    state: { not: "CANCELED" },
+    state: { notIn: [...ENDED_STATES] },
     AND: [
       { OR: [{ state: SHIPPING }, { lines: { some: { state: SHIPPING } } }] },
       {

@@ -1,7 +1,8 @@
 import prisma from "~/db.server";
-import type { SyncExceptionKind, SyncExceptionSeverity } from "~/generated/prisma/client";
+import type { Prisma, SyncExceptionKind, SyncExceptionSeverity } from "~/generated/prisma/client";
 import type { ConnectionSettings } from "~/domain/connection-settings";
 import {
+  ENDED_STATES,
   hasOpenIncident,
   INCIDENT_OPEN,
   SHIPPING,
@@ -48,13 +49,17 @@ export async function checkShippingAlerts(
   now: Date,
 ): Promise<Date | null> {
   const scope = { shop: connection.shop, connectionId: connection.id };
+  const warningMs = settings.shippingDeadlineWarningHours * 3_600_000;
+  const toShipWhere = {
+    ...scope,
+    state: { notIn: [...ENDED_STATES] },
+    OR: [{ state: SHIPPING }, { lines: { some: { state: SHIPPING } } }],
+  } satisfies Prisma.MarketplaceOrderWhereInput;
+  // Only orders already within the warning hours are looked at one by one; of the others, the nearest deadline
+  // is all that matters (when the unit must come back), so a shop with thousands to ship reads only the due ones.
+  const warnFrom = new Date(now.getTime() + warningMs);
   const toShip = await prisma.marketplaceOrder.findMany({
-    where: {
-      ...scope,
-      state: { not: "CANCELED" },
-      shippingDeadline: { not: null },
-      OR: [{ state: SHIPPING }, { lines: { some: { state: SHIPPING } } }],
-    },
+    where: { ...toShipWhere, shippingDeadline: { lte: warnFrom } },
     select: {
       id: true,
       miraklOrderId: true,
@@ -63,9 +68,14 @@ export async function checkShippingAlerts(
       lines: { select: { state: true } },
     },
   });
+  const nearest = await prisma.marketplaceOrder.findFirst({
+    where: { ...toShipWhere, shippingDeadline: { gt: warnFrom } },
+    orderBy: { shippingDeadline: "asc" },
+    select: { shippingDeadline: true },
+  });
   const deadlineAlerts = await alertsOf(connection, "SHIPPING_DEADLINE_DUE");
   const stillDue = new Set<string>();
-  let next: number | null = null;
+  let next: number | null = nearest?.shippingDeadline ? nearest.shippingDeadline.getTime() - warningMs : null;
   for (const order of toShip) {
     const clock = shippingClock(
       { state: order.state, lineStates: order.lines.map((l) => l.state), shippingDeadline: order.shippingDeadline },
@@ -113,6 +123,8 @@ async function checkIncidents(connection: { id: string; shop: string }, connecti
   const candidates = await prisma.marketplaceOrder.findMany({
     where: {
       ...scope,
+      // Ended orders are left out, so the scan covers the orders still in progress, not the shop's history.
+      state: { notIn: [...ENDED_STATES] },
       OR: [{ payload: { path: ["has_incident"], equals: true } }, { lines: { some: { state: INCIDENT_OPEN } } }],
     },
     select: { id: true, miraklOrderId: true, payload: true, lines: { select: { lineId: true, state: true } } },

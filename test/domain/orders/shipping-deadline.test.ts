@@ -24,6 +24,8 @@ describe("orders to ship", () => {
     ["WAITING_DEBIT_PAYMENT", ["WAITING_DEBIT_PAYMENT"], false],
     ["CANCELED", ["SHIPPING"], false],
     ["CLOSED", ["CLOSED", "REFUSED"], false],
+    ["CLOSED", ["SHIPPING"], false],
+    ["REFUSED", ["SHIPPING"], false],
   ])("order %s with lines %j → %s", (state, lineStates, expected) => {
     expect(isToShip({ state, lineStates })).toBe(expected);
   });

@@ -117,6 +117,13 @@ describe("shipping deadline alerts", () => {
     expect(await unitVersion()).toBeGreaterThan(before);
     await runOrderAcceptance(connection, mirakl, simNow());
     expect(await alerts("SHIPPING_DEADLINE_DUE")).toMatchObject([{ severity: "WARNING", status: "OPEN" }]);
+    // Fewer warning hours: the order is not near its deadline any more, and back when they grow again.
+    await mergeConnectionSettings(shop, connection.id, { shippingDeadlineWarningHours: 1 });
+    await runOrderAcceptance(connection, mirakl, simNow());
+    expect(await alerts("SHIPPING_DEADLINE_DUE")).toMatchObject([{ status: "RESOLVED" }]);
+    await mergeConnectionSettings(shop, connection.id, { shippingDeadlineWarningHours: 60 });
+    await runOrderAcceptance(connection, mirakl, simNow());
+    expect(await alerts("SHIPPING_DEADLINE_DUE")).toMatchObject([{ severity: "WARNING", status: "OPEN" }]);
     // Cancelled (by the operator: the simulator's OR29 refuses a debited order): nothing is late any more.
     sim.control.advanceClock(60_000);
     const cancelled = await readWith(id, (o) => {

@@ -1,6 +1,7 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
 import { ORDER_STATES, type ORDER_LINE_STATES } from "~/integrations/mirakl/states";
 import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
+import type { ShippingLevel } from "~/domain/orders/shipping-deadline";
 import type { AcceptanceState } from "~/sync/orders/mirror.server";
 
 /**
@@ -101,6 +102,21 @@ export function DeadlineBadge({ deadline }: { deadline: { text: string; level: D
   return (
     <span title={`Mirakl may refuse the order by itself at ${new Date(deadline.at).toLocaleString()}`}>
       <Badge tone={deadlineTones[deadline.level]}>{deadline.text}</Badge>
+    </span>
+  );
+}
+
+const shippingTones: Record<ShippingLevel, Tone> = {
+  none: undefined,
+  "due-soon": "warning",
+  overdue: "critical",
+};
+
+/** The shipping countdown of an order to ship ("ship within 20 h", "overdue"), coloured as its alert is. */
+export function ShippingDeadlineBadge({ deadline }: { deadline: { text: string; level: ShippingLevel; at: string } }) {
+  return (
+    <span title={`Mirakl's shipping deadline: ${new Date(deadline.at).toLocaleString()}`}>
+      <Badge tone={shippingTones[deadline.level]}>{deadline.text}</Badge>
     </span>
   );
 }

@@ -7,6 +7,7 @@ import {
   type FailureAction,
 } from "~/domain/orders/acceptance-settings";
 import type { ShopifyOrderSettings } from "~/domain/connection-settings";
+import { DEFAULT_SHIPPING_WARNING_HOURS, MAX_SHIPPING_WARNING_HOURS } from "~/domain/orders/shipping-deadline";
 
 /**
  * The "Order acceptance" form of one connection: what the page edits (text as typed) and how it becomes
@@ -52,6 +53,8 @@ export interface OrderSettingsFormValues {
   /** A Shopify order for each paid Mirakl order. */
   createShopifyOrders: boolean;
   shopifyCustomer: ShopifyOrderSettings["customer"];
+  /** Hours before an order's shipping deadline at which it is flagged (0 to the maximum). */
+  shippingDeadlineWarningHours: string;
 }
 
 export type OrderSettingsErrors = Record<string, string>;
@@ -65,8 +68,10 @@ export function formValuesFrom(
   settings: AcceptanceSettings,
   budget: CallBudget,
   shopifyOrders: ShopifyOrderSettings,
+  shippingDeadlineWarningHours = DEFAULT_SHIPPING_WARNING_HOURS,
 ): OrderSettingsFormValues {
   return {
+    shippingDeadlineWarningHours: String(shippingDeadlineWarningHours),
     createShopifyOrders: shopifyOrders.create,
     shopifyCustomer: shopifyOrders.customer,
     ordersPollMinutes: String(budget.ordersPollMinutes),
@@ -90,13 +95,21 @@ const submittedSchema = z.object({
   onFailedRule: z.record(z.string(), z.enum(["refuse", "review"])).default({}),
   createShopifyOrders: z.boolean().default(true),
   shopifyCustomer: z.enum(["none", "attach"]).default("none"),
+  // An older page's submission lacks it: the default, as a connection that never set it has.
+  shippingDeadlineWarningHours: z.string().max(20).default(String(DEFAULT_SHIPPING_WARNING_HOURS)),
 });
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const WHOLE = /^\d+$/;
 
 export type OrderSettingsParse =
-  | { ok: true; settings: AcceptanceSettings; budget: CallBudget; shopifyOrders: ShopifyOrderSettings }
+  | {
+      ok: true;
+      settings: AcceptanceSettings;
+      budget: CallBudget;
+      shopifyOrders: ShopifyOrderSettings;
+      shippingDeadlineWarningHours: number;
+    }
   | { ok: false; errors: OrderSettingsErrors };
 
 function wholeIn(text: string, min: number, max: number): number | null {
@@ -121,6 +134,9 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
   if (ordersPollMinutes === null) errors.ordersPollMinutes = "Enter a whole number of minutes from 1 to 15";
   const miraklBudgetPercent = wholeIn(values.miraklBudgetPercent, 10, 100);
   if (miraklBudgetPercent === null) errors.miraklBudgetPercent = "Enter a whole percentage from 10 to 100";
+  const shippingDeadlineWarningHours = wholeIn(values.shippingDeadlineWarningHours, 0, MAX_SHIPPING_WARNING_HOURS);
+  if (shippingDeadlineWarningHours === null)
+    errors.shippingDeadlineWarningHours = `Enter a whole number of hours from 0 to ${MAX_SHIPPING_WARNING_HOURS}`;
   if (Object.keys(errors).length) return { ok: false, errors };
 
   const onFailedRule = Object.fromEntries(
@@ -139,6 +155,7 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
       settings: parsed.data,
       budget: { ordersPollMinutes: ordersPollMinutes!, miraklBudgetPercent: miraklBudgetPercent! },
       shopifyOrders: { create: values.createShopifyOrders, customer: values.shopifyCustomer },
+      shippingDeadlineWarningHours: shippingDeadlineWarningHours!,
     };
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] === "onFailedRule" ? "form" : String(issue.path[0] ?? "form");

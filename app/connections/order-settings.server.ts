@@ -30,7 +30,12 @@ export async function loadOrderSettingsPage(shop: string, connectionId: string):
   const settings = parseConnectionSettings(row.settings);
   return {
     connection: { id: row.id, name: row.name },
-    values: formValuesFrom(settings.acceptance, settings, settings.shopifyOrders),
+    values: formValuesFrom(
+      settings.acceptance,
+      settings,
+      settings.shopifyOrders,
+      settings.shippingDeadlineWarningHours,
+    ),
     ordersPollSlowedToMinutes: settings.ordersPollSlowedToMinutes,
     orderAcceptance: settings.lastCheck?.orderAcceptance ?? null,
     partialAcceptanceForbidden: settings.partialAcceptanceForbidden,
@@ -47,11 +52,12 @@ export async function saveOrderSettings(shop: string, connectionId: string, subm
     acceptance: parsed.settings,
     ...parsed.budget,
     shopifyOrders: parsed.shopifyOrders,
+    shippingDeadlineWarningHours: parsed.shippingDeadlineWarningHours,
     ordersPollSlowedToMinutes: null,
   });
   if (!saved)
     return { ok: false, notFound: true, errors: { form: "No such connection" } } satisfies SaveOrderSettingsResult;
-  // The deadline alerts of orders in review follow the new window at once.
+  // The deadline alerts of orders in review and of orders to ship follow the new hours at once.
   await workUnits.orderAcceptance.markDirty(connectionId, shop);
   return { ok: true } satisfies SaveOrderSettingsResult;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { priceRuleSchema } from "~/domain/price-rule";
 import { stockRulesSchema } from "~/domain/stock/rules";
 import { acceptanceSettingsSchema } from "~/domain/orders/acceptance-settings";
+import { DEFAULT_SHIPPING_WARNING_HOURS, MAX_SHIPPING_WARNING_HOURS } from "~/domain/orders/shipping-deadline";
 
 export const offerCreationSchema = z.object({
   enabled: z.boolean().default(false),
@@ -122,6 +123,16 @@ export const connectionSettingsSchema = z.object({
    * say it), so later orders follow one decision from the start. Instance-specific, like `lastCheck`.
    */
   partialAcceptanceForbidden: z.boolean().default(false),
+  /**
+   * Hours before an order's Mirakl shipping deadline at which the app warns that it is still to ship (an error
+   * follows once the deadline passed).
+   */
+  shippingDeadlineWarningHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_SHIPPING_WARNING_HOURS)
+    .default(DEFAULT_SHIPPING_WARNING_HOURS),
   /** Shopify orders for paid Mirakl orders: on by default, without a Shopify customer. */
   shopifyOrders: shopifyOrderSettingsSchema.default(() => shopifyOrderSettingsSchema.parse({})),
   /** The marketplace carrier (SH21 code) a fulfilment with no tracking company ships with; null: such a fulfilment is blocked. */

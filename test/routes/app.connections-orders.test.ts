@@ -118,6 +118,34 @@ describe("order acceptance settings page", () => {
     });
   });
 
+  it("the shipping deadline warning: shown at its default, saved, refused outside 0 to 720 hours", async () => {
+    expect((await (await call(loader, shop, connectionId)).json()).values.shippingDeadlineWarningHours).toBe("24");
+    const values = {
+      ...formValuesFrom(defaultAcceptanceSettings(), budget, shopifyOrderDefaults),
+      shippingDeadlineWarningHours: " 6 ",
+    };
+    expect((await call(action, shop, connectionId, { values: JSON.stringify(values) })).status).toBe(200);
+    const settings = async () =>
+      parseConnectionSettings(
+        (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
+      );
+    expect((await settings()).shippingDeadlineWarningHours).toBe(6);
+    expect((await (await call(loader, shop, connectionId)).json()).values.shippingDeadlineWarningHours).toBe("6");
+    for (const bad of ["-1", "721", "1.5", ""]) {
+      const response = await call(action, shop, connectionId, {
+        values: JSON.stringify({ ...values, shippingDeadlineWarningHours: bad }),
+      });
+      expect((await response.json()).errors).toEqual({
+        shippingDeadlineWarningHours: "Enter a whole number of hours from 0 to 720",
+      });
+    }
+    expect((await settings()).shippingDeadlineWarningHours).toBe(6);
+    // A page from before this setting sends none: the default is saved.
+    const { shippingDeadlineWarningHours: _dropped, ...older } = values;
+    expect((await call(action, shop, connectionId, { values: JSON.stringify(older) })).status).toBe(200);
+    expect((await settings()).shippingDeadlineWarningHours).toBe(24);
+  });
+
   it("another shop's connection is a 404, on read and on save", async () => {
     const other = `order-settings-other-${testCount}.myshopify.com`;
     await installShop(other);

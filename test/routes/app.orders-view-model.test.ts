@@ -140,13 +140,14 @@ describe("Orders page URL query", () => {
     expect(cursor).toBe("1780000000123_0193-abc");
     expect(
       parseOrdersQuery(
-        new URLSearchParams(`marketplace=c1&state=SHIPPING&review=1&deadline=soon&q= ab &after=${cursor}`),
+        new URLSearchParams(`marketplace=c1&state=SHIPPING&review=1&deadline=soon&ships=soon&q= ab &after=${cursor}`),
       ),
     ).toEqual({
       marketplace: "c1",
       state: "SHIPPING",
       review: true,
       deadline: true,
+      ships: true,
       q: "ab",
       after: { at: new Date(1_780_000_000_123), id: "0193-abc" },
       before: undefined,
@@ -155,12 +156,15 @@ describe("Orders page URL query", () => {
 
   it("drops what does not parse", () => {
     expect(
-      parseOrdersQuery(new URLSearchParams(`state=nope&review=yes&deadline=1&before=1_a'b&q=${"x".repeat(101)}`)),
+      parseOrdersQuery(
+        new URLSearchParams(`state=nope&review=yes&deadline=1&ships=yes&before=1_a'b&q=${"x".repeat(101)}`),
+      ),
     ).toEqual({
       marketplace: undefined,
       state: undefined,
       review: false,
       deadline: false,
+      ships: false,
       q: "",
       after: undefined,
       before: undefined,

@@ -169,6 +169,14 @@ export default function OrderSettingsPage() {
                   error={errors.acceptanceWindowHours}
                   helpText="How long the marketplace waits before refusing an order by itself (ask the operator; Mirakl does not publish it). Orders in review warn at half of it and alert at 90 %."
                 />
+                <TextField
+                  label="Shipping deadline warning (hours)"
+                  autoComplete="off"
+                  value={values.shippingDeadlineWarningHours}
+                  onChange={(value) => set("shippingDeadlineWarningHours", value)}
+                  error={errors.shippingDeadlineWarningHours}
+                  helpText="An order still to ship this many hours before its Mirakl shipping deadline raises a warning; once the deadline passed, an error."
+                />
               </FormLayout>
             </SectionCard>
 

@@ -8,6 +8,8 @@ import {
   acceptanceCountdown,
   acceptanceWindowHours,
   decidedLines,
+  shippingCountdown,
+  shippingWarningHours,
 } from "~/routes/app.orders._index/orders-page.server";
 import { lineCommission, lineTaxes, orderMoney } from "./order-money";
 
@@ -102,6 +104,8 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
       acceptanceDecidedAt: order.acceptanceDecidedAt?.toISOString() ?? null,
       shippingDeadline: order.shippingDeadline?.toISOString() ?? null,
       deadline: acceptanceCountdown(order, acceptanceWindowHours(connection?.settings), now),
+      /** The countdown to Mirakl's shipping deadline while the order is to ship. */
+      shipping: shippingCountdown(order, shippingWarningHours(connection?.settings), now),
     },
     shopifyOrder: shopifyOrderView(order),
     lines: order.lines.map((line) => ({

@@ -6,7 +6,13 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import prisma from "~/db.server";
 import { requireShop } from "~/auth.server";
 import { useRevalidateWhile } from "~/components/use-revalidate-while";
-import { AcceptanceBadge, DeadlineBadge, NeedsAttentionBadge, OrderStateBadge } from "~/components/order-status";
+import {
+  AcceptanceBadge,
+  DeadlineBadge,
+  NeedsAttentionBadge,
+  OrderStateBadge,
+  ShippingDeadlineBadge,
+} from "~/components/order-status";
 import { submitReview } from "~/sync/orders/review.server";
 import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
 import { loadOrderPage, type OrderPage } from "./order-page.server";
@@ -98,6 +104,7 @@ export default function OrderDetail() {
               </Banner>
             )}
             <AcceptanceBanner order={order} />
+            <ShippingBanner order={order} />
             {order.acceptance === "REVIEW" && (
               <ReviewCard lines={lines} currency={order.currency} submitting={submitting} />
             )}
@@ -119,6 +126,28 @@ export default function OrderDetail() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** The shipping deadline of an order to ship, with its countdown; nothing once it shipped or was cancelled. */
+function ShippingBanner({ order }: { order: OrderPage["order"] }) {
+  if (!order.shipping) return null;
+  const tone =
+    order.shipping.level === "overdue" ? "critical" : order.shipping.level === "due-soon" ? "warning" : "info";
+  return (
+    <Banner
+      tone={tone}
+      title={
+        order.shipping.level === "overdue"
+          ? "The shipping deadline has passed"
+          : `To ship by ${new Date(order.shipping.at).toLocaleString()}`
+      }
+    >
+      <InlineStack gap="200" blockAlign="center">
+        <span>Mirakl&apos;s shipping deadline {new Date(order.shipping.at).toLocaleString()}:</span>
+        <ShippingDeadlineBadge deadline={order.shipping} />
+      </InlineStack>
+    </Banner>
   );
 }
 

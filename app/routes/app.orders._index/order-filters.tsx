@@ -6,7 +6,7 @@ const stateChoices = ORDER_FILTER_STATES.map((state) => ({ value: state, label: 
 
 /**
  * The Orders page's search (Mirakl order id or commercial id) and filters: marketplace, state, needs review,
- * deadline soon. Each sets one URL parameter; `setParam(name, "")` removes it.
+ * deadline soon, ships soon. Each sets one URL parameter; `setParam(name, "")` removes it.
  */
 export function OrderFilters({
   filters,
@@ -15,7 +15,7 @@ export function OrderFilters({
   setParam,
   clearAll,
 }: {
-  filters: Pick<OrdersQuery, "marketplace" | "state" | "review" | "deadline">;
+  filters: Pick<OrdersQuery, "marketplace" | "state" | "review" | "deadline" | "ships">;
   /** The search box's text as typed (the URL's `q`). */
   search: string;
   connections: { id: string; name: string }[];
@@ -58,6 +58,7 @@ export function OrderFilters({
           single("state", "State", stateChoices, filters.state),
           toggle("review", "Needs review", "1", filters.review),
           toggle("deadline", "Deadline soon", "soon", filters.deadline),
+          toggle("ships", "Ships soon", "soon", filters.ships),
         ]}
         appliedFilters={[
           ...(filters.marketplace
@@ -82,6 +83,7 @@ export function OrderFilters({
           ...(filters.deadline
             ? [{ key: "deadline", label: "Deadline soon", onRemove: () => setParam("deadline", "") }]
             : []),
+          ...(filters.ships ? [{ key: "ships", label: "Ships soon", onRemove: () => setParam("ships", "") }] : []),
         ]}
       />
     </div>

@@ -5,11 +5,13 @@ import {
   DeadlineBadge,
   NeedsAttentionBadge,
   OrderStateBadge,
+  ShippingDeadlineBadge,
   ShopifyOrderBadge,
   shopifyAdminOrderUrl,
   type DecidedLines,
 } from "~/components/order-status";
 import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
+import type { ShippingLevel } from "~/domain/orders/shipping-deadline";
 
 export interface OrderRow {
   id: string;
@@ -26,6 +28,8 @@ export interface OrderRow {
   total: string;
   createdOnMiraklAt: string;
   deadline: { text: string; level: DeadlineLevel; at: string } | null;
+  /** The shipping countdown of an order to ship (its acceptance is settled by then). */
+  shipping: { text: string; level: ShippingLevel; at: string } | null;
 }
 
 export const orderTableHeadings: [{ title: string }, ...{ title: string; alignment?: "end" }[]] = [
@@ -73,7 +77,15 @@ export function OrderRows({ rows }: { rows: OrderRow[] }) {
           {row.total}
         </Text>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.deadline ? <DeadlineBadge deadline={row.deadline} /> : "—"}</IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.deadline ? (
+          <DeadlineBadge deadline={row.deadline} />
+        ) : row.shipping ? (
+          <ShippingDeadlineBadge deadline={row.shipping} />
+        ) : (
+          "—"
+        )}
+      </IndexTable.Cell>
       <IndexTable.Cell>
         <InlineStack gap="100">
           <AcceptanceBadge acceptance={row.acceptance} decided={row.decided} />

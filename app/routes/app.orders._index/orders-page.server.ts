@@ -9,6 +9,14 @@ import {
   type DeadlineLevel,
 } from "~/domain/orders/acceptance-deadline";
 import { formatAmount } from "~/domain/orders/currency";
+import {
+  DEFAULT_SHIPPING_WARNING_HOURS,
+  ENDED_STATES,
+  SHIPPING,
+  shippingClock,
+  shippingText,
+  type ShippingLevel,
+} from "~/domain/orders/shipping-deadline";
 import { UNDECIDED, type AcceptanceState } from "~/sync/orders/mirror.server";
 import { CLOCK_RUNNING, type DecidedLines } from "~/components/order-status";
 import { encodeCursor, type OrderCursor, type OrdersQuery } from "./orders-query";
@@ -22,6 +30,8 @@ export interface ConnectionClock {
   name: string;
   /** The connection's acceptance window (hours), which drives its orders' deadline clock. */
   windowHours: number;
+  /** Hours before the shipping deadline at which an order to ship is flagged. */
+  shippingWarningHours: number;
 }
 
 /** A connection whose settings no longer parse keeps the default window rather than hiding its orders' clocks. */
@@ -33,13 +43,26 @@ export function acceptanceWindowHours(settings: unknown): number {
   }
 }
 
+export function shippingWarningHours(settings: unknown): number {
+  try {
+    return parseConnectionSettings(settings).shippingDeadlineWarningHours;
+  } catch {
+    return DEFAULT_SHIPPING_WARNING_HOURS;
+  }
+}
+
 export async function connectionClocks(shop: string): Promise<ConnectionClock[]> {
   const rows = await prisma.marketplaceConnection.findMany({
     where: { shop },
     select: { id: true, name: true, settings: true },
     orderBy: { name: "asc" },
   });
-  return rows.map((row) => ({ id: row.id, name: row.name, windowHours: acceptanceWindowHours(row.settings) }));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    windowHours: acceptanceWindowHours(row.settings),
+    shippingWarningHours: shippingWarningHours(row.settings),
+  }));
 }
 
 export interface Countdown {
@@ -58,6 +81,52 @@ export function acceptanceCountdown(
   if (!CLOCK_RUNNING.includes(order.acceptance as AcceptanceState)) return null;
   const clock = acceptanceClock(order.createdOnMiraklAt, windowHours, now);
   return { text: remainingText(clock), level: clock.level, at: clock.deadline.toISOString() };
+}
+
+export interface ShippingCountdown {
+  text: string;
+  level: ShippingLevel;
+  /** Mirakl's shipping deadline (ISO). */
+  at: string;
+}
+
+/** The shipping countdown of an order still to ship; null when it is not to ship or has no deadline. */
+export function shippingCountdown(
+  order: { state: string; shippingDeadline: Date | null; lines: readonly { state: string }[] },
+  warningHours: number,
+  now: Date,
+): ShippingCountdown | null {
+  const clock = shippingClock(
+    { state: order.state, lineStates: order.lines.map((l) => l.state), shippingDeadline: order.shippingDeadline },
+    warningHours,
+    now,
+  );
+  return clock && { text: shippingText(clock), level: clock.level, at: clock.deadline.toISOString() };
+}
+
+/**
+ * Orders to ship whose shipping deadline is within their connection's warning hours, or passed: the same
+ * orders the shipping alerts flag (app/sync/orders/shipping-alerts.server.ts).
+ */
+export function shipsSoonWhere(
+  shop: string,
+  connections: readonly ConnectionClock[],
+  now: Date,
+): Prisma.MarketplaceOrderWhereInput {
+  if (connections.length === 0) return { shop, id: { in: [] } };
+  return {
+    shop,
+    state: { notIn: [...ENDED_STATES] },
+    AND: [
+      { OR: [{ state: SHIPPING }, { lines: { some: { state: SHIPPING } } }] },
+      {
+        OR: connections.map((c) => ({
+          connectionId: c.id,
+          shippingDeadline: { lte: new Date(now.getTime() + c.shippingWarningHours * 3_600_000) },
+        })),
+      },
+    ],
+  };
 }
 
 /**
@@ -108,6 +177,7 @@ function filterWhere(
   if (query.state) conditions.push({ state: query.state });
   if (query.review) conditions.push({ OR: [{ acceptance: "REVIEW" }, { needsAttention: true }] });
   if (query.deadline) conditions.push(atRiskWhere(shop, connections, now));
+  if (query.ships) conditions.push(shipsSoonWhere(shop, connections, now));
   if (query.q)
     // Mirakl ids only: the Shopify order created from a Mirakl order is not stored yet (next issue); its id
     // joins this search when it is.
@@ -146,12 +216,13 @@ const rowSelect = {
   currency: true,
   totalPrice: true,
   createdOnMiraklAt: true,
+  shippingDeadline: true,
   acceptance: true,
   needsAttention: true,
   shopifyOrderStatus: true,
   shopifyOrderId: true,
   shopifyOrderName: true,
-  lines: { select: { quantity: true, decision: true } },
+  lines: { select: { quantity: true, decision: true, state: true } },
 } satisfies Prisma.MarketplaceOrderSelect;
 
 const NEWEST_FIRST = [
@@ -208,7 +279,9 @@ export async function loadOrdersPage(shop: string, query: OrdersQuery, now: Date
     hasNext = older.length > pageSize;
   }
 
-  const filtered = Boolean(query.marketplace || query.state || query.review || query.deadline || query.q);
+  const filtered = Boolean(
+    query.marketplace || query.state || query.review || query.deadline || query.ships || query.q,
+  );
   // An empty page says why: no order at all yet, or none matching (only then is the extra read needed).
   const hasOrders =
     rows.length > 0 ||
@@ -217,6 +290,7 @@ export async function loadOrdersPage(shop: string, query: OrdersQuery, now: Date
 
   const byId = new Map(connections.map((c) => [c.id, c]));
   const defaultWindow = defaultAcceptanceSettings().acceptanceWindowHours;
+  const defaultShippingWarning = DEFAULT_SHIPPING_WARNING_HOURS;
   return {
     connections: connections.map(({ id, name }) => ({ id, name })),
     rows: rows.map((order) => {
@@ -240,6 +314,7 @@ export async function loadOrdersPage(shop: string, query: OrdersQuery, now: Date
         total: formatAmount(order.totalPrice, order.currency),
         createdOnMiraklAt: order.createdOnMiraklAt.toISOString(),
         deadline: acceptanceCountdown(order, connection?.windowHours ?? defaultWindow, now),
+        shipping: shippingCountdown(order, connection?.shippingWarningHours ?? defaultShippingWarning, now),
       };
     }),
     previousCursor: hasPrevious && rows.length ? encodeCursor(rows[0]!) : null,

@@ -46,6 +46,8 @@ export const ordersQuerySchema = z.object({
   review: flag("1"),
   /** `deadline=soon`: waiting orders whose acceptance clock passed its warning level. */
   deadline: flag("soon"),
+  /** `ships=soon`: orders to ship whose shipping deadline is within the connection's warning hours, or passed. */
+  ships: flag("soon"),
   q: z.string().trim().max(100).catch("").default(""),
   after: cursorSchema,
   before: cursorSchema,

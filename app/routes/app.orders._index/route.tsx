@@ -14,10 +14,10 @@ import { OrderRows, orderTableHeadings } from "./order-rows";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, demo } = await requireShop(request);
   const query = parseOrdersQuery(new URL(request.url).searchParams);
-  const { marketplace, state, review, deadline } = query;
+  const { marketplace, state, review, deadline, ships } = query;
   return json({
     ...(await loadOrdersPage(shop, query, new Date())),
-    filters: { marketplace, state, review, deadline },
+    filters: { marketplace, state, review, deadline, ships },
     demoMarketplace: demo && demoMarketplaceAvailable(request),
   });
 };

@@ -19,6 +19,7 @@ import { mergeConnectionSettings } from "~/connections/connections.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import { appendTimeline, storeOrders, type AcceptanceState } from "~/sync/orders/mirror.server";
 import { loadAcceptanceFacts } from "~/sync/orders/acceptance-facts.server";
+import { checkShippingAlerts } from "~/sync/orders/shipping-alerts.server";
 
 /**
  * The acceptance unit (issue 10): decides every waiting order of a connection and sends Mirakl the
@@ -172,6 +173,10 @@ export async function runOrderAcceptance(
   // 3. The deadline clock of orders a person must decide.
   const reviewDue = await checkReviewDeadlines(connection, row.name, settings, now);
   if (reviewDue) due.push(reviewDue);
+
+  // 4. Shipping deadlines and incidents of accepted orders (the unit comes back at the next threshold).
+  const shippingDue = await checkShippingAlerts(connection, row.name, settings, now);
+  if (shippingDue) due.push(shippingDue);
 
   result.nextDueAt = due.length ? new Date(Math.min(...due.map((d) => d.getTime()))) : null;
   return result;

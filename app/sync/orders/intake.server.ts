@@ -180,7 +180,10 @@ export async function readMarketplaceOrders(
       orders.map((order) => `${connection.id}:${order.order_id}`),
       now,
     );
-  if (stored.acceptanceDue) await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
+  // A new or changed order may also have shipped, been cancelled or had an incident opened or closed: the
+  // acceptance unit's shipping and incident alerts follow it.
+  if (stored.acceptanceDue || stored.created + stored.changed > 0)
+    await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
   if (stored.shopifyOrdersDue) await workUnits.shopifyOrders.markDirty(connection.id, connection.shop, now);
   const result = await applyOrders(connection, orders, row.createdAt, now);
   await prisma.marketplaceConnection.updateMany({

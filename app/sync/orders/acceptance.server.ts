@@ -14,7 +14,7 @@ import {
 } from "~/domain/orders/acceptance";
 import { acceptanceClock, type DeadlineLevel } from "~/domain/orders/acceptance-deadline";
 import type { TimelineEntry } from "~/domain/orders/timeline";
-import { reportException, resolveExceptionsFor } from "~/exceptions/exceptions.server";
+import { reportException, resolveExceptionsForEntities } from "~/exceptions/exceptions.server";
 import { mergeConnectionSettings } from "~/connections/connections.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import { appendTimeline, storeOrders, type AcceptanceState } from "~/sync/orders/mirror.server";
@@ -373,7 +373,7 @@ async function markSent(
     [{ actor, kind: "or21", message: `${what}: ${describeBody(body)}`, detail: { by: order.or21By, body } }],
     now,
   );
-  await resolveExceptionsFor(connection.shop, ORDER_ENTITY, order.id, now);
+  await resolveAcceptanceExceptions(connection, order.id, now);
 }
 
 /**
@@ -423,7 +423,7 @@ async function settleByReading(
     ],
     now,
   );
-  await resolveExceptionsFor(connection.shop, ORDER_ENTITY, order.id, now);
+  await resolveAcceptanceExceptions(connection, order.id, now);
   return { sent: false, retryAt: null, stop: false };
 }
 
@@ -611,4 +611,18 @@ async function checkReviewDeadlines(
     );
   }
   return next === null ? null : new Date(next);
+}
+
+/**
+ * The decision is on Mirakl: the acceptance's own exceptions about the order close (not the order's others, a
+ * Shopify order or shipping alert, which their flows close).
+ */
+async function resolveAcceptanceExceptions(connection: { id: string; shop: string }, orderId: string, now: Date) {
+  for (const kind of ["ORDER_ACCEPTANCE_FAILED", "ORDER_REVIEW_DUE"] as const)
+    await resolveExceptionsForEntities(
+      { shop: connection.shop, connectionId: connection.id, kind },
+      ORDER_ENTITY,
+      [orderId],
+      now,
+    );
 }

@@ -716,11 +716,7 @@ export class MiraklSimulator {
       const carrier = this.state.carriers.find((entry) => entry.code === code);
       if (!carrier) fail(400, `Carrier with code '${code}' does not exist`, SHIPPING_ERROR_CODES.CARRIER_NOT_FOUND);
       if (carrier.tracking_url?.includes("{trackingId}") && !number)
-        fail(
-          400,
-          `A tracking number is required for carrier '${code}'`,
-          SHIPPING_ERROR_CODES.TRACKING_NUMBER_MISSING,
-        );
+        fail(400, `A tracking number is required for carrier '${code}'`, SHIPPING_ERROR_CODES.TRACKING_NUMBER_MISSING);
       return {
         carrier_code: carrier.code,
         carrier_name: carrier.label,
@@ -730,8 +726,7 @@ export class MiraklSimulator {
       };
     }
     const name = optionalString(input.carrier_name);
-    if (!name)
-      fail(400, "A carrier code or a carrier name is required", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    if (!name) fail(400, "A carrier code or a carrier name is required", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
     if (this.state.platform.disableSellerAlternativeCarrier)
       fail(
         400,
@@ -820,7 +815,8 @@ export class MiraklSimulator {
               : order.lines.find((candidate) => candidate.offer_sku === entry?.offer_sku);
           if (!line)
             fail(400, `Order line '${String(entry?.order_line_id ?? entry?.offer_sku)}' is not in order '${orderId}'.`);
-          if (line.state !== "SHIPPING") fail(400, `The order line status must be 'SHIPPING' but it is '${line.state}'.`);
+          if (line.state !== "SHIPPING")
+            fail(400, `The order line status must be 'SHIPPING' but it is '${line.state}'.`);
           const quantity = entry.quantity;
           if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1)
             fail(400, "Shipment quantity is invalid.");

@@ -860,7 +860,7 @@ export class MiraklSimulator {
 
   /** ST11: seek paging (limit ≤ 100), sorted by creation date; filters as published. */
   private listShipments(ctx: RequestContext): Reply {
-    const { url } = ctx;
+    const url = this.seekQuery(ctx);
     const orderIds = listParam(url, "order_id");
     const states = listParam(url, "shipment_state_code");
     const debitStates = listParam(url, "shipment_customer_debit_state_code");
@@ -1242,7 +1242,7 @@ export class MiraklSimulator {
   }
 
   private priceImports(ctx: RequestContext): Reply {
-    const wanted = ctx.url.searchParams.get("import_id");
+    const wanted = this.seekQuery(ctx).searchParams.get("import_id");
     const entries = [...ctx.shop.imports.values()]
       .filter((entry) => entry.kind === "PRICE" && (!wanted || entry.import_id === wanted))
       .sort((a, b) => b.created - a.created);
@@ -1268,24 +1268,37 @@ export class MiraklSimulator {
     );
   }
 
-  /** Seek pagination: the opaque token embeds the position (and, by construction, the filters). */
+  private decodePageToken(token: string): { offset: number; limit: number; query: string } {
+    try {
+      const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Record<string, unknown>;
+      if (typeof decoded.offset === "number" && typeof decoded.limit === "number")
+        return { offset: decoded.offset, limit: decoded.limit, query: String(decoded.query ?? "") };
+    } catch {
+      // falls through to the error below
+    }
+    return fail(400, "Invalid page_token");
+  }
+
+  /**
+   * The parameters a seek-paged listing filters by: with `page_token`, those of the first page, which the token
+   * carries (Mirakl ignores every other parameter then).
+   */
+  private seekQuery(ctx: RequestContext): URL {
+    const token = ctx.url.searchParams.get("page_token");
+    if (!token) return ctx.url;
+    return new URL(`${ctx.url.pathname}?${this.decodePageToken(token).query}`, ctx.url);
+  }
+
+  /** Seek pagination: the opaque token carries the position, the page size and the first page's parameters. */
   private seekPage<T>(ctx: RequestContext, items: T[], maxLimit: number): Reply {
     const token = ctx.url.searchParams.get("page_token");
     let offset = 0;
     let limit = Number(ctx.url.searchParams.get("limit") ?? 10);
-    if (token) {
-      try {
-        ({ offset, limit } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
-          offset: number;
-          limit: number;
-        });
-      } catch {
-        fail(400, "Invalid page_token");
-      }
-    }
+    let query = ctx.url.searchParams.toString();
+    if (token) ({ offset, limit, query } = this.decodePageToken(token));
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
       fail(400, `The limit of ${maxLimit} is exceeded for the parameter : limit`);
-    const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit })).toString("base64url");
+    const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit, query })).toString("base64url");
     const data = items.slice(offset, offset + limit);
     const json: Record<string, unknown> = { data };
     if (offset + limit < items.length) json.next_page_token = encode(offset + limit);
@@ -1347,7 +1360,7 @@ export class MiraklSimulator {
   }
 
   private transactionLogs(ctx: RequestContext): Reply {
-    const { url } = ctx;
+    const url = this.seekQuery(ctx);
     const from = parseDateParam(url, "date_created_from");
     const to = parseDateParam(url, "date_created_to");
     const updatedFrom = parseDateParam(url, "last_updated_from");

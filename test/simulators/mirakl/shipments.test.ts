@@ -139,6 +139,14 @@ describe("ST01 and ST24 ship an order in parts", () => {
     expect(stock()).toEqual(before);
   });
 
+  it("does not count a shipment that has not left when another ships", async () => {
+    const s = await start();
+    const id = shippingOrder(s);
+    await st01(s, [{ order_id: id, shipment_lines: [{ order_line_id: `${id}-2`, quantity: 1 }] }]);
+    await st01(s, [{ order_id: id, shipment_lines: [{ order_line_id: `${id}-1`, quantity: 3 }], shipped: true }]);
+    expect(states(s, id)).toEqual({ order: "SHIPPING", lines: ["SHIPPED", "SHIPPING"] });
+  });
+
   it("ships a line once its units not canceled are shipped", async () => {
     const s = await start();
     const id = shippingOrder(s);

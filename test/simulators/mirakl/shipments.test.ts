@@ -252,6 +252,7 @@ describe("carriers: registered (SH21) or alternative", () => {
       { order_id: id, message: "Carrier with code 'FEDEX' does not exist" },
     ]);
     const [shipmentId] = successIds(created.body);
+    expect(s.control.shipments(id)).toHaveLength(1);
     expect(s.control.shipments(id)[0].tracking).toMatchObject({
       carrier_code: "COLISSIMO",
       carrier_name: "Colissimo",
@@ -413,5 +414,55 @@ describe("ST11 lists shipments with seek paging", () => {
     expect(page2.next_page_token).toBeUndefined();
     expect(page2.previous_page_token).toEqual(expect.any(String));
     expect((await call(s, "GET", "/api/shipments?limit=101")).status).toBe(400);
+  });
+});
+
+describe("shipments: other inputs and controls", () => {
+  it("finds a line by its deprecated offer_sku, and filters ST11 by update date and sorts it descending", async () => {
+    const s = await start();
+    const id = shippingOrder(s);
+    const created = await st01(s, [{ order_id: id, shipment_lines: [{ offer_sku: "S2001", quantity: 1 }] }]);
+    expect((created.body!.shipment_success as Json[])[0].shipment_lines).toEqual([
+      { offer_sku: "S2001", order_line_id: `${id}-2`, package_reference: null, quantity: 1 },
+    ]);
+    s.control.advanceClock(3600_000);
+    const later = await st01(s, [{ order_id: id, shipment_lines: [{ order_line_id: `${id}-1`, quantity: 1 }] }]);
+    const [laterId] = successIds(later.body);
+    const since = new Date(s.control.now() - 60_000).toISOString();
+    const ids = async (query: string) =>
+      ((await call(s, "GET", `/api/shipments?${query}`)).body!.data as Json[]).map((shipment) => shipment.id);
+    expect(await ids(`last_updated_from=${since}`)).toEqual([laterId]);
+    const all = await ids("");
+    expect(await ids("sort=dateCreated,DESC")).toEqual([...all].reverse());
+  });
+
+  it("OR29 cancels the shipments that have not left", async () => {
+    const s = await start();
+    const id = s.control.createOrder({
+      payment_workflow: "PAY_ON_DELIVERY",
+      lines: [{ offer_sku: "S2000", quantity: 2 }],
+    }).id;
+    await call(s, "PUT", `/api/orders/${id}/accept`, { order_lines: [{ id: `${id}-1`, accepted: true }] });
+    await st01(s, [{ order_id: id, shipment_lines: [{ order_line_id: `${id}-1`, quantity: 1 }] }]);
+    expect((await call(s, "PUT", `/api/orders/${id}/cancel`)).status).toBe(204);
+    expect(s.control.shipments(id).map((shipment) => shipment.status)).toEqual(["CANCELED"]);
+  });
+
+  it("answers the control routes: shipments of an order, and a new carrier list", async () => {
+    const s = await start();
+    const id = shippingOrder(s);
+    const other = shippingOrder(s);
+    await st01(s, [
+      { order_id: id, shipment_lines: [{ order_line_id: `${id}-1`, quantity: 1 }] },
+      { order_id: other, shipment_lines: [{ order_line_id: `${other}-1`, quantity: 1 }] },
+    ]);
+    const listed = (await (await fetch(`${s.url}/_sim/shipments?order_id=${id}`)).json()) as Json[];
+    expect(listed.map((shipment) => shipment.order_id)).toEqual([id]);
+
+    const carriers = [{ code: "MR", label: "Mondial Relay", standard_code: null, tracking_url: null }];
+    const put = await fetch(`${s.url}/_sim/carriers`, { method: "PUT", body: JSON.stringify({ carriers }) });
+    expect(put.status).toBe(200);
+    expect((await call(s, "GET", "/api/shipping/carriers")).body).toEqual({ carriers });
+    expect((await fetch(`${s.url}/_sim/carriers`, { method: "PUT", body: "{}" })).status).toBe(400);
   });
 });

@@ -817,6 +817,13 @@ export class SimState {
     order.state = "CANCELED";
     order.debitDueAt = null;
     order.updated = at;
+    // Its shipments that have not left go with it.
+    for (const shipment of shop.shipments.values()) {
+      if (shipment.order_id === order.id && shipment.status === "SHIPPING") {
+        shipment.status = "CANCELED";
+        shipment.updated = at;
+      }
+    }
   }
 
   canCancel(order: SimOrder): boolean {

@@ -113,8 +113,13 @@ async function startDemoMirakl(
   seed: typeof import("../app/demo/seed.server"),
   warehouseLocation: { id: string; name: string },
 ) {
-  const { startMiraklSimulator } = await import("../test/simulators/mirakl/index.ts");
-  const simulator = await startMiraklSimulator({ port: miraklPort, host: "127.0.0.1", clock: "realtime" });
+  const { startMiraklSimulator, MARKETPLACE_CARRIERS } = await import("../test/simulators/mirakl/index.ts");
+  const simulator = await startMiraklSimulator({
+    port: miraklPort,
+    host: "127.0.0.1",
+    clock: "realtime",
+    carriers: MARKETPLACE_CARRIERS,
+  });
   const shopId = 3001;
   const apiKey = "sim-key-decathlon-demo";
   simulator.simulator.state.addShop({ id: shopId, name: "Outdoor Gear Lyon", currency: "EUR", seedOffers: false });

@@ -4,7 +4,15 @@
  * simulator runs without the spec file present.
  */
 
-export const SPEC_CARRIERS = [
+/** One SH21 carrier; `tracking_url` is a template in which Mirakl puts the tracking number for `{trackingId}`. */
+export interface SimCarrier {
+  code: string;
+  label: string;
+  standard_code: string | null;
+  tracking_url: string | null;
+}
+
+export const SPEC_CARRIERS: SimCarrier[] = [
   {
     code: "FED",
     label: "Fed Ex",
@@ -35,6 +43,50 @@ export const SPEC_CARRIERS = [
     standard_code: "TNT",
     tracking_url:
       "http://www.tnt.com/webtracker/tracking.do?navigation=1&searchType=CON&respLang=en&genericSiteIdent=.&cons={trackingId}",
+  },
+];
+
+/**
+ * A European marketplace's SH21 list, for the demo: each operator registers its own carriers and codes, so these
+ * codes are this simulated marketplace's, not a Mirakl referential. The templates are the carriers' public
+ * tracking pages.
+ */
+export const MARKETPLACE_CARRIERS: SimCarrier[] = [
+  {
+    code: "UPS",
+    label: "UPS",
+    standard_code: "UPS",
+    tracking_url: "https://www.ups.com/track?loc=fr_FR&tracknum={trackingId}",
+  },
+  {
+    code: "DHL",
+    label: "DHL Express",
+    standard_code: "DHL",
+    tracking_url: "https://www.dhl.com/fr-fr/home/tracking.html?tracking-id={trackingId}",
+  },
+  {
+    code: "COLISSIMO",
+    label: "Colissimo",
+    standard_code: "COLISSIMO",
+    tracking_url: "https://www.laposte.fr/outils/suivre-vos-envois?code={trackingId}",
+  },
+  {
+    code: "CHRONOPOST",
+    label: "Chronopost",
+    standard_code: "CHRONOPOST",
+    tracking_url: "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={trackingId}",
+  },
+  {
+    code: "DPD",
+    label: "DPD",
+    standard_code: "DPD",
+    tracking_url: "https://trace.dpd.fr/fr/trace/{trackingId}",
+  },
+  {
+    code: "GLS",
+    label: "GLS",
+    standard_code: "GLS",
+    tracking_url: "https://gls-group.com/FR/fr/suivi-colis?match={trackingId}",
   },
 ];
 
@@ -76,6 +128,8 @@ export interface PlatformSettings {
   orderAcceptance: "AUTOMATIC" | "NOT_AUTOMATIC" | "BOTH";
   detailsBeforeAcceptance: boolean;
   disableSellerAlternativeCarrier: boolean;
+  /** PC01 `features.shipment.multi_shipment`: the ST* shipment API is open (ST01 refused otherwise). */
+  multiShipment: boolean;
 }
 
 export function platformConfiguration(settings: PlatformSettings) {
@@ -129,7 +183,7 @@ export function platformConfiguration(settings: PlatformSettings) {
       product_data_validation_by_channel: true,
       promotion: { cart_promotion_campaign: false, discount_campaign: false, seller_promotion: false },
       returns: { drop_ship: false, marketplace: false, one_creditor: false },
-      shipment: { multi_part_item_shipment: false, multi_shipment: false },
+      shipment: { multi_part_item_shipment: false, multi_shipment: settings.multiShipment },
       shop_tax_options: {
         local_tax_number: { mandatory: false, validation_regex: null },
         tax_identification_number: { mandatory: false, validation_regex: null },

@@ -5,7 +5,9 @@ export {
   DEFAULT_SHOPS,
   MIRAKL_PUBLISHED_LIMITS,
   SIM_RATE_PROFILES,
+  SHIPPING_ERROR_CODES,
 } from "./server";
+export { MARKETPLACE_CARRIERS, SPEC_CARRIERS } from "./fixtures";
 export type {
   RunningMiraklSimulator,
   SimulatorOptions,
@@ -18,4 +20,4 @@ export type {
 } from "./server";
 export { IMPORT_OUTCOMES } from "./state";
 export type { ImportOutcome, OrderTemplate, OrderLineTemplate, ScriptedImportOutcome, Timings } from "./state";
-export type { PlatformSettings } from "./fixtures";
+export type { PlatformSettings, SimCarrier } from "./fixtures";

@@ -1,4 +1,13 @@
-import { fromCents, iso, type SimOffer, type SimOrder, type SimOrderLine, type SimShop, type SimState } from "./state";
+import {
+  fromCents,
+  iso,
+  type SimOffer,
+  type SimOrder,
+  type SimOrderLine,
+  type SimShipment,
+  type SimShop,
+  type SimState,
+} from "./state";
 
 /** OR11 order JSON. Nulls are emitted explicitly, as Mirakl does. */
 export function orderJson(state: SimState, order: SimOrder) {
@@ -248,5 +257,37 @@ export function offerSummary(offer: SimOffer) {
     active: offer.active,
     deleted: offer.deleted,
     last_updated: iso(offer.updated),
+  };
+}
+
+/**
+ * A shipment as ST01 (in `shipment_success`) and ST11 show it. The customer is debited per order in the simulator
+ * (PAY_ON_SHIPMENT's per-shipment debit is not modelled), so every shipment is NO_DEBIT, as in Mirakl's examples.
+ */
+export function shipmentJson(shipment: SimShipment) {
+  return {
+    created_date: iso(shipment.created)!,
+    id: shipment.id,
+    invoice_reference: shipment.invoice_reference,
+    last_updated_date: iso(shipment.updated),
+    order_id: shipment.order_id,
+    payment_details: null,
+    shipment_additional_information: [],
+    shipment_lines: shipment.lines.map((line) => ({
+      offer_sku: line.offer_sku,
+      order_line_id: line.order_line_id,
+      package_reference: line.package_reference,
+      quantity: line.quantity,
+    })),
+    shipped_date: iso(shipment.shipped),
+    shipping_from: { address: null, warehouse: shipment.warehouse_code ? { code: shipment.warehouse_code } : null },
+    status: shipment.status,
+    status_customer_debit: "NO_DEBIT",
+    tracking: shipment.tracking && {
+      ...shipment.tracking,
+      last_known_location: null,
+      milestones: [],
+      validity_status: null,
+    },
   };
 }

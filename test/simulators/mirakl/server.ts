@@ -2,8 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as stringifyCsv } from "csv-stringify/sync";
-import { OR21_ERRORS, SPEC_OFFER_STATES, platformConfiguration, type PlatformSettings } from "./fixtures";
-import { accountJson, offerSummary, orderJson, refundable } from "./serialize";
+import {
+  OR21_ERRORS,
+  SPEC_OFFER_STATES,
+  platformConfiguration,
+  type PlatformSettings,
+  type SimCarrier,
+} from "./fixtures";
+import { accountJson, offerSummary, orderJson, refundable, shipmentJson } from "./serialize";
 import {
   DEFAULT_TIMINGS,
   IMPORT_OPERATIONS,
@@ -23,6 +29,8 @@ import {
   type SimExtraPrice,
   type SimOffer,
   type SimOrder,
+  type SimShipment,
+  type SimShipmentTracking,
   type SimShop,
   type Timings,
 } from "./state";
@@ -133,6 +141,8 @@ export interface SimulatorOptions {
   updateDateSafetyMs?: number;
   /** Seed default shops/keys (default true). */
   defaults?: boolean;
+  /** SH21's carriers (default: the spec's example list, SPEC_CARRIERS; the demo uses MARKETPLACE_CARRIERS). */
+  carriers?: SimCarrier[];
 }
 
 export const DEFAULT_KEYS = { single: "sim-key-shop-2001", multi: "sim-key-multi-shop" } as const;
@@ -168,6 +178,33 @@ const PAGE_MAX = 100;
 function fail(status: number, message: string, code?: string): never {
   throw new MiraklApiError(status, message, code);
 }
+
+/**
+ * Error codes for shipping that Mirakl does not publish (its OR23/OR24/ST01 documentation has no error table):
+ * the simulator's own names, so the connector must rely on the status and not on these.
+ */
+export const SHIPPING_ERROR_CODES = {
+  ORDER_INVALID_STATE: "ORDER_INVALID_STATE",
+  CARRIER_NOT_FOUND: "CARRIER_NOT_FOUND",
+  ALTERNATIVE_CARRIER_DISABLED: "ALTERNATIVE_CARRIER_DISABLED",
+  TRACKING_NUMBER_MISSING: "TRACKING_NUMBER_MISSING",
+  MULTI_SHIPMENT_DISABLED: "MULTI_SHIPMENT_DISABLED",
+  VALIDATION_ERROR: "VALIDATION_ERROR",
+} as const;
+
+/** The message of Mirakl's own ST01 example for an order that is not (or no longer) waiting to be shipped. */
+const notShippingMessage = (order: SimOrder) => `The order status must be 'SHIPPING' but it is '${order.state}'.`;
+
+interface TrackingInput {
+  carrier_code?: unknown;
+  carrier_name?: unknown;
+  carrier_standard_code?: unknown;
+  tracking_number?: unknown;
+  /** OR23 calls it `carrier_url`, ST01/ST23 `tracking_url`. */
+  url?: unknown;
+}
+
+const optionalString = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
 
 /** One of OR21's published errors, with Mirakl's own description as the message. */
 function or21Fail(code: keyof typeof OR21_ERRORS): never {
@@ -256,9 +293,11 @@ export class MiraklSimulator {
       orderAcceptance: "NOT_AUTOMATIC",
       detailsBeforeAcceptance: false,
       disableSellerAlternativeCarrier: false,
+      multiShipment: false,
       ...options.platform,
     };
     this.state = new SimState(() => this.now(), this.random, platform, { ...DEFAULT_TIMINGS, ...options.timings });
+    if (options.carriers) this.state.carriers = structuredClone(options.carriers);
     if (options.defaults ?? true) {
       this.state.addShop({ id: DEFAULT_SHOPS.main, name: "Simulated Shop", currency: "USD" });
       this.state.addShop({ id: DEFAULT_SHOPS.second, name: "Second Shop", currency: "EUR" });
@@ -541,6 +580,10 @@ export class MiraklSimulator {
       r("PUT", "/api/orders/{order_id}/tracking", "OR23", (ctx) => this.tracking(ctx)),
       r("PUT", "/api/orders/{order_id}/ship", "OR24", (ctx) => this.ship(ctx)),
       r("PUT", "/api/orders/{order_id}/cancel", "OR29", (ctx) => this.cancelOrder(ctx)),
+      r("POST", "/api/shipments", "ST01", (ctx) => this.createShipments(ctx)),
+      r("GET", "/api/shipments", "ST11", (ctx) => this.listShipments(ctx)),
+      r("POST", "/api/shipments/tracking", "ST23", (ctx) => this.shipmentTracking(ctx)),
+      r("PUT", "/api/shipments/ship", "ST24", (ctx) => this.shipShipments(ctx)),
       r("POST", "/api/offers/stock/imports", "STO01", (ctx) => this.csvImport(ctx, "STOCK")),
       r("GET", "/api/offers/stock/imports/{import_id}/status", "STO02", (ctx) => ({
         status: 200,
@@ -661,48 +704,64 @@ export class MiraklSimulator {
     return { status: 204 };
   }
 
-  private tracking(ctx: RequestContext): Reply {
-    const order = this.order(ctx);
-    const body = jsonBody<{
-      carrier_code?: string;
-      carrier_name?: string;
-      carrier_url?: string;
-      carrier_standard_code?: string;
-      tracking_number?: string;
-    }>(ctx);
-    if (!["SHIPPING", "SHIPPED", "TO_COLLECT"].includes(order.state))
-      fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
-    if (body.carrier_code) {
-      const carrier = this.state.carriers.find((entry) => entry.code === body.carrier_code);
-      if (!carrier) fail(400, `Carrier '${body.carrier_code}' does not exist`, "CARRIER_NOT_FOUND");
-      if (carrier.tracking_url?.includes("{trackingId}") && !body.tracking_number)
-        fail(400, "tracking_number is required for this carrier", "VALIDATION_ERROR");
-      order.tracking = {
+  /**
+   * A registered carrier (`carrier_code`, one of SH21's) gets SH21's label and its URL template filled with the
+   * tracking number (a template that needs one makes it mandatory); without a code it is an "alternative"
+   * carrier (`carrier_name`, URL as given), refused when the platform disables them.
+   */
+  private resolveTracking(input: TrackingInput): SimShipmentTracking {
+    const code = optionalString(input.carrier_code);
+    const number = optionalString(input.tracking_number);
+    if (code) {
+      const carrier = this.state.carriers.find((entry) => entry.code === code);
+      if (!carrier) fail(400, `Carrier with code '${code}' does not exist`, SHIPPING_ERROR_CODES.CARRIER_NOT_FOUND);
+      if (carrier.tracking_url?.includes("{trackingId}") && !number)
+        fail(400, `A tracking number is required for carrier '${code}'`, SHIPPING_ERROR_CODES.TRACKING_NUMBER_MISSING);
+      return {
         carrier_code: carrier.code,
+        carrier_name: carrier.label,
         carrier_standard_code: carrier.standard_code ?? null,
-        company: carrier.label,
-        number: body.tracking_number ?? null,
-        url: carrier.tracking_url ? carrier.tracking_url.replace("{trackingId}", body.tracking_number ?? "") : null,
-      };
-    } else {
-      if (!body.carrier_name) fail(400, "carrier_code or carrier_name is required", "VALIDATION_ERROR");
-      if (this.state.platform.disableSellerAlternativeCarrier)
-        fail(400, "Unregistered carriers are not allowed", "VALIDATION_ERROR");
-      order.tracking = {
-        carrier_code: null,
-        carrier_standard_code: body.carrier_standard_code ?? null,
-        company: body.carrier_name,
-        number: body.tracking_number ?? null,
-        url: body.carrier_url ?? null,
+        tracking_number: number,
+        tracking_url: carrier.tracking_url ? carrier.tracking_url.replaceAll("{trackingId}", number ?? "") : null,
       };
     }
+    const name = optionalString(input.carrier_name);
+    if (!name) fail(400, "A carrier code or a carrier name is required", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    if (this.state.platform.disableSellerAlternativeCarrier)
+      fail(
+        400,
+        `Carrier '${name}' is not registered and the marketplace does not allow other carriers`,
+        SHIPPING_ERROR_CODES.ALTERNATIVE_CARRIER_DISABLED,
+      );
+    return {
+      carrier_code: null,
+      carrier_name: name,
+      carrier_standard_code: optionalString(input.carrier_standard_code),
+      tracking_number: number,
+      tracking_url: optionalString(input.url),
+    };
+  }
+
+  private tracking(ctx: RequestContext): Reply {
+    const order = this.order(ctx);
+    const body = jsonBody<Record<string, unknown> | null>(ctx);
+    if (!body || typeof body !== "object") fail(400, "Input validation failed", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    if (order.state !== "SHIPPING") fail(400, notShippingMessage(order), SHIPPING_ERROR_CODES.ORDER_INVALID_STATE);
+    const tracking = this.resolveTracking({ ...body, url: body.carrier_url });
+    order.tracking = {
+      carrier_code: tracking.carrier_code,
+      carrier_standard_code: tracking.carrier_standard_code,
+      company: tracking.carrier_name,
+      number: tracking.tracking_number,
+      url: tracking.tracking_url,
+    };
     order.updated = this.now();
     return { status: 204 };
   }
 
   private ship(ctx: RequestContext): Reply {
     const order = this.order(ctx);
-    if (order.state !== "SHIPPING") fail(400, `Order ${order.id} is not in state SHIPPING`, "ORDER_INVALID_STATE");
+    if (order.state !== "SHIPPING") fail(400, notShippingMessage(order), SHIPPING_ERROR_CODES.ORDER_INVALID_STATE);
     this.state.ship(order, this.now());
     return { status: 204 };
   }
@@ -712,6 +771,155 @@ export class MiraklSimulator {
     if (!this.state.canCancel(order)) fail(400, `Order ${order.id} cannot be canceled`, "ORDER_INVALID_STATE");
     this.state.cancelOrder(order, this.now());
     return { status: 204 };
+  }
+
+  // ------------------------------------------------------------- shipments
+
+  /** ST01-ST24 bodies: `{"shipments": [...]}` with 1 to 1000 items, else the whole call is refused. */
+  private shipmentItems(ctx: RequestContext): Record<string, unknown>[] {
+    const body = jsonBody<{ shipments?: unknown } | null>(ctx);
+    const items = body?.shipments;
+    if (!Array.isArray(items) || items.length === 0 || items.some((item) => !item || typeof item !== "object"))
+      fail(400, "Input validation failed: shipments is required", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    if (items.length > 1000)
+      fail(400, "The limit of 1000 is exceeded for the parameter : shipments", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    return items as Record<string, unknown>[];
+  }
+
+  /**
+   * ST01: each shipment is checked on its own; a refused one goes to `shipment_errors` (order id and message) and
+   * changes nothing, the others are created. The lines of one call count together against what is left to ship.
+   */
+  private createShipments(ctx: RequestContext): Reply {
+    if (!this.state.platform.multiShipment)
+      fail(400, "Multi-shipment is not enabled on this platform", SHIPPING_ERROR_CODES.MULTI_SHIPMENT_DISABLED);
+    const items = this.shipmentItems(ctx);
+    if (items.some((item) => typeof item.order_id !== "string" || !Array.isArray(item.shipment_lines)))
+      fail(400, "Input validation failed: order_id and shipment_lines are required", "VALIDATION_ERROR");
+    const now = this.now();
+    const success: ReturnType<typeof shipmentJson>[] = [];
+    const errors: { order_id: string; message: string }[] = [];
+    for (const item of items) {
+      const orderId = item.order_id as string;
+      try {
+        const order = ctx.shop.orders.get(orderId);
+        if (!order) fail(400, `Order with id '${orderId}' does not exist.`);
+        if (order.state !== "SHIPPING") fail(400, notShippingMessage(order));
+        const requested = item.shipment_lines as Record<string, unknown>[];
+        if (requested.length === 0) fail(400, "Shipment quantity is invalid.");
+        const wanted = new Map<string, number>();
+        const lines = requested.map((entry) => {
+          const line =
+            typeof entry?.order_line_id === "string"
+              ? order.lines.find((candidate) => candidate.id === entry.order_line_id)
+              : order.lines.find((candidate) => candidate.offer_sku === entry?.offer_sku);
+          if (!line)
+            fail(400, `Order line '${String(entry?.order_line_id ?? entry?.offer_sku)}' is not in order '${orderId}'.`);
+          if (line.state !== "SHIPPING")
+            fail(400, `The order line status must be 'SHIPPING' but it is '${line.state}'.`);
+          const quantity = entry.quantity;
+          if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1)
+            fail(400, "Shipment quantity is invalid.");
+          wanted.set(line.id, (wanted.get(line.id) ?? 0) + quantity);
+          if (wanted.get(line.id)! > this.state.shippableUnits(line) - this.state.unitsInShipments(ctx.shop, line))
+            fail(400, "Shipment quantity is invalid.");
+          return {
+            order_line_id: line.id,
+            offer_sku: line.offer_sku,
+            quantity,
+            package_reference: optionalString(entry.package_reference),
+          };
+        });
+        const trackingInput = item.tracking as Record<string, unknown> | undefined | null;
+        const tracking =
+          trackingInput && typeof trackingInput === "object"
+            ? this.resolveTracking({ ...trackingInput, url: trackingInput.tracking_url })
+            : null;
+        const warehouse = (item.shipping_from as { warehouse?: { code?: unknown } } | undefined)?.warehouse?.code;
+        const shipment = this.state.createShipment(
+          ctx.shop,
+          order,
+          {
+            order_id: order.id,
+            lines,
+            tracking,
+            invoice_reference: optionalString(item.invoice_reference),
+            warehouse_code: optionalString(warehouse),
+          },
+          item.shipped === true,
+          now,
+        );
+        success.push(shipmentJson(shipment));
+      } catch (error) {
+        if (!(error instanceof MiraklApiError)) throw error;
+        errors.push({ order_id: orderId, message: error.message });
+      }
+    }
+    return { status: 201, json: { shipment_errors: errors, shipment_success: success } };
+  }
+
+  /** ST11: seek paging (limit ≤ 100), sorted by creation date; filters as published. */
+  private listShipments(ctx: RequestContext): Reply {
+    const url = this.seekQuery(ctx);
+    const orderIds = listParam(url, "order_id");
+    const states = listParam(url, "shipment_state_code");
+    const debitStates = listParam(url, "shipment_customer_debit_state_code");
+    const updatedFrom = parseDateParam(url, "last_updated_from");
+    const updatedTo = parseDateParam(url, "last_updated_to");
+    const descending = (url.searchParams.get("sort") ?? "").toUpperCase().endsWith(",DESC");
+    const shipments = [...ctx.shop.shipments.values()]
+      .filter((shipment) => !orderIds.length || orderIds.includes(shipment.order_id))
+      .filter((shipment) => !states.length || states.includes(shipment.status))
+      .filter((shipment) => !debitStates.length || debitStates.includes(shipmentJson(shipment).status_customer_debit))
+      .filter((shipment) => updatedFrom === null || (shipment.updated ?? shipment.created) >= updatedFrom)
+      .filter((shipment) => updatedTo === null || (shipment.updated ?? shipment.created) <= updatedTo)
+      .sort((a, b) => (descending ? b.created - a.created : a.created - b.created));
+    return this.seekPage(ctx, shipments.map(shipmentJson), PAGE_MAX);
+  }
+
+  /** ST23 / ST24: per shipment, `shipment_success` (id) or `shipment_errors` (id, message). */
+  private eachShipment(
+    ctx: RequestContext,
+    apply: (shipment: SimShipment, order: SimOrder, item: Record<string, unknown>) => void,
+  ): Reply {
+    const items = this.shipmentItems(ctx);
+    if (items.some((item) => typeof item.id !== "string"))
+      fail(400, "Input validation failed: id is required", SHIPPING_ERROR_CODES.VALIDATION_ERROR);
+    const success: { id: string }[] = [];
+    const errors: { id: string; message: string }[] = [];
+    for (const item of items) {
+      const id = item.id as string;
+      try {
+        const shipment = ctx.shop.shipments.get(id);
+        if (!shipment) fail(400, `No shipment with id '${id}'.`);
+        apply(shipment, ctx.shop.orders.get(shipment.order_id)!, item);
+        success.push({ id });
+      } catch (error) {
+        if (!(error instanceof MiraklApiError)) throw error;
+        errors.push({ id, message: error.message });
+      }
+    }
+    return { status: 200, json: { shipment_errors: errors, shipment_success: success } };
+  }
+
+  private shipmentTracking(ctx: RequestContext): Reply {
+    return this.eachShipment(ctx, (shipment, _order, item) => {
+      if (shipment.status !== "SHIPPING" && shipment.status !== "SHIPPED")
+        fail(400, `The shipment status must be 'SHIPPING' or 'SHIPPED' but it is '${shipment.status}'.`);
+      const input = item.tracking as Record<string, unknown> | null | undefined;
+      if (!input || typeof input !== "object") fail(400, "tracking is required");
+      shipment.tracking = this.resolveTracking({ ...input, url: input.tracking_url });
+      shipment.updated = this.now();
+    });
+  }
+
+  private shipShipments(ctx: RequestContext): Reply {
+    return this.eachShipment(ctx, (shipment, order) => {
+      if (shipment.status !== "SHIPPING")
+        fail(400, `The shipment status must be 'SHIPPING' but it is '${shipment.status}'.`);
+      if (order.state !== "SHIPPING") fail(400, notShippingMessage(order));
+      this.state.shipShipment(ctx.shop, order, shipment, this.now());
+    });
   }
 
   private findLine(shop: SimShop, lineId: string) {
@@ -1034,7 +1242,7 @@ export class MiraklSimulator {
   }
 
   private priceImports(ctx: RequestContext): Reply {
-    const wanted = ctx.url.searchParams.get("import_id");
+    const wanted = this.seekQuery(ctx).searchParams.get("import_id");
     const entries = [...ctx.shop.imports.values()]
       .filter((entry) => entry.kind === "PRICE" && (!wanted || entry.import_id === wanted))
       .sort((a, b) => b.created - a.created);
@@ -1060,24 +1268,37 @@ export class MiraklSimulator {
     );
   }
 
-  /** Seek pagination: the opaque token embeds the position (and, by construction, the filters). */
+  private decodePageToken(token: string): { offset: number; limit: number; query: string } {
+    try {
+      const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as Record<string, unknown>;
+      if (typeof decoded.offset === "number" && typeof decoded.limit === "number")
+        return { offset: decoded.offset, limit: decoded.limit, query: String(decoded.query ?? "") };
+    } catch {
+      // falls through to the error below
+    }
+    return fail(400, "Invalid page_token");
+  }
+
+  /**
+   * The parameters a seek-paged listing filters by: with `page_token`, those of the first page, which the token
+   * carries (Mirakl ignores every other parameter then).
+   */
+  private seekQuery(ctx: RequestContext): URL {
+    const token = ctx.url.searchParams.get("page_token");
+    if (!token) return ctx.url;
+    return new URL(`${ctx.url.pathname}?${this.decodePageToken(token).query}`, ctx.url);
+  }
+
+  /** Seek pagination: the opaque token carries the position, the page size and the first page's parameters. */
   private seekPage<T>(ctx: RequestContext, items: T[], maxLimit: number): Reply {
     const token = ctx.url.searchParams.get("page_token");
     let offset = 0;
     let limit = Number(ctx.url.searchParams.get("limit") ?? 10);
-    if (token) {
-      try {
-        ({ offset, limit } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
-          offset: number;
-          limit: number;
-        });
-      } catch {
-        fail(400, "Invalid page_token");
-      }
-    }
+    let query = ctx.url.searchParams.toString();
+    if (token) ({ offset, limit, query } = this.decodePageToken(token));
     if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
       fail(400, `The limit of ${maxLimit} is exceeded for the parameter : limit`);
-    const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit })).toString("base64url");
+    const encode = (at: number) => Buffer.from(JSON.stringify({ offset: at, limit, query })).toString("base64url");
     const data = items.slice(offset, offset + limit);
     const json: Record<string, unknown> = { data };
     if (offset + limit < items.length) json.next_page_token = encode(offset + limit);
@@ -1139,7 +1360,7 @@ export class MiraklSimulator {
   }
 
   private transactionLogs(ctx: RequestContext): Reply {
-    const { url } = ctx;
+    const url = this.seekQuery(ctx);
     const from = parseDateParam(url, "date_created_from");
     const to = parseDateParam(url, "date_created_to");
     const updatedFrom = parseDateParam(url, "last_updated_from");
@@ -1271,6 +1492,12 @@ export class MiraklSimulator {
         case route === "PUT /_sim/products/unknown":
           this.control.setUnknownProducts((input.productIds as string[]) ?? []);
           return reply(200, { productIds: [...this.state.unknownProducts] });
+        case route === "GET /_sim/shipments":
+          return reply(200, this.control.shipments(url.searchParams.get("order_id") ?? undefined, shopId));
+        case route === "PUT /_sim/carriers":
+          if (!Array.isArray(input.carriers)) return reply(400, { message: "carriers must be a list" });
+          this.control.setCarriers(input.carriers as SimCarrier[]);
+          return reply(200, { carriers: this.control.carriers() });
         case route === "GET /_sim/imports":
           return reply(200, this.control.imports(shopId));
         case route === "POST /_sim/imports/outcomes":
@@ -1409,6 +1636,17 @@ export class MiraklSimulator {
         throw new MiraklApiError(400, `outcome must be one of ${IMPORT_OUTCOMES.join(", ")}`);
       return this.importSummary(this.state.setImportOutcome(this.state.shop(shopId), importId, outcome));
     },
+    /** SH21's carriers from now on (e.g. MARKETPLACE_CARRIERS), replacing the list. */
+    setCarriers: (carriers: SimCarrier[]) => {
+      this.state.carriers = structuredClone(carriers);
+    },
+    carriers: (): SimCarrier[] => structuredClone(this.state.carriers),
+    /** The shop's shipments (ST11's JSON), oldest first, of one order or all. */
+    shipments: (orderId?: string, shopId: number = DEFAULT_SHOPS.main) =>
+      [...this.state.shop(shopId).shipments.values()]
+        .filter((shipment) => orderId === undefined || shipment.order_id === orderId)
+        .sort((a, b) => a.created - b.created)
+        .map(shipmentJson),
     /** Product references the catalogue lacks from now on (replacing the list): OF24 cannot create offers on them. */
     setUnknownProducts: (productIds: readonly string[]) => {
       this.state.unknownProducts.clear();

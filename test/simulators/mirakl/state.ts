@@ -1,4 +1,11 @@
-import { DEFAULT_OFFERS, SPEC_CARRIERS, SPEC_CUSTOMER, SPEC_REASONS, type PlatformSettings } from "./fixtures";
+import {
+  DEFAULT_OFFERS,
+  SPEC_CARRIERS,
+  SPEC_CUSTOMER,
+  SPEC_REASONS,
+  type PlatformSettings,
+  type SimCarrier,
+} from "./fixtures";
 
 /*
  * Domain state of the simulated Mirakl instance. Money is held in integer cents
@@ -112,6 +119,33 @@ export interface SimOrder {
     url: string | null;
   };
   lines: SimOrderLine[];
+}
+
+/** Tracking as ST01/ST11 show it (OR11 shows an order's as `shipping_carrier_code`, `shipping_company`…). */
+export interface SimShipmentTracking {
+  carrier_code: string | null;
+  carrier_name: string | null;
+  carrier_standard_code: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+}
+
+/** ST01's shipment statuses the simulator uses (Mirakl's also include READY_FOR_PICK_UP, TO_COLLECT, CLOSED…). */
+export type ShipmentStatus = "SHIPPING" | "SHIPPED" | "RECEIVED" | "CANCELED";
+
+/** One shipment of the multi-shipment API (ST01): some units of some lines of one order. */
+export interface SimShipment {
+  id: string;
+  order_id: string;
+  shopId: number;
+  status: ShipmentStatus;
+  lines: { order_line_id: string; offer_sku: string; quantity: number; package_reference: string | null }[];
+  tracking: SimShipmentTracking | null;
+  invoice_reference: string | null;
+  warehouse_code: string | null;
+  created: number;
+  updated: number | null;
+  shipped: number | null;
 }
 
 export interface SimOffer {
@@ -273,6 +307,8 @@ export interface SimShop {
   orders: Map<string, SimOrder>;
   imports: Map<string, SimImport>;
   exports: Map<string, SimExport>;
+  /** ST01 shipments by id, in creation order. */
+  shipments: Map<string, SimShipment>;
   transactions: SimTransaction[];
   invoices: SimInvoice[];
 }
@@ -358,7 +394,8 @@ export interface OrderTemplate {
 export class SimState {
   readonly shops = new Map<number, SimShop>();
   readonly keys = new Map<string, number[]>();
-  readonly carriers = structuredClone(SPEC_CARRIERS);
+  /** SH21: the carriers the operator registered (the spec's example list unless the simulator is given another). */
+  carriers: SimCarrier[] = structuredClone(SPEC_CARRIERS);
   readonly reasons = structuredClone(SPEC_REASONS);
   /** Outcomes waiting for the next imports (see ScriptedImportOutcome), first match first. */
   readonly importScripts: ScriptedImportOutcome[] = [];
@@ -406,6 +443,7 @@ export class SimState {
       orders: new Map(),
       imports: new Map(),
       exports: new Map(),
+      shipments: new Map(),
       transactions: [],
       invoices: [],
     };
@@ -687,6 +725,67 @@ export class SimState {
     this.setState(order, "SHIPPED", at, (line) => line.state === "SHIPPING");
   }
 
+  /** Units of a line the shop still has to deliver: ordered minus canceled (OR30). */
+  shippableUnits(line: SimOrderLine): number {
+    return line.quantity - line.cancelations.reduce((total, cancelation) => total + cancelation.quantity, 0);
+  }
+
+  /** Units of a line already put in a shipment (shipped or not), or only in shipped ones. */
+  unitsInShipments(shop: SimShop, line: SimOrderLine, onlyShipped = false): number {
+    let units = 0;
+    for (const shipment of shop.shipments.values()) {
+      if (shipment.status === "CANCELED" || (onlyShipped && shipment.status === "SHIPPING")) continue;
+      for (const entry of shipment.lines) if (entry.order_line_id === line.id) units += entry.quantity;
+    }
+    return units;
+  }
+
+  /** ST01 after validation; `shipped: true` ships it at once (ST24's effect). */
+  createShipment(
+    shop: SimShop,
+    order: SimOrder,
+    input: Omit<SimShipment, "id" | "shopId" | "status" | "created" | "updated" | "shipped">,
+    shipped: boolean,
+    at: number,
+  ): SimShipment {
+    const shipment: SimShipment = {
+      ...input,
+      id: this.uuid(),
+      shopId: shop.id,
+      status: "SHIPPING",
+      created: at,
+      updated: null,
+      shipped: null,
+    };
+    shop.shipments.set(shipment.id, shipment);
+    order.updated = at;
+    if (shipped) this.shipShipment(shop, order, shipment, at);
+    return shipment;
+  }
+
+  /**
+   * ST24: the shipment leaves. A line is SHIPPED once all its units are in shipped shipments, the order once all
+   * its lines are (a partial shipment leaves it in SHIPPING). Offer quantities do not move: the order took its
+   * units when it was placed.
+   */
+  shipShipment(shop: SimShop, order: SimOrder, shipment: SimShipment, at: number) {
+    shipment.status = "SHIPPED";
+    shipment.shipped = at;
+    shipment.updated = at;
+    for (const line of this.activeLines(order)) {
+      if (line.state === "SHIPPING" && this.unitsInShipments(shop, line, true) >= this.shippableUnits(line)) {
+        line.state = "SHIPPED";
+        line.shipped = at;
+        line.updated = at;
+      }
+    }
+    order.updated = at;
+    if (this.activeLines(order).every((line) => line.state === "SHIPPED")) {
+      order.state = "SHIPPED";
+      order.shipped = at;
+    }
+  }
+
   receive(order: SimOrder, at: number) {
     order.received = at;
     for (const line of this.activeLines(order)) line.received = at;
@@ -718,6 +817,13 @@ export class SimState {
     order.state = "CANCELED";
     order.debitDueAt = null;
     order.updated = at;
+    // Its shipments that have not left go with it.
+    for (const shipment of shop.shipments.values()) {
+      if (shipment.order_id === order.id && shipment.status === "SHIPPING") {
+        shipment.status = "CANCELED";
+        shipment.updated = at;
+      }
+    }
   }
 
   canCancel(order: SimOrder): boolean {

@@ -17,6 +17,7 @@ export const shopScopedModels = [
   "stockImport",
   "reconcileRun",
   "offerStock",
+  "marketplaceShipment",
   "marketplaceOrderEvent",
   "marketplaceOrderLine",
   "marketplaceOrder",

@@ -124,6 +124,8 @@ export const workUnits = {
   orderAcceptance: new ConnectionUnitKind("order-acceptance", 60_000),
   /** Shopify orders made for paid Mirakl orders, exactly once (app/sync/orders/shopify-order.server.ts). */
   shopifyOrders: new ConnectionUnitKind("shopify-orders", 120_000),
+  /** Shopify fulfilments sent to Mirakl as tracking and shipments, through the carrier map (app/sync/fulfilments). */
+  fulfilments: new ConnectionUnitKind("fulfilments", 120_000),
   /** Reservations held in (and given back to) Shopify. */
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */

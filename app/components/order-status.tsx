@@ -1,4 +1,4 @@
-import { Badge, type BadgeProps } from "@shopify/polaris";
+import { Badge, BlockStack, Text, type BadgeProps } from "@shopify/polaris";
 import { ORDER_STATES, type ORDER_LINE_STATES } from "~/integrations/mirakl/states";
 import type { DeadlineLevel } from "~/domain/orders/acceptance-deadline";
 import type { ShippingLevel } from "~/domain/orders/shipping-deadline";
@@ -147,6 +147,45 @@ export function shopifyOrderStatus(status: string, name: string | null): { label
 export function ShopifyOrderBadge({ status, name }: { status: string; name: string | null }) {
   const { label, tone } = shopifyOrderStatus(status, name);
   return <Badge tone={tone}>{label}</Badge>;
+}
+
+/** Where an order's Shopify fulfilments stand on Mirakl (app/sync/fulfilments/shipments.server.ts), in a few words. */
+export function fulfilmentStatus(status: string): { label: string; tone: Tone } {
+  switch (status) {
+    case "NONE":
+      return { label: "Not fulfilled", tone: undefined };
+    case "PARTIAL":
+      return { label: "Partly fulfilled", tone: "attention" };
+    case "SYNCING":
+      return { label: "Sending to Mirakl", tone: "info" };
+    case "BLOCKED":
+      return { label: "Carrier not mapped", tone: "critical" };
+    case "FAILED":
+      return { label: "Refused by Mirakl", tone: "critical" };
+    case "SHIPPED":
+      return { label: "Shipped on Mirakl", tone: "success" };
+    case "IGNORED":
+      return { label: "Not sent", tone: "warning" };
+    default:
+      return { label: status, tone: undefined };
+  }
+}
+
+/** The badge, with its reason (e.g. how many units wait) underneath when there is one. */
+export function FulfilmentBadge({ status, note }: { status: string; note?: string | null }) {
+  const { label, tone } = fulfilmentStatus(status);
+  return (
+    <BlockStack gap="050">
+      <span>
+        <Badge tone={tone}>{label}</Badge>
+      </span>
+      {note && (
+        <Text as="span" tone="subdued" variant="bodySm">
+          {note}
+        </Text>
+      )}
+    </BlockStack>
+  );
 }
 
 /** The Shopify admin page of an order, as App Bridge opens it from inside the app ("shopify://admin/orders/123"). */

@@ -67,6 +67,7 @@ export async function exportConnections(shop: string, now = new Date()) {
       const {
         lastCheck: _lastCheck,
         partialAcceptanceForbidden: _learnt,
+        shippingPlatform: _platform,
         ...settings
       } = parseConnectionSettings(row.settings);
       const carrierMap = mappings
@@ -149,6 +150,7 @@ export async function importConnections(shop: string, text: string, onClash: Nam
             stock: { ...entry.settings.stock, locationIds: [], warehouses: [] },
             lastCheck: null,
             partialAcceptanceForbidden: false,
+            shippingPlatform: null,
             stockConfiguredAt: null,
             locationNames: {},
           },

@@ -39,6 +39,15 @@ export const connectionCheckSchema = z.object({
 });
 export type ConnectionCheck = z.infer<typeof connectionCheckSchema>;
 
+export const shippingPlatformSchema = z.object({
+  readAt: z.string(),
+  /** PC01 features.shipment.multi_shipment: each Shopify fulfilment becomes one Mirakl shipment (ST01). */
+  multiShipment: z.boolean(),
+  /** Not PC01 features.disable_seller_alternative_carrier: an unmapped carrier may be sent by name. */
+  alternativeCarriers: z.boolean(),
+});
+export type ShippingPlatform = z.infer<typeof shippingPlatformSchema>;
+
 /**
  * The Shopify order of each Mirakl order, made once the customer paid (app/sync/orders/shopify-order.server.ts).
  * Off: no Shopify order is made, and the reservation takes a shipped line's units out of stock, as before.
@@ -139,6 +148,11 @@ export const connectionSettingsSchema = z.object({
   defaultCarrierCode: z.string().min(1).max(100).nullable().default(null),
   /** Outcome of the last "Test connection"; null until tested. */
   lastCheck: connectionCheckSchema.nullable().default(null),
+  /**
+   * What the platform allows for shipping (PC01), read by the fulfilment flow daily while it has work; null until
+   * read. Instance-specific, like `lastCheck`.
+   */
+  shippingPlatform: shippingPlatformSchema.nullable().default(null),
 });
 
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;

@@ -20,6 +20,8 @@ import { reservationTasks } from "~/sync/reservations/tasks.server";
 import { retryOrderLineHold } from "~/sync/reservations/retries.server";
 import { retryOrderAcceptance, retryUnreadableOrder } from "~/sync/orders/retries.server";
 import { ORDER_ENTITY } from "~/sync/orders/acceptance.server";
+import { fulfilmentTasks } from "~/sync/fulfilments/tasks.server";
+import { fulfilmentWebhook, retryShipment, SHIPMENT_ENTITY } from "~/sync/fulfilments/shipments.server";
 
 /**
  * The composition root: every flow's worker tasks, webhook topics and exception retries are wired here,
@@ -49,6 +51,8 @@ export function registerFlows() {
   onWebhookTopic("locations/deactivate", catalog.locationsDeactivate);
   onWebhookTopic("products/update", catalog.productsUpdate);
   onWebhookTopic("products/delete", catalog.productsDelete);
+  onWebhookTopic("fulfillments/create", fulfilmentWebhook);
+  onWebhookTopic("fulfillments/update", fulfilmentWebhook);
 
   registerRetry("OfferStock", retryRefusedOffer);
   registerRetry("StockImport", retryConnection);
@@ -59,6 +63,7 @@ export function registerFlows() {
   registerRetry("MiraklOrder", retryUnreadableOrder);
   registerRetry("WebhookDelivery", retryDelivery);
   registerRetry(WORK_UNIT_ENTITY, retryWorkUnit);
+  registerRetry(SHIPMENT_ENTITY, retryShipment);
 }
 
 /** Every kind of background work the worker runs (their kinds are declared in the worker's registry). */
@@ -70,6 +75,7 @@ export function allTasks(): TaskHandler[] {
     ...stockTasks(stockFlowDeps),
     ...orderTasks,
     ...reservationTasks,
+    ...fulfilmentTasks,
     stockRecomputeTask,
     catalogRefreshTask,
     miraklCallPruneTask,

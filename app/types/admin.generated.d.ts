@@ -162,6 +162,29 @@ export type FulfillmentTrackingInfoUpdateMutation = {
   }>;
 };
 
+export type OrderFulfillmentsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars["ID"]["input"];
+  fulfillments: AdminTypes.Scalars["Int"]["input"];
+  lineItems: AdminTypes.Scalars["Int"]["input"];
+}>;
+
+export type OrderFulfillmentsQuery = {
+  order: AdminTypes.Maybe<
+    Pick<AdminTypes.Order, "id"> & {
+      fulfillments: Array<
+        Pick<AdminTypes.Fulfillment, "id" | "name" | "status" | "createdAt" | "updatedAt"> & {
+          trackingInfo: Array<Pick<AdminTypes.FulfillmentTrackingInfo, "company" | "number" | "url">>;
+          fulfillmentLineItems: {
+            nodes: Array<
+              Pick<AdminTypes.FulfillmentLineItem, "quantity"> & { lineItem: Pick<AdminTypes.LineItem, "id"> }
+            >;
+          };
+        }
+      >;
+    }
+  >;
+};
+
 export type ProductVariantFieldsFragment = Pick<
   AdminTypes.ProductVariant,
   "id" | "sku" | "title" | "displayName" | "barcode" | "price" | "compareAtPrice"
@@ -1168,6 +1191,10 @@ interface GeneratedQueryTypes {
   "#graphql\nquery FulfillmentById($id: ID!) {\n  fulfillment(id: $id) { ...FulfillmentFields }\n}": {
     return: FulfillmentByIdQuery;
     variables: FulfillmentByIdQueryVariables;
+  };
+  "#graphql\nquery OrderFulfillments($id: ID!, $fulfillments: Int!, $lineItems: Int!) {\n  order(id: $id) {\n    id\n    fulfillments(first: $fulfillments) {\n      id name status createdAt updatedAt\n      trackingInfo { company number url }\n      fulfillmentLineItems(first: $lineItems) { nodes { quantity lineItem { id } } }\n    }\n  }\n}": {
+    return: OrderFulfillmentsQuery;
+    variables: OrderFulfillmentsQueryVariables;
   };
   "#graphql\nquery VariantsBySku($query: String!, $first: Int!, $after: String) {\n  productVariants(query: $query, first: $first, after: $after) {\n    nodes { ...ProductVariantFields }\n    pageInfo { hasNextPage endCursor }\n  }\n}": {
     return: VariantsBySkuQuery;

@@ -123,7 +123,10 @@ const refundsCreatePayload = z.looseObject({
 const fulfillmentPayload = z.looseObject({
   admin_graphql_api_id: gid("Fulfillment"),
   order_id: looseId,
+  name: z.string().max(255).nullish(),
   status: z.string(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
   tracking_company: z.string().nullish(),
   tracking_number: z.string().nullish(),
   tracking_numbers: z.array(z.string()).max(1000).default([]),

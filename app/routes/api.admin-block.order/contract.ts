@@ -6,10 +6,16 @@
  * Nothing here is secret or personal: no API key, no customer, no address.
  */
 
-/** Whether fulfilments of this order can be sent to Mirakl with the right carrier code. */
-export type CarrierMappingStatus =
-  // Issue 12 (the carrier map) adds "mapped" and "unmapped" beside this one.
-  { status: "not-configured"; message: string };
+/**
+ * Whether fulfilments of this order reach Mirakl with the right carrier code: "sent" (Mirakl has them), "ready"
+ * (a carrier map or a marketplace that takes any carrier: fulfil as usual), "blocked" (a fulfilment waits for its
+ * carrier to be mapped, or Mirakl refused it), "not-configured" (nothing mapped yet on a marketplace that accepts
+ * only its own carriers).
+ */
+export interface CarrierMappingStatus {
+  status: "not-configured" | "ready" | "blocked" | "sent";
+  message: string;
+}
 
 /** An exact decimal amount ("12.5") and how a merchant reads it ("12.50 EUR"). */
 export interface BlockMoney {

@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { formatAmount } from "~/domain/orders/currency";
+import { parseConnectionSettings } from "~/domain/connection-settings";
 import { orderStateLabel } from "~/components/order-status";
 import { orderMoney } from "~/routes/app.orders.$id/order-money";
 import type { BlockMoney, CarrierMappingStatus, OrderBlockResponse } from "./contract";
@@ -19,13 +20,36 @@ export function shippingOverdue(state: string, shippingDeadline: Date | null, no
   return shippingDeadline !== null && NOT_SHIPPED_YET.has(state) && shippingDeadline.getTime() < now.getTime();
 }
 
-export const NO_CARRIER_MAP_MESSAGE = "No carrier map for this marketplace yet: fulfilments cannot be sent to Mirakl";
+export const NO_CARRIER_MAP_MESSAGE =
+  "No carrier mapped for this marketplace yet: map your carriers on the Carriers page before you fulfil";
 
-/**
- * Whether the connection's carriers are mapped to Mirakl's carrier codes. The carrier map is issue 12 and
- * does not exist yet, so no connection has one; issue 12 replaces this with a lookup.
- */
-export function carrierMappingStatus(): CarrierMappingStatus {
+/** Whether this order's fulfilments reach Mirakl with the right carrier, in the block's few words. */
+export async function carrierMappingStatus(
+  shop: string,
+  order: { connectionId: string; fulfilmentStatus: string; fulfilmentNote: string | null },
+  settings: unknown,
+): Promise<CarrierMappingStatus> {
+  switch (order.fulfilmentStatus) {
+    case "SHIPPED":
+      return { status: "sent", message: "Shipped on the marketplace with its carrier and tracking" };
+    case "PARTIAL":
+      return { status: "sent", message: order.fulfilmentNote ?? "Partly fulfilled; the rest follows when fulfilled" };
+    case "BLOCKED":
+    case "FAILED":
+      return {
+        status: "blocked",
+        message: order.fulfilmentNote ?? "A fulfilment was not sent to the marketplace: see the order in the app",
+      };
+  }
+  const mapped = await prisma.carrierMapping.count({
+    where: { shop, connectionId: order.connectionId, confirmedAt: { not: null } },
+  });
+  if (mapped > 0)
+    return { status: "ready", message: `${mapped} carrier${mapped > 1 ? "s" : ""} mapped: fulfil as usual` };
+  const parsed = parseConnectionSettings(settings);
+  if (parsed.defaultCarrierCode) return { status: "ready", message: "Fulfilments ship with the default carrier" };
+  if (parsed.shippingPlatform?.alternativeCarriers)
+    return { status: "ready", message: "The marketplace takes any carrier by name: fulfil as usual" };
   return { status: "not-configured", message: NO_CARRIER_MAP_MESSAGE };
 }
 
@@ -50,13 +74,15 @@ export async function loadOrderBlock(shop: string, shopifyOrderId: string, now: 
       totalPrice: true,
       totalCommission: true,
       shippingDeadline: true,
+      fulfilmentStatus: true,
+      fulfilmentNote: true,
       lines: { select: { taxes: true, shippingTaxes: true, commissionFee: true, commissionVat: true } },
     },
   });
   if (!order) return { found: false };
   const connection = await prisma.marketplaceConnection.findFirst({
     where: { id: order.connectionId, shop },
-    select: { name: true },
+    select: { name: true, settings: true },
   });
   const { commission, netToSeller } = orderMoney(order);
   return {
@@ -72,7 +98,7 @@ export async function loadOrderBlock(shop: string, shopifyOrderId: string, now: 
       commission: money(commission, order.currency),
       netToSeller: money(netToSeller, order.currency),
       orderPagePath: `/app/orders/${encodeURIComponent(order.id)}`,
-      carrierMapping: carrierMappingStatus(),
+      carrierMapping: await carrierMappingStatus(shop, order, connection?.settings),
     },
   };
 }

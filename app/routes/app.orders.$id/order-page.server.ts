@@ -76,6 +76,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
     include: {
       lines: { orderBy: { lineIndex: "asc" } },
       events: { orderBy: [{ at: "asc" }, { seq: "asc" }] },
+      shipments: { orderBy: [{ fulfilledAt: "asc" }, { id: "asc" }] },
     },
   });
   if (!order) return null;
@@ -108,6 +109,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
       shipping: shippingCountdown(order, shippingWarningHours(connection?.settings), now),
     },
     shopifyOrder: shopifyOrderView(order),
+    fulfilment: fulfilmentView(order),
     lines: order.lines.map((line) => ({
       id: line.id,
       lineId: line.lineId,
@@ -160,6 +162,46 @@ export function shopifyOrderView(order: {
       order.shopifyOrderError && separator > 0 ? order.shopifyOrderError.slice(separator + 2) : order.shopifyOrderError,
     attempts: order.shopifyOrderAttempts,
     committedByOrder: order.shopifyInventoryBehaviour === "DECREMENT_IGNORING_POLICY",
+  };
+}
+
+/** The order's Shopify fulfilments and what Mirakl was told of each. */
+export function fulfilmentView(order: {
+  fulfilmentStatus: string;
+  fulfilmentNote: string | null;
+  lines: readonly { lineId: string; offerSku: string; productTitle: string | null }[];
+  shipments: readonly {
+    id: string;
+    name: string | null;
+    shopifyStatus: string;
+    company: string | null;
+    trackingNumber: string | null;
+    lines: unknown;
+    fulfilledAt: Date;
+    status: string;
+    statusReason: string | null;
+    miraklShipmentId: string | null;
+  }[];
+}) {
+  const lineName = new Map(order.lines.map((l) => [l.lineId, l.productTitle ?? l.offerSku]));
+  return {
+    status: order.fulfilmentStatus,
+    note: order.fulfilmentNote,
+    shipments: order.shipments.map((s) => ({
+      id: s.id,
+      name: s.name,
+      cancelledInShopify: s.shopifyStatus !== "SUCCESS",
+      company: s.company,
+      trackingNumber: s.trackingNumber,
+      units: (Array.isArray(s.lines) ? (s.lines as { lineId: string; quantity: number }[]) : []).map(
+        (l) => `${l.quantity} × ${lineName.get(l.lineId) ?? l.lineId}`,
+      ),
+      fulfilledAt: s.fulfilledAt.toISOString(),
+      status: s.status,
+      reason: s.statusReason,
+      miraklShipmentId: s.miraklShipmentId,
+      retryable: s.status === "FAILED" || s.status === "BLOCKED",
+    })),
   };
 }
 

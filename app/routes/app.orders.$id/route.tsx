@@ -15,12 +15,14 @@ import {
 } from "~/components/order-status";
 import { submitReview } from "~/sync/orders/review.server";
 import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
+import { retryShipment } from "~/sync/fulfilments/shipments.server";
 import { loadOrderPage, type OrderPage } from "./order-page.server";
 import { parseReviewForm } from "./review-form";
 import { LineDecisions, OrderLines } from "./order-lines";
 import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
 import { ReviewCard } from "./review-card";
 import { CREATE_SHOPIFY_ORDER_INTENT, ShopifyOrderCard } from "./shopify-order-card";
+import { FulfilmentCard, RETRY_SHIPMENT_INTENT } from "./fulfilment-card";
 
 // Another shop's order looks exactly like a missing one.
 const notFound = () => json({ message: "This order does not exist." }, { status: 404 });
@@ -46,6 +48,16 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       );
     return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
   }
+  if (form.get("intent") === RETRY_SHIPMENT_INTENT) {
+    const shipmentId = String(form.get("shipmentId") ?? "");
+    const shipment = await prisma.marketplaceShipment.findFirst({
+      where: { id: shipmentId, shop, orderId },
+      select: { id: true },
+    });
+    if (!shipment || !(await retryShipment(shop, shipment.id)))
+      return json({ problem: "This fulfilment no longer exists." }, { status: 404 });
+    return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
+  }
   const parsed = parseReviewForm(form);
   if (!parsed.ok) return json({ problem: parsed.problem }, { status: 400 });
   const result = await submitReview({ shop, orderId, choices: parsed.choices, staff }, new Date());
@@ -54,7 +66,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function OrderDetail() {
-  const { order, lines, money, customer, timeline, shopifyOrder } = useLoaderData<typeof loader>();
+  const { order, lines, money, customer, timeline, shopifyOrder, fulfilment } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   // The acceptance unit decides or sends within seconds, the Shopify order follows the payment: the page follows them.
@@ -62,7 +74,8 @@ export default function OrderDetail() {
     order.acceptance === "PENDING" ||
       order.acceptance === "SENDING" ||
       shopifyOrder.status === "DUE" ||
-      shopifyOrder.status === "SENDING",
+      shopifyOrder.status === "SENDING" ||
+      fulfilment.status === "SYNCING",
     3000,
   );
   return (
@@ -120,6 +133,7 @@ export default function OrderDetail() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <ShopifyOrderCard shopifyOrder={shopifyOrder} submitting={submitting} />
+            {shopifyOrder.status === "CREATED" && <FulfilmentCard fulfilment={fulfilment} submitting={submitting} />}
             <MoneySummary money={money} currency={order.currency} taxMode={order.taxMode} />
             <CustomerCard customer={customer} />
           </BlockStack>

@@ -3,6 +3,7 @@ import { BlockStack, IndexTable, InlineStack, Text } from "@shopify/polaris";
 import {
   AcceptanceBadge,
   DeadlineBadge,
+  FulfilmentBadge,
   NeedsAttentionBadge,
   OrderStateBadge,
   ShippingDeadlineBadge,
@@ -23,6 +24,8 @@ export interface OrderRow {
   decided: DecidedLines;
   needsAttention: boolean;
   shopifyOrder: { status: string; id: string | null; name: string | null };
+  /** Its Shopify fulfilments on Mirakl; null until a Shopify order exists. */
+  fulfilment: { status: string; note: string | null } | null;
   lineCount: number;
   units: number;
   total: string;
@@ -42,6 +45,7 @@ export const orderTableHeadings: [{ title: string }, ...{ title: string; alignme
   { title: "Deadline" },
   { title: "Acceptance" },
   { title: "Shopify order" },
+  { title: "Fulfilment" },
 ];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -106,6 +110,9 @@ export function OrderRows({ rows }: { rows: OrderRow[] }) {
         ) : (
           <ShopifyOrderBadge status={row.shopifyOrder.status} name={row.shopifyOrder.name} />
         )}
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.fulfilment ? <FulfilmentBadge status={row.fulfilment.status} note={row.fulfilment.note} /> : "—"}
       </IndexTable.Cell>
     </IndexTable.Row>
   ));

@@ -222,6 +222,8 @@ const rowSelect = {
   shopifyOrderStatus: true,
   shopifyOrderId: true,
   shopifyOrderName: true,
+  fulfilmentStatus: true,
+  fulfilmentNote: true,
   lines: { select: { quantity: true, decision: true, state: true } },
 } satisfies Prisma.MarketplaceOrderSelect;
 
@@ -309,6 +311,10 @@ export async function loadOrdersPage(shop: string, query: OrdersQuery, now: Date
           id: order.shopifyOrderId,
           name: order.shopifyOrderName,
         },
+        fulfilment:
+          order.shopifyOrderStatus === "CREATED"
+            ? { status: order.fulfilmentStatus, note: order.fulfilmentNote }
+            : null,
         lineCount: order.lines.length,
         units: order.lines.reduce((sum, line) => sum + line.quantity, 0),
         total: formatAmount(order.totalPrice, order.currency),

@@ -40,5 +40,6 @@ export async function ensureOrderIntake(connection: { id: string; shop: string }
     await workUnits.orderIntake.markDirty(connection.id, connection.shop, now);
     await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
     await workUnits.shopifyOrders.markDirty(connection.id, connection.shop, now);
+    await workUnits.fulfilments.markDirty(connection.id, connection.shop, now);
   }
 }

@@ -49,6 +49,9 @@ export function OrderBlock({ api }: { api: BlockApi }) {
 // Keyed by every status the app can send: a new one (issue 12: mapped, unmapped) must be given a tone here.
 const carrierTones: Record<CarrierMappingStatus["status"], "success" | "warning" | "critical"> = {
   "not-configured": "warning",
+  ready: "success",
+  blocked: "critical",
+  sent: "success",
 };
 
 function Field({ label, children }: { label: string; children: ComponentChildren }) {

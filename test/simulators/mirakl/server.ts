@@ -1536,6 +1536,12 @@ export class MiraklSimulator {
     },
     orders: (shopId: number = DEFAULT_SHOPS.main) =>
       [...this.state.shop(shopId).orders.values()].map((order) => orderJson(this.state, order)),
+    /** The operator cancels an order that has not shipped (back office, customer service): OR29's effect, any state. */
+    cancelOrder: (orderId: string, shopId: number = DEFAULT_SHOPS.main) => {
+      const order = this.state.shop(shopId).orders.get(orderId);
+      if (!order) throw new Error(`no order ${orderId}`);
+      this.state.cancelOrder(order, this.now());
+    },
     offers: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).offers.values()].map(offerSummary),
     offer: (sku: string, shopId: number = DEFAULT_SHOPS.main) => {
       const offer = this.state.shop(shopId).offers.get(sku);

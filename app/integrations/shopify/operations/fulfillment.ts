@@ -56,3 +56,19 @@ mutation FulfillmentTrackingInfoUpdate($fulfillmentId: ID!, $trackingInfoInput: 
 }`,
   fulfillmentFields,
 );
+
+/**
+ * An order's fulfilments, for the sweep that heals lost fulfillments/* webhooks. Sized by the caller to the order
+ * (fulfilments × lines stays under Shopify's 1,000-point single-query limit).
+ */
+export const orderFulfillments = adminOperation(`#graphql
+query OrderFulfillments($id: ID!, $fulfillments: Int!, $lineItems: Int!) {
+  order(id: $id) {
+    id
+    fulfillments(first: $fulfillments) {
+      id name status createdAt updatedAt
+      trackingInfo { company number url }
+      fulfillmentLineItems(first: $lineItems) { nodes { quantity lineItem { id } } }
+    }
+  }
+}`);

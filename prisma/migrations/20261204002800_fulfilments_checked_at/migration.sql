@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MarketplaceOrder" ADD COLUMN     "fulfilmentsCheckedAt" TIMESTAMP(3);

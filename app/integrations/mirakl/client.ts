@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import {
   buildCsv,
   csvDelimiterFromPlatform,
@@ -29,6 +30,9 @@ import {
   priceImportPageSchema,
   reasonListSchema,
   refundResponseSchema,
+  shipmentPageSchema,
+  shipmentsCreatedSchema,
+  shipmentsUpdatedSchema,
   transactionLogPageSchema,
   type MiraklAccount,
   type MiraklCancelationResult,
@@ -47,6 +51,10 @@ import {
   type MiraklPriceImportStatus,
   type MiraklReason,
   type MiraklRefundResult,
+  type MiraklShipment,
+  type MiraklShipmentState,
+  type MiraklShipmentsCreated,
+  type MiraklShipmentsUpdated,
   type MiraklStockImportStatus,
   type MiraklTransactionLine,
   type MiraklVersion,
@@ -56,6 +64,8 @@ import { MiraklTransport, type QueryValue, type TransportOptions } from "./trans
 /** Mirakl caps `max` (offset paging) and list filters such as `order_ids` at 100. */
 export const MIRAKL_PAGE_SIZE = 100;
 export const MIRAKL_MAX_IDS_PER_CALL = 100;
+/** ST01, ST23 and ST24 take 1 to 1000 shipments per call. */
+export const MIRAKL_MAX_SHIPMENTS_PER_CALL = 1000;
 
 export interface MiraklClientOptions extends TransportOptions {
   /** CSV separator for STO01/PRI01 files; "auto" (default) reads PC01 once and caches it. */
@@ -136,6 +146,33 @@ export interface CancelationInput {
   taxes?: readonly TaxAmountInput[];
   shipping_taxes?: readonly TaxAmountInput[];
   fees?: readonly TaxAmountInput[];
+}
+
+/** ST01/ST23 tracking (ST01 names the URL `tracking_url`, OR23 `carrier_url`). Null or absent fields are not sent. */
+export interface MiraklShipmentTracking {
+  /** Registered carrier (SH21 code); Mirakl then builds the URL from its template. */
+  carrier_code?: string | null;
+  /** Unregistered carrier, if the operator allows them. */
+  carrier_name?: string | null;
+  carrier_standard_code?: string | null;
+  tracking_number?: string | null;
+  /** Unregistered carriers only: Mirakl ignores it for a registered one. */
+  tracking_url?: string | null;
+}
+
+export interface MiraklShipmentInput {
+  order_id: string;
+  shipment_lines: readonly { order_line_id: string; quantity: number; package_reference?: string | null }[];
+  tracking?: MiraklShipmentTracking | null;
+  /** Ship it at once (ST24 otherwise). */
+  shipped?: boolean;
+}
+
+export interface ShipmentFilters {
+  orderIds?: readonly string[];
+  states?: readonly MiraklShipmentState[];
+  /** Shipments updated at or after this instant. */
+  updatedFrom?: DateInput;
 }
 
 export type OrderTaxMode = "TAX_INCLUDED" | "TAX_EXCLUDED";
@@ -222,6 +259,14 @@ export interface InvoiceFilters {
   paymentStatus?: "PENDING" | "PAID" | "FAILED";
 }
 
+/** A seek-paged listing (see seekPage in createMiraklClient): its first page's parameters and its page schema. */
+interface SeekListing<T> {
+  operation: "TL02" | "ST11";
+  path: string;
+  schema: z.ZodType<{ data: T[]; next_page_token?: string | null }>;
+  query: Record<string, QueryValue>;
+}
+
 export interface ImportErrorReport {
   csv: string;
   rows: MiraklImportErrorRow[];
@@ -242,6 +287,33 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
   return chunks;
+}
+
+const TRACKING_FIELDS = [
+  "carrier_code",
+  "carrier_name",
+  "carrier_standard_code",
+  "tracking_number",
+  "tracking_url",
+] as const satisfies readonly (keyof MiraklShipmentTracking)[];
+
+/** The spec's tracking object declares no nulls: only the fields that have a value are sent. */
+function trackingBody(tracking: MiraklShipmentTracking): Partial<Record<(typeof TRACKING_FIELDS)[number], string>> {
+  const body: Partial<Record<(typeof TRACKING_FIELDS)[number], string>> = {};
+  for (const field of TRACKING_FIELDS) {
+    const value = tracking[field];
+    if (value !== null && value !== undefined) body[field] = value;
+  }
+  return body;
+}
+
+/** Callers batch shipments: a larger call is refused here rather than split (a half-sent ST01 cannot be retried). */
+function assertShipmentBatch(operation: "ST01" | "ST23" | "ST24", count: number): void {
+  if (count > MIRAKL_MAX_SHIPMENTS_PER_CALL) {
+    throw new RangeError(
+      `${operation} accepts at most ${MIRAKL_MAX_SHIPMENTS_PER_CALL} shipments per call (got ${count}): send them in batches`,
+    );
+  }
 }
 
 function taxAmounts(list: readonly TaxAmountInput[] | undefined) {
@@ -425,16 +497,53 @@ export function createMiraklClient(options: MiraklClientOptions) {
     }
   }
 
-  async function* iterateTransactionLogs(
-    filters: TransactionLogFilters = {},
+  /**
+   * One page of a seek-paged listing (TL02, ST11): the first with the listing's parameters (paced), the next ones
+   * with `page_token` alone, which embeds them (Mirakl ignores every other parameter then; not paced).
+   */
+  async function seekPage<T>(
+    listing: SeekListing<T>,
+    pageToken: string | null,
     call?: CallOptions,
-  ): AsyncGenerator<MiraklTransactionLine> {
+  ): Promise<{ items: T[]; nextPageToken: string | null }> {
+    const page = await transport.request({
+      operation: listing.operation,
+      path: listing.path,
+      query: pageToken ? { page_token: pageToken } : listing.query,
+      expect: "json",
+      schema: listing.schema,
+      bucket: pageToken ? null : listing.operation,
+      signal: call?.signal,
+    });
+    return { items: page.data, nextPageToken: page.next_page_token || null };
+  }
+
+  /** Every item of a seek-paged listing: pages until Mirakl gives no `next_page_token`. */
+  async function* seekAll<T>(listing: SeekListing<T>, call?: CallOptions): AsyncGenerator<T> {
     let token: string | null = null;
     do {
-      const page: TransactionLogPage = await listTransactionLogsPage(filters, token, call);
-      yield* page.lines;
+      const page: { items: T[]; nextPageToken: string | null } = await seekPage(listing, token, call);
+      yield* page.items;
       token = page.nextPageToken;
     } while (token);
+  }
+
+  function transactionLogListing(filters: TransactionLogFilters): SeekListing<MiraklTransactionLine> {
+    return {
+      operation: "TL02",
+      path: "/api/sellerpayment/transactions_logs",
+      schema: transactionLogPageSchema,
+      query: {
+        date_created_from: isoDate(filters.dateCreatedFrom),
+        date_created_to: isoDate(filters.dateCreatedTo),
+        last_updated_from: isoDate(filters.lastUpdatedFrom),
+        payment_state: filters.paymentState,
+        transaction_type: filters.transactionTypes,
+        order_id: filters.orderId,
+        limit: filters.limit ?? 2000,
+        sort: filters.sort ?? "lastUpdated,ASC",
+      },
+    };
   }
 
   async function listTransactionLogsPage(
@@ -442,29 +551,37 @@ export function createMiraklClient(options: MiraklClientOptions) {
     pageToken: string | null,
     call?: CallOptions,
   ): Promise<TransactionLogPage> {
-    // With page_token Mirakl ignores every other parameter: the token embeds them.
-    const query: Record<string, QueryValue> = pageToken
-      ? { page_token: pageToken }
-      : {
-          date_created_from: isoDate(filters.dateCreatedFrom),
-          date_created_to: isoDate(filters.dateCreatedTo),
-          last_updated_from: isoDate(filters.lastUpdatedFrom),
-          payment_state: filters.paymentState,
-          transaction_type: filters.transactionTypes,
-          order_id: filters.orderId,
-          limit: filters.limit ?? 2000,
-          sort: filters.sort ?? "lastUpdated,ASC",
-        };
-    const page = await transport.request({
-      operation: "TL02",
-      path: "/api/sellerpayment/transactions_logs",
-      query,
-      expect: "json",
-      schema: transactionLogPageSchema,
-      bucket: pageToken ? null : "TL02",
-      signal: call?.signal,
-    });
-    return { lines: page.data, nextPageToken: page.next_page_token || null };
+    const page = await seekPage(transactionLogListing(filters), pageToken, call);
+    return { lines: page.items, nextPageToken: page.nextPageToken };
+  }
+
+  const iterateTransactionLogs = (
+    filters: TransactionLogFilters = {},
+    call?: CallOptions,
+  ): AsyncGenerator<MiraklTransactionLine> => seekAll(transactionLogListing(filters), call);
+
+  /**
+   * ST11 — every shipment matching the filters, oldest first. `orderIds` go 100 per listing (Mirakl publishes no
+   * cap for ST11; OR11's keeps the URL short), each as a repeated `order_id`; an empty list matches nothing.
+   */
+  async function listShipments(filters: ShipmentFilters = {}, call?: CallOptions): Promise<MiraklShipment[]> {
+    const idChunks = filters.orderIds ? chunk([...new Set(filters.orderIds)], MIRAKL_MAX_IDS_PER_CALL) : [undefined];
+    const shipments: MiraklShipment[] = [];
+    for (const orderIds of idChunks) {
+      const listing: SeekListing<MiraklShipment> = {
+        operation: "ST11",
+        path: "/api/shipments",
+        schema: shipmentPageSchema,
+        query: {
+          order_id: orderIds && { repeat: orderIds },
+          shipment_state_code: filters.states && { repeat: filters.states },
+          last_updated_from: isoDate(filters.updatedFrom),
+          limit: MIRAKL_PAGE_SIZE,
+        },
+      };
+      for await (const shipment of seekAll(listing, call)) shipments.push(shipment);
+    }
+    return shipments;
   }
 
   return {
@@ -813,6 +930,77 @@ export function createMiraklClient(options: MiraklClientOptions) {
         bucket: null,
         signal: call?.signal,
       }),
+
+    /**
+     * ST01 — NOT idempotent (every call creates shipments): never retried; after any failure re-read the order's
+     * shipments (listShipments with its id) before sending again. Each shipment is created or refused on its own;
+     * a refused one is in `shipment_errors` by order id only.
+     */
+    createShipments: async (
+      shipments: readonly MiraklShipmentInput[],
+      call?: CallOptions,
+    ): Promise<MiraklShipmentsCreated> => {
+      assertShipmentBatch("ST01", shipments.length);
+      if (shipments.length === 0) return { shipment_success: [], shipment_errors: [] };
+      return transport.request({
+        operation: "ST01",
+        path: "/api/shipments",
+        json: {
+          shipments: shipments.map((shipment) => ({
+            order_id: shipment.order_id,
+            shipment_lines: shipment.shipment_lines.map((line) => ({
+              order_line_id: line.order_line_id,
+              quantity: line.quantity,
+              ...(line.package_reference == null ? {} : { package_reference: line.package_reference }),
+            })),
+            ...(shipment.tracking ? { tracking: trackingBody(shipment.tracking) } : {}),
+            ...(shipment.shipped === undefined ? {} : { shipped: shipment.shipped }),
+          })),
+        },
+        expect: "json",
+        schema: shipmentsCreatedSchema,
+        bucket: "ST01",
+        signal: call?.signal,
+      });
+    },
+
+    listShipments,
+
+    /** ST23 — replaces each shipment's tracking (SHIPPING or SHIPPED shipments). */
+    updateShipmentTracking: async (
+      items: readonly { id: string; tracking: MiraklShipmentTracking }[],
+      call?: CallOptions,
+    ): Promise<MiraklShipmentsUpdated> => {
+      assertShipmentBatch("ST23", items.length);
+      if (items.length === 0) return { shipment_success: [], shipment_errors: [] };
+      return transport.request({
+        operation: "ST23",
+        path: "/api/shipments/tracking",
+        json: { shipments: items.map((item) => ({ id: item.id, tracking: trackingBody(item.tracking) })) },
+        expect: "json",
+        schema: shipmentsUpdatedSchema,
+        bucket: "ST23",
+        signal: call?.signal,
+      });
+    },
+
+    /**
+     * ST24 — SHIPPING → SHIPPED per shipment (the order ships once all its units have). A shipment already shipped
+     * comes back in `shipment_errors` (also after a retried call whose first answer was lost): re-read it.
+     */
+    shipShipments: async (ids: readonly string[], call?: CallOptions): Promise<MiraklShipmentsUpdated> => {
+      assertShipmentBatch("ST24", ids.length);
+      if (ids.length === 0) return { shipment_success: [], shipment_errors: [] };
+      return transport.request({
+        operation: "ST24",
+        path: "/api/shipments/ship",
+        json: { shipments: ids.map((id) => ({ id })) },
+        expect: "json",
+        schema: shipmentsUpdatedSchema,
+        bucket: "ST24",
+        signal: call?.signal,
+      });
+    },
 
     listTransactionLogsPage,
     iterateTransactionLogs,

@@ -6,9 +6,9 @@ import { systemClock, type Clock } from "./clock";
  * Limits are Mirakl's published "Maximum usage" per operation (docs/mirakl-api.md §2.9).
  * Only the first page of a paged listing is paced: Mirakl counts a listing, and its
  * continuation pages ("+ one call per page") are part of the same listing [inferred].
- * Operations absent from the table are event-driven (OR21…OR30), daily discovery
- * calls (A01, PC01, SH21, RE01, OF61, IV01) that callers cache, or look-ups Mirakl
- * allows "on each page view" (OF21); they are not paced here.
+ * Operations absent from the table are event-driven (OR21…OR30, ST01, ST23, ST24), daily
+ * discovery calls (A01, PC01, SH21, RE01, OF61, IV01) that callers cache, or look-ups Mirakl
+ * allows "on each page view" (OF21, ST11); they are not paced here.
  */
 export interface RateRule {
   /** Minimum spacing between two calls of the bucket. */

@@ -4,9 +4,11 @@
  *  - "idempotent-write": a repeat has no extra effect, so retried like reads:
  *      OR21/OR23/OR24/OR29 are state-guarded by Mirakl (a repeat after a lost success
  *      fails with ORDER_INVALID_STATE instead of acting twice — callers re-read on that);
- *      STO01/PRI01/OF24 carry absolute values (and OF24/OF52 are de-duplicated by Mirakl).
- *  - "never": OR28 refunds and OR30 line cancelations create a new record on every call.
- *      Never retried automatically; the caller re-reads the order (OR11 order_ids=) first.
+ *      STO01/PRI01/OF24 carry absolute values (and OF24/OF52 are de-duplicated by Mirakl);
+ *      ST23 replaces a shipment's tracking; ST24 is state-guarded (a repeat after a lost success
+ *      comes back in `shipment_errors` for that id: callers re-read the shipment, ST11, on an error).
+ *  - "never": OR28 refunds, OR30 line cancelations and ST01 shipments create a new record on every call.
+ *      Never retried automatically; the caller re-reads first (OR11 order_ids=, or ST11 order_id=).
  */
 export type MiraklRetryPolicy = "read" | "idempotent-write" | "never";
 
@@ -43,6 +45,10 @@ export const MIRAKL_OPERATIONS = {
   OF52: { method: "POST", retry: "idempotent-write", summary: "start async offer export" },
   OF53: { method: "GET", retry: "read", summary: "async offer export status" },
   OF54: { method: "GET", retry: "read", summary: "download offer export chunk" },
+  ST01: { method: "POST", retry: "never", summary: "create shipments" },
+  ST11: { method: "GET", retry: "read", summary: "list shipments" },
+  ST23: { method: "POST", retry: "idempotent-write", summary: "set shipments' tracking" },
+  ST24: { method: "PUT", retry: "idempotent-write", summary: "ship shipments" },
   TL02: { method: "GET", retry: "read", summary: "transaction logs" },
   IV01: { method: "GET", retry: "read", summary: "invoices" },
 } as const satisfies Record<string, MiraklOperationSpec>;

@@ -488,6 +488,84 @@ export const miraklExportedOfferSchema = z.looseObject({
 export type MiraklExportedOffer = z.infer<typeof miraklExportedOfferSchema>;
 export const offerExportChunkSchema = z.array(miraklExportedOfferSchema);
 
+export const SHIPMENT_STATES = [
+  "SHIPPING",
+  "READY_FOR_PICK_UP",
+  "SHIPMENT_PREPARED",
+  "SHIPPED",
+  "TO_COLLECT",
+  "RECEIVED",
+  "CANCELED",
+  "CLOSED",
+] as const;
+export const SHIPMENT_DEBIT_STATES = [
+  "NO_DEBIT",
+  "NOT_STARTED",
+  "WAITING_TAX_CONFIRMATION",
+  "WAITING_OPERATOR_SYSTEM_CONTACT",
+  "WAITING_DEBIT_CONFIRMATION",
+  "DEBIT_OK",
+  "CANCELED",
+] as const;
+export const miraklShipmentStateSchema = enumOrString(SHIPMENT_STATES);
+export type MiraklShipmentState = z.infer<typeof miraklShipmentStateSchema>;
+
+/** A shipment's tracking as Mirakl shows it (ST01/ST11): what was sent, plus what Mirakl learnt from the carrier. */
+export const miraklShipmentTrackingSchema = z.looseObject({
+  carrier_code: str,
+  carrier_name: str,
+  carrier_standard_code: str,
+  tracking_number: str,
+  /** For a registered carrier, built by Mirakl from the carrier's template. */
+  tracking_url: str,
+  validity_status: enumOrString(["MISSING_TRACKING", "UNVERIFIED", "UNCOVERED", "INVALID", "VERIFIED"]).nullish(),
+});
+
+/** A shipment (ST01's `shipment_success`, ST11's `data`). */
+export const miraklShipmentSchema = z.looseObject({
+  id: id,
+  order_id: id,
+  status: miraklShipmentStateSchema,
+  status_customer_debit: enumOrString(SHIPMENT_DEBIT_STATES).nullish(),
+  shipment_lines: list(
+    z.looseObject({
+      /** The spec lets it be absent (lines named by the deprecated offer_sku); its examples always send it. */
+      order_line_id: id,
+      /** Deprecated by Mirakl in favour of order_line_id. */
+      offer_sku: str,
+      quantity: int,
+      package_reference: str,
+    }),
+  ),
+  tracking: miraklShipmentTrackingSchema.nullish(),
+  invoice_reference: str,
+  created_date: optDateTime,
+  last_updated_date: optDateTime,
+  shipped_date: optDateTime,
+});
+export type MiraklShipment = z.infer<typeof miraklShipmentSchema>;
+export const shipmentPageSchema = seekPage(miraklShipmentSchema);
+
+/** The spec declares no required key in an error entry; an entry without a message still says which one failed. */
+const shipmentErrorMessage = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? "");
+
+/** ST01: the shipments created, and the refused ones by order id (a refused shipment changed nothing). */
+export const shipmentsCreatedSchema = z.looseObject({
+  shipment_success: list(miraklShipmentSchema),
+  shipment_errors: list(z.looseObject({ order_id: id, message: shipmentErrorMessage })),
+});
+export type MiraklShipmentsCreated = z.infer<typeof shipmentsCreatedSchema>;
+
+/** ST23 / ST24: each shipment id either in `shipment_success` or in `shipment_errors`. */
+export const shipmentsUpdatedSchema = z.looseObject({
+  shipment_success: list(z.looseObject({ id: id })),
+  shipment_errors: list(z.looseObject({ id: id, message: shipmentErrorMessage })),
+});
+export type MiraklShipmentsUpdated = z.infer<typeof shipmentsUpdatedSchema>;
+
 export const miraklTransactionLineSchema = z.looseObject({
   id: id,
   type: enumOrString([

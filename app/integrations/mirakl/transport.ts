@@ -76,7 +76,15 @@ export interface TransportOptions {
   random?: () => number;
 }
 
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
+/**
+ * A list sent as the parameter repeated (`order_id=A&order_id=B`), for parameters Mirakl documents as "supplied
+ * multiple times" only (ST11); a plain array is sent as one comma-separated value.
+ */
+export interface RepeatedParam {
+  repeat: readonly (string | number)[];
+}
+
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[] | RepeatedParam;
 
 export interface RequestSpec<S extends z.ZodType | undefined> {
   operation: MiraklOperationId;
@@ -193,6 +201,8 @@ export class MiraklTransport {
       if (value === undefined || value === null) continue;
       if (Array.isArray(value)) {
         if (value.length) url.searchParams.set(name, value.join(","));
+      } else if (typeof value === "object") {
+        for (const item of (value as RepeatedParam).repeat) url.searchParams.append(name, String(item));
       } else {
         url.searchParams.set(name, String(value));
       }

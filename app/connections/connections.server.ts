@@ -85,10 +85,19 @@ export async function updateConnection(
   if (endpointChanged && input.settings !== undefined)
     input = {
       ...input,
-      settings: { ...parseConnectionSettings(input.settings), lastCheck: null, partialAcceptanceForbidden: false, shippingPlatform: null },
+      settings: {
+        ...parseConnectionSettings(input.settings),
+        lastCheck: null,
+        partialAcceptanceForbidden: false,
+        shippingPlatform: null,
+      },
     };
   else if (endpointChanged)
-    await mergeConnectionSettings(shop, id, { lastCheck: null, partialAcceptanceForbidden: false, shippingPlatform: null });
+    await mergeConnectionSettings(shop, id, {
+      lastCheck: null,
+      partialAcceptanceForbidden: false,
+      shippingPlatform: null,
+    });
   // An imported connection waits for its key; once it has one it is an ordinary disabled connection.
   const keyArrives =
     Boolean(input.apiKey) && existing.disabledReason === API_KEY_REQUIRED && input.enabled === undefined;

@@ -181,7 +181,7 @@ async function sweepShopifyFulfilments(connection: Connection, shopify: () => Pr
       connectionId: connection.id,
       shopifyOrderStatus: "CREATED",
       state: "SHIPPING",
-      OR: [{ fulfilmentsCheckedAt: null }, { fulfilmentsCheckedAt: { lt: stale } }],
+      OR: [{ fulfilmentsCheckedAt: null }, { fulfilmentsCheckedAt: { lte: stale } }],
     },
     select: { id: true, shopifyOrderId: true, _count: { select: { lines: true } } },
     orderBy: [{ fulfilmentsCheckedAt: { sort: "asc", nulls: "first" } }, { id: "asc" }],
@@ -543,7 +543,7 @@ async function runStep(
         const answer = await mirakl.updateShipmentTracking([
           { id: step.shipmentId, tracking: miraklTracking(step.tracking) },
         ]);
-        const error = answer.errors.find((e) => e.id === step.shipmentId);
+        const error = answer.shipment_errors.find((e) => e.id === step.shipmentId);
         if (error)
           return {
             kind: "refused",
@@ -632,7 +632,7 @@ async function createShipment(
           `Shipment ${found.id} found on Mirakl for ${row.name ?? "the fulfilment"} (the answer to its ST01 was lost)`,
         ),
       );
-      if (found.status === "SHIPPING") return await shipShipment(found.id, mirakl, timeline);
+      if (found.status === "SHIPPING") return await shipShipment(found.id, order.miraklOrderId, mirakl, timeline);
       return { kind: "done" };
     }
   }
@@ -653,9 +653,9 @@ async function createShipment(
       shipped: true,
     },
   ]);
-  const created = answer.success.find((s) => s.order_id === order.miraklOrderId);
+  const created = answer.shipment_success.find((s) => s.order_id === order.miraklOrderId);
   if (!created) {
-    const refusal = answer.errors.find((e) => e.order_id === order.miraklOrderId);
+    const refusal = answer.shipment_errors.find((e) => e.order_id === order.miraklOrderId);
     return {
       kind: "refused",
       message: `Mirakl refused the shipment (ST01): ${refusal?.message ?? "no reason given"}`,
@@ -671,15 +671,28 @@ async function createShipment(
       `Shipment ${created.id} made on Mirakl (ST01) for ${row.name ?? "a fulfilment"}: ${units} unit${units > 1 ? "s" : ""}, ${describeTracking(step.tracking)}`,
     ),
   );
-  if (created.status === "SHIPPING") return await shipShipment(created.id, mirakl, timeline);
+  if (created.status === "SHIPPING") return await shipShipment(created.id, order.miraklOrderId, mirakl, timeline);
   return { kind: "done" };
 }
 
-async function shipShipment(id: string, mirakl: MiraklClient, timeline: TimelineEntry[]): Promise<StepOutcome> {
+async function shipShipment(
+  id: string,
+  miraklOrderId: string,
+  mirakl: MiraklClient,
+  timeline: TimelineEntry[],
+): Promise<StepOutcome> {
   const answer = await mirakl.shipShipments([id]);
-  const error = answer.errors.find((e) => e.id === id);
-  if (error)
-    return { kind: "refused", message: `Mirakl refused to ship shipment ${id} (ST24): ${error.message}`, reread: true };
+  const error = answer.shipment_errors.find((e) => e.id === id);
+  if (error) {
+    // A retried ST24 after a lost success is refused as "already shipped": the shipment says what happened.
+    const current = (await mirakl.listShipments({ orderIds: [miraklOrderId] })).find((s) => s.id === id);
+    if (current?.status !== "SHIPPED")
+      return {
+        kind: "refused",
+        message: `Mirakl refused to ship shipment ${id} (ST24): ${error.message}`,
+        reread: true,
+      };
+  }
   timeline.push(appEntry("shipment-shipped", `Shipment ${id} shipped on Mirakl (ST24)`));
   return { kind: "done" };
 }
@@ -728,7 +741,7 @@ async function syncException(
     await resolveExceptionsFor(context.shop, SHIPMENT_ENTITY, row.id, now);
     return;
   }
-  const orderName = `${order.commercialId ?? order.miraklOrderId}${order.shopifyOrderName ? ` (${order.shopifyOrderName})` : ""}`;
+  const orderName = `${order.miraklOrderId}${order.shopifyOrderName ? ` (${order.shopifyOrderName})` : ""}`;
   const carrier = row.company ? ` with ${row.company}` : "";
   const fixHint =
     block?.fixHint ??

@@ -3,7 +3,7 @@ import prisma, { ensureDatabaseReady } from "~/db.server";
 import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
 import { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
+import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import { MiraklTransientError, type MiraklClient } from "~/integrations/mirakl";
 import type { WebhookDelivery } from "~/generated/prisma/client";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
@@ -11,10 +11,10 @@ import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
-import { mapCarrier } from "~/sync/fulfilments/carriers.server";
+import { mapCarrier, refreshCarriers } from "~/sync/fulfilments/carriers.server";
 import { fulfilmentWebhook, runFulfilments, SWEEP_INTERVAL_MS } from "~/sync/fulfilments/shipments.server";
 import { retryFor } from "~/exceptions/retries.server";
-import { ShopifyFake } from "../../shopify-fake";
+import { ShopifyFake, shopifyJson } from "../../shopify-fake";
 import { createFulfillment, updateTracking, type TrackingInput } from "../../shopify-fake/actions";
 import { MARKETPLACE_CARRIERS, startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { simulatorClient } from "../../helpers/mirakl";
@@ -85,7 +85,7 @@ function fulfil(miraklOrderId: string, tracking: TrackingInput | null, units?: R
 /** Shopify delivers the webhook: its payload is parsed like the inbox does and handed to the flow. */
 async function deliver(topic: "fulfillments/create" | "fulfillments/update", fulfillmentId: string) {
   const f = fake.store.findFulfillment(fulfillmentId)!;
-  const parsed = parseWebhookPayload(topic, fake.webhooks.payloads(shop).fulfillment(f));
+  const parsed = parseWebhookPayload(topic, parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).fulfillment(f))));
   if (!parsed.success) throw new Error(parsed.error.message);
   const delivery = { shop, topic, triggeredAt: now(), receivedAt: now() } as WebhookDelivery;
   return fulfilmentWebhook(delivery, parsed.data);
@@ -127,8 +127,8 @@ async function setUp(platform: { multiShipment?: boolean; disableSellerAlternati
   mirakl = simulatorClient(sim, connection.id);
   sim.control.advanceClock(60_000);
   await readMarketplaceOrders(connection, mirakl, now());
-  // The map the merchant confirmed on the Carriers page (SH21 is read by the first pass).
-  await run();
+  // The map the merchant confirmed on the Carriers page, over the carriers SH21 lists.
+  await refreshCarriers(connection, mirakl, now());
   for (const [company, code] of [
     ["UPS", "UPS"],
     ["DHL Express", "DHL"],
@@ -155,7 +155,9 @@ describe("without multi-shipment: one tracking per order (OR23), shipped when al
     expect(stored.state).toBe("SHIPPED"); // re-read after OR24
     expect(stored.fulfilmentStatus).toBe("SHIPPED");
     expect(stored.shipments.map((s) => s.status)).toEqual(["SHIPPED"]);
-    expect(stored.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["fulfilled", "tracking-sent", "shipped-sent"]));
+    expect(stored.events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["fulfilled", "tracking-sent", "shipped-sent"]),
+    );
     expect(sim.control.calls("OR24")).toHaveLength(1);
 
     // The same webhook again, and another pass: nothing more is sent.
@@ -182,7 +184,11 @@ describe("without multi-shipment: one tracking per order (OR23), shipped when al
     const second = fulfil(id, { company: "DHL Express", number: "DHL2" }, { STOVE: 1 });
     await deliver("fulfillments/create", second.id);
     await run();
-    expect(simOrder(id)).toMatchObject({ order_state: "SHIPPED", shipping_carrier_code: "DHL", shipping_tracking: "DHL2" });
+    expect(simOrder(id)).toMatchObject({
+      order_state: "SHIPPED",
+      shipping_carrier_code: "DHL",
+      shipping_tracking: "DHL2",
+    });
     stored = await mirror(id);
     expect(stored.fulfilmentStatus).toBe("SHIPPED");
     expect(stored.shipments.map((s) => s.status)).toEqual(["SHIPPED", "SHIPPED"]);
@@ -219,7 +225,11 @@ describe("without multi-shipment: one tracking per order (OR23), shipped when al
 
     expect(await mapCarrier(shop, connection.id, "Mondial Relay", "COLISSIMO", now())).toEqual({ ok: true });
     await run();
-    expect(simOrder(id)).toMatchObject({ order_state: "SHIPPED", shipping_carrier_code: "COLISSIMO", shipping_tracking: "MR123" });
+    expect(simOrder(id)).toMatchObject({
+      order_state: "SHIPPED",
+      shipping_carrier_code: "COLISSIMO",
+      shipping_tracking: "MR123",
+    });
     expect(await blockedExceptions()).toHaveLength(0);
   });
 
@@ -263,9 +273,15 @@ describe("without multi-shipment: one tracking per order (OR23), shipped when al
     const [exception] = await blockedExceptions();
     expect(exception).toBeDefined();
     expect(exception!.message).toContain(id);
+    expect(exception!.detail).toMatchObject({ cause: "ORDER_CANCELLED", company: "UPS" });
+    expect(exception!.fixHint).toContain("will not pay");
+    expect(simOrder(id).shipping_tracking ?? null).toBeNull();
     expect(retryFor(exception!.entityType)).toBeTypeOf("function");
 
-    const payload = { ...fake.webhooks.payloads(shop).fulfillment(f), order_id: 999999999 };
+    const payload = {
+      ...(parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).fulfillment(f))) as Record<string, unknown>),
+      order_id: 999999999,
+    };
     const parsed = parseWebhookPayload("fulfillments/create", payload);
     if (!parsed.success) throw new Error(parsed.error.message);
     const delivery = { shop, topic: "fulfillments/create", triggeredAt: now(), receivedAt: now() } as WebhookDelivery;
@@ -284,7 +300,10 @@ describe("with multi-shipment: one Mirakl shipment per Shopify fulfilment (ST01/
     await run();
     let shipments = sim.control.shipments(id);
     expect(shipments).toHaveLength(1);
-    expect(shipments[0]).toMatchObject({ status: "SHIPPED", tracking: { carrier_code: "UPS", tracking_number: "1ZA" } });
+    expect(shipments[0]).toMatchObject({
+      status: "SHIPPED",
+      tracking: { carrier_code: "UPS", tracking_number: "1ZA" },
+    });
     expect(shipments[0]!.shipment_lines[0]).toMatchObject({ quantity: 1, package_reference: first.name });
     expect(simOrder(id).order_state).toBe("SHIPPING");
     expect((await mirror(id)).fulfilmentStatus).toBe("PARTIAL");

@@ -1,7 +1,5 @@
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import prisma from "~/db.server";
-import { fromSpreadsheetSafe, spreadsheetSafe } from "~/lib/spreadsheet-cells";
+import { readSpreadsheetCsv, writeSpreadsheetCsv } from "~/lib/spreadsheet-csv";
 import {
   MAPPING_CSV_TOO_LARGE,
   MAX_MAPPING_CSV_CHARS,
@@ -32,9 +30,9 @@ export async function listOverrides(shop: string, connectionId: string): Promise
 /** The file the merchant downloads: cells a spreadsheet would run as formulas are neutralised (the import undoes it). */
 export async function exportOverridesCsv(shop: string, connectionId: string): Promise<string> {
   const rows = await listOverrides(shop, connectionId);
-  return stringify(
-    rows.map((r) => [spreadsheetSafe(r.shopifySku), spreadsheetSafe(r.offerSku)]),
-    { header: true, columns: [...MAPPING_CSV_HEADER] },
+  return writeSpreadsheetCsv(
+    MAPPING_CSV_HEADER,
+    rows.map((r) => [r.shopifySku, r.offerSku]),
   );
 }
 
@@ -42,56 +40,19 @@ export type ImportResult =
   | { ok: true; created: number; removed: number; unchanged: number; changedShopifySkus: string[] }
   | { ok: false; notFound?: true; problems: OverrideProblem[] };
 
-/**
- * Parses a CSV of overrides (header `shopify_sku,offer_sku`; `,` or `;`). Line numbers count the header as line 1.
- * A `'` before a leading =, +, -, @ is the export's formula guard and is taken away, so the export imports back exactly.
- */
+/** Reads a CSV of overrides (header `shopify_sku,offer_sku`, see ~/lib/spreadsheet-csv) and validates the set. */
 export function parseOverridesCsv(csv: string): {
   rows: (SkuOverride & { line: number })[];
   problems: OverrideProblem[];
 } {
-  let records: string[][];
-  try {
-    records = parse(csv.replace(/^\uFEFF/, ""), {
-      delimiter: [",", ";"],
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: false,
-    });
-  } catch (error) {
-    return {
-      rows: [],
-      problems: [
-        { line: 0, message: `Not a readable CSV file: ${error instanceof Error ? error.message : String(error)}` },
-      ],
-    };
-  }
-  if (records.length === 0)
-    return {
-      rows: [],
-      problems: [{ line: 0, message: "The file is empty: it needs the header shopify_sku,offer_sku" }],
-    };
-  const header = records[0].map((h) => h.trim().toLowerCase());
-  const shopifyIndex = header.indexOf("shopify_sku");
-  const offerIndex = header.indexOf("offer_sku");
-  if (shopifyIndex < 0 || offerIndex < 0) {
-    return {
-      rows: [],
-      problems: [
-        {
-          line: 1,
-          message: `The header must name the columns shopify_sku and offer_sku (found: ${records[0].join(", ")})`,
-        },
-      ],
-    };
-  }
-  if (records.length - 1 > MAX_IMPORT_ROWS)
-    return { rows: [], problems: [{ line: 0, message: `At most ${MAX_IMPORT_ROWS} rows per file` }] };
-  const rows = records.slice(1).map((record, i) => ({
-    line: i + 2,
-    shopifySku: fromSpreadsheetSafe(record[shopifyIndex] ?? ""),
-    offerSku: fromSpreadsheetSafe(record[offerIndex] ?? ""),
-  }));
+  const read = readSpreadsheetCsv(csv, {
+    columns: MAPPING_CSV_HEADER,
+    maxRows: MAX_IMPORT_ROWS,
+    maxChars: MAX_MAPPING_CSV_CHARS,
+    tooLarge: MAPPING_CSV_TOO_LARGE,
+  });
+  if (read.problems.length) return { rows: [], problems: read.problems };
+  const rows = read.rows.map(({ line, cells }) => ({ line, shopifySku: cells.shopify_sku, offerSku: cells.offer_sku }));
   return { rows, problems: validateOverrides(rows) };
 }
 
@@ -102,8 +63,6 @@ export async function importOverridesCsv(shop: string, connectionId: string, csv
   });
   if (!connection)
     return { ok: false, notFound: true, problems: [{ line: 0, message: "This connection does not exist" }] };
-  if (csv.trim() === "") return { ok: false, problems: [{ line: 0, message: "Choose a CSV file to import" }] };
-  if (csv.length > MAX_MAPPING_CSV_CHARS) return { ok: false, problems: [{ line: 0, message: MAPPING_CSV_TOO_LARGE }] };
   const { rows, problems } = parseOverridesCsv(csv);
   if (problems.length) return { ok: false, problems };
 

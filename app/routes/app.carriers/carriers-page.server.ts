@@ -1,17 +1,20 @@
 import { z } from "zod";
 import prisma from "~/db.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
-import { companyKey } from "~/domain/orders/carriers";
+import { carrierCompanies } from "~/domain/orders/carrier-companies";
+import type { MarketplaceCarrier } from "~/domain/orders/carriers";
 import { SHOPIFY_TRACKING_COMPANIES } from "~/domain/orders/shopify-carriers";
-import { mergeConnectionSettings } from "~/connections/connections.server";
 import { ConnectionUnavailableError, miraklClientFor } from "~/sync/mirakl-client.server";
 import {
   mapCarrier,
   noteCompany,
   refreshCarriers,
+  setDefaultCarrier,
+  shipmentCompanies,
   storedCarriers,
   unmapCarrier,
 } from "~/sync/fulfilments/carriers.server";
+import { importCarrierMapCsv } from "~/sync/fulfilments/carrier-map-csv.server";
 
 /** The Carriers page (issue 12): per connection, the marketplace's carriers and which Shopify company ships as which. */
 
@@ -30,12 +33,6 @@ export async function loadCarriersPage(shop: string, requestedConnectionId: stri
     orderBy: { readAt: "desc" },
     select: { readAt: true },
   });
-  const labelOf = new Map(carriers.map((c) => [c.code, c.label]));
-  const mappings = await prisma.carrierMapping.findMany({
-    where: { shop, connectionId: selected.id },
-    orderBy: [{ company: "asc" }],
-  });
-  const mappedKeys = new Set(mappings.map((m) => m.companyKey));
   return {
     connections: connections.map(({ id, name }) => ({ id, name })),
     selected: {
@@ -46,23 +43,24 @@ export async function loadCarriersPage(shop: string, requestedConnectionId: stri
       defaultCarrierCode: settings.defaultCarrierCode,
       /** PC01 `disable_seller_alternative_carrier`, as the last "Test connection" read it; null: not tested. */
       alternativeCarriersAllowed: settings.lastCheck?.sellerAlternativeCarriers ?? null,
-      // Suggestions waiting for a person first, then carriers the marketplace no longer lists, then the rest.
-      mappings: mappings
-        .map((m) => ({
-          company: m.company,
-          miraklCode: m.miraklCode,
-          miraklLabel: labelOf.get(m.miraklCode) ?? null,
-          confirmed: m.confirmedAt !== null,
-        }))
-        .sort((a, b) => rank(a) - rank(b) || a.company.localeCompare(b.company)),
-      /** Shopify's known companies not mapped yet, offered when adding one. */
-      unmappedCompanies: SHOPIFY_TRACKING_COMPANIES.filter((c) => !mappedKeys.has(companyKey(c))),
+      ...(await companiesOf(shop, selected.id, carriers)),
     },
   };
 }
 
-const rank = (m: { confirmed: boolean; miraklLabel: string | null }) =>
-  !m.confirmed ? 0 : m.miraklLabel === null ? 1 : 2;
+/** Shopify's known companies, those on the connection's fulfilments and those in its map: blocked ones first. */
+async function companiesOf(shop: string, connectionId: string, carriers: MarketplaceCarrier[]) {
+  const [shipments, mapped] = await Promise.all([
+    shipmentCompanies(shop, connectionId),
+    prisma.carrierMapping.findMany({ where: { shop, connectionId } }),
+  ]);
+  return carrierCompanies({
+    known: SHOPIFY_TRACKING_COMPANIES,
+    ...shipments,
+    mapped: mapped.map((m) => ({ ...m, confirmed: m.confirmedAt !== null })),
+    carriers,
+  });
+}
 
 export type CarriersPage = Awaited<ReturnType<typeof loadCarriersPage>>;
 
@@ -71,9 +69,15 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("map"), company: z.string().trim().min(1).max(255), code: z.string().min(1).max(100) }),
   z.object({ intent: z.literal("unmap"), company: z.string().trim().min(1).max(255) }),
   z.object({ intent: z.literal("default"), code: z.string().max(100) }),
+  z.object({ intent: z.literal("import"), csv: z.string().default("") }),
 ]);
 
-export type CarriersAction = { ok: true; message: string } | { ok: false; problem: string };
+/** Import problems beyond these are counted, not listed. */
+const SHOWN_PROBLEMS = 50;
+
+export type CarriersAction =
+  | { ok: true; message: string }
+  | { ok: false; problem: string; problems?: { line: number; message: string }[]; problemCount?: number };
 
 export async function applyCarriersAction(
   shop: string,
@@ -102,7 +106,7 @@ export async function applyCarriersAction(
       if (!carriers)
         return { ok: false, problem: "Mirakl could not be read: see the exception on the Exceptions page" };
       let suggested = 0;
-      for (const company of SHOPIFY_TRACKING_COMPANIES)
+      for (const { company } of (await companiesOf(shop, connectionId, carriers)).companies)
         if (await noteCompany(shop, connectionId, company, carriers)) suggested++;
       return {
         ok: true,
@@ -118,10 +122,23 @@ export async function applyCarriersAction(
       return { ok: true, message: `"${action.company}" is no longer mapped` };
     case "default": {
       const code = action.code || null;
-      if (code && !(await storedCarriers(connectionId)).some((c) => c.code === code))
-        return { ok: false, problem: `${code} is not one of the marketplace's carriers` };
-      await mergeConnectionSettings(shop, connectionId, { defaultCarrierCode: code });
+      const result = await setDefaultCarrier(shop, connectionId, code, now);
+      if (!result.ok) return result;
       return { ok: true, message: code ? `Fulfilments without a carrier ship as ${code}` : "No default carrier" };
+    }
+    case "import": {
+      const result = await importCarrierMapCsv(shop, connectionId, action.csv, now);
+      if (!result.ok)
+        return {
+          ok: false,
+          problem: "Nothing was imported: correct the file and import it again",
+          problems: result.problems.slice(0, SHOWN_PROBLEMS),
+          problemCount: result.problems.length,
+        };
+      return {
+        ok: true,
+        message: `Carrier map imported: ${result.added} added, ${result.changed} changed, ${result.removed} removed, ${result.unchanged} unchanged`,
+      };
     }
   }
 }

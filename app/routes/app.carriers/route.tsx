@@ -3,25 +3,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import {
-  Badge,
   Banner,
   BlockStack,
   Button,
   Card,
   EmptyState,
   FormLayout,
-  IndexTable,
-  InlineStack,
   Layout,
   Page,
   Select,
   Tabs,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { requireShop } from "~/auth.server";
 import { SectionCard } from "~/components/section-card";
-import { applyCarriersAction, loadCarriersPage, type CarriersPage } from "./carriers-page.server";
+import { applyCarriersAction, loadCarriersPage } from "./carriers-page.server";
+import { CarrierMap, Hidden, WaitingOrdersBanner, type Selected } from "./carrier-map-card";
+import { CarrierMapFileCard } from "./carrier-map-file-card";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -36,8 +34,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const result = await applyCarriersAction(shop, connectionId, form);
   return json(result, { status: result.ok ? 200 : 400 });
 };
-
-type Selected = NonNullable<CarriersPage["selected"]>;
 
 export default function CarriersPage() {
   const { connections, selected } = useLoaderData<typeof loader>();
@@ -75,25 +71,21 @@ export default function CarriersPage() {
               (actionData.ok ? (
                 <Banner tone="success">{actionData.message}</Banner>
               ) : (
-                <Banner tone="critical" title="Nothing was changed">
-                  {actionData.problem}
-                </Banner>
+                // An import's problems are listed on its card, by line.
+                !actionData.problems && (
+                  <Banner tone="critical" title="Nothing was changed">
+                    {actionData.problem}
+                  </Banner>
+                )
               ))}
+            <WaitingOrdersBanner selected={selected} />
             <MarketplaceCarriers selected={selected} />
             <CarrierMap selected={selected} />
+            <CarrierMapFileCard selected={selected} actionData={actionData} />
           </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-function Hidden({ intent, connectionId }: { intent: string; connectionId: string }) {
-  return (
-    <>
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="connectionId" value={connectionId} />
-    </>
   );
 }
 
@@ -138,93 +130,6 @@ function MarketplaceCarriers({ selected }: { selected: Selected }) {
               onChange={setDefaultCode}
             />
             <Button submit>Save the default carrier</Button>
-          </FormLayout>
-        </Form>
-      )}
-    </SectionCard>
-  );
-}
-
-function CarrierMap({ selected }: { selected: Selected }) {
-  const [company, setCompany] = useState("");
-  const [code, setCode] = useState(selected.carriers[0]?.code ?? "");
-  const carrierOptions = selected.carriers.map((c) => ({ label: `${c.label} (${c.code})`, value: c.code }));
-  return (
-    <SectionCard title="Carrier map" gap="300">
-      <Text as="p" tone="subdued">
-        Suggested matches are used only once you confirm them. A shipment blocked by an unmapped carrier goes out by
-        itself once you map it.
-      </Text>
-      {selected.mappings.length === 0 ? (
-        <Text as="p">No carrier mapped yet.</Text>
-      ) : (
-        <IndexTable
-          resourceName={{ singular: "carrier", plural: "carriers" }}
-          itemCount={selected.mappings.length}
-          selectable={false}
-          headings={[
-            { title: "Shopify tracking company" },
-            { title: "Marketplace carrier" },
-            { title: "Status" },
-            { title: "" },
-          ]}
-        >
-          {selected.mappings.map((m, index) => (
-            <IndexTable.Row id={m.company} key={m.company} position={index}>
-              <IndexTable.Cell>{m.company}</IndexTable.Cell>
-              <IndexTable.Cell>{m.miraklLabel ? `${m.miraklLabel} (${m.miraklCode})` : m.miraklCode}</IndexTable.Cell>
-              <IndexTable.Cell>
-                {m.miraklLabel === null ? (
-                  <Badge tone="critical">No longer a marketplace carrier</Badge>
-                ) : m.confirmed ? (
-                  <Badge tone="success">Mapped</Badge>
-                ) : (
-                  <Badge tone="attention">Suggested</Badge>
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                <InlineStack gap="200">
-                  {!m.confirmed && m.miraklLabel !== null && (
-                    <Form method="post">
-                      <Hidden intent="map" connectionId={selected.id} />
-                      <input type="hidden" name="company" value={m.company} />
-                      <input type="hidden" name="code" value={m.miraklCode} />
-                      <Button submit size="slim" accessibilityLabel={`Confirm ${m.company} as ${m.miraklCode}`}>
-                        Confirm
-                      </Button>
-                    </Form>
-                  )}
-                  <Form method="post">
-                    <Hidden intent="unmap" connectionId={selected.id} />
-                    <input type="hidden" name="company" value={m.company} />
-                    <Button submit size="slim" variant="plain" accessibilityLabel={`Remove ${m.company}`}>
-                      Remove
-                    </Button>
-                  </Form>
-                </InlineStack>
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      )}
-      {carrierOptions.length > 0 && (
-        <Form method="post">
-          <Hidden intent="map" connectionId={selected.id} />
-          <FormLayout>
-            <FormLayout.Group>
-              <TextField
-                label="Shopify tracking company"
-                name="company"
-                autoComplete="off"
-                value={company}
-                onChange={setCompany}
-                helpText={`As it appears on your fulfilments, e.g. ${selected.unmappedCompanies.slice(0, 3).join(", ")}`}
-              />
-              <Select label="Ships as" name="code" options={carrierOptions} value={code} onChange={setCode} />
-            </FormLayout.Group>
-            <Button submit variant="primary" disabled={company.trim() === ""}>
-              Map carrier
-            </Button>
           </FormLayout>
         </Form>
       )}

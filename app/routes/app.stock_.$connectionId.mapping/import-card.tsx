@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useSubmit } from "@remix-run/react";
-import { Banner, Box, Button, DropZone, InlineStack, List, Text } from "@shopify/polaris";
+import { Banner, Button, InlineStack, Text } from "@shopify/polaris";
+import { CsvFileDropZone, CsvProblemsBanner, type PickedCsv } from "~/components/csv-import";
 import { SectionCard } from "~/components/section-card";
 import { MAPPING_CSV_TOO_LARGE, MAX_MAPPING_CSV_CHARS } from "~/domain/sku-mapping";
 import { usePendingIntent, type MappingActionData } from "./mapping-action";
@@ -9,28 +10,11 @@ import { usePendingIntent, type MappingActionData } from "./mapping-action";
 export function ImportCard({ actionData }: { actionData: MappingActionData | undefined }) {
   const submit = useSubmit();
   const { pendingIntent } = usePendingIntent();
-  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [file, setFile] = useState<PickedCsv | null>(null);
 
   useEffect(() => {
     if (actionData?.intent === "import" && actionData.ok) setFile(null);
   }, [actionData]);
-
-  const onDrop = async (_all: File[], accepted: File[], rejected: File[]) => {
-    setFileError(null);
-    if (rejected.length > 0 || accepted.length === 0) {
-      setFile(null);
-      setFileError("Choose a .csv file (columns shopify_sku and offer_sku)");
-      return;
-    }
-    const chosen = accepted[0];
-    if (chosen.size > MAX_MAPPING_CSV_CHARS) {
-      setFile(null);
-      setFileError(MAPPING_CSV_TOO_LARGE);
-      return;
-    }
-    setFile({ name: chosen.name, text: await chosen.text() });
-  };
 
   return (
     <SectionCard title="Import from CSV">
@@ -46,38 +30,16 @@ export function ImportCard({ actionData }: { actionData: MappingActionData | und
         </Banner>
       )}
       {actionData?.intent === "import" && !actionData.ok && (
-        <Banner tone="critical" title="Nothing was imported">
-          <List>
-            {actionData.problems.map((p, i) => (
-              <List.Item key={i}>{p.line > 0 ? `Line ${p.line}: ${p.message}` : p.message}</List.Item>
-            ))}
-          </List>
-          {actionData.problemCount > actionData.problems.length && (
-            <p>…and {actionData.problemCount - actionData.problems.length} more problems.</p>
-          )}
-        </Banner>
+        <CsvProblemsBanner problems={actionData.problems} problemCount={actionData.problemCount} />
       )}
-      <DropZone
+      <CsvFileDropZone
         label="Overrides file (CSV)"
-        accept=".csv,text/csv"
-        type="file"
-        allowMultiple={false}
-        onDrop={onDrop}
-        error={Boolean(fileError)}
-      >
-        {file ? (
-          <Box padding="300">
-            <Text as="p">{file.name}</Text>
-          </Box>
-        ) : (
-          <DropZone.FileUpload actionHint="or drop a .csv file" />
-        )}
-      </DropZone>
-      {fileError && (
-        <Text as="p" tone="critical">
-          {fileError}
-        </Text>
-      )}
+        expected="columns shopify_sku and offer_sku"
+        maxChars={MAX_MAPPING_CSV_CHARS}
+        tooLarge={MAPPING_CSV_TOO_LARGE}
+        file={file}
+        onFile={setFile}
+      />
       <InlineStack align="end">
         <Button
           variant="primary"

@@ -1,6 +1,8 @@
 import prisma from "~/db.server";
 import { MiraklError, type MiraklClient } from "~/integrations/mirakl";
 import { companyKey, suggestCarrier, type CarrierMapEntry, type MarketplaceCarrier } from "~/domain/orders/carriers";
+import { mergeConnectionSettings } from "~/connections/connections.server";
+import { workUnits } from "~/worker/registry.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 
 /**
@@ -112,7 +114,10 @@ export async function noteCompany(
 
 export type MapCarrierResult = { ok: true } | { ok: false; problem: string };
 
-/** The merchant maps (or confirms) a company to one of the marketplace's carriers. */
+/**
+ * The merchant maps (or confirms) a company to one of the marketplace's carriers. The fulfilment unit runs again
+ * at once: it resolves blocked shipments on every run, so those waiting for this company go out by themselves.
+ */
 export async function mapCarrier(
   shop: string,
   connectionId: string,
@@ -136,7 +141,50 @@ export async function mapCarrier(
     create: { shop, connectionId, companyKey: key, company: company.trim(), miraklCode, confirmedAt: now },
     update: { miraklCode, confirmedAt: now },
   });
+  await workUnits.fulfilments.markDirty(connectionId, shop, now);
   return { ok: true };
+}
+
+/**
+ * The carrier a fulfilment naming no tracking company ships as (null: such a shipment waits for a person). Like a
+ * mapping, saving it runs the fulfilment unit again, which releases the shipments it blocked.
+ */
+export async function setDefaultCarrier(
+  shop: string,
+  connectionId: string,
+  miraklCode: string | null,
+  now = new Date(),
+): Promise<MapCarrierResult> {
+  const connection = await prisma.marketplaceConnection.findFirst({
+    where: { id: connectionId, shop },
+    select: { id: true },
+  });
+  if (!connection) return { ok: false, problem: "No such connection" };
+  if (miraklCode && !(await storedCarriers(connectionId)).some((c) => c.code === miraklCode))
+    return { ok: false, problem: `${miraklCode} is not one of the marketplace's carriers` };
+  if (!(await mergeConnectionSettings(shop, connectionId, { defaultCarrierCode: miraklCode })))
+    return { ok: false, problem: "No such connection" };
+  await workUnits.fulfilments.markDirty(connectionId, shop, now);
+  return { ok: true };
+}
+
+/**
+ * The companies the connection's fulfilments named, and its blocked shipments one per (company, order): what the
+ * Carriers page lists besides Shopify's known companies, and how many orders each unmapped company holds back.
+ */
+export async function shipmentCompanies(shop: string, connectionId: string) {
+  const [seen, blocked] = await Promise.all([
+    prisma.marketplaceShipment.findMany({
+      where: { shop, connectionId },
+      distinct: ["company"],
+      select: { company: true },
+    }),
+    prisma.marketplaceShipment.groupBy({
+      by: ["company", "orderId"],
+      where: { shop, connectionId, status: "BLOCKED" },
+    }),
+  ]);
+  return { seen: seen.map((s) => s.company), blocked };
 }
 
 export async function unmapCarrier(shop: string, connectionId: string, company: string): Promise<void> {

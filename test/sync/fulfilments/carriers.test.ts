@@ -10,9 +10,12 @@ import {
   mapCarrier,
   noteCompany,
   refreshCarriers,
+  setDefaultCarrier,
   storedCarriers,
   unmapCarrier,
 } from "~/sync/fulfilments/carriers.server";
+import { parseConnectionSettings } from "~/domain/connection-settings";
+import { workUnits } from "~/worker/registry.server";
 
 /** The connection's carriers (SH21) and its carrier map, against a scripted SH21. */
 
@@ -112,5 +115,40 @@ describe("the carrier map", () => {
       problem: "No such connection",
     });
     expect(await carrierMap(shop, connection.id)).toEqual([]);
+  });
+});
+
+describe("a fix that releases blocked shipments", () => {
+  const unitDueAt = async () =>
+    (await prisma.workUnit.findUnique({ where: { key: workUnits.fulfilments.key(connection.id) } }))?.dueAt ?? null;
+
+  it("mapping a company makes the fulfilment unit due at once; a refused mapping does not", async () => {
+    await refreshCarriers(connection, mirakl, T0);
+    expect(await mapCarrier(shop, connection.id, "GLS", "GLS")).toMatchObject({ ok: false });
+    expect(await unitDueAt()).toBeNull();
+    expect(await mapCarrier(shop, connection.id, "UPS", "UPS", T0)).toEqual({ ok: true });
+    expect(await unitDueAt()).toEqual(T0);
+  });
+
+  it("the default carrier: one of the marketplace's or none, saved on the shop's own connection, unit due", async () => {
+    await refreshCarriers(connection, mirakl, T0);
+    const saved = async () =>
+      parseConnectionSettings(
+        (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connection.id } })).settings,
+      ).defaultCarrierCode;
+    expect(await setDefaultCarrier(shop, connection.id, "GLS", T0)).toEqual({
+      ok: false,
+      problem: "GLS is not one of the marketplace's carriers",
+    });
+    expect(await setDefaultCarrier("other-shop.myshopify.com", connection.id, "COL", T0)).toEqual({
+      ok: false,
+      problem: "No such connection",
+    });
+    expect(await unitDueAt()).toBeNull();
+    expect(await setDefaultCarrier(shop, connection.id, "COL", T0)).toEqual({ ok: true });
+    expect(await saved()).toBe("COL");
+    expect(await unitDueAt()).toEqual(T0);
+    expect(await setDefaultCarrier(shop, connection.id, null, T0)).toEqual({ ok: true });
+    expect(await saved()).toBeNull();
   });
 });

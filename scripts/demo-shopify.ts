@@ -7,13 +7,19 @@ import {
   loadAdminSchema,
 } from "../test/integrations/shopify/admin-schema.ts";
 import {
+  cancelFulfillment,
+  createFulfillment,
   createOrder,
   fulfillmentStatusOf,
   ShopifyFake,
+  updateTracking,
+  type FakeFulfillment,
   type FakeInventoryLevel,
   type FakeLocation,
+  type FakeWebhookTopic,
+  type WebhookTarget,
 } from "../test/shopify-fake/index.ts";
-import type { DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
+import type { DemoFulfilmentChange, DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
 
 /** One Shopify variant of the demo shop and, when the marketplace already lists it, its Mirakl offer. */
 interface DemoVariantSeed {
@@ -234,8 +240,11 @@ export interface DemoShopify {
   retail: FakeLocation;
   /** An offline access token the fake issued (client credentials), for the app's offline session. */
   issueOfflineToken(): Promise<{ accessToken: string; scope: string }>;
-  /** The handle the demo page uses; webhooks go to `appUrl`. */
-  store(appUrl: string): DemoShopifyStore;
+  /**
+   * The handle the demo page uses. Webhooks go to the app at `appUrl` (`/webhooks/<topic>`), or to what `app`
+   * gives for a topic (tests hand the route actions). Fulfilment webhooks are subscribed here.
+   */
+  store(app: string | ((topic: string) => WebhookTarget)): DemoShopifyStore;
 }
 
 export function createDemoShopify({
@@ -294,8 +303,12 @@ export function createDemoShopify({
     return { accessToken: access_token, scope };
   }
 
-  function store(appUrl: string): DemoShopifyStore {
-    const webhookUrl = `${appUrl}/webhooks/inventory_levels/update`;
+  function store(app: string | ((topic: string) => WebhookTarget)): DemoShopifyStore {
+    const targetOf = (topic: string) => (typeof app === "string" ? `${app}/webhooks/${topic}` : app(topic));
+    const webhookUrl = targetOf("inventory_levels/update");
+    // Shopify sends these by itself once subscribed, whoever fulfils (this page or a GraphQL call).
+    for (const topic of ["fulfillments/create", "fulfillments/update"] as const)
+      fake.webhooks.subscribe(topic, targetOf(topic));
     const variantOf = (variantId: string) => {
       const variant = fake.store.variants.get(variantId);
       if (!variant) throw new Error(`no variant ${variantId} in the demo shop`);
@@ -313,6 +326,33 @@ export function createDemoShopify({
         payload: fake.webhooks.payloads().inventoryLevelUpdate(level),
       });
       return (await fake.webhooks.deliver(webhookUrl, signed)).status;
+    };
+    const fulfillmentOf = (fulfillmentId: string) => {
+      const fulfillment = fake.store.findFulfillment(fulfillmentId);
+      if (!fulfillment) throw new Error(`no fulfilment ${fulfillmentId} in the demo shop`);
+      return fulfillment;
+    };
+    /**
+     * Runs a fulfilment change in the fake and waits for the webhook it made the fake send: the change is
+     * synchronous, so the deliveries added meanwhile are exactly its own.
+     */
+    const fulfilmentChange = async (
+      topic: FakeWebhookTopic,
+      change: () => { ok?: FakeFulfillment; userErrors?: Array<{ message: string }> },
+    ): Promise<DemoFulfilmentChange> => {
+      const before = fake.webhooks.sent().length;
+      const result = change();
+      if (!result.ok) throw new Error(result.userErrors!.map((e) => e.message).join("; "));
+      const delivery = fake.webhooks
+        .sent()
+        .slice(before)
+        .find((d) => d.topic === topic);
+      return {
+        orderName: fake.store.orders.get(result.ok.orderId)!.name,
+        fulfillmentName: result.ok.name,
+        topic,
+        webhook: delivery ? await delivery.outcome : null,
+      };
     };
 
     return {
@@ -384,6 +424,48 @@ export function createDemoShopify({
           webhookStatus,
         };
       },
+      fulfil: ({ orderId, company, trackingNumber, lines }) =>
+        fulfilmentChange("fulfillments/create", () => {
+          const order = fake.store.orders.get(orderId);
+          if (!order) throw new Error(`no order ${orderId} in the demo shop`);
+          // The units of a line may sit on several open fulfillment orders (after a cancel): take them in order.
+          const byFulfillmentOrder = new Map<string, Array<{ id: string; quantity: number }>>();
+          for (const { lineItemId, quantity } of lines) {
+            let left = quantity;
+            for (const fo of order.fulfillmentOrders) {
+              if (fo.status !== "OPEN" && fo.status !== "IN_PROGRESS") continue;
+              for (const line of fo.lineItems) {
+                if (line.lineItemId !== lineItemId || line.remainingQuantity === 0 || left === 0) continue;
+                const taken = Math.min(left, line.remainingQuantity);
+                byFulfillmentOrder.set(fo.id, [
+                  ...(byFulfillmentOrder.get(fo.id) ?? []),
+                  { id: line.id, quantity: taken },
+                ]);
+                left -= taken;
+              }
+            }
+            if (left > 0) {
+              const line = order.lineItems.find((l) => l.id === lineItemId);
+              throw new Error(
+                `${order.name} has fewer than ${quantity} units of ${line?.sku ?? line?.title ?? lineItemId} to fulfil`,
+              );
+            }
+          }
+          return createFulfillment(fake.store, {
+            lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(([fulfillmentOrderId, items]) => ({
+              fulfillmentOrderId,
+              fulfillmentOrderLineItems: items,
+            })),
+            trackingInfo: { company, number: trackingNumber },
+          });
+        }),
+      updateTracking: ({ fulfillmentId, trackingNumber }) =>
+        fulfilmentChange("fulfillments/update", () => {
+          const company = fulfillmentOf(fulfillmentId).trackingInfo[0]?.company ?? null;
+          return updateTracking(fake.store, fulfillmentId, { company, number: trackingNumber });
+        }),
+      cancelFulfillment: ({ fulfillmentId }) =>
+        fulfilmentChange("fulfillments/update", () => cancelFulfillment(fake.store, fulfillmentId)),
       orders: () =>
         // Newest first; among orders created in the same millisecond, the later one first.
         [...fake.store.orders.values()]
@@ -399,13 +481,30 @@ export function createDemoShopify({
             fulfillmentStatus: fulfillmentStatusOf(order),
             total: { amount: order.totalPrice.shop, currencyCode: order.currency },
             lines: order.lineItems.map((line) => ({
+              id: line.id,
               sku: line.sku,
               title: line.title,
               quantity: line.quantity,
               unitPrice: line.unitPrice,
+              toFulfil: order.fulfillmentOrders
+                .filter((fo) => fo.status === "OPEN" || fo.status === "IN_PROGRESS")
+                .flatMap((fo) => fo.lineItems)
+                .filter((l) => l.lineItemId === line.id)
+                .reduce((sum, l) => sum + l.remainingQuantity, 0),
             })),
             tags: order.tags,
             receiptSent: order.sendReceipt,
+            fulfillments: order.fulfillments.map((f) => ({
+              id: f.id,
+              name: f.name,
+              status: f.status,
+              company: f.trackingInfo[0]?.company ?? null,
+              trackingNumber: f.trackingInfo[0]?.number ?? null,
+              lines: f.lineItems.map((l) => {
+                const line = order.lineItems.find((li) => li.id === l.lineItemId)!;
+                return { sku: line.sku, title: line.title, quantity: l.quantity };
+              }),
+            })),
           })),
     };
   }

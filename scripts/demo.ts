@@ -119,6 +119,8 @@ async function startDemoMirakl(
     host: "127.0.0.1",
     clock: "realtime",
     carriers: MARKETPLACE_CARRIERS,
+    // Like most marketplaces: only the carriers it registered (SH21) may ship, so an unmapped one blocks.
+    platform: { disableSellerAlternativeCarrier: true },
   });
   const shopId = 3001;
   const apiKey = "sim-key-decathlon-demo";

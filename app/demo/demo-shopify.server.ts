@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { demoAuthAllowed } from "~/auth.server";
+import {
+  DEMO_FULFIL_CARRIERS,
+  LINE_FIELD_PREFIX,
+  OTHER_CARRIER,
+  suggestedTrackingNumber,
+} from "~/demo/demo-fulfil-form";
 
 /**
  * The demo's "Shopify admin": `npm run demo` runs the app against an in-process Shopify fake, and this
@@ -52,10 +58,39 @@ export interface DemoShopifyOrder {
   financialStatus: string;
   fulfillmentStatus: string;
   total: { amount: string; currencyCode: string };
-  lines: Array<{ sku: string | null; title: string; quantity: number; unitPrice: string }>;
+  /** `toFulfil`: the line's units not fulfilled yet (Shopify's remaining quantity on open fulfillment orders). */
+  lines: Array<{
+    id: string;
+    sku: string | null;
+    title: string;
+    quantity: number;
+    unitPrice: string;
+    toFulfil: number;
+  }>;
   tags: string[];
   /** Whether Shopify sent the buyer an order confirmation (orderCreate's `sendReceipt`). */
   receiptSent: boolean;
+  /** Oldest first, cancelled ones included. */
+  fulfillments: DemoFulfillment[];
+}
+
+export interface DemoFulfillment {
+  id: string;
+  /** "#1001.1" */
+  name: string;
+  status: "SUCCESS" | "CANCELLED";
+  company: string | null;
+  trackingNumber: string | null;
+  lines: Array<{ sku: string | null; title: string; quantity: number }>;
+}
+
+/** What a fulfilment change did in Shopify, and how the app answered the webhook Shopify sent for it. */
+export interface DemoFulfilmentChange {
+  orderName: string;
+  fulfillmentName: string;
+  topic: "fulfillments/create" | "fulfillments/update";
+  /** The app's HTTP status, or why the request failed; null when Shopify sent no webhook. */
+  webhook: { status: number } | { error: string } | null;
 }
 
 /** What scripts/demo-shopify.ts implements over the Shopify fake. */
@@ -69,6 +104,17 @@ export interface DemoShopifyStore {
   setAvailable(input: { variantId: string; locationId: string; available: number }): Promise<DemoStockChange>;
   /** A customer buys units in the online store: an order commits them at the primary location. */
   sell(input: { variantId: string; quantity: number }): Promise<DemoStockChange>;
+  /** The merchant fulfils some or all of an order's remaining units with a carrier and tracking number. */
+  fulfil(input: {
+    orderId: string;
+    company: string;
+    trackingNumber: string;
+    lines: Array<{ lineItemId: string; quantity: number }>;
+  }): Promise<DemoFulfilmentChange>;
+  /** The merchant corrects a fulfilment's tracking number (the carrier stays). */
+  updateTracking(input: { fulfillmentId: string; trackingNumber: string }): Promise<DemoFulfilmentChange>;
+  /** The merchant cancels a fulfilment: its units are to fulfil again. */
+  cancelFulfillment(input: { fulfillmentId: string }): Promise<DemoFulfilmentChange>;
 }
 
 const registry = globalThis as unknown as { __miraklBridgeDemoShopify?: DemoShopifyStore };
@@ -91,7 +137,23 @@ export function demoShopifyAvailable(request: Request): boolean {
 
 export function loadDemoShopifyPage(request: Request) {
   const store = demoShopifyFor(request);
-  return { shop: store.shop, locations: store.locations(), variants: store.variants(), orders: store.orders() };
+  const orders = store.orders().map((order) => ({
+    ...order,
+    // One number per carrier for the order's next fulfilment: stable across reloads, new after each fulfilment.
+    suggestedTracking: Object.fromEntries(
+      DEMO_FULFIL_CARRIERS.map((carrier) => [
+        carrier,
+        suggestedTrackingNumber(carrier, `${order.id}|${order.fulfillments.length}`),
+      ]),
+    ),
+  }));
+  return {
+    shop: store.shop,
+    locations: store.locations(),
+    variants: store.variants(),
+    orders,
+    carriers: [...DEMO_FULFIL_CARRIERS],
+  };
 }
 
 const quantity = z.coerce.number().int("whole units only").min(0, "0 or more").max(100_000, "at most 100,000");
@@ -111,13 +173,86 @@ export const demoStockActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export type DemoStockActionResult = { ok: true; message: string } | { ok: false; error: string };
+export type DemoShopifyActionResult = DemoStockActionResult;
+
+const shopifyId = z.string().min(1).max(200);
+const trackingNumber = z.string().trim().min(1, "enter a tracking number").max(100, "at most 100 characters");
+
+const fulfilmentActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("fulfil"),
+    orderId: shopifyId,
+    carrier: z.string().min(1, "choose a carrier").max(100),
+    otherCarrier: z.string().trim().max(100).optional(),
+    trackingNumber,
+  }),
+  z.object({ intent: z.literal("tracking"), fulfillmentId: shopifyId, trackingNumber }),
+  z.object({ intent: z.literal("cancelFulfillment"), fulfillmentId: shopifyId }),
+]);
+
+const fulfilmentIntents = new Set(["fulfil", "tracking", "cancelFulfillment"]);
+const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+
+/** Every action of the demo Shopify page: stock changes and fulfilments. */
+export async function applyDemoShopifyAction(request: Request, form: FormData): Promise<DemoShopifyActionResult> {
+  return fulfilmentIntents.has(String(form.get("intent")))
+    ? applyDemoFulfilmentAction(request, form)
+    : applyDemoStockAction(request, form);
+}
+
+/**
+ * Fulfils, re-tracks or cancels in the fake Shopify; the fake then sends the app the signed fulfillments/create or
+ * fulfillments/update Shopify would send, and this says how the app answered it.
+ */
+export async function applyDemoFulfilmentAction(request: Request, form: FormData): Promise<DemoShopifyActionResult> {
+  const store = demoShopifyFor(request);
+  const parsed = fulfilmentActionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { ok: false, error: issues(parsed.error) };
+  const action = parsed.data;
+  let change: DemoFulfilmentChange;
+  try {
+    if (action.intent === "fulfil") {
+      const company = action.carrier === OTHER_CARRIER ? (action.otherCarrier ?? "") : action.carrier;
+      if (!company) return { ok: false, error: "otherCarrier: enter the carrier's name" };
+      const lines: Array<{ lineItemId: string; quantity: number }> = [];
+      for (const [name, value] of form) {
+        if (!name.startsWith(LINE_FIELD_PREFIX)) continue;
+        const units = quantity.safeParse(value);
+        if (!units.success) return { ok: false, error: `${name}: ${units.error.issues[0]!.message}` };
+        if (units.data > 0) lines.push({ lineItemId: name.slice(LINE_FIELD_PREFIX.length), quantity: units.data });
+      }
+      if (lines.length === 0) return { ok: false, error: "Enter at least one unit to fulfil" };
+      change = await store.fulfil({ orderId: action.orderId, company, trackingNumber: action.trackingNumber, lines });
+    } else if (action.intent === "tracking") {
+      change = await store.updateTracking(action);
+    } else {
+      change = await store.cancelFulfillment(action);
+    }
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const done =
+    action.intent === "fulfil"
+      ? `Order ${change.orderName}: fulfilment ${change.fulfillmentName} created.`
+      : action.intent === "tracking"
+        ? `Fulfilment ${change.fulfillmentName}: tracking number now ${action.trackingNumber}.`
+        : `Fulfilment ${change.fulfillmentName} cancelled: its units are to fulfil again.`;
+  if (!change.webhook) return { ok: true, message: `${done} Shopify sent no webhook (no subscription).` };
+  if ("error" in change.webhook)
+    return { ok: false, error: `${done} Shopify's ${change.topic} did not reach the app: ${change.webhook.error}.` };
+  if (change.webhook.status !== 200)
+    return {
+      ok: false,
+      error: `${done} Shopify sent ${change.topic} but the app answered ${change.webhook.status}.`,
+    };
+  return { ok: true, message: `${done} Shopify sent ${change.topic} and the app accepted it.` };
+}
 
 /** Applies the change in the fake Shopify; the fake then sends the signed webhook Shopify would send. */
 export async function applyDemoStockAction(request: Request, form: FormData): Promise<DemoStockActionResult> {
   const store = demoShopifyFor(request);
   const parsed = demoStockActionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success)
-    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (!parsed.success) return { ok: false, error: issues(parsed.error) };
   let change: DemoStockChange;
   try {
     change = parsed.data.intent === "set" ? await store.setAvailable(parsed.data) : await store.sell(parsed.data);

@@ -22,6 +22,9 @@ import { recomputeConnection } from "~/sync/stock/recompute.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { retargetConnection } from "~/sync/stock/retarget.server";
 import { forgetMarketplaceOrders } from "~/sync/orders/forget.server";
+import { miraklClientFor } from "~/connections/mirakl-client.server";
+import { carrierMap, mapCarrier, refreshCarriers } from "~/sync/fulfilments/carriers.server";
+import { companyKey } from "~/domain/orders/carriers";
 
 /**
  * Seeds the demo shop through the product's real paths: an installed shop with an offline session
@@ -172,5 +175,41 @@ export async function seedDemoMiraklConnection({
   const outcome = await testConnection(DEMO_SHOP, id);
   await recomputeConnection(DEMO_SHOP, id);
   if (!existing) await requestReconcile({ id, shop: DEMO_SHOP }, "FULL");
-  return { id, name: DEMO_CONNECTION_NAME, ok: outcome.ok };
+  const carriers = outcome.ok ? await seedDemoCarrierMap(id) : [];
+  return { id, name: DEMO_CONNECTION_NAME, ok: outcome.ok, carriersMapped: carriers };
+}
+
+/**
+ * Shopify's names for the carriers the demo's merchant ships with, and the demo marketplace's codes for them
+ * (the simulator's MARKETPLACE_CARRIERS). "Mondial Relay", which the demo Shopify page also offers, is left out
+ * on purpose: its fulfilments show an unmapped carrier on a marketplace that refuses unregistered ones.
+ */
+export const DEMO_CARRIER_MAP: Readonly<Record<string, string>> = {
+  UPS: "UPS",
+  "DHL Express": "DHL",
+  Colissimo: "COLISSIMO",
+  Chronopost: "CHRONOPOST",
+};
+
+/**
+ * Confirms the demo's carrier map. The marketplace's carriers are read first from this run's simulator (SH21, the
+ * app's own path), because a mapping must name a carrier the connection has read: seeding the rows by hand would
+ * go stale if the simulator's list changed. Confirmed mappings already there (a person's edits) are kept, the
+ * app's unconfirmed suggestions are confirmed to the demo's codes, and a removed mapping comes back on the next start. Returns the companies mapped now; none when SH21 could not be read (reported).
+ */
+export async function seedDemoCarrierMap(connectionId: string, now = new Date()): Promise<string[]> {
+  const connection = { id: connectionId, shop: DEMO_SHOP };
+  const carriers = await refreshCarriers(connection, await miraklClientFor(DEMO_SHOP, connectionId), now);
+  if (!carriers) return [];
+  const confirmed = new Set(
+    (await carrierMap(DEMO_SHOP, connectionId)).filter((m) => m.confirmed).map((m) => m.companyKey),
+  );
+  const mapped: string[] = [];
+  for (const [company, code] of Object.entries(DEMO_CARRIER_MAP)) {
+    if (confirmed.has(companyKey(company))) continue;
+    const result = await mapCarrier(DEMO_SHOP, connectionId, company, code, now);
+    if (!result.ok) throw new Error(`demo carrier map: ${result.problem}`);
+    mapped.push(company);
+  }
+  return mapped;
 }

@@ -16,25 +16,26 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
+import { DemoShopifyFulfilments } from "~/components/demo-shopify-fulfilments";
 import { DemoShopifyOrders } from "~/components/demo-shopify-orders";
 import {
-  applyDemoStockAction,
+  applyDemoShopifyAction,
   demoShopifyFor,
   loadDemoShopifyPage,
   type DemoLocation,
   type DemoVariant,
 } from "~/demo/demo-shopify.server";
 
-// Demo only: the stand-in for the Shopify admin's inventory screen. 404 outside the loopback demo.
+// Demo only: the stand-in for the Shopify admin's inventory and fulfilment screens. 404 outside the loopback demo.
 export const loader = async ({ request }: LoaderFunctionArgs) => json(loadDemoShopifyPage(request));
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   demoShopifyFor(request); // 404 outside the demo before any body is read
-  return json(await applyDemoStockAction(request, await request.formData()));
+  return json(await applyDemoShopifyAction(request, await request.formData()));
 };
 
 export default function DemoShopifyPage() {
-  const { shop, locations, variants, orders } = useLoaderData<typeof loader>();
+  const { shop, locations, variants, orders, carriers } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // No polling: a reload while someone types a quantity would reset the stock fields. Refresh on demand instead.
   const revalidator = useRevalidator();
@@ -46,7 +47,8 @@ export default function DemoShopifyPage() {
             <Banner tone="info">
               Changes here happen in the demo's Shopify, which then sends the app a signed inventory_levels/update
               webhook, as Shopify does. Follow the change on the <Link to="/app/stock">Stock page</Link>: sellable at
-              once, pushed to the marketplace with the next stock import (at most one a minute).
+              once, pushed to the marketplace with the next stock import (at most one a minute). Fulfilling an order
+              (below the orders) sends fulfillments/create, a new tracking number or a cancel fulfillments/update.
             </Banner>
             {result &&
               (result.ok ? (
@@ -110,6 +112,7 @@ export default function DemoShopifyPage() {
               onRefresh={() => revalidator.revalidate()}
               refreshing={revalidator.state !== "idle"}
             />
+            <DemoShopifyFulfilments orders={orders} carriers={carriers} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -29,11 +29,19 @@ const miraklOrder: DemoShopifyOrder = {
   fulfillmentStatus: "PARTIALLY_FULFILLED",
   total: { amount: "243.90", currencyCode: "EUR" },
   lines: [
-    { sku: "TENT-2S-2P", title: "2 Seconds Easy tent", quantity: 2, unitPrice: "119.00" },
-    { sku: null, title: "Gift wrap", quantity: 1, unitPrice: "0.00" },
+    {
+      id: "gid://shopify/LineItem/1",
+      sku: "TENT-2S-2P",
+      title: "2 Seconds Easy tent",
+      quantity: 2,
+      unitPrice: "119.00",
+      toFulfil: 1,
+    },
+    { id: "gid://shopify/LineItem/2", sku: null, title: "Gift wrap", quantity: 1, unitPrice: "0.00", toFulfil: 1 },
   ],
   tags: ["decathlon", "mirakl"],
   receiptSent: false,
+  fulfillments: [],
 };
 
 describe("the demo Shopify page's Orders section", () => {

@@ -44,9 +44,12 @@ const listedOrder: DemoShopifyOrder = {
   financialStatus: "PAID",
   fulfillmentStatus: "UNFULFILLED",
   total: { amount: "89.99", currencyCode: "EUR" },
-  lines: [{ sku: "SKU-1", title: "Shoe", quantity: 1, unitPrice: "89.99" }],
+  lines: [
+    { id: "gid://shopify/LineItem/1", sku: "SKU-1", title: "Shoe", quantity: 1, unitPrice: "89.99", toFulfil: 1 },
+  ],
   tags: ["mirakl"],
   receiptSent: false,
+  fulfillments: [],
 };
 const recordingStore: DemoShopifyStore = {
   shop,
@@ -74,6 +77,9 @@ const recordingStore: DemoShopifyStore = {
       webhookStatus: 401,
     };
   },
+  fulfil: () => Promise.reject(new Error("not asked")),
+  updateTracking: () => Promise.reject(new Error("not asked")),
+  cancelFulfillment: () => Promise.reject(new Error("not asked")),
 };
 
 describe("the demo Shopify page exists only in the loopback demo", () => {
@@ -278,9 +284,19 @@ describe("the demo's Shopify (scripts/demo-shopify.ts)", () => {
         financialStatus: "PAID",
         fulfillmentStatus: "UNFULFILLED",
         total: { amount: "243.90", currencyCode: "EUR" },
-        lines: [{ sku: "TENT-2S-2P", title: "2 Seconds Easy tent, 2 person", quantity: 2, unitPrice: "119.00" }],
+        lines: [
+          {
+            id: expect.stringMatching(/^gid:\/\/shopify\/LineItem\//),
+            sku: "TENT-2S-2P",
+            title: "2 Seconds Easy tent, 2 person",
+            quantity: 2,
+            unitPrice: "119.00",
+            toFulfil: 2,
+          },
+        ],
         tags: ["decathlon", "mirakl"],
         receiptSent: false,
+        fulfillments: [],
       },
       expect.objectContaining({
         name: "#1001",

@@ -599,7 +599,10 @@ export function createOrder(
 /** Order.displayFulfillmentStatus, from what was fulfilled and what is still to fulfil. */
 export function fulfillmentStatusOf(order: FakeOrder): "FULFILLED" | "PARTIALLY_FULFILLED" | "UNFULFILLED" {
   const remaining = order.fulfillmentOrders.flatMap((fo) => fo.lineItems).reduce((s, l) => s + l.remainingQuantity, 0);
-  const fulfilled = order.fulfillments.flatMap((f) => f.lineItems).reduce((s, l) => s + l.quantity, 0);
+  const fulfilled = order.fulfillments
+    .filter((f) => f.status === "SUCCESS")
+    .flatMap((f) => f.lineItems)
+    .reduce((s, l) => s + l.quantity, 0);
   return remaining === 0 && fulfilled > 0 ? "FULFILLED" : fulfilled > 0 ? "PARTIALLY_FULFILLED" : "UNFULFILLED";
 }
 
@@ -724,7 +727,12 @@ export function createFulfillment(
       line.remainingQuantity -= item.quantity;
       const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
       if (claimsInventory(order)) moveStock(store, lineItem.variantId, fo.locationId, item.quantity, "committed", null);
-      lines.push({ id: store.gid("FulfillmentLineItem"), lineItemId: line.lineItemId, quantity: item.quantity });
+      lines.push({
+        id: store.gid("FulfillmentLineItem"),
+        lineItemId: line.lineItemId,
+        quantity: item.quantity,
+        fulfillmentOrderLineItemId: line.id,
+      });
     }
     fo.status = fo.lineItems.every((l) => l.remainingQuantity === 0) ? "CLOSED" : "IN_PROGRESS";
     fo.updatedAt = store.timestamp();
@@ -742,6 +750,7 @@ export function createFulfillment(
     lineItems: lines,
   };
   order.fulfillments.push(fulfillment);
+  store.emit({ topic: "fulfillments/create", fulfillment });
   return { ok: fulfillment };
 }
 
@@ -754,6 +763,63 @@ export function updateTracking(
   if (!fulfillment) return { userErrors: [{ field: ["fulfillmentId"], message: "Fulfillment does not exist." }] };
   fulfillment.trackingInfo = trackingList(tracking);
   fulfillment.updatedAt = store.timestamp();
+  store.emit({ topic: "fulfillments/update", fulfillment });
+  return { ok: fulfillment };
+}
+
+/**
+ * fulfillmentCancel (2026-07): the fulfillment becomes CANCELLED and its units are to fulfil again. Where they go
+ * follows Shopify's description of the mutation: a fulfillment order still partly open takes them back into its
+ * remaining quantities (OPEN again once nothing of it stays fulfilled); one that was entirely fulfilled stays
+ * CLOSED and a new OPEN fulfillment order holds them. Our simplification: the new one is always at the original
+ * location (Shopify may pick another when the items are no longer stocked there). An order that committed its
+ * units commits them again (`committed` and `on_hand` +n). Refusals (our wording, not confirmed against Shopify):
+ * an unknown fulfillment, one already cancelled, one of a cancelled order.
+ */
+export function cancelFulfillment(store: FakeShopStore, fulfillmentId: string): ActionResult<FakeFulfillment> {
+  const fulfillment = store.findFulfillment(fulfillmentId);
+  if (!fulfillment) return { userErrors: [{ field: ["id"], message: "Fulfillment does not exist." }] };
+  if (fulfillment.status === "CANCELLED")
+    return { userErrors: [{ field: ["id"], message: "Fulfillment is already cancelled." }] };
+  const order = store.orders.get(fulfillment.orderId)!;
+  if (order.cancelledAt) return { userErrors: [{ field: ["id"], message: "The fulfillment's order is cancelled." }] };
+  const now = store.timestamp();
+  const replacements = new Map<string, FakeFulfillmentOrder>();
+  for (const line of fulfillment.lineItems) {
+    const fo = order.fulfillmentOrders.find((f) => f.lineItems.some((l) => l.id === line.fulfillmentOrderLineItemId))!;
+    const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
+    if (claimsInventory(order)) moveStock(store, lineItem.variantId, fo.locationId, line.quantity, null, "committed");
+    if (fo.status === "CLOSED" || fo.status === "CANCELLED") {
+      let replacement = replacements.get(fo.id);
+      if (!replacement) {
+        replacement = {
+          id: store.gid("FulfillmentOrder"),
+          orderId: order.id,
+          locationId: fo.locationId,
+          status: "OPEN",
+          createdAt: now,
+          updatedAt: now,
+          lineItems: [],
+        };
+        replacements.set(fo.id, replacement);
+        order.fulfillmentOrders.push(replacement);
+      }
+      replacement.lineItems.push({
+        id: store.gid("FulfillmentOrderLineItem"),
+        lineItemId: line.lineItemId,
+        totalQuantity: line.quantity,
+        remainingQuantity: line.quantity,
+      });
+    } else {
+      const foLine = fo.lineItems.find((l) => l.id === line.fulfillmentOrderLineItemId)!;
+      foLine.remainingQuantity += line.quantity;
+      fo.status = fo.lineItems.every((l) => l.remainingQuantity === l.totalQuantity) ? "OPEN" : "IN_PROGRESS";
+      fo.updatedAt = now;
+    }
+  }
+  fulfillment.status = "CANCELLED";
+  fulfillment.updatedAt = now;
+  store.emit({ topic: "fulfillments/update", fulfillment });
   return { ok: fulfillment };
 }
 

@@ -23,7 +23,7 @@ import { loadAdminSchema } from "../integrations/shopify/admin-schema";
 import { adminValidationRules } from "../integrations/shopify/admin-validation";
 import { actualQueryCost, FakeLeakyBucket, requestedQueryCost, type FakeBucketOptions } from "./cost";
 import { createRootValue, type ResolverContext } from "./resolvers";
-import { FakeShopStore, type FakeBulkOperation } from "./store";
+import { FakeShopStore, type FakeBulkOperation, type FakeShopEvent } from "./store";
 import {
   deliverWebhook,
   signWebhook,
@@ -102,6 +102,23 @@ export interface LostAnswerOptions {
 
 const BULK_HOST = "fake-shopify-storage.test";
 
+/** The topics the fake sends by itself to a subscribed target when its shop changes (see `webhooks.subscribe`). */
+export type FakeWebhookTopic = FakeShopEvent["topic"];
+
+/** One delivery the fake sent by itself; `outcome` settles once the target answered (or the request failed). */
+export interface FakeWebhookDelivery {
+  topic: FakeWebhookTopic;
+  shop: string;
+  webhook: SignedWebhook;
+  outcome: Promise<{ status: number } | { error: string }>;
+}
+
+interface WebhookSubscription {
+  topic: FakeWebhookTopic;
+  shop: string;
+  target: WebhookTarget;
+}
+
 export class ShopifyFake {
   readonly defaultShop: string;
   readonly apiKey: string;
@@ -122,6 +139,8 @@ export class ShopifyFake {
   #lostAnswers: Array<{ operationName: string } & LostAnswerOptions> = [];
   readonly #currency: string;
   readonly #presentmentCurrencies: string[];
+  readonly #subscriptions = new Set<WebhookSubscription>();
+  readonly #sent: FakeWebhookDelivery[] = [];
   /** See ShopifyFakeOptions.searchLagMs. */
   searchLagMs: number;
   /** See ShopifyFakeOptions.orderCreatePerMinute. */
@@ -253,7 +272,48 @@ export class ShopifyFake {
     ): Promise<Response> => deliverWebhook(target, "body" in delivery ? delivery : this.webhooks.sign(delivery)),
     /** Payload builders over a shop's store, shaped like Shopify's 2026-07 examples. */
     payloads: (shop = this.defaultShop) => webhookPayloads(this.storeFor(shop)),
+    /**
+     * Opt-in automatic deliveries, as a webhook subscription at Shopify: from now on every `topic` event of the
+     * shop (whether a GraphQL mutation or a seeding action made it) is signed and sent to `target`, after the
+     * change. Without a subscription the fake sends nothing by itself. Returns the function that unsubscribes.
+     * Not modelled: Shopify's retries of a failed delivery.
+     */
+    subscribe: (topic: FakeWebhookTopic, target: WebhookTarget, options: { shop?: string } = {}): (() => void) => {
+      const subscription = { topic, target, shop: options.shop ?? this.defaultShop };
+      this.#subscriptions.add(subscription);
+      return () => this.#subscriptions.delete(subscription);
+    },
+    /** Every delivery the subscriptions made, oldest first. */
+    sent: (): readonly FakeWebhookDelivery[] => this.#sent,
+    /** Waits for every delivery sent so far to be answered; returns them. */
+    settle: async (): Promise<readonly FakeWebhookDelivery[]> => {
+      const sent = [...this.#sent];
+      await Promise.all(sent.map((d) => d.outcome));
+      return sent;
+    },
   };
+
+  /** Signs the event's payload as it is now and sends it to every subscription for its topic and shop. */
+  #announce(store: FakeShopStore, event: FakeShopEvent): void {
+    for (const subscription of this.#subscriptions) {
+      if (subscription.topic !== event.topic || subscription.shop !== store.shop) continue;
+      const webhook = signWebhook(
+        { topic: event.topic, shop: store.shop, payload: webhookPayloads(store).fulfillment(event.fulfillment) },
+        this.apiSecret,
+      );
+      // After the change has returned to its caller, as Shopify sends once the change is committed.
+      const outcome = Promise.resolve()
+        .then(() => deliverWebhook(subscription.target, webhook))
+        .then(
+          async (response) => {
+            await response.body?.cancel();
+            return { status: response.status };
+          },
+          (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+        );
+      this.#sent.push({ topic: event.topic, shop: store.shop, webhook, outcome });
+    }
+  }
 
   // ---- internals ------------------------------------------------------------------------------------------
 
@@ -263,6 +323,7 @@ export class ShopifyFake {
       const store = new FakeShopStore(shop, this.#now);
       store.currency = this.#currency;
       store.presentmentCurrencies = [...this.#presentmentCurrencies];
+      store.onEvent((event) => this.#announce(store, event));
       state = {
         store,
         bucket: new FakeLeakyBucket(this.#bucketOptions, this.#now),

@@ -5,6 +5,8 @@ export {
   type ShopifyFakeOptions,
   type FakeGraphqlRequest,
   type LostAnswerOptions,
+  type FakeWebhookTopic,
+  type FakeWebhookDelivery,
 } from "./fake";
 export { FakeShopStore } from "./store";
 export type * from "./store";
@@ -22,6 +24,7 @@ export {
   cancelOrder,
   createFulfillment,
   updateTracking,
+  cancelFulfillment,
   createRefund,
   moveFulfillmentOrder,
   fulfillmentStatusOf,

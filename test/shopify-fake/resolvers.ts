@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { isInventoryQuantityName, type InventoryQuantityName } from "~/integrations/shopify/quantity-names";
 import {
   cancelOrder,
+  cancelFulfillment,
   createFulfillment,
   createOrder,
   createRefund,
@@ -939,6 +940,7 @@ export function createRootValue(context: ResolverContext) {
       outcome(createFulfillment(store, args.fulfillment), "fulfillment", fulfillmentView),
     fulfillmentTrackingInfoUpdate: (args: Args) =>
       outcome(updateTracking(store, args.fulfillmentId, args.trackingInfoInput), "fulfillment", fulfillmentView),
+    fulfillmentCancel: (args: Args) => outcome(cancelFulfillment(store, args.id), "fulfillment", fulfillmentView),
     refundCreate: (args: Args, _ctx: unknown, info: GraphQLResolveInfo) =>
       idempotent(info, args, () => {
         const result = createRefund(store, args.input);

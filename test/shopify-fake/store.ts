@@ -160,7 +160,8 @@ export interface FakeFulfillment {
   createdAt: string;
   updatedAt: string;
   trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
-  lineItems: Array<{ id: string; lineItemId: string; quantity: number }>;
+  /** `fulfillmentOrderLineItemId`: the unit's place in a fulfillment order, where a cancel gives it back. */
+  lineItems: Array<{ id: string; lineItemId: string; quantity: number; fulfillmentOrderLineItemId: string }>;
 }
 export interface FakeRefund {
   id: string;
@@ -241,6 +242,11 @@ export interface FakeBulkOperation {
   url: string | null;
 }
 
+/** A change Shopify announces with a webhook; `ShopifyFake.webhooks.subscribe` turns these into deliveries. */
+export type FakeShopEvent =
+  | { topic: "fulfillments/create"; fulfillment: FakeFulfillment }
+  | { topic: "fulfillments/update"; fulfillment: FakeFulfillment };
+
 export class FakeShopStore {
   // Odd numbers above 2^53 are exactly the ones a JavaScript number cannot hold.
   #nextId = 10_000_000_000_000_001n;
@@ -260,11 +266,22 @@ export class FakeShopStore {
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
   /** inventory item → location → level id: keeps level look-ups O(1) for 100,000-variant shops. */
   readonly #levelIdsByItem = new Map<string, Map<string, string>>();
+  readonly #listeners = new Set<(event: FakeShopEvent) => void>();
 
   constructor(
     readonly shop: string,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Listens to the shop's webhook-worthy changes; returns the function that stops listening. */
+  onEvent(listener: (event: FakeShopEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  /** Called by the actions once a change is made, whoever made it (a mutation or a test's seeding). */
+  emit(event: FakeShopEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
 
   nextNumericId(): string {
     const id = this.#nextId;

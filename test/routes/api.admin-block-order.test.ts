@@ -6,6 +6,7 @@ import { loader } from "~/routes/api.admin-block.order/route";
 import {
   loadOrderBlock,
   NO_CARRIER_MAP_MESSAGE,
+  carrierMappingStatus,
   shippingOverdue,
 } from "~/routes/api.admin-block.order/order-block.server";
 import { APP_URL, installShop, settle } from "../helpers/app";
@@ -247,6 +248,38 @@ describe("the block's view of an order", () => {
         shippingOverdue: true,
       },
     });
+  });
+
+  it("says whether the order's fulfilments reach Mirakl: sent, blocked, ready once a carrier is mapped", async () => {
+    const connectionId = "carrier-status-connection";
+    const order = (fulfilmentStatus: string, fulfilmentNote: string | null = null) => ({
+      connectionId,
+      fulfilmentStatus,
+      fulfilmentNote,
+    });
+    expect(await carrierMappingStatus(shopA, order("NONE"), {})).toEqual({
+      status: "not-configured",
+      message: NO_CARRIER_MAP_MESSAGE,
+    });
+    expect(await carrierMappingStatus(shopA, order("SHIPPED"), {})).toMatchObject({ status: "sent" });
+    expect(await carrierMappingStatus(shopA, order("BLOCKED", '"Mondial Relay" is not mapped'), {})).toEqual({
+      status: "blocked",
+      message: '"Mondial Relay" is not mapped',
+    });
+    expect(
+      await carrierMappingStatus(shopA, order("NONE"), {
+        shippingPlatform: { readAt: new Date().toISOString(), multiShipment: false, alternativeCarriers: true },
+      }),
+    ).toMatchObject({ status: "ready" });
+    await prisma.carrierMapping.create({
+      data: { shop: shopA, connectionId, companyKey: "ups", company: "UPS", miraklCode: "UPS", confirmedAt: new Date() },
+    });
+    expect(await carrierMappingStatus(shopA, order("NONE"), {})).toEqual({
+      status: "ready",
+      message: "1 carrier mapped: fulfil as usual",
+    });
+    // Another shop's map says nothing about this shop's orders.
+    expect(await carrierMappingStatus(shopB, order("NONE"), {})).toMatchObject({ status: "not-configured" });
   });
 
   it("calls a passed deadline overdue only while the order is still to ship", () => {

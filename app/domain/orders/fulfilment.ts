@@ -314,10 +314,7 @@ function planAfterShipping(
     decisions.push({
       fulfilmentId: f.id,
       status: "SHIPPED",
-      reason:
-        f.status === "SHIPPED"
-          ? "Mirakl shows it shipped"
-          : `Mirakl already shows order ${input.miraklOrderId} ${input.orderState}`,
+      reason: `Shipped: Mirakl shows order ${input.miraklOrderId} ${input.orderState}`,
     });
   }
   return {

@@ -533,7 +533,7 @@ async function runStep(
         await mirakl.shipOrder(order.miraklOrderId);
         input.orderState = "SHIPPED";
         timeline.push(
-          appEntry("shipped-sent", "Mirakl told the order shipped (OR24): every unit is fulfilled in Shopify"),
+          appEntry("shipped-sent", "Mirakl was told the order shipped (OR24): every unit is fulfilled in Shopify"),
         );
         return { kind: "done" };
       }

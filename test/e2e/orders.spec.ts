@@ -10,7 +10,7 @@ const MIRAKL_SHOP = 3001;
 const STOCKED = "BOT-INS-08";
 const NO_VARIANT = "STOVE-CMP-OLD";
 
-test("an order placed on the demo marketplace is decided line by line, with reasons, and Mirakl gets the decision", async ({
+test("an order placed on the demo marketplace is decided line by line, paid, made in Shopify and shipped through the carrier map", async ({
   page,
   request,
 }) => {
@@ -75,4 +75,54 @@ test("an order placed on the demo marketplace is decided line by line, with reas
   const row = page.locator("tr").filter({ hasText: orderId });
   await expect(row).toContainText(shopifyName);
   await expect(row).toContainText(STOCKED);
+
+  // The merchant ships one bottle with a carrier the demo map leaves unmapped: the marketplace takes only its own
+  // carriers, so the Orders page says the order waits for its carrier (and nothing reaches Mirakl).
+  const fulfilForm = () =>
+    page.locator("form").filter({ has: page.getByRole("button", { name: `Fulfil ${shopifyName}` }) });
+  await fulfilForm().getByLabel("Carrier", { exact: true }).selectOption("Mondial Relay");
+  await fulfilForm().getByLabel(`${STOCKED} (2 to fulfil)`).fill("1");
+  await fulfilForm()
+    .getByRole("button", { name: `Fulfil ${shopifyName}` })
+    .click();
+  await expect(page.getByText(/fulfilment #\d+\.1 created.*the app accepted it/)).toBeVisible();
+  const fulfilment = async () => {
+    await page.reload();
+    return (await page.locator("tbody tr").filter({ hasText: orderId }).allTextContents()).join(" ");
+  };
+  await openHydrated(page, `/app/orders?q=${orderId}`);
+  await expect.poll(fulfilment, { timeout: 30_000, intervals: [1_000] }).toContain("Carrier not mapped");
+
+  // The Carriers page shows it first, blocked; mapping it sends the waiting tracking by itself.
+  await openHydrated(page, "/app/carriers");
+  await expect(page.getByText(/Blocked: 1 order waits/).first()).toBeVisible();
+  await page.getByLabel("Marketplace carrier for Mondial Relay", { exact: true }).selectOption("COLISSIMO");
+  await page.getByRole("button", { name: "Map: Marketplace carrier for Mondial Relay" }).click();
+  await expect(page.getByText('"Mondial Relay" now ships as COLISSIMO')).toBeVisible();
+  await openHydrated(page, `/app/orders?q=${orderId}`);
+  await expect.poll(fulfilment, { timeout: 30_000, intervals: [1_000] }).toContain("Partly fulfilled");
+  let mirakl = (await (await request.get(`${simulatorUrl}/_sim/orders?shop_id=${MIRAKL_SHOP}`)).json()) as {
+    order_id: string;
+    order_state: string;
+    shipping_carrier_code: string | null;
+  }[];
+  expect(mirakl.find((o) => o.order_id === orderId)).toMatchObject({
+    order_state: "SHIPPING",
+    shipping_carrier_code: "COLISSIMO",
+  });
+
+  // The second bottle ships with UPS (mapped): every unit is fulfilled, so Mirakl is told the order shipped.
+  await openHydrated(page, "/app/demo/shopify");
+  await fulfilForm().getByLabel("Carrier", { exact: true }).selectOption("UPS");
+  await fulfilForm()
+    .getByRole("button", { name: `Fulfil ${shopifyName}` })
+    .click();
+  await expect(page.getByText(/fulfilment #\d+\.2 created.*the app accepted it/)).toBeVisible();
+  await openHydrated(page, `/app/orders?q=${orderId}`);
+  await expect.poll(fulfilment, { timeout: 30_000, intervals: [1_000] }).toContain("Shipped on Mirakl");
+  mirakl = (await (await request.get(`${simulatorUrl}/_sim/orders?shop_id=${MIRAKL_SHOP}`)).json()) as typeof mirakl;
+  expect(mirakl.find((o) => o.order_id === orderId)).toMatchObject({
+    order_state: "SHIPPED",
+    shipping_carrier_code: "UPS",
+  });
 });

@@ -21,7 +21,7 @@ export function Hidden({ intent, connectionId }: { intent: string; connectionId:
   );
 }
 
-const ordersWait = (count: number) => `${count} order${count === 1 ? "" : "s"} wait`;
+const ordersWait = (count: number) => `${count} order${count === 1 ? " waits" : "s wait"}`;
 
 /** Says, above everything, that orders wait for the map, and what frees them. */
 export function WaitingOrdersBanner({ selected }: { selected: Selected }) {

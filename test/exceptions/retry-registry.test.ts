@@ -10,6 +10,7 @@ describe("the exceptions queue's retry registry", () => {
       [
         "MarketplaceConnection",
         "MarketplaceOrder",
+        "MarketplaceShipment",
         "MiraklOrder",
         "MiraklOrderLine",
         "OfferStock",

@@ -24,6 +24,7 @@ describe("the work-unit registry", () => {
       ["order-intake", `order-intake:${connectionId}`],
       ["order-acceptance", `order-acceptance:${connectionId}`],
       ["shopify-orders", `shopify-orders:${connectionId}`],
+      ["fulfilments", `fulfilments:${connectionId}`],
       ["reservation-holds", `reservation-holds:${shop}`],
       ["mirakl-call-prune", "mirakl-call-prune"],
       ["api-key-reencrypt", "api-key-reencrypt"],

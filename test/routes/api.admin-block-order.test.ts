@@ -272,7 +272,14 @@ describe("the block's view of an order", () => {
       }),
     ).toMatchObject({ status: "ready" });
     await prisma.carrierMapping.create({
-      data: { shop: shopA, connectionId, companyKey: "ups", company: "UPS", miraklCode: "UPS", confirmedAt: new Date() },
+      data: {
+        shop: shopA,
+        connectionId,
+        companyKey: "ups",
+        company: "UPS",
+        miraklCode: "UPS",
+        confirmedAt: new Date(),
+      },
     });
     expect(await carrierMappingStatus(shopA, order("NONE"), {})).toEqual({
       status: "ready",

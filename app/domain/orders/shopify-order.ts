@@ -41,13 +41,24 @@ export interface MiraklTax {
   amount: MiraklMoney;
   rate?: MiraklMoney | null;
 }
-interface Reversal {
+/** Money given back on a line: a cancelation or a refund (the fields both share). */
+export interface MiraklReversal {
+  /** Required in OR11 (`cancelations[].id`, `refunds[].id`); optional here so partial fixtures stay short. */
+  id?: string | null;
+  reason_code?: string | null;
+  created_date?: string | null;
   amount?: MiraklMoney | null;
   shipping_amount?: MiraklMoney | null;
   quantity?: number | null;
   taxes?: readonly MiraklTax[];
   shipping_taxes?: readonly MiraklTax[];
   commission_total_amount?: MiraklMoney | null;
+}
+export interface MiraklRefundLike extends MiraklReversal {
+  id: string;
+  /** Groups the refunds one OR28 call (or one operator action) created together. */
+  order_refund_id?: string | null;
+  refund_state?: string | null;
 }
 export interface MiraklAddressLike {
   civility?: string | null;
@@ -81,7 +92,9 @@ export interface MiraklOrderLineLike {
   taxes?: readonly MiraklTax[];
   shipping_taxes?: readonly MiraklTax[];
   fees?: readonly { code: string; amount: MiraklMoney }[];
-  cancelations?: readonly Reversal[];
+  cancelations?: readonly MiraklReversal[];
+  refunds?: readonly MiraklRefundLike[];
+  can_refund?: boolean | null;
   shipped_date?: string | null;
 }
 export interface MiraklOrderLike {
@@ -127,7 +140,8 @@ function lineIncluded(line: MiraklOrderLineLike): boolean {
   return remainingQuantity(line) > 0;
 }
 
-function lineShipped(line: MiraklOrderLineLike): boolean {
+/** Have the line's units left the warehouse? */
+export function lineShipped(line: Pick<MiraklOrderLineLike, "shipped_date" | "order_line_state">): boolean {
   return Boolean(line.shipped_date) || SHIPPED_LINE_STATES.has(line.order_line_state);
 }
 
@@ -578,7 +592,7 @@ export function planShopifyOrder(order: MiraklOrderLike, context: ShopifyOrderCo
 // ---------------------------------------------------------------------------------------------------------
 
 /** Enough digits for every amount of the order (Mirakl may send more than the currency's own). */
-function fractionDigitsOf(order: MiraklOrderLike): number {
+export function fractionDigitsOf(order: Pick<MiraklOrderLike, "order_lines">): number {
   let digits = 2;
   const visit = (amount: MiraklMoney | null | undefined) => {
     if (amount == null) return;
@@ -595,7 +609,7 @@ function fractionDigitsOf(order: MiraklOrderLike): number {
     ].forEach(visit);
     for (const tax of [...(line.taxes ?? []), ...(line.shipping_taxes ?? [])]) visit(tax.amount);
     for (const fee of line.fees ?? []) visit(fee.amount);
-    for (const c of line.cancelations ?? []) {
+    for (const c of [...(line.cancelations ?? []), ...(line.refunds ?? [])]) {
       [c.amount, c.shipping_amount, c.commission_total_amount].forEach(visit);
       for (const tax of [...(c.taxes ?? []), ...(c.shipping_taxes ?? [])]) visit(tax.amount);
     }
@@ -609,16 +623,17 @@ function sumMoney(values: readonly (MiraklMoney | null | undefined)[], digits: n
   return minorUnitsToMoney(sum(values.map((v) => moneyToMinorUnits(toMoney(v ?? "0"), digits))), digits);
 }
 
-interface NetTax {
+export interface NetTax {
   code: string;
+  /** Minor units; 0 or below once reversals took it all. */
   amount: bigint;
   rate: MiraklMoney | null;
 }
 
-/** A line's taxes less the taxes of its cancelled amounts, per code; nothing left → no tax line. */
-function netTaxes(
+/** A line's taxes less the taxes of its reversals, per code, in the line's order (a code the line lacks is ignored). */
+export function netTaxesByCode(
   taxes: readonly MiraklTax[],
-  cancelled: readonly (readonly MiraklTax[])[],
+  reversed: readonly (readonly MiraklTax[])[],
   minor: (amount: MiraklMoney | null | undefined) => bigint,
 ): NetTax[] {
   const byCode = new Map<string, NetTax>();
@@ -630,11 +645,20 @@ function netTaxes(
       rate: known?.rate ?? tax.rate ?? null,
     });
   }
-  for (const tax of cancelled.flat()) {
+  for (const tax of reversed.flat()) {
     const known = byCode.get(tax.code);
     if (known) known.amount -= minor(tax.amount);
   }
-  return [...byCode.values()].filter((t) => t.amount > 0n);
+  return [...byCode.values()];
+}
+
+/** A line's taxes less the taxes of its cancelled amounts, per code; nothing left → no tax line. */
+function netTaxes(
+  taxes: readonly MiraklTax[],
+  cancelled: readonly (readonly MiraklTax[])[],
+  minor: (amount: MiraklMoney | null | undefined) => bigint,
+): NetTax[] {
+  return netTaxesByCode(taxes, cancelled, minor).filter((t) => t.amount > 0n);
 }
 
 /**

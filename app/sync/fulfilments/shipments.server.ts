@@ -44,6 +44,8 @@ const BATCH = 50;
 const BLOCKED_BATCH = 200;
 /** Orders whose Shopify fulfilments the sweep reads per pass. */
 const SWEEP_BATCH = 20;
+/** A full sweep batch: the next one after this. */
+const SWEEP_BATCH_SPACING_MS = 15_000;
 /** How often an unshipped order's fulfilments are read from Shopify, in case a webhook was lost. */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
 /** PC01 is read again after this. */
@@ -285,7 +287,9 @@ export async function runFulfilments(
     where: { shop: connection.shop, connectionId: connection.id, fulfilmentStatus: "SYNCING" },
   });
   if (synced > 0 && !retryAt.length) retryAt.push(now.getTime() + 1000);
-  if (sweepMore) retryAt.push(now.getTime());
+  // The sweep is the heal path (webhooks are the fast one): its batches are spaced so a shop with thousands of
+  // open orders does not spend its Shopify query budget on it.
+  if (sweepMore) retryAt.push(now.getTime() + SWEEP_BATCH_SPACING_MS);
   const nextSweep = await nextSweepAt(connection);
   if (nextSweep) retryAt.push(Math.max(now.getTime(), nextSweep.getTime()));
   result.nextDueAt = retryAt.length ? new Date(Math.max(now.getTime(), Math.min(...retryAt))) : null;

@@ -30,7 +30,8 @@ import { percentile, seededRandom, startBenchSimulator, startEngine, VirtualCloc
  * its package reference, the fulfilment's name).
  *
  * Baseline, computed from the same fulfilment times (not run): a batch connector that reads Shopify's
- * fulfilments every 5 minutes and pushes them to Mirakl at once, so a fulfilment waits for the next batch.
+ * fulfilments every 5 minutes and pushes them to Mirakl at once, so a fulfilment waits for the next batch; pooled
+ * over 60 phases of the batch's schedule (its figures count each fulfilment 60 times).
  */
 
 interface PlannedOrder {
@@ -97,6 +98,7 @@ export interface FulfilmentsOutcome {
 }
 
 const TARGET_MS = 10_000;
+const BASELINE_PHASES = 60;
 const skuOf = (i: number) => `SKU-${String(i).padStart(3, "0")}`;
 const SKUS = 40;
 const CARRIERS: [company: string, code: string][] = [
@@ -396,15 +398,21 @@ export async function runFulfilmentsVariant(
     const shipmentWithProcessing: number[] = [];
     const baselineOrder: number[] = [];
     const baselineShipment: number[] = [];
-    const nextBatch = (at: number) =>
-      start + (Math.floor((at - start) / config.baselineEveryMs) + 1) * config.baselineEveryMs;
+    // The batch's schedule has nothing to do with the fulfilments: its delays are pooled over phases spread evenly
+    // over its period (one phase would make the figures depend on where the ~3 minutes of fulfilments fall in it).
+    const every = config.baselineEveryMs;
+    const batchDelays = (at: number) =>
+      Array.from({ length: BASELINE_PHASES }, (_, k) => {
+        const sinceBatch = (((at - start - (k * every) / BASELINE_PHASES) % every) + every) % every;
+        return every - sinceBatch;
+      });
     stream.forEach((event, i) => {
       const miraklId = miraklIds[event.order]!;
       const made = createdAt[i]!;
       // The call that shipped: OR24 for the order, or (multi-shipment) the ST01/ST24 of this fulfilment's shipment.
       let processing = or24Processing.get(miraklId) ?? 0;
       if (variant.multiShipment) {
-        baselineShipment.push(nextBatch(made) - made);
+        baselineShipment.push(...batchDelays(made));
         const [shipment] = shipmentByReference.get(`${miraklId} ${names[i]}`) ?? [];
         processing = shipment ? (shipmentProcessing.get(shipment.id) ?? 0) : 0;
         if (!event.lost && shipment?.status === "SHIPPED" && shipment.shipped !== null) {
@@ -413,7 +421,7 @@ export async function runFulfilmentsVariant(
         }
       }
       if (event.part === "first") return;
-      baselineOrder.push(nextBatch(made) - made);
+      baselineOrder.push(...batchDelays(made));
       const shipped = simOrders.get(miraklId)!.shipped;
       if (shipped === null) return;
       if (lostOrder.has(event.order)) healed.push(shipped - made);
@@ -483,8 +491,10 @@ export async function runFulfilmentsVariant(
       firstSweep,
       baseline: {
         everyMs: config.baselineEveryMs,
-        orderShipped: spread(baselineOrder),
-        shipmentShipped: variant.multiShipment ? spread(baselineShipment) : null,
+        orderShipped: { ...spread(baselineOrder), count: baselineOrder.length / BASELINE_PHASES },
+        shipmentShipped: variant.multiShipment
+          ? { ...spread(baselineShipment), count: baselineShipment.length / BASELINE_PHASES }
+          : null,
       },
     };
   } finally {

@@ -268,7 +268,7 @@ function place(sim: RunningMiraklSimulator, planned: PlannedOrder, at: number): 
 }
 
 /** Calls by operation; OR11 split into counted polls, free next pages and free look-ups by id. */
-function callCounts(sim: RunningMiraklSimulator) {
+export function callCounts(sim: RunningMiraklSimulator) {
   const byOperation: Record<string, number> = {};
   let rateLimited = 0;
   let or21Failed = 0;
@@ -512,7 +512,7 @@ const spread = (values: readonly number[]) => ({
 });
 
 /** Brings the engine to a settled start: full reconcile (bulk export, recompute, OF52-54) and push, through the real tasks. */
-async function settleEngine(engine: Engine, clock: VirtualClock, sim: RunningMiraklSimulator) {
+export async function settleEngine(engine: Engine, clock: VirtualClock, sim: RunningMiraklSimulator) {
   await requestReconcile(engine.connection, "FULL", clock.date());
   for (let steps = 0; steps < 10_000; steps++) {
     await engine.drain();

@@ -16,6 +16,7 @@ import { readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { runOrderAcceptance } from "~/sync/orders/acceptance.server";
 import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
+import { runFulfilments } from "~/sync/fulfilments/shipments.server";
 import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { installShop } from "../test/helpers/app";
@@ -66,6 +67,13 @@ export interface EngineOptions {
   readOrders?: boolean;
   /** Run the acceptance unit (OR21 for every waiting order) beside the intake; default false. */
   acceptOrders?: boolean;
+  /** Run the fulfilments unit (Shopify fulfilments to OR23/OR24 or ST01/ST24, and its sweep); default false. */
+  fulfilments?: boolean;
+  /**
+   * The Shopify client's waits (its cost bucket, a THROTTLED answer) move the virtual clock, as a real wait lets
+   * time pass and the fake's bucket refill. Default false: waits take no time (the client sends at once).
+   */
+  shopifyWaitsOnClock?: boolean;
   /** More connection settings, through the same schema (e.g. currencyIsoCode, locationNames). */
   settings?: Record<string, unknown>;
   /** Wraps the engine's Mirakl client, to observe calls (e.g. when each one ended, in wall time). */
@@ -123,8 +131,16 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   });
   const mirakl = options.observeMirakl ? options.observeMirakl(client) : client;
   const transport = options.observeShopify ? options.observeShopify(fake.admin(shop)) : fake.admin(shop);
+  const buckets = new CostBuckets();
   const shopify = async () =>
-    new ShopifyAdminClient(transport, { shop, buckets: new CostBuckets(), sleep: async () => {} });
+    options.shopifyWaitsOnClock
+      ? new ShopifyAdminClient(transport, {
+          shop,
+          buckets,
+          now: clock.now,
+          sleep: async (ms) => clock.advanceTo(clock.ms + ms),
+        })
+      : new ShopifyAdminClient(transport, { shop, buckets: new CostBuckets(), sleep: async () => {} });
 
   const connectionTask = (kind: string, step: (now: Date) => Promise<{ nextDueAt: Date | null }>): TaskHandler => ({
     kind,
@@ -171,6 +187,15 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       connectionTask(workUnits.orderAcceptance.kind, (now) => runOrderAcceptance(connection, mirakl, now)),
     );
     await workUnits.orderAcceptance.markDirty(connection.id, shop, clock.date());
+  }
+  if (options.fulfilments) {
+    // The step fulfilmentsTask runs, with the harness's clients (the Shopify one for the sweep).
+    miraklSide.push(
+      connectionTask(workUnits.fulfilments.kind, async (now) => ({
+        nextDueAt: (await runFulfilments(connection, mirakl, now, await shopify())).nextDueAt,
+      })),
+    );
+    await workUnits.fulfilments.markDirty(connection.id, shop, clock.date());
   }
   // Wall time spent in each kind of unit: where a run's time goes. Wrapped copies: the app's handlers stay as they are.
   const unitMs: Record<string, number> = {};

@@ -2,7 +2,8 @@
 // (bench/scenario.ts) so its memory figures are its own; this file only starts them and prints tables.
 // Flash sale: each variant runs in two processes (engine + baseline; engine without velocity protection).
 // Acceptance: one process (the engine once, then the baseline under each acceptance deadline, on the same orders).
-// Options: --quick, --only=flash-sale|reconcile|acceptance, --skus=N (reconcile size), --json=FILE (raw figures).
+// Fulfilments: each variant in its own process, one after the other (their wall times are figures).
+// Options: --quick, --only=flash-sale|reconcile|acceptance|fulfilments, --skus=N (reconcile size), --json=FILE (raw figures).
 import { spawn } from "node:child_process";
 import { cpus, freemem, release, totalmem, type } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,8 @@ import { flashSaleVariants } from "./flash-sale-config";
 import type { PolicyResult } from "./flash-sale";
 import type { RunFigures } from "./reconcile-100k";
 import type { AcceptanceRun, PolicyOutcome, ShopifyCalls, ShopifyOrdersOutcome } from "./acceptance";
+import { fulfilmentsVariants } from "./fulfilments-config";
+import type { FulfilmentsOutcome } from "./fulfilments";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -273,6 +276,94 @@ function acceptanceTable(run: AcceptanceRun) {
   ].join("\n");
 }
 
+function fulfilmentsTable(run: FulfilmentsOutcome) {
+  const { config, variant } = run;
+  type Spread = FulfilmentsOutcome["orderShipped"];
+  const spread = (s: Spread | null) =>
+    s && s.count ? `${seconds(s.p50)} / ${seconds(s.p99)} (${seconds(s.max)}), ${s.count}` : "–";
+  const perOrder = (operations: string[]) =>
+    operations.map((op) => `${op} ${((run.miraklCalls[op] ?? 0) / run.orders).toFixed(2)}`).join(", ");
+  const unit = (kind: string) => {
+    const u = run.units[kind];
+    return u ? `${u.runs}, ${seconds(u.totalMs)} (${seconds(u.maxMs)})` : "–";
+  };
+  const primary = variant.multiShipment ? run.shipmentShipped : run.orderShipped;
+  const primaryWithProcessing = variant.multiShipment
+    ? run.shipmentShippedWithProcessing
+    : run.orderShippedWithProcessing;
+  const rows: (string | number)[][] = [
+    [
+      "delay Shopify fulfilment → order SHIPPED on Mirakl (OR24 applied), webhook delivered: p50 / p99 (max), orders",
+      spread(run.orderShipped),
+      spread(run.baseline.orderShipped),
+    ],
+  ];
+  if (variant.multiShipment)
+    rows.push([
+      "delay Shopify fulfilment → its shipment SHIPPED (ST01 shipped), every fulfilment: p50 / p99 (max), fulfilments",
+      spread(run.shipmentShipped),
+      spread(run.baseline.shipmentShipped),
+    ]);
+  rows.push(
+    [
+      `target: ≤ ${seconds(run.targetMs)} with a mapped carrier`,
+      primary && primary.count ? (run.overTarget === 0 ? "met" : `not met: ${run.overTarget} later`) : "–",
+      run.baseline.orderShipped.max !== null && run.baseline.orderShipped.max <= run.targetMs ? "met" : "not met",
+    ],
+    ["… counting this machine's processing time (wall, noisy): p50 / p99 (max)", spread(primaryWithProcessing), "–"],
+    [
+      "webhooks sent / lost / delivered (answered other than 200)",
+      `${run.webhooks.sent} / ${run.webhooks.lost} / ${run.webhooks.delivered} (${run.webhooks.answeredNot200})`,
+      "n/a",
+    ],
+  );
+  if (variant.lostShare > 0)
+    rows.push([
+      `orders with a lost webhook, found by the sweep (every ${seconds(run.sweepIntervalMs)}): delay p50 / p99 (max), orders`,
+      spread(run.healed),
+      "(same as above)",
+    ]);
+  rows.push(
+    [
+      "orders not SHIPPED at the end / orders with more than one OR24 / shipments made twice",
+      `${run.notShipped} / ${run.duplicateOr24} / ${run.duplicateShipments}`,
+      "–",
+    ],
+    ["orders' fulfilment status in the app at the end", calls(run.statuses), "–"],
+    ["Mirakl calls (429s)", `${calls(run.miraklCalls)} (${run.rateLimited})`, "–"],
+    [
+      "… per order",
+      perOrder(
+        variant.multiShipment ? ["ST01", "ST24", "ST11", "OR11", "OR11 by id"] : ["OR23", "OR24", "OR11", "OR11 by id"],
+      ),
+      "–",
+    ],
+    ["Shopify calls (THROTTLED)", `${calls(run.shopifyCalls)} (${run.shopifyThrottled})`, "–"],
+    [
+      "open exceptions (SHIPMENT_BLOCKED must be 0) / units that threw",
+      `${calls(run.exceptions)} / ${calls(run.unitErrors)}`,
+      "–",
+    ],
+    [
+      `before the first fulfilment, the sweep's look at all ${run.orders} orders: OrderFulfillments calls (requested cost, THROTTLED), wall time`,
+      `${run.firstSweep.calls} (${run.firstSweep.requestedCost}, ${run.firstSweep.throttled}), ${seconds(run.firstSweep.wallMs)}`,
+      "–",
+    ],
+    ["fulfilments unit: runs, wall time (longest run)", unit("fulfilments"), "–"],
+    ["webhook inbox unit: runs, wall time (longest run)", unit("webhook-inbox"), "–"],
+    [
+      "virtual time first fulfilment → last order shipped; wall time (setup)",
+      `${seconds(run.virtualMs)}; ${seconds(run.wallMs)} (${seconds(run.setupWallMs)})`,
+      "–",
+    ],
+  );
+  return [
+    `**${variant.label}** — ${run.orders} paid orders already in Shopify (${run.splitOrders} fulfilled in two parts, the rest ${config.restAfterMs[0] / 1000}–${config.restAfterMs[1] / 1000} s after the first at the earliest), ${run.fulfilments} fulfilments at ${config.perSecond}/s over ${seconds(run.streamMs)}, webhook delay ${config.webhookDelayMs[0] / 1000}–${config.webhookDelayMs[1] / 1000} s${variant.lostShare ? `, ${Math.round(variant.lostShare * 100)} % of webhooks lost` : ""} (seed ${config.seed})`,
+    "",
+    table(["", "engine", `batch every ${config.baselineEveryMs / 60_000} min (computed)`], rows),
+  ].join("\n");
+}
+
 const started = Date.now();
 const output: string[] = [];
 const raw: Record<string, unknown> = {};
@@ -313,6 +404,17 @@ if (!only || only === "acceptance") {
   say(
     `\n## Order acceptance (engine, and OR11 + OR21 every 15 minutes under each deadline; same orders)\n\n${acceptanceTable(run)}\n`,
   );
+}
+
+if (!only || only === "fulfilments") {
+  const runs: FulfilmentsOutcome[] = [];
+  for (const [index] of fulfilmentsVariants.entries())
+    runs.push((await scenario("fulfilments", [`--variant=${index}`])) as FulfilmentsOutcome);
+  raw.fulfilments = runs;
+  say(
+    `\n## Fulfilments to Mirakl (engine, and a batch connector every 5 minutes computed from the same fulfilments)\n`,
+  );
+  for (const run of runs) say(`${fulfilmentsTable(run)}\n`);
 }
 
 say(`\nTotal: ${seconds(Date.now() - started)}`);

@@ -1,5 +1,5 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance|fulfilments [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
@@ -27,6 +27,11 @@ if (name === "flash-sale") {
 } else if (name === "acceptance") {
   const { runAcceptanceBench, acceptanceConfig } = await import("./acceptance");
   result = await runAcceptanceBench(acceptanceConfig(quick));
+} else if (name === "fulfilments") {
+  // One variant per process, as the flash sale's (each run's fake hands out the same Shopify ids).
+  const { runFulfilmentsVariant, fulfilmentsConfig, fulfilmentsVariants } = await import("./fulfilments");
+  const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
+  result = await runFulfilmentsVariant(fulfilmentsConfig(quick), fulfilmentsVariants[variant]!);
 } else {
   throw new Error(`unknown scenario ${name}`);
 }

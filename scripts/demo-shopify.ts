@@ -16,7 +16,6 @@ import {
   type FakeFulfillment,
   type FakeInventoryLevel,
   type FakeLocation,
-  type FakeWebhookTopic,
   type WebhookTarget,
 } from "../test/shopify-fake/index.ts";
 import type { DemoFulfilmentChange, DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
@@ -337,7 +336,7 @@ export function createDemoShopify({
      * synchronous, so the deliveries added meanwhile are exactly its own.
      */
     const fulfilmentChange = async (
-      topic: FakeWebhookTopic,
+      topic: DemoFulfilmentChange["topic"],
       change: () => { ok?: FakeFulfillment; userErrors?: Array<{ message: string }> },
     ): Promise<DemoFulfilmentChange> => {
       const before = fake.webhooks.sent().length;

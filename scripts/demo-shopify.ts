@@ -8,18 +8,27 @@ import {
 } from "../test/integrations/shopify/admin-schema.ts";
 import {
   cancelFulfillment,
+  cancelOrder,
   createFulfillment,
   createOrder,
+  createRefund,
   fulfillmentStatusOf,
+  refundableMoney,
+  refundableShipping,
   ShopifyFake,
   updateTracking,
   type FakeFulfillment,
   type FakeInventoryLevel,
   type FakeLocation,
-  type FakeWebhookTopic,
+  type FakeOrder,
   type WebhookTarget,
 } from "../test/shopify-fake/index.ts";
-import type { DemoFulfilmentChange, DemoShopifyStore, DemoStockChange } from "../app/demo/demo-shopify.server.ts";
+import type {
+  DemoFulfilmentChange,
+  DemoOrderChange,
+  DemoShopifyStore,
+  DemoStockChange,
+} from "../app/demo/demo-shopify.server.ts";
 
 /** One Shopify variant of the demo shop and, when the marketplace already lists it, its Mirakl offer. */
 interface DemoVariantSeed {
@@ -306,8 +315,8 @@ export function createDemoShopify({
   function store(app: string | ((topic: string) => WebhookTarget)): DemoShopifyStore {
     const targetOf = (topic: string) => (typeof app === "string" ? `${app}/webhooks/${topic}` : app(topic));
     const webhookUrl = targetOf("inventory_levels/update");
-    // Shopify sends these by itself once subscribed, whoever fulfils (this page or a GraphQL call).
-    for (const topic of ["fulfillments/create", "fulfillments/update"] as const)
+    // Shopify sends these by itself once subscribed, whoever makes the change (this page or the app's GraphQL).
+    for (const topic of ["fulfillments/create", "fulfillments/update", "refunds/create", "orders/cancelled"] as const)
       fake.webhooks.subscribe(topic, targetOf(topic));
     const variantOf = (variantId: string) => {
       const variant = fake.store.variants.get(variantId);
@@ -337,7 +346,7 @@ export function createDemoShopify({
      * synchronous, so the deliveries added meanwhile are exactly its own.
      */
     const fulfilmentChange = async (
-      topic: FakeWebhookTopic,
+      topic: DemoFulfilmentChange["topic"],
       change: () => { ok?: FakeFulfillment; userErrors?: Array<{ message: string }> },
     ): Promise<DemoFulfilmentChange> => {
       const before = fake.webhooks.sent().length;
@@ -355,8 +364,98 @@ export function createDemoShopify({
       };
     };
 
+    const orderOf = (orderId: string) => {
+      const order = fake.store.orders.get(orderId);
+      if (!order) throw new Error(`no order ${orderId} in the demo shop`);
+      return order;
+    };
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const amount = (c: number, order: FakeOrder) => `${(c / 100).toFixed(2)} ${order.currency}`;
+    /**
+     * Runs a refund or cancel in the fake and waits for the webhooks it made the fake send: the change is
+     * synchronous, so the deliveries added meanwhile are exactly its own.
+     */
+    const orderChange = async (order: FakeOrder, change: () => string): Promise<DemoOrderChange> => {
+      const before = fake.webhooks.sent().length;
+      const summary = change();
+      const sent = fake.webhooks.sent().slice(before);
+      return {
+        orderName: order.name,
+        summary,
+        webhooks: await Promise.all(sent.map(async (d) => ({ topic: d.topic, outcome: await d.outcome }))),
+      };
+    };
+    const unitsOf = (lines: Array<{ quantity: number }>) => {
+      const units = lines.reduce((s, l) => s + l.quantity, 0);
+      return `${units} unit${units === 1 ? "" : "s"}`;
+    };
+
     return {
       shop,
+      refund: async ({ orderId, lines, refundShipping, restock, note }) => {
+        const order = orderOf(orderId);
+        return orderChange(order, () => {
+          // As the admin's Refund screen: unfulfilled units are cancelled, shipped ones returned to where they left.
+          const refundLineItems: Array<{ lineItemId: string; quantity: number; restockType: string }> = [];
+          let owed = 0;
+          for (const { lineItemId, quantity } of lines) {
+            const line = order.lineItems.find((l) => l.id === lineItemId);
+            if (!line) throw new Error(`${order.name} has no line ${lineItemId}`);
+            const unfulfilled = order.fulfillmentOrders
+              .filter((fo) => fo.status === "OPEN" || fo.status === "IN_PROGRESS")
+              .flatMap((fo) => fo.lineItems)
+              .filter((l) => l.lineItemId === lineItemId)
+              .reduce((s, l) => s + l.remainingQuantity, 0);
+            const cancelled = restock ? Math.min(unfulfilled, quantity) : 0;
+            if (cancelled > 0) refundLineItems.push({ lineItemId, quantity: cancelled, restockType: "CANCEL" });
+            if (quantity > cancelled)
+              refundLineItems.push({
+                lineItemId,
+                quantity: quantity - cancelled,
+                restockType: restock ? "RETURN" : "NO_RESTOCK",
+              });
+            const tax = line.taxLines.reduce((s, t) => s + cents(t.amount.shop), 0);
+            owed +=
+              cents(line.unitPrice) * quantity +
+              (order.taxesIncluded ? 0 : Math.round((tax * quantity) / line.quantity));
+          }
+          const shipping = refundShipping ? refundableShipping(order) : { price: 0, tax: 0 };
+          owed += shipping.price + (order.taxesIncluded ? 0 : shipping.tax);
+          owed = Math.min(owed, refundableMoney(order));
+          const gateway = order.transactions.find((t) => ["SALE", "CAPTURE"].includes(t.kind))?.gateway ?? "manual";
+          const result = createRefund(fake.store, {
+            orderId,
+            note,
+            refundLineItems,
+            shipping: refundShipping ? { fullRefund: true } : null,
+            transactions: owed > 0 ? [{ kind: "REFUND", gateway, amount: (owed / 100).toFixed(2) }] : [],
+          });
+          if (result.userErrors) throw new Error(result.userErrors.map((e) => e.message).join("; "));
+          const what = [lines.length > 0 ? unitsOf(lines) : null, refundShipping ? "shipping" : null]
+            .filter(Boolean)
+            .join(" and ");
+          return `refund of ${what}, ${amount(owed, order)}${restock ? ", restocked" : ""}`;
+        });
+      },
+      cancelOrder: async ({ orderId, reason, restock, refund, staffNote }) => {
+        const order = orderOf(orderId);
+        return orderChange(order, () => {
+          const result = cancelOrder(fake.store, orderId, reason, restock, {
+            refund,
+            staffNote,
+            notifyCustomer: false,
+          });
+          if (result.userErrors) throw new Error(result.userErrors.map((e) => e.message).join("; "));
+          const refunded = refund ? order.refunds.at(-1)?.transactions.reduce((s, t) => s + cents(t.amount), 0) : 0;
+          return [
+            `cancelled (${reason.toLowerCase()})`,
+            restock ? "units restocked" : null,
+            refund ? `${amount(refunded ?? 0, order)} refunded` : null,
+          ]
+            .filter(Boolean)
+            .join(", ");
+        });
+      },
       locations: () =>
         [...fake.store.locations.values()].map((l) => ({ id: l.id, name: l.name, isPrimary: l.isPrimary })),
       variants: () =>
@@ -480,6 +579,22 @@ export function createDemoShopify({
             financialStatus: order.financialStatus,
             fulfillmentStatus: fulfillmentStatusOf(order),
             total: { amount: order.totalPrice.shop, currencyCode: order.currency },
+            cancelledAt: order.cancelledAt,
+            cancelReason: order.cancelReason,
+            shippingRefundable: (
+              ((shipping) => shipping.price + (order.taxesIncluded ? 0 : shipping.tax))(refundableShipping(order)) / 100
+            ).toFixed(2),
+            refunds: order.refunds.map((r) => ({
+              id: r.id,
+              createdAt: r.createdAt,
+              note: r.note,
+              amount: (r.transactions.reduce((s, t) => s + cents(t.amount), 0) / 100).toFixed(2),
+              shipping: (r.shippingLines.reduce((s, l) => s + cents(l.subtotal), 0) / 100).toFixed(2),
+              lines: r.lineItems.map((l) => {
+                const line = order.lineItems.find((li) => li.id === l.lineItemId)!;
+                return { sku: line.sku, title: line.title, quantity: l.quantity, restockType: l.restockType };
+              }),
+            })),
             lines: order.lineItems.map((line) => ({
               id: line.id,
               sku: line.sku,
@@ -491,6 +606,12 @@ export function createDemoShopify({
                 .flatMap((fo) => fo.lineItems)
                 .filter((l) => l.lineItemId === line.id)
                 .reduce((sum, l) => sum + l.remainingQuantity, 0),
+              refundable:
+                line.quantity -
+                order.refunds
+                  .flatMap((r) => r.lineItems)
+                  .filter((l) => l.lineItemId === line.id)
+                  .reduce((sum, l) => sum + l.quantity, 0),
             })),
             tags: order.tags,
             receiptSent: order.sendReceipt,

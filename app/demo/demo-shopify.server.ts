@@ -6,6 +6,7 @@ import {
   OTHER_CARRIER,
   suggestedTrackingNumber,
 } from "~/demo/demo-fulfil-form";
+import { ORDER_CANCEL_REASONS, REFUND_LINE_FIELD_PREFIX, type OrderCancelReason } from "~/demo/demo-refund-form";
 
 /**
  * The demo's "Shopify admin": `npm run demo` runs the app against an in-process Shopify fake, and this
@@ -58,7 +59,10 @@ export interface DemoShopifyOrder {
   financialStatus: string;
   fulfillmentStatus: string;
   total: { amount: string; currencyCode: string };
-  /** `toFulfil`: the line's units not fulfilled yet (Shopify's remaining quantity on open fulfillment orders). */
+  /**
+   * `toFulfil`: the line's units not fulfilled yet (Shopify's remaining quantity on open fulfillment orders);
+   * `refundable`: its units not refunded yet.
+   */
   lines: Array<{
     id: string;
     sku: string | null;
@@ -66,7 +70,15 @@ export interface DemoShopifyOrder {
     quantity: number;
     unitPrice: string;
     toFulfil: number;
+    refundable: number;
   }>;
+  /** Shipping (with its tax) not refunded yet, in the order's currency. */
+  shippingRefundable: string;
+  cancelledAt: string | null;
+  /** Shopify's OrderCancelReason ("CUSTOMER"...). */
+  cancelReason: string | null;
+  /** Oldest first. */
+  refunds: DemoRefund[];
   tags: string[];
   /** Whether Shopify sent the buyer an order confirmation (orderCreate's `sendReceipt`). */
   receiptSent: boolean;
@@ -82,6 +94,31 @@ export interface DemoFulfillment {
   company: string | null;
   trackingNumber: string | null;
   lines: Array<{ sku: string | null; title: string; quantity: number }>;
+}
+
+export interface DemoRefund {
+  id: string;
+  createdAt: string;
+  note: string | null;
+  /** The money given back (its refund transactions), in the order's currency. */
+  amount: string;
+  /** Shipping refunded, without its tax. */
+  shipping: string;
+  lines: Array<{ sku: string | null; title: string; quantity: number; restockType: string }>;
+}
+
+/** A webhook Shopify sent for a change, and how the app answered: its HTTP status, or why the request failed. */
+export interface DemoWebhookOutcome {
+  topic: string;
+  outcome: { status: number } | { error: string };
+}
+
+/** What a refund or a cancel did in Shopify, and the webhooks Shopify sent for it (none without a subscription). */
+export interface DemoOrderChange {
+  orderName: string;
+  /** "refund of 2 units and shipping, 190.00 EUR" */
+  summary: string;
+  webhooks: DemoWebhookOutcome[];
 }
 
 /** What a fulfilment change did in Shopify, and how the app answered the webhook Shopify sent for it. */
@@ -115,6 +152,25 @@ export interface DemoShopifyStore {
   updateTracking(input: { fulfillmentId: string; trackingNumber: string }): Promise<DemoFulfilmentChange>;
   /** The merchant cancels a fulfilment: its units are to fulfil again. */
   cancelFulfillment(input: { fulfillmentId: string }): Promise<DemoFulfilmentChange>;
+  /**
+   * The merchant refunds units of an order (and optionally the shipping left), restocking them or not, as the
+   * Shopify admin's Refund screen does: the money given back is what they cost, capped at what was paid.
+   */
+  refund(input: {
+    orderId: string;
+    lines: Array<{ lineItemId: string; quantity: number }>;
+    refundShipping: boolean;
+    restock: boolean;
+    note: string | null;
+  }): Promise<DemoOrderChange>;
+  /** The merchant cancels the whole order (Shopify's orderCancel). */
+  cancelOrder(input: {
+    orderId: string;
+    reason: OrderCancelReason;
+    restock: boolean;
+    refund: boolean;
+    staffNote: string | null;
+  }): Promise<DemoOrderChange>;
 }
 
 const registry = globalThis as unknown as { __miraklBridgeDemoShopify?: DemoShopifyStore };
@@ -191,13 +247,78 @@ const fulfilmentActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 const fulfilmentIntents = new Set(["fulfil", "tracking", "cancelFulfillment"]);
+const orderChangeIntents = new Set(["refund", "cancelOrder"]);
 const issues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 
-/** Every action of the demo Shopify page: stock changes and fulfilments. */
+/** Every action of the demo Shopify page: stock changes, fulfilments, refunds and cancels. */
 export async function applyDemoShopifyAction(request: Request, form: FormData): Promise<DemoShopifyActionResult> {
-  return fulfilmentIntents.has(String(form.get("intent")))
-    ? applyDemoFulfilmentAction(request, form)
-    : applyDemoStockAction(request, form);
+  const intent = String(form.get("intent"));
+  if (fulfilmentIntents.has(intent)) return applyDemoFulfilmentAction(request, form);
+  if (orderChangeIntents.has(intent)) return applyDemoOrderChangeAction(request, form);
+  return applyDemoStockAction(request, form);
+}
+
+const yesNo = z.enum(["yes", "no"]).transform((v) => v === "yes");
+const orderChangeActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("refund"),
+    orderId: shopifyId,
+    refundShipping: yesNo,
+    restock: yesNo,
+    note: z.string().trim().max(255, "at most 255 characters").optional(),
+  }),
+  z.object({
+    intent: z.literal("cancelOrder"),
+    orderId: shopifyId,
+    reason: z.enum(ORDER_CANCEL_REASONS.map((r) => r.value) as [OrderCancelReason, ...OrderCancelReason[]]),
+    restock: yesNo,
+    refund: yesNo,
+    staffNote: z.string().trim().max(255, "at most 255 characters").optional(),
+  }),
+]);
+
+/**
+ * Refunds or cancels in the fake Shopify; the fake then sends the app the signed refunds/create and/or
+ * orders/cancelled Shopify would send, and this says how the app answered each.
+ */
+export async function applyDemoOrderChangeAction(request: Request, form: FormData): Promise<DemoShopifyActionResult> {
+  const store = demoShopifyFor(request);
+  const parsed = orderChangeActionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { ok: false, error: issues(parsed.error) };
+  const action = parsed.data;
+  let change: DemoOrderChange;
+  try {
+    if (action.intent === "refund") {
+      const lines: Array<{ lineItemId: string; quantity: number }> = [];
+      for (const [name, value] of form) {
+        if (!name.startsWith(REFUND_LINE_FIELD_PREFIX)) continue;
+        const units = quantity.safeParse(value);
+        if (!units.success) return { ok: false, error: `${name}: ${units.error.issues[0]!.message}` };
+        if (units.data > 0)
+          lines.push({ lineItemId: name.slice(REFUND_LINE_FIELD_PREFIX.length), quantity: units.data });
+      }
+      if (lines.length === 0 && !action.refundShipping)
+        return { ok: false, error: "Enter at least one unit to refund, or refund the shipping" };
+      change = await store.refund({ ...action, lines, note: action.note || null });
+    } else {
+      change = await store.cancelOrder({ ...action, staffNote: action.staffNote || null });
+    }
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const done = `Order ${change.orderName}: ${change.summary}.`;
+  if (change.webhooks.length === 0) return { ok: true, message: `${done} Shopify sent no webhook (no subscription).` };
+  const answers = change.webhooks.map(({ topic, outcome }) =>
+    "error" in outcome
+      ? `Shopify's ${topic} did not reach the app: ${outcome.error}.`
+      : outcome.status === 200
+        ? `Shopify sent ${topic} and the app accepted it.`
+        : `Shopify sent ${topic} but the app answered ${outcome.status}.`,
+  );
+  const accepted = change.webhooks.every(({ outcome }) => "status" in outcome && outcome.status === 200);
+  return accepted
+    ? { ok: true, message: `${done} ${answers.join(" ")}` }
+    : { ok: false, error: `${done} ${answers.join(" ")}` };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 } from "@shopify/polaris";
 import { DemoShopifyFulfilments } from "~/components/demo-shopify-fulfilments";
 import { DemoShopifyOrders } from "~/components/demo-shopify-orders";
+import { DemoShopifyRefunds } from "~/components/demo-shopify-refunds";
 import {
   applyDemoShopifyAction,
   demoShopifyFor,
@@ -26,7 +27,7 @@ import {
   type DemoVariant,
 } from "~/demo/demo-shopify.server";
 
-// Demo only: the stand-in for the Shopify admin's inventory and fulfilment screens. 404 outside the loopback demo.
+// Demo only: the stand-in for the Shopify admin's inventory, fulfilment, refund and cancel screens. 404 outside the loopback demo.
 export const loader = async ({ request }: LoaderFunctionArgs) => json(loadDemoShopifyPage(request));
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -48,7 +49,8 @@ export default function DemoShopifyPage() {
               Changes here happen in the demo's Shopify, which then sends the app a signed inventory_levels/update
               webhook, as Shopify does. Follow the change on the <Link to="/app/stock">Stock page</Link>: sellable at
               once, pushed to the marketplace with the next stock import (at most one a minute). Fulfilling an order
-              (below the orders) sends fulfillments/create, a new tracking number or a cancel fulfillments/update.
+              (below the orders) sends fulfillments/create, a new tracking number or a cancel fulfillments/update; a
+              refund sends refunds/create and cancelling an order orders/cancelled.
             </Banner>
             {result &&
               (result.ok ? (
@@ -113,6 +115,7 @@ export default function DemoShopifyPage() {
               refreshing={revalidator.state !== "idle"}
             />
             <DemoShopifyFulfilments orders={orders} carriers={carriers} />
+            <DemoShopifyRefunds orders={orders} />
           </BlockStack>
         </Layout.Section>
       </Layout>

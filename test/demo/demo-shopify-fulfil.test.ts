@@ -65,6 +65,8 @@ describe("the demo Shopify page's fulfil actions (what the page asks the store)"
     fulfil: change,
     updateTracking: change,
     cancelFulfillment: change,
+    refund: () => Promise.reject(new Error("not asked")),
+    cancelOrder: () => Promise.reject(new Error("not asked")),
   };
   beforeEach(() => {
     asked.length = 0;

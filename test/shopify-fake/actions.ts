@@ -220,6 +220,25 @@ export function orderTaxLines(order: Pick<FakeOrder, "lineItems" | "shippingLine
   return [...byKey.values()].map(({ cents: c, ...taxLine }) => ({ ...taxLine, amount: toMoney(c) }));
 }
 
+/** The order's amounts after removals (cancelled or refunded-and-cancelled units), as the `current*` fields serve them. */
+export function currentOrderTotals(o: FakeOrder) {
+  return orderTotals({
+    taxesIncluded: o.taxesIncluded,
+    shippingLines: o.shippingLines,
+    lineItems: o.lineItems.map((li) => ({
+      ...li,
+      quantity: li.currentQuantity,
+      taxLines: li.taxLines.map((t) => ({
+        ...t,
+        amount: {
+          shop: ((Number(t.amount.shop) * li.currentQuantity) / li.quantity).toFixed(2),
+          presentment: ((Number(t.amount.presentment) * li.currentQuantity) / li.quantity).toFixed(2),
+        },
+      })),
+    })),
+  });
+}
+
 /** Order.displayFinancialStatus when the input gives none: derived from the transactions, as Shopify documents. */
 function financialStatusFrom(transactions: FakeOrderTransaction[], total: FakeMoney): string {
   const succeeded = (kinds: string[]) =>
@@ -539,6 +558,8 @@ export function createOrder(
     processedAt,
     cancelledAt: null,
     cancelReason: null,
+    cancelStaffNote: null,
+    cancelNotifiedCustomer: false,
     financialStatus: input.financialStatus ?? financialStatusFrom(transactions, totals.total),
     taxesIncluded,
     test: input.test ?? false,
@@ -627,18 +648,69 @@ function moveStock(
   level.updatedAt = store.timestamp();
 }
 
+/** orderCancel's arguments besides the order, reason and restock. */
+export interface CancelOrderOptions {
+  /** `refund` (deprecated) or `refundMethod.originalPaymentMethodsRefund`: give back what was paid and not refunded yet. */
+  refund?: boolean | null;
+  notifyCustomer?: boolean | null;
+  /** At most 255 characters; never shown to the buyer. */
+  staffNote?: string | null;
+}
+
+/**
+ * orderCancel (2026-07). At Shopify it runs as a job; the fake applies it at once (the job is done) so a read right
+ * after sees it. The order gets `cancelledAt` and the reason; its open fulfillment orders are cancelled and their
+ * unfulfilled units leave `committed` (back to `available` with `restock`, gone otherwise); a refund, when asked,
+ * gives back every unit not refunded yet, the shipping left and the money paid and not refunded, through one
+ * refund (refunds/create) made before the order is announced cancelled (orders/cancelled). An authorized payment
+ * is voided either way. Refused (our wording, the codes are Shopify's): an unknown order, one already cancelled, a
+ * staff note over 255 characters. Not modelled: pending authorizations, returns, store-credit refunds.
+ */
 export function cancelOrder(
   store: FakeShopStore,
   orderId: string,
   reason: string,
   restock: boolean,
+  options: CancelOrderOptions = {},
 ): ActionResult<FakeOrder> {
   const order = store.orders.get(orderId);
   if (!order) return { userErrors: [{ field: ["orderId"], message: "Order does not exist", code: "NOT_FOUND" }] };
   if (order.cancelledAt)
     return { userErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }] };
+  if ((options.staffNote?.length ?? 0) > 255)
+    return {
+      userErrors: [
+        { field: ["staffNote"], message: "Staff note is too long (maximum is 255 characters)", code: "INVALID" },
+      ],
+    };
+  if (options.refund) {
+    const refundLineItems: NonNullable<CreateRefundInput["refundLineItems"]> = [];
+    for (const line of order.lineItems) {
+      const refundable = line.quantity - refundedUnits(order, line.id);
+      const unfulfilled = order.fulfillmentOrders
+        .filter((fo) => fo.status === "OPEN" || fo.status === "IN_PROGRESS")
+        .flatMap((fo) => fo.lineItems)
+        .filter((l) => l.lineItemId === line.id)
+        .reduce((s, l) => s + l.remainingQuantity, 0);
+      const cancelled = restock ? Math.min(unfulfilled, refundable) : 0;
+      if (cancelled > 0) refundLineItems.push({ lineItemId: line.id, quantity: cancelled, restockType: "CANCEL" });
+      if (refundable > cancelled)
+        refundLineItems.push({ lineItemId: line.id, quantity: refundable - cancelled, restockType: "NO_RESTOCK" });
+    }
+    const owed = refundableMoney(order);
+    const gateway = order.transactions.find((t) => ["SALE", "CAPTURE"].includes(t.kind.toUpperCase()))?.gateway;
+    const refunded = createRefund(store, {
+      orderId,
+      refundLineItems,
+      shipping: { fullRefund: true },
+      transactions: owed > 0 ? [{ amount: money(owed / 100), gateway: gateway ?? "manual", kind: "REFUND" }] : [],
+    });
+    if (refunded.userErrors) return { userErrors: refunded.userErrors };
+  }
   order.cancelledAt = store.timestamp();
   order.cancelReason = reason;
+  order.cancelStaffNote = options.staffNote ?? null;
+  order.cancelNotifiedCustomer = options.notifyCustomer ?? false;
   for (const fo of order.fulfillmentOrders) {
     for (const line of fo.lineItems) {
       const lineItem = order.lineItems.find((l) => l.id === line.lineItemId)!;
@@ -657,6 +729,8 @@ export function cancelOrder(
     if (fo.status !== "CLOSED") fo.status = "CANCELLED";
     fo.updatedAt = store.timestamp();
   }
+  if (order.financialStatus === "AUTHORIZED") order.financialStatus = "VOIDED";
+  store.emit({ topic: "orders/cancelled", order });
   return { ok: order };
 }
 
@@ -832,20 +906,56 @@ export interface CreateRefundInput {
     restockType?: string | null;
     locationId?: string | null;
   }> | null;
-  shipping?: { amount?: string | null; fullRefund?: boolean | null } | null;
-  transactions?: Array<{ amount: string; gateway: string; kind: string }> | null;
+  /** ShippingRefundInput: `amount` (the shop's currency here) wins over `fullRefund`, as the schema documents. */
+  shipping?: { amount?: string | number | null; fullRefund?: boolean | null } | null;
+  transactions?: Array<{ amount: string | number; gateway: string; kind: string }> | null;
 }
 
+/** Units of the line already refunded, by every refund of the order. */
+const refundedUnits = (order: FakeOrder, lineItemId: string) =>
+  order.refunds
+    .flatMap((r) => r.lineItems)
+    .filter((l) => l.lineItemId === lineItemId)
+    .reduce((s, l) => s + l.quantity, 0);
+
+/** A shipping line's price and tax not refunded yet, in cents of the shop's currency. */
+function shippingLeft(order: FakeOrder, line: FakeShippingLine): { price: number; tax: number } {
+  const refunded = order.refunds.flatMap((r) => r.shippingLines).filter((l) => l.shippingLineId === line.id);
+  return {
+    price: cents(line.price.shop) - refunded.reduce((s, l) => s + cents(l.subtotal), 0),
+    tax: line.taxLines.reduce((s, t) => s + cents(t.amount.shop), 0) - refunded.reduce((s, l) => s + cents(l.tax), 0),
+  };
+}
+
+/** The shipping (price and its tax, in cents) an order has left to refund: what `shipping: { fullRefund: true }` gives back. */
+export function refundableShipping(order: FakeOrder): { price: number; tax: number } {
+  return order.shippingLines
+    .map((line) => shippingLeft(order, line))
+    .reduce((sum, left) => ({ price: sum.price + left.price, tax: sum.tax + left.tax }), { price: 0, tax: 0 });
+}
+
+/** What the order's successful SALE and CAPTURE transactions took, less its refund transactions, in cents. */
+export function refundableMoney(order: FakeOrder): number {
+  const paid = order.transactions
+    .filter((t) => t.status.toUpperCase() === "SUCCESS" && ["SALE", "CAPTURE"].includes(t.kind.toUpperCase()))
+    .reduce((s, t) => s + cents(t.amount.shop), 0);
+  return paid - order.refunds.flatMap((r) => r.transactions).reduce((s, t) => s + cents(t.amount), 0);
+}
+
+/**
+ * refundCreate (2026-07), all or nothing: every line is checked before anything moves. Per line, CANCEL takes
+ * unfulfilled units off their fulfillment orders (committed units back to available), RETURN adds the units to
+ * `available` at the location, NO_RESTOCK moves no stock. Each refund line carries its share of the line's taxes.
+ * Shipping: `amount` spread over the shipping lines in order, or `fullRefund` for what is left, each with its
+ * share of the shipping taxes. Money moves only through `transactions`, as at Shopify. Not modelled: duties,
+ * refund methods (store credit), over-refunding checks. Announces refunds/create.
+ */
 export function createRefund(store: FakeShopStore, input: CreateRefundInput): ActionResult<FakeRefund> {
   const order = store.orders.get(input.orderId);
   if (!order) return { userErrors: [{ field: ["input", "orderId"], message: "Order does not exist" }] };
-  const refunded = (lineItemId: string) =>
-    order.refunds
-      .flatMap((r) => r.lineItems)
-      .filter((l) => l.lineItemId === lineItemId)
-      .reduce((s, l) => s + l.quantity, 0);
-  const lines: FakeRefund["lineItems"] = [];
-  for (const [index, item] of (input.refundLineItems ?? []).entries()) {
+  const requested = input.refundLineItems ?? [];
+  const asked = new Map<string, number>();
+  for (const [index, item] of requested.entries()) {
     const lineItem = order.lineItems.find((l) => l.id === item.lineItemId);
     if (!lineItem)
       return {
@@ -853,7 +963,8 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
           { field: ["input", "refundLineItems", String(index), "lineItemId"], message: "Line item does not exist" },
         ],
       };
-    if (item.quantity <= 0 || item.quantity > lineItem.quantity - refunded(lineItem.id)) {
+    asked.set(lineItem.id, (asked.get(lineItem.id) ?? 0) + item.quantity);
+    if (item.quantity <= 0 || asked.get(lineItem.id)! > lineItem.quantity - refundedUnits(order, lineItem.id)) {
       return {
         userErrors: [
           {
@@ -863,6 +974,38 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
         ],
       };
     }
+  }
+  // Shipping: the amount asked, or everything left, taken line by line.
+  const shippingLines: FakeRefund["shippingLines"] = [];
+  const shippingLeftTotal = refundableShipping(order).price;
+  let shippingAsked =
+    input.shipping?.amount != null ? cents(input.shipping.amount) : input.shipping?.fullRefund ? shippingLeftTotal : 0;
+  if (shippingAsked < 0 || shippingAsked > shippingLeftTotal)
+    return {
+      userErrors: [
+        {
+          field: ["input", "shipping", "amount"],
+          message: `Shipping refund amount must be between 0 and the ${money(shippingLeftTotal / 100)} left to refund`,
+        },
+      ],
+    };
+  for (const line of order.shippingLines) {
+    if (shippingAsked === 0) break;
+    const left = shippingLeft(order, line);
+    const price = Math.min(left.price, shippingAsked);
+    if (price <= 0) continue;
+    shippingAsked -= price;
+    shippingLines.push({
+      id: store.gid("RefundShippingLine"),
+      shippingLineId: line.id,
+      subtotal: money(price / 100),
+      tax: money((price === left.price ? left.tax : Math.round((left.tax * price) / left.price)) / 100),
+    });
+  }
+
+  const lines: FakeRefund["lineItems"] = [];
+  for (const item of requested) {
+    const lineItem = order.lineItems.find((l) => l.id === item.lineItemId)!;
     const restockType = (item.restockType ?? "NO_RESTOCK") as FakeRefund["lineItems"][number]["restockType"];
     // Where the line's unfulfilled units are assigned now (fulfillmentOrderMove may have moved them).
     const holders = order.fulfillmentOrders.filter((f) =>
@@ -884,13 +1027,15 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
     } else if (restockType === "RETURN" && locationId) {
       moveStock(store, lineItem.variantId, locationId, item.quantity, null, "available");
     }
+    const lineTax = lineItem.taxLines.reduce((s, t) => s + cents(t.amount.shop), 0);
     lines.push({
       id: store.gid("RefundLineItem"),
       lineItemId: lineItem.id,
       quantity: item.quantity,
       restockType,
-      locationId,
-      subtotal: money(Number(lineItem.unitPrice) * item.quantity),
+      locationId: restockType === "NO_RESTOCK" ? null : locationId,
+      subtotal: money((cents(lineItem.unitPrice) * item.quantity) / 100),
+      totalTax: money(Math.round((lineTax * item.quantity) / lineItem.quantity) / 100),
     });
   }
   const refund: FakeRefund = {
@@ -899,6 +1044,7 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
     createdAt: store.timestamp(),
     note: input.note ?? null,
     lineItems: lines,
+    shippingLines,
     transactions: (input.transactions ?? []).map((t) => ({
       id: store.gid("OrderTransaction"),
       kind: "REFUND",
@@ -911,6 +1057,7 @@ export function createRefund(store: FakeShopStore, input: CreateRefundInput): Ac
   const refundedTotal = order.refunds.flatMap((r) => r.transactions).reduce((s, t) => s + Number(t.amount), 0);
   if (refundedTotal > 0)
     order.financialStatus = refundedTotal >= Number(order.totalPrice.shop) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+  store.emit({ topic: "refunds/create", refund });
   return { ok: refund };
 }
 

@@ -273,7 +273,8 @@ export class ShopifyFake {
     /** Payload builders over a shop's store, shaped like Shopify's 2026-07 examples. */
     payloads: (shop = this.defaultShop) => webhookPayloads(this.storeFor(shop)),
     /**
-     * Opt-in automatic deliveries, as a webhook subscription at Shopify: from now on every `topic` event of the
+     * Opt-in automatic deliveries (fulfillments/create, fulfillments/update, refunds/create, orders/cancelled), as a
+     * webhook subscription at Shopify: from now on every `topic` event of the
      * shop (whether a GraphQL mutation or a seeding action made it) is signed and sent to `target`, after the
      * change. Without a subscription the fake sends nothing by itself. Returns the function that unsubscribes.
      * Not modelled: Shopify's retries of a failed delivery.
@@ -298,7 +299,7 @@ export class ShopifyFake {
     for (const subscription of this.#subscriptions) {
       if (subscription.topic !== event.topic || subscription.shop !== store.shop) continue;
       const webhook = signWebhook(
-        { topic: event.topic, shop: store.shop, payload: webhookPayloads(store).fulfillment(event.fulfillment) },
+        { topic: event.topic, shop: store.shop, payload: eventPayload(store, event) },
         this.apiSecret,
       );
       // After the change has returned to its caller, as Shopify sends once the change is committed.
@@ -639,6 +640,20 @@ export class ShopifyFake {
       });
     }
     return Response.json(offline);
+  }
+}
+
+/** The payload Shopify sends for the event, built from the shop as it is right after the change. */
+function eventPayload(store: FakeShopStore, event: FakeShopEvent): unknown {
+  const payloads = webhookPayloads(store);
+  switch (event.topic) {
+    case "fulfillments/create":
+    case "fulfillments/update":
+      return payloads.fulfillment(event.fulfillment);
+    case "refunds/create":
+      return payloads.refundCreate(event.refund);
+    case "orders/cancelled":
+      return payloads.orderCancelled(event.order);
   }
 }
 

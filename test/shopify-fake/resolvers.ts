@@ -6,10 +6,10 @@ import {
   createFulfillment,
   createOrder,
   createRefund,
+  currentOrderTotals,
   fulfillmentStatusOf,
   moveFulfillmentOrder,
   orderTaxLines,
-  orderTotals,
   updateTracking,
   type ActionResult,
   type FakeUserError,
@@ -389,6 +389,19 @@ export function createRootValue(context: ResolverContext) {
           restocked: l.restockType !== "NO_RESTOCK",
           lineItem: () => lineItemById(order, l.lineItemId),
           subtotalSet: moneyBag(l.subtotal, order.currency),
+          totalTaxSet: moneyBag(l.totalTax, order.currency),
+        })),
+      refundShippingLines: (args: Args) =>
+        connection(r.shippingLines, args, context, (l) => ({
+          __typename: "RefundShippingLine",
+          id: l.id,
+          shippingLine: () =>
+            shippingLineView(
+              order.shippingLines.find((s) => s.id === l.shippingLineId)!,
+              order,
+            ),
+          subtotalAmountSet: moneyBag(l.subtotal, order.currency),
+          taxAmountSet: moneyBag(l.tax, order.currency),
         })),
       transactions: (args: Args) =>
         connection(r.transactions, args, context, (t) => ({
@@ -410,22 +423,7 @@ export function createRootValue(context: ResolverContext) {
     value: m.value,
   });
   /** The order's amounts after removals (cancelled or refunded-and-cancelled units), as the `current*` fields serve them. */
-  const currentTotals = (o: FakeOrder) =>
-    orderTotals({
-      taxesIncluded: o.taxesIncluded,
-      shippingLines: o.shippingLines,
-      lineItems: o.lineItems.map((li) => ({
-        ...li,
-        quantity: li.currentQuantity,
-        taxLines: li.taxLines.map((t) => ({
-          ...t,
-          amount: {
-            shop: ((Number(t.amount.shop) * li.currentQuantity) / li.quantity).toFixed(2),
-            presentment: ((Number(t.amount.presentment) * li.currentQuantity) / li.quantity).toFixed(2),
-          },
-        })),
-      })),
-    });
+  const currentTotals = currentOrderTotals;
   const transactionView = (t: FakeOrder["transactions"][number], order: FakeOrder) => ({
     __typename: "OrderTransaction",
     id: t.id,
@@ -441,28 +439,28 @@ export function createRootValue(context: ResolverContext) {
     manualPaymentGateway: false,
     order: () => orderView(order),
   });
+  const shippingLineView = (s: FakeOrder["shippingLines"][number], o: FakeOrder) => ({
+    __typename: "ShippingLine",
+    id: s.id,
+    title: s.title,
+    code: s.code,
+    source: s.source,
+    custom: true,
+    isRemoved: false,
+    carrierIdentifier: null,
+    deliveryCategory: null,
+    phone: null,
+    shippingRateHandle: null,
+    originalPriceSet: orderMoney(s.price, o),
+    discountedPriceSet: orderMoney(s.price, o),
+    currentDiscountedPriceSet: orderMoney(s.price, o),
+    discountAllocations: [],
+    taxLines: s.taxLines.map((t) => taxLineView(t, o)),
+  });
   const orderView = (o: FakeOrder): Record<string, unknown> => {
     const money = (m: FakeMoney) => orderMoney(m, o);
     const current = () => currentTotals(o);
     const taxLines = () => orderTaxLines(o).map((t) => taxLineView(t, o));
-    const shippingLineView = (s: FakeOrder["shippingLines"][number]) => ({
-      __typename: "ShippingLine",
-      id: s.id,
-      title: s.title,
-      code: s.code,
-      source: s.source,
-      custom: true,
-      isRemoved: false,
-      carrierIdentifier: null,
-      deliveryCategory: null,
-      phone: null,
-      shippingRateHandle: null,
-      originalPriceSet: money(s.price),
-      discountedPriceSet: money(s.price),
-      currentDiscountedPriceSet: money(s.price),
-      discountAllocations: [],
-      taxLines: s.taxLines.map((t) => taxLineView(t, o)),
-    });
     const customer = o.customerId ? store.customers.get(o.customerId) : undefined;
     return {
       __typename: "Order",
@@ -487,6 +485,7 @@ export function createRootValue(context: ResolverContext) {
       processedAt: o.processedAt,
       cancelledAt: o.cancelledAt,
       cancelReason: o.cancelReason,
+      cancellation: o.cancelledAt ? { __typename: "OrderCancellation", staffNote: o.cancelStaffNote } : null,
       closed: false,
       confirmed: true,
       currencyCode: o.currency,
@@ -510,8 +509,8 @@ export function createRootValue(context: ResolverContext) {
       currentTotalDiscountsSet: money({ shop: "0.00", presentment: "0.00" }),
       taxLines,
       currentTaxLines: taxLines,
-      shippingLine: () => (o.shippingLines[0] ? shippingLineView(o.shippingLines[0]) : null),
-      shippingLines: (args: Args) => connection(o.shippingLines, args, context, shippingLineView),
+      shippingLine: () => (o.shippingLines[0] ? shippingLineView(o.shippingLines[0], o) : null),
+      shippingLines: (args: Args) => connection(o.shippingLines, args, context, (l) => shippingLineView(l, o)),
       transactions: (args: Args) =>
         (args.first != null ? o.transactions.slice(0, args.first) : o.transactions).map((t) => transactionView(t, o)),
       paymentGatewayNames: [...new Set(o.transactions.flatMap((t) => (t.gateway ? [t.gateway] : [])))],
@@ -579,6 +578,7 @@ export function createRootValue(context: ResolverContext) {
         return null;
     }
   };
+  const jobView = (id: string) => ({ __typename: "Job", id, done: true });
   const typed = (type: string) => (args: Args) => {
     const node = nodeById(args.id);
     return node && node.__typename === type ? node : null;
@@ -849,6 +849,7 @@ export function createRootValue(context: ResolverContext) {
     fulfillment: typed("Fulfillment"),
     fulfillmentOrder: typed("FulfillmentOrder"),
     refund: typed("Refund"),
+    job: (args: Args) => (/^gid:\/\/shopify\/Job\/\d+$/.test(args.id) ? jobView(args.id) : null),
     bulkOperation: typed("BulkOperation"),
     productVariants: (args: Args) => {
       const terms = parseSearchQuery(args.query);
@@ -927,11 +928,16 @@ export function createRootValue(context: ResolverContext) {
         userErrors: [],
       };
     },
+    // Shopify cancels in a job; the fake's is done at once (see cancelOrder), and job(id:) answers so.
     orderCancel: (args: Args) => {
-      const result = cancelOrder(store, args.orderId, args.reason, args.restock);
+      const result = cancelOrder(store, args.orderId, args.reason, args.restock, {
+        refund: args.refundMethod?.originalPaymentMethodsRefund ?? args.refund,
+        notifyCustomer: args.notifyCustomer,
+        staffNote: args.staffNote,
+      });
       const errors = result.userErrors ? userErrorsPayload(result.userErrors).userErrors : [];
       return {
-        job: result.ok ? { __typename: "Job", id: store.gid("Job"), done: true } : null,
+        job: result.ok ? jobView(store.gid("Job")) : null,
         orderCancelUserErrors: errors,
         userErrors: errors.map(({ field, message }) => ({ field, message })),
       };

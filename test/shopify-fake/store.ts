@@ -175,7 +175,11 @@ export interface FakeRefund {
     restockType: "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK";
     locationId: string | null;
     subtotal: string;
+    /** The line's tax lines prorated to the refunded units, in the shop's currency. */
+    totalTax: string;
   }>;
+  /** Shipping refunded by this refund: `shipping` of RefundInput (an amount, or the full shipping left). */
+  shippingLines: Array<{ id: string; shippingLineId: string; subtotal: string; tax: string }>;
   transactions: Array<{ id: string; kind: "REFUND"; status: "SUCCESS"; amount: string; gateway: string }>;
 }
 export interface FakeMetafield {
@@ -210,6 +214,9 @@ export interface FakeOrder {
   processedAt: string;
   cancelledAt: string | null;
   cancelReason: string | null;
+  /** orderCancel's `staffNote` (served as Order.cancellation.staffNote) and whether it asked to notify the buyer. */
+  cancelStaffNote: string | null;
+  cancelNotifiedCustomer: boolean;
   financialStatus: string;
   taxesIncluded: boolean;
   test: boolean;
@@ -245,7 +252,9 @@ export interface FakeBulkOperation {
 /** A change Shopify announces with a webhook; `ShopifyFake.webhooks.subscribe` turns these into deliveries. */
 export type FakeShopEvent =
   | { topic: "fulfillments/create"; fulfillment: FakeFulfillment }
-  | { topic: "fulfillments/update"; fulfillment: FakeFulfillment };
+  | { topic: "fulfillments/update"; fulfillment: FakeFulfillment }
+  | { topic: "refunds/create"; refund: FakeRefund }
+  | { topic: "orders/cancelled"; order: FakeOrder };
 
 export class FakeShopStore {
   // Odd numbers above 2^53 are exactly the ones a JavaScript number cannot hold.

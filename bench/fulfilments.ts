@@ -7,7 +7,6 @@ import { action as fulfillmentsUpdateRoute } from "~/routes/webhooks.fulfillment
 import { workUnits } from "~/worker/registry.server";
 import { ShopifyFake } from "../test/shopify-fake";
 import { createFulfillment, type TrackingInput } from "../test/shopify-fake/actions";
-import type { FakeWebhookTopic } from "../test/shopify-fake/fake";
 import { MARKETPLACE_CARRIERS } from "../test/simulators/mirakl";
 import { settle } from "../test/helpers/app";
 import { callCounts, settleEngine } from "./acceptance";
@@ -171,7 +170,7 @@ export function fulfilmentStream(
 }
 
 interface CapturedWebhook {
-  topic: FakeWebhookTopic;
+  topic: "fulfillments/create" | "fulfillments/update";
   headers: Record<string, string>;
   body: string;
 }
@@ -248,7 +247,7 @@ export async function runFulfilmentsVariant(
   });
 
   const captured: CapturedWebhook[] = [];
-  const capture = (topic: FakeWebhookTopic) => async (request: Request) => {
+  const capture = (topic: "fulfillments/create" | "fulfillments/update") => async (request: Request) => {
     captured.push({ topic, headers: Object.fromEntries(request.headers), body: await request.text() });
     return new Response(null, { status: 200 }); // handed to the network; whether it arrives is the scenario's
   };

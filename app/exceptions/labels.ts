@@ -28,6 +28,7 @@ export const exceptionKindLabels: Record<SyncExceptionKind, string> = {
   SHIPPING_DEADLINE_DUE: "Shipping deadline near or passed",
   ORDER_INCIDENT_OPEN: "Incident opened on an order",
   SHIPMENT_BLOCKED: "Shipment not sent to Mirakl",
+  REFUND_NOT_SENT: "Refund or cancellation not carried over",
 };
 
 export const exceptionStatusLabels: Record<string, string> = {

@@ -17,6 +17,7 @@ export const shopScopedModels = [
   "stockImport",
   "reconcileRun",
   "offerStock",
+  "marketplaceRefund",
   "marketplaceShipment",
   "marketplaceOrderEvent",
   "marketplaceOrderLine",

@@ -189,7 +189,7 @@ const REFUNDABLE_LINE_STATES: OrderState[] = ["SHIPPING", "SHIPPED", "RECEIVED"]
 /** Line states a cancelation can still catch: accepted, not yet shipped. */
 const CANCELABLE_LINE_STATES: OrderState[] = ["WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING"];
 /** Order states the operator can cancel from: not yet shipped, not already ended. */
-const OPERATOR_CANCELABLE_ORDER_STATES: OrderState[] = [
+export const OPERATOR_CANCELABLE_ORDER_STATES: readonly OrderState[] = [
   "STAGING",
   "WAITING_ACCEPTANCE",
   "WAITING_DEBIT",

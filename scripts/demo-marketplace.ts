@@ -8,6 +8,8 @@ import type {
   DemoMarketplaceState,
   DemoOrderLineRequest,
 } from "../app/demo/demo-marketplace.server.ts";
+import { canRefund } from "../test/simulators/mirakl/serialize.ts";
+import { OPERATOR_CANCELABLE_ORDER_STATES } from "../test/simulators/mirakl/server.ts";
 import { createRandom, fromCents, iso, type SimOrder } from "../test/simulators/mirakl/state.ts";
 import type { RunningMiraklSimulator } from "../test/simulators/mirakl/index.ts";
 
@@ -92,14 +94,29 @@ export function createDemoMarketplace(input: {
     acceptanceDecidedAt: iso(order.acceptance_decision_date),
     autoRefusalAt: order.state === "WAITING_ACCEPTANCE" ? iso(order.acceptanceDeadlineAt) : null,
     placedBy: placedByDemo.has(order.id) ? "demo" : "person",
+    operatorCanCancel: OPERATOR_CANCELABLE_ORDER_STATES.includes(order.state),
+    stateReason: order.reason?.label ?? null,
     lines: order.lines.map((line) => ({
       lineId: line.id,
       offerSku: line.offer_sku,
       title: line.product_title,
       quantity: line.quantity,
       state: line.state,
+      refundable: canRefund(state, line) ? money(state.lineBalance(line).amount) : null,
+      refunds: line.refunds.map((refund) => ({
+        refundId: refund.id,
+        amount: money(refund.amount),
+        shipping: money(refund.shipping_amount),
+        reasonCode: refund.reason_code,
+        state: refund.refunded ? "REFUNDED" : "WAITING_REFUND",
+        by: refund.by === "SHOP" ? "seller" : "marketplace",
+      })),
+      canceledUnits: line.cancelations.reduce((units, cancelation) => units + cancelation.quantity, 0),
     })),
   });
+
+  const reasonsOf = (type: "REFUND" | "CANCELATION") =>
+    state.reasons.filter((reason) => reason.type === type).map(({ code, label }) => ({ code, label }));
 
   const placeOrder = (lines: DemoOrderLineRequest[]) => {
     const order = simulator.control.createOrder({
@@ -165,6 +182,7 @@ export function createDemoMarketplace(input: {
         // The timer runs on the wall clock; the simulator's clock follows it in the demo ("realtime").
         autoOrders: { enabled: timer !== null, nextAt: nextAt === null ? null : iso(nextAt), last },
         offers: offers(),
+        reasons: { refund: reasonsOf("REFUND"), cancelation: reasonsOf("CANCELATION") },
         orders: orders.slice(0, RECENT_ORDERS).map(orderView),
         orderCount: orders.length,
       };
@@ -173,6 +191,15 @@ export function createDemoMarketplace(input: {
     setAutoOrders,
     setAutoRefusalAfter: (ms) => {
       simulator.control.setTimings({ acceptanceDeadlineMs: ms });
+    },
+    // The marketplace's back office: through the simulator's operator controls, as Mirakl's own staff would act.
+    cancelOrder: (orderId, reasonCode) => {
+      simulator.control.cancelOrder(orderId, shopId, reasonCode);
+      return { orderId, state: shop().orders.get(orderId)!.state };
+    },
+    refundLine: ({ lineId, amount, reasonCode }) => {
+      const refund = simulator.control.refundLine({ order_line_id: lineId, amount, reason_code: reasonCode }, shopId);
+      return { refundId: refund.refund_id, state: "WAITING_REFUND" };
     },
     stop: () => setAutoOrders(false),
   };

@@ -113,12 +113,14 @@ async function startDemoMirakl(
   seed: typeof import("../app/demo/seed.server"),
   warehouseLocation: { id: string; name: string },
 ) {
-  const { startMiraklSimulator, MARKETPLACE_CARRIERS } = await import("../test/simulators/mirakl/index.ts");
+  const { startMiraklSimulator, MARKETPLACE_CARRIERS, MARKETPLACE_REASONS } =
+    await import("../test/simulators/mirakl/index.ts");
   const simulator = await startMiraklSimulator({
     port: miraklPort,
     host: "127.0.0.1",
     clock: "realtime",
     carriers: MARKETPLACE_CARRIERS,
+    reasons: MARKETPLACE_REASONS,
     // Like most marketplaces: only the carriers it registered (SH21) may ship, so an unmapped one blocks.
     platform: { disableSellerAlternativeCarrier: true },
   });

@@ -20,12 +20,28 @@ export interface DemoMarketplaceOffer {
   active: boolean;
 }
 
+export interface DemoMarketplaceRefund {
+  refundId: string;
+  /** Decimal strings in the shop's currency: the price part and the shipping part. */
+  amount: string;
+  shipping: string;
+  reasonCode: string;
+  /** Mirakl's refund_state: WAITING_REFUND until the marketplace's payment provider confirms, then REFUNDED. */
+  state: string;
+  by: "seller" | "marketplace";
+}
+
 export interface DemoMarketplaceOrderLine {
   lineId: string;
   offerSku: string;
   title: string;
   quantity: number;
   state: string;
+  /** What customer service can still refund on the line (price part), or null when the line cannot be refunded. */
+  refundable: string | null;
+  refunds: DemoMarketplaceRefund[];
+  /** Units canceled, by anyone. */
+  canceledUnits: number;
 }
 
 export interface DemoMarketplaceOrder {
@@ -39,7 +55,17 @@ export interface DemoMarketplaceOrder {
   /** When Mirakl refuses the order itself if the seller has not decided (null once it left WAITING_ACCEPTANCE). */
   autoRefusalAt: string | null;
   placedBy: "person" | "demo";
+  /** Whether the marketplace's operator can still cancel the whole order (not yet shipped nor ended). */
+  operatorCanCancel: boolean;
+  /** Why the order is in its state (Mirakl's `order_state_reason_label`), e.g. who canceled it. */
+  stateReason: string | null;
   lines: DemoMarketplaceOrderLine[];
+}
+
+/** An RE01 reason as the page offers it. */
+export interface DemoMarketplaceReason {
+  code: string;
+  label: string;
 }
 
 export interface DemoMarketplaceState {
@@ -60,6 +86,8 @@ export interface DemoMarketplaceState {
     last: { at: string; orderId: string | null; note: string } | null;
   };
   offers: DemoMarketplaceOffer[];
+  /** The marketplace's RE01 reasons its customer service uses to refund and to cancel. */
+  reasons: { refund: DemoMarketplaceReason[]; cancelation: DemoMarketplaceReason[] };
   /** The most recent orders, newest first. */
   orders: DemoMarketplaceOrder[];
   orderCount: number;
@@ -78,6 +106,10 @@ export interface DemoMarketplace {
   setAutoOrders(enabled: boolean): void;
   /** The marketplace's auto-refusal deadline, for orders placed from now on. */
   setAutoRefusalAfter(ms: number): void;
+  /** The operator cancels the whole order; throws with a readable message when the marketplace refuses. */
+  cancelOrder(orderId: string, reasonCode: string): { orderId: string; state: string };
+  /** Customer service refunds part of a line's price; throws with a readable message when the marketplace refuses. */
+  refundLine(request: { lineId: string; amount: string; reasonCode: string }): { refundId: string; state: string };
 }
 
 const registry = globalThis as unknown as { __miraklBridgeDemoMarketplace?: DemoMarketplace };
@@ -109,10 +141,10 @@ const MAX_AUTO_REFUSAL_MINUTES = 30 * 24 * 60;
 
 export type DemoMarketplaceActionResult =
   | { ok: true; intent: "place-order"; orderId: string; message: string }
-  | { ok: true; intent: "auto-orders" | "auto-refusal"; message: string }
+  | { ok: true; intent: "auto-orders" | "auto-refusal" | "cancel-order" | "refund-line"; message: string }
   | { ok: false; error: string };
 
-const intentSchema = z.enum(["place-order", "auto-orders", "auto-refusal"]);
+const intentSchema = z.enum(["place-order", "auto-orders", "auto-refusal", "cancel-order", "refund-line"]);
 
 /** Applies what the page asked: an order placed as a customer, or one of the demo marketplace's switches. */
 export async function applyDemoMarketplaceAction(
@@ -136,6 +168,8 @@ export async function applyDemoMarketplaceAction(
     };
   }
   if (intent.data === "auto-refusal") return setAutoRefusal(marketplace, form.get("minutes"));
+  if (intent.data === "cancel-order") return cancelOrder(marketplace, form);
+  if (intent.data === "refund-line") return refundLine(marketplace, form);
 
   const lines = parseOrderLines(form);
   if (!lines.ok) return lines;
@@ -208,5 +242,56 @@ function setAutoRefusal(marketplace: DemoMarketplace, raw: FormDataEntryValue | 
     ok: true,
     intent: "auto-refusal",
     message: `Orders placed from now on are refused by the marketplace itself if the seller has not decided within ${minutes} minute(s).`,
+  };
+}
+
+const text = (value: FormDataEntryValue | null) => (typeof value === "string" ? value.trim() : "");
+const refusedBy = (error: unknown) =>
+  `The marketplace refused: ${error instanceof Error ? error.message : String(error)}`;
+
+/** The operator cancels a whole order, with one of the marketplace's cancelation reasons. */
+function cancelOrder(marketplace: DemoMarketplace, form: FormData): DemoMarketplaceActionResult {
+  const orderId = text(form.get("orderId"));
+  const state = marketplace.state();
+  const order = state.orders.find((entry) => entry.orderId === orderId);
+  if (!order)
+    return { ok: false, error: `Order ${orderId || "(none)"} is not among the recent orders: reload the page.` };
+  const reason = state.reasons.cancelation.find((entry) => entry.code === text(form.get("reasonCode")));
+  if (!reason) return { ok: false, error: "Pick a cancelation reason from the marketplace's list." };
+  try {
+    marketplace.cancelOrder(orderId, reason.code);
+  } catch (error) {
+    return { ok: false, error: refusedBy(error) };
+  }
+  return {
+    ok: true,
+    intent: "cancel-order",
+    message: `The marketplace's operator canceled ${orderId} ("${reason.label}"). The app reads it with its next order poll (within a minute).`,
+  };
+}
+
+/** Customer service refunds part of a line's price, with one of the marketplace's refund reasons. */
+function refundLine(marketplace: DemoMarketplace, form: FormData): DemoMarketplaceActionResult {
+  const lineId = text(form.get("lineId"));
+  const state = marketplace.state();
+  const line = state.orders.flatMap((order) => order.lines).find((entry) => entry.lineId === lineId);
+  if (!line) return { ok: false, error: `Line ${lineId || "(none)"} is not among the recent orders: reload the page.` };
+  if (line.refundable === null) return { ok: false, error: `Line ${lineId} cannot be refunded now (${line.state}).` };
+  const amount = text(form.get("amount")).replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(amount) || Number(amount) <= 0)
+    return { ok: false, error: `Refund amount: "${amount}" is not an amount above 0 with at most 2 decimals.` };
+  if (Number(amount) > Number(line.refundable))
+    return { ok: false, error: `At most ${line.refundable} ${state.currency} is left to refund on ${lineId}.` };
+  const reason = state.reasons.refund.find((entry) => entry.code === text(form.get("reasonCode")));
+  if (!reason) return { ok: false, error: "Pick a refund reason from the marketplace's list." };
+  try {
+    marketplace.refundLine({ lineId, amount, reasonCode: reason.code });
+  } catch (error) {
+    return { ok: false, error: refusedBy(error) };
+  }
+  return {
+    ok: true,
+    intent: "refund-line",
+    message: `Customer service refunded ${amount} ${state.currency} on ${lineId} ("${reason.label}"): waiting for the marketplace's payment provider, then refunded.`,
   };
 }

@@ -8,7 +8,7 @@ import {
   pickAutoOrder,
 } from "../../scripts/demo-marketplace";
 import { createRandom } from "../simulators/mirakl/state";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
+import { MARKETPLACE_REASONS, startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 const offer = (sku: string, quantity: number, active = quantity > 0): DemoMarketplaceOffer => ({
   sku,
@@ -139,5 +139,53 @@ describe("the demo's own orders on the simulator", () => {
     expect(sim.control.orders(SHOP)).toHaveLength(0);
     expect(off.state().autoOrders.last).toMatchObject({ orderId: null, note: "skipped: no offer has stock" });
     off.stop();
+  });
+});
+
+describe("the demo marketplace's back office on the simulator", () => {
+  let sim: RunningMiraklSimulator;
+  const SHOP = 3001;
+  beforeAll(async () => {
+    sim = await startMiraklSimulator({
+      startTime: "2026-10-01T09:00:00Z",
+      rateLimits: "off",
+      reasons: MARKETPLACE_REASONS,
+    });
+    sim.simulator.state.addShop({ id: SHOP, currency: "EUR", seedOffers: false });
+    sim.control.addOffer(SHOP, { shop_sku: "TENT", quantity: 10, price: 119 });
+  });
+  afterAll(() => sim.close());
+
+  const demoMarketplace = () =>
+    createDemoMarketplace({
+      simulator: sim,
+      shopId: SHOP,
+      connectionName: "Decathlon (demo)",
+      autoOrders: { ...DEFAULT_AUTO_ORDERS, enabled: false },
+    });
+
+  it("cancels through the operator's control and refunds through customer service's, as the marketplace shows them", () => {
+    const marketplace = demoMarketplace();
+    const toCancel = marketplace.placeOrder([{ offerSku: "TENT", quantity: 2 }]).orderId;
+    expect(marketplace.cancelOrder(toCancel, "34")).toEqual({ orderId: toCancel, state: "CANCELED" });
+    expect(() => marketplace.cancelOrder(toCancel, "34")).toThrow(/cannot be canceled in state CANCELED/);
+
+    const shipped = sim.control.createOrder({ shopId: SHOP, state: "SHIPPED", lines: [{ offer_sku: "TENT" }] }).id;
+    const { refundId } = marketplace.refundLine({ lineId: `${shipped}-1`, amount: "19.99", reasonCode: "18" });
+    expect(() => marketplace.refundLine({ lineId: `${shipped}-1`, amount: "100", reasonCode: "18" })).toThrow(
+      /exceeds what is left/,
+    );
+    const shown = marketplace.state().orders;
+    expect(shown.find((o) => o.orderId === toCancel)).toMatchObject({ state: "CANCELED", operatorCanCancel: false });
+    expect(shown.find((o) => o.orderId === shipped)).toMatchObject({
+      operatorCanCancel: false,
+      lines: [
+        {
+          refundable: "99.01",
+          refunds: [{ refundId, amount: "19.99", reasonCode: "18", state: "WAITING_REFUND", by: "marketplace" }],
+        },
+      ],
+    });
+    marketplace.stop();
   });
 });

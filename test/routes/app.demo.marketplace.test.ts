@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { registerDemoMarketplace, type DemoMarketplace } from "~/demo/demo-marketplace.server";
 import { action, loader } from "~/routes/app.demo.marketplace/route";
 import { createDemoMarketplace } from "../../scripts/demo-marketplace";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
+import { MARKETPLACE_REASONS, startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
 const registry = globalThis as unknown as {
   __miraklBridgeDemoMarketplace?: DemoMarketplace;
@@ -36,7 +36,11 @@ let sim: RunningMiraklSimulator;
 let marketplace: ReturnType<typeof createDemoMarketplace>;
 
 beforeAll(async () => {
-  sim = await startMiraklSimulator({ startTime: "2026-10-01T09:00:00Z", rateLimits: "off" });
+  sim = await startMiraklSimulator({
+    startTime: "2026-10-01T09:00:00Z",
+    rateLimits: "off",
+    reasons: MARKETPLACE_REASONS,
+  });
 });
 afterAll(() => sim.close());
 
@@ -277,5 +281,113 @@ describe("in the demo", () => {
       expect((await response.json()).error).toMatch(/Auto-refusal: .* is not a whole number of minutes/);
     }
     expect(sim.control.timings().acceptanceDeadlineMs).toBe(15 * 60_000);
+  });
+});
+
+describe("the marketplace's operator and customer service, from the page", () => {
+  beforeEach(inDemo);
+
+  const cancel = (orderId: string, reasonCode: string) =>
+    post([
+      ["intent", "cancel-order"],
+      ["orderId", orderId],
+      ["reasonCode", reasonCode],
+    ]);
+  const refund = (lineId: string, amount: string, reasonCode: string) =>
+    post([
+      ["intent", "refund-line"],
+      ["lineId", lineId],
+      ["amount", amount],
+      ["reasonCode", reasonCode],
+    ]);
+  const shippedOrder = () =>
+    sim.control.createOrder({ shopId: SHOP_ID, state: "SHIPPED", lines: [{ offer_sku: "TENT-2S-2P", quantity: 1 }] })
+      .id;
+
+  it("offers the marketplace's refund and cancelation reasons", async () => {
+    const page = await (await get()).json();
+    expect(page.reasons.refund.map((reason: { code: string }) => reason.code)).toEqual(["15", "16", "17", "18"]);
+    expect(page.reasons.cancelation).toEqual([
+      { code: "34", label: "Cancelled by the client prior to shipping" },
+      { code: "35", label: "Cancelled by customer service" },
+    ]);
+  });
+
+  it("cancels an order as the operator, with a reason: the units go back and the page says why", async () => {
+    const { orderId } = await (await order({ "TENT-2S-2P": "2" })).json();
+    expect((await (await get()).json()).orders[0]).toMatchObject({ orderId, operatorCanCancel: true });
+    const response = await cancel(orderId, "35");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, intent: "cancel-order" });
+    expect(sim.control.order(orderId, SHOP_ID)).toMatchObject({
+      order_state: "CANCELED",
+      order_state_reason_code: "35",
+      order_lines: [{ cancelations: [{ quantity: 2, reason_code: "35" }] }],
+    });
+    const page = await (await get()).json();
+    expect(page.orders[0]).toMatchObject({
+      state: "CANCELED",
+      stateReason: "Cancelled by customer service",
+      operatorCanCancel: false,
+      lines: [{ state: "CANCELED", canceledUnits: 2 }],
+    });
+    expect(page.offers[0]).toMatchObject({ sku: "TENT-2S-2P", quantity: 5 });
+  });
+
+  it("says why it cannot cancel: unknown order, a reason that is not a cancelation one, a shipped order", async () => {
+    const { orderId } = await (await order({ "TENT-2S-2P": "1" })).json();
+    const shipped = shippedOrder();
+    const refusals: [Response, RegExp][] = [
+      [await cancel("NOPE-A", "35"), /not among the recent orders/],
+      [await cancel(orderId, "17"), /Pick a cancelation reason/],
+      [await cancel(shipped, "35"), /The marketplace refused: .*cannot be canceled in state SHIPPED/],
+    ];
+    for (const [response, message] of refusals) {
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatch(message);
+    }
+    expect(sim.control.order(orderId, SHOP_ID)!.order_state).toBe("WAITING_ACCEPTANCE");
+  });
+
+  it("refunds part of a shipped line as customer service: waiting for the payment provider, then refunded", async () => {
+    const orderId = shippedOrder();
+    const lineId = `${orderId}-1`;
+    expect((await (await get()).json()).orders[0].lines[0]).toMatchObject({
+      lineId,
+      refundable: "119.00",
+      refunds: [],
+    });
+    const response = await refund(lineId, "20,50", "17");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true, intent: "refund-line" });
+    expect(sim.control.order(orderId, SHOP_ID)!.order_lines[0]!.refunds).toEqual([
+      expect.objectContaining({ amount: 20.5, shipping_amount: 0, reason_code: "17", refund_state: "WAITING_REFUND" }),
+    ]);
+    const line = () => get().then(async (page) => (await page.json()).orders[0].lines[0]);
+    expect(await line()).toMatchObject({
+      refundable: "98.50",
+      refunds: [{ amount: "20.50", shipping: "0.00", reasonCode: "17", state: "WAITING_REFUND", by: "marketplace" }],
+    });
+    sim.control.advanceClock(sim.control.timings().refundDelayMs);
+    expect((await line()).refunds[0].state).toBe("REFUNDED");
+  });
+
+  it("says why it cannot refund: the amount, what is left, the reason, a line not yet shipped", async () => {
+    const lineId = `${shippedOrder()}-1`;
+    const { orderId: waiting } = await (await order({ "KIP-TR-42": "1" })).json();
+    const refusals: [Response, RegExp][] = [
+      [await refund(lineId, "abc", "17"), /"abc" is not an amount above 0/],
+      [await refund(lineId, "0", "17"), /not an amount above 0/],
+      [await refund(lineId, "1.005", "17"), /at most 2 decimals/],
+      [await refund(lineId, "119.01", "17"), /At most 119.00 EUR is left to refund/],
+      [await refund(lineId, "10", "35"), /Pick a refund reason/],
+      [await refund(`${waiting}-1`, "10", "17"), /cannot be refunded now \(WAITING_ACCEPTANCE\)/],
+      [await refund("NOPE-A-1", "10", "17"), /not among the recent orders/],
+    ];
+    for (const [response, message] of refusals) {
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatch(message);
+    }
+    expect(sim.control.orders(SHOP_ID).flatMap((o) => o.order_lines.flatMap((l) => l.refunds))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Badge, BlockStack, Box, Card, IndexTable, Text, type BadgeProps } from "@shopify/polaris";
 import { TableEmptyMessage } from "~/components/table-empty-message";
-import type { DemoMarketplaceOrder } from "~/demo/demo-marketplace.server";
+import type { DemoMarketplaceOrder, DemoMarketplaceState } from "~/demo/demo-marketplace.server";
+import { CustomerService } from "./customer-service";
 
 /** Mirakl's order and line states, as the marketplace shows them to its operator. */
 const STATE_TONES: Record<string, BadgeProps["tone"]> = {
@@ -35,10 +36,12 @@ export function RecentOrders({
   orders,
   orderCount,
   currency,
+  reasons,
 }: {
   orders: DemoMarketplaceOrder[];
   orderCount: number;
   currency: string;
+  reasons: DemoMarketplaceState["reasons"];
 }) {
   return (
     <Card padding="0">
@@ -64,6 +67,7 @@ export function RecentOrders({
           { title: "Lines" },
           { title: "Total", alignment: "end" },
           { title: "Acceptance" },
+          { title: "Operator and customer service" },
         ]}
       >
         {orders.map((order, index) => (
@@ -79,13 +83,21 @@ export function RecentOrders({
               </BlockStack>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <StateBadge state={order.state} />
+              <BlockStack gap="050">
+                <StateBadge state={order.state} />
+                {order.stateReason && (
+                  <Text as="span" tone="subdued">
+                    {order.stateReason}
+                  </Text>
+                )}
+              </BlockStack>
             </IndexTable.Cell>
             <IndexTable.Cell>
               <BlockStack gap="100">
                 {order.lines.map((line) => (
                   <Text as="span" key={line.lineId}>
                     {line.quantity} × {line.offerSku} <StateBadge state={line.state} />
+                    {line.canceledUnits > 0 && line.state !== "CANCELED" ? ` (${line.canceledUnits} canceled)` : ""}
                   </Text>
                 ))}
               </BlockStack>
@@ -97,6 +109,9 @@ export function RecentOrders({
             </IndexTable.Cell>
             <IndexTable.Cell>
               <AcceptanceCell order={order} />
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <CustomerService order={order} reasons={reasons} currency={currency} />
             </IndexTable.Cell>
           </IndexTable.Row>
         ))}

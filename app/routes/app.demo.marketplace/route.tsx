@@ -61,7 +61,12 @@ export default function DemoMarketplacePage() {
           currency={data.currency}
           placed={result?.ok && result.intent === "place-order" ? result.orderId : null}
         />
-        <RecentOrders orders={data.orders} orderCount={data.orderCount} currency={data.currency} />
+        <RecentOrders
+          orders={data.orders}
+          orderCount={data.orderCount}
+          currency={data.currency}
+          reasons={data.reasons}
+        />
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
           <AcceptanceCard acceptance={data.acceptance} />
           <AutoOrdersCard autoOrders={data.autoOrders} />

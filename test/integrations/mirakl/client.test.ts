@@ -433,8 +433,10 @@ describe("Mirakl client — order workflow against the simulator", () => {
     const shipped = sim.control.createOrder({ state: "SHIPPED" }).id;
     expect((await failure(client.cancelOrder(shipped))).miraklCode).toBe("ORDER_INVALID_STATE");
 
+    sim.control.setPartialCancelation(2001, true);
     const two = sim.control.createOrder({
       state: "SHIPPING",
+      payment_workflow: "PAY_ON_DELIVERY",
       lines: [{ offer_sku: "S2000", quantity: 2 }, { offer_sku: "S2001" }],
     }).id;
     const result = await client.cancelOrderLines([

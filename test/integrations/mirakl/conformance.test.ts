@@ -12,7 +12,7 @@ import {
   type MiraklShipmentsCreated,
   type MiraklShipmentsUpdated,
 } from "~/integrations/mirakl";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { MARKETPLACE_REASONS, startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 
 /*
  * Conformance: every simulator response and every client JSON request body seen
@@ -71,6 +71,8 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
   const records: MiraklCallRecord[] = [];
   /** The multi-shipment answers (ST01, ST23, ST24), to show each kind was seen. */
   const shipmentAnswers: (MiraklShipmentsCreated | MiraklShipmentsUpdated)[] = [];
+  /** The states of the orders read back after refunds and cancelations, to show each kind was seen. */
+  const orderStates: string[] = [];
 
   const validatorFor = (pointer: string) => {
     let validate = validators.get(pointer);
@@ -152,9 +154,51 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
     ]);
     await client.acceptOrderLines(toCancel, [{ id: `${toCancel}-1`, accepted: true }]);
     await client.cancelOrder(toCancel);
+    // OR30 needs the shop's partial cancelation and an order it may still cancel (not debited: paid on delivery).
+    sim.control.setPartialCancelation(sim.shops.main, true);
+    const partlyCanceled = sim.control.createOrder({
+      state: "SHIPPING",
+      payment_workflow: "PAY_ON_DELIVERY",
+      lines: [{ offer_sku: "S2001", quantity: 2, tax_rate: 20 }],
+    }).id;
     await client.cancelOrderLines([
-      { order_line_id: `${shipped}-2`, quantity: 1, amount: "19.9", shipping_amount: "0", reason_code: "34" },
+      {
+        order_line_id: `${partlyCanceled}-1`,
+        quantity: 1,
+        amount: "19.9",
+        shipping_amount: "0",
+        reason_code: "34",
+        taxes: [{ code: "TAXDEFAULT", amount: "3.98" }],
+      },
     ]);
+    // What the operator and Mirakl do on their side shows in OR11 too: a customer-service refund (taxes computed
+    // in proportion), a canceled line, a canceled order with its reason, and an order canceled at a refused debit.
+    sim.control.setReasons(MARKETPLACE_REASONS);
+    const operatorSide = sim.control.createOrder({
+      state: "SHIPPED",
+      lines: [
+        { offer_sku: "S2000", quantity: 2, tax_rate: 20, tax_rule: "PROPORTIONAL_TO_AMOUNT" },
+        { offer_sku: "S2001", tax_rate: 5.5 },
+      ],
+    }).id;
+    sim.control.refundLine({ order_line_id: `${operatorSide}-1`, amount: 30, shipping_amount: 1, reason_code: "17" });
+    const operatorCanceled = sim.control.createOrder({
+      state: "SHIPPING",
+      lines: [
+        { offer_sku: "S2000", quantity: 2 },
+        { offer_sku: "S2001", tax_rate: 20 },
+      ],
+    }).id;
+    sim.control.cancelLines([{ order_line_id: `${operatorCanceled}-1`, quantity: 1, reason_code: "35" }]);
+    const wholeCanceled = sim.control.createOrder({
+      state: "SHIPPING",
+      lines: [{ offer_sku: "S2001", tax_rate: 20 }],
+    }).id;
+    sim.control.cancelOrder(wholeCanceled, sim.shops.main, "35");
+    const debitRefused = sim.control.createOrder().id;
+    await client.acceptOrderLines(debitRefused, [{ id: `${debitRefused}-1`, accepted: true }]);
+    sim.control.refuseDebit(debitRefused);
+    sim.control.advanceClock(60_000);
     await client.setTracking(shipped, { carrier_code: "DHL", tracking_number: "JD0001" });
     await client.shipOrder(shipped);
     await client.refundOrderLines(
@@ -171,7 +215,17 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
       ],
       { orderTaxMode: "TAX_EXCLUDED" },
     );
-    await client.getOrdersByIds([waiting, toCancel, shipped]);
+    const read = await client.getOrdersByIds([
+      waiting,
+      toCancel,
+      shipped,
+      partlyCanceled,
+      operatorSide,
+      operatorCanceled,
+      wholeCanceled,
+      debitRefused,
+    ]);
+    orderStates.push(...read.map((order) => order.order_state));
     const stock = await client.importStock([
       { offer_sku: "S2000", quantity: 4 },
       { offer_sku: "NOPE", quantity: 1 },
@@ -340,6 +394,20 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
     ]);
   });
 
+  it("reads back orders refunded and canceled by the shop, the operator and a refused debit", () => {
+    // `waiting` was debited meanwhile (the clock moved past its debit).
+    expect(orderStates).toEqual([
+      "SHIPPING",
+      "CANCELED",
+      "SHIPPED",
+      "SHIPPING",
+      "SHIPPED",
+      "SHIPPING",
+      "CANCELED",
+      "CANCELED",
+    ]);
+  });
+
   it("every client JSON request body matches the spec", () => {
     const failures: string[] = [];
     let checked = 0;
@@ -363,7 +431,7 @@ describe.skipIf(!specPresent)("Mirakl OpenAPI conformance", () => {
       checked += 1;
     });
     expect(failures).toEqual([]);
-    // OR21 ×2, OR23, OR28, OR30, OF24, OF52, ST01, ST23, ST24 (JSON) and STO01, PRI01 (multipart).
-    expect(checked).toBe(12);
+    // OR21 ×3, OR23, OR28, OR30, OF24, OF52, ST01, ST23, ST24 (JSON) and STO01, PRI01 (multipart).
+    expect(checked).toBe(13);
   });
 });

@@ -230,7 +230,12 @@ describe("orders take units from the offer; refusals and cancelations give them 
     expect(cancel.status).toBe(204);
     expect(quantityOf(s, "S2000")).toBe(20);
 
-    const part = s.control.createOrder({ state: "SHIPPING", lines: [{ offer_sku: "S2001", quantity: 3 }] }).id;
+    s.control.setPartialCancelation(2001, true);
+    const part = s.control.createOrder({
+      state: "SHIPPING",
+      payment_workflow: "PAY_ON_DELIVERY",
+      lines: [{ offer_sku: "S2001", quantity: 3 }],
+    }).id;
     expect(quantityOf(s, "S2001")).toBe(47);
     const partial = await fetch(`${s.url}/api/orders/cancel`, {
       method: "PUT",

@@ -90,13 +90,40 @@ export const MARKETPLACE_CARRIERS: SimCarrier[] = [
   },
 ];
 
-export const SPEC_REASONS = [
+/** An RE01 reason. `is_shop_right`: the shop may use it (OR28, OR30); the operator may use any of its type. */
+export interface SimReason {
+  code: string;
+  is_shop_right: boolean;
+  label: string;
+  type: "INCIDENT_OPEN" | "INCIDENT_CLOSE" | "REFUND" | "ORDER_MESSAGING" | "OFFER_MESSAGING" | "CANCELATION";
+}
+
+export const SPEC_REASONS: SimReason[] = [
   { code: "1", is_shop_right: false, label: "Item not received", type: "INCIDENT_OPEN" },
   { code: "10", is_shop_right: false, label: "Replacement item received", type: "INCIDENT_CLOSE" },
   { code: "15", is_shop_right: true, label: "Out of stock", type: "REFUND" },
   { code: "26", is_shop_right: true, label: "Other question", type: "ORDER_MESSAGING" },
   { code: "33", is_shop_right: true, label: "Other question", type: "OFFER_MESSAGING" },
   { code: "34", is_shop_right: true, label: "Cancelled by the client prior to shipping", type: "CANCELATION" },
+];
+
+/**
+ * The state reason of an order Mirakl cancels because the customer's payment was refused at debit. Mirakl publishes
+ * no code for it: this one is the simulator's (the connector must rely on the CANCELED state, not on the code).
+ */
+export const DEBIT_REFUSED_REASON = { code: "CUSTOMER_PAYMENT_REFUSED", label: "The customer's payment was refused" };
+
+/**
+ * A European marketplace's reasons (the demo's): the spec's, plus refund and cancelation reasons only its customer
+ * service may use (`is_shop_right: false`), as operators configure them. Codes and labels beyond the spec's are the
+ * simulator's.
+ */
+export const MARKETPLACE_REASONS: SimReason[] = [
+  ...SPEC_REASONS,
+  { code: "16", is_shop_right: true, label: "Damaged item", type: "REFUND" },
+  { code: "17", is_shop_right: false, label: "Item returned by the customer", type: "REFUND" },
+  { code: "18", is_shop_right: false, label: "Commercial gesture", type: "REFUND" },
+  { code: "35", is_shop_right: false, label: "Cancelled by customer service", type: "CANCELATION" },
 ];
 
 /**

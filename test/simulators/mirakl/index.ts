@@ -7,7 +7,13 @@ export {
   SIM_RATE_PROFILES,
   SHIPPING_ERROR_CODES,
 } from "./server";
-export { MARKETPLACE_CARRIERS, SPEC_CARRIERS } from "./fixtures";
+export {
+  DEBIT_REFUSED_REASON,
+  MARKETPLACE_CARRIERS,
+  MARKETPLACE_REASONS,
+  SPEC_CARRIERS,
+  SPEC_REASONS,
+} from "./fixtures";
 export type {
   RunningMiraklSimulator,
   SimulatorOptions,
@@ -17,7 +23,16 @@ export type {
   SimRateRule,
   SimRateLimits,
   SimRateProfile,
+  OperatorRefund,
+  OperatorCancelation,
 } from "./server";
 export { IMPORT_OUTCOMES } from "./state";
-export type { ImportOutcome, OrderTemplate, OrderLineTemplate, ScriptedImportOutcome, Timings } from "./state";
-export type { PlatformSettings, SimCarrier } from "./fixtures";
+export type {
+  ImportOutcome,
+  TaxCalculationRule,
+  OrderTemplate,
+  OrderLineTemplate,
+  ScriptedImportOutcome,
+  Timings,
+} from "./state";
+export type { PlatformSettings, SimCarrier, SimReason } from "./fixtures";

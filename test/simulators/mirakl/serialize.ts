@@ -1,25 +1,35 @@
 import {
   fromCents,
   iso,
+  type SimCancelation,
   type SimOffer,
   type SimOrder,
+  type SimRefund,
   type SimOrderLine,
   type SimShipment,
   type SimShop,
   type SimState,
+  type SimTax,
+  type SimTaxPart,
 } from "./state";
 
 /** OR11 order JSON. Nulls are emitted explicitly, as Mirakl does. */
 export function orderJson(state: SimState, order: SimOrder) {
-  const lines = order.lines.map((line) => lineJson(order, line));
+  const lines = order.lines.map((line) => lineJson(state, line));
   const sum = (pick: (line: SimOrderLine) => number) =>
     order.lines.filter((line) => line.state !== "REFUSED").reduce((total, line) => total + pick(line), 0);
   const price = sum((line) => line.price_unit * line.quantity);
   const shipping = sum((line) => line.shipping_price);
   const commission = sum((line) => commissionOf(line).total);
   const showDetails = order.accepted || state.platform.detailsBeforeAcceptance;
+  // Mirakl: refunds were requested and they add up to all that remains of the active lines.
+  const active = order.lines.filter((line) => line.state !== "REFUSED" && line.state !== "CANCELED");
   const fullyRefunded =
-    order.lines.some((line) => line.refunds.length > 0) && order.lines.every((line) => refundable(line).amount === 0);
+    active.some((line) => line.refunds.length > 0) &&
+    active.every((line) => {
+      const left = state.lineBalance(line);
+      return left.amount === 0 && left.shipping === 0;
+    });
   return {
     acceptance_decision_date: iso(order.acceptance_decision_date),
     can_cancel: state.canCancel(order),
@@ -49,8 +59,8 @@ export function orderJson(state: SimState, order: SimOrder) {
     order_lines: lines,
     order_refunds: null,
     order_state: order.state,
-    order_state_reason_code: null,
-    order_state_reason_label: null,
+    order_state_reason_code: order.reason?.code ?? null,
+    order_state_reason_label: order.reason?.label ?? null,
     order_tax_mode: "TAX_EXCLUDED",
     order_taxes: null,
     paymentType: "CREDIT_CARD",
@@ -85,41 +95,76 @@ export function commissionOf(line: SimOrderLine) {
   return { fee, vat: 0, total: fee };
 }
 
-/** What can still be refunded on a line (cents): price and shipping minus refunds and cancelations. */
-export function refundable(line: SimOrderLine) {
-  const refunded = line.refunds.reduce((total, refund) => total + refund.amount, 0);
-  const refundedShipping = line.refunds.reduce((total, refund) => total + refund.shipping_amount, 0);
-  const canceled = line.cancelations.reduce((total, cancelation) => total + cancelation.amount, 0);
-  const canceledShipping = line.cancelations.reduce((total, cancelation) => total + cancelation.shipping_amount, 0);
+function taxJson(tax: SimTax) {
+  return { amount: fromCents(tax.amount), code: tax.code, rate: tax.rate, tax_calculation_rule: tax.rule };
+}
+
+const partJson = (part: SimTaxPart) => ({ amount: fromCents(part.amount), code: part.code, rate: part.rate });
+
+/** The commission a refund or cancelation gives back, as OR11 shows it (commission taxes at zero, like the line's). */
+function commissionBackJson(commission: number) {
   return {
-    amount: line.price_unit * line.quantity - refunded - canceled,
-    shipping: line.shipping_price - refundedShipping - canceledShipping,
+    commission_amount: fromCents(commission),
+    commission_taxes: [{ amount: 0, code: "TAXZERO" }],
+    commission_total_amount: fromCents(commission),
   };
 }
 
-function taxJson(tax: { code: string; amount: number; rate: number }) {
-  return { amount: fromCents(tax.amount), code: tax.code, rate: tax.rate, tax_calculation_rule: "PROPORTIONAL" };
+/** OR28's answer for one refund it created. */
+export function refundCreatedJson(
+  order: SimOrder,
+  line: SimOrderLine,
+  refund: SimRefund,
+  excludedFromShipment = false,
+) {
+  return {
+    amount: fromCents(refund.amount),
+    currency_iso_code: order.currency,
+    excluded_from_shipment: excludedFromShipment,
+    fees: [],
+    order_line_id: line.id,
+    order_refund_id: refund.order_refund_id,
+    quantity: refund.quantity,
+    reason_code: refund.reason_code,
+    refund_id: refund.id,
+    shipping_amount: fromCents(refund.shipping_amount),
+    shipping_taxes: refund.shipping_taxes.map(partJson),
+    taxes: refund.taxes.map(partJson),
+  };
 }
 
-function lineJson(order: SimOrder, line: SimOrderLine) {
+/** OR30's answer for one cancelation it created. */
+export function cancelationCreatedJson(order: SimOrder, line: SimOrderLine, cancelation: SimCancelation) {
+  return {
+    amount: fromCents(cancelation.amount),
+    cancelation_id: cancelation.id,
+    currency_iso_code: order.currency,
+    fees: [],
+    order_line_id: line.id,
+    quantity: cancelation.quantity,
+    reason_code: cancelation.reason_code,
+    shipping_amount: fromCents(cancelation.shipping_amount),
+    shipping_taxes: cancelation.shipping_taxes.map(partJson),
+    taxes: cancelation.taxes.map(partJson),
+  };
+}
+
+function lineJson(state: SimState, line: SimOrderLine) {
   const commission = commissionOf(line);
   const price = line.price_unit * line.quantity;
-  const canRefund = ["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state) && refundable(line).amount > 0;
   return {
-    can_refund: canRefund,
+    can_refund: canRefund(state, line),
     cancelations: line.cancelations.map((cancelation) => ({
       amount: fromCents(cancelation.amount),
-      commission_amount: 0,
-      commission_taxes: [],
-      commission_total_amount: 0,
+      ...commissionBackJson(cancelation.commission),
       created_date: iso(cancelation.created),
       fees: [],
       id: cancelation.id,
       quantity: cancelation.quantity,
       reason_code: cancelation.reason_code,
       shipping_amount: fromCents(cancelation.shipping_amount),
-      shipping_taxes: [],
-      taxes: [],
+      shipping_taxes: cancelation.shipping_taxes.map(partJson),
+      taxes: cancelation.taxes.map(partJson),
     })),
     category_code: line.category_code,
     category_label: line.category_label,
@@ -139,8 +184,8 @@ function lineJson(order: SimOrder, line: SimOrderLine) {
     order_line_id: line.id,
     order_line_index: line.index,
     order_line_state: line.state,
-    order_line_state_reason_code: null,
-    order_line_state_reason_label: null,
+    order_line_state_reason_code: line.reason?.code ?? null,
+    order_line_state_reason_label: line.reason?.label ?? null,
     origin_unit_price: fromCents(line.price_unit),
     price: fromCents(price),
     price_additional_info: null,
@@ -153,10 +198,8 @@ function lineJson(order: SimOrder, line: SimOrderLine) {
     received_date: iso(line.received),
     refunds: line.refunds.map((refund) => ({
       amount: fromCents(refund.amount),
-      commission_amount: 0,
+      ...commissionBackJson(refund.commission),
       commission_tax_amount: 0,
-      commission_taxes: [],
-      commission_total_amount: 0,
       created_date: iso(refund.created),
       fees: [],
       id: refund.id,
@@ -165,9 +208,9 @@ function lineJson(order: SimOrder, line: SimOrderLine) {
       reason_code: refund.reason_code,
       refund_state: refund.refunded ? "REFUNDED" : "WAITING_REFUND",
       shipping_amount: fromCents(refund.shipping_amount),
-      shipping_taxes: refund.shipping_taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+      shipping_taxes: refund.shipping_taxes.map(partJson),
       state: refund.refunded ? "REFUNDED" : "WAITING_REFUND",
-      taxes: refund.taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
+      taxes: refund.taxes.map(partJson),
       transaction_date: refund.refunded ? iso(refund.refundedAt) : null,
       transaction_number: refund.refunded ? `RTX-${refund.id}` : null,
     })),
@@ -181,6 +224,12 @@ function lineJson(order: SimOrder, line: SimOrderLine) {
     total_commission: fromCents(commission.total),
     total_price: fromCents(price + line.shipping_price),
   };
+}
+
+/** OR28 is open on a line that has shipped or is to ship (never once CLOSED) while something is left to refund. */
+export function canRefund(state: SimState, line: SimOrderLine): boolean {
+  const left = state.lineBalance(line);
+  return ["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state) && left.amount + left.shipping > 0;
 }
 
 export function accountJson(shop: SimShop) {

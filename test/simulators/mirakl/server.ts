@@ -8,8 +8,16 @@ import {
   platformConfiguration,
   type PlatformSettings,
   type SimCarrier,
+  type SimReason,
 } from "./fixtures";
-import { accountJson, offerSummary, orderJson, refundable, shipmentJson } from "./serialize";
+import {
+  accountJson,
+  cancelationCreatedJson,
+  offerSummary,
+  orderJson,
+  refundCreatedJson,
+  shipmentJson,
+} from "./serialize";
 import {
   DEFAULT_TIMINGS,
   IMPORT_OPERATIONS,
@@ -23,6 +31,8 @@ import {
   iso,
   type ImportKind,
   type ImportOutcome,
+  type LineMoneyChange,
+  type OrderState,
   type OrderTemplate,
   type ScriptedImportOutcome,
   type SimImport,
@@ -143,7 +153,49 @@ export interface SimulatorOptions {
   defaults?: boolean;
   /** SH21's carriers (default: the spec's example list, SPEC_CARRIERS; the demo uses MARKETPLACE_CARRIERS). */
   carriers?: SimCarrier[];
+  /** RE01's reasons (default: the spec's example list, SPEC_REASONS; the demo uses MARKETPLACE_REASONS). */
+  reasons?: SimReason[];
 }
+
+/**
+ * A refund the operator makes (customer service, a return): amounts in the order's currency as in OR28. Taxes
+ * left out are computed in proportion by the back office; any REFUND reason of RE01 will do.
+ */
+export interface OperatorRefund {
+  order_line_id: string;
+  amount: number | string;
+  shipping_amount?: number | string;
+  reason_code: string;
+  quantity?: number;
+  taxes?: { code: string; amount: number | string }[];
+  shipping_taxes?: { code: string; amount: number | string }[];
+}
+
+/**
+ * Units of a line the operator cancels before it ships. Amount defaults to the units' price (capped by what is
+ * left), shipping to all that is left when no unit remains and 0 otherwise; taxes in proportion; any CANCELATION
+ * reason of RE01.
+ */
+export interface OperatorCancelation {
+  order_line_id: string;
+  quantity: number;
+  amount?: number | string;
+  shipping_amount?: number | string;
+  reason_code: string;
+}
+
+/** Line states in which OR28 may refund: shipped or to ship, never once CLOSED. */
+const REFUNDABLE_LINE_STATES: OrderState[] = ["SHIPPING", "SHIPPED", "RECEIVED"];
+/** Line states a cancelation can still catch: accepted, not yet shipped. */
+const CANCELABLE_LINE_STATES: OrderState[] = ["WAITING_DEBIT", "WAITING_DEBIT_PAYMENT", "SHIPPING"];
+/** Order states the operator can cancel from: not yet shipped, not already ended. */
+export const OPERATOR_CANCELABLE_ORDER_STATES: readonly OrderState[] = [
+  "STAGING",
+  "WAITING_ACCEPTANCE",
+  "WAITING_DEBIT",
+  "WAITING_DEBIT_PAYMENT",
+  "SHIPPING",
+];
 
 export const DEFAULT_KEYS = { single: "sim-key-shop-2001", multi: "sim-key-multi-shop" } as const;
 export const DEFAULT_SHOPS = { main: 2001, second: 2002 } as const;
@@ -298,6 +350,7 @@ export class MiraklSimulator {
     };
     this.state = new SimState(() => this.now(), this.random, platform, { ...DEFAULT_TIMINGS, ...options.timings });
     if (options.carriers) this.state.carriers = structuredClone(options.carriers);
+    if (options.reasons) this.state.reasons = structuredClone(options.reasons);
     if (options.defaults ?? true) {
       this.state.addShop({ id: DEFAULT_SHOPS.main, name: "Simulated Shop", currency: "USD" });
       this.state.addShop({ id: DEFAULT_SHOPS.second, name: "Second Shop", currency: "EUR" });
@@ -922,14 +975,6 @@ export class MiraklSimulator {
     });
   }
 
-  private findLine(shop: SimShop, lineId: string) {
-    for (const order of shop.orders.values()) {
-      const line = order.lines.find((entry) => entry.id === lineId);
-      if (line) return { order, line };
-    }
-    return fail(400, `Order line ${lineId} not found`, "ORDER_LINE_NOT_FOUND");
-  }
-
   private money(value: unknown, field: string): number {
     if (typeof value !== "number" && !(typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)))
       fail(400, `${field} must be a number`, "VALIDATION_ERROR");
@@ -938,138 +983,145 @@ export class MiraklSimulator {
     return amount;
   }
 
-  private reason(code: unknown, type: "REFUND" | "CANCELATION") {
-    const reason = this.state.reasons.find(
-      (entry) => entry.code === code && entry.type === type && entry.is_shop_right,
-    );
-    if (!reason) fail(400, `Reason code '${String(code)}' is not a valid ${type} reason`, "REASON_CODE_INVALID");
+  /** A reason the shop may use: listed by RE01 under that type with `is_shop_right`. */
+  private shopReason(code: unknown, type: "REFUND" | "CANCELATION") {
+    if (!this.state.findReason(code, type)?.is_shop_right)
+      fail(400, `Reason code '${String(code)}' is not a valid ${type} reason`, "REASON_CODE_INVALID");
   }
 
+  /** A reason the operator may use: any RE01 reason of that type. */
+  private operatorReason(code: unknown, type: "REFUND" | "CANCELATION") {
+    const reason = this.state.findReason(code, type);
+    if (!reason) fail(400, `Reason code '${String(code)}' is not a ${type} reason`, "REASON_CODE_INVALID");
+    return reason;
+  }
+
+  /** An OR28/OR30 entry (or an operator's) in cents; taxes left out stay undefined for Mirakl to settle. */
+  private moneyChange(
+    input: Record<string, unknown>,
+    currency: string,
+    defaults: { amount?: number; shipping?: number } = {},
+  ): LineMoneyChange {
+    const taxes = (value: unknown, field: string) => {
+      if (value === undefined || value === null) return undefined;
+      if (!Array.isArray(value)) return fail(400, `${field} must be a list`, "VALIDATION_ERROR");
+      return value.map((entry: Record<string, unknown>, index) => ({
+        code: String(entry?.code ?? ""),
+        amount: this.money(entry?.amount, `${field}[${index}].amount`),
+      }));
+    };
+    if (
+      input.currency_iso_code !== undefined &&
+      input.currency_iso_code !== null &&
+      input.currency_iso_code !== currency
+    )
+      fail(
+        400,
+        `currency_iso_code ${String(input.currency_iso_code)} is not the order's currency ${currency}`,
+        "VALIDATION_ERROR",
+      );
+    const quantity = Number(input.quantity ?? 0);
+    if (!Number.isInteger(quantity) || quantity < 0)
+      fail(400, "quantity must be a whole number, 0 or more", "VALIDATION_ERROR");
+    return {
+      lineId: String(input.order_line_id ?? ""),
+      amount:
+        input.amount === undefined && defaults.amount !== undefined
+          ? defaults.amount
+          : this.money(input.amount, "amount"),
+      shipping:
+        input.shipping_amount === undefined && defaults.shipping !== undefined
+          ? defaults.shipping
+          : this.money(input.shipping_amount, "shipping_amount"),
+      quantity,
+      reasonCode: String(input.reason_code),
+      taxes: taxes(input.taxes, "taxes"),
+      shippingTaxes: taxes(input.shipping_taxes, "shipping_taxes"),
+    };
+  }
+
+  /** OR28: the shop refunds lines; one call's refunds share an `order_refund_id`. A refused call changes nothing. */
   private refund(ctx: RequestContext): Reply {
     const body = jsonBody<{ order_tax_mode?: string; refunds?: Record<string, unknown>[] }>(ctx);
     if (!Array.isArray(body.refunds) || body.refunds.length === 0) fail(400, "refunds is required", "VALIDATION_ERROR");
-    const now = this.now();
-    // Validate everything first: a rejected call changes nothing.
-    const pending = new Map<string, { amount: number; shipping: number }>();
-    const planned = body.refunds.map((input) => {
-      const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
-      if (!["SHIPPING", "SHIPPED", "RECEIVED"].includes(line.state))
+    const inputs = body.refunds;
+    const changes = inputs.map((input) => {
+      const { order, line } = this.state.findLine(ctx.shop, String(input?.order_line_id ?? ""));
+      if (!REFUNDABLE_LINE_STATES.includes(line.state))
         fail(400, `Order line ${line.id} cannot be refunded in state ${line.state}`, "ORDER_INVALID_STATE");
-      this.reason(input.reason_code, "REFUND");
-      const amount = this.money(input.amount, "amount");
-      const shipping = this.money(input.shipping_amount, "shipping_amount");
-      const left = refundable(line);
-      const already = pending.get(line.id) ?? { amount: 0, shipping: 0 };
-      if (amount + already.amount > left.amount || shipping + already.shipping > left.shipping) {
-        fail(
-          400,
-          `Refund of ${fromCents(amount)} (+${fromCents(shipping)} shipping) exceeds the refundable amount ${fromCents(left.amount)} (+${fromCents(left.shipping)}) of line ${line.id}`,
-          "REFUND_AMOUNT_EXCEEDED",
-        );
-      }
-      pending.set(line.id, { amount: amount + already.amount, shipping: shipping + already.shipping });
-      const taxes = (input.taxes as { code: string; amount: number }[] | undefined) ?? [];
-      const shippingTaxes = (input.shipping_taxes as { code: string; amount: number }[] | undefined) ?? [];
-      if (line.taxes.length && amount > 0 && taxes.length === 0)
-        fail(400, `taxes are required to refund the taxed line ${line.id}`, "REFUND_TAXES_MISSING");
-      if (line.shipping_taxes.length && shipping > 0 && shippingTaxes.length === 0)
-        fail(
-          400,
-          `shipping_taxes are required to refund the taxed shipping of line ${line.id}`,
-          "REFUND_TAXES_MISSING",
-        );
-      return { order, line, amount, shipping, taxes, shippingTaxes, input };
+      this.shopReason(input.reason_code, "REFUND");
+      return this.moneyChange(input, order.currency);
     });
-    const orderRefundId = this.state.uuid();
-    const refunds = planned.map(({ order, line, amount, shipping, taxes, shippingTaxes, input }) => {
-      const refund = {
-        id: this.state.nextId(),
-        order_refund_id: orderRefundId,
-        amount,
-        shipping_amount: shipping,
-        quantity: Number(input.quantity ?? 0),
-        reason_code: String(input.reason_code),
-        taxes: taxes.map((tax) => ({ code: tax.code, amount: cents(tax.amount) })),
-        shipping_taxes: shippingTaxes.map((tax) => ({ code: tax.code, amount: cents(tax.amount) })),
-        created: now,
-        refundedAt: now + this.state.timings.refundDelayMs,
-        refunded: false,
-      };
-      line.refunds.push(refund);
-      line.updated = now;
-      order.updated = now;
-      this.state.addTransaction(ctx.shop, "REFUND_ORDER_AMOUNT", -amount, now, order, line.id, refund.id);
-      return {
-        amount: fromCents(amount),
-        currency_iso_code: order.currency,
-        excluded_from_shipment: Boolean(input.excluded_from_shipment),
-        fees: [],
-        order_line_id: line.id,
-        order_refund_id: orderRefundId,
-        quantity: refund.quantity,
-        reason_code: refund.reason_code,
-        refund_id: refund.id,
-        shipping_amount: fromCents(shipping),
-        shipping_taxes: refund.shipping_taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
-        taxes: refund.taxes.map((tax) => ({ amount: fromCents(tax.amount), code: tax.code })),
-      };
-    });
+    const planned = this.state.planLineChanges(ctx.shop, "REFUND", changes, "SHOP");
+    const created = this.state.applyRefunds(ctx.shop, planned, this.now(), "SHOP");
+    const refunds = created.map(({ order, line, refund }, index) =>
+      refundCreatedJson(order, line, refund, Boolean(inputs[index].excluded_from_shipment)),
+    );
     return { status: 200, json: { order_tax_mode: body.order_tax_mode ?? "TAX_EXCLUDED", refunds } };
   }
 
+  /**
+   * OR30: the shop cancels units of lines, only with "Shop partial cancelation" and while the order can be
+   * canceled (`can_cancel`: after a PAY_ON_ACCEPTANCE debit the shop refunds instead). A refused call changes nothing.
+   */
   private cancelLines(ctx: RequestContext): Reply {
     const body = jsonBody<{ order_tax_mode?: string; cancelations?: Record<string, unknown>[] }>(ctx);
     if (!Array.isArray(body.cancelations) || body.cancelations.length === 0)
       fail(400, "cancelations is required", "VALIDATION_ERROR");
-    if (!ctx.shop.partialCancelation) fail(403, "Shop partial cancelation is not enabled");
-    const now = this.now();
-    const planned = body.cancelations.map((input) => {
-      const { order, line } = this.findLine(ctx.shop, String(input.order_line_id ?? ""));
-      if (!["WAITING_DEBIT_PAYMENT", "SHIPPING"].includes(line.state))
+    if (!ctx.shop.partialCancelation)
+      fail(400, "Shop partial cancelation is not enabled", "ORDER_PARTIAL_CANCELATION_DISABLED");
+    const changes = body.cancelations.map((input) => {
+      const { order, line } = this.state.findLine(ctx.shop, String(input?.order_line_id ?? ""));
+      if (!CANCELABLE_LINE_STATES.includes(line.state) || !this.state.canCancel(order))
         fail(400, `Order line ${line.id} cannot be canceled in state ${line.state}`, "ORDER_INVALID_STATE");
-      this.reason(input.reason_code, "CANCELATION");
-      const quantity = Number(input.quantity);
-      const canceledQuantity = line.cancelations.reduce((total, entry) => total + entry.quantity, 0);
-      if (!Number.isInteger(quantity) || quantity < 0 || quantity > line.quantity - canceledQuantity)
-        fail(400, `Invalid quantity for line ${line.id}`, "VALIDATION_ERROR");
-      const amount = this.money(input.amount, "amount");
-      const shipping = this.money(input.shipping_amount, "shipping_amount");
-      const left = refundable(line);
-      if (amount > left.amount || shipping > left.shipping)
-        fail(400, `Cancelation exceeds the remaining amount of line ${line.id}`, "CANCELATION_AMOUNT_EXCEEDED");
-      return { order, line, quantity, amount, shipping, input };
+      this.shopReason(input.reason_code, "CANCELATION");
+      if (input.quantity === undefined) fail(400, "quantity is required", "VALIDATION_ERROR");
+      return this.moneyChange(input, order.currency);
     });
-    const cancelations = planned.map(({ order, line, quantity, amount, shipping, input }) => {
-      const cancelation = {
-        id: this.state.nextId(),
-        amount,
-        shipping_amount: shipping,
-        quantity,
-        reason_code: String(input.reason_code),
-        created: now,
-      };
-      line.cancelations.push(cancelation);
-      line.updated = now;
-      this.state.restoreStock(ctx.shop, line, now, quantity);
-      if (line.cancelations.reduce((total, entry) => total + entry.quantity, 0) >= line.quantity)
-        line.state = "CANCELED";
-      order.updated = now;
-      if (order.lines.every((entry) => entry.state === "CANCELED" || entry.state === "REFUSED"))
-        order.state = "CANCELED";
-      return {
-        amount: fromCents(amount),
-        cancelation_id: cancelation.id,
-        currency_iso_code: order.currency,
-        fees: [],
-        order_line_id: line.id,
-        quantity,
-        reason_code: cancelation.reason_code,
-        shipping_amount: fromCents(shipping),
-        shipping_taxes: [],
-        taxes: [],
-      };
-    });
+    const planned = this.state.planLineChanges(ctx.shop, "CANCELATION", changes, "SHOP");
+    const created = this.state.applyCancelations(ctx.shop, planned, this.now(), "SHOP");
+    const cancelations = created.map(({ order, line, cancelation }) =>
+      cancelationCreatedJson(order, line, cancelation),
+    );
     return { status: 200, json: { cancelations, order_tax_mode: body.order_tax_mode ?? "TAX_EXCLUDED" } };
+  }
+
+  /** The operator refunds a line (control API): OR28's rules on amounts and states, the operator's reasons. */
+  private operatorRefund(input: OperatorRefund, shopId: number) {
+    this.state.tick();
+    const shop = this.state.shop(shopId);
+    const { order, line } = this.state.findLine(shop, String(input?.order_line_id ?? ""));
+    if (!REFUNDABLE_LINE_STATES.includes(line.state))
+      fail(400, `Order line ${line.id} cannot be refunded in state ${line.state}`, "ORDER_INVALID_STATE");
+    this.operatorReason(input.reason_code, "REFUND");
+    const change = this.moneyChange({ ...input }, order.currency, { shipping: 0 });
+    const planned = this.state.planLineChanges(shop, "REFUND", [change], "OPERATOR");
+    const [created] = this.state.applyRefunds(shop, planned, this.now(), "OPERATOR");
+    return refundCreatedJson(created.order, created.line, created.refund);
+  }
+
+  /** The operator cancels units of lines not yet shipped (control API), whatever the shop's switches and the debit. */
+  private operatorCancelLines(inputs: OperatorCancelation[], shopId: number) {
+    this.state.tick();
+    const shop = this.state.shop(shopId);
+    if (!Array.isArray(inputs) || inputs.length === 0) fail(400, "cancelations is required", "VALIDATION_ERROR");
+    const changes = inputs.map((input) => {
+      const { order, line } = this.state.findLine(shop, String(input?.order_line_id ?? ""));
+      if (!CANCELABLE_LINE_STATES.includes(line.state))
+        fail(400, `Order line ${line.id} cannot be canceled in state ${line.state}`, "ORDER_INVALID_STATE");
+      this.operatorReason(input.reason_code, "CANCELATION");
+      const left = this.state.lineBalance(line);
+      const quantity = Number(input.quantity);
+      return this.moneyChange({ ...input }, order.currency, {
+        amount: Number.isInteger(quantity) ? Math.min(left.amount, line.price_unit * quantity) : undefined,
+        shipping: quantity === left.units ? left.shipping : 0,
+      });
+    });
+    if (changes.some((change) => change.quantity === 0)) fail(400, "quantity must be at least 1", "VALIDATION_ERROR");
+    const planned = this.state.planLineChanges(shop, "CANCELATION", changes, "OPERATOR");
+    return this.state
+      .applyCancelations(shop, planned, this.now(), "OPERATOR")
+      .map(({ order, line, cancelation }) => cancelationCreatedJson(order, line, cancelation));
   }
 
   private async csvImport(ctx: RequestContext, kind: "STOCK" | "PRICE"): Promise<Reply> {
@@ -1437,6 +1489,7 @@ export class MiraklSimulator {
               name: shop.name,
               currency: shop.currency,
               partialAcceptance: shop.partialAcceptance,
+              partialCancelation: shop.partialCancelation,
               orders: shop.orders.size,
               offers: shop.offers.size,
             })),
@@ -1447,6 +1500,30 @@ export class MiraklSimulator {
         case route === "PUT /_sim/platform":
           this.control.setPlatform(input as Partial<PlatformSettings>);
           return reply(200, this.state.platform);
+        case route === "PUT /_sim/partial-cancelation":
+          if (typeof input.enabled !== "boolean") return reply(400, { message: "enabled must be true or false" });
+          this.control.setPartialCancelation(shopId, input.enabled);
+          return reply(200, { shopId, partialCancelation: input.enabled });
+        case route === "PUT /_sim/reasons":
+          if (!Array.isArray(input.reasons)) return reply(400, { message: "reasons must be a list" });
+          this.control.setReasons(input.reasons as SimReason[]);
+          return reply(200, { reasons: this.control.reasons() });
+        case route === "POST /_sim/refunds":
+          return reply(201, this.control.refundLine(input as OperatorRefund, shopId));
+        case route === "POST /_sim/cancelations":
+          return reply(201, {
+            cancelations: this.control.cancelLines(input.cancelations as OperatorCancelation[], shopId),
+          });
+        case method === "POST" && /^\/_sim\/orders\/[^/]+\/cancel$/.test(url.pathname): {
+          const orderId = decodeURIComponent(url.pathname.split("/")[3]);
+          this.control.cancelOrder(orderId, shopId, input.reason_code as string | undefined);
+          return reply(200, this.control.order(orderId, shopId));
+        }
+        case method === "POST" && /^\/_sim\/orders\/[^/]+\/refuse-debit$/.test(url.pathname): {
+          const orderId = decodeURIComponent(url.pathname.split("/")[3]);
+          this.control.refuseDebit(orderId, shopId);
+          return reply(200, this.control.order(orderId, shopId));
+        }
         case route === "PUT /_sim/partial-acceptance":
           if (typeof input.enabled !== "boolean") return reply(400, { message: "enabled must be true or false" });
           this.control.setPartialAcceptance(shopId, input.enabled);
@@ -1536,12 +1613,50 @@ export class MiraklSimulator {
     },
     orders: (shopId: number = DEFAULT_SHOPS.main) =>
       [...this.state.shop(shopId).orders.values()].map((order) => orderJson(this.state, order)),
-    /** The operator cancels an order that has not shipped (back office, customer service): OR29's effect, any state. */
-    cancelOrder: (orderId: string, shopId: number = DEFAULT_SHOPS.main) => {
+    /**
+     * The operator cancels an order that has not shipped (back office, customer service), whatever `can_cancel`
+     * says: OR29's effect, with an optional CANCELATION reason of RE01 shown as the order's and lines' state reason.
+     */
+    cancelOrder: (orderId: string, shopId: number = DEFAULT_SHOPS.main, reasonCode?: string) => {
+      this.state.tick();
       const order = this.state.shop(shopId).orders.get(orderId);
-      if (!order) throw new Error(`no order ${orderId}`);
-      this.state.cancelOrder(order, this.now());
+      if (!order) throw new MiraklApiError(404, `Order ${orderId} not found`, "ORDER_NOT_FOUND");
+      if (!OPERATOR_CANCELABLE_ORDER_STATES.includes(order.state))
+        throw new MiraklApiError(
+          400,
+          `Order ${orderId} cannot be canceled in state ${order.state}`,
+          "ORDER_INVALID_STATE",
+        );
+      const reason = reasonCode === undefined ? null : this.operatorReason(reasonCode, "CANCELATION");
+      this.state.cancelOrder(order, this.now(), reason && { code: reason.code, label: reason.label }, "OPERATOR");
     },
+    /** The operator refunds a line (customer service, a return); returns it as OR28 would. */
+    refundLine: (refund: OperatorRefund, shopId: number = DEFAULT_SHOPS.main) => this.operatorRefund(refund, shopId),
+    /** The operator cancels units of lines before they ship; returns them as OR30 would. */
+    cancelLines: (cancelations: OperatorCancelation[], shopId: number = DEFAULT_SHOPS.main) =>
+      this.operatorCancelLines(cancelations, shopId),
+    /**
+     * The customer's payment will be refused: when the debit is due (PAY_ON_ACCEPTANCE), Mirakl cancels the order
+     * with DEBIT_REFUSED_REASON instead of debiting it.
+     */
+    refuseDebit: (orderId: string, shopId: number = DEFAULT_SHOPS.main) => {
+      this.state.tick();
+      const order = this.state.shop(shopId).orders.get(orderId);
+      if (!order) throw new MiraklApiError(404, `Order ${orderId} not found`, "ORDER_NOT_FOUND");
+      const waiting: OrderState[] = ["STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT"];
+      if (order.payment_workflow !== "PAY_ON_ACCEPTANCE" || !waiting.includes(order.state))
+        throw new MiraklApiError(
+          400,
+          `Order ${orderId} (${order.payment_workflow}, ${order.state}) has no debit to come at acceptance`,
+          "ORDER_INVALID_STATE",
+        );
+      order.debitRefused = true;
+    },
+    /** RE01's reasons from now on (e.g. MARKETPLACE_REASONS), replacing the list. */
+    setReasons: (reasons: SimReason[]) => {
+      this.state.reasons = structuredClone(reasons);
+    },
+    reasons: (): SimReason[] => structuredClone(this.state.reasons),
     offers: (shopId: number = DEFAULT_SHOPS.main) => [...this.state.shop(shopId).offers.values()].map(offerSummary),
     offer: (sku: string, shopId: number = DEFAULT_SHOPS.main) => {
       const offer = this.state.shop(shopId).offers.get(sku);
@@ -1571,6 +1686,7 @@ export class MiraklSimulator {
       name?: string;
       currency?: string;
       partialAcceptance?: boolean;
+      partialCancelation?: boolean;
       keys?: string[];
     }) => {
       this.state.addShop(input);
@@ -1593,6 +1709,11 @@ export class MiraklSimulator {
     setPartialAcceptance: (shopId: number, enabled: boolean) => {
       this.state.shop(shopId).partialAcceptance = enabled;
     },
+    /** "Shop partial cancelation": whether OR30 is open to the shop (off by default, as Mirakl ships it). */
+    setPartialCancelation: (shopId: number, enabled: boolean) => {
+      this.state.shop(shopId).partialCancelation = enabled;
+    },
+    partialCancelation: (shopId: number = DEFAULT_SHOPS.main) => this.state.shop(shopId).partialCancelation,
     setPlatform: (settings: Partial<PlatformSettings>) => {
       this.state.platform = { ...this.state.platform, ...settings };
     },

@@ -149,7 +149,16 @@ describe("ST01 and ST24 ship an order in parts", () => {
 
   it("ships a line once its units not canceled are shipped", async () => {
     const s = await start();
-    const id = shippingOrder(s);
+    s.control.setPartialCancelation(2001, true);
+    // OR30 needs an order the shop can still cancel: not debited yet (paid on delivery).
+    const id = s.control.createOrder({
+      state: "SHIPPING",
+      payment_workflow: "PAY_ON_DELIVERY",
+      lines: [
+        { offer_sku: "S2000", quantity: 3 },
+        { offer_sku: "S2001", quantity: 1 },
+      ],
+    }).id;
     const cancel = await call(s, "PUT", "/api/orders/cancel", {
       cancelations: [{ order_line_id: `${id}-1`, quantity: 1, amount: 55, shipping_amount: 0, reason_code: "34" }],
     });

@@ -2,8 +2,10 @@ import {
   DEFAULT_OFFERS,
   SPEC_CARRIERS,
   SPEC_CUSTOMER,
+  DEBIT_REFUSED_REASON,
   SPEC_REASONS,
   type PlatformSettings,
+  type SimReason,
   type SimCarrier,
 } from "./fixtures";
 
@@ -30,11 +32,28 @@ export type OrderState =
 export type PaymentWorkflow =
   "PAY_ON_ACCEPTANCE" | "PAY_ON_DELIVERY" | "PAY_ON_DUE_DATE" | "PAY_ON_SHIPMENT" | "NO_CUSTOMER_PAYMENT_CONFIRMATION";
 
+/**
+ * How Mirakl splits a line's tax when part of the line is refunded or canceled (OR11 `tax_calculation_rule`):
+ * NONE = the caller gives the tax amount or it is not given back; PROPORTIONAL_TO_AMOUNT = Mirakl computes it.
+ */
+export type TaxCalculationRule = "NONE" | "PROPORTIONAL_TO_AMOUNT";
+
 export interface SimTax {
   code: string;
   amount: number; // cents
   rate: number;
+  rule: TaxCalculationRule;
 }
+
+/** A tax amount a refund gives back or a cancelation removes, under one of the line's tax codes. */
+export interface SimTaxPart {
+  code: string;
+  amount: number; // cents
+  rate: number;
+}
+
+/** Who made a refund or cancelation: the shop through the API, or the operator (back office, customer service). */
+export type MoneyChangeSource = "SHOP" | "OPERATOR";
 
 export interface SimRefund {
   id: string;
@@ -43,11 +62,14 @@ export interface SimRefund {
   shipping_amount: number;
   quantity: number;
   reason_code: string;
-  taxes: { code: string; amount: number }[];
-  shipping_taxes: { code: string; amount: number }[];
+  taxes: SimTaxPart[];
+  shipping_taxes: SimTaxPart[];
+  /** Commission the operator gives back to the shop (cents), in proportion to the amount. */
+  commission: number;
   created: number;
   refundedAt: number;
   refunded: boolean;
+  by: MoneyChangeSource;
 }
 
 export interface SimCancelation {
@@ -55,8 +77,42 @@ export interface SimCancelation {
   amount: number;
   shipping_amount: number;
   quantity: number;
-  reason_code: string;
+  /** Null for OR29 (no reason in the call) and for Mirakl's own cancelations without one. */
+  reason_code: string | null;
+  taxes: SimTaxPart[];
+  shipping_taxes: SimTaxPart[];
+  commission: number;
   created: number;
+  by: MoneyChangeSource;
+}
+
+/** `order_state_reason_code/label` and `order_line_state_reason_code/label`. */
+export interface SimStateReason {
+  code: string;
+  label: string;
+}
+
+/**
+ * One refund or cancelation asked of a line, in cents. Taxes left undefined are computed by Mirakl where the
+ * line's tax rule (or the operator's back office) does it, and are otherwise missing.
+ */
+export interface LineMoneyChange {
+  lineId: string;
+  amount: number;
+  shipping: number;
+  quantity: number;
+  reasonCode: string;
+  taxes?: { code: string; amount: number }[];
+  shippingTaxes?: { code: string; amount: number }[];
+}
+
+/** What is left on a line: price, shipping, their taxes by code, and units (cents and units). */
+export interface LineBalance {
+  amount: number;
+  shipping: number;
+  taxes: Map<string, number>;
+  shippingTaxes: Map<string, number>;
+  units: number;
 }
 
 export interface SimOrderLine {
@@ -79,6 +135,8 @@ export interface SimOrderLine {
   stockTaken: number;
   refunds: SimRefund[];
   cancelations: SimCancelation[];
+  /** Why the line is in its state (a canceled line: the cancelation's reason), else null. */
+  reason: SimStateReason | null;
   created: number;
   updated: number;
   debited: number | null;
@@ -103,6 +161,10 @@ export interface SimOrder {
   acceptance_decision_date: number | null;
   accepted: boolean;
   debitDueAt: number | null;
+  /** The customer's payment will be refused when the debit is due: Mirakl then cancels the order. */
+  debitRefused: boolean;
+  /** Why the order is in its state (a canceled order: who canceled it and why), else null. */
+  reason: SimStateReason | null;
   customer_debited: number | null;
   shipped: number | null;
   received: number | null;
@@ -301,6 +363,7 @@ export interface SimShop {
   currency: string;
   state: "OPEN" | "CLOSE" | "SUSPENDED" | "TERMINATED";
   partialAcceptance: boolean;
+  /** "Shop partial cancelation" (OR30): off unless Mirakl support turns it on for the shop. */
   partialCancelation: boolean;
   created: number;
   offers: Map<string, SimOffer>;
@@ -345,6 +408,13 @@ export class MiraklApiError extends Error {
   }
 }
 
+/** The taxes of a line as parts (e.g. all that is left of each, for a cancelation of everything left). */
+function taxParts(taxes: SimTax[], amounts: Map<string, number>): SimTaxPart[] {
+  return taxes
+    .map((tax) => ({ code: tax.code, amount: amounts.get(tax.code) ?? 0, rate: tax.rate }))
+    .filter((part) => part.amount > 0);
+}
+
 export const cents = (amount: number | string): number => Math.round(Number(amount) * 100);
 export const fromCents = (value: number): number => Math.round(value) / 100;
 export const iso = (ms: number | null | undefined): string | null =>
@@ -370,6 +440,8 @@ export interface OrderLineTemplate {
   shipping_price?: number;
   /** Tax rate in percent applied to the line price (TAX_EXCLUDED); omit for an untaxed line. */
   tax_rate?: number;
+  /** How a partial refund or cancelation splits the taxes (default NONE: the caller must give them). */
+  tax_rule?: TaxCalculationRule;
   commission_rate?: number;
 }
 
@@ -396,7 +468,8 @@ export class SimState {
   readonly keys = new Map<string, number[]>();
   /** SH21: the carriers the operator registered (the spec's example list unless the simulator is given another). */
   carriers: SimCarrier[] = structuredClone(SPEC_CARRIERS);
-  readonly reasons = structuredClone(SPEC_REASONS);
+  /** RE01: the operator's reasons (the spec's example list unless the simulator is given another). */
+  reasons: SimReason[] = structuredClone(SPEC_REASONS);
   /** Outcomes waiting for the next imports (see ScriptedImportOutcome), first match first. */
   readonly importScripts: ScriptedImportOutcome[] = [];
   /**
@@ -429,6 +502,7 @@ export class SimState {
     name?: string;
     currency?: string;
     partialAcceptance?: boolean;
+    partialCancelation?: boolean;
     seedOffers?: boolean;
   }): SimShop {
     const shop: SimShop = {
@@ -437,7 +511,7 @@ export class SimState {
       currency: input.currency ?? "USD",
       state: "OPEN",
       partialAcceptance: input.partialAcceptance ?? true,
-      partialCancelation: true,
+      partialCancelation: input.partialCancelation ?? false,
       created: this.now(),
       offers: new Map(),
       orders: new Map(),
@@ -511,14 +585,19 @@ export class SimState {
       const priceUnit = line.price_unit === undefined ? offer.price : cents(line.price_unit);
       const price = priceUnit * quantity;
       const shipping = cents(line.shipping_price ?? 4.99);
-      const taxes =
+      const taxOn = (base: number): SimTax[] =>
         line.tax_rate === undefined
           ? []
-          : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((price * line.tax_rate) / 100) }];
-      const shippingTaxes =
-        line.tax_rate === undefined
-          ? []
-          : [{ code: "TAXDEFAULT", rate: line.tax_rate, amount: Math.round((shipping * line.tax_rate) / 100) }];
+          : [
+              {
+                code: "TAXDEFAULT",
+                rate: line.tax_rate,
+                amount: Math.round((base * line.tax_rate) / 100),
+                rule: line.tax_rule ?? "NONE",
+              },
+            ];
+      const taxes = taxOn(price);
+      const shippingTaxes = taxOn(shipping);
       return {
         id: `${orderId}-${index + 1}`,
         index: index + 1,
@@ -538,6 +617,7 @@ export class SimState {
         stockTaken: 0,
         refunds: [],
         cancelations: [],
+        reason: null,
         created,
         updated: created,
         debited: null,
@@ -558,6 +638,8 @@ export class SimState {
       acceptance_decision_date: null,
       accepted: false,
       debitDueAt: null,
+      debitRefused: false,
+      reason: null,
       customer_debited: null,
       shipped: null,
       received: null,
@@ -583,7 +665,8 @@ export class SimState {
         order.lines.map((line) => ({ id: line.id, accepted: true })),
         created,
       );
-      this.debit(order, created);
+      // Only PAY_ON_ACCEPTANCE debits at acceptance; the other workflows reach SHIPPING without a debit.
+      if (order.payment_workflow === "PAY_ON_ACCEPTANCE") this.debit(order, created);
     }
     if (target === "SHIPPED" || target === "RECEIVED") this.ship(order, created);
     if (target === "RECEIVED") this.receive(order, created);
@@ -804,26 +887,268 @@ export class SimState {
     for (const line of order.lines) this.restoreStock(shop, line, at);
   }
 
-  /** OR29: every line not refused is canceled and gives its units back to the offer. */
-  cancelOrder(order: SimOrder, at: number) {
+  /**
+   * The whole order is canceled (OR29, the operator, or Mirakl itself after a refused debit): every line still
+   * active gets a cancelation of all that is left on it (amount, shipping, taxes, units), is CANCELED and gives its
+   * units back to the offer.
+   */
+  cancelOrder(order: SimOrder, at: number, reason: SimStateReason | null = null, by: MoneyChangeSource = "SHOP") {
     const shop = this.shop(order.shopId);
-    for (const line of order.lines) {
-      if (line.state !== "REFUSED") {
-        line.state = "CANCELED";
-        line.updated = at;
-        this.restoreStock(shop, line, at);
-      }
+    for (const line of this.activeLines(order)) {
+      const left = this.lineBalance(line);
+      line.cancelations.push({
+        id: this.nextId(),
+        amount: left.amount,
+        shipping_amount: left.shipping,
+        quantity: left.units,
+        reason_code: reason?.code ?? null,
+        taxes: taxParts(line.taxes, left.taxes),
+        shipping_taxes: taxParts(line.shipping_taxes, left.shippingTaxes),
+        commission: this.commissionOn(line, left.amount),
+        created: at,
+        by,
+      });
+      line.state = "CANCELED";
+      line.reason = reason;
+      line.updated = at;
+      this.restoreStock(shop, line, at);
     }
     order.state = "CANCELED";
+    order.reason = reason;
     order.debitDueAt = null;
     order.updated = at;
-    // Its shipments that have not left go with it.
+    this.cancelPendingShipments(shop, order, at);
+  }
+
+  // Shipments that have not left go with a canceled order.
+  private cancelPendingShipments(shop: SimShop, order: SimOrder, at: number) {
     for (const shipment of shop.shipments.values()) {
       if (shipment.order_id === order.id && shipment.status === "SHIPPING") {
         shipment.status = "CANCELED";
         shipment.updated = at;
       }
     }
+  }
+
+  /** The reason RE01 lists under that code and type, or null. */
+  findReason(code: unknown, type: SimReason["type"]): SimReason | null {
+    return this.reasons.find((reason) => reason.code === code && reason.type === type) ?? null;
+  }
+
+  commissionOn(line: SimOrderLine, amount: number): number {
+    return Math.round((amount * line.commission_rate) / 100);
+  }
+
+  /** What is left on a line once its refunds and cancelations are taken off. */
+  lineBalance(line: SimOrderLine): LineBalance {
+    const changes = [...line.refunds, ...line.cancelations];
+    const total = (pick: (change: SimRefund | SimCancelation) => number) =>
+      changes.reduce((sum, change) => sum + pick(change), 0);
+    const taxesLeft = (taxes: SimTax[], pick: (change: SimRefund | SimCancelation) => SimTaxPart[]) =>
+      new Map(
+        taxes.map((tax) => [
+          tax.code,
+          tax.amount - total((change) => pick(change).find((part) => part.code === tax.code)?.amount ?? 0),
+        ]),
+      );
+    return {
+      amount: line.price_unit * line.quantity - total((change) => change.amount),
+      shipping: line.shipping_price - total((change) => change.shipping_amount),
+      taxes: taxesLeft(line.taxes, (change) => change.taxes),
+      shippingTaxes: taxesLeft(line.shipping_taxes, (change) => change.shipping_taxes),
+      units: this.shippableUnits(line),
+    };
+  }
+
+  /**
+   * Checks a batch of refunds or cancelations against what is left on each line (several entries for one line
+   * add up) and settles their taxes, without changing anything: a refused batch leaves the orders as they were.
+   * The shop must give a line's taxes unless the tax's rule is PROPORTIONAL_TO_AMOUNT; the operator's back
+   * office computes them. Throws MiraklApiError with the simulator's codes.
+   */
+  planLineChanges(
+    shop: SimShop,
+    kind: "REFUND" | "CANCELATION",
+    changes: LineMoneyChange[],
+    by: MoneyChangeSource,
+  ): {
+    order: SimOrder;
+    line: SimOrderLine;
+    change: LineMoneyChange;
+    taxes: SimTaxPart[];
+    shippingTaxes: SimTaxPart[];
+  }[] {
+    const exceeded = `${kind}_AMOUNT_EXCEEDED`;
+    const pending = new Map<string, LineBalance>();
+    return changes.map((change) => {
+      const { order, line } = this.findLine(shop, change.lineId);
+      const left = pending.get(line.id) ?? this.lineBalance(line);
+      const what = kind === "REFUND" ? "Refund" : "Cancelation";
+      if (change.amount > left.amount || change.shipping > left.shipping)
+        throw new MiraklApiError(
+          400,
+          `${what} of ${fromCents(change.amount)} (+${fromCents(change.shipping)} shipping) exceeds what is left on line ${line.id}: ${fromCents(left.amount)} (+${fromCents(left.shipping)} shipping)`,
+          exceeded,
+        );
+      if (kind === "CANCELATION" && (!Number.isInteger(change.quantity) || change.quantity > left.units))
+        throw new MiraklApiError(
+          400,
+          `Cannot cancel ${change.quantity} unit(s) of line ${line.id}: ${left.units} left`,
+          "VALIDATION_ERROR",
+        );
+      if (change.amount === 0 && change.shipping === 0 && (kind === "REFUND" || change.quantity === 0))
+        throw new MiraklApiError(400, `${what} of nothing on line ${line.id}`, "VALIDATION_ERROR");
+      const settle = (
+        lineTaxes: SimTax[],
+        given: { code: string; amount: number }[] | undefined,
+        base: number,
+        lineBase: number,
+        taxesLeft: Map<string, number>,
+        field: "taxes" | "shipping_taxes",
+      ): SimTaxPart[] => {
+        for (const entry of given ?? [])
+          if (!lineTaxes.some((tax) => tax.code === entry.code))
+            throw new MiraklApiError(400, `Line ${line.id} has no tax ${entry.code} in ${field}`, "VALIDATION_ERROR");
+        return lineTaxes.flatMap((tax) => {
+          const entry = given?.find((part) => part.code === tax.code);
+          let amount: number;
+          if (entry) amount = entry.amount;
+          else if (base === 0) return [];
+          else if (by === "OPERATOR" || tax.rule === "PROPORTIONAL_TO_AMOUNT")
+            amount = Math.min(Math.round((tax.amount * base) / lineBase), taxesLeft.get(tax.code)!);
+          else
+            throw new MiraklApiError(
+              400,
+              `${field} are required for line ${line.id} (tax ${tax.code})`,
+              `${kind}_TAXES_MISSING`,
+            );
+          if (amount > taxesLeft.get(tax.code)!)
+            throw new MiraklApiError(
+              400,
+              `${what} of ${fromCents(amount)} ${tax.code} in ${field} exceeds the ${fromCents(taxesLeft.get(tax.code)!)} left on line ${line.id}`,
+              exceeded,
+            );
+          return [{ code: tax.code, amount, rate: tax.rate }];
+        });
+      };
+      const taxes = settle(
+        line.taxes,
+        change.taxes,
+        change.amount,
+        line.price_unit * line.quantity,
+        left.taxes,
+        "taxes",
+      );
+      const shippingTaxes = settle(
+        line.shipping_taxes,
+        change.shippingTaxes,
+        change.shipping,
+        line.shipping_price,
+        left.shippingTaxes,
+        "shipping_taxes",
+      );
+      const minus = (map: Map<string, number>, parts: SimTaxPart[]) =>
+        new Map([...map].map(([code, amount]) => [code, amount - (parts.find((p) => p.code === code)?.amount ?? 0)]));
+      pending.set(line.id, {
+        amount: left.amount - change.amount,
+        shipping: left.shipping - change.shipping,
+        taxes: minus(left.taxes, taxes),
+        shippingTaxes: minus(left.shippingTaxes, shippingTaxes),
+        units: kind === "CANCELATION" ? left.units - change.quantity : left.units,
+      });
+      return { order, line, change, taxes, shippingTaxes };
+    });
+  }
+
+  findLine(shop: SimShop, lineId: string) {
+    for (const order of shop.orders.values()) {
+      const line = order.lines.find((entry) => entry.id === lineId);
+      if (line) return { order, line };
+    }
+    throw new MiraklApiError(400, `Order line ${lineId} not found`, "ORDER_LINE_NOT_FOUND");
+  }
+
+  /**
+   * Refunds planned by planLineChanges, one call's worth: each gets its own id and they share an
+   * `order_refund_id`. WAITING_REFUND until the operator's payment provider confirms (`timings.refundDelayMs`).
+   */
+  applyRefunds(
+    shop: SimShop,
+    planned: ReturnType<SimState["planLineChanges"]>,
+    at: number,
+    by: MoneyChangeSource,
+  ): { order: SimOrder; line: SimOrderLine; refund: SimRefund }[] {
+    const orderRefundId = this.uuid();
+    return planned.map(({ order, line, change, taxes, shippingTaxes }) => {
+      const refund: SimRefund = {
+        id: this.nextId(),
+        order_refund_id: orderRefundId,
+        amount: change.amount,
+        shipping_amount: change.shipping,
+        quantity: change.quantity,
+        reason_code: change.reasonCode,
+        taxes,
+        shipping_taxes: shippingTaxes,
+        commission: this.commissionOn(line, change.amount),
+        created: at,
+        refundedAt: at + this.timings.refundDelayMs,
+        refunded: false,
+        by,
+      };
+      line.refunds.push(refund);
+      line.updated = at;
+      order.updated = at;
+      this.addTransaction(shop, "REFUND_ORDER_AMOUNT", -change.amount, at, order, line.id, refund.id);
+      if (change.shipping > 0)
+        this.addTransaction(shop, "REFUND_ORDER_SHIPPING_AMOUNT", -change.shipping, at, order, line.id, refund.id);
+      return { order, line, refund };
+    });
+  }
+
+  /**
+   * Cancelations planned by planLineChanges: the canceled units go back to the offer; a line with no unit left is
+   * CANCELED, an order with no active line too, and an order whose remaining lines have all shipped is SHIPPED.
+   */
+  applyCancelations(
+    shop: SimShop,
+    planned: ReturnType<SimState["planLineChanges"]>,
+    at: number,
+    by: MoneyChangeSource,
+  ): { order: SimOrder; line: SimOrderLine; cancelation: SimCancelation }[] {
+    return planned.map(({ order, line, change, taxes, shippingTaxes }) => {
+      const cancelation: SimCancelation = {
+        id: this.nextId(),
+        amount: change.amount,
+        shipping_amount: change.shipping,
+        quantity: change.quantity,
+        reason_code: change.reasonCode,
+        taxes,
+        shipping_taxes: shippingTaxes,
+        commission: this.commissionOn(line, change.amount),
+        created: at,
+        by,
+      };
+      line.cancelations.push(cancelation);
+      line.updated = at;
+      this.restoreStock(shop, line, at, change.quantity);
+      if (this.shippableUnits(line) <= 0) {
+        line.state = "CANCELED";
+        const reason = this.findReason(change.reasonCode, "CANCELATION");
+        line.reason = reason && { code: reason.code, label: reason.label };
+      }
+      order.updated = at;
+      const active = this.activeLines(order);
+      if (active.length === 0) {
+        order.state = "CANCELED";
+        order.reason = line.reason;
+        order.debitDueAt = null;
+        this.cancelPendingShipments(shop, order, at);
+      } else if (order.state === "SHIPPING" && active.every((entry) => entry.state === "SHIPPED")) {
+        order.state = "SHIPPED";
+        order.shipped = at;
+      }
+      return { order, line, cancelation };
+    });
   }
 
   canCancel(order: SimOrder): boolean {
@@ -870,8 +1195,10 @@ export class SimState {
           now >= order.acceptanceDeadlineAt
         )
           this.autoRefuse(order, order.acceptanceDeadlineAt);
-        if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt)
-          this.debit(order, order.debitDueAt);
+        if (order.state === "WAITING_DEBIT_PAYMENT" && order.debitDueAt !== null && now >= order.debitDueAt) {
+          if (order.debitRefused) this.cancelOrder(order, order.debitDueAt, DEBIT_REFUSED_REASON, "OPERATOR");
+          else this.debit(order, order.debitDueAt);
+        }
         if (order.state === "SHIPPED" && order.shipped !== null && now >= order.shipped + this.timings.autoReceiveMs)
           this.receive(order, order.shipped + this.timings.autoReceiveMs);
         if (order.state === "RECEIVED" && order.received !== null && now >= order.received + this.timings.autoCloseMs) {

@@ -63,6 +63,21 @@ export const shopifyOrderSettingsSchema = z.object({
 });
 export type ShopifyOrderSettings = z.infer<typeof shopifyOrderSettingsSchema>;
 
+/**
+ * Refunds and cancellations between Shopify and Mirakl (app/sync/refunds). Reason codes are the marketplace's RE01
+ * codes (type REFUND, resp. CANCELATION, that the shop may use); none chosen: a Shopify refund waits for a person to
+ * choose one (an exception says so) rather than being sent with a guess.
+ */
+export const refundSettingsSchema = z.object({
+  reasonCode: z.string().min(1).max(50).nullable().default(null),
+  cancelationReasonCode: z.string().min(1).max(50).nullable().default(null),
+  /** Mirakl refunds and cancelations (customer service, operator, refused debit) appear in Shopify as refunds. */
+  mirrorToShopify: z.boolean().default(true),
+  /** Units Mirakl refunded on a shipped line go back to Shopify stock (returns); cancelled units always do. */
+  restockReturns: z.boolean().default(false),
+});
+export type RefundSettings = z.infer<typeof refundSettingsSchema>;
+
 /** How long an import (STO01, PRI01, OF24) may stay unfinished on Mirakl before it is given up, by default. */
 export const DEFAULT_IMPORT_AGE_LIMIT_MINUTES = 30;
 export const MIN_IMPORT_AGE_LIMIT_MINUTES = 5;
@@ -144,6 +159,8 @@ export const connectionSettingsSchema = z.object({
     .default(DEFAULT_SHIPPING_WARNING_HOURS),
   /** Shopify orders for paid Mirakl orders: on by default, without a Shopify customer. */
   shopifyOrders: shopifyOrderSettingsSchema.default(() => shopifyOrderSettingsSchema.parse({})),
+  /** Refunds and cancellations both ways: reasons, mirroring into Shopify, restock. */
+  refunds: refundSettingsSchema.default(() => refundSettingsSchema.parse({})),
   /** The marketplace carrier (SH21 code) a fulfilment with no tracking company ships with; null: such a fulfilment is blocked. */
   defaultCarrierCode: z.string().min(1).max(100).nullable().default(null),
   /** Outcome of the last "Test connection"; null until tested. */

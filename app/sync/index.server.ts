@@ -21,6 +21,8 @@ import { retryOrderLineHold } from "~/sync/reservations/retries.server";
 import { retryOrderAcceptance, retryUnreadableOrder } from "~/sync/orders/retries.server";
 import { ORDER_ENTITY } from "~/sync/orders/acceptance.server";
 import { fulfilmentTasks } from "~/sync/fulfilments/tasks.server";
+import { refundTasks } from "~/sync/refunds/tasks.server";
+import { REFUND_ENTITY, refundWebhook, retryRefund } from "~/sync/refunds/refunds.server";
 import { fulfilmentWebhook, retryShipment, SHIPMENT_ENTITY } from "~/sync/fulfilments/shipments.server";
 
 /**
@@ -53,6 +55,7 @@ export function registerFlows() {
   onWebhookTopic("products/delete", catalog.productsDelete);
   onWebhookTopic("fulfillments/create", fulfilmentWebhook);
   onWebhookTopic("fulfillments/update", fulfilmentWebhook);
+  onWebhookTopic("refunds/create", refundWebhook);
 
   registerRetry("OfferStock", retryRefusedOffer);
   registerRetry("StockImport", retryConnection);
@@ -64,6 +67,7 @@ export function registerFlows() {
   registerRetry("WebhookDelivery", retryDelivery);
   registerRetry(WORK_UNIT_ENTITY, retryWorkUnit);
   registerRetry(SHIPMENT_ENTITY, retryShipment);
+  registerRetry(REFUND_ENTITY, retryRefund);
 }
 
 /** Every kind of background work the worker runs (their kinds are declared in the worker's registry). */
@@ -76,6 +80,7 @@ export function allTasks(): TaskHandler[] {
     ...orderTasks,
     ...reservationTasks,
     ...fulfilmentTasks,
+    ...refundTasks,
     stockRecomputeTask,
     catalogRefreshTask,
     miraklCallPruneTask,

@@ -1100,15 +1100,22 @@ export type MetafieldsSetMutation = {
 };
 
 export type RefundFieldsFragment = Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-  order: Pick<AdminTypes.Order, "id">;
+  order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
   totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
   refundLineItems: {
     nodes: Array<
       Pick<AdminTypes.RefundLineItem, "quantity" | "restockType"> & {
         lineItem: Pick<AdminTypes.LineItem, "id" | "sku">;
         subtotalSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
+        totalTaxSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
       }
     >;
+  };
+  refundShippingLines: {
+    nodes: Array<{
+      subtotalAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+      taxAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+    }>;
   };
   transactions: {
     nodes: Array<
@@ -1126,15 +1133,22 @@ export type RefundByIdQueryVariables = AdminTypes.Exact<{
 export type RefundByIdQuery = {
   refund: AdminTypes.Maybe<
     Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-      order: Pick<AdminTypes.Order, "id">;
+      order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
       totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
       refundLineItems: {
         nodes: Array<
           Pick<AdminTypes.RefundLineItem, "quantity" | "restockType"> & {
             lineItem: Pick<AdminTypes.LineItem, "id" | "sku">;
             subtotalSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
+            totalTaxSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
           }
         >;
+      };
+      refundShippingLines: {
+        nodes: Array<{
+          subtotalAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+          taxAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+        }>;
       };
       transactions: {
         nodes: Array<
@@ -1156,15 +1170,22 @@ export type RefundCreateMutation = {
   refundCreate: AdminTypes.Maybe<{
     refund: AdminTypes.Maybe<
       Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-        order: Pick<AdminTypes.Order, "id">;
+        order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
         totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
         refundLineItems: {
           nodes: Array<
             Pick<AdminTypes.RefundLineItem, "quantity" | "restockType"> & {
               lineItem: Pick<AdminTypes.LineItem, "id" | "sku">;
               subtotalSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
+              totalTaxSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
             }
           >;
+        };
+        refundShippingLines: {
+          nodes: Array<{
+            subtotalAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+            taxAmountSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount"> };
+          }>;
         };
         transactions: {
           nodes: Array<

@@ -126,6 +126,8 @@ export const workUnits = {
   shopifyOrders: new ConnectionUnitKind("shopify-orders", 120_000),
   /** Shopify fulfilments sent to Mirakl as tracking and shipments, through the carrier map (app/sync/fulfilments). */
   fulfilments: new ConnectionUnitKind("fulfilments", 120_000),
+  /** Refunds and cancellations carried between Shopify and Mirakl, never twice (app/sync/refunds). */
+  refunds: new ConnectionUnitKind("refunds", 120_000),
   /** Reservations held in (and given back to) Shopify. */
   reservationHolds: new ShopUnitKind("reservation-holds", 120_000),
   /** Prunes the Mirakl call log (app/connections/activity-log.server.ts). */

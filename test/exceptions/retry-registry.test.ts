@@ -10,6 +10,7 @@ describe("the exceptions queue's retry registry", () => {
       [
         "MarketplaceConnection",
         "MarketplaceOrder",
+        "MarketplaceRefund",
         "MarketplaceShipment",
         "MiraklOrder",
         "MiraklOrderLine",

@@ -25,6 +25,7 @@ describe("the work-unit registry", () => {
       ["order-acceptance", `order-acceptance:${connectionId}`],
       ["shopify-orders", `shopify-orders:${connectionId}`],
       ["fulfilments", `fulfilments:${connectionId}`],
+      ["refunds", `refunds:${connectionId}`],
       ["reservation-holds", `reservation-holds:${shop}`],
       ["mirakl-call-prune", "mirakl-call-prune"],
       ["api-key-reencrypt", "api-key-reencrypt"],

@@ -97,6 +97,11 @@ export interface MiraklOrderLineLike {
   can_refund?: boolean | null;
   shipped_date?: string | null;
 }
+/** The Shopify order's payment gateway: the marketplace collected the money (refunds go back through it too). */
+export function paymentGateway(marketplace: string): string {
+  return `${marketplace} (Mirakl)`;
+}
+
 export interface MiraklOrderLike {
   order_id: string;
   commercial_id?: string | null;
@@ -500,7 +505,7 @@ export function planShopifyOrder(order: MiraklOrderLike, context: ShopifyOrderCo
       {
         kind: "SALE",
         status: debited ? "SUCCESS" : "PENDING",
-        gateway: `${context.marketplace} (Mirakl)`,
+        gateway: paymentGateway(context.marketplace),
         amountSet: money(paid),
         processedAt: debited ? earlier(order.customer_debited_date!, context.now) : processedAt,
       },

@@ -5,6 +5,7 @@ import type { MiraklOrder } from "~/integrations/mirakl";
 import { timelineEntries, type OrderSnapshot, type TimelineEntry } from "~/domain/orders/timeline";
 import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
 import { shopifyOrderDue } from "~/domain/orders/shopify-order";
+import { workUnits } from "~/worker/registry.server";
 
 /**
  * The order mirror: every Mirakl order a connection's intake reads, stored with its lines, money and an
@@ -30,6 +31,8 @@ export interface StoreResult {
   acceptanceDue: boolean;
   /** Some order became due for its Shopify order (the Shopify order unit has work). */
   shopifyOrdersDue: boolean;
+  /** Some order shows a new refund or cancelation (the refund unit has work; already marked). */
+  refundsDue: boolean;
 }
 
 /** What decides whether a paid order gets its Shopify order by itself (the connection's, read by the intake). */
@@ -169,7 +172,13 @@ export async function storeOrders(
   now: Date,
   shopifyOrders?: ShopifyOrderPolicy,
 ): Promise<StoreResult> {
-  const result: StoreResult = { created: 0, changed: 0, acceptanceDue: false, shopifyOrdersDue: false };
+  const result: StoreResult = {
+    created: 0,
+    changed: 0,
+    acceptanceDue: false,
+    shopifyOrdersDue: false,
+    refundsDue: false,
+  };
   if (orders.length === 0) return result;
   const stored = new Map(
     (
@@ -244,7 +253,11 @@ export async function storeOrders(
     }
 
     const before = snapshotOf(previous.payload as unknown as MiraklOrder);
-    const entries = timelineEntries(before, snapshotOf(order));
+    const after = snapshotOf(order);
+    const entries = timelineEntries(before, after);
+    // A refund or cancelation appeared: the refund flow carries it to Shopify (or recognises it as its own).
+    const reversalsChanged = reversalIds(before) !== reversalIds(after);
+    if (reversalsChanged) result.refundsDue = true;
     const prior = previous.acceptance as AcceptanceState;
     let acceptance = prior;
     if (waiting && prior === "NONE") acceptance = "PENDING";
@@ -267,6 +280,7 @@ export async function storeOrders(
           ...orderFields(order, hash),
           acceptance,
           lastChangedAt: now,
+          ...(reversalsChanged ? { refundsDirty: true } : {}),
           ...(acceptance === "DECIDED_ON_MIRAKL" ? { needsAttention: false } : {}),
         },
       }),
@@ -296,8 +310,13 @@ export async function storeOrders(
     ]);
     result.changed++;
   }
+  if (result.refundsDue) await workUnits.refunds.markDirty(connection.id, connection.shop, now);
   return result;
 }
+
+/** Every refund and cancelation id of the order, in one comparable string. */
+const reversalIds = (snapshot: OrderSnapshot) =>
+  snapshot.lines.map((l) => `${l.lineId}:${l.cancelationIds.join(",")}|${l.refundIds.join(",")}`).join(";");
 
 /** Appends entries to an order's timeline (the acceptance unit's and the staff's actions). */
 export async function appendTimeline(shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) {

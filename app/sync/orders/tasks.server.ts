@@ -41,5 +41,6 @@ export async function ensureOrderIntake(connection: { id: string; shop: string }
     await workUnits.orderAcceptance.markDirty(connection.id, connection.shop, now);
     await workUnits.shopifyOrders.markDirty(connection.id, connection.shop, now);
     await workUnits.fulfilments.markDirty(connection.id, connection.shop, now);
+    await workUnits.refunds.markDirty(connection.id, connection.shop, now);
   }
 }

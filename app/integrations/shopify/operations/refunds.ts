@@ -1,12 +1,22 @@
 import { adminFragment, adminOperation } from "../operation";
 
-// 100 refund lines keeps the query under Shopify's 1000-point single-query limit.
+// 100 refund lines keeps the query under Shopify's 1000-point single-query limit. The order's `taxesIncluded`
+// says whether the subtotals hold their tax; the shipping refund is in refundShippingLines.
 const refundFields = adminFragment(`#graphql
 fragment RefundFields on Refund {
   id createdAt note
-  order { id }
+  order { id taxesIncluded }
   totalRefundedSet { shopMoney { amount currencyCode } }
-  refundLineItems(first: 100) { nodes { quantity restockType lineItem { id sku } subtotalSet { shopMoney { amount currencyCode } } } }
+  refundLineItems(first: 100) {
+    nodes {
+      quantity restockType lineItem { id sku }
+      subtotalSet { shopMoney { amount currencyCode } }
+      totalTaxSet { shopMoney { amount currencyCode } }
+    }
+  }
+  refundShippingLines(first: 5) {
+    nodes { subtotalAmountSet { shopMoney { amount } } taxAmountSet { shopMoney { amount } } }
+  }
   transactions(first: 20) { nodes { id kind status amountSet { shopMoney { amount currencyCode } } } }
 }`);
 

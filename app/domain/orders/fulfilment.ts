@@ -285,31 +285,9 @@ function planAfterShipping(
   let blocked = false;
   for (const f of live) {
     if (input.mode === "shipments" && f.miraklShipmentId) {
-      const resolved = trackingFor(f, input.map, input.carriers, input.policy);
-      if (resolved.ok && !sameTracking(resolved.tracking, f.trackingSent)) {
-        steps.push({
-          kind: "update-shipment-tracking",
-          fulfilmentId: f.id,
-          shipmentId: f.miraklShipmentId,
-          tracking: resolved.tracking,
-        });
-        decisions.push({
-          fulfilmentId: f.id,
-          status: "SHIPPED",
-          reason: "Tracking changed in Shopify: sent to Mirakl",
-        });
-        continue;
-      }
-      if (!resolved.ok && f.trackingSent && !sameTrackingInput(f)) {
+      if (trackShipment(input, f, f.miraklShipmentId, steps, decisions, "Shipped on Mirakl") === "blocked")
         blocked = true;
-        decisions.push({
-          fulfilmentId: f.id,
-          status: "BLOCKED",
-          reason: `Tracking changed in Shopify: ${resolved.reason}`,
-          block: resolved.block,
-        });
-        continue;
-      }
+      continue;
     }
     decisions.push({
       fulfilmentId: f.id,
@@ -323,6 +301,37 @@ function planAfterShipping(
     orderStatus: blocked ? "BLOCKED" : steps.length ? "SYNCING" : "SHIPPED",
     note: blocked ? "A tracking change waits for its carrier" : null,
   };
+}
+
+/**
+ * A fulfilment Mirakl has as a shipment: a tracking changed in Shopify is an ST23 (or waits for its carrier);
+ * otherwise it stays shipped.
+ */
+function trackShipment(
+  input: OrderShippingInput,
+  f: FulfilmentRecord,
+  shipmentId: string,
+  steps: ShippingStep[],
+  decisions: FulfilmentDecision[],
+  unchanged: string,
+): "ok" | "blocked" {
+  const resolved = trackingFor(f, input.map, input.carriers, input.policy);
+  if (resolved.ok && !sameTracking(resolved.tracking, f.trackingSent)) {
+    steps.push({ kind: "update-shipment-tracking", fulfilmentId: f.id, shipmentId, tracking: resolved.tracking });
+    decisions.push({ fulfilmentId: f.id, status: "SHIPPED", reason: "Tracking changed in Shopify: sent to Mirakl" });
+    return "ok";
+  }
+  if (!resolved.ok && !sameTrackingInput(f)) {
+    decisions.push({
+      fulfilmentId: f.id,
+      status: "BLOCKED",
+      reason: `Tracking changed in Shopify: ${resolved.reason}`,
+      block: resolved.block,
+    });
+    return "blocked";
+  }
+  decisions.push({ fulfilmentId: f.id, status: "SHIPPED", reason: unchanged });
+  return "ok";
 }
 
 /** A shipped fulfilment whose tracking was never changed is not blocked by a later map change. */
@@ -391,29 +400,9 @@ function planShipments(
   let blocked = 0;
   let failed = 0;
   for (const f of live) {
-    const resolved = trackingFor(f, input.map, input.carriers, input.policy);
     if (f.miraklShipmentId) {
-      if (resolved.ok && !sameTracking(resolved.tracking, f.trackingSent)) {
-        steps.push({
-          kind: "update-shipment-tracking",
-          fulfilmentId: f.id,
-          shipmentId: f.miraklShipmentId,
-          tracking: resolved.tracking,
-        });
-        decisions.push({
-          fulfilmentId: f.id,
-          status: "SHIPPED",
-          reason: "Tracking changed in Shopify: sent to Mirakl",
-        });
-      } else if (!resolved.ok && !sameTrackingInput(f)) {
+      if (trackShipment(input, f, f.miraklShipmentId, steps, decisions, "Mirakl has it as a shipment") === "blocked")
         blocked++;
-        decisions.push({
-          fulfilmentId: f.id,
-          status: "BLOCKED",
-          reason: `Tracking changed in Shopify: ${resolved.reason}`,
-          block: resolved.block,
-        });
-      } else decisions.push({ fulfilmentId: f.id, status: "SHIPPED", reason: "Mirakl has it as a shipment" });
       continue;
     }
     if (f.status === "FAILED") {
@@ -439,6 +428,7 @@ function planShipments(
       });
       continue;
     }
+    const resolved = trackingFor(f, input.map, input.carriers, input.policy);
     if (!resolved.ok) {
       blocked++;
       decisions.push({ fulfilmentId: f.id, status: "BLOCKED", reason: resolved.reason, block: resolved.block });

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { DemoOrderHeading } from "~/components/demo-order-heading";
 import { Form, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, Divider, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { LINE_FIELD_PREFIX, OTHER_CARRIER } from "~/demo/demo-fulfil-form";
@@ -31,16 +32,7 @@ export function DemoShopifyFulfilments({ orders, carriers }: { orders: Fulfillab
         {shown.map((order) => (
           <BlockStack gap="300" key={order.id}>
             <Divider />
-            <InlineStack gap="200" blockAlign="center">
-              <Text as="h3" variant="headingSm">
-                {order.name}
-              </Text>
-              {order.sourceIdentifier && (
-                <Text as="span" tone="subdued">
-                  {order.sourceIdentifier}
-                </Text>
-              )}
-            </InlineStack>
+            <DemoOrderHeading name={order.name} sourceIdentifier={order.sourceIdentifier} />
             {order.fulfillments.map((fulfillment) => (
               <FulfillmentRow key={`${fulfillment.id}-${fulfillment.trackingNumber}`} fulfillment={fulfillment} />
             ))}

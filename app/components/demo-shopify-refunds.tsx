@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { DemoOrderHeading } from "~/components/demo-order-heading";
 import { Form, useNavigation } from "@remix-run/react";
 import {
   Badge,
@@ -36,20 +37,12 @@ export function DemoShopifyRefunds({ orders }: { orders: DemoShopifyOrder[] }) {
         {orders.map((order) => (
           <BlockStack gap="300" key={order.id}>
             <Divider />
-            <InlineStack gap="200" blockAlign="center">
-              <Text as="h3" variant="headingSm">
-                {order.name}
-              </Text>
-              {order.sourceIdentifier && (
-                <Text as="span" tone="subdued">
-                  {order.sourceIdentifier}
-                </Text>
-              )}
+            <DemoOrderHeading name={order.name} sourceIdentifier={order.sourceIdentifier}>
               <Badge>{order.financialStatus.toLowerCase().replace(/_/g, " ")}</Badge>
               {order.cancelledAt && (
                 <Badge tone="critical">{`Cancelled (${(order.cancelReason ?? "other").toLowerCase()})`}</Badge>
               )}
-            </InlineStack>
+            </DemoOrderHeading>
             {order.refunds.map((refund) => (
               <RefundRow key={refund.id} refund={refund} currency={order.total.currencyCode} />
             ))}

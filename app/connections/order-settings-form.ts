@@ -6,7 +6,7 @@ import {
   type AcceptanceSettings,
   type FailureAction,
 } from "~/domain/orders/acceptance-settings";
-import type { ShopifyOrderSettings } from "~/domain/connection-settings";
+import { refundSettingsSchema, type RefundSettings, type ShopifyOrderSettings } from "~/domain/connection-settings";
 import { DEFAULT_SHIPPING_WARNING_HOURS, MAX_SHIPPING_WARNING_HOURS } from "~/domain/orders/shipping-deadline";
 
 /**
@@ -55,6 +55,14 @@ export interface OrderSettingsFormValues {
   shopifyCustomer: ShopifyOrderSettings["customer"];
   /** Hours before an order's shipping deadline at which it is flagged (0 to the maximum). */
   shippingDeadlineWarningHours: string;
+  /** RE01 REFUND code sent with Shopify refunds; "" = ask each time (on the order's page). */
+  refundReasonCode: string;
+  /** RE01 CANCELATION code sent with cancellations; "" = ask each time. */
+  cancelationReasonCode: string;
+  /** Mirakl's refunds and cancelations appear in Shopify as refunds. */
+  mirrorRefundsToShopify: boolean;
+  /** Units Mirakl refunds on a shipped line go back to Shopify stock. */
+  restockReturns: boolean;
 }
 
 export type OrderSettingsErrors = Record<string, string>;
@@ -69,8 +77,13 @@ export function formValuesFrom(
   budget: CallBudget,
   shopifyOrders: ShopifyOrderSettings,
   shippingDeadlineWarningHours = DEFAULT_SHIPPING_WARNING_HOURS,
+  refunds: RefundSettings = refundSettingsSchema.parse({}),
 ): OrderSettingsFormValues {
   return {
+    refundReasonCode: refunds.reasonCode ?? "",
+    cancelationReasonCode: refunds.cancelationReasonCode ?? "",
+    mirrorRefundsToShopify: refunds.mirrorToShopify,
+    restockReturns: refunds.restockReturns,
     shippingDeadlineWarningHours: String(shippingDeadlineWarningHours),
     createShopifyOrders: shopifyOrders.create,
     shopifyCustomer: shopifyOrders.customer,
@@ -97,6 +110,11 @@ const submittedSchema = z.object({
   shopifyCustomer: z.enum(["none", "attach"]).default("none"),
   // An older page's submission lacks it: the default, as a connection that never set it has.
   shippingDeadlineWarningHours: z.string().max(20).default(String(DEFAULT_SHIPPING_WARNING_HOURS)),
+  // Pages from before the refund settings send none of these: the defaults, as a connection that never set them.
+  refundReasonCode: z.string().max(200).default(""),
+  cancelationReasonCode: z.string().max(200).default(""),
+  mirrorRefundsToShopify: z.boolean().default(true),
+  restockReturns: z.boolean().default(false),
 });
 
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -109,6 +127,7 @@ export type OrderSettingsParse =
       budget: CallBudget;
       shopifyOrders: ShopifyOrderSettings;
       shippingDeadlineWarningHours: number;
+      refunds: RefundSettings;
     }
   | { ok: false; errors: OrderSettingsErrors };
 
@@ -137,7 +156,18 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
   const shippingDeadlineWarningHours = wholeIn(values.shippingDeadlineWarningHours, 0, MAX_SHIPPING_WARNING_HOURS);
   if (shippingDeadlineWarningHours === null)
     errors.shippingDeadlineWarningHours = `Enter a whole number of hours from 0 to ${MAX_SHIPPING_WARNING_HOURS}`;
-  if (Object.keys(errors).length) return { ok: false, errors };
+  const refunds = refundSettingsSchema.safeParse({
+    reasonCode: values.refundReasonCode.trim() || null,
+    cancelationReasonCode: values.cancelationReasonCode.trim() || null,
+    mirrorToShopify: values.mirrorRefundsToShopify,
+    restockReturns: values.restockReturns,
+  });
+  if (!refunds.success)
+    for (const issue of refunds.error.issues) {
+      const field = issue.path[0] === "cancelationReasonCode" ? "cancelationReasonCode" : "refundReasonCode";
+      errors[field] ??= "Not a reason code of the marketplace: choose one from the list";
+    }
+  if (Object.keys(errors).length || !refunds.success) return { ok: false, errors };
 
   const onFailedRule = Object.fromEntries(
     ACCEPTANCE_RULES.map((rule) => [rule, values.onFailedRule[rule] ?? "refuse"]),
@@ -156,6 +186,7 @@ export function settingsFromForm(submitted: unknown): OrderSettingsParse {
       budget: { ordersPollMinutes: ordersPollMinutes!, miraklBudgetPercent: miraklBudgetPercent! },
       shopifyOrders: { create: values.createShopifyOrders, customer: values.shopifyCustomer },
       shippingDeadlineWarningHours: shippingDeadlineWarningHours!,
+      refunds: refunds.data,
     };
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] === "onFailedRule" ? "form" : String(issue.path[0] ?? "form");

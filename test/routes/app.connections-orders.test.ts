@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { parseConnectionSettings, shopifyOrderSettingsSchema } from "~/domain/connection-settings";
@@ -7,7 +7,10 @@ import { defaultAcceptanceSettings } from "~/domain/orders/acceptance-settings";
 import { formValuesFrom, settingsFromForm } from "~/connections/order-settings-form";
 import { action, loader } from "~/routes/app.connections.$id_.orders/route";
 import { workUnits } from "~/worker/registry.server";
+import { forgetRefundReasons } from "~/connections/refund-reasons.server";
 import { embeddedRequest, installShop, settle } from "../helpers/app";
+import { startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
+import { MARKETPLACE_REASONS } from "../simulators/mirakl/fixtures";
 
 /** The connection's Order acceptance page: what it shows, what a save stores, and what it refuses. */
 
@@ -189,5 +192,99 @@ describe("Shopify orders settings", () => {
       (await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id: connectionId } })).settings,
     );
     expect(stored.shopifyOrders.customer).toBe("none");
+  });
+});
+
+describe("refund and cancellation settings", () => {
+  let sim: RunningMiraklSimulator;
+  let decathlon: string;
+  beforeAll(async () => {
+    sim = await startMiraklSimulator({ port: 0, rateLimits: "off", reasons: MARKETPLACE_REASONS });
+  });
+  afterAll(async () => sim?.close());
+  beforeEach(async () => {
+    forgetRefundReasons();
+    decathlon = (await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single })).id;
+  });
+  const refundsStored = async (id: string) =>
+    parseConnectionSettings((await prisma.marketplaceConnection.findUniqueOrThrow({ where: { id } })).settings).refunds;
+
+  it("offers the marketplace's own reasons, asks each time by default, and saves the choices", async () => {
+    const page = await (await call(loader, shop, decathlon)).json();
+    expect(page.reasons).toEqual({
+      ok: true,
+      refund: [
+        { code: "15", label: "Out of stock" },
+        { code: "16", label: "Damaged item" },
+      ],
+      cancelation: [{ code: "34", label: "Cancelled by the client prior to shipping" }],
+    });
+    expect(page.values).toMatchObject({
+      refundReasonCode: "",
+      cancelationReasonCode: "",
+      mirrorRefundsToShopify: true,
+      restockReturns: false,
+    });
+    const values = {
+      ...page.values,
+      refundReasonCode: "16",
+      cancelationReasonCode: "34",
+      mirrorRefundsToShopify: false,
+      restockReturns: true,
+    };
+    expect((await call(action, shop, decathlon, { values: JSON.stringify(values) })).status).toBe(200);
+    expect(await refundsStored(decathlon)).toEqual({
+      reasonCode: "16",
+      cancelationReasonCode: "34",
+      mirrorToShopify: false,
+      restockReturns: true,
+    });
+    expect((await (await call(loader, shop, decathlon)).json()).values).toMatchObject({
+      refundReasonCode: "16",
+      restockReturns: true,
+    });
+    // "Ask each time" clears the reason.
+    await call(action, shop, decathlon, { values: JSON.stringify({ ...values, refundReasonCode: "" }) });
+    expect((await refundsStored(decathlon)).reasonCode).toBeNull();
+  });
+
+  it("refuses a reason the shop may not use, or of the wrong type, on its field, saving nothing", async () => {
+    const page = await (await call(loader, shop, decathlon)).json();
+    const response = await call(action, shop, decathlon, {
+      values: JSON.stringify({ ...page.values, refundReasonCode: "18", cancelationReasonCode: "15" }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors).toEqual({
+      refundReasonCode: "The marketplace does not offer this refund reason to shops: choose one from the list",
+      cancelationReasonCode:
+        "The marketplace does not offer this cancellation reason to shops: choose one from the list",
+    });
+    const tooLong = await call(action, shop, decathlon, {
+      values: JSON.stringify({ ...page.values, refundReasonCode: "x".repeat(51) }),
+    });
+    expect((await tooLong.json()).errors).toEqual({
+      refundReasonCode: "Not a reason code of the marketplace: choose one from the list",
+    });
+    expect(await refundsStored(decathlon)).toMatchObject({ reasonCode: null, cancelationReasonCode: null });
+  });
+
+  it("still shows and saves when Mirakl cannot be read, saying why, and keeps the reason saved", async () => {
+    await prisma.marketplaceConnection.update({
+      where: { id: connectionId },
+      data: { settings: { refunds: { reasonCode: "15" } } },
+    });
+    const response = await call(loader, shop, connectionId);
+    expect(response.status).toBe(200);
+    const page = await response.json();
+    expect(page.reasons).toEqual({
+      ok: false,
+      problem: "Mirakl could not be reached for its reasons: try again in a minute.",
+    });
+    expect(page.values.refundReasonCode).toBe("15");
+    const saved = await call(action, shop, connectionId, {
+      values: JSON.stringify({ ...page.values, restockReturns: true }),
+    });
+    expect(saved.status).toBe(200);
+    expect(await refundsStored(connectionId)).toMatchObject({ reasonCode: "15", restockReturns: true });
   });
 });

@@ -18,7 +18,7 @@ import {
 import { requireShop } from "~/auth.server";
 import { SectionCard } from "~/components/section-card";
 import { ACCEPTANCE_RULES, type AcceptanceRule, type FailureAction } from "~/domain/orders/acceptance-settings";
-import { loadOrderSettingsPage, saveOrderSettings } from "~/connections/order-settings.server";
+import { loadOrderSettingsPage, saveOrderSettings, type ReasonChoices } from "~/connections/order-settings.server";
 import { ruleLabels, type OrderSettingsErrors, type OrderSettingsFormValues } from "~/connections/order-settings-form";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -56,6 +56,68 @@ function acceptanceModeText(mode: string | null): string {
     return "This marketplace accepts orders by itself (PC01): the app has nothing to decide; these rules are kept for later.";
   if (mode === null) return "Test the connection to learn whether this marketplace accepts orders by itself.";
   return "This marketplace waits for the seller to accept each order: the app decides every waiting line with these rules.";
+}
+
+const ASK_EACH_TIME = { label: "Ask each time", value: "" };
+
+/** A reason Select's options: Mirakl's, and the saved code when Mirakl no longer lists it (or cannot be read). */
+function reasonOptions(reasons: { code: string; label: string }[], saved: string) {
+  const options = [ASK_EACH_TIME, ...reasons.map((r) => ({ label: `${r.label} (${r.code})`, value: r.code }))];
+  if (saved && !reasons.some((r) => r.code === saved))
+    options.push({ label: `Code ${saved} (not among the reasons read from Mirakl)`, value: saved });
+  return options;
+}
+
+function RefundSettingsSection({
+  reasons,
+  values,
+  errors,
+  set,
+}: {
+  reasons: ReasonChoices;
+  values: OrderSettingsFormValues;
+  errors: OrderSettingsErrors;
+  set: <K extends keyof OrderSettingsFormValues>(key: K, value: OrderSettingsFormValues[K]) => void;
+}) {
+  return (
+    <SectionCard title="Refunds and cancellations">
+      {!reasons.ok && (
+        <Banner tone="warning" title="The marketplace's reasons could not be read">
+          {reasons.problem} Until they are, only the reasons already saved can be kept.
+        </Banner>
+      )}
+      <FormLayout>
+        <Select
+          label="Refund reason"
+          options={reasonOptions(reasons.ok ? reasons.refund : [], values.refundReasonCode)}
+          value={values.refundReasonCode}
+          onChange={(value) => set("refundReasonCode", value)}
+          error={errors.refundReasonCode}
+          helpText="Sent to the marketplace with each refund made in Shopify. Ask each time: a refund waits on its order's page until someone chooses one."
+        />
+        <Select
+          label="Cancellation reason"
+          options={reasonOptions(reasons.ok ? reasons.cancelation : [], values.cancelationReasonCode)}
+          value={values.cancelationReasonCode}
+          onChange={(value) => set("cancelationReasonCode", value)}
+          error={errors.cancelationReasonCode}
+          helpText="Sent with the lines cancelled in Shopify before they ship."
+        />
+        <Checkbox
+          label="Show marketplace refunds in Shopify"
+          checked={values.mirrorRefundsToShopify}
+          onChange={(checked) => set("mirrorRefundsToShopify", checked)}
+          helpText="Refunds and cancellations made on the marketplace (customer service, the operator, a refused payment) become refunds of the Shopify order. Refunds the app sent are never shown twice."
+        />
+        <Checkbox
+          label="Put returned units back in stock"
+          checked={values.restockReturns}
+          onChange={(checked) => set("restockReturns", checked)}
+          helpText="Units the marketplace refunds on a shipped line go back to Shopify stock. Cancelled units always do."
+        />
+      </FormLayout>
+    </SectionCard>
+  );
 }
 
 export default function OrderSettingsPage() {
@@ -230,6 +292,8 @@ export default function OrderSettingsPage() {
                 />
               </FormLayout>
             </SectionCard>
+
+            <RefundSettingsSection reasons={data.reasons} values={values} errors={errors} set={set} />
 
             <InlineStack align="end">
               <Button variant="primary" onClick={save} loading={saving}>

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import prisma from "~/db.server";
-import { miraklCustomerSchema, type MiraklAddress } from "~/integrations/mirakl/schemas";
+import {
+  miraklCancelationSchema,
+  miraklCustomerSchema,
+  miraklRefundSchema,
+  type MiraklAddress,
+  type MiraklCancelation,
+  type MiraklRefund,
+} from "~/integrations/mirakl/schemas";
+import { refundReasonsFor, reasonText, type RefundReasons } from "~/connections/refund-reasons.server";
 import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
 import type { CheckOutcome } from "~/domain/orders/acceptance-rules";
 import { toMoney } from "~/domain/money";
@@ -11,7 +19,7 @@ import {
   shippingCountdown,
   shippingWarningHours,
 } from "~/routes/app.orders._index/orders-page.server";
-import { lineCommission, lineTaxes, orderMoney } from "./order-money";
+import { lineCommission, lineTaxes, orderMoney, sumKnown, sumTaxes } from "./order-money";
 
 /** What the Order page shows of one order of the shop; null when the shop has no such order. */
 
@@ -77,6 +85,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
       lines: { orderBy: { lineIndex: "asc" } },
       events: { orderBy: [{ at: "asc" }, { seq: "asc" }] },
       shipments: { orderBy: [{ fulfilledAt: "asc" }, { id: "asc" }] },
+      refunds: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     },
   });
   if (!order) return null;
@@ -84,6 +93,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
     where: { id: order.connectionId, shop },
     select: { id: true, name: true, settings: true },
   });
+  const reasons = connection ? await reasonsForPage(shop, connection.id, order) : null;
 
   return {
     order: {
@@ -110,6 +120,7 @@ export async function loadOrderPage(shop: string, id: string, now: Date) {
     },
     shopifyOrder: shopifyOrderView(order),
     fulfilment: fulfilmentView(order),
+    refunds: refundsView(order, reasons),
     lines: order.lines.map((line) => ({
       id: line.id,
       lineId: line.lineId,
@@ -203,6 +214,179 @@ export function fulfilmentView(order: {
       retryable: s.status === "FAILED" || s.status === "BLOCKED",
     })),
   };
+}
+
+// ---- refunds and cancellations ------------------------------------------------------------------------------
+
+/** How long the page waits for Mirakl's reasons when a refund waits for one (a choice needs the list). */
+const REASONS_WAIT_MS = 2_000;
+
+export const REFUND_DIRECTIONS: Record<string, string> = {
+  TO_MIRAKL: "Shopify → Mirakl",
+  TO_SHOPIFY: "Mirakl → Shopify",
+};
+
+/** Mirakl's refund states as a merchant reads them: its payment provider has paid, or not yet. */
+export function refundStateLabel(state: string | null | undefined): string | null {
+  if (!state) return null;
+  if (state === "REFUNDED") return "Refunded";
+  if (state.startsWith("WAITING_REFUND")) return "Refund pending";
+  return state;
+}
+
+/**
+ * A TO_MIRAKL exchange the flow blocked for want of a reason (the marketplace needs one with every refund): the
+ * page offers the choice. Other blocks (amounts, states) are not fixed by a reason.
+ */
+export function waitsForReason(row: { direction: string; status: string; statusReason: string | null }): boolean {
+  return row.direction === "TO_MIRAKL" && row.status === "BLOCKED" && /\breason\b/i.test(row.statusReason ?? "");
+}
+
+type Reversal = { kind: "refund"; data: MiraklRefund } | { kind: "cancelation"; data: MiraklCancelation };
+
+const payloadLinesSchema = z.looseObject({ order_lines: z.array(z.unknown()) });
+const payloadLineSchema = z.looseObject({
+  order_line_id: z.string().min(1),
+  refunds: z.unknown().optional(),
+  cancelations: z.unknown().optional(),
+});
+
+/** The refunds and cancelations Mirakl lists on each line of the stored OR11 order; one that does not read is left out. */
+export function reversalsOf(payload: unknown): { lineId: string; reversals: Reversal[] }[] {
+  const parsed = payloadLinesSchema.safeParse(payload);
+  if (!parsed.success) return [];
+  const each = <T>(list: unknown, read: (entry: unknown) => T | null): T[] =>
+    Array.isArray(list)
+      ? list.flatMap((entry) => {
+          const value = read(entry);
+          return value === null ? [] : [value];
+        })
+      : [];
+  const lines = each(parsed.data.order_lines, (entry) => {
+    const line = payloadLineSchema.safeParse(entry);
+    return line.success ? line.data : null;
+  });
+  return lines.map((line) => ({
+    lineId: line.order_line_id,
+    reversals: [
+      ...each(line.cancelations, (entry): Reversal | null => {
+        const r = miraklCancelationSchema.safeParse(entry);
+        return r.success ? { kind: "cancelation", data: r.data } : null;
+      }),
+      ...each(line.refunds, (entry): Reversal | null => {
+        const r = miraklRefundSchema.safeParse(entry);
+        return r.success ? { kind: "refund", data: r.data } : null;
+      }),
+    ],
+  }));
+}
+
+const idsIn = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+
+interface RefundRow {
+  id: string;
+  direction: string;
+  status: string;
+  statusReason: string | null;
+  reasonCode: string | null;
+  amount: string | null;
+  currency: string | null;
+  resultIds: unknown;
+  reversalKeys: unknown;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/**
+ * The order's refunds and cancellations: what Mirakl lists per line (who made each, its money, reason and state)
+ * and each exchange the app carried or is carrying between Shopify and Mirakl.
+ */
+export function refundsView(
+  order: {
+    payload: unknown;
+    lines: readonly { lineId: string; offerSku: string; productTitle: string | null }[];
+    refunds: readonly RefundRow[];
+  },
+  reasons: { read: RefundReasons | null; problem: string | null } | null,
+) {
+  const labels = reasons?.read?.labels ?? null;
+  const lineName = new Map(order.lines.map((l) => [l.lineId, l.productTitle ?? l.offerSku]));
+  // What the app made on Mirakl (OR28/OR30 answers' ids), and what it showed in Shopify ("refund:<id>" keys).
+  const sentByApp = new Set(
+    order.refunds.filter((r) => r.direction === "TO_MIRAKL").flatMap((r) => idsIn(r.resultIds)),
+  );
+  const mirrored = new Set(
+    order.refunds.filter((r) => r.direction === "TO_SHOPIFY").flatMap((r) => idsIn(r.reversalKeys)),
+  );
+  const marketplace = reversalsOf(order.payload)
+    .filter((line) => line.reversals.length > 0)
+    .map((line) => ({
+      lineId: line.lineId,
+      name: lineName.get(line.lineId) ?? line.lineId,
+      reversals: line.reversals.map(({ kind, data }) => {
+        const key = `${kind}:${data.id}`;
+        const byApp = sentByApp.has(data.id) || sentByApp.has(key);
+        return {
+          key,
+          kind,
+          id: data.id,
+          amount: data.amount === null || data.amount === undefined ? null : toMoney(data.amount),
+          shippingAmount:
+            data.shipping_amount === null || data.shipping_amount === undefined ? null : toMoney(data.shipping_amount),
+          taxes: sumKnown([sumTaxes(data.taxes), sumTaxes(data.shipping_taxes)]),
+          quantity: data.quantity ?? null,
+          reason: reasonText(data.reason_code, labels?.[kind === "refund" ? "REFUND" : "CANCELATION"] ?? null),
+          state: kind === "refund" ? refundStateLabel((data as MiraklRefund).refund_state) : "Cancelled",
+          refunded: kind === "refund" ? (data as MiraklRefund).refund_state === "REFUNDED" : true,
+          date: data.created_date ?? null,
+          by: byApp ? "Sent by the app" : "Marketplace",
+          shownInShopify: !byApp && mirrored.has(key),
+        };
+      }),
+    }));
+  const choices = reasons?.read?.refund ?? [];
+  const exchanges = order.refunds.map((r) => {
+    const waiting = waitsForReason(r);
+    return {
+      id: r.id,
+      direction: REFUND_DIRECTIONS[r.direction] ?? r.direction,
+      status: r.status,
+      statusReason: r.statusReason,
+      reason: reasonText(r.reasonCode, r.direction === "TO_MIRAKL" ? (labels?.REFUND ?? null) : null),
+      amount: r.amount,
+      currency: r.currency,
+      createdAt: r.createdAt.toISOString(),
+      sentAt: r.sentAt?.toISOString() ?? null,
+      waitsForReason: waiting,
+      /** A person chooses the reason; null: the reasons could not be read (the problem says why). */
+      reasonChoices: waiting && reasons?.read ? choices : null,
+    };
+  });
+  return {
+    marketplace,
+    exchanges,
+    /** Why reasons are shown as codes, or cannot be chosen; null when they were read (or not needed). */
+    reasonsProblem: reasons?.problem ?? null,
+  };
+}
+
+/**
+ * Mirakl's reasons, only when the page has something to name or a reason to offer. They come from memory once read
+ * (a day); a page that needs to offer a choice waits a moment for Mirakl, any other shows codes until the read is done.
+ */
+async function reasonsForPage(
+  shop: string,
+  connectionId: string,
+  order: { payload: unknown; refunds: readonly RefundRow[] },
+): Promise<{ read: RefundReasons | null; problem: string | null } | null> {
+  const needChoice = order.refunds.some(waitsForReason);
+  const needLabels =
+    order.refunds.some((r) => r.reasonCode) ||
+    reversalsOf(order.payload).some((line) => line.reversals.some((r) => r.data.reason_code));
+  if (!needChoice && !needLabels) return null;
+  const read = await refundReasonsFor(shop, connectionId, { waitMs: needChoice ? REASONS_WAIT_MS : 0 });
+  return read.ok ? { read: read.reasons, problem: null } : { read: null, problem: needChoice ? read.problem : null };
 }
 
 export type OrderPage = NonNullable<Awaited<ReturnType<typeof loadOrderPage>>>;

@@ -16,6 +16,8 @@ import {
 import { submitReview } from "~/sync/orders/review.server";
 import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
 import { retryShipment } from "~/sync/fulfilments/shipments.server";
+import { chooseRefundReason } from "~/sync/refunds/refunds.server";
+import { refundReasonsFor } from "~/connections/refund-reasons.server";
 import { loadOrderPage, type OrderPage } from "./order-page.server";
 import { parseReviewForm } from "./review-form";
 import { LineDecisions, OrderLines } from "./order-lines";
@@ -23,6 +25,7 @@ import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
 import { ReviewCard } from "./review-card";
 import { CREATE_SHOPIFY_ORDER_INTENT, ShopifyOrderCard } from "./shopify-order-card";
 import { FulfilmentCard, RETRY_SHIPMENT_INTENT } from "./fulfilment-card";
+import { REFUND_REASON_INTENT, RefundsCard } from "./refunds-card";
 
 // Another shop's order looks exactly like a missing one.
 const notFound = () => json({ message: "This order does not exist." }, { status: 404 });
@@ -37,7 +40,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, staff } = await requireShop(request);
   const orderId = params.id ?? "";
-  const order = await prisma.marketplaceOrder.findFirst({ where: { id: orderId, shop }, select: { id: true } });
+  const order = await prisma.marketplaceOrder.findFirst({
+    where: { id: orderId, shop },
+    select: { id: true, connectionId: true },
+  });
   if (!order) throw notFound();
   const form = await request.formData();
   if (form.get("intent") === CREATE_SHOPIFY_ORDER_INTENT) {
@@ -58,6 +64,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       return json({ problem: "This fulfilment no longer exists." }, { status: 404 });
     return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
   }
+  if (form.get("intent") === REFUND_REASON_INTENT) {
+    const problem = await chooseReason(shop, order, String(form.get("refundId") ?? ""), String(form.get("code") ?? ""));
+    if (problem) return json({ problem: problem.message }, { status: problem.status });
+    return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
+  }
   const parsed = parseReviewForm(form);
   if (!parsed.ok) return json({ problem: parsed.problem }, { status: 400 });
   const result = await submitReview({ shop, orderId, choices: parsed.choices, staff }, new Date());
@@ -65,8 +76,32 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return redirect(`/app/orders/${encodeURIComponent(orderId)}`);
 };
 
+/**
+ * A person's reason for a refund waiting for one: a code the marketplace offers the shop (when its reasons can be
+ * read; the page offered only those), for a refund of this order.
+ */
+async function chooseReason(
+  shop: string,
+  order: { id: string; connectionId: string },
+  refundId: string,
+  code: string,
+): Promise<{ status: number; message: string } | null> {
+  if (!code || code.length > 50) return { status: 400, message: "Choose a refund reason." };
+  const refund = await prisma.marketplaceRefund.findFirst({
+    where: { id: refundId, shop, orderId: order.id },
+    select: { id: true },
+  });
+  if (!refund) return { status: 404, message: "This refund no longer exists." };
+  const reasons = await refundReasonsFor(shop, order.connectionId, { waitMs: 5_000 });
+  if (reasons.ok && !reasons.reasons.refund.some((r) => r.code === code))
+    return { status: 400, message: "The marketplace does not offer this refund reason: choose one from the list." };
+  if (!(await chooseRefundReason(shop, refund.id, code)))
+    return { status: 409, message: "This refund no longer waits for a reason." };
+  return null;
+}
+
 export default function OrderDetail() {
-  const { order, lines, money, customer, timeline, shopifyOrder, fulfilment } = useLoaderData<typeof loader>();
+  const { order, lines, money, customer, timeline, shopifyOrder, fulfilment, refunds } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   // The acceptance unit decides or sends within seconds, the Shopify order follows the payment: the page follows them.
@@ -134,6 +169,7 @@ export default function OrderDetail() {
           <BlockStack gap="400">
             <ShopifyOrderCard shopifyOrder={shopifyOrder} submitting={submitting} />
             {shopifyOrder.status === "CREATED" && <FulfilmentCard fulfilment={fulfilment} submitting={submitting} />}
+            <RefundsCard refunds={refunds} currency={order.currency} submitting={submitting} />
             <MoneySummary money={money} currency={order.currency} taxMode={order.taxMode} />
             <CustomerCard customer={customer} />
           </BlockStack>

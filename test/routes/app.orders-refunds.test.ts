@@ -318,11 +318,12 @@ describe("refund view helpers", () => {
     expect(refundStateLabel(null)).toBeNull();
   });
 
-  it("offers a reason only for a refund to Mirakl blocked for want of one", () => {
-    expect(waitsForReason({ direction: "TO_MIRAKL", status: "BLOCKED", statusReason: NO_REASON })).toBe(true);
-    expect(waitsForReason({ direction: "TO_MIRAKL", status: "BLOCKED", statusReason: "Order CLOSED" })).toBe(false);
-    expect(waitsForReason({ direction: "TO_MIRAKL", status: "FAILED", statusReason: NO_REASON })).toBe(false);
-    expect(waitsForReason({ direction: "TO_SHOPIFY", status: "BLOCKED", statusReason: NO_REASON })).toBe(false);
+  it("offers a reason for a refund to Mirakl blocked for want of one, or refused by Mirakl", () => {
+    expect(waitsForReason({ direction: "TO_MIRAKL", status: "BLOCKED", reasonCode: null })).toBe(true);
+    expect(waitsForReason({ direction: "TO_MIRAKL", status: "FAILED", reasonCode: "16" })).toBe(true);
+    expect(waitsForReason({ direction: "TO_MIRAKL", status: "BLOCKED", reasonCode: "16" })).toBe(false);
+    expect(waitsForReason({ direction: "TO_MIRAKL", status: "SENT", reasonCode: "16" })).toBe(false);
+    expect(waitsForReason({ direction: "TO_SHOPIFY", status: "BLOCKED", reasonCode: null })).toBe(false);
   });
 
   it("reads nothing from a payload without lines", () => {

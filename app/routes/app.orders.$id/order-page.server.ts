@@ -235,11 +235,13 @@ export function refundStateLabel(state: string | null | undefined): string | nul
 }
 
 /**
- * A TO_MIRAKL exchange the flow blocked for want of a reason (the marketplace needs one with every refund): the
- * page offers the choice. Other blocks (amounts, states) are not fixed by a reason.
+ * A TO_MIRAKL exchange the flow blocked for want of a reason (the marketplace needs one with every refund; the flow
+ * blocks a Shopify refund for nothing else), or that Mirakl refused (often the reason): the page offers the choice.
  */
-export function waitsForReason(row: { direction: string; status: string; statusReason: string | null }): boolean {
-  return row.direction === "TO_MIRAKL" && row.status === "BLOCKED" && /\breason\b/i.test(row.statusReason ?? "");
+export function waitsForReason(row: { direction: string; status: string; reasonCode: string | null }): boolean {
+  return (
+    row.direction === "TO_MIRAKL" && ((row.status === "BLOCKED" && row.reasonCode === null) || row.status === "FAILED")
+  );
 }
 
 type Reversal = { kind: "refund"; data: MiraklRefund } | { kind: "cancelation"; data: MiraklCancelation };

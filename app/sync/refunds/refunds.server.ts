@@ -547,7 +547,7 @@ async function mirrorToShopify(context: Context, order: OrderRow): Promise<Outco
       restock: context.settings.restockReturns,
       saleTransaction: { gateway: paymentGateway(context.marketplace) },
     });
-    const input = { ...plan.input, note: `${MIRROR_NOTE_PREFIX} ${plan.input.note}` };
+    const input = { ...plan.input, note: `${MIRROR_NOTE_PREFIX}: ${plan.input.note}` };
     await prisma.marketplaceRefund.upsert({
       where: {
         shop_direction_sourceKey: { shop: context.shop, direction: "TO_SHOPIFY", sourceKey: plan.idempotencyKey },

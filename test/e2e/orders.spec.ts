@@ -95,6 +95,8 @@ test("an order placed on the demo marketplace is decided line by line, paid, mad
 
   // The Carriers page shows it first, blocked; mapping it sends the waiting tracking by itself.
   await openHydrated(page, "/app/carriers");
+  // Other specs add connections: the demo's is one tab among them.
+  await page.getByRole("tab", { name: "Decathlon (demo)" }).click();
   await expect(page.getByText(/Blocked: 1 order waits/).first()).toBeVisible();
   await page.getByLabel("Marketplace carrier for Mondial Relay", { exact: true }).selectOption("COLISSIMO");
   await page.getByRole("button", { name: "Map: Marketplace carrier for Mondial Relay" }).click();
@@ -125,4 +127,38 @@ test("an order placed on the demo marketplace is decided line by line, paid, mad
     order_state: "SHIPPED",
     shipping_carrier_code: "UPS",
   });
+
+  // A bottle comes back: the merchant refunds it in Shopify. The demo connection has no default refund reason, so
+  // the refund waits on the Order page for one; once chosen, Mirakl gets one OR28 with it.
+  await openHydrated(page, "/app/demo/shopify");
+  await page.getByLabel(`${STOCKED} to refund (2 left)`).fill("1");
+  await page.getByRole("button", { name: `Refund ${shopifyName}` }).click();
+  await expect(page.getByText(/refund of 1 unit.*Shopify sent refunds\/create and the app accepted it/)).toBeVisible();
+  await openHydrated(page, `/app/orders?q=${orderId}`);
+  const orderPage = await page.getByRole("link", { name: orderId }).getAttribute("href");
+  await openHydrated(page, orderPage!);
+  const refundReason = page.getByLabel("Refund reason");
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return refundReason.count();
+      },
+      { timeout: 30_000, intervals: [1_000] },
+    )
+    .toBe(1);
+  await expect(page.getByText("No refund reason: the marketplace needs one with every refund").first()).toBeVisible();
+  await refundReason.selectOption("16");
+  await page.getByRole("button", { name: "Send with this reason" }).click();
+  const refundsOnMirakl = async () => {
+    const orders = (await (await request.get(`${simulatorUrl}/_sim/orders?shop_id=${MIRAKL_SHOP}`)).json()) as {
+      order_id: string;
+      order_lines: { refunds?: { reason_code: string; amount: number }[] }[];
+    }[];
+    return orders.find((o) => o.order_id === orderId)!.order_lines.flatMap((l) => l.refunds ?? []);
+  };
+  await expect.poll(refundsOnMirakl, { timeout: 30_000, intervals: [1_000] }).toHaveLength(1);
+  expect((await refundsOnMirakl())[0]).toMatchObject({ reason_code: "16" });
+  await page.reload();
+  await expect(page.getByText(/Refund sent to Mirakl \(OR28\)/).first()).toBeVisible();
 });

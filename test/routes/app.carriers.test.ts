@@ -204,6 +204,15 @@ describe("the companies the Carriers page lists", () => {
     expect(companies.some((c) => c.company === "Elsewhere Express")).toBe(false);
   });
 
+  it("opens, without a choice, on the marketplace whose shipments wait for a carrier", async () => {
+    const other = await createConnection(shop, { name: "A marketplace", baseUrl: sim.url, apiKey: sim.keys.single });
+    const opened = async () => (await (await call(loader, shop, "")).json()).selected.name;
+    expect(await opened()).toBe("A marketplace"); // the first by name while nothing waits
+    await orderWithShipments([{ company: "Mondial Relay", status: "BLOCKED" }]);
+    expect(await opened()).toBe("Decathlon");
+    expect(other.id).not.toBe(connectionId);
+  });
+
   it("reading the carriers again suggests matches for companies seen on fulfilments too", async () => {
     await orderWithShipments([{ company: "TNT Express", status: "BLOCKED" }]);
     await post({ intent: "refresh" });

@@ -24,7 +24,16 @@ export async function loadCarriersPage(shop: string, requestedConnectionId: stri
     select: { id: true, name: true, settings: true },
     orderBy: { name: "asc" },
   });
-  const selected = connections.find((c) => c.id === requestedConnectionId) ?? connections[0] ?? null;
+  // Without a choice, the page opens where shipments wait for a carrier (the exception's fix hint leads here).
+  const blocked = requestedConnectionId
+    ? null
+    : await prisma.marketplaceShipment.findFirst({
+        where: { shop, status: "BLOCKED" },
+        orderBy: { firstSeenAt: "asc" },
+        select: { connectionId: true },
+      });
+  const wanted = requestedConnectionId ?? blocked?.connectionId;
+  const selected = connections.find((c) => c.id === wanted) ?? connections[0] ?? null;
   if (!selected) return { connections: [], selected: null };
   const settings = parseConnectionSettings(selected.settings);
   const carriers = await storedCarriers(selected.id);

@@ -10,33 +10,17 @@ import {
   type DemoShopifyStore,
 } from "~/demo/demo-shopify.server";
 import { DEMO_CARRIER_MAP, seedDemoCarrierMap } from "~/demo/seed.server";
-import { action, loader } from "~/routes/app.demo.shopify";
 import { action as fulfillmentsCreateRoute } from "~/routes/webhooks.fulfillments.create";
 import { action as fulfillmentsUpdateRoute } from "~/routes/webhooks.fulfillments.update";
 import { carrierMap, mapCarrier } from "~/sync/fulfilments/carriers.server";
 import { createDemoShopify } from "../../scripts/demo-shopify";
 import { installShop, settle } from "../helpers/app";
+import { demoRegistry, demoShopifyPage } from "../helpers/demo-shopify";
 import { createOrder } from "../shopify-fake";
 import { MARKETPLACE_CARRIERS, startMiraklSimulator, type RunningMiraklSimulator } from "../simulators/mirakl";
 
-const registry = globalThis as unknown as {
-  __miraklBridgeDemoShopify?: DemoShopifyStore;
-  __miraklBridgeDemoLoopback?: boolean;
-};
-const host = "127.0.0.1:3456";
-
-const post = (form: Record<string, string>) =>
-  settle(
-    action({
-      request: new Request(`http://${host}/app/demo/shopify`, { method: "POST", body: new URLSearchParams(form) }),
-      params: {},
-      context: {},
-    }),
-  ).then((r) => r.json());
-const load = () =>
-  settle(loader({ request: new Request(`http://${host}/app/demo/shopify`), params: {}, context: {} })).then(
-    (r) => r.json() as Promise<{ orders: Array<DemoShopifyOrder & { suggestedTracking: Record<string, string> }> }>,
-  );
+const registry = demoRegistry;
+const { post, load } = demoShopifyPage<DemoShopifyOrder & { suggestedTracking: Record<string, string> }>();
 
 beforeEach(() => {
   process.env.MIRAKL_BRIDGE_DEMO = "1";

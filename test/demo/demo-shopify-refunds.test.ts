@@ -8,31 +8,15 @@ import {
   type DemoShopifyOrder,
   type DemoShopifyStore,
 } from "~/demo/demo-shopify.server";
-import { action, loader } from "~/routes/app.demo.shopify";
 import { action as ordersCancelledRoute } from "~/routes/webhooks.orders.cancelled";
 import { action as refundsCreateRoute } from "~/routes/webhooks.refunds.create";
 import { createDemoShopify } from "../../scripts/demo-shopify";
 import { installShop, settle } from "../helpers/app";
+import { demoRegistry, demoShopifyPage } from "../helpers/demo-shopify";
 import { createOrder } from "../shopify-fake";
 
-const registry = globalThis as unknown as {
-  __miraklBridgeDemoShopify?: DemoShopifyStore;
-  __miraklBridgeDemoLoopback?: boolean;
-};
-const host = "127.0.0.1:3456";
-
-const post = (form: Record<string, string>) =>
-  settle(
-    action({
-      request: new Request(`http://${host}/app/demo/shopify`, { method: "POST", body: new URLSearchParams(form) }),
-      params: {},
-      context: {},
-    }),
-  ).then((r) => r.json());
-const load = () =>
-  settle(loader({ request: new Request(`http://${host}/app/demo/shopify`), params: {}, context: {} })).then(
-    (r) => r.json() as Promise<{ orders: DemoShopifyOrder[] }>,
-  );
+const registry = demoRegistry;
+const { post, load } = demoShopifyPage<DemoShopifyOrder>();
 
 beforeEach(() => {
   process.env.MIRAKL_BRIDGE_DEMO = "1";

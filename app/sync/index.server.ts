@@ -22,7 +22,7 @@ import { retryOrderAcceptance, retryUnreadableOrder } from "~/sync/orders/retrie
 import { ORDER_ENTITY } from "~/sync/orders/acceptance.server";
 import { fulfilmentTasks } from "~/sync/fulfilments/tasks.server";
 import { refundTasks } from "~/sync/refunds/tasks.server";
-import { REFUND_ENTITY, refundWebhook, retryRefund } from "~/sync/refunds/refunds.server";
+import { orderCancelledWebhook, REFUND_ENTITY, refundWebhook, retryRefund } from "~/sync/refunds/refunds.server";
 import { fulfilmentWebhook, retryShipment, SHIPMENT_ENTITY } from "~/sync/fulfilments/shipments.server";
 
 /**
@@ -56,6 +56,7 @@ export function registerFlows() {
   onWebhookTopic("fulfillments/create", fulfilmentWebhook);
   onWebhookTopic("fulfillments/update", fulfilmentWebhook);
   onWebhookTopic("refunds/create", refundWebhook);
+  onWebhookTopic("orders/cancelled", orderCancelledWebhook);
 
   registerRetry("OfferStock", retryRefusedOffer);
   registerRetry("StockImport", retryConnection);

@@ -1,0 +1,139 @@
+import prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import type { RefundSettings } from "~/domain/connection-settings";
+import type { SentReversalIntent } from "~/domain/orders/refunds";
+import type { TimelineEntry } from "~/domain/orders/timeline";
+import { reportException } from "~/exceptions/exceptions.server";
+import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations/mirakl";
+import type { ShopifyAdminClient } from "~/integrations/shopify/client";
+import { logger } from "~/lib/logger.server";
+import { appendTimeline, storeOrders } from "~/sync/orders/mirror.server";
+import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
+
+/**
+ * What the refund flow's parts share (app/sync/refunds/): the pass's context, outcomes, settling a row with its
+ * timeline entry and exception, and reading the order back from Mirakl.
+ */
+
+/** Orders (or refunds) handled per pass; more waiting → the unit runs again at once. */
+export const BATCH = 25;
+/** An OR28 whose outcome is unknown: Mirakl's answer is believed missing only after this. */
+export const RESEND_AFTER_MS = 60_000;
+/** Shopify unreachable or refusing for now: the pass resumes after this. */
+export const SHOPIFY_RETRY_MS = 60_000;
+
+export const REFUND_ENTITY = "MarketplaceRefund";
+export const EXCEPTION_KIND = "REFUND_NOT_SENT" as const;
+/** Put on refunds the app makes in Shopify, so their refunds/create is recognised as the app's own. */
+export const MIRROR_NOTE_PREFIX = "Marketplace refund";
+
+export type Admin = Pick<ShopifyAdminClient, "request">;
+export interface Connection {
+  id: string;
+  shop: string;
+}
+export type RefundRow = Prisma.MarketplaceRefundGetPayload<object>;
+export type OrderRow = Prisma.MarketplaceOrderGetPayload<{ include: { lines: true } }>;
+
+export interface StoredIntent {
+  refunds: Prisma.JsonArray;
+  intents: SentReversalIntent[];
+  orderTaxMode: string;
+}
+
+export interface Context extends Connection {
+  marketplace: string;
+  settings: RefundSettings;
+  mirakl: MiraklClient;
+  shopify: () => Promise<Admin>;
+  now: Date;
+}
+
+export type Outcome =
+  | { kind: "sent" | "adopted" | "blocked" | "failed" | "ignored" | "done" }
+  | { kind: "mirrored"; count: number }
+  /** This one waits (an unknown outcome settling); the others go on. */
+  | { kind: "wait"; until: Date }
+  /** Mirakl or Shopify refuses every call for now: the pass ends. */
+  | { kind: "stop"; until: Date };
+
+export async function onFailure(context: Context, error: unknown): Promise<Outcome> {
+  if (error instanceof MiraklError) {
+    const until = await reportMiraklFailure(context, error, "refunds", context.now);
+    return { kind: "stop", until };
+  }
+  logger.warn("refunds: pass interrupted", { shop: context.shop, error: (error as Error).message });
+  if ((error as { name?: string }).name?.startsWith("Shopify"))
+    return { kind: "stop", until: new Date(context.now.getTime() + SHOPIFY_RETRY_MS) };
+  throw error;
+}
+
+/** The order as Mirakl shows it now, stored in the mirror on the way. */
+export async function readOrder(context: Context, miraklOrderId: string): Promise<MiraklOrder | null> {
+  const [order] = await context.mirakl.getOrdersByIds([miraklOrderId]);
+  if (order) await storeOrders(context, [order], context.now);
+  return order ?? null;
+}
+
+/** Every intent the app stored for an order's refunds (to recognise its own refunds on Mirakl). */
+export async function sentIntents(orderId: string): Promise<SentReversalIntent[]> {
+  const rows = await prisma.marketplaceRefund.findMany({
+    where: { orderId, direction: "TO_MIRAKL" },
+    select: { request: true, resultIds: true },
+  });
+  return rows.flatMap((row) => {
+    const stored = row.request as unknown as StoredIntent | null;
+    const ids = (row.resultIds as string[]) ?? [];
+    return (stored?.intents ?? []).map((intent) => ({ ...intent, recordedIds: ids.length ? ids : intent.recordedIds }));
+  });
+}
+
+export async function settle(
+  context: Context,
+  refund: RefundRow,
+  order: OrderRow,
+  status: "FAILED" | "BLOCKED" | "IGNORED",
+  reason: string,
+  fixHint?: string,
+  severity: "ERROR" | "WARNING" = "ERROR",
+): Promise<Outcome> {
+  await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { status, statusReason: reason } });
+  if (refund.status !== status)
+    await appendTimeline(context.shop, order.id, [appEntry("refund-not-sent", reason)], context.now);
+  if (fixHint) await report(context, refund, order, reason, fixHint, severity);
+  return { kind: status === "BLOCKED" ? "blocked" : status === "FAILED" ? "failed" : "ignored" };
+}
+
+export async function report(
+  context: Context,
+  refund: RefundRow,
+  order: OrderRow,
+  reason: string,
+  fixHint: string,
+  severity: "ERROR" | "WARNING",
+) {
+  const direction = refund.direction === "TO_MIRAKL" ? "A Shopify refund" : "A marketplace refund";
+  await reportException(
+    {
+      shop: context.shop,
+      connectionId: context.id,
+      kind: EXCEPTION_KIND,
+      severity,
+      entityType: REFUND_ENTITY,
+      entityId: refund.id,
+      message: `Order ${order.miraklOrderId}${order.shopifyOrderName ? ` (${order.shopifyOrderName})` : ""} on ${context.marketplace}: ${direction} was not carried over. ${reason}.`,
+      fixHint,
+      detail: {
+        orderId: order.id,
+        miraklOrderId: order.miraklOrderId,
+        direction: refund.direction,
+        source: refund.sourceKey,
+      },
+    },
+    context.now,
+  );
+}
+
+export function appEntry(kind: string, message: string, detail: Record<string, unknown> = {}): TimelineEntry {
+  return { actor: "APP", kind, message, detail };
+}

@@ -1100,7 +1100,7 @@ export type MetafieldsSetMutation = {
 };
 
 export type RefundFieldsFragment = Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-  order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
+  order: Pick<AdminTypes.Order, "id" | "taxesIncluded" | "cancelledAt">;
   totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
   refundLineItems: {
     nodes: Array<
@@ -1133,7 +1133,7 @@ export type RefundByIdQueryVariables = AdminTypes.Exact<{
 export type RefundByIdQuery = {
   refund: AdminTypes.Maybe<
     Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-      order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
+      order: Pick<AdminTypes.Order, "id" | "taxesIncluded" | "cancelledAt">;
       totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
       refundLineItems: {
         nodes: Array<
@@ -1170,7 +1170,7 @@ export type RefundCreateMutation = {
   refundCreate: AdminTypes.Maybe<{
     refund: AdminTypes.Maybe<
       Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
-        order: Pick<AdminTypes.Order, "id" | "taxesIncluded">;
+        order: Pick<AdminTypes.Order, "id" | "taxesIncluded" | "cancelledAt">;
         totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
         refundLineItems: {
           nodes: Array<

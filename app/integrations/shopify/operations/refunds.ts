@@ -5,7 +5,7 @@ import { adminFragment, adminOperation } from "../operation";
 const refundFields = adminFragment(`#graphql
 fragment RefundFields on Refund {
   id createdAt note
-  order { id taxesIncluded }
+  order { id taxesIncluded cancelledAt }
   totalRefundedSet { shopMoney { amount currencyCode } }
   refundLineItems(first: 100) {
     nodes {

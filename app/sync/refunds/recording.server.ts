@@ -1,0 +1,137 @@
+import prisma from "~/db.server";
+import type { TimelineEntry } from "~/domain/orders/timeline";
+import { appendTimeline } from "~/sync/orders/mirror.server";
+import { MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
+import type { TopicHandler } from "~/webhooks/inbox.server";
+import { workUnits } from "~/worker/registry.server";
+
+/**
+ * Shopify's refunds and cancellations of orders the app made from Mirakl, recorded as TO_MIRAKL exchanges for the
+ * refund pass (from the webhooks, and from the sweep that heals lost ones). Idempotent: one row per Shopify refund
+ * or cancellation; the app's own (its mirror of Mirakl refunds, its cancellation of an order Mirakl cancelled) are
+ * recognised and left out.
+ */
+
+/** `refunds/create`: a Shopify refund of an order made from Mirakl is recorded for the next pass. */
+export const refundWebhook: TopicHandler<"refunds/create"> = async (delivery, payload) => {
+  const outcome = await recordShopifyRefund(
+    delivery.shop,
+    {
+      id: payload.admin_graphql_api_id,
+      orderId: `gid://shopify/Order/${payload.order_id}`,
+      note: payload.note ?? null,
+    },
+    new Date(),
+  );
+  return outcome.recorded ? { status: "PROCESSED" } : { status: "IGNORED", reason: outcome.reason };
+};
+
+type Recorded = { recorded: true } | { recorded: false; reason: string };
+
+/** The app's order behind a Shopify order, and whether the app itself cancelled that Shopify order. */
+async function appOrderFor(shop: string, shopifyOrderId: string) {
+  const order = await prisma.marketplaceOrder.findFirst({
+    where: { shop, shopifyOrderId },
+    select: { id: true, connectionId: true },
+  });
+  if (!order) return null;
+  const ownCancel = await prisma.marketplaceRefund.findFirst({
+    where: { shop, orderId: order.id, direction: "TO_SHOPIFY", kind: "ORDER_CANCEL" },
+    select: { id: true },
+  });
+  return { ...order, cancelledByApp: ownCancel !== null };
+}
+
+/** Records a TO_MIRAKL exchange once (the same Shopify event delivered twice stays one row) and marks the unit. */
+async function recordToMirakl(
+  shop: string,
+  order: { id: string; connectionId: string },
+  row: { kind: "REFUND" | "ORDER_CANCEL"; sourceKey: string },
+  entry: TimelineEntry,
+  now: Date,
+) {
+  const created = await prisma.marketplaceRefund.createMany({
+    data: [{ shop, connectionId: order.connectionId, orderId: order.id, direction: "TO_MIRAKL", ...row }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) return;
+  await appendTimeline(shop, order.id, [entry], now);
+  await workUnits.refunds.markDirty(order.connectionId, shop, now);
+}
+
+export async function recordShopifyRefund(
+  shop: string,
+  refund: { id: string; orderId: string; note: string | null },
+  now: Date,
+): Promise<Recorded> {
+  const order = await appOrderFor(shop, refund.orderId);
+  if (!order) return { recorded: false, reason: "not an order the app created from a marketplace order" };
+  const mirrored = await prisma.marketplaceRefund.findFirst({
+    where: { shop, orderId: order.id, direction: "TO_SHOPIFY", resultIds: { array_contains: [refund.id] } },
+    select: { id: true },
+  });
+  // The app's own mirror of a Mirakl refund (its note says so even before the mirror recorded the refund's id).
+  if (mirrored || refund.note?.startsWith(MIRROR_NOTE_PREFIX))
+    return { recorded: false, reason: "the app's own mirror of a marketplace refund" };
+  // Cancelling the Shopify order because Mirakl cancelled it refunds the Shopify order: nothing for Mirakl.
+  if (order.cancelledByApp)
+    return { recorded: false, reason: "the refund of the app's own cancellation of the order (made on Mirakl)" };
+  await recordToMirakl(
+    shop,
+    order,
+    { kind: "REFUND", sourceKey: refund.id },
+    {
+      actor: "STAFF",
+      kind: "refund-shopify",
+      message: "Shopify: refund made; to send to the marketplace",
+      detail: { refundId: refund.id },
+    },
+    now,
+  );
+  return { recorded: true };
+}
+
+/** `orders/cancelled`: a Shopify order made from Mirakl was cancelled; the pass cancels (or refunds) it on Mirakl. */
+export const orderCancelledWebhook: TopicHandler<"orders/cancelled"> = async (delivery, payload) => {
+  const outcome = await recordShopifyCancellation(
+    delivery.shop,
+    {
+      orderId: payload.admin_graphql_api_id,
+      cancelledAt: payload.cancelled_at ? new Date(payload.cancelled_at) : null,
+    },
+    new Date(),
+  );
+  return outcome.recorded ? { status: "PROCESSED" } : { status: "IGNORED", reason: outcome.reason };
+};
+
+export function orderCancelSourceKey(shopifyOrderId: string) {
+  return `order-cancel:${shopifyOrderId}`;
+}
+
+export async function recordShopifyCancellation(
+  shop: string,
+  cancel: { orderId: string; cancelledAt: Date | null },
+  now: Date,
+): Promise<Recorded> {
+  const order = await appOrderFor(shop, cancel.orderId);
+  if (!order) return { recorded: false, reason: "not an order the app created from a marketplace order" };
+  await prisma.marketplaceOrder.updateMany({
+    where: { id: order.id, shopifyCancelledAt: null },
+    data: { shopifyCancelledAt: cancel.cancelledAt ?? now },
+  });
+  if (order.cancelledByApp)
+    return { recorded: false, reason: "the app's own cancellation of the order (made on Mirakl)" };
+  await recordToMirakl(
+    shop,
+    order,
+    { kind: "ORDER_CANCEL", sourceKey: orderCancelSourceKey(cancel.orderId) },
+    {
+      actor: "STAFF",
+      kind: "cancel-shopify",
+      message: "Shopify: order cancelled; to cancel on the marketplace",
+      detail: { shopifyOrderId: cancel.orderId },
+    },
+    now,
+  );
+  return { recorded: true };
+}

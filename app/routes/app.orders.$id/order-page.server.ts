@@ -226,6 +226,17 @@ export const REFUND_DIRECTIONS: Record<string, string> = {
   TO_SHOPIFY: "Mirakl → Shopify",
 };
 
+/**
+ * The RE01 type a TO_MIRAKL exchange's reason is of: a Shopify cancellation carried as OR30 (or blocked for a
+ * CANCELATION reason) says so in its stored intent; everything else is a refund.
+ */
+export function reasonTypeOf(row: { kind: string; request: unknown }): "REFUND" | "CANCELATION" {
+  const request = (row.request ?? {}) as { reasonType?: string; action?: string };
+  return row.kind === "ORDER_CANCEL" && (request.reasonType === "CANCELATION" || request.action === "OR30")
+    ? "CANCELATION"
+    : "REFUND";
+}
+
 /** Mirakl's refund states as a merchant reads them: its payment provider has paid, or not yet. */
 export function refundStateLabel(state: string | null | undefined): string | null {
   if (!state) return null;
@@ -289,6 +300,8 @@ const idsIn = (value: unknown): string[] =>
 interface RefundRow {
   id: string;
   direction: string;
+  kind: string;
+  request: unknown;
   status: string;
   statusReason: string | null;
   reasonCode: string | null;
@@ -347,15 +360,17 @@ export function refundsView(
         };
       }),
     }));
-  const choices = reasons?.read?.refund ?? [];
   const exchanges = order.refunds.map((r) => {
     const waiting = waitsForReason(r);
+    const reasonType = reasonTypeOf(r);
+    const choices = (reasonType === "CANCELATION" ? reasons?.read?.cancelation : reasons?.read?.refund) ?? [];
     return {
       id: r.id,
       direction: REFUND_DIRECTIONS[r.direction] ?? r.direction,
+      what: r.kind === "ORDER_CANCEL" ? "Order cancelled" : "Refund",
       status: r.status,
       statusReason: r.statusReason,
-      reason: reasonText(r.reasonCode, r.direction === "TO_MIRAKL" ? (labels?.REFUND ?? null) : null),
+      reason: reasonText(r.reasonCode, r.direction === "TO_MIRAKL" ? (labels?.[reasonType] ?? null) : null),
       amount: r.amount,
       currency: r.currency,
       createdAt: r.createdAt.toISOString(),

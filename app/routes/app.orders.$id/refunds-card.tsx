@@ -123,7 +123,7 @@ function Exchanges({
           <BlockStack gap="100" key={e.id}>
             <InlineStack gap="200" blockAlign="center">
               <Text as="span" fontWeight="semibold">
-                {e.direction}
+                {e.what} · {e.direction}
               </Text>
               <Badge tone={status.tone}>{status.label}</Badge>
             </InlineStack>

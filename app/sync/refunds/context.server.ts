@@ -1,7 +1,7 @@
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import type { RefundSettings } from "~/domain/connection-settings";
-import type { SentReversalIntent } from "~/domain/orders/refunds";
+import { isOwnReversal, type MiraklLineReversal, type SentReversalIntent } from "~/domain/orders/refunds";
 import type { TimelineEntry } from "~/domain/orders/timeline";
 import { reportException } from "~/exceptions/exceptions.server";
 import { MiraklError, type MiraklClient, type MiraklOrder } from "~/integrations/mirakl";
@@ -35,10 +35,15 @@ export interface Connection {
 export type RefundRow = Prisma.MarketplaceRefundGetPayload<object>;
 export type OrderRow = Prisma.MarketplaceOrderGetPayload<{ include: { lines: true } }>;
 
+/** What a Shopify refund's exchange stores in `request` before sending: OR30 then OR28 bodies, and the intents. */
 export interface StoredIntent {
   refunds: Prisma.JsonArray;
+  /** Lines refunded whole before shipping, cancelled instead (OR30). */
+  cancelations?: Prisma.JsonArray;
   intents: SentReversalIntent[];
   orderTaxMode: string;
+  /** Mirakl refused OR30 for this refund (partial cancelation off): everything goes as OR28. */
+  lineCancelRefused?: boolean;
 }
 
 export interface Context extends Connection {
@@ -52,6 +57,8 @@ export interface Context extends Connection {
 export type Outcome =
   | { kind: "sent" | "adopted" | "blocked" | "failed" | "ignored" | "done" }
   | { kind: "mirrored"; count: number }
+  /** This one waits for another exchange of its order (the order's cancellation); that one's end wakes it. */
+  | { kind: "held" }
   /** This one waits (an unknown outcome settling); the others go on. */
   | { kind: "wait"; until: Date }
   /** Mirakl or Shopify refuses every call for now: the pass ends. */
@@ -112,7 +119,14 @@ export async function report(
   fixHint: string,
   severity: "ERROR" | "WARNING",
 ) {
-  const direction = refund.direction === "TO_MIRAKL" ? "A Shopify refund" : "A marketplace refund";
+  const direction =
+    refund.kind === "ORDER_CANCEL"
+      ? refund.direction === "TO_MIRAKL"
+        ? "Shopify's cancellation of the order"
+        : "The marketplace's cancellation of the order"
+      : refund.direction === "TO_MIRAKL"
+        ? "A Shopify refund"
+        : "A marketplace refund";
   await reportException(
     {
       shop: context.shop,
@@ -132,6 +146,28 @@ export async function report(
     },
     context.now,
   );
+}
+
+/** The ids of the refunds and cancelations Mirakl shows that match the app's intents (an answer that was lost). */
+export function landedReversals(order: MiraklOrder, intents: readonly SentReversalIntent[]): string[] {
+  const ids: string[] = [];
+  for (const line of order.order_lines) {
+    const listed: MiraklLineReversal[] = [
+      ...(line.refunds ?? []).map((r) => ({
+        kind: "refund" as const,
+        lineId: line.order_line_id,
+        reversal: r as never,
+      })),
+      ...(line.cancelations ?? []).map((c) => ({
+        kind: "cancelation" as const,
+        lineId: line.order_line_id,
+        reversal: c as never,
+      })),
+    ];
+    for (const candidate of listed)
+      if (isOwnReversal(candidate, intents)) ids.push((candidate.reversal as { id: string }).id);
+  }
+  return ids;
 }
 
 export function appEntry(kind: string, message: string, detail: Record<string, unknown> = {}): TimelineEntry {

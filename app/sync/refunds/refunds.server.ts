@@ -5,6 +5,7 @@ import { shopifyClientForShop } from "~/sync/catalog/mirror.server";
 import { workUnits } from "~/worker/registry.server";
 import { BATCH, onFailure, type Admin, type Connection, type Context } from "~/sync/refunds/context.server";
 import { sendToMirakl } from "~/sync/refunds/shopify-refunds.server";
+import { cancelOnMirakl } from "~/sync/refunds/shopify-cancellation.server";
 import { mirrorToShopify } from "~/sync/refunds/mirakl-reversals.server";
 
 export { REFUND_ENTITY, RESEND_AFTER_MS, MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
@@ -66,12 +67,24 @@ export async function runRefunds(
       connectionId: connection.id,
       direction: "TO_MIRAKL",
       status: { in: ["PENDING", "SENDING"] },
+      // A refund held by its order's cancellation that waits for a person is looked at again once that is solved.
+      NOT: {
+        kind: "REFUND",
+        order: {
+          refunds: { some: { direction: "TO_MIRAKL", kind: "ORDER_CANCEL", status: { in: ["BLOCKED", "FAILED"] } } },
+        },
+      },
     },
-    orderBy: { createdAt: "asc" },
+    // An order's cancellation before its refunds: the refunds are planned against what the cancellation leaves.
+    orderBy: [{ kind: "asc" }, { createdAt: "asc" }],
     take: BATCH,
   });
+  let held = 0;
   for (const refund of toMirakl) {
-    const outcome = await sendToMirakl(context, refund).catch((error: unknown) => onFailure(context, error));
+    const outcome = await (refund.kind === "ORDER_CANCEL" ? cancelOnMirakl : sendToMirakl)(context, refund).catch(
+      (error: unknown) => onFailure(context, error),
+    );
+    if (outcome.kind === "held") held++;
     if (outcome.kind === "sent") result.sent++;
     if (outcome.kind === "adopted") result.adopted++;
     if (outcome.kind === "blocked") result.blocked++;
@@ -83,6 +96,8 @@ export async function runRefunds(
     }
   }
   if (toMirakl.length === BATCH) retryAt.push(now.getTime());
+  // Refunds held by a cancellation sent in this pass go next.
+  if (held > 0 && result.sent + result.adopted > 0) retryAt.push(now.getTime());
 
   const dirty = await prisma.marketplaceOrder.findMany({
     where: { shop: connection.shop, connectionId: connection.id, refundsDirty: true },

@@ -2,20 +2,22 @@ import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { toMoney } from "~/domain/money";
 import {
-  isOwnReversal,
   planMiraklRefunds,
-  type MiraklLineReversal,
+  type MiraklRefundEntry,
   type MiraklRefundPlan,
+  type PlannedLineRefund,
   type SentReversalIntent,
   type ShopifyRefundRequest,
 } from "~/domain/orders/refunds";
 import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
-import { MiraklError, type MiraklOrder } from "~/integrations/mirakl";
+import { MiraklError } from "~/integrations/mirakl";
 import { refundById } from "~/integrations/shopify/operations";
 import { appendTimeline } from "~/sync/orders/mirror.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
+import { recordShopifyCancellation } from "~/sync/refunds/recording.server";
 import {
   appEntry,
+  landedReversals,
   readOrder,
   report,
   settle,
@@ -38,7 +40,12 @@ async function shopifyRefundRequest(
   context: Context,
   refund: RefundRow,
   order: OrderRow,
-): Promise<{ request: ShopifyRefundRequest; total: string; currency: string } | null> {
+): Promise<{
+  request: ShopifyRefundRequest;
+  total: string;
+  currency: string;
+  orderCancelledAt: string | null;
+} | null> {
   const admin = await context.shopify();
   const data = await admin.request(refundById, { id: refund.sourceKey });
   const found = data.refund;
@@ -70,6 +77,7 @@ async function shopifyRefundRequest(
     },
     total: found.totalRefundedSet.shopMoney.amount as string,
     currency: found.totalRefundedSet.shopMoney.currencyCode,
+    orderCancelledAt: (found.order.cancelledAt as string | null | undefined) ?? null,
   };
 }
 
@@ -85,7 +93,7 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
   // A send whose outcome is unknown: Mirakl's refunds say whether it landed.
   if (refund.status === "SENDING") {
     const stored = refund.request as unknown as StoredIntent;
-    const landed = landedRefunds(current, stored.intents);
+    const landed = landedReversals(current, stored.intents);
     if (landed.length > 0) {
       await prisma.marketplaceRefund.update({
         where: { id: refund.id },
@@ -109,26 +117,31 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
     // Not there a minute after the send: it did not land; planned again below from what Mirakl shows now.
   }
 
-  const reasonCode = refund.reasonCode ?? context.settings.reasonCode;
-  if (!reasonCode) {
-    return settle(
-      context,
-      refund,
-      order,
-      "BLOCKED",
-      "No refund reason: the marketplace needs one with every refund",
-      "Choose the refund reason on the order's page (it is sent at once), or set a default refund reason in the connection's order settings.",
-    );
-  }
   const facts = await shopifyRefundRequest(context, refund, order);
   if (!facts) return settle(context, refund, order, "IGNORED", "Shopify no longer shows this refund");
+
+  // A refund of a cancelled Shopify order: the cancellation goes to Mirakl first (it may take every line), then
+  // the refund is planned against what is left, so the same money is never given back twice.
+  const cancellation = facts.orderCancelledAt ? await cancellationOf(context, order, facts.orderCancelledAt) : null;
+  if (cancellation && !["SENT", "IGNORED"].includes(cancellation.status)) {
+    const reason = "Waits for the order's cancellation to reach Mirakl";
+    if (refund.statusReason !== reason)
+      await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { statusReason: reason } });
+    return { kind: "held" };
+  }
+
+  const stored = (refund.request ?? {}) as Partial<StoredIntent>;
   const plan = planMiraklRefunds({
     order: current,
     request: facts.request,
-    reasonCode,
-    cancelationReasonCode: context.settings.cancelationReasonCode,
+    reasonCode: refund.reasonCode ?? context.settings.reasonCode ?? "",
+    // A line refunded whole before it shipped is cancelled (OR30) while Mirakl still allows cancelling.
+    cancelationReasonCode:
+      current.can_cancel && !stored.lineCancelRefused ? context.settings.cancelationReasonCode : null,
   });
   if (plan.lines.length === 0) {
+    if (cancellation?.status === "SENT")
+      return settle(context, refund, order, "IGNORED", "Covered by the order's cancellation on Mirakl");
     const why = plan.skipped.map((s) => s.message).join("; ") || "nothing in it is refundable on Mirakl";
     return settle(
       context,
@@ -141,18 +154,37 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
     );
   }
 
+  const cancels = plan.lines.filter((l) => l.cancelation !== null);
+  const refunds = plan.lines.filter((l) => l.cancelation === null);
+  const reasonCode = refund.reasonCode ?? context.settings.reasonCode;
+  // Lines cancelled whole need a CANCELATION reason only (the connection's, checked by the plan).
+  if (!reasonCode && refunds.length > 0) {
+    return settle(
+      context,
+      refund,
+      order,
+      "BLOCKED",
+      "No refund reason: the marketplace needs one with every refund",
+      "Choose the refund reason on the order's page (it is sent at once), or set a default refund reason in the connection's order settings.",
+    );
+  }
+  const intentOf = (kind: SentReversalIntent["kind"], entry: MiraklRefundEntry): SentReversalIntent => ({
+    kind,
+    lineId: entry.order_line_id,
+    amount: entry.amount,
+    shippingAmount: entry.shipping_amount,
+    reasonCode: entry.reason_code,
+    createdAt: context.now.toISOString(),
+    recordedIds: [],
+  });
   const intent: StoredIntent = {
     orderTaxMode: plan.orderTaxMode,
-    refunds: plan.lines.map((l) => l.refund) as unknown as Prisma.JsonArray,
-    intents: plan.lines.map((l) => ({
-      kind: "refund",
-      lineId: l.refund.order_line_id,
-      amount: l.refund.amount,
-      shippingAmount: l.refund.shipping_amount,
-      reasonCode,
-      createdAt: context.now.toISOString(),
-      recordedIds: [],
-    })),
+    refunds: refunds.map((l) => l.refund) as unknown as Prisma.JsonArray,
+    cancelations: cancels.map((l) => l.cancelation) as unknown as Prisma.JsonArray,
+    intents: [
+      ...cancels.map((l) => intentOf("cancelation", l.cancelation!)),
+      ...refunds.map((l) => intentOf("refund", l.refund)),
+    ],
   };
   await prisma.marketplaceRefund.update({
     where: { id: refund.id },
@@ -166,48 +198,92 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
       currency: facts.currency,
     },
   });
-  let answer;
+  const ids: string[] = [];
+  let step: "OR30" | "OR28" = "OR30";
   try {
-    answer = await context.mirakl.refundOrderLines(
-      plan.lines.map((l) => l.refund),
-      { orderTaxMode: plan.orderTaxMode },
-    );
+    if (cancels.length) {
+      const answer = await context.mirakl.cancelOrderLines(
+        cancels.map((l) => l.cancelation!),
+        { orderTaxMode: plan.orderTaxMode },
+      );
+      ids.push(...answer.cancelations.map((c) => c.cancelation_id));
+    }
+    step = "OR28";
+    if (refunds.length) {
+      const answer = await context.mirakl.refundOrderLines(
+        refunds.map((l) => l.refund),
+        { orderTaxMode: plan.orderTaxMode },
+      );
+      ids.push(...answer.refunds.map((r) => r.refund_id));
+    }
   } catch (error) {
     if (!(error instanceof MiraklError)) throw error;
+    const message = error.miraklMessage ?? error.message;
     // Refused before anything was made (4xx other than 429): say so; anything else may have landed: look next pass.
     if (error.kind === "validation" || error.kind === "not_found" || error.kind === "permanent") {
+      if (step === "OR30") {
+        // The shop may not cancel lines here (partial cancelation off): the same refund goes as OR28 next.
+        await prisma.marketplaceRefund.update({
+          where: { id: refund.id },
+          data: { status: "PENDING", request: { lineCancelRefused: true }, statusReason: message },
+        });
+        await appendTimeline(
+          context.shop,
+          order.id,
+          [
+            appEntry(
+              "refund-not-sent",
+              `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
+            ),
+          ],
+          context.now,
+        );
+        return { kind: "wait", until: context.now };
+      }
+      await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { resultIds: ids } });
       return settle(
         context,
         refund,
         order,
         "FAILED",
-        `Mirakl refused the refund (OR28): ${error.miraklMessage ?? error.message}`,
+        `Mirakl refused the refund (OR28): ${message}`,
         "Read Mirakl's message: usually the line is no longer refundable (closed) or the reason is not allowed. Fix it on the marketplace or in the connection's settings, then press Retry.",
       );
     }
-    const until = await reportMiraklFailure(context, error, `OR28 for order ${order.miraklOrderId}`, context.now);
+    if (ids.length) await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { resultIds: ids } });
+    const until = await reportMiraklFailure(context, error, `${step} for order ${order.miraklOrderId}`, context.now);
     return {
       kind: error.kind === "auth" || error.kind === "rate_limited" ? "stop" : "wait",
       until: new Date(Math.max(until.getTime(), context.now.getTime() + RESEND_AFTER_MS)),
     };
   }
-  const ids = answer.refunds.map((r) => r.refund_id);
   await prisma.marketplaceRefund.update({
     where: { id: refund.id },
     data: { status: "SENT", statusReason: capsNote(plan), resultIds: ids },
   });
-  await appendTimeline(
-    context.shop,
-    order.id,
-    [
+  const entries = [];
+  if (cancels.length)
+    entries.push(
+      appEntry(
+        "cancel-sent",
+        `Refunded whole before shipping: cancelled on Mirakl (OR30): ${describeLines(cancels, current.currency_iso_code)}, reason ${cancels[0]!.cancelation!.reason_code}`,
+        { cancelationIds: ids.slice(0, cancels.length) },
+      ),
+    );
+  if (refunds.length) {
+    const wholeLines = refunds.filter((l) => l.cancelsLine).map((l) => l.refund.order_line_id);
+    const whyNotCancelled = wholeLines.length
+      ? `. Line ${wholeLines.join(", ")} was refunded whole before shipping, but Mirakl no longer allows cancelling it (the customer was debited), so it is refunded`
+      : "";
+    entries.push(
       appEntry(
         "refund-sent",
-        `Refund sent to Mirakl (OR28): ${describePlan(plan, current.currency_iso_code)}, reason ${reasonCode}`,
-        { refundIds: ids },
+        `Refund sent to Mirakl (OR28): ${describeLines(refunds, current.currency_iso_code)}, reason ${reasonCode}${whyNotCancelled}`,
+        { refundIds: ids.slice(cancels.length) },
       ),
-    ],
-    context.now,
-  );
+    );
+  }
+  await appendTimeline(context.shop, order.id, entries, context.now);
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, refund.id, context.now);
   if (plan.lines.some((l) => l.caps.length > 0)) {
     await report(
@@ -222,15 +298,17 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
   return { kind: "sent" };
 }
 
-/** The refund ids Mirakl shows for an intent whose answer was lost. */
-function landedRefunds(order: MiraklOrder, intents: readonly SentReversalIntent[]): string[] {
-  const ids: string[] = [];
-  for (const line of order.order_lines)
-    for (const refund of line.refunds ?? []) {
-      const candidate: MiraklLineReversal = { kind: "refund", lineId: line.order_line_id, reversal: refund as never };
-      if (isOwnReversal(candidate, intents)) ids.push(refund.id);
-    }
-  return ids;
+/** The order's cancellation exchange, recorded here if its orders/cancelled has not arrived (or was lost). */
+async function cancellationOf(context: Context, order: OrderRow, cancelledAt: string) {
+  await recordShopifyCancellation(
+    context.shop,
+    { orderId: order.shopifyOrderId!, cancelledAt: new Date(cancelledAt) },
+    context.now,
+  );
+  return prisma.marketplaceRefund.findFirst({
+    where: { shop: context.shop, orderId: order.id, direction: "TO_MIRAKL", kind: "ORDER_CANCEL" },
+    select: { id: true, status: true },
+  });
 }
 
 function capsNote(plan: MiraklRefundPlan): string | null {
@@ -243,8 +321,8 @@ function capsNote(plan: MiraklRefundPlan): string | null {
     .join("; ")}`;
 }
 
-function describePlan(plan: MiraklRefundPlan, currency: string): string {
-  return plan.lines
+function describeLines(lines: readonly PlannedLineRefund[], currency: string): string {
+  return lines
     .map((l) => {
       const shipping = Number(l.refund.shipping_amount) > 0 ? ` + shipping ${l.refund.shipping_amount}` : "";
       return `${l.refund.amount}${shipping} ${currency} on line ${l.refund.order_line_id}`;

@@ -11,9 +11,15 @@ import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
-import { chooseRefundReason, refundWebhook, RESEND_AFTER_MS, runRefunds } from "~/sync/refunds/refunds.server";
+import {
+  chooseRefundReason,
+  orderCancelledWebhook,
+  refundWebhook,
+  RESEND_AFTER_MS,
+  runRefunds,
+} from "~/sync/refunds/refunds.server";
 import { ShopifyFake, shopifyJson } from "../../shopify-fake";
-import { createRefund } from "../../shopify-fake/actions";
+import { cancelOrder, createRefund } from "../../shopify-fake/actions";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { simulatorClient } from "../../helpers/mirakl";
 
@@ -42,10 +48,11 @@ const openExceptions = () =>
   prisma.syncException.findMany({ where: { shop, kind: "REFUND_NOT_SENT", status: "OPEN" } });
 const run = (client: MiraklClient = mirakl) => runRefunds(connection, client, now(), admin);
 
-async function paidOrderInShopify(quantity = 2) {
+async function paidOrderInShopify(quantity = 2, paymentWorkflow?: "PAY_ON_DELIVERY") {
   const id = sim.control.createOrder({
     lines: [{ offer_sku: "TENT", quantity, price_unit: 40, tax_rate: 20 }],
     state: "SHIPPING",
+    ...(paymentWorkflow ? { payment_workflow: paymentWorkflow } : {}),
   }).id;
   sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
   await readMarketplaceOrders(connection, mirakl, now());
@@ -76,6 +83,25 @@ async function deliver(refundId: string) {
   if (!parsed.success) throw new Error(parsed.error.message);
   return refundWebhook(
     { shop, topic: "refunds/create", triggeredAt: now(), receivedAt: now() } as WebhookDelivery,
+    parsed.data,
+  );
+}
+
+/** The merchant cancels the order in Shopify (with its refund, as the admin offers by default). */
+function cancelInShopify(miraklOrderId: string, refund = true) {
+  const result = cancelOrder(fake.store, shopifyOrderOf(miraklOrderId).id, "CUSTOMER", true, { refund });
+  if (!("ok" in result) || !result.ok) throw new Error(`cancel refused: ${JSON.stringify(result)}`);
+  return result.ok;
+}
+
+async function deliverCancelled(miraklOrderId: string) {
+  const parsed = parseWebhookPayload(
+    "orders/cancelled",
+    parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).orderCancelled(shopifyOrderOf(miraklOrderId)))),
+  );
+  if (!parsed.success) throw new Error(parsed.error.message);
+  return orderCancelledWebhook(
+    { shop, topic: "orders/cancelled", triggeredAt: now(), receivedAt: now() } as WebhookDelivery,
     parsed.data,
   );
 }
@@ -242,5 +268,168 @@ describe("a Mirakl refund appears in Shopify once (refundCreate)", () => {
     // Its refunds/create comes back to the app: recognised, not sent to Mirakl.
     expect(await deliver(mirror.id)).toMatchObject({ status: "IGNORED" });
     expect(miraklRefunds(id)).toHaveLength(2);
+  });
+});
+
+describe("an order cancelled in Shopify is cancelled on Mirakl, or refunded there when Mirakl no longer allows it", () => {
+  const miraklCancelations = (id: string) => simOrder(id).order_lines.flatMap((l) => l.cancelations ?? []);
+  const appEntries = async (id: string) =>
+    (
+      await prisma.marketplaceOrderEvent.findMany({
+        where: { shop, order: { miraklOrderId: id }, actor: "APP" },
+        orderBy: { seq: "asc" },
+      })
+    ).map((e) => e.message);
+
+  it("paid on acceptance: one OR28 gives back everything (price, shipping, taxes) and says why; the cancel's refund adds nothing", async () => {
+    const id = await paidOrderInShopify(2);
+    const order = cancelInShopify(id);
+    await deliver(order.refunds[0]!.id);
+    expect(await deliverCancelled(id)).toEqual({ status: "PROCESSED" });
+    expect(await deliverCancelled(id)).toEqual({ status: "PROCESSED" }); // a duplicate stays one exchange
+    await run();
+    await run();
+
+    expect(sim.control.calls("OR29")).toHaveLength(0);
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+    const line = simOrder(id).order_lines[0]!;
+    const [refund, ...more] = miraklRefunds(id);
+    expect(more).toHaveLength(0);
+    expect(refund).toMatchObject({ amount: 80, quantity: 2, reason_code: "15" });
+    expect(Number(refund!.shipping_amount)).toBe(Number(line.shipping_price));
+    expect(refund!.taxes?.reduce((s, t) => s + Number(t.amount), 0)).toBeCloseTo(16, 2);
+
+    const exchanges = await rows();
+    expect(exchanges.map((r) => [r.kind, r.status])).toEqual([
+      ["REFUND", "IGNORED"],
+      ["ORDER_CANCEL", "SENT"],
+    ]);
+    expect(exchanges[0]!.statusReason).toBe("Covered by the order's cancellation on Mirakl");
+    expect(exchanges[1]!.resultIds).toEqual([refund!.id]);
+    expect(await openExceptions()).toHaveLength(0);
+    expect((await appEntries(id)).join("\n")).toContain("debited on acceptance (PAY_ON_ACCEPTANCE)");
+    // The cancellation's refund on Mirakl is the app's own: never mirrored back into Shopify.
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, now());
+    await run();
+    expect(shopifyOrderOf(id).refunds).toHaveLength(1);
+  });
+
+  it("not debited yet (pay on delivery): OR29 cancels the whole order, and its cancelations are not mirrored back", async () => {
+    const id = await paidOrderInShopify(2, "PAY_ON_DELIVERY");
+    expect(simOrder(id).can_cancel).toBe(true);
+    cancelInShopify(id, false);
+    await deliverCancelled(id);
+    await run();
+
+    expect(sim.control.calls("OR29")).toHaveLength(1);
+    expect(simOrder(id).order_state).toBe("CANCELED");
+    const [row] = await rows();
+    expect(row).toMatchObject({ kind: "ORDER_CANCEL", status: "SENT" });
+    expect(row!.resultIds).toEqual(miraklCancelations(id).map((c) => c.id));
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, now());
+    await run();
+    expect(shopifyOrderOf(id).refunds).toHaveLength(0);
+    expect((await rows()).filter((r) => r.direction === "TO_SHOPIFY")).toHaveLength(0);
+  });
+
+  it("OR29's answer lost: Mirakl shows the order cancelled, so it is adopted and never sent again", async () => {
+    const id = await paidOrderInShopify(2, "PAY_ON_DELIVERY");
+    cancelInShopify(id, false);
+    await deliverCancelled(id);
+    const losing: MiraklClient = {
+      ...mirakl,
+      cancelOrder: async (orderId) => {
+        await mirakl.cancelOrder(orderId);
+        throw new MiraklTransientError({
+          operation: "OR29",
+          method: "PUT",
+          path: `/api/orders/${orderId}/cancel`,
+          status: 504,
+        });
+      },
+    };
+    await run(losing);
+    expect((await rows())[0]!.status).toBe("SENDING");
+    const result = await run();
+    expect(result.sent).toBe(1);
+    expect(sim.control.calls("OR29")).toHaveLength(1);
+    expect((await rows())[0]).toMatchObject({ status: "SENT", statusReason: "Mirakl shows it (the answer was lost)" });
+  });
+
+  it("orders/cancelled lost: the cancel's refund finds the order cancelled and the cancellation goes first", async () => {
+    const id = await paidOrderInShopify(2);
+    const order = cancelInShopify(id);
+    await deliver(order.refunds[0]!.id);
+    await run();
+    await run();
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+    expect(miraklRefunds(id)).toMatchObject([{ amount: 80, quantity: 2 }]);
+    expect((await rows()).map((r) => [r.kind, r.status]).sort()).toEqual([
+      ["ORDER_CANCEL", "SENT"],
+      ["REFUND", "IGNORED"],
+    ]);
+    expect(await deliverCancelled(id)).toEqual({ status: "PROCESSED" });
+    await run();
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+  });
+
+  it("without a refund reason the cancellation waits for a person, and its refund waits with it", async () => {
+    await mergeConnectionSettings(shop, connection.id, {
+      refunds: { reasonCode: null, cancelationReasonCode: null, mirrorToShopify: true, restockReturns: false },
+    });
+    const id = await paidOrderInShopify(2);
+    const order = cancelInShopify(id);
+    await deliver(order.refunds[0]!.id);
+    await deliverCancelled(id);
+    await run();
+    const cancel = (await rows()).find((r) => r.kind === "ORDER_CANCEL")!;
+    expect(cancel).toMatchObject({ status: "BLOCKED", request: { reasonType: "REFUND" } });
+    expect((await rows()).find((r) => r.kind === "REFUND")).toMatchObject({ status: "PENDING" });
+    const [exception] = await openExceptions();
+    expect(exception!.message).toContain("Shopify's cancellation of the order");
+    expect(sim.control.calls("OR28")).toHaveLength(0);
+
+    expect(await chooseRefundReason(shop, cancel.id, "15")).toBe(true);
+    await run();
+    await run();
+    expect(miraklRefunds(id)).toMatchObject([{ amount: 80, reason_code: "15" }]);
+    expect((await rows()).map((r) => r.status).sort()).toEqual(["IGNORED", "SENT"]);
+    expect(await openExceptions()).toHaveLength(0);
+  });
+
+  it("a line refunded whole before shipping is cancelled on Mirakl (OR30) while Mirakl allows cancelling", async () => {
+    sim.control.setPartialCancelation(sim.shops.main, true);
+    await mergeConnectionSettings(shop, connection.id, {
+      refunds: { reasonCode: "15", cancelationReasonCode: "34", mirrorToShopify: true, restockReturns: false },
+    });
+    const id = await paidOrderInShopify(2, "PAY_ON_DELIVERY");
+    await deliver(refundInShopify(id, 2).id);
+    await run();
+    expect(sim.control.calls("OR30")).toHaveLength(1);
+    expect(sim.control.calls("OR28")).toHaveLength(0);
+    expect(miraklCancelations(id)).toMatchObject([{ quantity: 2, amount: 80, reason_code: "34" }]);
+    expect((await rows())[0]).toMatchObject({ status: "SENT", resultIds: miraklCancelations(id).map((c) => c.id) });
+    // The app's own cancelation is not mirrored back.
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, now());
+    await run();
+    expect(shopifyOrderOf(id).refunds).toHaveLength(1);
+  });
+
+  it("partial cancelation off: Mirakl refuses the OR30, nothing was made, so the line is refunded (OR28) and the timeline says so", async () => {
+    await mergeConnectionSettings(shop, connection.id, {
+      refunds: { reasonCode: "15", cancelationReasonCode: "34", mirrorToShopify: true, restockReturns: false },
+    });
+    const id = await paidOrderInShopify(2, "PAY_ON_DELIVERY");
+    await deliver(refundInShopify(id, 2).id);
+    await run();
+    await run();
+    expect(sim.control.calls("OR30")).toHaveLength(1);
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+    expect(miraklCancelations(id)).toHaveLength(0);
+    expect(miraklRefunds(id)).toMatchObject([{ amount: 80, reason_code: "15" }]);
+    expect((await appEntries(id)).join("\n")).toContain("Mirakl refused cancelling the lines (OR30)");
   });
 });

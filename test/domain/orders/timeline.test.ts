@@ -1,21 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { timelineEntries, type OrderSnapshot } from "~/domain/orders/timeline";
+import { reversalKey } from "~/domain/orders/refunds";
+import {
+  timelineEntries,
+  type OrderSnapshot,
+  type RefundSnapshot,
+  type ReversalSnapshot,
+} from "~/domain/orders/timeline";
 
 const base: OrderSnapshot = {
   miraklOrderId: "O-1",
   state: "WAITING_ACCEPTANCE",
   currency: "EUR",
+  taxMode: "TAX_EXCLUDED",
   totalPrice: "45.5",
   customerDebitedAt: null,
   hasIncident: false,
   lines: [
-    { lineId: "O-1-1", offerSku: "TENT", state: "WAITING_ACCEPTANCE", quantity: 2, cancelationIds: [], refundIds: [] },
-    { lineId: "O-1-2", offerSku: "MUG", state: "WAITING_ACCEPTANCE", quantity: 1, cancelationIds: [], refundIds: [] },
+    { lineId: "O-1-1", offerSku: "TENT", state: "WAITING_ACCEPTANCE", quantity: 2, cancelations: [], refunds: [] },
+    { lineId: "O-1-2", offerSku: "MUG", state: "WAITING_ACCEPTANCE", quantity: 1, cancelations: [], refunds: [] },
   ],
 };
 const withLines = (snapshot: OrderSnapshot, change: (line: OrderSnapshot["lines"][number]) => object) => ({
   ...snapshot,
   lines: snapshot.lines.map((line) => ({ ...line, ...change(line) })),
+});
+/** A reversal of one unit, no shipping, no tax, reason 16, unless told otherwise. */
+const reversal = (fields: Partial<ReversalSnapshot> & { id: string }): ReversalSnapshot => ({
+  amount: "0",
+  shippingAmount: "0",
+  taxes: "0",
+  quantity: 1,
+  reasonCode: "16",
+  ...fields,
+});
+const refund = (fields: Partial<RefundSnapshot> & { id: string }): RefundSnapshot => ({
+  state: "WAITING_REFUND",
+  ...reversal(fields),
+  ...fields,
 });
 const kinds = (previous: OrderSnapshot | null, current: OrderSnapshot) =>
   timelineEntries(previous, current).map((e) => `${e.actor} ${e.kind}`);
@@ -56,12 +77,13 @@ describe("order timeline entries", () => {
     const shipping = withLines({ ...base, state: "SHIPPING" }, () => ({ state: "SHIPPING" }));
     const debited = { ...shipping, customerDebitedAt: "2026-12-01T10:00:00Z", hasIncident: true };
     expect(kinds(shipping, debited)).toEqual(["MIRAKL debited", "MIRAKL incident"]);
-    const cancelled = withLines(debited, (line) => (line.lineId === "O-1-1" ? { cancelationIds: ["C-9"] } : {}));
-    const refunded = withLines(cancelled, (line) => (line.lineId === "O-1-2" ? { refundIds: ["R-1"] } : {}));
-    expect(timelineEntries(debited, refunded).map((e) => e.message)).toEqual([
-      "Line O-1-1 (TENT): cancellation C-9",
-      "Line O-1-2 (MUG): refund R-1",
-    ]);
+    const cancelled = withLines(debited, (line) =>
+      line.lineId === "O-1-1" ? { cancelations: [reversal({ id: "C-9", amount: "20" })] } : {},
+    );
+    const refunded = withLines(cancelled, (line) =>
+      line.lineId === "O-1-2" ? { refunds: [refund({ id: "R-1", amount: "5.5" })] } : {},
+    );
+    expect(kinds(debited, refunded)).toEqual(["MIRAKL cancelled", "MIRAKL refunded"]);
     expect(kinds(refunded, { ...refunded, hasIncident: false })).toEqual(["MIRAKL incident-closed"]);
   });
 

@@ -138,6 +138,15 @@ export async function refundReasonsFor(
   }
 }
 
+/**
+ * The labels already read for the connection, or null: never asks Mirakl (for the order mirror, which reads orders
+ * and must not add a call per order). Kept labels from before a credentials change may still show: labels only.
+ */
+export function keptReasonLabels(shop: string, connectionId: string): RefundReasons["labels"] | null {
+  const settled = entries.get(`${shop}|${connectionId}`)?.settled;
+  return settled?.ok ? settled.reasons.labels : null;
+}
+
 /** A reason's words for a code, when the reasons are known: "Out of stock (15)"; else the code alone. */
 export function reasonText(code: string | null | undefined, labels: Record<string, string> | null): string | null {
   if (!code) return null;

@@ -437,6 +437,42 @@ export function planMiraklRefunds(input: {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// What one reversal gave back
+
+/** One refund's or cancelation's money as Mirakl lists it, in the order's tax mode, its taxes summed. */
+export interface ReversalMoney {
+  amount: MiraklMoney;
+  shippingAmount: MiraklMoney;
+  /** Its taxes and shipping taxes, every code together. */
+  taxes: MiraklMoney;
+}
+
+const digitsOfAll = (amounts: readonly MiraklMoney[]) => Math.max(2, ...amounts.map(digitsIn));
+
+/** A Mirakl refund's or cancelation's amount, shipping amount and tax total, exactly. */
+export function reversalMoney(reversal: MiraklReversal): ReversalMoney {
+  const taxes = [...(reversal.taxes ?? []), ...(reversal.shipping_taxes ?? [])].map((t) => t.amount);
+  const amounts = [reversal.amount ?? "0", reversal.shipping_amount ?? "0", ...taxes];
+  const digits = digitsOfAll(amounts);
+  const minor = minorIn(digits);
+  return {
+    amount: toMoney(reversal.amount ?? "0"),
+    shippingAmount: toMoney(reversal.shipping_amount ?? "0"),
+    taxes: minorUnitsToMoney(sumOf(taxes.map(minor)), digits),
+  };
+}
+
+/** The money the customer got back with a reversal: its amounts, plus its taxes when they are not in them. */
+export function customerMoneyOf(money: ReversalMoney, taxMode: OrderTaxMode): MiraklMoney {
+  const digits = digitsOfAll([money.amount, money.shippingAmount, money.taxes]);
+  const minor = minorIn(digits);
+  return minorUnitsToMoney(
+    customerMoney(minor(money.amount) + minor(money.shippingAmount), minor(money.taxes), taxMode),
+    digits,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Refunds the app sent
 
 /** What the app sent to Mirakl (stored before sending), with the ids Mirakl answered, if the answer arrived. */

@@ -2,10 +2,23 @@ import { createHash } from "node:crypto";
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import type { MiraklOrder } from "~/integrations/mirakl";
-import { timelineEntries, type OrderSnapshot, type TimelineEntry } from "~/domain/orders/timeline";
+import {
+  timelineEntries,
+  type OrderSnapshot,
+  type TimelineContext,
+  type TimelineEntry,
+} from "~/domain/orders/timeline";
+import {
+  isOwnReversal,
+  orderTaxModeOf,
+  reversalKey,
+  reversalMoney,
+  type SentReversalIntent,
+} from "~/domain/orders/refunds";
 import { WAITING_ACCEPTANCE } from "~/domain/orders/acceptance";
 import { shopifyOrderDue } from "~/domain/orders/shopify-order";
 import { workUnits } from "~/worker/registry.server";
+import { keptReasonLabels } from "~/connections/refund-reasons.server";
 
 /**
  * The order mirror: every Mirakl order a connection's intake reads, stored with its lines, money and an
@@ -90,11 +103,19 @@ const date = (value: string | null | undefined): Date | null => {
   return Number.isFinite(ms) ? new Date(ms) : null;
 };
 
+const reversalOf = (reversal: NonNullable<MiraklOrder["order_lines"][number]["cancelations"]>[number]) => ({
+  id: reversal.id,
+  ...reversalMoney(reversal),
+  quantity: reversal.quantity ?? null,
+  reasonCode: reversal.reason_code ?? null,
+});
+
 export function snapshotOf(order: MiraklOrder): OrderSnapshot {
   return {
     miraklOrderId: order.order_id,
     state: order.order_state,
     currency: order.currency_iso_code,
+    taxMode: orderTaxModeOf(order.order_tax_mode),
     totalPrice: order.total_price,
     customerDebitedAt: order.customer_debited_date ?? null,
     hasIncident: order.has_incident === true,
@@ -103,8 +124,9 @@ export function snapshotOf(order: MiraklOrder): OrderSnapshot {
       offerSku: line.offer_sku,
       state: line.order_line_state,
       quantity: line.quantity,
-      cancelationIds: (line.cancelations ?? []).map((c) => c.id),
-      refundIds: (line.refunds ?? []).map((r) => r.id),
+      cancelations: (line.cancelations ?? []).map(reversalOf),
+      // refund_state, or the deprecated 3-value state from a marketplace that sends only that.
+      refunds: (line.refunds ?? []).map((r) => ({ ...reversalOf(r), state: r.refund_state ?? r.state ?? null })),
     })),
   };
 }
@@ -180,6 +202,12 @@ export async function storeOrders(
     refundsDue: false,
   };
   if (orders.length === 0) return result;
+  // Read at most once per batch, only when a reversal is to be told, and only from memory (no Mirakl call).
+  let labels: TimelineContext["reasonLabels"] | null | undefined;
+  const reasonLabels = () => {
+    if (labels === undefined) labels = keptReasonLabels(connection.shop, connection.id);
+    return labels ?? undefined;
+  };
   const stored = new Map(
     (
       await prisma.marketplaceOrder.findMany({
@@ -213,7 +241,11 @@ export async function storeOrders(
     if (shopifyOrder === "DUE") result.shopifyOrdersDue = true;
     if (!previous) {
       const acceptance: AcceptanceState = waiting ? "PENDING" : "NONE";
-      const entries = timelineEntries(null, snapshotOf(order));
+      // Nothing can have been sent for an order never stored: every reversal on it was made on the marketplace.
+      const entries = timelineEntries(null, snapshotOf(order), {
+        ownReversals: new Set(),
+        reasonLabels: reasonLabels(),
+      });
       if (shopifyOrder) entries.push(shopifyOrderEntry(shopifyOrder, order, shopifyOrders!));
       try {
         await prisma.marketplaceOrder.create({
@@ -254,9 +286,12 @@ export async function storeOrders(
 
     const before = snapshotOf(previous.payload as unknown as MiraklOrder);
     const after = snapshotOf(order);
-    const entries = timelineEntries(before, after);
     // A refund or cancelation appeared: the refund flow carries it to Shopify (or recognises it as its own).
     const reversalsChanged = reversalIds(before) !== reversalIds(after);
+    const context: TimelineContext = reversalsChanged
+      ? { ownReversals: await ownReversalsOf(connection.shop, previous.id, order), reasonLabels: reasonLabels() }
+      : {};
+    const entries = timelineEntries(before, after, context);
     if (reversalsChanged) result.refundsDue = true;
     const prior = previous.acceptance as AcceptanceState;
     let acceptance = prior;
@@ -316,7 +351,44 @@ export async function storeOrders(
 
 /** Every refund and cancelation id of the order, in one comparable string. */
 const reversalIds = (snapshot: OrderSnapshot) =>
-  snapshot.lines.map((l) => `${l.lineId}:${l.cancelationIds.join(",")}|${l.refundIds.join(",")}`).join(";");
+  snapshot.lines
+    .map((l) => `${l.lineId}:${l.cancelations.map((c) => c.id).join(",")}|${l.refunds.map((r) => r.id).join(",")}`)
+    .join(";");
+
+const idsIn = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+
+/**
+ * reversalKey of each refund and cancelation on the order that the app sent itself (its TO_MIRAKL exchanges): by
+ * the ids Mirakl answered, or, when the answer was lost, by the stored intent (line, amounts, reason, after it).
+ * Only asked for an order whose reversals changed.
+ */
+async function ownReversalsOf(shop: string, orderId: string, order: MiraklOrder): Promise<Set<string>> {
+  const rows = await prisma.marketplaceRefund.findMany({
+    where: { shop, orderId, direction: "TO_MIRAKL" },
+    select: { request: true, resultIds: true },
+  });
+  const intents: SentReversalIntent[] = [];
+  // Ids answered for a send whose intent says nothing of its kind: recognised by id, of either kind.
+  const bareIds = new Set<string>();
+  for (const row of rows) {
+    const ids = idsIn(row.resultIds);
+    const stored = (row.request as { intents?: SentReversalIntent[] } | null)?.intents;
+    if (!Array.isArray(stored) || stored.length === 0) ids.forEach((id) => bareIds.add(id));
+    else intents.push(...stored.map((intent) => ({ ...intent, recordedIds: ids.length ? ids : intent.recordedIds })));
+  }
+  const own = new Set<string>();
+  for (const line of order.order_lines) {
+    const listed = [
+      ...(line.cancelations ?? []).map((reversal) => ({ kind: "cancelation" as const, reversal })),
+      ...(line.refunds ?? []).map((reversal) => ({ kind: "refund" as const, reversal })),
+    ];
+    for (const { kind, reversal } of listed)
+      if (bareIds.has(reversal.id) || isOwnReversal({ kind, lineId: line.order_line_id, reversal }, intents))
+        own.add(reversalKey(kind, reversal.id));
+  }
+  return own;
+}
 
 /** Appends entries to an order's timeline (the acceptance unit's and the staff's actions). */
 export async function appendTimeline(shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) {

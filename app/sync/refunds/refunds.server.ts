@@ -16,6 +16,7 @@ import {
 } from "~/sync/refunds/context.server";
 import { sendToMirakl } from "~/sync/refunds/shopify-refunds.server";
 import { mirrorToShopify } from "~/sync/refunds/mirakl-reversals.server";
+import { sweepShopifyRefunds } from "~/sync/refunds/sweep.server";
 
 export { REFUND_ENTITY, RESEND_AFTER_MS, MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
 
@@ -188,6 +189,12 @@ export async function runRefunds(
   const shopify = async () => (client ??= await shopifyClientForShop(connection.shop));
   const context: Context = { ...connection, marketplace: row.name, settings, mirakl, shopify, now };
   const retryAt: number[] = [];
+  // Lost refunds/create and orders/cancelled webhooks, recorded before the sends below (sweep.server.ts).
+  const sweep = await sweepShopifyRefunds(connection, shopify, now, {
+    refund: recordShopifyRefund,
+    cancellation: recordShopifyCancellation,
+  }).catch((error: unknown) => onFailure(context, error));
+  if (sweep.kind === "wait" || sweep.kind === "stop") retryAt.push(sweep.until.getTime());
 
   const toMirakl = await prisma.marketplaceRefund.findMany({
     where: {

@@ -49,7 +49,7 @@ function sweptOrders(connection: Connection) {
 }
 
 /**
- * One slice of the sweep: the connection's Shopify orders whose check is oldest (never checked first) and older
+ * One pass of the sweep (up to ORDERS_PER_PASS orders): the connection's Shopify orders whose check is oldest (never checked first) and older
  * than SWEEP_EVERY_MS, each refund not yet known and a cancellation recorded as their webhook would have, and each
  * order stamped `refundsCheckedAt`. Answers when the sweep is next due (`wait` until then), or `done` when no order
  * is left to watch. A Shopify failure is thrown (the caller's `onFailure`); the slices read before it stay stamped.

@@ -1099,6 +1099,21 @@ export type MetafieldsSetMutation = {
   }>;
 };
 
+export type OrdersRefundsByIdsQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars["ID"]["input"]> | AdminTypes.Scalars["ID"]["input"];
+  refunds: AdminTypes.Scalars["Int"]["input"];
+}>;
+
+export type OrdersRefundsByIdsQuery = {
+  nodes: Array<
+    AdminTypes.Maybe<
+      Pick<AdminTypes.Order, "id" | "cancelledAt"> & {
+        refunds: Array<Pick<AdminTypes.Refund, "id" | "note" | "createdAt">>;
+      }
+    >
+  >;
+};
+
 export type RefundFieldsFragment = Pick<AdminTypes.Refund, "id" | "createdAt" | "note"> & {
   order: Pick<AdminTypes.Order, "id" | "taxesIncluded" | "cancelledAt">;
   totalRefundedSet: { shopMoney: Pick<AdminTypes.MoneyV2, "amount" | "currencyCode"> };
@@ -1256,6 +1271,10 @@ interface GeneratedQueryTypes {
   "#graphql\nquery OrderById($id: ID!, $metafieldNamespace: String!, $metafieldKey: String!) {\n  order(id: $id) {\n    ...OrderSummaryFields\n    metafield(namespace: $metafieldNamespace, key: $metafieldKey) { id value }\n    lineItems(first: 250) { nodes { id sku quantity currentQuantity refundableQuantity variant { id } } }\n  }\n}": {
     return: OrderByIdQuery;
     variables: OrderByIdQueryVariables;
+  };
+  "#graphql\nquery OrdersRefundsByIds($ids: [ID!]!, $refunds: Int!) {\n  nodes(ids: $ids) {\n    ... on Order { id cancelledAt refunds(first: $refunds) { id note createdAt } }\n  }\n}": {
+    return: OrdersRefundsByIdsQuery;
+    variables: OrdersRefundsByIdsQueryVariables;
   };
   "#graphql\nquery RefundById($id: ID!) {\n  refund(id: $id) { ...RefundFields }\n}": {
     return: RefundByIdQuery;

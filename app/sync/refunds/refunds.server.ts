@@ -7,6 +7,7 @@ import { BATCH, onFailure, type Admin, type Connection, type Context } from "~/s
 import { sendToMirakl } from "~/sync/refunds/shopify-refunds.server";
 import { cancelOnMirakl } from "~/sync/refunds/shopify-cancellation.server";
 import { mirrorToShopify } from "~/sync/refunds/mirakl-reversals.server";
+import { sweepShopifyRefunds } from "~/sync/refunds/sweep.server";
 
 export { REFUND_ENTITY, RESEND_AFTER_MS, MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
 export {
@@ -60,6 +61,12 @@ export async function runRefunds(
   const shopify = async () => (client ??= await shopifyClientForShop(connection.shop));
   const context: Context = { ...connection, marketplace: row.name, settings, mirakl, shopify, now };
   const retryAt: number[] = [];
+  // Lost refunds/create and orders/cancelled webhooks, recorded before the sends below (sweep.server.ts).
+  const sweep = await sweepShopifyRefunds(connection, shopify, now, {
+    refund: recordShopifyRefund,
+    cancellation: recordShopifyCancellation,
+  }).catch((error: unknown) => onFailure(context, error));
+  if (sweep.kind === "wait" || sweep.kind === "stop") retryAt.push(sweep.until.getTime());
 
   const toMirakl = await prisma.marketplaceRefund.findMany({
     where: {

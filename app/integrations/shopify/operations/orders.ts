@@ -119,3 +119,15 @@ mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
     userErrors { field message code }
   }
 }`);
+
+/**
+ * The refund sweep (app/sync/refunds/sweep.server.ts): many orders' refunds and cancellation in one request, to
+ * heal lost `refunds/create` and `orders/cancelled` webhooks. `Order.refunds` is a plain list (not a connection)
+ * that only takes `first`; an id that is no longer an order answers null.
+ */
+export const ordersRefundsByIds = adminOperation(`#graphql
+query OrdersRefundsByIds($ids: [ID!]!, $refunds: Int!) {
+  nodes(ids: $ids) {
+    ... on Order { id cancelledAt refunds(first: $refunds) { id note createdAt } }
+  }
+}`);

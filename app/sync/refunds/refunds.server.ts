@@ -62,10 +62,9 @@ export async function runRefunds(
   const context: Context = { ...connection, marketplace: row.name, settings, mirakl, shopify, now };
   const retryAt: number[] = [];
   // Lost refunds/create and orders/cancelled webhooks, recorded before the sends below (sweep.server.ts).
-  const sweep = await sweepShopifyRefunds(connection, shopify, now, {
-    refund: recordShopifyRefund,
-    cancellation: recordShopifyCancellation,
-  }).catch((error: unknown) => onFailure(context, error));
+  const sweep = await sweepShopifyRefunds(connection, shopify, now).catch((error: unknown) =>
+    onFailure(context, error),
+  );
   if (sweep.kind === "wait" || sweep.kind === "stop") retryAt.push(sweep.until.getTime());
 
   const toMirakl = await prisma.marketplaceRefund.findMany({

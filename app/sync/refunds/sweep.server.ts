@@ -2,6 +2,7 @@ import prisma from "~/db.server";
 import { ordersRefundsByIds } from "~/integrations/shopify/operations";
 import { logger } from "~/lib/logger.server";
 import type { Admin, Connection, Outcome } from "~/sync/refunds/context.server";
+import { recordShopifyCancellation, recordShopifyRefund } from "~/sync/refunds/recording.server";
 
 /**
  * The refund sweep: heals a lost `refunds/create` or `orders/cancelled` webhook. Level-triggered like the
@@ -11,16 +12,6 @@ import type { Admin, Connection, Outcome } from "~/sync/refunds/context.server";
  * `recordShopifyRefund` / `recordShopifyCancellation`, so a refund seen by both stays one exchange and the app's own
  * refunds and cancellations are recognised in one place.
  */
-
-/**
- * The webhooks' recording functions (`recordShopifyRefund`, `recordShopifyCancellation` in refunds.server.ts),
- * handed in by the pass that runs the sweep: refunds.server.ts imports this file, so this file cannot import it.
- */
-export interface ShopifyRecorders {
-  refund(shop: string, refund: { id: string; orderId: string; note: string | null }, now: Date): Promise<Recorded>;
-  cancellation(shop: string, cancel: { orderId: string; cancelledAt: Date | null }, now: Date): Promise<Recorded>;
-}
-type Recorded = { recorded: true } | { recorded: false; reason: string };
 
 /** How often an order's Shopify refunds and cancellation are read again, in case a webhook was lost. */
 export const SWEEP_EVERY_MS = 30 * 60_000;
@@ -58,7 +49,6 @@ export async function sweepShopifyRefunds(
   connection: Connection,
   shopify: () => Promise<Admin>,
   now: Date,
-  record: ShopifyRecorders,
 ): Promise<Outcome & ({ kind: "wait"; until: Date } | { kind: "done" })> {
   const stale = new Date(now.getTime() - SWEEP_EVERY_MS);
   const due = await prisma.marketplaceOrder.findMany({
@@ -69,7 +59,7 @@ export async function sweepShopifyRefunds(
   });
   let found = 0;
   for (let start = 0; start < due.length; start += ORDERS_PER_REQUEST) {
-    found += await sweepSlice(connection, shopify, due.slice(start, start + ORDERS_PER_REQUEST), now, record);
+    found += await sweepSlice(connection, shopify, due.slice(start, start + ORDERS_PER_REQUEST), now);
   }
   if (found)
     logger.info("refunds: the sweep found refunds or cancellations no webhook brought", { ...connection, found });
@@ -91,7 +81,6 @@ async function sweepSlice(
   shopify: () => Promise<Admin>,
   orders: { id: string; shopifyOrderId: string | null }[],
   now: Date,
-  record: ShopifyRecorders,
 ): Promise<number> {
   const admin = await shopify();
   const ids = orders.flatMap((o) => (o.shopifyOrderId ? [o.shopifyOrderId] : []));
@@ -118,7 +107,7 @@ async function sweepSlice(
       logger.warn("refunds: the sweep reads an order's first refunds only", { ...connection, order: node.id });
     for (const refund of node.refunds) {
       if (known.has(refund.id)) continue;
-      const outcome = await record.refund(
+      const outcome = await recordShopifyRefund(
         connection.shop,
         { id: refund.id, orderId: node.id, note: refund.note ?? null },
         now,
@@ -126,7 +115,7 @@ async function sweepSlice(
       if (outcome.recorded) found++;
     }
     if (node.cancelledAt && !cancelRecorded.has(appOrderOf.get(node.id) ?? "")) {
-      const outcome = await record.cancellation(
+      const outcome = await recordShopifyCancellation(
         connection.shop,
         { orderId: node.id, cancelledAt: new Date(node.cancelledAt as string) },
         now,

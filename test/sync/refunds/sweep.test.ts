@@ -12,14 +12,7 @@ import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
 import { SHOPIFY_RETRY_MS } from "~/sync/refunds/context.server";
-import {
-  MIRROR_NOTE_PREFIX,
-  orderCancelSourceKey,
-  recordShopifyCancellation,
-  recordShopifyRefund,
-  refundWebhook,
-  runRefunds,
-} from "~/sync/refunds/refunds.server";
+import { MIRROR_NOTE_PREFIX, orderCancelSourceKey, refundWebhook, runRefunds } from "~/sync/refunds/refunds.server";
 import {
   ORDERS_PER_PASS,
   SWEEP_EVERY_MS,
@@ -53,11 +46,7 @@ const shopifyOrderOf = (miraklOrderId: string) =>
   [...fake.store.orders.values()].find((o) => o.sourceIdentifier === miraklOrderId)!;
 const rows = () => prisma.marketplaceRefund.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
 const run = () => runRefunds(connection, mirakl, now(), admin);
-const sweep = () =>
-  sweepShopifyRefunds(connection, async () => admin, now(), {
-    refund: recordShopifyRefund,
-    cancellation: recordShopifyCancellation,
-  });
+const sweep = () => sweepShopifyRefunds(connection, async () => admin, now());
 const sweepRequests = () => fake.requests.filter((r) => r.operationName === "OrdersRefundsByIds");
 const idsRead = () => sweepRequests().map((r) => r.variables.ids as string[]);
 

@@ -186,8 +186,10 @@ async function mirrorWholeCancel(
   if (!earlier && !miraklOrderWhollyCancelled(payload)) return null;
   const facts = await readCancellationFacts(context, shopifyOrderId);
 
+  // Sent with no answer, or refused and then cancelled by hand as the exception asks: Shopify's word settles it.
+  if ((earlier?.status === "SENDING" || earlier?.status === "FAILED") && facts.cancelledAt)
+    return adoptCancel(context, order, earlier, facts.cancelledAt);
   if (earlier?.status === "SENDING") {
-    if (facts.cancelledAt) return adoptCancel(context, order, earlier, facts.cancelledAt);
     const resendAt = (earlier.sentAt?.getTime() ?? 0) + RESEND_AFTER_MS;
     if (resendAt > context.now.getTime()) return { kind: "wait", until: new Date(resendAt) };
   }
@@ -316,7 +318,9 @@ async function adoptCancel(context: Context, order: OrderRow, row: RefundRow, ca
     [
       appEntry(
         "order-cancel-mirrored",
-        "Marketplace cancelled the whole order: Shopify shows the order cancelled by the app's earlier request (its answer was lost); not sent again",
+        row.status === "FAILED"
+          ? "Marketplace cancelled the whole order: Shopify shows the order cancelled (by hand, after Shopify refused the app's request)"
+          : "Marketplace cancelled the whole order: Shopify shows the order cancelled by the app's earlier request (its answer was lost); not sent again",
         { reversalKeys: row.reversalKeys },
       ),
     ],

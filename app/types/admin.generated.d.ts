@@ -1076,7 +1076,7 @@ export type OrderCancelMutationVariables = AdminTypes.Exact<{
   orderId: AdminTypes.Scalars["ID"]["input"];
   reason: AdminTypes.OrderCancelReason;
   restock: AdminTypes.Scalars["Boolean"]["input"];
-  refund: AdminTypes.Scalars["Boolean"]["input"];
+  refundMethod?: AdminTypes.InputMaybe<AdminTypes.OrderCancelRefundMethodInput>;
   notifyCustomer: AdminTypes.Scalars["Boolean"]["input"];
   staffNote?: AdminTypes.InputMaybe<AdminTypes.Scalars["String"]["input"]>;
 }>;
@@ -1086,6 +1086,18 @@ export type OrderCancelMutation = {
     job: AdminTypes.Maybe<Pick<AdminTypes.Job, "id" | "done">>;
     orderCancelUserErrors: Array<Pick<AdminTypes.OrderCancelUserError, "field" | "message" | "code">>;
   }>;
+};
+
+export type OrderCancellationFactsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars["ID"]["input"];
+}>;
+
+export type OrderCancellationFactsQuery = {
+  order: AdminTypes.Maybe<
+    Pick<AdminTypes.Order, "id" | "cancelledAt" | "displayFulfillmentStatus"> & {
+      fulfillments: Array<Pick<AdminTypes.Fulfillment, "id" | "status" | "totalQuantity">>;
+    }
+  >;
 };
 
 export type MetafieldsSetMutationVariables = AdminTypes.Exact<{
@@ -1272,6 +1284,10 @@ interface GeneratedQueryTypes {
     return: OrderByIdQuery;
     variables: OrderByIdQueryVariables;
   };
+  "#graphql\nquery OrderCancellationFacts($id: ID!) {\n  order(id: $id) {\n    id cancelledAt displayFulfillmentStatus\n    fulfillments(first: 250) { id status totalQuantity }\n  }\n}": {
+    return: OrderCancellationFactsQuery;
+    variables: OrderCancellationFactsQueryVariables;
+  };
   "#graphql\nquery OrdersRefundsByIds($ids: [ID!]!, $refunds: Int!) {\n  nodes(ids: $ids) {\n    ... on Order { id cancelledAt refunds(first: $refunds) { id note createdAt } }\n  }\n}": {
     return: OrdersRefundsByIdsQuery;
     variables: OrdersRefundsByIdsQueryVariables;
@@ -1315,7 +1331,7 @@ interface GeneratedMutationTypes {
     return: FulfillmentOrderMoveMutation;
     variables: FulfillmentOrderMoveMutationVariables;
   };
-  "#graphql\nmutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refund: Boolean!, $notifyCustomer: Boolean!, $staffNote: String) {\n  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refund: $refund, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {\n    job { id done }\n    orderCancelUserErrors { field message code }\n  }\n}": {
+  "#graphql\nmutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refundMethod: OrderCancelRefundMethodInput, $notifyCustomer: Boolean!, $staffNote: String) {\n  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refundMethod: $refundMethod, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {\n    job { id done }\n    orderCancelUserErrors { field message code }\n  }\n}": {
     return: OrderCancelMutation;
     variables: OrderCancelMutationVariables;
   };

@@ -9,22 +9,37 @@ import {
   shopifyRefundGroups,
 } from "~/domain/orders/refunds";
 import type { MiraklOrder } from "~/integrations/mirakl";
+import {
+  chooseShopifyMirror,
+  fulfilledUnitsOf,
+  miraklOrderWhollyCancelled,
+  orderCancelMirrorKey,
+  orderCancelStaffNote,
+  type ShopifyCancellationFacts,
+} from "~/domain/orders/whole-order-cancel";
+import type { ReversalToMirror } from "~/domain/orders/refunds";
+import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import { ShopifyUserErrorsError } from "~/integrations/shopify/errors";
-import { refundCreate } from "~/integrations/shopify/operations";
+import { orderCancel, orderCancellationFacts, refundCreate } from "~/integrations/shopify/operations";
 import { appendTimeline } from "~/sync/orders/mirror.server";
 import {
   appEntry,
   sentIntents,
   settle,
   MIRROR_NOTE_PREFIX,
+  REFUND_ENTITY,
+  RESEND_AFTER_MS,
   type Context,
   type Outcome,
   type OrderRow,
+  type RefundRow,
 } from "~/sync/refunds/context.server";
 
 /**
  * Mirakl refunds and cancelations → Shopify: each Mirakl action not yet in Shopify and not the app's own becomes
- * one `refundCreate` whose idempotency key comes from the Mirakl ids.
+ * one `refundCreate` whose idempotency key comes from the Mirakl ids. When Mirakl cancelled the whole order and
+ * nothing of it was fulfilled in Shopify, the Shopify order is cancelled instead (`orderCancel`, see
+ * `mirrorWholeCancel`): its cancelations are then never refunded as well.
  */
 
 export async function mirrorToShopify(context: Context, order: OrderRow): Promise<Outcome> {
@@ -45,6 +60,14 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
     for (const c of line.cancelations ?? [])
       if (c.created_date && Date.parse(c.created_date) <= createdAt) mirroredKeys.add(reversalKey("cancelation", c.id));
   const pending = reversalsToMirror(payload, { mirroredKeys, sentIntents: await sentIntents(order.id) });
+  if (pending.length > 0) {
+    const cancelled = await mirrorWholeCancel(context, order, payload, pending);
+    if (cancelled?.kind === "wait") return cancelled;
+    if (cancelled) {
+      await done();
+      return cancelled;
+    }
+  }
   let count = 0;
   const lineItems = new Map(order.lines.flatMap((l) => (l.shopifyLineItemId ? [[l.lineId, l.shopifyLineItemId]] : [])));
   for (const group of shopifyRefundGroups(pending)) {
@@ -124,4 +147,184 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
   }
   await done();
   return { kind: "mirrored", count };
+}
+
+// ---- Mirakl cancelled the whole order → orderCancel ---------------------------------------------------------
+
+/** Whether the Shopify order is cancelled already and how much of it was fulfilled. */
+async function readCancellationFacts(context: Context, shopifyOrderId: string): Promise<ShopifyCancellationFacts> {
+  const admin = await context.shopify();
+  const { order } = await admin.request(orderCancellationFacts, { id: shopifyOrderId });
+  if (!order) throw new Error(`Shopify order ${shopifyOrderId} not found`);
+  return {
+    cancelledAt: order.cancelledAt ?? null,
+    displayFulfillmentStatus: order.displayFulfillmentStatus,
+    fulfilledUnits: fulfilledUnitsOf(order.fulfillments),
+  };
+}
+
+/**
+ * Cancels the Shopify order when Mirakl cancelled the whole order before anything of it was fulfilled in Shopify
+ * (`chooseShopifyMirror`). Returns null when the pending reversals stay refunds.
+ *
+ * orderCancel is not idempotent and runs as a job, so the intent (the ORDER_CANCEL row, SENDING) is stored before
+ * the call; the refunds/create and orders/cancelled webhooks Shopify sends back are recognised by that row as the
+ * app's own. A row left SENDING (answer lost, process killed) is settled by reading the order: cancelled → adopted,
+ * never sent twice; not cancelled → sent again once RESEND_AFTER_MS has passed (the job may still be running).
+ */
+async function mirrorWholeCancel(
+  context: Context,
+  order: OrderRow,
+  payload: MiraklOrder,
+  pending: ReversalToMirror[],
+): Promise<Outcome | null> {
+  const shopifyOrderId = order.shopifyOrderId!;
+  const sourceKey = orderCancelMirrorKey(order.miraklOrderId);
+  const where = { shop_direction_sourceKey: { shop: context.shop, direction: "TO_SHOPIFY", sourceKey } };
+  const earlier = await prisma.marketplaceRefund.findUnique({ where });
+  // Most reversals touch part of an order: Shopify is read only when a whole-order cancel is possible or under way.
+  if (!earlier && !miraklOrderWhollyCancelled(payload)) return null;
+  const facts = await readCancellationFacts(context, shopifyOrderId);
+
+  // Sent with no answer, or refused and then cancelled by hand as the exception asks: Shopify's word settles it.
+  if ((earlier?.status === "SENDING" || earlier?.status === "FAILED") && facts.cancelledAt)
+    return adoptCancel(context, order, earlier, facts.cancelledAt);
+  if (earlier?.status === "SENDING") {
+    const resendAt = (earlier.sentAt?.getTime() ?? 0) + RESEND_AFTER_MS;
+    if (resendAt > context.now.getTime()) return { kind: "wait", until: new Date(resendAt) };
+  }
+
+  const choice = chooseShopifyMirror({ order: payload, pending, shopify: facts });
+  if (choice.kind === "refunds") {
+    // An earlier cancel that never went through gives way to refunds (e.g. the order was fulfilled meanwhile).
+    if (earlier && earlier.status !== "SENT" && earlier.status !== "IGNORED") {
+      await settle(
+        context,
+        earlier,
+        order,
+        "IGNORED",
+        `Shopify order not cancelled (${choice.because.toLowerCase().replaceAll("_", " ")}): the marketplace cancelations are refunded instead`,
+      );
+      await resolveExceptionsFor(context.shop, REFUND_ENTITY, earlier.id, context.now);
+    }
+    return null;
+  }
+
+  const reversalKeys = choice.cancelations.map((item) => reversalKey(item.kind, item.reversal.id));
+  const variables = {
+    orderId: shopifyOrderId,
+    reason: "OTHER" as const,
+    restock: true,
+    refundMethod: { originalPaymentMethodsRefund: true },
+    notifyCustomer: false,
+    staffNote: orderCancelStaffNote({
+      marketplace: context.marketplace,
+      miraklOrderId: order.miraklOrderId,
+      reasonCodes: choice.reasonCodes,
+    }),
+  };
+  // What the cancelations give back, as a refund of them would (for the exchange's amount only: Shopify refunds
+  // whatever was paid and not refunded yet).
+  const paidBack = planShopifyRefund({
+    shopifyOrderId,
+    miraklOrderId: order.miraklOrderId,
+    orderTaxMode: orderTaxModeOf(payload.order_tax_mode),
+    reversals: choice.cancelations,
+    lineItems: new Map(),
+    restock: true,
+    saleTransaction: { gateway: paymentGateway(context.marketplace) },
+  }).input.transactions[0]?.amount;
+  const row = await prisma.marketplaceRefund.upsert({
+    where,
+    create: {
+      shop: context.shop,
+      connectionId: context.id,
+      orderId: order.id,
+      direction: "TO_SHOPIFY",
+      kind: "ORDER_CANCEL",
+      sourceKey,
+      reversalKeys,
+      status: "SENDING",
+      request: variables as unknown as Prisma.InputJsonValue,
+      sentAt: context.now,
+      attempts: 1,
+      amount: paidBack ?? "0",
+      currency: payload.currency_iso_code,
+    },
+    update: {
+      reversalKeys,
+      status: "SENDING",
+      statusReason: null,
+      request: variables as unknown as Prisma.InputJsonValue,
+      sentAt: context.now,
+      attempts: { increment: 1 },
+      amount: paidBack ?? "0",
+    },
+  });
+
+  const admin = await context.shopify();
+  let jobId: string | null;
+  try {
+    // Not resent inside the call when the answer is unclear: the next pass reads the order first.
+    const answer = await admin.request(orderCancel, variables, { resendWhenUnsure: false });
+    jobId = answer.orderCancel?.job?.id ?? null;
+  } catch (error) {
+    if (!(error instanceof ShopifyUserErrorsError)) throw error;
+    // "Already cancelled" after an answer that got lost: the order shows it, the cancel is the app's own.
+    const now = await readCancellationFacts(context, shopifyOrderId);
+    if (now.cancelledAt) return adoptCancel(context, order, row, now.cancelledAt);
+    return settle(
+      context,
+      row,
+      order,
+      "FAILED",
+      `Shopify refused to cancel the order: ${error.message}`,
+      "The marketplace cancelled the whole order. If the Shopify order has fulfilments now, press Retry: the cancelled units are refunded instead. Otherwise cancel the order in Shopify by hand (with a refund, restocking) and press Retry, or dismiss this.",
+    );
+  }
+  await prisma.marketplaceRefund.update({
+    where: { id: row.id },
+    data: { status: "SENT", statusReason: null, resultIds: jobId ? [jobId] : [] },
+  });
+  await prisma.marketplaceOrder.update({ where: { id: order.id }, data: { shopifyCancelledAt: context.now } });
+  await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
+  const what = choice.cancelations.map((item) => `${item.reversal.id} on line ${item.lineId}`).join(", ");
+  await appendTimeline(
+    context.shop,
+    order.id,
+    [
+      appEntry(
+        "order-cancel-mirrored",
+        `Marketplace cancelled the whole order (cancelation ${what}): Shopify order cancelled, units restocked, ${paidBack ?? "0"} ${payload.currency_iso_code} refunded to the original payment`,
+        { jobId, reversalKeys },
+      ),
+    ],
+    context.now,
+  );
+  return { kind: "mirrored", count: 1 };
+}
+
+/** The Shopify order shows the cancel whose answer was lost: recorded as sent, not sent again. */
+async function adoptCancel(context: Context, order: OrderRow, row: RefundRow, cancelledAt: string): Promise<Outcome> {
+  await prisma.marketplaceRefund.update({ where: { id: row.id }, data: { status: "SENT", statusReason: null } });
+  await prisma.marketplaceOrder.update({
+    where: { id: order.id },
+    data: { shopifyCancelledAt: order.shopifyCancelledAt ?? new Date(cancelledAt) },
+  });
+  await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
+  await appendTimeline(
+    context.shop,
+    order.id,
+    [
+      appEntry(
+        "order-cancel-mirrored",
+        row.status === "FAILED"
+          ? "Marketplace cancelled the whole order: Shopify shows the order cancelled (by hand, after Shopify refused the app's request)"
+          : "Marketplace cancelled the whole order: Shopify shows the order cancelled by the app's earlier request (its answer was lost); not sent again",
+        { reversalKeys: row.reversalKeys },
+      ),
+    ],
+    context.now,
+  );
+  return { kind: "mirrored", count: 1 };
 }

@@ -314,7 +314,6 @@ describe("userErrors", () => {
         orderId: "gid://shopify/Order/1",
         reason: "OTHER",
         restock: true,
-        refund: false,
         notifyCustomer: false,
       }),
     ).rejects.toMatchObject({ name: "ShopifyUserErrorsError", errors: [{ field: ["orderId"], code: "INVALID" }] });

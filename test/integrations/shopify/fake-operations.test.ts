@@ -459,7 +459,6 @@ describe("every Admin operation against the fake (real schema, real library clie
       orderId: id,
       reason: "INVENTORY",
       restock: true,
-      refund: false,
       notifyCustomer: false,
       staffNote: "Mirakl refused",
     });
@@ -479,7 +478,6 @@ describe("every Admin operation against the fake (real schema, real library clie
         orderId: id,
         reason: "OTHER",
         restock: true,
-        refund: false,
         notifyCustomer: false,
       }),
     ).rejects.toMatchObject({

@@ -104,11 +104,28 @@ query OrderById($id: ID!, $metafieldNamespace: String!, $metafieldKey: String!) 
   orderSummaryFields,
 );
 
+/**
+ * Cancels an order. Asynchronous at Shopify: the answer is a job, the order shows `cancelledAt` once it has run.
+ * Not idempotent: callers store the intent first, send it with `resendWhenUnsure: false`, and read the order
+ * (`orderCancellationFacts`) before sending again. `refundMethod` replaces the deprecated `refund` argument.
+ */
 export const orderCancel = adminOperation(`#graphql
-mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refund: Boolean!, $notifyCustomer: Boolean!, $staffNote: String) {
-  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refund: $refund, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
+mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!, $refundMethod: OrderCancelRefundMethodInput, $notifyCustomer: Boolean!, $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: $reason, restock: $restock, refundMethod: $refundMethod, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
     job { id done }
     orderCancelUserErrors { field message code }
+  }
+}`);
+
+/**
+ * What decides whether an order can still be cancelled rather than refunded: whether it is cancelled already and
+ * how many units left in fulfilments (Order.fulfillments is a plain list; 250 is far more than one order has).
+ */
+export const orderCancellationFacts = adminOperation(`#graphql
+query OrderCancellationFacts($id: ID!) {
+  order(id: $id) {
+    id cancelledAt displayFulfillmentStatus
+    fulfillments(first: 250) { id status totalQuantity }
   }
 }`);
 

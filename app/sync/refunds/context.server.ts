@@ -83,9 +83,9 @@ export async function readOrder(context: Context, miraklOrderId: string): Promis
 }
 
 /** Every intent the app stored for an order's refunds (to recognise its own refunds on Mirakl). */
-export async function sentIntents(orderId: string): Promise<SentReversalIntent[]> {
+export async function sentIntents(shop: string, orderId: string): Promise<SentReversalIntent[]> {
   const rows = await prisma.marketplaceRefund.findMany({
-    where: { orderId, direction: "TO_MIRAKL" },
+    where: { shop, orderId, direction: "TO_MIRAKL" },
     select: { request: true, resultIds: true },
   });
   return rows.flatMap((row) => {

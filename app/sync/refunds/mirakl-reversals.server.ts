@@ -48,6 +48,12 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
     await done();
     return { kind: "done" };
   }
+  // A send to Mirakl whose answer is not in: what it made is not known as the app's own until it settles.
+  const unsettled = await prisma.marketplaceRefund.findFirst({
+    where: { shop: context.shop, orderId: order.id, direction: "TO_MIRAKL", status: "SENDING" },
+    select: { id: true },
+  });
+  if (unsettled) return { kind: "wait", until: new Date(context.now.getTime() + RESEND_AFTER_MS) };
   const payload = order.payload as unknown as MiraklOrder;
   const rows = await prisma.marketplaceRefund.findMany({
     where: { orderId: order.id, direction: "TO_SHOPIFY" },
@@ -59,7 +65,7 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
   for (const line of payload.order_lines)
     for (const c of line.cancelations ?? [])
       if (c.created_date && Date.parse(c.created_date) <= createdAt) mirroredKeys.add(reversalKey("cancelation", c.id));
-  const pending = reversalsToMirror(payload, { mirroredKeys, sentIntents: await sentIntents(order.id) });
+  const pending = reversalsToMirror(payload, { mirroredKeys, sentIntents: await sentIntents(context.shop, order.id) });
   if (pending.length > 0) {
     const cancelled = await mirrorWholeCancel(context, order, payload, pending);
     if (cancelled?.kind === "wait") return cancelled;

@@ -36,7 +36,15 @@ async function appOrderFor(shop: string, shopifyOrderId: string) {
   });
   if (!order) return null;
   const ownCancel = await prisma.marketplaceRefund.findFirst({
-    where: { shop, orderId: order.id, direction: "TO_SHOPIFY", kind: "ORDER_CANCEL" },
+    // FAILED: Shopify refused it and the merchant is asked to cancel by hand (that cancel follows Mirakl's). One
+    // that gave way to refunds (IGNORED) is not the app's: later refunds and cancels in Shopify are the merchant's.
+    where: {
+      shop,
+      orderId: order.id,
+      direction: "TO_SHOPIFY",
+      kind: "ORDER_CANCEL",
+      status: { in: ["SENDING", "SENT", "FAILED"] },
+    },
     select: { id: true },
   });
   return { ...order, cancelledByApp: ownCancel !== null };

@@ -140,7 +140,8 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
       current.can_cancel && !stored.lineCancelRefused ? context.settings.cancelationReasonCode : null,
   });
   if (plan.lines.length === 0) {
-    if (cancellation?.status === "SENT")
+    // The cancellation took it all, or found Mirakl had already cancelled everything.
+    if (cancellation?.status === "SENT" || cancellation?.status === "IGNORED")
       return settle(context, refund, order, "IGNORED", "Covered by the order's cancellation on Mirakl");
     const why = plan.skipped.map((s) => s.message).join("; ") || "nothing in it is refundable on Mirakl";
     return settle(

@@ -117,6 +117,8 @@ const refundRow = (data: {
   reversalKeys?: string[];
   amount?: string;
   createdAt?: Date;
+  kind?: "REFUND" | "ORDER_CANCEL";
+  request?: object;
 }) =>
   prisma.marketplaceRefund.create({
     data: { shop, connectionId, orderId, currency: "EUR", ...data },
@@ -286,6 +288,32 @@ describe("refunds and cancellations on the Order page", () => {
     // Chosen once: it no longer waits.
     response = await post({ intent: "refund-reason", refundId: blocked.id, code: "16" });
     expect(response.status).toBe(409);
+  });
+
+  it("offers cancellation reasons to a Shopify cancellation that waits for one, and refuses a refund reason for it", async () => {
+    const blocked = await refundRow({
+      direction: "TO_MIRAKL",
+      kind: "ORDER_CANCEL",
+      sourceKey: "order-cancel:gid://shopify/Order/9",
+      status: "BLOCKED",
+      statusReason: "No cancellation reason: the marketplace needs one to cancel lines",
+      request: { reasonType: "CANCELATION" },
+    });
+    const page = await (await load()).json();
+    expect(page.refunds.exchanges[0]).toMatchObject({
+      id: blocked.id,
+      what: "Order cancelled",
+      waitsForReason: true,
+      reasonChoices: [{ code: "34", label: "Cancelled by the client prior to shipping" }],
+    });
+    const refused = await post({ intent: "refund-reason", refundId: blocked.id, code: "15" });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).problem).toMatch(/does not offer this cancellation reason/);
+    expect((await post({ intent: "refund-reason", refundId: blocked.id, code: "34" })).status).toBe(302);
+    expect(await prisma.marketplaceRefund.findUniqueOrThrow({ where: { id: blocked.id } })).toMatchObject({
+      status: "PENDING",
+      reasonCode: "34",
+    });
   });
 
   it("says why no reason can be chosen when Mirakl cannot be read", async () => {

@@ -18,7 +18,7 @@ import { requestShopifyOrder } from "~/sync/orders/shopify-order.server";
 import { retryShipment } from "~/sync/fulfilments/shipments.server";
 import { chooseRefundReason } from "~/sync/refunds/refunds.server";
 import { refundReasonsFor } from "~/connections/refund-reasons.server";
-import { loadOrderPage, type OrderPage } from "./order-page.server";
+import { loadOrderPage, reasonTypeOf, type OrderPage } from "./order-page.server";
 import { parseReviewForm } from "./review-form";
 import { LineDecisions, OrderLines } from "./order-lines";
 import { CustomerCard, MoneySummary, OrderTimeline } from "./order-details";
@@ -89,12 +89,17 @@ async function chooseReason(
   if (!code || code.length > 50) return { status: 400, message: "Choose a refund reason." };
   const refund = await prisma.marketplaceRefund.findFirst({
     where: { id: refundId, shop, orderId: order.id },
-    select: { id: true },
+    select: { id: true, kind: true, request: true },
   });
   if (!refund) return { status: 404, message: "This refund no longer exists." };
   const reasons = await refundReasonsFor(shop, order.connectionId, { waitMs: 5_000 });
-  if (reasons.ok && !reasons.reasons.refund.some((r) => r.code === code))
-    return { status: 400, message: "The marketplace does not offer this refund reason: choose one from the list." };
+  const cancelation = reasonTypeOf(refund) === "CANCELATION";
+  const offered = reasons.ok ? (cancelation ? reasons.reasons.cancelation : reasons.reasons.refund) : null;
+  if (offered && !offered.some((r) => r.code === code))
+    return {
+      status: 400,
+      message: `The marketplace does not offer this ${cancelation ? "cancellation" : "refund"} reason: choose one from the list.`,
+    };
   if (!(await chooseRefundReason(shop, refund.id, code)))
     return { status: 409, message: "This refund no longer waits for a reason." };
   return null;

@@ -4,12 +4,11 @@ import { planShopifyCancellation, type CancellationPlan } from "~/domain/orders/
 import { orderTaxModeOf, type SentReversalIntent } from "~/domain/orders/refunds";
 import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import { MiraklError, type MiraklOrder } from "~/integrations/mirakl";
-import { appendTimeline } from "~/sync/orders/mirror.server";
+import { appendTimeline, storeOrders } from "~/sync/orders/mirror.server";
 import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 import {
   appEntry,
   landedReversals,
-  readOrder,
   report,
   settle,
   REFUND_ENTITY,
@@ -35,6 +34,8 @@ interface CancelIntent {
   action?: SentAction;
   /** OR29: the lines it cancels (they must all read CANCELED afterwards). */
   lineIds?: string[];
+  /** OR29: the order's cancelation ids before the call; any other on its lines afterwards is the app's. */
+  cancelationsBefore?: string[];
   entries?: unknown[];
   intents?: SentReversalIntent[];
   orderTaxMode?: string;
@@ -50,13 +51,16 @@ const ACTION_TEXT: Record<SentAction, string> = {
   OR28: "Order refunded on Mirakl instead of cancelled (OR28)",
 };
 
-/** The reversals an OR29 made: the cancelations of its lines created since the intent. */
-function cancelationsSince(order: MiraklOrder, lineIds: readonly string[], since: Date): string[] {
-  return order.order_lines
-    .filter((line) => lineIds.includes(line.order_line_id))
+const cancelationIds = (order: MiraklOrder, lineIds?: readonly string[]) =>
+  order.order_lines
+    .filter((line) => !lineIds || lineIds.includes(line.order_line_id))
     .flatMap((line) => line.cancelations ?? [])
-    .filter((c) => !c.created_date || Date.parse(c.created_date) >= since.getTime() - 1000)
     .map((c) => c.id);
+
+/** The reversals an OR29 made: its lines' cancelations that were not there before it (no clock compared). */
+function cancelationsMadeBy(order: MiraklOrder, intent: CancelIntent): string[] {
+  const before = new Set(intent.cancelationsBefore ?? []);
+  return cancelationIds(order, intent.lineIds).filter((id) => !before.has(id));
 }
 
 function or29Landed(order: MiraklOrder, lineIds: readonly string[]): boolean {
@@ -89,21 +93,22 @@ export async function cancelOnMirakl(context: Context, row: RefundRow): Promise<
     include: { lines: true },
   });
   if (!order) return { kind: "ignored" };
-  const current = await readOrder(context, order.miraklOrderId);
+  // Read without storing first: the mirror must learn what the app made here before it sees it (timeline, mirror).
+  const [current] = await context.mirakl.getOrdersByIds([order.miraklOrderId]);
   if (!current) return settle(context, row, order, "FAILED", `Mirakl no longer shows order ${order.miraklOrderId}`);
   const stored = (row.request ?? {}) as CancelIntent;
+  const storeRead = () => storeOrders(context, [current], context.now);
 
   // A send whose outcome is unknown: the order on Mirakl says whether it landed.
   if (row.status === "SENDING" && stored.action) {
-    const since = row.sentAt ?? context.now;
-    const ids =
-      stored.action === "OR29"
-        ? or29Landed(current, stored.lineIds ?? [])
-          ? cancelationsSince(current, stored.lineIds ?? [], since)
-          : []
+    const or29 = stored.action === "OR29" && or29Landed(current, stored.lineIds ?? []);
+    const ids = or29
+      ? cancelationsMadeBy(current, stored)
+      : stored.action === "OR29"
+        ? []
         : landedReversals(current, stored.intents ?? []);
-    if (ids.length > 0 || (stored.action === "OR29" && or29Landed(current, stored.lineIds ?? [])))
-      return markSent(
+    if (ids.length > 0 || or29) {
+      const outcome = await markSent(
         context,
         row,
         order,
@@ -112,11 +117,16 @@ export async function cancelOnMirakl(context: Context, row: RefundRow): Promise<
         `${ACTION_TEXT[stored.action]}: found on Mirakl after a lost answer`,
         "Mirakl shows it (the answer was lost)",
       );
-    const settleAt = since.getTime() + RESEND_AFTER_MS;
+      await storeRead();
+      return outcome;
+    }
+    await storeRead();
+    const settleAt = (row.sentAt ?? context.now).getTime() + RESEND_AFTER_MS;
     if (context.now.getTime() < settleAt) return { kind: "wait", until: new Date(settleAt) };
     // Not there a minute after the send: it did not land; planned again from what Mirakl shows now.
   }
 
+  if (row.status !== "SENDING") await storeRead();
   const chosen = row.reasonCode;
   const plan = planShopifyCancellation({
     order: current,
@@ -170,6 +180,7 @@ async function carryOut(
     ...stored,
     action,
     lineIds: plan.action === "CANCEL_ORDER" ? plan.lineIds : entries.map((e) => e.order_line_id),
+    cancelationsBefore: cancelationIds(current),
     entries,
     orderTaxMode: taxMode,
     intents: entries.map((e) => ({
@@ -195,11 +206,13 @@ async function carryOut(
   });
 
   let ids: string[];
+  let after: MiraklOrder | undefined;
   try {
     if (action === "OR29") {
       await context.mirakl.cancelOrder(current.order_id);
-      const after = await readOrder(context, current.order_id);
-      ids = after ? cancelationsSince(after, intent.lineIds!, context.now) : [];
+      // OR29 answers nothing: the order says which cancelations it made (stored once they are known as the app's).
+      [after] = await context.mirakl.getOrdersByIds([current.order_id]);
+      ids = after ? cancelationsMadeBy(after, intent) : [];
     } else if (action === "OR30") {
       const answer = await context.mirakl.cancelOrderLines(plan.action === "CANCEL_LINES" ? plan.entries : [], {
         orderTaxMode: taxMode,
@@ -253,6 +266,7 @@ async function carryOut(
     ? `: ${entries.map((e) => `${e.amount}${Number(e.shipping_amount) > 0 ? ` + shipping ${e.shipping_amount}` : ""} ${current.currency_iso_code} on line ${e.order_line_id}`).join(", ")}`
     : "";
   await markSent(context, row, order, action, ids, `${ACTION_TEXT[action]}${amounts}${reason}. ${plan.why}`, plan.why);
+  if (after) await storeOrders(context, [after], context.now);
   if (plan.action !== "CANCEL_ORDER" && plan.shippedLines.length > 0)
     await report(
       context,

@@ -82,15 +82,32 @@ export async function readOrder(context: Context, miraklOrderId: string): Promis
   return order ?? null;
 }
 
-/** Every intent the app stored for an order's refunds (to recognise its own refunds on Mirakl). */
+/**
+ * Every intent the app stored for an order's refunds and cancellations (to recognise what it made on Mirakl). An
+ * OR29 has no per-line intent: the cancelation ids it made, once known, stand for it.
+ */
 export async function sentIntents(shop: string, orderId: string): Promise<SentReversalIntent[]> {
   const rows = await prisma.marketplaceRefund.findMany({
     where: { shop, orderId, direction: "TO_MIRAKL" },
     select: { request: true, resultIds: true },
   });
-  return rows.flatMap((row) => {
-    const stored = row.request as unknown as StoredIntent | null;
+  return rows.flatMap((row): SentReversalIntent[] => {
+    const stored = row.request as unknown as (Partial<StoredIntent> & { action?: string }) | null;
     const ids = (row.resultIds as string[]) ?? [];
+    if (stored?.action === "OR29")
+      return ids.length
+        ? [
+            {
+              kind: "cancelation",
+              lineId: "",
+              amount: "0",
+              shippingAmount: "0",
+              reasonCode: "",
+              createdAt: "",
+              recordedIds: ids,
+            },
+          ]
+        : [];
     return (stored?.intents ?? []).map((intent) => ({ ...intent, recordedIds: ids.length ? ids : intent.recordedIds }));
   });
 }

@@ -232,6 +232,9 @@ async function settleOrder(
       shopifyOrderDueAt: new Date(now.getTime() + SEARCH_SETTLE_MS),
       shopifyOrderAttempts: { increment: 1 },
       shopifyInventoryBehaviour: behaviour,
+      shopifyOrderCancelationIds: payload.order_lines.flatMap((line) =>
+        (line.cancelations ?? []).flatMap((c) => (c.id ? [c.id] : [])),
+      ),
     },
   });
   if (intent.count === 0) return { kind: "wait", until: now }; // another worker took it meanwhile

@@ -60,11 +60,18 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
     select: { reversalKeys: true, status: true },
   });
   const mirroredKeys = new Set(rows.filter((r) => r.status === "SENT").flatMap((r) => r.reversalKeys as string[]));
-  // The Shopify order was made without the units and money Mirakl had cancelled by then.
+  // The Shopify order was made without the units and money Mirakl had cancelled by then: the ids stored with its
+  // intent; for an order made before they were stored, those dated before its creation.
+  const builtWithout = order.shopifyOrderCancelationIds as string[] | null;
   const createdAt = order.shopifyOrderCreatedAt?.getTime() ?? 0;
   for (const line of payload.order_lines)
     for (const c of line.cancelations ?? [])
-      if (c.created_date && Date.parse(c.created_date) <= createdAt) mirroredKeys.add(reversalKey("cancelation", c.id));
+      if (
+        builtWithout
+          ? builtWithout.includes(c.id)
+          : c.created_date !== null && c.created_date !== undefined && Date.parse(c.created_date) <= createdAt
+      )
+        mirroredKeys.add(reversalKey("cancelation", c.id));
   const pending = reversalsToMirror(payload, { mirroredKeys, sentIntents: await sentIntents(context.shop, order.id) });
   if (pending.length > 0) {
     const cancelled = await mirrorWholeCancel(context, order, payload, pending);

@@ -271,6 +271,22 @@ describe("a Mirakl refund appears in Shopify once (refundCreate)", () => {
   });
 });
 
+describe("cancelations the Shopify order was made without", () => {
+  it("only those in the payload it was built from are left out; one made in the same second is mirrored", async () => {
+    const id = await paidOrderInShopify(2);
+    // Customer service cancels a unit within the same second the Shopify order was made: not in it, so mirrored.
+    sim.control.cancelLines([{ order_line_id: `${id}-1`, quantity: 1, reason_code: "34" }]);
+    sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
+    await readMarketplaceOrders(connection, mirakl, now());
+    await run();
+    const order = shopifyOrderOf(id);
+    expect(order.refunds).toHaveLength(1);
+    expect(order.refunds[0]!.lineItems.map((l) => [l.quantity, l.restockType])).toEqual([[1, "CANCEL"]]);
+    const stored = await prisma.marketplaceOrder.findFirstOrThrow({ where: { shop, miraklOrderId: id } });
+    expect(stored.shopifyOrderCancelationIds).toEqual([]);
+  });
+});
+
 describe("an order cancelled in Shopify is cancelled on Mirakl, or refunded there when Mirakl no longer allows it", () => {
   const miraklCancelations = (id: string) => simOrder(id).order_lines.flatMap((l) => l.cancelations ?? []);
   const appEntries = async (id: string) =>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MarketplaceOrder" ADD COLUMN     "shopifyOrderCancelationIds" JSONB;

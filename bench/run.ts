@@ -3,7 +3,8 @@
 // Flash sale: each variant runs in two processes (engine + baseline; engine without velocity protection).
 // Acceptance: one process (the engine once, then the baseline under each acceptance deadline, on the same orders).
 // Fulfilments: each variant in its own process, one after the other (their wall times are figures).
-// Options: --quick, --only=flash-sale|reconcile|acceptance|fulfilments, --skus=N (reconcile size), --json=FILE (raw figures).
+// Webhooks: one process runs every burst against the built production server (started as its child).
+// Options: --quick, --only=flash-sale|reconcile|acceptance|fulfilments|webhooks, --skus=N (reconcile size), --json=FILE (raw figures).
 import { spawn } from "node:child_process";
 import { cpus, freemem, release, totalmem, type } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import type { RunFigures } from "./reconcile-100k";
 import type { AcceptanceRun, PolicyOutcome, ShopifyCalls, ShopifyOrdersOutcome } from "./acceptance";
 import { fulfilmentsVariants } from "./fulfilments-config";
 import type { FulfilmentsOutcome } from "./fulfilments";
+import type { WebhookRunOutcome, WebhooksBenchResult } from "./webhooks";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -364,6 +366,89 @@ function fulfilmentsTable(run: FulfilmentsOutcome) {
   ].join("\n");
 }
 
+/** Issue 15's table, measured before any change to the intake: the "before" of each set-up and rate. */
+const WEBHOOKS_BEFORE: Record<string, { answered: number; p50Ms: number; p99Ms: number; note?: string }> = {
+  "pglite 20": { answered: 20, p50Ms: 7, p99Ms: 13 },
+  "pglite 50": { answered: 50, p50Ms: 5, p99Ms: 61 },
+  "pglite 100": { answered: 57, p50Ms: 1800, p99Ms: 12_700 },
+  "pglite 200": { answered: 53, p50Ms: 12_500, p99Ms: 35_700 },
+  "postgres 200": { answered: 200, p50Ms: 4, p99Ms: 41, note: "worker off" },
+  "postgres 500": { answered: 459, p50Ms: 1400, p99Ms: 1900, note: "worker off" },
+};
+
+const ms = (value: number | null) =>
+  value === null ? "–" : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+
+/** Issue 15's goals, for the set-ups they name; every run must lose nothing. */
+function webhookGoal(run: WebhookRunOutcome): string {
+  const { config } = run;
+  const checks: [string, boolean][] = [["0 lost", run.lost === 0]];
+  if (config.database === "pglite" && config.rate === 200) {
+    checks.push(["p99 ≤ 50 ms", run.ackMs.p99 !== null && run.ackMs.p99 <= 50]);
+    checks.push(["drained ≤ 60 s", run.drainMs !== null && run.drainMs <= 60_000]);
+  }
+  if (config.database === "postgres" && config.rate >= 1000) {
+    checks.push(["≥ 1,000/s answered", run.answeredPerSecond >= 1000]);
+    checks.push(["p99 ≤ 100 ms", run.ackMs.p99 !== null && run.ackMs.p99 <= 100]);
+  }
+  const missed = checks.filter(([, ok]) => !ok).map(([name]) => name);
+  const names = checks.map(([name]) => name).join(", ");
+  return missed.length ? `not met (${missed.join(", ")})` : `met (${names})`;
+}
+
+function webhooksTable(result: WebhooksBenchResult) {
+  const rows = result.runs.map((run) => {
+    const { config } = run;
+    const before = WEBHOOKS_BEFORE[`${config.database} ${config.rate}`];
+    const processes = config.webProcesses > 1 ? ` (${config.webProcesses} asked, ${run.webProcessesSeen} ran)` : "";
+    return [
+      `${run.label}${processes}`,
+      `${config.rate}/s × ${config.seconds} s (${run.sent.total})`,
+      run.answeredPerSecond.toFixed(0),
+      ms(run.ackMs.p50),
+      ms(run.ackMs.p99),
+      ms(run.ackMs.max),
+      run.lost,
+      run.statuses["401"] ?? 0,
+      run.statuses["400"] ?? 0,
+      run.drainMs === null ? `> ${seconds(run.drainWaitMs)}` : seconds(run.drainMs),
+      `${run.webPeakRssMb} MB${run.workerPeakRssMb.length ? ` (workers ${run.workerPeakRssMb.join(", ")} MB)` : ""}`,
+      before
+        ? `${before.answered}/s, ${ms(before.p50Ms)}, ${ms(before.p99Ms)}${before.note ? ` (${before.note})` : ""}`
+        : "not measured",
+      webhookGoal(run),
+    ];
+  });
+  const details = result.runs.map(
+    (run) =>
+      `- ${run.label}, ${run.config.rate}/s: sent ${run.sent.valid} valid distinct, ${run.sent.duplicates} duplicates, ${run.sent.forged} forged, ${run.sent.malformed} malformed; answers ${calls(run.statuses)}; rows ${calls(run.rowsByStatus)} (beyond one per valid delivery and one per malformed: ${run.extraRows}; from forged: ${run.forgedRows}; malformed stored FAILED: ${run.malformedRows}); load generator at most ${ms(run.maxSendLagMs)} late; wall ${seconds(run.wallMs)}`,
+  );
+  return [
+    table(
+      [
+        "set-up",
+        "offered",
+        "answered/s",
+        "ack p50",
+        "ack p99",
+        "ack max",
+        "lost",
+        "401s",
+        "400s",
+        "drain",
+        "peak RSS (server)",
+        "before (issue 15): answered/s, p50, p99",
+        "goal (issue 15)",
+      ],
+      rows,
+    ),
+    "",
+    `Production build: ${result.build}. PostgreSQL: ${result.postgres ? "answered, runs included" : "none answered, runs left out"}.`,
+    "",
+    ...details,
+  ].join("\n");
+}
+
 const started = Date.now();
 const output: string[] = [];
 const raw: Record<string, unknown> = {};
@@ -415,6 +500,16 @@ if (!only || only === "fulfilments") {
     `\n## Fulfilments to Mirakl (engine, and a batch connector every 5 minutes computed from the same fulfilments)\n`,
   );
   for (const run of runs) say(`${fulfilmentsTable(run)}\n`);
+}
+
+if (!only || only === "webhooks") {
+  // The scenario clears DATABASE_URL (bench/env.ts): a PostgreSQL named here is passed on under the bench's name.
+  if (process.env.DATABASE_URL) process.env.BENCH_POSTGRES_URL ??= process.env.DATABASE_URL;
+  const result = (await scenario("webhooks", [])) as WebhooksBenchResult;
+  raw.webhooks = result;
+  say(
+    `\n## Webhook bursts against the production server (signed inventory_levels/update, open loop; issue 15)\n\n${webhooksTable(result)}\n`,
+  );
 }
 
 say(`\nTotal: ${seconds(Date.now() - started)}`);

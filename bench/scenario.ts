@@ -1,5 +1,5 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance|fulfilments [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance|fulfilments|webhooks [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
@@ -32,6 +32,10 @@ if (name === "flash-sale") {
   const { runFulfilmentsVariant, fulfilmentsConfig, fulfilmentsVariants } = await import("./fulfilments");
   const variant = Number(process.argv.find((a) => a.startsWith("--variant="))?.slice(10) ?? 0);
   result = await runFulfilmentsVariant(fulfilmentsConfig(quick), fulfilmentsVariants[variant]!);
+} else if (name === "webhooks") {
+  // Bursts against the built production server, started as a child process (the load is generated here).
+  const { runWebhooksBench } = await import("./webhooks");
+  result = await runWebhooksBench(quick);
 } else {
   throw new Error(`unknown scenario ${name}`);
 }

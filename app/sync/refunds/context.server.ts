@@ -165,6 +165,23 @@ export async function report(
   );
 }
 
+/** What the app is about to send, as it will recognise it on Mirakl after a lost answer (`isOwnReversal`). */
+export function reversalIntent(
+  kind: SentReversalIntent["kind"],
+  entry: { order_line_id: string; amount: string; shipping_amount: string; reason_code: string },
+  now: Date,
+): SentReversalIntent {
+  return {
+    kind,
+    lineId: entry.order_line_id,
+    amount: entry.amount,
+    shippingAmount: entry.shipping_amount,
+    reasonCode: entry.reason_code,
+    createdAt: now.toISOString(),
+    recordedIds: [],
+  };
+}
+
 /** The ids of the refunds and cancelations Mirakl shows that match the app's intents (an answer that was lost). */
 export function landedReversals(order: MiraklOrder, intents: readonly SentReversalIntent[]): string[] {
   const ids: string[] = [];

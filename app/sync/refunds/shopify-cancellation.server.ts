@@ -10,6 +10,7 @@ import {
   appEntry,
   landedReversals,
   report,
+  reversalIntent,
   settle,
   REFUND_ENTITY,
   RESEND_AFTER_MS,
@@ -183,15 +184,7 @@ async function carryOut(
     cancelationsBefore: cancelationIds(current),
     entries,
     orderTaxMode: taxMode,
-    intents: entries.map((e) => ({
-      kind: action === "OR30" ? "cancelation" : "refund",
-      lineId: e.order_line_id,
-      amount: e.amount,
-      shippingAmount: e.shipping_amount,
-      reasonCode: e.reason_code,
-      createdAt: context.now.toISOString(),
-      recordedIds: [],
-    })),
+    intents: entries.map((e) => reversalIntent(action === "OR30" ? "cancelation" : "refund", e, context.now)),
   };
   await prisma.marketplaceRefund.update({
     where: { id: row.id },

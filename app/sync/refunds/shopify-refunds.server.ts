@@ -3,10 +3,8 @@ import type { Prisma } from "~/generated/prisma/client";
 import { toMoney } from "~/domain/money";
 import {
   planMiraklRefunds,
-  type MiraklRefundEntry,
   type MiraklRefundPlan,
   type PlannedLineRefund,
-  type SentReversalIntent,
   type ShopifyRefundRequest,
 } from "~/domain/orders/refunds";
 import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
@@ -20,6 +18,7 @@ import {
   landedReversals,
   readOrder,
   report,
+  reversalIntent,
   settle,
   RESEND_AFTER_MS,
   REFUND_ENTITY,
@@ -169,22 +168,13 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
       "Choose the refund reason on the order's page (it is sent at once), or set a default refund reason in the connection's order settings.",
     );
   }
-  const intentOf = (kind: SentReversalIntent["kind"], entry: MiraklRefundEntry): SentReversalIntent => ({
-    kind,
-    lineId: entry.order_line_id,
-    amount: entry.amount,
-    shippingAmount: entry.shipping_amount,
-    reasonCode: entry.reason_code,
-    createdAt: context.now.toISOString(),
-    recordedIds: [],
-  });
   const intent: StoredIntent = {
     orderTaxMode: plan.orderTaxMode,
     refunds: refunds.map((l) => l.refund) as unknown as Prisma.JsonArray,
     cancelations: cancels.map((l) => l.cancelation) as unknown as Prisma.JsonArray,
     intents: [
-      ...cancels.map((l) => intentOf("cancelation", l.cancelation!)),
-      ...refunds.map((l) => intentOf("refund", l.refund)),
+      ...cancels.map((l) => reversalIntent("cancelation", l.cancelation!, context.now)),
+      ...refunds.map((l) => reversalIntent("refund", l.refund, context.now)),
     ],
   };
   await prisma.marketplaceRefund.update({

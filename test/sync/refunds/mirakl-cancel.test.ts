@@ -1,24 +1,17 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
-import { ShopifyAdminClient } from "~/integrations/shopify/client";
-import { CostBuckets } from "~/integrations/shopify/cost-buckets";
+import { mergeConnectionSettings } from "~/connections/connections.server";
+import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { ShopifyOutcomeUnknownError, ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import type { AdminOperation } from "~/integrations/shopify/operation";
-import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
 import type { MiraklClient } from "~/integrations/mirakl";
-import type { WebhookDelivery } from "~/generated/prisma/client";
-import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
-import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
-import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
-import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
-import { orderCancelledWebhook, refundWebhook, retryRefund, runRefunds } from "~/sync/refunds/refunds.server";
+import { retryRefund, runRefunds } from "~/sync/refunds/refunds.server";
 import { RESEND_AFTER_MS, type Admin } from "~/sync/refunds/context.server";
-import { ShopifyFake } from "../../shopify-fake";
+import type { ShopifyFake } from "../../shopify-fake";
 import { cancelOrder, createFulfillment } from "../../shopify-fake/actions";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
-import { simulatorClient } from "../../helpers/mirakl";
+import type { RunningMiraklSimulator } from "../../simulators/mirakl";
+import * as harness from "./harness";
 
 /**
  * Mirakl cancels a whole order the merchant has not fulfilled yet (issue 13, point 4): the Shopify order is
@@ -27,10 +20,10 @@ import { simulatorClient } from "../../helpers/mirakl";
  * back to Mirakl. Anything less than a whole, unfulfilled order keeps today's refunds.
  */
 
+let env: harness.RefundsEnv;
 let sim: RunningMiraklSimulator;
 let fake: ShopifyFake;
 let shop: string;
-let testCount = 0;
 let connection: { id: string; shop: string };
 let mirakl: MiraklClient;
 let admin: ShopifyAdminClient;
@@ -39,11 +32,10 @@ let warehouse: string;
 let sent: string[];
 /** What the app's webhook handlers answered to each delivery the fake made by itself. */
 let webhookOutcomes: Array<{ topic: string; status: string; reason?: string }>;
-const now = () => new Date(sim.control.now());
+const now = () => env.now();
 
-const shopifyOrderOf = (miraklOrderId: string) =>
-  [...fake.store.orders.values()].find((o) => o.sourceIdentifier === miraklOrderId)!;
-const rows = () => prisma.marketplaceRefund.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+const shopifyOrderOf = (miraklOrderId: string) => harness.shopifyOrderOf(env, miraklOrderId);
+const rows = () => harness.refundRows(env);
 const appOrder = (miraklOrderId: string) =>
   prisma.marketplaceOrder.findFirstOrThrow({ where: { shop, miraklOrderId } });
 const openExceptions = () =>
@@ -68,40 +60,14 @@ const count = (name: string) => sent.filter((n) => n === name).length;
 async function paidOrderInShopify(
   lines: Array<{ offer_sku: string; quantity: number }> = [{ offer_sku: "TENT", quantity: 2 }],
 ) {
-  const id = sim.control.createOrder({
-    lines: lines.map((l) => ({ ...l, price_unit: 40, tax_rate: 20 })),
-    state: "SHIPPING",
-  }).id;
-  sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
-  await readMarketplaceOrders(connection, mirakl, now());
-  await reconcileShopifyHolds(shop, now(), admin);
-  await runShopifyOrders(connection, now(), admin);
+  const id = await harness.paidOrderInShopify(env, lines);
   expect(shopifyOrderOf(id)).toBeDefined();
-  // Mirakl dates are to the second: a cancelation dated in the second the Shopify order was made counts as made
-  // before it (the order was created without it). The operator acts a minute later.
+  // Mirakl dates are to the second; the operator acts a minute later, as a person would.
   sim.control.advanceClock(60_000);
   return id;
 }
 
-/** The next poll reads what the operator did on Mirakl. */
-async function poll() {
-  sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
-  await readMarketplaceOrders(connection, mirakl, now());
-}
-
-/** Hands each delivery the fake makes by itself to the app's handler, as the webhook route would. */
-async function receive(request: Request): Promise<Response> {
-  const topic = request.headers.get("X-Shopify-Topic") as "refunds/create" | "orders/cancelled";
-  const parsed = parseWebhookPayload(topic, parseShopifyJson(await request.text()));
-  if (!parsed.success) throw new Error(parsed.error.message);
-  const delivery = { shop, topic, triggeredAt: now(), receivedAt: now() } as WebhookDelivery;
-  const outcome =
-    topic === "refunds/create"
-      ? await refundWebhook(delivery, parsed.data as never)
-      : await orderCancelledWebhook(delivery, parsed.data as never);
-  webhookOutcomes.push({ topic, ...outcome });
-  return new Response(null, { status: 200 });
-}
+const poll = () => harness.poll(env);
 
 beforeAll(async () => {
   await ensureDatabaseReady();
@@ -109,34 +75,14 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  shop = `mirakl-cancel-${++testCount}.myshopify.com`;
   sent = [];
   webhookOutcomes = [];
-  sim = await startMiraklSimulator({ port: 0 });
-  sim.control.addOffer(sim.shops.main, { shop_sku: "TENT", quantity: 50, price: 40 });
-  sim.control.addOffer(sim.shops.main, { shop_sku: "LAMP", quantity: 50, price: 40 });
-  fake = new ShopifyFake({ shop, now: () => sim.control.now(), currency: "USD" });
-  for (let i = 0; i < 1000 * testCount; i++) fake.store.nextNumericId();
-  admin = new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
-  warehouse = fake.store.addLocation({ name: "Warehouse" }).id;
-  for (const sku of ["TENT", "LAMP"]) {
-    const product = fake.store.addProduct({
-      title: sku,
-      variants: [{ sku, price: "40", stock: { [warehouse]: { available: 10 } } }],
-    }).product.id;
-    await refreshProduct(shop, admin, product, now());
-  }
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then(
-    (c) => ({ id: c.id, shop }),
-  );
-  await mergeConnectionSettings(shop, connection.id, {
-    currencyIsoCode: "USD",
-    stock: { locationIds: [warehouse] } as never,
-    refunds: { reasonCode: "15", cancelationReasonCode: null, mirrorToShopify: true, restockReturns: false },
-  });
-  mirakl = simulatorClient(sim, connection.id);
-  sim.control.advanceClock(60_000);
-  await readMarketplaceOrders(connection, mirakl, now());
+  env = await harness.startRefundsEnv("mirakl-cancel", ["TENT", "LAMP"]);
+  ({ sim, fake, shop, connection, mirakl, admin, warehouse } = env);
+  const receive = async (request: Request) => {
+    webhookOutcomes.push(await harness.receiveDelivery(env, request));
+    return new Response(null, { status: 200 });
+  };
   fake.webhooks.subscribe("refunds/create", receive);
   fake.webhooks.subscribe("orders/cancelled", receive);
 });

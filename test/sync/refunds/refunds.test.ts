@@ -1,27 +1,13 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
-import { ShopifyAdminClient } from "~/integrations/shopify/client";
-import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
+import { mergeConnectionSettings } from "~/connections/connections.server";
+import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import { MiraklRateLimitedError, MiraklTransientError, type MiraklClient } from "~/integrations/mirakl";
-import type { WebhookDelivery } from "~/generated/prisma/client";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
-import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
-import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
-import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
-import {
-  chooseRefundReason,
-  orderCancelledWebhook,
-  refundWebhook,
-  RESEND_AFTER_MS,
-  runRefunds,
-} from "~/sync/refunds/refunds.server";
-import { ShopifyFake, shopifyJson } from "../../shopify-fake";
-import { cancelOrder, createRefund } from "../../shopify-fake/actions";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
-import { simulatorClient } from "../../helpers/mirakl";
+import { chooseRefundReason, RESEND_AFTER_MS, runRefunds } from "~/sync/refunds/refunds.server";
+import type { RunningMiraklSimulator } from "../../simulators/mirakl";
+import * as harness from "./harness";
 
 /**
  * Refunds between Shopify and Mirakl (issue 13), end to end on the Mirakl simulator and the Shopify fake: a refund
@@ -30,111 +16,36 @@ import { simulatorClient } from "../../helpers/mirakl";
  * a refund made on Mirakl appears in Shopify once, and the app's own refunds are never mirrored back.
  */
 
+let env: harness.RefundsEnv;
 let sim: RunningMiraklSimulator;
-let fake: ShopifyFake;
 let shop: string;
-let testCount = 0;
 let connection: { id: string; shop: string };
 let mirakl: MiraklClient;
 let admin: ShopifyAdminClient;
-const now = () => new Date(sim.control.now());
+const now = () => env.now();
 
 const simOrder = (id: string) => sim.control.order(id)!;
 const miraklRefunds = (id: string) => simOrder(id).order_lines.flatMap((l) => l.refunds ?? []);
-const shopifyOrderOf = (miraklOrderId: string) =>
-  [...fake.store.orders.values()].find((o) => o.sourceIdentifier === miraklOrderId)!;
-const rows = () => prisma.marketplaceRefund.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+const shopifyOrderOf = (miraklOrderId: string) => harness.shopifyOrderOf(env, miraklOrderId);
+const rows = () => harness.refundRows(env);
 const openExceptions = () =>
   prisma.syncException.findMany({ where: { shop, kind: "REFUND_NOT_SENT", status: "OPEN" } });
 const run = (client: MiraklClient = mirakl) => runRefunds(connection, client, now(), admin);
-
-async function paidOrderInShopify(quantity = 2, paymentWorkflow?: "PAY_ON_DELIVERY") {
-  const id = sim.control.createOrder({
-    lines: [{ offer_sku: "TENT", quantity, price_unit: 40, tax_rate: 20 }],
-    state: "SHIPPING",
-    ...(paymentWorkflow ? { payment_workflow: paymentWorkflow } : {}),
-  }).id;
-  sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
-  await readMarketplaceOrders(connection, mirakl, now());
-  await reconcileShopifyHolds(shop, now(), admin);
-  await runShopifyOrders(connection, now(), admin);
-  return id;
-}
-
-/** The merchant refunds `units` of the order's first line in Shopify (and optionally the shipping). */
-function refundInShopify(miraklOrderId: string, units: number, shipping = false) {
-  const order = shopifyOrderOf(miraklOrderId);
-  const result = createRefund(fake.store, {
-    orderId: order.id,
-    note: "Customer changed their mind",
-    refundLineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: units, restockType: "NO_RESTOCK" }],
-    ...(shipping ? { shipping: { fullRefund: true } } : {}),
-  });
-  if (!("ok" in result) || !result.ok) throw new Error(`refund refused: ${JSON.stringify(result)}`);
-  return result.ok;
-}
-
-async function deliver(refundId: string) {
-  const refund = [...fake.store.orders.values()].flatMap((o) => o.refunds).find((r) => r.id === refundId)!;
-  const parsed = parseWebhookPayload(
-    "refunds/create",
-    parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).refundCreate(refund))),
-  );
-  if (!parsed.success) throw new Error(parsed.error.message);
-  return refundWebhook(
-    { shop, topic: "refunds/create", triggeredAt: now(), receivedAt: now() } as WebhookDelivery,
-    parsed.data,
-  );
-}
-
-/** The merchant cancels the order in Shopify (with its refund, as the admin offers by default). */
-function cancelInShopify(miraklOrderId: string, refund = true) {
-  const result = cancelOrder(fake.store, shopifyOrderOf(miraklOrderId).id, "CUSTOMER", true, { refund });
-  if (!("ok" in result) || !result.ok) throw new Error(`cancel refused: ${JSON.stringify(result)}`);
-  return result.ok;
-}
-
-async function deliverCancelled(miraklOrderId: string) {
-  const parsed = parseWebhookPayload(
-    "orders/cancelled",
-    parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).orderCancelled(shopifyOrderOf(miraklOrderId)))),
-  );
-  if (!parsed.success) throw new Error(parsed.error.message);
-  return orderCancelledWebhook(
-    { shop, topic: "orders/cancelled", triggeredAt: now(), receivedAt: now() } as WebhookDelivery,
-    parsed.data,
-  );
-}
+const paidOrderInShopify = (quantity = 2, paymentWorkflow?: "PAY_ON_DELIVERY") =>
+  harness.paidOrderInShopify(env, [{ offer_sku: "TENT", quantity }], paymentWorkflow);
+const refundInShopify = (miraklOrderId: string, units: number, shipping = false) =>
+  harness.refundInShopify(env, miraklOrderId, units, { shipping });
+const deliver = (refundId: string) => harness.deliverRefund(env, refundId);
+const cancelInShopify = (miraklOrderId: string, refund = true) => harness.cancelInShopify(env, miraklOrderId, refund);
+const deliverCancelled = (miraklOrderId: string) => harness.deliverCancelled(env, miraklOrderId);
 
 beforeAll(async () => {
   await ensureDatabaseReady();
   registerFlows();
 });
-
 beforeEach(async () => {
-  shop = `refunds-${++testCount}.myshopify.com`;
-  sim = await startMiraklSimulator({ port: 0 });
-  sim.control.addOffer(sim.shops.main, { shop_sku: "TENT", quantity: 50, price: 40 });
-  fake = new ShopifyFake({ shop, now: () => sim.control.now(), currency: "USD" });
-  for (let i = 0; i < 1000 * testCount; i++) fake.store.nextNumericId();
-  admin = new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
-  const warehouse = fake.store.addLocation({ name: "Warehouse" }).id;
-  const tent = fake.store.addProduct({
-    title: "Tent",
-    variants: [{ sku: "TENT", price: "40", stock: { [warehouse]: { available: 10 } } }],
-  }).product.id;
-  await refreshProduct(shop, admin, tent, now());
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then(
-    (c) => ({ id: c.id, shop }),
-  );
-  await mergeConnectionSettings(shop, connection.id, {
-    currencyIsoCode: "USD",
-    stock: { locationIds: [warehouse] } as never,
-    refunds: { reasonCode: "15", cancelationReasonCode: null, mirrorToShopify: true, restockReturns: false },
-  });
-  mirakl = simulatorClient(sim, connection.id);
-  sim.control.advanceClock(60_000);
-  await readMarketplaceOrders(connection, mirakl, now());
+  env = await harness.startRefundsEnv("refunds");
+  ({ sim, shop, connection, mirakl, admin } = env);
 });
 afterEach(async () => sim?.close());
 

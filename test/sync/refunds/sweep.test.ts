@@ -1,28 +1,21 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as harness from "./harness";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createConnection, mergeConnectionSettings } from "~/connections/connections.server";
-import { ShopifyAdminClient } from "~/integrations/shopify/client";
-import { CostBuckets } from "~/integrations/shopify/cost-buckets";
-import { parseShopifyJson, parseWebhookPayload } from "~/integrations/shopify/webhook-payloads";
+import { createConnection } from "~/connections/connections.server";
+import type { ShopifyAdminClient } from "~/integrations/shopify/client";
 import type { MiraklClient } from "~/integrations/mirakl";
-import type { WebhookDelivery } from "~/generated/prisma/client";
-import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
-import { runShopifyOrders } from "~/sync/orders/shopify-order.server";
-import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
-import { refreshProduct } from "~/sync/catalog/mirror.server";
 import { registerFlows } from "~/sync/index.server";
 import { SHOPIFY_RETRY_MS } from "~/sync/refunds/context.server";
-import { MIRROR_NOTE_PREFIX, orderCancelSourceKey, refundWebhook, runRefunds } from "~/sync/refunds/refunds.server";
+import { MIRROR_NOTE_PREFIX, orderCancelSourceKey, runRefunds } from "~/sync/refunds/refunds.server";
 import {
   ORDERS_PER_PASS,
   SWEEP_EVERY_MS,
   SWEEP_SLICE_SPACING_MS,
   sweepShopifyRefunds,
 } from "~/sync/refunds/sweep.server";
-import { ShopifyFake, shopifyJson } from "../../shopify-fake";
+import type { ShopifyFake } from "../../shopify-fake";
 import { cancelOrder, createOrder, createRefund } from "../../shopify-fake/actions";
-import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
-import { simulatorClient } from "../../helpers/mirakl";
+import type { RunningMiraklSimulator } from "../../simulators/mirakl";
 
 /**
  * The refund sweep (issue 13): a Shopify refund or cancellation whose webhook was lost is found by reading the
@@ -30,62 +23,29 @@ import { simulatorClient } from "../../helpers/mirakl";
  * app's own mirror refunds are left alone and orders checked lately are not read again.
  */
 
+let env: harness.RefundsEnv;
 let sim: RunningMiraklSimulator;
 let fake: ShopifyFake;
 let shop: string;
-let testCount = 0;
 let connection: { id: string; shop: string };
 let mirakl: MiraklClient;
 let admin: ShopifyAdminClient;
 let tentVariantId: string;
-const now = () => new Date(sim.control.now());
+const now = () => env.now();
 
 const simOrder = (id: string) => sim.control.order(id)!;
 const miraklRefunds = (id: string) => simOrder(id).order_lines.flatMap((l) => l.refunds ?? []);
-const shopifyOrderOf = (miraklOrderId: string) =>
-  [...fake.store.orders.values()].find((o) => o.sourceIdentifier === miraklOrderId)!;
-const rows = () => prisma.marketplaceRefund.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+const shopifyOrderOf = (miraklOrderId: string) => harness.shopifyOrderOf(env, miraklOrderId);
+const rows = () => harness.refundRows(env);
 const run = () => runRefunds(connection, mirakl, now(), admin);
 const sweep = () => sweepShopifyRefunds(connection, async () => admin, now());
 const sweepRequests = () => fake.requests.filter((r) => r.operationName === "OrdersRefundsByIds");
 const idsRead = () => sweepRequests().map((r) => r.variables.ids as string[]);
-
-async function paidOrderInShopify(quantity = 2) {
-  const id = sim.control.createOrder({
-    lines: [{ offer_sku: "TENT", quantity, price_unit: 40, tax_rate: 20 }],
-    state: "SHIPPING",
-  }).id;
-  sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
-  await readMarketplaceOrders(connection, mirakl, now());
-  await reconcileShopifyHolds(shop, now(), admin);
-  await runShopifyOrders(connection, now(), admin);
-  return id;
-}
-
+const paidOrderInShopify = (quantity = 2) => harness.paidOrderInShopify(env, [{ offer_sku: "TENT", quantity }]);
 /** The merchant (or the app, with its mirror note) refunds `units` of the order's first line in Shopify. */
-function refundInShopify(miraklOrderId: string, units: number, note = "Customer changed their mind") {
-  const order = shopifyOrderOf(miraklOrderId);
-  const result = createRefund(fake.store, {
-    orderId: order.id,
-    note,
-    refundLineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: units, restockType: "NO_RESTOCK" }],
-  });
-  if (!("ok" in result) || !result.ok) throw new Error(`refund refused: ${JSON.stringify(result)}`);
-  return result.ok;
-}
-
-async function deliver(refundId: string) {
-  const refund = [...fake.store.orders.values()].flatMap((o) => o.refunds).find((r) => r.id === refundId)!;
-  const parsed = parseWebhookPayload(
-    "refunds/create",
-    parseShopifyJson(shopifyJson(fake.webhooks.payloads(shop).refundCreate(refund))),
-  );
-  if (!parsed.success) throw new Error(parsed.error.message);
-  return refundWebhook(
-    { shop, topic: "refunds/create", triggeredAt: now(), receivedAt: now() } as WebhookDelivery,
-    parsed.data,
-  );
-}
+const refundInShopify = (miraklOrderId: string, units: number, note?: string) =>
+  harness.refundInShopify(env, miraklOrderId, units, { note });
+const deliver = (refundId: string) => harness.deliverRefund(env, refundId);
 
 /** Orders the app created in Shopify, seeded straight into the mirror (no Mirakl calls): only the sweep reads them. */
 async function seedCreatedOrders(count: number, extra: Record<string, unknown> = {}, connectionId = connection.id) {
@@ -124,30 +84,9 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  shop = `refund-sweep-${++testCount}.myshopify.com`;
-  sim = await startMiraklSimulator({ port: 0 });
-  sim.control.addOffer(sim.shops.main, { shop_sku: "TENT", quantity: 50, price: 40 });
-  fake = new ShopifyFake({ shop, now: () => sim.control.now(), currency: "USD" });
-  for (let i = 0; i < 1000 * testCount; i++) fake.store.nextNumericId();
-  admin = new ShopifyAdminClient(fake.admin(shop), { shop, buckets: new CostBuckets(), sleep: async () => {} });
-  const warehouse = fake.store.addLocation({ name: "Warehouse" }).id;
-  const tent = fake.store.addProduct({
-    title: "Tent",
-    variants: [{ sku: "TENT", price: "40", stock: { [warehouse]: { available: 10 } } }],
-  });
-  tentVariantId = tent.variants[0]!.id;
-  await refreshProduct(shop, admin, tent.product.id, now());
-  connection = await createConnection(shop, { name: "Decathlon", baseUrl: sim.url, apiKey: sim.keys.single }).then(
-    (c) => ({ id: c.id, shop }),
-  );
-  await mergeConnectionSettings(shop, connection.id, {
-    currencyIsoCode: "USD",
-    stock: { locationIds: [warehouse] } as never,
-    refunds: { reasonCode: "15", cancelationReasonCode: null, mirrorToShopify: true, restockReturns: false },
-  });
-  mirakl = simulatorClient(sim, connection.id);
-  sim.control.advanceClock(60_000);
-  await readMarketplaceOrders(connection, mirakl, now());
+  env = await harness.startRefundsEnv("refund-sweep");
+  ({ sim, fake, shop, connection, mirakl, admin } = env);
+  tentVariantId = env.variants.TENT!;
 });
 afterEach(async () => sim?.close());
 

@@ -5,8 +5,8 @@ import type { PGlite } from "@electric-sql/pglite";
  * PGlite is one backend: every query and every transaction of the process runs one at a time, first come first
  * served. Under a webhook burst the worker, processing the very deliveries that arrive, had as many turns as
  * the requests, so acknowledgements waited behind its queries. The gate keeps the one-at-a-time rule but lets
- * work started under `inBackground` (the worker) go only when no other query waits: a request's query runs
- * before the worker's next one. Every `BACKGROUND_TURN_EVERY` foreground grants while background work waits,
+ * work started under `inBackground` (the worker) go only when no other query waits, and only after the event
+ * loop had a turn to read incoming requests: a request's query runs before the worker's next one. Every `BACKGROUND_TURN_EVERY` foreground grants while background work waits,
  * one background query goes anyway, so a steady stream of requests slows the worker but never stops it.
  *
  * A query already running is never interrupted: worker transactions must stay short (one statement where it can).
@@ -25,32 +25,45 @@ export class PriorityGate {
   #foreground: (() => void)[] = [];
   #background: (() => void)[] = [];
   #foregroundGrantsInARow = 0;
+  #yieldScheduled = false;
 
   async run<T>(fn: () => Promise<T>, isBackground = background.getStore() === true): Promise<T> {
-    await this.#acquire(isBackground);
+    await new Promise<void>((resolve) => {
+      (isBackground ? this.#background : this.#foreground).push(resolve);
+      this.#dispatch();
+    });
     try {
       return await fn();
     } finally {
-      this.#release();
+      this.#busy = false;
+      this.#dispatch();
     }
   }
 
-  #acquire(isBackground: boolean): Promise<void> {
-    if (!this.#busy) {
+  #backgroundIsOwed() {
+    return this.#background.length > 0 && this.#foregroundGrantsInARow >= BACKGROUND_TURN_EVERY;
+  }
+
+  #dispatch() {
+    if (this.#busy) return;
+    if (this.#foreground.length > 0 && !this.#backgroundIsOwed()) {
       this.#busy = true;
-      return Promise.resolve();
+      this.#foregroundGrantsInARow++;
+      this.#foreground.shift()!();
+      return;
     }
-    return new Promise((resolve) => (isBackground ? this.#background : this.#foreground).push(resolve));
-  }
-
-  #release() {
-    const backgroundsTurn =
-      this.#background.length > 0 &&
-      (this.#foreground.length === 0 || this.#foregroundGrantsInARow >= BACKGROUND_TURN_EVERY);
-    const next = backgroundsTurn ? this.#background.shift() : this.#foreground.shift();
-    this.#foregroundGrantsInARow = backgroundsTurn ? 0 : next ? this.#foregroundGrantsInARow + 1 : 0;
-    if (next) next();
-    else this.#busy = false;
+    if (this.#background.length === 0 || this.#yieldScheduled) return;
+    // A background turn only after the event loop had one: PGlite answers through promises alone, so a worker
+    // chaining queries would otherwise keep the process from even reading the requests waiting on its sockets.
+    this.#yieldScheduled = true;
+    setImmediate(() => {
+      this.#yieldScheduled = false;
+      if (this.#busy) return; // a request took the gate meanwhile; its release dispatches again
+      if (this.#foreground.length > 0 && !this.#backgroundIsOwed()) return this.#dispatch();
+      this.#busy = true;
+      this.#foregroundGrantsInARow = 0;
+      this.#background.shift()!();
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import prisma from "~/db.server";
-import { Prisma } from "~/generated/prisma/client";
+import type { Prisma } from "~/generated/prisma/client";
 import { workUnits } from "~/worker/registry.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { logger } from "~/lib/logger.server";

@@ -7,6 +7,7 @@ import pg from "pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { applyMigrations, type MigrationTarget } from "~/db/migrate.server";
+import { gatedPGlite } from "~/db/priority-gate.server";
 
 export type Db = PrismaClient;
 
@@ -55,7 +56,8 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: st
   const dataDir = options.pgliteDataDir ?? env.PGLITE_DATA_DIR;
   if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
   const pglite = new PGlite(dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // Requests' queries go before the worker's (see priority-gate.server.ts): one backend serves both.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(gatedPGlite(pglite)) });
   return {
     prisma,
     kind: "pglite",

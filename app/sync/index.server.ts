@@ -3,7 +3,7 @@ import { ensurePeriodicUnits, workUnits } from "~/worker/registry.server";
 import { retryWorkUnit, WORK_UNIT_ENTITY } from "~/worker/unit-failures.server";
 import type { TaskHandler } from "~/worker/worker.server";
 import { startEmbeddedWorkerIfConfigured as startEmbeddedWorker } from "~/worker/embedded.server";
-import { inboxSweepTask, inboxTask, onWebhookTopic, retryDelivery } from "~/webhooks/inbox.server";
+import { inboxSweepTask, inboxTask, onWebhookTopic, onWebhookTopicBatch, retryDelivery } from "~/webhooks/inbox.server";
 import { handleAppUninstalled, handleScopesUpdate } from "~/shops/lifecycle.server";
 import { handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "~/shops/compliance.server";
 import { miraklCallPruneTask } from "~/connections/activity-log.server";
@@ -49,6 +49,7 @@ export function registerFlows() {
   onWebhookTopic("customers/data_request", handleCustomersDataRequest);
   const catalog = catalogWebhookHandlers({ onLevelDrops: recordShopifySales });
   onWebhookTopic("inventory_levels/update", catalog.inventoryLevelsUpdate);
+  onWebhookTopicBatch("inventory_levels/update", catalog.inventoryLevelsUpdateBatch);
   onWebhookTopic("inventory_levels/disconnect", catalog.inventoryLevelsDisconnect);
   onWebhookTopic("locations/deactivate", catalog.locationsDeactivate);
   onWebhookTopic("products/update", catalog.productsUpdate);

@@ -30,6 +30,26 @@ const topicHandlers = new Map<WebhookTopic, TopicHandler<any>>();
 /** Flows subscribe to topics here; a topic nobody consumes is recorded as IGNORED, with the reason. */
 export function onWebhookTopic<T extends WebhookTopic>(topic: T, handler: TopicHandler<T>) {
   topicHandlers.set(topic, handler);
+  // A batch handler does what the handler it was registered with does: a new handler replaces both.
+  topicBatchHandlers.delete(topic);
+}
+
+/**
+ * A topic whose consecutive deliveries can be processed together (one statement for many, instead of several
+ * each): returns the ids of the deliveries it processed; those it leaves (or all, if it throws) are processed one
+ * by one by the topic's handler, with the usual failure accounting.
+ */
+export type TopicBatchHandler<T extends WebhookTopic> = (
+  shop: string,
+  deliveries: { delivery: WebhookDelivery; payload: WebhookPayload<T> }[],
+) => Promise<string[]>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const topicBatchHandlers = new Map<WebhookTopic, TopicBatchHandler<any>>();
+
+/** Registers a batch handler next to the topic's own handler (which stays the fallback). */
+export function onWebhookTopicBatch<T extends WebhookTopic>(topic: T, handler: TopicBatchHandler<T>) {
+  topicBatchHandlers.set(topic, handler);
 }
 
 /** Processes the shop's pending deliveries, oldest event first; returns when more remain to retry. */
@@ -48,8 +68,10 @@ export async function processInbox(
       take: BATCH,
     });
     if (batch.length === 0) break;
+    const processedTogether = await processRunsTogether(shop, batch, now());
     for (const delivery of batch) {
       if (signal?.aborted) return { nextDueAt: now() };
+      if (processedTogether.has(delivery.id)) continue;
       const failedRetryAt = await processDelivery(delivery, now());
       if (failedRetryAt) {
         skipped.add(delivery.id);
@@ -58,6 +80,53 @@ export async function processInbox(
     }
   }
   return { nextDueAt: retryAt };
+}
+
+/**
+ * Deliveries of a batchable topic that follow one another (nothing of another topic between them, so the order
+ * of events is kept) go to the topic's batch handler together. Returns the ids it processed and recorded.
+ */
+async function processRunsTogether(shop: string, batch: WebhookDelivery[], now: Date): Promise<Set<string>> {
+  const done = new Set<string>();
+  let i = 0;
+  while (i < batch.length) {
+    const topic = batch[i].topic;
+    const handler = isWebhookTopic(topic) ? topicBatchHandlers.get(topic) : undefined;
+    let end = i + 1;
+    while (end < batch.length && batch[end].topic === topic) end++;
+    const run = batch.slice(i, end);
+    i = end;
+    if (!handler || run.length < 2) continue;
+    const parsed = run.flatMap((delivery) => {
+      const result = parseWebhookPayload(topic as WebhookTopic, delivery.payload);
+      // A delivery that no longer parses is left to processDelivery, which records why.
+      return result.success ? [{ delivery, payload: result.data }] : [];
+    });
+    let processedIds: string[];
+    try {
+      processedIds = await handler(shop, parsed);
+    } catch (error) {
+      logger.warn("webhook: processing a run together failed, processing it one by one", {
+        shop,
+        topic,
+        size: parsed.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      continue;
+    }
+    if (processedIds.length === 0) continue;
+    await prisma.webhookDelivery.updateMany({
+      where: { shop, id: { in: processedIds }, status: "PENDING" },
+      data: { status: "PROCESSED", error: null, processedAt: now, attempts: { increment: 1 } },
+    });
+    // An earlier failed attempt may have left an exception open on any of them.
+    await prisma.syncException.updateMany({
+      where: { shop, entityType: "WebhookDelivery", entityId: { in: processedIds }, status: "OPEN" },
+      data: { status: "RESOLVED", resolvedAt: now },
+    });
+    for (const id of processedIds) done.add(id);
+  }
+  return done;
 }
 
 /** Returns a retry time when the delivery failed and will be tried again. */

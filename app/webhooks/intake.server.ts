@@ -8,9 +8,8 @@ import {
   type WebhookTopic,
 } from "~/integrations/shopify/webhook-payloads";
 import { reportException } from "~/exceptions/exceptions.server";
-import { workUnits } from "~/worker/registry.server";
 import { logger } from "~/lib/logger.server";
-import { pokeEmbeddedWorker } from "~/worker/embedded.server";
+import { deliveryGroupCommit } from "~/webhooks/group-commit.server";
 import { Prisma } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { readBodyWithin } from "~/lib/request-body.server";
@@ -77,11 +76,18 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
     return new Response("The payload's shop does not match the request", { status: 401 });
   }
 
-  const inserted = await insertDelivery({ shop, topic, dedupeKey, context: facts, triggeredAt, status: "PENDING" });
-  if (inserted) {
-    await workUnits.webhookInbox.markDirty(shop);
-    pokeEmbeddedWorker();
-  }
+  // One row, written with the deliveries arriving alongside it (group commit); answered once it is committed.
+  const inserted = await deliveryGroupCommit.store({
+    shop,
+    topic,
+    dedupeKey,
+    webhookId: facts.webhookId,
+    eventId: facts.eventId ?? null,
+    apiVersion: facts.apiVersion ?? null,
+    triggeredAt,
+    payload: (payload ?? {}) as Prisma.InputJsonValue,
+  });
+  if (!inserted) logger.info("webhook: duplicate delivery ignored", { shop, topic, dedupeKey });
   return new Response(null, { status: 200 });
 }
 

@@ -11,6 +11,7 @@ import {
 import { noteUnitFailures, noteUnitSucceeded } from "~/worker/unit-failures.server";
 import { ShopifyAccessLostError } from "~/integrations/shopify/errors";
 import { logger } from "~/lib/logger.server";
+import { inBackground } from "~/db/priority-gate.server";
 
 export interface TaskContext {
   /** Aborted when the lease is lost or the worker is shutting down: stop at the next safe point. */
@@ -58,7 +59,10 @@ export class Worker {
   }
 
   start() {
-    this.#loop ??= Promise.all(Array.from({ length: this.#concurrency }, () => this.#run())).then(() => undefined);
+    // Background: with the embedded database, requests' queries (webhook acknowledgements) go before the worker's.
+    this.#loop ??= Promise.all(Array.from({ length: this.#concurrency }, () => inBackground(() => this.#run()))).then(
+      () => undefined,
+    );
     return this;
   }
 

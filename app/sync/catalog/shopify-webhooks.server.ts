@@ -77,6 +77,59 @@ export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevel
     return { status: "PROCESSED" };
   }
 
+  /**
+   * Many `inventory_levels/update` deliveries of one shop at once (a bulk import is thousands of them): one
+   * `applyLevels` statement per round instead of several queries each. Each round holds at most one level per
+   * item and location, in the order the deliveries came, so every drop is seen (and recorded as a sale) exactly
+   * as one by one; the newest level wins as before (`applyLevels` keeps the latest `updated_at`). Deliveries
+   * without a usable level (null `available`) are left to the single handler, which reads Shopify.
+   */
+  async function inventoryLevelsUpdateBatch(
+    shop: string,
+    deliveries: { delivery: WebhookDelivery; payload: WebhookPayload<"inventory_levels/update"> }[],
+  ): Promise<string[]> {
+    const rounds: LevelFact[][] = [];
+    const handled: string[] = [];
+    const roundOfKey = new Map<string, number>();
+    for (const { delivery, payload } of deliveries) {
+      const observedAt = new Date(payload.updated_at);
+      if (payload.available === null || Number.isNaN(observedAt.getTime())) continue;
+      const fact: LevelFact = {
+        inventoryItemId:
+          inventoryItemGidFromLevelGid(payload.admin_graphql_api_id) ??
+          `gid://shopify/InventoryItem/${payload.inventory_item_id}`,
+        locationId: `gid://shopify/Location/${payload.location_id}`,
+        available: payload.available,
+        observedAt,
+      };
+      const key = `${fact.inventoryItemId}\u0000${fact.locationId}`;
+      const round = (roundOfKey.get(key) ?? -1) + 1;
+      roundOfKey.set(key, round);
+      (rounds[round] ??= []).push(fact);
+      handled.push(delivery.id);
+    }
+    let changed = 0;
+    for (const levels of rounds) {
+      const applied = await applyLevels(shop, levels);
+      await onLevelDrops(shop, applied.drops);
+      changed += applied.changed;
+    }
+    // An item with no variant in the mirror is looked up by the recompute, in batches.
+    const itemIds = [...new Set(rounds.flat().map((l) => l.inventoryItemId))];
+    const unknown =
+      changed === 0 &&
+      itemIds.length > 0 &&
+      (
+        await prisma.shopifyVariant.findMany({
+          where: { shop, inventoryItemId: { in: itemIds } },
+          select: { inventoryItemId: true },
+          distinct: ["inventoryItemId"],
+        })
+      ).length < itemIds.length;
+    if (changed > 0 || unknown) await workUnits.stockRecompute.markDirty(shop);
+    return handled;
+  }
+
   /** The item is no longer stocked at the location: its units there stop counting on every connection now. */
   async function inventoryLevelsDisconnect(
     delivery: WebhookDelivery,
@@ -128,7 +181,14 @@ export function catalogWebhookHandlers({ shopify = shopifyClientForShop, onLevel
     return { status: "PROCESSED" };
   }
 
-  return { inventoryLevelsUpdate, inventoryLevelsDisconnect, locationsDeactivate, productsUpdate, productsDelete };
+  return {
+    inventoryLevelsUpdate,
+    inventoryLevelsUpdateBatch,
+    inventoryLevelsDisconnect,
+    locationsDeactivate,
+    productsUpdate,
+    productsDelete,
+  };
 }
 
 /** Stock rules store a location as its GID or its numeric id; either names the same location. */

@@ -1,0 +1,129 @@
+import prisma from "~/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { workUnits } from "~/worker/registry.server";
+import { pokeEmbeddedWorker } from "~/worker/embedded.server";
+import { logger } from "~/lib/logger.server";
+
+/** A verified, valid delivery to store as PENDING. */
+export interface PendingDelivery {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  dedupeKey: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  payload: Prisma.InputJsonValue;
+}
+
+/** Stores rows, returning the `deliveryKey`s of those inserted (a duplicate of a stored row is not). */
+export type InsertRows = (rows: PendingDelivery[]) => Promise<Set<string>>;
+/** Marks the inboxes of these shops dirty, after their new rows were committed. */
+export type MarkShopsDirty = (shops: string[]) => Promise<void>;
+
+export const deliveryKey = (d: Pick<PendingDelivery, "shop" | "topic" | "dedupeKey">) =>
+  `${d.shop}\u0000${d.topic}\u0000${d.dedupeKey}`;
+
+/** The most rows in one statement: bounds the statement (and a request's wait) whatever the burst. */
+export const MAX_GROUP = 100;
+
+interface Waiting {
+  row: PendingDelivery;
+  resolve: (inserted: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for the webhook intake. Concurrent deliveries are stored by one multi-row INSERT … ON CONFLICT DO
+ * NOTHING and one dirty mark per shop, instead of an insert and a mark each: the database turns per delivery,
+ * the cost that capped the intake, fall with the load. Nothing waits for a batch to fill: the first delivery is
+ * written at once, and those arriving while a write is in flight form the next one. Each caller is answered
+ * only after its own row (or the row it duplicates) is committed and its shop's inbox marked. If a group fails
+ * as a whole (one row the database refuses), its rows are written one by one, so only that row's request fails
+ * (Shopify retries it) and the others are stored.
+ */
+export class DeliveryGroupCommit {
+  #queue: Waiting[] = [];
+  #writing = false;
+
+  constructor(
+    private readonly insertRows: InsertRows = insertPendingRows,
+    private readonly markShopsDirty: MarkShopsDirty = markInboxesDirty,
+  ) {}
+
+  /** Resolves true when this call stored the row, false when it was already there (a duplicate). */
+  store(row: PendingDelivery): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ row, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain() {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) await this.#write(this.#queue.splice(0, MAX_GROUP));
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #write(group: Waiting[]) {
+    const outcomes = new Map<Waiting, { inserted: boolean } | { error: unknown }>();
+    try {
+      const stored = await this.insertRows(group.map((w) => w.row));
+      // A key twice in one group (a redelivery racing the original) is one row: the first caller stored it.
+      for (const w of group) {
+        const key = deliveryKey(w.row);
+        outcomes.set(w, { inserted: stored.delete(key) });
+      }
+    } catch (groupError) {
+      if (group.length === 1) outcomes.set(group[0], { error: groupError });
+      else {
+        logger.warn("webhook: a group insert failed, storing its deliveries one by one", {
+          size: group.length,
+          error: String(groupError),
+        });
+        for (const w of group) {
+          try {
+            outcomes.set(w, { inserted: (await this.insertRows([w.row])).has(deliveryKey(w.row)) });
+          } catch (error) {
+            outcomes.set(w, { error });
+          }
+        }
+      }
+    }
+    const dirtyShops = [...new Set(group.filter((w) => storedByThisCall(outcomes.get(w))).map((w) => w.row.shop))];
+    try {
+      if (dirtyShops.length > 0) await this.markShopsDirty(dirtyShops);
+    } catch (error) {
+      // The rows are committed: the inbox sweep re-marks any shop with pending deliveries, so this is not a loss.
+      logger.warn("webhook: marking inboxes dirty failed; the sweep will", { error: String(error) });
+    }
+    for (const w of group) {
+      const outcome = outcomes.get(w)!;
+      if ("error" in outcome) w.reject(outcome.error);
+      else w.resolve(outcome.inserted);
+    }
+  }
+}
+
+const storedByThisCall = (outcome: { inserted: boolean } | { error: unknown } | undefined) =>
+  !!outcome && "inserted" in outcome && outcome.inserted;
+
+async function insertPendingRows(rows: PendingDelivery[]): Promise<Set<string>> {
+  const stored = await prisma.webhookDelivery.createManyAndReturn({
+    data: rows.map((r) => ({ ...r, status: "PENDING" as const })),
+    skipDuplicates: true,
+    select: { shop: true, topic: true, dedupeKey: true },
+  });
+  return new Set(stored.map(deliveryKey));
+}
+
+async function markInboxesDirty(shops: string[]) {
+  for (const shop of shops) await workUnits.webhookInbox.markDirty(shop);
+  pokeEmbeddedWorker();
+}
+
+/** One per process: every webhook route shares it. */
+export const deliveryGroupCommit = new DeliveryGroupCommit();

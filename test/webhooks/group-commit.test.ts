@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma, { ensureDatabaseReady } from "~/db.server";
+import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
+import { DeliveryGroupCommit, type PendingDelivery } from "~/webhooks/group-commit.server";
+import { workUnits } from "~/worker/registry.server";
+import { installShop, settle, webhookRequest } from "../helpers/app";
+
+const shop = "group-commit.myshopify.com";
+let seq = 0;
+const row = (over: Partial<PendingDelivery> = {}): PendingDelivery => ({
+  shop,
+  topic: "inventory_levels/update",
+  webhookId: `wh-${++seq}`,
+  eventId: `evt-${seq}`,
+  dedupeKey: `evt-${seq}`,
+  apiVersion: "2026-07",
+  triggeredAt: new Date(),
+  payload: { n: seq },
+  ...over,
+});
+
+beforeAll(async () => {
+  await ensureDatabaseReady();
+  await installShop(shop);
+});
+
+describe("webhook group commit", () => {
+  it("answers every caller only once its own row is committed, with one insert per group", async () => {
+    const insertSizes: number[] = [];
+    const marked: string[][] = [];
+    const groups = new DeliveryGroupCommit(
+      async (rows) => {
+        insertSizes.push(rows.length);
+        const stored = await prisma.webhookDelivery.createManyAndReturn({
+          data: rows.map((r) => ({ ...r, status: "PENDING" as const })),
+          skipDuplicates: true,
+          select: { shop: true, topic: true, dedupeKey: true },
+        });
+        return new Set(stored.map((s) => `${s.shop}\u0000${s.topic}\u0000${s.dedupeKey}`));
+      },
+      async (shops) => void marked.push(shops),
+    );
+    const rows = Array.from({ length: 30 }, () => row());
+    // Each caller checks, the moment it is answered, that its row is there.
+    const seenOnAnswer = await Promise.all(
+      rows.map(async (r) => {
+        const inserted = await groups.store(r);
+        const count = await prisma.webhookDelivery.count({ where: { shop, dedupeKey: r.dedupeKey } });
+        return { inserted, count };
+      }),
+    );
+    expect(seenOnAnswer.every((s) => s.inserted && s.count === 1)).toBe(true);
+    // The first is written alone, the 29 that arrived meanwhile together: the number of inserts falls with the load.
+    expect(insertSizes).toEqual([1, 29]);
+    expect(marked).toEqual([[shop], [shop]]);
+  });
+
+  it("stores a key twice in one group once: the first caller stored it, the other is told it is a duplicate", async () => {
+    const groups = new DeliveryGroupCommit();
+    const original = row();
+    const results = await Promise.all([groups.store(row()), groups.store(original), groups.store({ ...original })]);
+    expect(results).toEqual([true, true, false]);
+    expect(await prisma.webhookDelivery.count({ where: { shop, dedupeKey: original.dedupeKey } })).toBe(1);
+    // A later redelivery of a stored row is a duplicate too.
+    expect(await groups.store({ ...original, webhookId: "wh-again" })).toBe(false);
+  });
+
+  it("a group the database refuses is written row by row: only the bad row's caller fails, the others are stored", async () => {
+    const groups = new DeliveryGroupCommit();
+    // jsonb refuses the NUL character: the whole multi-row INSERT fails.
+    const bad = row({ payload: { note: "nul \u0000 here" } });
+    const good = [row(), row(), row()];
+    const first = groups.store(row()); // written alone; the next four form one group behind it
+    const outcomes = await Promise.allSettled([first, ...good.map((g) => groups.store(g)), groups.store(bad)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    const stored = await prisma.webhookDelivery.findMany({
+      where: { shop, dedupeKey: { in: [...good, bad].map((r) => r.dedupeKey) } },
+      select: { dedupeKey: true },
+    });
+    expect(stored.map((s) => s.dedupeKey).sort()).toEqual(good.map((g) => g.dedupeKey).sort());
+  });
+
+  it("concurrent signed deliveries through the route: one row per event id, duplicates in the burst included", async () => {
+    const level = (available: number) => ({
+      admin_graphql_api_id: "gid://shopify/InventoryLevel/1?inventory_item_id=77",
+      inventory_item_id: 77,
+      location_id: 1,
+      available,
+      updated_at: new Date().toISOString(),
+    });
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      webhookRequest(shop, "inventory_levels/update", level(i), { eventId: `burst-${i % 15}` }),
+    );
+    const forged = webhookRequest(shop, "inventory_levels/update", level(0), { eventId: "burst-forged", secret: "x" });
+    const responses = await Promise.all(
+      [...requests, forged].map((request) => settle(inventoryWebhook({ request, params: {}, context: {} }))),
+    );
+    expect(responses.map((r) => r.status)).toEqual([...Array(20).fill(200), 401]);
+    const rows = await prisma.webhookDelivery.findMany({ where: { shop, dedupeKey: { startsWith: "burst-" } } });
+    expect(rows.map((r) => r.dedupeKey).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `burst-${i}`).sort());
+    const unit = await prisma.workUnit.findUnique({ where: { key: workUnits.webhookInbox.key(shop) } });
+    expect(unit?.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+});

@@ -1,6 +1,8 @@
 // The app's HTTP server: Remix behind express, with Vite middleware in development and the built
 // bundle in production. `npm start` (production, after `npm run build`) and `npm run demo` use it;
-// `shopify app dev` uses Remix's own Vite dev server instead.
+// `shopify app dev` uses Remix's own Vite dev server instead. With WEB_CONCURRENCY > 1 the entry is a node:cluster
+// primary that runs that many web processes on one port (app/lib/web-processes.server.ts).
+import cluster from "node:cluster";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -8,8 +10,9 @@ import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ViteDevServer } from "vite";
-import { appEnv } from "./app/config.server";
+import { appEnv, type AppEnv } from "./app/config.server";
 import { declaredLengthExceeds, payloadTooLargeMessage } from "./app/lib/request-body.server";
+import { superviseWebProcesses } from "./app/lib/web-processes.server";
 
 export interface StartedServer {
   url: string;
@@ -94,9 +97,55 @@ export function refuseDeclaredOversizedBodies(limitBytes: number): express.Reque
   };
 }
 
-if (process.argv[1] === import.meta.filename) {
+/**
+ * Stops taking requests on SIGTERM/SIGINT and exits once those in hand are answered. With WORKER_MODE=embedded the
+ * worker's own handler (app/worker/embedded.server.ts) finishes its unit and closes the database, then exits.
+ */
+function closeOnSignal(started: StartedServer) {
+  const embeddedWorker = () => (globalThis as { __miraklBridgeWorker?: unknown }).__miraklBridgeWorker !== undefined;
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(1), 30_000).unref();
+    await started.close();
+    if (!embeddedWorker()) process.exit(0);
+  };
+  process.on("SIGTERM", () => void close());
+  process.on("SIGINT", () => void close());
+}
+
+async function main() {
   const host = process.env.BIND_HOST ?? (process.env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
   const port = Number(process.env.PORT ?? 3000);
+  let env: AppEnv;
+  try {
+    env = appEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  const webProcesses = env.WEB_CONCURRENCY;
+  if (cluster.isPrimary && webProcesses > 1) {
+    // The primary only forks, watches and stops: it serves nothing and opens no database.
+    const supervisor = superviseWebProcesses({
+      count: webProcesses,
+      workerId: env.WORKER_ID,
+      onListening: (address) =>
+        console.log(
+          `Mirakl Bridge listening on http://${address.address}:${address.port} (${webProcesses} web processes)`,
+        ),
+      onGiveUp: (code) => process.exit(code),
+    });
+    const stop = (signal: NodeJS.Signals) => void supervisor.stop(signal).then((code) => process.exit(code));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    return;
+  }
   const started = await startServer({ host, port });
-  console.log(`Mirakl Bridge listening on ${started.url}`);
+  closeOnSignal(started);
+  // One line, from the primary, once every web process listens (scripts wait for it).
+  if (cluster.isPrimary) console.log(`Mirakl Bridge listening on ${started.url}`);
 }
+
+if (process.argv[1] === import.meta.filename) await main();

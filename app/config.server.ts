@@ -15,6 +15,7 @@ const DEVELOPMENT_DEFAULTS = {
   SHOPIFY_APP_URL: "http://127.0.0.1:3000",
 } as const;
 const REQUIRED_IN_PRODUCTION = ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "ENCRYPTION_KEY"] as const;
+const WEB_CONCURRENCY_MESSAGE = "must be a whole number of web processes, 1 or more (default 1)";
 /** A byte count from the environment; empty means unset. */
 const byteLimit = (fallback: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
@@ -51,10 +52,26 @@ const envSchema = z
     WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
     // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
     MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
+    // `npm start` forks this many web processes sharing one port (server.ts); more than one needs PostgreSQL.
+    WEB_CONCURRENCY: z.preprocess(
+      unsetIfEmpty,
+      z.coerce
+        .number({ error: WEB_CONCURRENCY_MESSAGE })
+        .int({ error: WEB_CONCURRENCY_MESSAGE })
+        .min(1, { error: WEB_CONCURRENCY_MESSAGE })
+        .default(1),
+    ),
   })
   .refine((env) => !(env.MIRAKL_BRIDGE_DEMO === "1" && env.NODE_ENV === "production"), {
     path: ["MIRAKL_BRIDGE_DEMO"],
     message: "the demo mode (no Shopify authentication) cannot be enabled when NODE_ENV=production",
+  })
+  // Refused rather than quietly run as one process: whoever set it sized the deployment for N processes and should
+  // learn at start, not under load, that the embedded database cannot give them.
+  .refine((env) => env.WEB_CONCURRENCY <= 1 || env.DATABASE_URL !== undefined, {
+    path: ["WEB_CONCURRENCY"],
+    message:
+      "more than one web process needs PostgreSQL (DATABASE_URL): the embedded PGlite data directory can be opened by one process only. Set DATABASE_URL, or unset WEB_CONCURRENCY",
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

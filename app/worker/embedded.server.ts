@@ -14,7 +14,8 @@ export interface WorkerWiring {
 
 /**
  * PGlite is one backend in one process, so with the embedded database the worker must run inside
- * the web process. With PostgreSQL it runs as `npm run worker` processes unless WORKER_MODE=embedded.
+ * the web process. With PostgreSQL it runs as `npm run worker` processes unless WORKER_MODE=embedded (then one in
+ * each web process when WEB_CONCURRENCY > 1; leases keep them from running a unit twice).
  */
 export function startEmbeddedWorkerIfConfigured({ tasks, schedulePeriodicWork }: WorkerWiring): Worker | undefined {
   const env = appEnv();

@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
+import { sessionStorage } from "~/shopify.server";
 import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
 import { action as uninstalledWebhook } from "~/routes/webhooks.app.uninstalled";
 import { action as disconnectWebhook } from "~/routes/webhooks.inventory_levels.disconnect";
@@ -24,6 +25,8 @@ beforeEach(async () => {
   shop = `intake-shop-${++shopCount}.myshopify.com`;
   await installShop(shop);
 });
+
+afterEach(() => vi.restoreAllMocks());
 
 const call = (request: Request) => settle(inventoryWebhook({ request, params: {}, context: {} }));
 
@@ -94,6 +97,37 @@ describe("webhook intake", () => {
     expect(
       await prisma.syncException.count({ where: { shop, entityId: delivery.id, kind: "WEBHOOK_PAYLOAD_INVALID" } }),
     ).toBe(1);
+  });
+
+  it("reads no session on the request path (the library's authenticate.webhook loads the offline session per delivery)", async () => {
+    const loads = vi.spyOn(sessionStorage, "loadSession");
+    const byShop = vi.spyOn(sessionStorage, "findSessionsByShop");
+    const response = await call(webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-no-session" }));
+    expect(response.status).toBe(200);
+    expect(await prisma.webhookDelivery.count({ where: { shop, dedupeKey: "evt-no-session" } })).toBe(1);
+    expect(loads).not.toHaveBeenCalled();
+    expect(byShop).not.toHaveBeenCalled();
+  });
+
+  it("answers 400 to a signed delivery missing Shopify's headers, and 405 to anything but POST; stores nothing", async () => {
+    const signed = webhookRequest(shop, "inventory_levels/update", level, { eventId: "evt-headerless" });
+    const headers = new Headers(signed.headers);
+    headers.delete("X-Shopify-Webhook-Id");
+    const headerless = await call(new Request(signed.url, { method: "POST", headers, body: await signed.text() }));
+    expect(headerless.status).toBe(400);
+    expect(await headerless.text()).toMatch(/missing_headers.*webhook-id/i);
+
+    const unsigned = new Headers(headers);
+    unsigned.delete("X-Shopify-Hmac-Sha256");
+    const noHmac = await call(
+      new Request(signed.url, { method: "POST", headers: unsigned, body: JSON.stringify(level) }),
+    );
+    expect(noHmac.status).toBe(400);
+
+    const get = await call(new Request(signed.url, { method: "GET" }));
+    expect(get.status).toBe(405);
+    expect(await prisma.webhookDelivery.count({ where: { dedupeKey: "evt-headerless" } })).toBe(0);
+    expect(await prisma.syncException.count({ where: { shop } })).toBe(0);
   });
 
   it("keeps a delivery sent to the wrong topic route, as a failed delivery with an exception", async () => {

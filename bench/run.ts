@@ -412,6 +412,7 @@ function webhooksTable(result: WebhooksBenchResult) {
       run.statuses["401"] ?? 0,
       run.statuses["400"] ?? 0,
       run.drainMs === null ? `> ${seconds(run.drainWaitMs)}` : seconds(run.drainMs),
+      `${run.serverCpuMsPerDelivery.toFixed(2)} ms`,
       `${run.webPeakRssMb} MB${run.workerPeakRssMb.length ? ` (workers ${run.workerPeakRssMb.join(", ")} MB)` : ""}`,
       before
         ? `${before.answered}/s, ${ms(before.p50Ms)}, ${ms(before.p99Ms)}${before.note ? ` (${before.note})` : ""}`
@@ -436,6 +437,7 @@ function webhooksTable(result: WebhooksBenchResult) {
         "401s",
         "400s",
         "drain",
+        "server CPU per delivery",
         "peak RSS (server)",
         "before (issue 15): answered/s, p50, p99",
         "goal (issue 15)",

@@ -81,6 +81,11 @@ export interface WebhookRunOutcome {
   /** From the last scheduled send until nothing stored is PENDING; null when it did not drain within the wait. */
   drainMs: number | null;
   drainWaitMs: number;
+  /**
+   * CPU the server (web and worker processes) used from the burst's start until drained, per delivery sent: what
+   * each delivery costs to take in and process, read from the kernel, so steadier than times on a shared machine.
+   */
+  serverCpuMsPerDelivery: number;
   /** The web process (and any it started) / each worker process: peak RSS (VmHWM), MB. */
   webPeakRssMb: number;
   workerPeakRssMb: number[];
@@ -290,7 +295,14 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 async function startWebServer(env: NodeJS.ProcessEnv, probe: boolean): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", ...(probe ? ["--import", "./bench/webhooks-probe.ts"] : []), "server.ts"],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      ...(probe ? ["--import", "./bench/webhooks-probe.ts"] : []),
+      "server.ts",
+    ],
     { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -356,6 +368,23 @@ function peakRssMb(pids: number[]): number {
   }
   return Math.round(kb / 1024);
 }
+
+/** CPU time (user + system) the processes have used so far, ms; a figure the machine's other load barely moves. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces), from "state": utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone already
+    }
+  }
+  return ticks * (1000 / CLOCK_TICKS_PER_SECOND);
+}
+/** USER_HZ: 100 on Linux whatever the kernel's own tick rate. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 // ---- the load ----
 
@@ -580,11 +609,14 @@ export async function runWebhookBurst(config: WebhookRunConfig, run: number): Pr
     );
     await waitForDrain(counts, performance.now(), 60_000);
     const deliveries = plan(config, runId, Date.now() + 100);
+    const serverPids = () => [...processTree(server.pid!), ...workers.map((w) => w.pid!)];
+    const cpuBefore = cpuMs(serverPids());
     const { answers, started, lastDueAt, maxSendLagMs } = await openLoop(deliveries, config.rate, port);
     const webPids = processTree(server.pid!);
 
     const drainWaitMs = Number(process.env.BENCH_WEBHOOK_DRAIN_SECONDS ?? 180) * 1000;
     const drainMs = await waitForDrain(counts, lastDueAt, drainWaitMs);
+    const serverCpuMs = cpuMs(serverPids()) - cpuBefore;
     const webPeakRssMb = peakRssMb(processTree(server.pid!));
     const workerPeakRssMb = workers.map((w) => peakRssMb([w.pid!]));
     await postgres?.close();
@@ -624,6 +656,7 @@ export async function runWebhookBurst(config: WebhookRunConfig, run: number): Pr
       rowsByStatus,
       drainMs,
       drainWaitMs,
+      serverCpuMsPerDelivery: serverCpuMs / deliveries.length,
       webPeakRssMb,
       workerPeakRssMb,
       webProcessesSeen: webPids.length,

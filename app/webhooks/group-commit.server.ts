@@ -120,9 +120,37 @@ async function insertPendingRows(rows: PendingDelivery[]): Promise<Set<string>> 
   return new Set(stored.map(deliveryKey));
 }
 
+/**
+ * How long a shop's inbox waits after a delivery before it is processed. In a burst (a bulk inventory import) the
+ * deliveries of those milliseconds are processed in one pass, the newest level of an item winning, instead of a
+ * pass (a claim, the shop's reads, a recompute) for every few: the worker's share of the one PGlite backend falls
+ * and the acknowledgements wait less. Stock reaches Mirakl in files paced by minutes; this costs it nothing.
+ */
+export const INBOX_SETTLE_MS = 200;
+
+/** Clocks of this process and of workers elsewhere may differ by this much. */
+const CLOCK_MARGIN_MS = 50;
+
+/**
+ * Shops whose inbox this process marked, until (shortly before) the unit's due time: no worker can claim the unit
+ * before then, so its pass will read the rows stored meanwhile and another mark adds nothing but a statement per
+ * group. A mark made elsewhere that pulls the unit earlier (a Retry, the sweep), or a pass cut short, can let a pass end before such a
+ * row is stored: the inbox sweep re-marks shops with pending rows every minute, so that row waits, and is not lost.
+ */
+const markedUntil = new Map<string, number>();
+
 async function markInboxesDirty(shops: string[]) {
-  for (const shop of shops) await workUnits.webhookInbox.markDirty(shop);
-  pokeEmbeddedWorker();
+  const now = Date.now();
+  const dueAt = new Date(now + INBOX_SETTLE_MS);
+  for (const shop of shops) {
+    if ((markedUntil.get(shop) ?? 0) > now) continue;
+    // Level-triggered: a mark while the unit is due keeps the earlier due time, so a steady burst cannot push it back.
+    const due = (await workUnits.webhookInbox.markDirty(shop, dueAt)).getTime() - CLOCK_MARGIN_MS;
+    if (due > now) markedUntil.set(shop, due);
+    else markedUntil.delete(shop);
+  }
+  if (markedUntil.size > 1_000) for (const [shop, until] of markedUntil) if (until <= now) markedUntil.delete(shop);
+  pokeEmbeddedWorker(INBOX_SETTLE_MS);
 }
 
 /** One per process: every webhook route shares it. */

@@ -35,9 +35,21 @@ export function startEmbeddedWorkerIfConfigured({ tasks, schedulePeriodicWork }:
   return worker;
 }
 
-/** Wakes the in-process worker right away (webhook intake), when there is one. */
-export function pokeEmbeddedWorker() {
-  state.__miraklBridgeWorker?.poke();
+let pendingPoke: NodeJS.Timeout | undefined;
+
+/**
+ * Wakes the in-process worker, when there is one: right away, or once `afterMs` have passed (one timer for any
+ * number of calls meanwhile: the webhook intake asks once per stored group, hundreds of times a second in a burst).
+ */
+export function pokeEmbeddedWorker(afterMs = 0) {
+  const worker = state.__miraklBridgeWorker;
+  if (!worker) return;
+  if (afterMs <= 0) return worker.poke();
+  pendingPoke ??= setTimeout(() => {
+    pendingPoke = undefined;
+    worker.poke();
+  }, afterMs);
+  pendingPoke.unref();
 }
 
 export function installShutdown(worker: Worker) {

@@ -57,7 +57,7 @@ export class ConnectionUnitKind extends KeyedUnitKind {
 export class ShopUnitKind extends KeyedUnitKind {
   readonly scope = "shop";
 
-  /** Makes the shop's unit due now (level-triggered: marking twice runs it once). */
+  /** Makes the shop's unit due `now` (level-triggered: marking twice runs it once); resolves to its due time. */
   markDirty(shop: string, now = new Date()) {
     return markDirty(this.key(shop), this.kind, shop, now);
   }

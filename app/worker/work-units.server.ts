@@ -18,13 +18,25 @@ export interface ClaimedUnit extends WorkUnit {
 export const ABANDONED_RUN_ERROR =
   "the run stopped without finishing: the worker process died or hung while running it (its lease ran out)";
 
-/** Makes the unit due now. Bumps `version` so a run in progress reschedules it instead of losing the mark. */
-export async function markDirty(key: string, kind: string, shop: string | null, now = new Date()) {
-  await prisma.$executeRaw`
+/**
+ * Makes the unit due at `dueAt` (now, or a little later to gather work), or keeps an earlier due time. Bumps
+ * `version` so a run in progress reschedules it instead of losing the mark. While the unit runs, its due time is
+ * that of the run after: the first mark of a run replaces the due time the run was claimed for, and the run's
+ * completion keeps what the marks asked. Returns when the unit is due after the mark.
+ */
+export async function markDirty(key: string, kind: string, shop: string | null, dueAt = new Date()): Promise<Date> {
+  const [row] = await prisma.$queryRaw<{ dueAt: Date }[]>`
     INSERT INTO "WorkUnit" ("key", "kind", "shop", "dueAt", "version", "createdAt")
-    VALUES (${key}, ${kind}, ${shop}, ${now}, 1, ${now})
+    VALUES (${key}, ${kind}, ${shop}, ${dueAt}, 1, now())
     ON CONFLICT ("key") DO UPDATE
-      SET "dueAt" = LEAST("WorkUnit"."dueAt", EXCLUDED."dueAt"), "version" = "WorkUnit"."version" + 1`;
+      SET "dueAt" = CASE
+            WHEN "WorkUnit"."leaseExpiresAt" IS NOT NULL AND "WorkUnit"."dueAt" <= "WorkUnit"."lastStartedAt"
+              THEN EXCLUDED."dueAt"
+            ELSE LEAST("WorkUnit"."dueAt", EXCLUDED."dueAt")
+          END,
+          "version" = "WorkUnit"."version" + 1
+    RETURNING "dueAt"`;
+  return row.dueAt;
 }
 
 /** Ensures a periodic unit exists without pulling an already scheduled run earlier. */
@@ -89,7 +101,8 @@ export async function renewLease(unit: ClaimedUnit, leaseMs: number, now = new D
 
 /**
  * Releases the lease and schedules the next run: `nextDueAt` if nothing marked the unit dirty
- * while it ran (version unchanged), otherwise right away. `null` leaves it idle until marked.
+ * while it ran (version unchanged), otherwise when the marks asked (see markDirty), or `nextDueAt` if sooner.
+ * `null` leaves it idle until marked.
  * A failed run keeps its backoff even when marked dirty meanwhile: a busy shop's webhooks must not
  * turn a failing unit into a tight loop (the dirty mark is served at the backoff time).
  */
@@ -103,7 +116,7 @@ export async function completeUnit(
   const durationMs = unit.lastStartedAt ? now.getTime() - unit.lastStartedAt.getTime() : null;
   const count = await prisma.$executeRaw`
     UPDATE "WorkUnit" SET
-      "dueAt" = CASE WHEN "version" = ${unit.version} OR ${outcome.error ?? null}::text IS NOT NULL THEN ${next} ELSE LEAST("dueAt", ${now}) END,
+      "dueAt" = CASE WHEN "version" = ${unit.version} OR ${outcome.error ?? null}::text IS NOT NULL THEN ${next} ELSE LEAST("dueAt", ${next}) END,
       "leaseOwner" = NULL,
       "leaseExpiresAt" = NULL,
       "lastFinishedAt" = ${now},

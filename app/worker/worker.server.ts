@@ -69,12 +69,21 @@ export class Worker {
   /** Finishes the unit in hand (its lease is released), claims nothing more. */
   async stop() {
     this.#stopping = true;
-    this.poke();
+    this.#wakeAll();
     await this.#loop;
   }
 
-  /** Skips the idle wait: used right after work was marked dirty in this process. */
+  /**
+   * Skips the idle wait of one loop: used right after work was marked dirty in this process. One is enough: a loop
+   * that claims a unit wakes the next, so due units still spread over the loops, and a burst of marks does not
+   * cost every idle loop an empty claim each.
+   */
   poke() {
+    const [wake] = this.#wakers;
+    wake?.();
+  }
+
+  #wakeAll() {
     for (const wake of [...this.#wakers]) wake();
   }
 
@@ -84,6 +93,7 @@ export class Worker {
     const leaseMs = Math.max(...[...this.#handlers.values()].map((h) => h.leaseMs));
     const unit = await claimDueUnit(this.id, kinds, leaseMs, this.#now());
     if (!unit) return false;
+    this.poke(); // more may be due: an idle loop looks
     const handler = this.#handlers.get(unit.kind)!;
     if (unit.previousRunAbandoned) {
       // Nothing recorded the failure of a run whose worker died: it is counted here, before running it again.

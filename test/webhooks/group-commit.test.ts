@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
-import { DeliveryGroupCommit, type PendingDelivery } from "~/webhooks/group-commit.server";
+import { DeliveryGroupCommit, type PendingDelivery, INBOX_SETTLE_MS } from "~/webhooks/group-commit.server";
 import { workUnits } from "~/worker/registry.server";
 import { installShop, settle, webhookRequest } from "../helpers/app";
 
@@ -99,6 +99,33 @@ describe("webhook group commit", () => {
     const rows = await prisma.webhookDelivery.findMany({ where: { shop, dedupeKey: { startsWith: "burst-" } } });
     expect(rows.map((r) => r.dedupeKey).sort()).toEqual(Array.from({ length: 15 }, (_, i) => `burst-${i}`).sort());
     const unit = await prisma.workUnit.findUnique({ where: { key: workUnits.webhookInbox.key(shop) } });
-    expect(unit?.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(unit?.dueAt.getTime()).toBeLessThanOrEqual(Date.now() + INBOX_SETTLE_MS);
+  });
+
+  it("marks a shop's inbox once for the deliveries of a settle window, and again once the unit may have run", async () => {
+    const burstShop = "group-commit-marks.myshopify.com";
+    await installShop(burstShop);
+    const key = workUnits.webhookInbox.key(burstShop);
+    const groups = new DeliveryGroupCommit();
+    // The window runs on the clock: frozen here, so a slow machine cannot stretch it.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date() });
+    try {
+      const started = Date.now();
+      await groups.store(row({ shop: burstShop }));
+      const first = await prisma.workUnit.findUniqueOrThrow({ where: { key } });
+      expect(first.dueAt.getTime()).toBe(started + INBOX_SETTLE_MS);
+      // One group after another inside the window: the rows are stored, the unit is not marked again.
+      for (let i = 0; i < 5; i++) await groups.store(row({ shop: burstShop }));
+      vi.setSystemTime(started + INBOX_SETTLE_MS - 60);
+      await groups.store(row({ shop: burstShop }));
+      expect((await prisma.workUnit.findUniqueOrThrow({ where: { key } })).version).toBe(first.version);
+      expect(await prisma.webhookDelivery.count({ where: { shop: burstShop } })).toBe(7);
+      // Close to the unit's due time a pass may start and read its last rows: the next delivery marks again.
+      vi.setSystemTime(started + INBOX_SETTLE_MS - 40);
+      await groups.store(row({ shop: burstShop }));
+      expect((await prisma.workUnit.findUniqueOrThrow({ where: { key } })).version).toBe(first.version + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -55,6 +55,23 @@ describe("work unit leases", () => {
     expect(row.dueAt.toISOString()).toBe(at(3_600_000).toISOString());
   });
 
+  it("a mark made while the unit runs sets when the run after starts: a delayed mark is kept, an immediate one wins", async () => {
+    await markDirty("k:settle", "test-settle", null, t0);
+    const unit = await claimDueUnit("worker-a", ["test-settle"], 10_000, at(1));
+    // A burst's deliveries ask for the unit 200 ms after each (gathering them in one run): the first mark counts.
+    expect((await markDirty("k:settle", "test-settle", null, at(202))).toISOString()).toBe(at(202).toISOString());
+    expect((await markDirty("k:settle", "test-settle", null, at(250))).toISOString()).toBe(at(202).toISOString());
+    await completeUnit(unit!, { nextDueAt: at(3_600_000) }, at(100));
+    expect(await claimDueUnit("worker-a", ["test-settle"], 10_000, at(150))).toBeNull();
+    const gathered = await claimDueUnit("worker-a", ["test-settle"], 10_000, at(202));
+    expect(gathered?.key).toBe("k:settle");
+    // While that run goes on, a delayed mark and then an immediate one (an operator's Retry): the sooner wins.
+    await markDirty("k:settle", "test-settle", null, at(500));
+    await markDirty("k:settle", "test-settle", null, at(210));
+    await completeUnit(gathered!, { nextDueAt: null }, at(220));
+    expect((await claimDueUnit("worker-a", ["test-settle"], 10_000, at(221)))?.key).toBe("k:settle");
+  });
+
   it("a failed run keeps its backoff even when marked dirty meanwhile", async () => {
     await markDirty("k:failing", "test-failing", null, t0);
     const unit = await claimDueUnit("worker-a", ["test-failing"], 10_000, at(1));

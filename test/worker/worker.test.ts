@@ -64,4 +64,30 @@ describe("worker loop", () => {
     await Promise.all([a.stop(), b.stop()]);
     expect(maxConcurrent).toBe(1);
   });
+
+  it("a poke wakes one idle loop, and each claim wakes the next: due units still run side by side", async () => {
+    let running = 0;
+    let maxConcurrent = 0;
+    const ran: string[] = [];
+    const handler: TaskHandler = {
+      kind: "poke-test",
+      leaseMs: 2_000,
+      async run(unit) {
+        running++;
+        maxConcurrent = Math.max(maxConcurrent, running);
+        await new Promise((r) => setTimeout(r, 150));
+        running--;
+        ran.push(unit.key);
+        return { nextDueAt: null };
+      },
+    };
+    // Idle loops sleep a minute: only pokes (and claims waking the next loop) get them going within the test.
+    const worker = new Worker({ handlers: [handler], idleDelayMs: 60_000, concurrency: 3 }).start();
+    await new Promise((r) => setTimeout(r, 100)); // every loop found nothing and went idle
+    for (const id of ["a", "b", "c"]) await markDirty(`poke-test:${id}`, "poke-test", null);
+    worker.poke();
+    await vi.waitFor(() => expect(ran).toHaveLength(3), { timeout: 3_000, interval: 20 });
+    await worker.stop();
+    expect(maxConcurrent).toBe(3);
+  });
 });

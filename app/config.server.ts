@@ -42,6 +42,8 @@ const envSchema = z
         .optional(),
     ),
     PGLITE_DATA_DIR: z.string().default("./data/pglite"),
+    // The embedded database runs in a thread of its own (off: in the calling thread, as the unit tests run it).
+    PGLITE_THREAD: z.enum(["on", "off"]).default("on"),
     ENCRYPTION_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
     ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
     WORKER_MODE: z.enum(["embedded", "off"]).optional(),
@@ -50,6 +52,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     // Shopify's largest payloads (orders with many lines) are a few hundred KB; 5 MiB leaves ample headroom.
     WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
+    // How long a shop's inbox gathers deliveries before a pass (app/webhooks/group-commit.server.ts).
+    WEBHOOK_INBOX_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
     // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
     MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
     // `npm start` forks this many web processes sharing one port (server.ts); more than one needs PostgreSQL.

@@ -3,6 +3,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { workUnits } from "~/worker/registry.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { logger } from "~/lib/logger.server";
+import { appEnv } from "~/config.server";
 
 /** A verified, valid delivery to store as PENDING. */
 export interface PendingDelivery {
@@ -121,12 +122,12 @@ async function insertPendingRows(rows: PendingDelivery[]): Promise<Set<string>> 
 }
 
 /**
- * How long a shop's inbox waits after a delivery before it is processed. In a burst (a bulk inventory import) the
+ * How long a shop's inbox waits after a delivery before it is processed (WEBHOOK_INBOX_SETTLE_MS). In a burst (a bulk inventory import) the
  * deliveries of those milliseconds are processed in one pass, the newest level of an item winning, instead of a
  * pass (a claim, the shop's reads, a recompute) for every few: the worker's share of the one PGlite backend falls
  * and the acknowledgements wait less. Stock reaches Mirakl in files paced by minutes; this costs it nothing.
  */
-export const INBOX_SETTLE_MS = 200;
+const inboxSettleMs = () => appEnv().WEBHOOK_INBOX_SETTLE_MS; // 200 by default; the unit tests' drains use 0
 
 /** Clocks of this process and of workers elsewhere may differ by this much. */
 const CLOCK_MARGIN_MS = 50;
@@ -141,7 +142,8 @@ const markedUntil = new Map<string, number>();
 
 async function markInboxesDirty(shops: string[]) {
   const now = Date.now();
-  const dueAt = new Date(now + INBOX_SETTLE_MS);
+  const settleMs = inboxSettleMs();
+  const dueAt = new Date(now + settleMs);
   for (const shop of shops) {
     if ((markedUntil.get(shop) ?? 0) > now) continue;
     // Level-triggered: a mark while the unit is due keeps the earlier due time, so a steady burst cannot push it back.
@@ -150,7 +152,7 @@ async function markInboxesDirty(shops: string[]) {
     else markedUntil.delete(shop);
   }
   if (markedUntil.size > 1_000) for (const [shop, until] of markedUntil) if (until <= now) markedUntil.delete(shop);
-  pokeEmbeddedWorker(INBOX_SETTLE_MS);
+  pokeEmbeddedWorker(settleMs);
 }
 
 /** One per process: every webhook route shares it. */

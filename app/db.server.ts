@@ -8,6 +8,7 @@ import { PrismaClient } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { applyMigrations, type MigrationTarget } from "~/db/migrate.server";
 import { gatedPGlite } from "~/db/priority-gate.server";
+import { PGliteThread, PGliteThreadAdapterFactory } from "~/db/pglite-thread.server";
 
 export type Db = PrismaClient;
 
@@ -55,6 +56,20 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: st
   }
   const dataDir = options.pgliteDataDir ?? env.PGLITE_DATA_DIR;
   if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
+  if (env.PGLITE_THREAD === "on") {
+    // The database's WebAssembly on a thread of its own: the web thread stays free to answer (pglite-thread.server.ts).
+    const thread = new PGliteThread(dataDir);
+    return {
+      prisma: new PrismaClient({ adapter: new PGliteThreadAdapterFactory(thread) }),
+      kind: "pglite",
+      migrationTarget: () => ({
+        exec: (sql) => thread.call("exec", sql),
+        query: async <T>(sql: string, params?: unknown[]) => (await thread.call("query", sql, params)) as T[],
+        withLock: (fn) => fn(), // one process owns a PGlite directory
+      }),
+      close: () => thread.close(),
+    };
+  }
   const pglite = new PGlite(dataDir);
   // Requests' queries go before the worker's (see priority-gate.server.ts): one backend serves both.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(gatedPGlite(pglite)) });

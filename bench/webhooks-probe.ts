@@ -3,7 +3,10 @@
 // directory while the server runs (a second PGlite on it would corrupt it), so to tell when the worker has drained
 // the inbox it asks the server's own PGlite instance over the IPC channel. Nothing else changes in the server: the
 // instance is remembered on its first query (the migrations at start), and the bench only asks after the burst,
-// so the probe's queries never compete with the measured acknowledgements.
+// so the probe's queries never compete with the measured acknowledgements. The database runs in a thread of its
+// own (app/db/pglite-thread.server.ts), which preloads this file too: the main thread relays each question to it
+// over a BroadcastChannel.
+import { BroadcastChannel, isMainThread } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 type Query = (this: PGlite, ...args: unknown[]) => Promise<{ rows: unknown[] }>;
@@ -24,18 +27,43 @@ interface CountsRequest {
   id: number;
   shop: string;
 }
+type CountsAnswer = { type: "webhook-counts"; id: number; counts?: Record<string, number>; error?: string };
 
-process.on("message", (message: CountsRequest) => {
-  if (message?.type !== "webhook-counts") return;
-  const answer = (body: Record<string, unknown>) => process.send?.({ type: "webhook-counts", id: message.id, ...body });
-  if (!server) return answer({ error: "the server has not opened its database yet" });
-  server
-    .query<{ status: string; n: number }>(
-      `SELECT status::text AS status, count(*)::int AS n FROM "WebhookDelivery" WHERE shop = $1 GROUP BY status`,
-      [message.shop],
-    )
-    .then((result) => answer({ counts: Object.fromEntries(result.rows.map((r) => [r.status, r.n])) }))
-    .catch((error: unknown) => answer({ error: String(error) }));
-});
-// The channel must not keep the server alive on its own (SIGTERM ends it as `npm start` would).
-process.channel?.unref();
+async function counts(shop: string): Promise<Record<string, number>> {
+  const result = await server!.query<{ status: string; n: number }>(
+    `SELECT status::text AS status, count(*)::int AS n FROM "WebhookDelivery" WHERE shop = $1 GROUP BY status`,
+    [shop],
+  );
+  return Object.fromEntries(result.rows.map((r) => [r.status, r.n]));
+}
+
+const channel = new BroadcastChannel("webhooks-probe");
+channel.unref();
+
+if (isMainThread) {
+  const answer = (body: CountsAnswer) => process.send?.(body);
+  channel.onmessage = (event) => {
+    const message = (event as { data: unknown }).data as CountsAnswer | CountsRequest;
+    if (message?.type === "webhook-counts" && !("shop" in message)) answer(message);
+  };
+  process.on("message", (message: CountsRequest) => {
+    if (message?.type !== "webhook-counts") return;
+    if (!server) return channel.postMessage(message); // the database thread holds it
+    counts(message.shop)
+      .then((c) => answer({ type: "webhook-counts", id: message.id, counts: c }))
+      .catch((error: unknown) => answer({ type: "webhook-counts", id: message.id, error: String(error) }));
+  });
+  // The channel must not keep the server alive on its own (SIGTERM ends it as `npm start` would).
+  process.channel?.unref();
+} else {
+  channel.onmessage = (event) => {
+    const message = (event as { data: unknown }).data as CountsRequest;
+    if (message?.type !== "webhook-counts" || !("shop" in message)) return;
+    const reply = (body: Omit<CountsAnswer, "type" | "id">) =>
+      channel.postMessage({ type: "webhook-counts", id: message.id, ...body });
+    if (!server) return reply({ error: "the server has not opened its database yet" });
+    counts(message.shop)
+      .then((c) => reply({ counts: c }))
+      .catch((error: unknown) => reply({ error: String(error) }));
+  };
+}

@@ -18,6 +18,11 @@ export function inBackground<T>(fn: () => T): T {
   return background.run(true, fn);
 }
 
+/** True inside `inBackground`: the database thread is told so with each call (pglite-thread.server.ts). */
+export function isBackground(): boolean {
+  return background.getStore() === true;
+}
+
 export const BACKGROUND_TURN_EVERY = 8;
 
 export class PriorityGate {

@@ -13,6 +13,7 @@ import {
   type TransactionOptions,
 } from "@prisma/driver-adapter-utils";
 import { isBackground } from "~/db/priority-gate.server";
+import { logger } from "~/lib/logger.server";
 import type { ThreadOperations, ThreadReply, ThreadRequest } from "~/db/pglite-thread-main";
 
 /**
@@ -32,7 +33,12 @@ export class PGliteThread {
     this.#worker = new Worker(threadEntry(), { workerData: { dataDir }, execArgv: threadExecArgv() });
     this.#worker.unref(); // referenced only while a call waits (see call)
     this.#worker.on("message", (reply: ThreadReply) => this.#settle(reply));
-    this.#worker.on("error", (error) => this.#failAll(error));
+    this.#worker.on("error", (error) => {
+      logger.error("database thread failed: every query now fails until the process restarts", {
+        error: String(error),
+      });
+      this.#failAll(error);
+    });
     this.#worker.on("exit", (code) => this.#failAll(new Error(`the database thread exited (code ${code})`)));
   }
 
@@ -52,6 +58,7 @@ export class PGliteThread {
 
   async close() {
     await this.call("close").catch(() => {});
+    this.#exited ??= new Error("the database is closed");
     await this.#worker.terminate();
   }
 

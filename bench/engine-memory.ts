@@ -25,6 +25,8 @@ export interface EngineMemoryResult {
   /** Why the bench did not run (no PostgreSQL); the other fields are then absent. */
   skipped?: string;
   database?: string;
+  /** The engine process's Node options (tsx, a heap cap if any). */
+  nodeArgs?: string[];
   seedMs?: number;
   /** The engine process's RSS and heap once the engine was set up, before the first run. */
   setup?: { rssMb: number; heapUsedMb: number };
@@ -170,7 +172,7 @@ export async function runEngineMemoryBench(config: ReconcileConfig): Promise<Eng
       const cold = await measured("cold");
       clock.ms = await fakes.ask<number>({ type: "drift" });
       const warm = await measured("warm");
-      return { config, database: name, seedMs: started.seedMs, setup, cold, warm };
+      return { config, database: name, nodeArgs: process.execArgv, seedMs: started.seedMs, setup, cold, warm };
     } finally {
       engine.close();
     }

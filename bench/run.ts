@@ -27,11 +27,12 @@ const only = args.find((a) => a.startsWith("--only="))?.slice(7);
 const skus = args.find((a) => a.startsWith("--skus="));
 const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
 
-function scenario(name: string, extra: string[]): Promise<unknown> {
+function scenario(name: string, extra: string[], nodeArgs: string[] = []): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
+        ...nodeArgs,
         "--expose-gc",
         "--import",
         "tsx",
@@ -217,7 +218,7 @@ function engineMemoryTable(result: EngineMemoryResult) {
       ],
     ),
     "",
-    `Engine set up (before the cold run): RSS ${result.setup!.rssMb} MB, JS heap used ${result.setup!.heapUsedMb} MB. Database ${result.database} on PostgreSQL (dropped after). Seeding the fakes: ${seconds(result.seedMs)} (not counted).`,
+    `Engine process: \`node ${result.nodeArgs!.join(" ")}\` (${result.nodeArgs!.some((a) => a.startsWith("--max-old-space-size")) ? "old space capped" : "no heap cap, as `npm run worker`"}); set up before the cold run: RSS ${result.setup!.rssMb} MB, JS heap used ${result.setup!.heapUsedMb} MB. Database ${result.database} on PostgreSQL (dropped after). Seeding the fakes: ${seconds(result.seedMs)} (not counted).`,
   ].join("\n");
 }
 
@@ -573,7 +574,14 @@ if (!only || only === "webhooks") {
 
 if (!only || only === "webhooks" || only === "engine-memory") {
   if (process.env.DATABASE_URL) process.env.BENCH_POSTGRES_URL ??= process.env.DATABASE_URL;
-  const result = (await scenario("engine-memory", skus ? [skus] : [])) as EngineMemoryResult;
+  // BENCH_ENGINE_MAX_OLD_SPACE_MB caps V8's old space in the engine's process (a worker's NODE_OPTIONS would): by
+  // default none, as `npm run worker` runs today.
+  const cap = Number(process.env.BENCH_ENGINE_MAX_OLD_SPACE_MB ?? 0);
+  const result = (await scenario(
+    "engine-memory",
+    skus ? [skus] : [],
+    cap > 0 ? [`--max-old-space-size=${cap}`] : [],
+  )) as EngineMemoryResult;
   raw.engineMemory = result;
   say(
     `\n## Engine memory, full reconcile of ${result.config.skus.toLocaleString("en")} SKUs (the engine alone on PostgreSQL, the fakes in another process; issue 15)\n\n${engineMemoryTable(result)}\n`,

@@ -132,7 +132,16 @@ export async function runEngineMemoryBench(config: ReconcileConfig): Promise<Eng
         "no PostgreSQL answers (BENCH_POSTGRES_URL, DATABASE_URL, or 127.0.0.1:5432): the engine-memory run needs one and was skipped",
     };
   const name = `engine_mem_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const database = await postgresDatabase(adminUrl, name);
+  let database: Awaited<ReturnType<typeof postgresDatabase>>;
+  try {
+    database = await postgresDatabase(adminUrl, name);
+  } catch (error) {
+    const where = new URL(adminUrl);
+    return {
+      config,
+      skipped: `PostgreSQL at ${where.host} did not answer (${error instanceof Error ? error.message : String(error)}): the engine-memory run needs one and was skipped`,
+    };
+  }
   const fakes = startFakes();
   try {
     await database.use();

@@ -4,7 +4,10 @@
 // Acceptance: one process (the engine once, then the baseline under each acceptance deadline, on the same orders).
 // Fulfilments: each variant in its own process, one after the other (their wall times are figures).
 // Webhooks: one process runs every burst against the built production server (started as its child).
-// Options: --quick, --only=flash-sale|reconcile|acceptance|fulfilments|webhooks, --skus=N (reconcile size), --json=FILE (raw figures).
+// Engine memory: the 100k reconcile with the engine alone in the measured process (PostgreSQL) and the fakes in a
+// child of it; run after the webhook bursts (issue 15), or alone with --only=engine-memory; skipped without PostgreSQL.
+// Options: --quick, --only=flash-sale|reconcile|acceptance|fulfilments|webhooks|engine-memory, --skus=N (reconcile
+// and engine-memory size), --json=FILE (raw figures).
 import { spawn } from "node:child_process";
 import { cpus, freemem, release, totalmem, type } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +18,8 @@ import type { AcceptanceRun, PolicyOutcome, ShopifyCalls, ShopifyOrdersOutcome }
 import { fulfilmentsVariants } from "./fulfilments-config";
 import type { FulfilmentsOutcome } from "./fulfilments";
 import type { WebhookRunOutcome, WebhooksBenchResult } from "./webhooks";
+import type { EngineMemoryResult, EngineRun } from "./engine-memory";
+import { ENGINE_PEAK_RSS_GOAL_MB } from "./engine-memory-protocol";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -22,11 +27,12 @@ const only = args.find((a) => a.startsWith("--only="))?.slice(7);
 const skus = args.find((a) => a.startsWith("--skus="));
 const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
 
-function scenario(name: string, extra: string[]): Promise<unknown> {
+function scenario(name: string, extra: string[], nodeArgs: string[] = []): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
+        ...nodeArgs,
         "--expose-gc",
         "--import",
         "tsx",
@@ -119,47 +125,101 @@ function flashSaleTable(run: FlashSaleRun) {
   ].join("\n");
 }
 
+/** What a 100k run did (calls, catalogue, drift, pushes, what is left wrong): the same rows for both reconcile tables. */
+function reconcileOutcomeRows(cold: RunFigures, warm: RunFigures): (string | number)[][] {
+  const both = (f: (r: RunFigures) => string | number) => [f(cold), f(warm)];
+  return [
+    ["Mirakl calls (429s)", ...both((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
+    [
+      "bulk export: variants / levels ingested (changed)",
+      ...both((r) =>
+        r.catalogue
+          ? `${r.catalogue.variants} / ${r.catalogue.levels} (${r.catalogue.variantsChanged} / ${r.catalogue.levelsChanged})`
+          : "–",
+      ),
+    ],
+    ["offers compared (OF54)", ...both((r) => r.skusCompared)],
+    ["drifts found on Mirakl", ...both((r) => r.driftsFound)],
+    ["stock lines pushed", ...both((r) => r.offersPushed)],
+    ["offers still wrong on Mirakl afterwards", ...both((r) => r.mismatchesAfter)],
+    [
+      "open exceptions",
+      ...both(
+        (r) =>
+          Object.entries(r.exceptions)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ") || "none",
+      ),
+    ],
+  ];
+}
+
+const unitSeconds = (r: RunFigures) =>
+  ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"]
+    .map((kind) => seconds(r.unitMs[kind] ?? 0))
+    .join(" / ");
+
 function reconcileTable(result: { config: { skus: number }; seedMs: number; cold: RunFigures; warm: RunFigures }) {
   const { cold, warm } = result;
   const both = (f: (r: RunFigures) => string | number) => [f(cold), f(warm)];
-  const unit = (r: RunFigures, kind: string) => seconds(r.unitMs[kind] ?? 0);
   return table(
     ["", "cold (first install)", "warm (nightly, drift injected)"],
     [
       ["wall time", ...both((r) => seconds(r.wallMs))],
-      [
-        "… catalogue refresh / recompute / reconcile / push",
-        ...both((r) =>
-          ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"].map((k) => unit(r, k)).join(" / "),
-        ),
-      ],
+      ["… catalogue refresh / recompute / reconcile / push", ...both(unitSeconds)],
       ["virtual time (Mirakl waits, one STO01 a minute)", ...both((r) => seconds(r.virtualMs))],
       ["peak RSS (before)", ...both((r) => `${r.peakRssMb} MB (${r.rssBeforeMb} MB)`)],
       ["peak JS heap used (before)", ...both((r) => `${r.peakHeapUsedMb} MB (${r.heapUsedBeforeMb} MB)`)],
-      ["Mirakl calls (429s)", ...both((r) => `${calls(r.miraklCalls)} (${r.rateLimited})`)],
-      [
-        "bulk export: variants / levels ingested (changed)",
-        ...both((r) =>
-          r.catalogue
-            ? `${r.catalogue.variants} / ${r.catalogue.levels} (${r.catalogue.variantsChanged} / ${r.catalogue.levelsChanged})`
-            : "–",
-        ),
-      ],
-      ["offers compared (OF54)", ...both((r) => r.skusCompared)],
-      ["drifts found on Mirakl", ...both((r) => r.driftsFound)],
-      ["stock lines pushed", ...both((r) => r.offersPushed)],
-      ["offers still wrong on Mirakl afterwards", ...both((r) => r.mismatchesAfter)],
-      [
-        "open exceptions",
-        ...both(
-          (r) =>
-            Object.entries(r.exceptions)
-              .map(([k, n]) => `${k} ${n}`)
-              .join(", ") || "none",
-        ),
-      ],
+      ...reconcileOutcomeRows(cold, warm),
     ],
   );
+}
+
+/** The engine alone (PostgreSQL, fakes in another process): its memory first, then the same outcome rows. */
+function engineMemoryTable(result: EngineMemoryResult) {
+  if (result.skipped || !result.cold || !result.warm) return `Skipped: ${result.skipped ?? "no figures"}.`;
+  const { cold, warm } = result;
+  const both = (f: (r: EngineRun) => string | number) => [f(cold), f(warm)];
+  const peak = (r: EngineRun) => r.vmHwmMb ?? r.peakRssMb;
+  return [
+    table(
+      ["", "cold (first install)", "warm (nightly, drift injected)"],
+      [
+        [
+          "engine process: peak RSS (VmHWM over the run)",
+          ...both((r) => `${r.vmHwmMb === null ? `${r.peakRssMb} MB (sampled)` : `${r.vmHwmMb} MB`}`),
+        ],
+        [
+          `goal: ≤ ${ENGINE_PEAK_RSS_GOAL_MB} MB`,
+          ...both((r) => (peak(r) <= ENGINE_PEAK_RSS_GOAL_MB ? "met" : "not met")),
+        ],
+        ["… RSS at the run's start", ...both((r) => `${r.rssBeforeMb} MB`)],
+        [
+          "… peak JS heap used, sampled (at the start)",
+          ...both((r) => `${r.peakHeapUsedMb} MB (${r.heapUsedBeforeMb} MB)`),
+        ],
+        [
+          "… peak JS heap used while each unit ran: catalogue refresh / recompute / reconcile / push",
+          ...both((r) =>
+            ["catalog-refresh", "stock-recompute", "stock-reconcile", "stock-push"]
+              .map((kind) => (r.peakByUnit[kind] ? `${Math.round(r.peakByUnit[kind].heapUsedMb)}` : "–"))
+              .join(" / ")
+              .concat(" MB"),
+          ),
+        ],
+        [
+          "fakes' process (Shopify fake + Mirakl simulator): peak RSS, not counted",
+          ...both((r) => (r.fakesPeakRssMb === null ? "–" : `${r.fakesPeakRssMb} MB`)),
+        ],
+        ["wall time (noisy: shared machine)", ...both((r) => seconds(r.wallMs))],
+        ["… catalogue refresh / recompute / reconcile / push", ...both(unitSeconds)],
+        ["virtual time (Mirakl waits, not waited)", ...both((r) => seconds(r.virtualMs))],
+        ...reconcileOutcomeRows(cold, warm),
+      ],
+    ),
+    "",
+    `Engine process: \`node ${result.nodeArgs!.join(" ")}\` (${result.nodeArgs!.some((a) => a.startsWith("--max-old-space-size")) ? "old space capped" : "no heap cap, as `npm run worker`"}); set up before the cold run: RSS ${result.setup!.rssMb} MB, JS heap used ${result.setup!.heapUsedMb} MB. Database ${result.database} on PostgreSQL (dropped after). Seeding the fakes: ${seconds(result.seedMs)} (not counted).`,
+  ].join("\n");
 }
 
 /** The order flow's Shopify calls: per operation, and in all (and per created order); cost requested / actual. */
@@ -511,6 +571,22 @@ if (!only || only === "webhooks") {
   raw.webhooks = result;
   say(
     `\n## Webhook bursts against the production server (signed inventory_levels/update, open loop; issue 15)\n\n${webhooksTable(result)}\n`,
+  );
+}
+
+if (!only || only === "webhooks" || only === "engine-memory") {
+  if (process.env.DATABASE_URL) process.env.BENCH_POSTGRES_URL ??= process.env.DATABASE_URL;
+  // BENCH_ENGINE_MAX_OLD_SPACE_MB caps V8's old space in the engine's process (a worker's NODE_OPTIONS would): by
+  // default none, as `npm run worker` runs today.
+  const cap = Number(process.env.BENCH_ENGINE_MAX_OLD_SPACE_MB ?? 0);
+  const result = (await scenario(
+    "engine-memory",
+    skus ? [skus] : [],
+    cap > 0 ? [`--max-old-space-size=${cap}`] : [],
+  )) as EngineMemoryResult;
+  raw.engineMemory = result;
+  say(
+    `\n## Engine memory, full reconcile of ${result.config.skus.toLocaleString("en")} SKUs (the engine alone on PostgreSQL, the fakes in another process; issue 15)\n\n${engineMemoryTable(result)}\n`,
   );
 }
 

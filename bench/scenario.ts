@@ -1,11 +1,12 @@
 // One scenario in its own process (memory figures stay its own), started by bench/run.ts:
-// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance|fulfilments|webhooks [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
+// `node --expose-gc --import tsx bench/scenario.ts flash-sale|reconcile|acceptance|fulfilments|webhooks|engine-memory [--quick] [--variant=N] [--without-velocity] [--velocity-window=S] [--skus=N]`.
 import "./env";
 
 const [name] = process.argv.slice(2);
 const quick = process.argv.includes("--quick");
 const { ensureDatabaseReady } = await import("~/db.server");
-await ensureDatabaseReady();
+// engine-memory measures this process with the engine on PostgreSQL: no in-memory PGlite may be opened in it.
+if (name !== "engine-memory") await ensureDatabaseReady();
 let result: unknown;
 if (name === "flash-sale") {
   const { runFlashSale, flashSaleVariants } = await import("./flash-sale");
@@ -36,6 +37,13 @@ if (name === "flash-sale") {
   // Bursts against the built production server, started as a child process (the load is generated here).
   const { runWebhooksBench } = await import("./webhooks");
   result = await runWebhooksBench(quick);
+} else if (name === "engine-memory") {
+  // The 100k reconcile with the engine alone in this process (PostgreSQL), the fakes in a child process.
+  const { runEngineMemoryBench } = await import("./engine-memory");
+  const { RECONCILE_FULL, RECONCILE_QUICK } = await import("./reconcile-run");
+  const skus = process.argv.find((a) => a.startsWith("--skus="));
+  const config = quick ? RECONCILE_QUICK : RECONCILE_FULL;
+  result = await runEngineMemoryBench(skus ? { ...config, skus: Number(skus.slice(7)) } : config);
 } else {
   throw new Error(`unknown scenario ${name}`);
 }

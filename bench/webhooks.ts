@@ -2,14 +2,15 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { createServer, Socket } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import prisma, { closeDatabase, ensureDatabaseReady } from "~/db.server";
+import prisma, { closeDatabase } from "~/db.server";
 import { apiVersion } from "~/shopify.server";
 import { installShop } from "../test/helpers/app";
 import { percentile, seededRandom } from "./harness";
+import { postgresDatabase, postgresUrl, useAppDatabase, type BenchDatabase } from "./postgres";
 
 /**
  * Webhook bursts against the built production server (issue 15). The app is built once (`npm run build`, reused
@@ -49,7 +50,6 @@ const ENCRYPTION_KEY = "S2V5Rm9yVGVzdHNPbmx5LU5vdEFSZWFsU2VjcmV0ISE=";
 const SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders,write_orders";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const REQUEST_TIMEOUT_MS = 30_000;
-const POSTGRES_FALLBACK = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface WebhookRunConfig {
   database: "pglite" | "postgres";
@@ -103,22 +103,6 @@ const list = (value: string | undefined, fallback: number[]) =>
         .map((s) => Number(s.trim()))
         .filter((n) => Number.isFinite(n) && n > 0)
     : fallback;
-
-/** Where a PostgreSQL answers: BENCH_POSTGRES_URL, DATABASE_URL, or the CI's server on 127.0.0.1:5432. */
-export async function postgresUrl(): Promise<string | null> {
-  // bench/run.ts passes DATABASE_URL on as BENCH_POSTGRES_URL (bench/env.ts clears DATABASE_URL in scenarios).
-  const configured = process.env.BENCH_POSTGRES_URL;
-  if (configured) return configured;
-  const socket = new Socket();
-  const answers = await new Promise<boolean>((resolve) => {
-    socket.setTimeout(1000);
-    socket.once("connect", () => resolve(true));
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => resolve(false));
-    socket.connect(5432, "127.0.0.1");
-  }).finally(() => socket.destroy());
-  return answers ? POSTGRES_FALLBACK : null;
-}
 
 /**
  * The runs, from the environment: BENCH_WEBHOOK_SECONDS (60; 10 with --quick), BENCH_WEBHOOK_PGLITE_RATES
@@ -178,20 +162,6 @@ export function ensureProductionBuild() {
 
 // ---- the database ----
 
-interface BenchDatabase {
-  env: Record<string, string>;
-  /** Points the app's own database module (this process) at this database. */
-  use(): Promise<void>;
-  dispose(): Promise<void>;
-}
-
-async function useAppDatabase(env: Record<string, string>) {
-  await closeDatabase();
-  delete process.env.DATABASE_URL;
-  Object.assign(process.env, env);
-  await ensureDatabaseReady();
-}
-
 async function pgliteDatabase(): Promise<BenchDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-webhooks-pglite-"));
   const env = { PGLITE_DATA_DIR: dir };
@@ -201,29 +171,6 @@ async function pgliteDatabase(): Promise<BenchDatabase> {
     dispose: async () => {
       await closeDatabase();
       rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function postgresDatabase(adminUrl: string, run: number): Promise<BenchDatabase> {
-  const name = `bench_webhooks_${process.pid}_${run}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const env = { DATABASE_URL: url.toString() };
-  return {
-    env,
-    use: () => useAppDatabase(env),
-    dispose: async () => {
-      await closeDatabase();
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
     },
   };
 }
@@ -576,7 +523,9 @@ export async function runWebhookBurst(config: WebhookRunConfig, run: number): Pr
   const wallStarted = performance.now();
   const adminUrl = config.database === "postgres" ? await postgresUrl() : null;
   if (config.database === "postgres" && !adminUrl) throw new Error("webhook bench: no PostgreSQL answers");
-  const database = adminUrl ? await postgresDatabase(adminUrl, run) : await pgliteDatabase();
+  const database = adminUrl
+    ? await postgresDatabase(adminUrl, `bench_webhooks_${process.pid}_${run}`)
+    : await pgliteDatabase();
   await database.use();
   await seedShop();
   await closeDatabase();

@@ -21,7 +21,6 @@ import {
   miraklPlatformConfigurationSchema,
   miraklStockImportStatusSchema,
   miraklVersionSchema,
-  offerExportChunkSchema,
   offerExportStartedSchema,
   offerStateListSchema,
   orderListSchema,
@@ -59,6 +58,7 @@ import {
   type MiraklTransactionLine,
   type MiraklVersion,
 } from "./schemas";
+import { parseOfferExportChunk } from "./offer-export";
 import { MiraklTransport, type QueryValue, type TransportOptions } from "./transport";
 
 /** Mirakl caps `max` (offset paging) and list filters such as `order_ids` at 100. */
@@ -442,6 +442,11 @@ export function createMiraklClient(options: MiraklClientOptions) {
       }
     }
     return { orders, cursor };
+  }
+
+  async function* streamOfferExportChunk(url: string, call?: CallOptions): AsyncGenerator<MiraklExportedOffer> {
+    const body = await transport.stream({ operation: "OF54", path: url, bucket: null, signal: call?.signal });
+    yield* parseOfferExportChunk(body.chunks, body.details);
   }
 
   async function importCsv(
@@ -920,16 +925,18 @@ export function createMiraklClient(options: MiraklClientOptions) {
         signal: call?.signal,
       }),
 
-    /** OF54 — one chunk from the URLs of a COMPLETED export (the key is sent only to the instance's own host). */
-    downloadOfferExportChunk: (url: string, call?: CallOptions): Promise<MiraklExportedOffer[]> =>
-      transport.request({
-        operation: "OF54",
-        path: url,
-        expect: "json",
-        schema: offerExportChunkSchema,
-        bucket: null,
-        signal: call?.signal,
-      }),
+    /**
+     * OF54 — one chunk from the URLs of a COMPLETED export, offer by offer as it downloads (a chunk can hold a million
+     * offers: it is never held whole; see offer-export.ts). The key is sent only to the instance's own host.
+     */
+    streamOfferExportChunk,
+
+    /** OF54, read whole into an array: for chunks known to be small (tests, tools); the reconcile streams. */
+    downloadOfferExportChunk: async (url: string, call?: CallOptions): Promise<MiraklExportedOffer[]> => {
+      const offers: MiraklExportedOffer[] = [];
+      for await (const offer of streamOfferExportChunk(url, call)) offers.push(offer);
+      return offers;
+    },
 
     /**
      * ST01 — NOT idempotent (every call creates shipments): never retried; after any failure re-read the order's

@@ -486,7 +486,6 @@ export const miraklExportedOfferSchema = z.looseObject({
   ),
 });
 export type MiraklExportedOffer = z.infer<typeof miraklExportedOfferSchema>;
-export const offerExportChunkSchema = z.array(miraklExportedOfferSchema);
 
 export const SHIPMENT_STATES = [
   "SHIPPING",

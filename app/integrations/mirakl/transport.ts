@@ -93,8 +93,11 @@ export interface RequestSpec<S extends z.ZodType | undefined> {
   query?: Record<string, QueryValue>;
   json?: unknown;
   form?: FormData;
-  /** "json" parses and validates with `schema`; "text" returns the body; "none" expects 204/empty. */
-  expect: "json" | "text" | "none";
+  /**
+   * "json" parses and validates with `schema`; "text" returns the body; "none" expects 204/empty; "stream" (through
+   * `stream()` only) hands the body over as it arrives.
+   */
+  expect: "json" | "text" | "none" | "stream";
   schema?: S;
   /** Pacing bucket; null for calls that are not paced (e.g. continuation pages). */
   bucket: string | null;
@@ -102,6 +105,23 @@ export interface RequestSpec<S extends z.ZodType | undefined> {
 }
 
 export type RequestResult<S> = S extends z.ZodType ? z.output<S> : string;
+
+/** A request whose body is read as it arrives (see MiraklTransport.stream). */
+export type StreamRequestSpec = Omit<RequestSpec<undefined>, "expect" | "schema" | "json" | "form">;
+
+/** A successful answer's body, chunk by chunk, and the call's details (for the errors its reader raises). */
+export interface MiraklBodyStream {
+  chunks: AsyncIterable<Uint8Array>;
+  details: MiraklErrorDetails & { status: number };
+}
+
+interface Exchanged {
+  details: MiraklErrorDetails & { status: number };
+  /** The body, read whole (every call but a stream's). */
+  text: string;
+  /** The body to read, for a stream. */
+  body: MiraklBodyStream | null;
+}
 
 export function normaliseBaseUrl(baseUrl: string): URL {
   const url = new URL(baseUrl);
@@ -153,6 +173,31 @@ export class MiraklTransport {
   }
 
   async request<S extends z.ZodType | undefined>(given: RequestSpec<S>): Promise<RequestResult<S>> {
+    if (given.expect === "stream") throw new Error("a streamed body is read through stream()");
+    return this.attempts(given, async (spec, attempt) => {
+      const answer = await this.exchange(spec, attempt);
+      return this.parseSuccess(spec, answer.text, answer.details);
+    });
+  }
+
+  /**
+   * A call whose answer may be too large to hold at once (OF54's export chunks): its status is handled as any call's
+   * (errors, 429, retries while no byte of the body was read), then the body is handed over as it arrives, and only
+   * what the caller keeps stays in memory. Reading it fails with a MiraklTransientError when the connection drops or
+   * no byte comes for `timeoutMs`; the caller's (or the enclosing work's) signal stops it too.
+   */
+  async stream(given: StreamRequestSpec): Promise<MiraklBodyStream> {
+    return this.attempts({ ...given, expect: "stream" }, async (spec, attempt) => {
+      const answer = await this.exchange(spec, attempt);
+      return answer.body!;
+    });
+  }
+
+  /** Pacing, then the attempts the operation's retry policy allows. */
+  private async attempts<S extends z.ZodType | undefined, T>(
+    given: RequestSpec<S>,
+    send: (spec: RequestSpec<S>, attempt: number) => Promise<T>,
+  ): Promise<T> {
     // The caller's signal and the enclosing work's (a lost lease): either one stops the request.
     const ambient = ambientMiraklSignal();
     const signal = given.signal && ambient ? AbortSignal.any([given.signal, ambient]) : (given.signal ?? ambient);
@@ -163,7 +208,7 @@ export class MiraklTransport {
     }
     const policy = MIRAKL_OPERATIONS[spec.operation].retry;
     let attempt = 0;
-    const run = () => this.exchange(spec, ++attempt);
+    const run = () => send(spec, ++attempt);
     if (policy === "never") return run();
     return pRetry(run, {
       retries: this.retry.retries,
@@ -217,10 +262,7 @@ export class MiraklTransport {
     return text?.split(this.apiKey).join("[redacted]");
   }
 
-  private async exchange<S extends z.ZodType | undefined>(
-    spec: RequestSpec<S>,
-    attempt: number,
-  ): Promise<RequestResult<S>> {
+  private async exchange<S extends z.ZodType | undefined>(spec: RequestSpec<S>, attempt: number): Promise<Exchanged> {
     const { method } = MIRAKL_OPERATIONS[spec.operation];
     const { url, logged, sameOrigin } = this.buildUrl(spec);
     const headers: Record<string, string> = {
@@ -242,16 +284,22 @@ export class MiraklTransport {
     const details: MiraklErrorDetails = { operation: spec.operation, method, path: logged };
     const at = new Date(this.clock.now());
     const started = performance.now();
-    const signals = [AbortSignal.timeout(this.timeoutMs)];
+    // A deadline for the whole exchange; a stream's restarts with every chunk of its body (a large chunk takes long).
+    const idle = spec.expect === "stream" ? new IdleTimeout(this.timeoutMs) : null;
+    const signals = [idle?.signal ?? AbortSignal.timeout(this.timeoutMs)];
     if (spec.signal) signals.push(spec.signal);
     const signal = AbortSignal.any(signals);
 
     let response: Response;
-    let text: string;
+    let text = "";
     try {
       response = await this.fetchImpl(url, { method, headers, body, signal });
-      text = await response.text();
+      if (spec.expect !== "stream" || !response.ok || !response.body) {
+        text = await response.text();
+        idle?.clear();
+      }
     } catch (cause) {
+      idle?.clear();
       await this.record({ operation: spec.operation, method, path: logged, status: null, started, at, attempt });
       if (spec.signal?.aborted) throw spec.signal.reason;
       const refusal = findUrlRefusal(cause);
@@ -265,7 +313,17 @@ export class MiraklTransport {
     const status = response.status;
     if (status >= 200 && status < 300) {
       await this.record({ operation: spec.operation, method, path: logged, status, started, at, attempt });
-      return this.parseSuccess(spec, text, { ...details, status });
+      const answered = { ...details, status };
+      return {
+        details: answered,
+        text,
+        body: idle
+          ? {
+              chunks: response.body ? this.readBody(response.body, idle, spec.signal, answered) : noChunks(),
+              details: answered,
+            }
+          : null,
+      };
     }
 
     const errorBody = parseErrorBody(text);
@@ -296,6 +354,41 @@ export class MiraklTransport {
     if (status >= 500) throw new MiraklTransientError(failed);
     if ([400, 409, 411, 413, 415, 422].includes(status)) throw new MiraklValidationError(failed);
     throw new MiraklPermanentError(failed);
+  }
+
+  /** A streamed body's chunks; a failed read becomes a MiraklTransientError (the abort reason for the caller's abort). */
+  private async *readBody(
+    body: ReadableStream<Uint8Array>,
+    idle: IdleTimeout,
+    callerSignal: AbortSignal | undefined,
+    details: MiraklErrorDetails,
+  ): AsyncGenerator<Uint8Array> {
+    const reader = body.getReader();
+    let done = false;
+    try {
+      for (;;) {
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          read = await reader.read();
+        } catch (cause) {
+          if (callerSignal?.aborted) throw callerSignal.reason;
+          const reason = idle.expired
+            ? `no data for ${this.timeoutMs} ms while reading the answer`
+            : `network error while reading the answer: ${this.redact((cause as Error)?.message)}`;
+          throw new MiraklTransientError({ ...details, cause }, reason);
+        }
+        if (read.done) {
+          done = true;
+          return;
+        }
+        idle.restart();
+        yield read.value;
+      }
+    } finally {
+      idle.clear();
+      // A reader that stopped early (an error in the caller, a break) closes the connection instead of leaving it open.
+      if (!done) await reader.cancel().catch(() => {});
+    }
   }
 
   private parseSuccess<S extends z.ZodType | undefined>(
@@ -348,6 +441,37 @@ export class MiraklTransport {
     } catch {
       // The activity log must never break a Mirakl call.
     }
+  }
+}
+
+async function* noChunks(): AsyncGenerator<Uint8Array> {}
+
+/** An abort signal that fires after `ms` without a restart: a stream's deadline, restarted by each chunk read. */
+class IdleTimeout {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  expired = false;
+
+  constructor(private readonly ms: number) {
+    this.restart();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  restart() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new DOMException(`timed out after ${this.ms} ms`, "TimeoutError"));
+    }, this.ms);
+    // As AbortSignal.timeout's: a pending deadline never keeps the process alive by itself.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  clear() {
+    clearTimeout(this.timer);
   }
 }
 

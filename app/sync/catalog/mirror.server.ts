@@ -476,7 +476,7 @@ export async function ingestVariantInventoryExport(
   let levels: Extract<VariantInventoryRow, { kind: "level" }>[] = [];
   // Every level the export lists, by variant and location: a level it does not list was disconnected (or its
   // location deactivated) and must stop counting. Kept as ids only; this is the one part that grows with the catalogue.
-  const listedLevels = new Set<string>();
+  const listedLevels = new ListedLevels();
 
   const count = (size: number) => {
     result.batches++;
@@ -524,7 +524,7 @@ export async function ingestVariantInventoryExport(
       variants.push(variantFactsFromExportRow(row));
       if (variants.length >= batchSize) await flushVariants();
     } else {
-      listedLevels.add(`${row.variantId}\u0000${row.locationId}`);
+      listedLevels.add(row.variantId, row.locationId);
       levels.push(row);
       if (levels.length >= batchSize) await flushLevels();
     }
@@ -542,13 +542,38 @@ export async function ingestVariantInventoryExport(
 }
 
 /**
+ * The (variant, location) pairs an export listed, compactly: per location, the variants' numeric ids as numbers
+ * (about 4 MB for 100,000 levels, against 19 MB as "variant\0location" strings). An id that is not a plain numeric
+ * GID is kept whole.
+ */
+class ListedLevels {
+  private readonly byLocation = new Map<string, Set<number | string>>();
+
+  add(variantId: string, locationId: string) {
+    let variants = this.byLocation.get(locationId);
+    if (!variants) this.byLocation.set(locationId, (variants = new Set()));
+    variants.add(compactId(variantId));
+  }
+
+  has(variantId: string, locationId: string): boolean {
+    return this.byLocation.get(locationId)?.has(compactId(variantId)) ?? false;
+  }
+}
+
+function compactId(gid: string): number | string {
+  const tail = gid.slice(gid.lastIndexOf("/") + 1);
+  const id = Number(tail);
+  return Number.isSafeInteger(id) && String(id) === tail ? id : gid;
+}
+
+/**
  * The sweep behind inventory_levels/disconnect and locations/deactivate (a webhook can be lost): after a whole
  * export was read, a mirrored level it does not list is gone from Shopify, unless a webhook observed it after the
  * export started. Walks the shop's levels in pages (keyset), so the mirror is never loaded whole.
  */
 async function removeLevelsNotListed(
   shop: string,
-  listed: ReadonlySet<string>,
+  listed: ListedLevels,
   snapshotAt: Date,
   pageSize: number,
 ): Promise<number> {
@@ -569,7 +594,7 @@ async function removeLevelsNotListed(
     const gone = page.filter(
       (l) =>
         !(l.variantObservedAt && l.variantObservedAt > snapshotAt) &&
-        !(l.variantId && listed.has(`${l.variantId}\u0000${l.locationId}`)),
+        !(l.variantId && listed.has(l.variantId, l.locationId)),
     );
     removed += await removeLevels(shop, { pairs: gone });
     const last = page[page.length - 1];

@@ -23,12 +23,15 @@ const EXPORT_POLL_MS = 10_000;
 const WAIT_POLL_MS = 5_000;
 /** How many offers an exception's detail lists by name (the count is always complete). */
 const SAMPLE = 50;
-/** Offers compared per query (PostgreSQL allows 65,535 bind parameters). */
+/**
+ * Offers compared per query (PostgreSQL allows 65,535 bind parameters). The export chunk is read as it downloads,
+ * so this is also how many offers are held at once, whatever the size of the chunk.
+ */
 const COMPARE_SLICE = 5_000;
 
 export type MiraklOfferExportApi = Pick<
   MiraklClient,
-  "startOfferExport" | "getOfferExportStatus" | "downloadOfferExportChunk"
+  "startOfferExport" | "getOfferExportStatus" | "streamOfferExportChunk"
 >;
 
 interface RunState {
@@ -178,8 +181,19 @@ export async function reconcileStep(
         const urls = state.urls ?? [];
         const chunk = state.chunk ?? 0;
         if (chunk < urls.length) {
-          const offers = await mirakl.downloadOfferExportChunk(urls[chunk]);
-          const counts = await compareOffers(connection, offers, now);
+          // The whole chunk in this step, a slice at a time as it downloads; a failure redoes the chunk (comparing
+          // again is harmless: quantities are recorded again, a drift already marked is no longer settled).
+          const counts: CompareCounts = { compared: 0, drifts: 0, orphanCount: 0, orphanSample: [] };
+          let slice: MiraklExportedOffer[] = [];
+          const compareSlice = async () => {
+            addCounts(counts, await compareOffers(connection, slice, now));
+            slice = [];
+          };
+          for await (const offer of mirakl.streamOfferExportChunk(urls[chunk])) {
+            slice.push(offer);
+            if (slice.length >= COMPARE_SLICE) await compareSlice();
+          }
+          if (slice.length > 0) await compareSlice();
           await prisma.reconcileRun.update({
             where: { id: run.id },
             data: {
@@ -190,8 +204,8 @@ export async function reconcileStep(
               state: {
                 ...state,
                 chunk: chunk + 1,
-                orphanCount: (state.orphanCount ?? 0) + counts.orphans.length,
-                orphanSample: [...(state.orphanSample ?? []), ...counts.orphans].slice(0, SAMPLE),
+                orphanCount: (state.orphanCount ?? 0) + counts.orphanCount,
+                orphanSample: [...(state.orphanSample ?? []), ...counts.orphanSample].slice(0, SAMPLE),
               } as Prisma.InputJsonValue,
             },
           });
@@ -247,11 +261,28 @@ async function finish(connection: Connection, run: ReconcileRun, now: Date, erro
   return { nextDueAt: null };
 }
 
+interface CompareCounts {
+  /** Offers compared (deleted ones left out). */
+  compared: number;
+  drifts: number;
+  /** Offers with no Shopify variant behind them: all counted, the first SAMPLE named. */
+  orphanCount: number;
+  orphanSample: string[];
+}
+
+function addCounts(total: CompareCounts, more: CompareCounts) {
+  total.compared += more.compared;
+  total.drifts += more.drifts;
+  total.orphanCount += more.orphanCount;
+  if (total.orphanSample.length < SAMPLE)
+    total.orphanSample.push(...more.orphanSample.slice(0, SAMPLE - total.orphanSample.length));
+}
+
 /**
  * Records Mirakl's quantity on each offer and marks drift: an offer whose row is settled (nothing
  * pending, nothing refused) but whose Mirakl quantity differs from what we want is pushed again.
  */
-async function compareOffers(connection: Connection, offers: MiraklExportedOffer[], now: Date) {
+async function compareOffers(connection: Connection, offers: MiraklExportedOffer[], now: Date): Promise<CompareCounts> {
   let drifts = 0;
   const orphans: string[] = [];
   for (let i = 0; i < offers.length; i += COMPARE_SLICE) {
@@ -308,28 +339,39 @@ async function compareOffers(connection: Connection, offers: MiraklExportedOffer
       FROM unnest(${ids}::text[], ${quantities}::int[], ${prices}::text[], ${drifted}::bool[], ${versions}::int[]) AS v(id, quantity, price, drifted, version)
       WHERE o."id" = v.id AND o."desiredVersion" = v.version`;
   }
-  return { compared: offers.filter((o) => !o.deleted).length, drifts, orphans };
+  return {
+    compared: offers.filter((o) => !o.deleted).length,
+    drifts,
+    orphanCount: orphans.length,
+    orphanSample: orphans.slice(0, SAMPLE),
+  };
 }
 
 /** Both directions of mismatch, as one counted exception each per connection (not one row per SKU). */
 async function reportUnmatched(connection: Connection, run: ReconcileRun, state: RunState, now: Date) {
   if (run.kind === "DELTA") return; // a delta export only lists changed offers: absence means nothing
-  const notOnMarketplace = await prisma.offerStock.findMany({
-    where: {
-      connectionId: connection.id,
-      warehouseCode: "",
-      desiredQuantity: { not: null },
-      OR: [{ miraklObservedAt: null }, { miraklObservedAt: { lt: run.startedAt } }],
-    },
-    select: { offerSku: true },
-    orderBy: { offerSku: "asc" },
-  });
+  // Counted, and the first SAMPLE named: a first install against an empty marketplace has every SKU here.
+  const notOnMarketplace = {
+    connectionId: connection.id,
+    warehouseCode: "",
+    desiredQuantity: { not: null },
+    OR: [{ miraklObservedAt: null }, { miraklObservedAt: { lt: run.startedAt } }],
+  } satisfies Prisma.OfferStockWhereInput;
+  const missing = await prisma.offerStock.count({ where: notOnMarketplace });
+  const missingSample = missing
+    ? await prisma.offerStock.findMany({
+        where: notOnMarketplace,
+        select: { offerSku: true },
+        orderBy: { offerSku: "asc" },
+        take: SAMPLE,
+      })
+    : [];
   await reportOrResolve(
     connection,
     now,
     "SKU_NOT_ON_MARKETPLACE",
-    notOnMarketplace.length,
-    notOnMarketplace.slice(0, SAMPLE).map((r) => r.offerSku),
+    missing,
+    missingSample.map((r) => r.offerSku),
     (count) => ({
       message: `${count} Shopify SKU${count === 1 ? " has" : "s have"} no offer on this marketplace, so their stock cannot be sent.`,
       fixHint:

@@ -1,6 +1,6 @@
 import prisma from "~/db.server";
 import { stockRulesSchema } from "~/domain/stock/rules";
-import { createMiraklClient, MiraklError, unlimitedRateLimiter, type MiraklOrder } from "~/integrations/mirakl";
+import { MiraklError, type MiraklOrder } from "~/integrations/mirakl";
 import { ORDER_POLL_INTERVAL_MS } from "~/sync/orders/intake.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
 import { ShopifyFake, type FakeGraphqlRequest } from "../test/shopify-fake";
@@ -16,6 +16,7 @@ import {
   VirtualClock,
   type Engine,
 } from "./harness";
+import { simulatorClient } from "../test/helpers/mirakl";
 
 /**
  * Order acceptance: the same stream of Mirakl orders (seeded: bursts and a trickle over an hour; most can
@@ -668,14 +669,7 @@ export async function runBaseline(
 ): Promise<PolicyOutcome> {
   const sim = await startSimulator(config, window.ms);
   const clock = new VirtualClock(sim.control.now(), sim);
-  const mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: "baseline",
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-    csvDelimiter: ";",
-  });
+  const mirakl = simulatorClient(sim, "baseline", sim.keys.single, { csvDelimiter: ";" });
   const left = shopifyStock(config);
   const decide = (order: MiraklOrder) =>
     order.order_lines.map((line) => {

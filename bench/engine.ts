@@ -2,7 +2,7 @@ import prisma from "~/db.server";
 import { createConnection } from "~/connections/connections.server";
 import { parseConnectionSettings } from "~/domain/connection-settings";
 import type { ConnectionStockRules } from "~/domain/sellable-quantity";
-import { createMiraklClient, unlimitedRateLimiter, type MiraklClient } from "~/integrations/mirakl";
+import { type MiraklClient } from "~/integrations/mirakl";
 import { ShopifyAdminClient, type AdminGraphqlTransport } from "~/integrations/shopify/client";
 import { CostBuckets } from "~/integrations/shopify/cost-buckets";
 import { catalogRefreshStep } from "~/sync/catalog/refresh.server";
@@ -21,6 +21,7 @@ import { workUnits } from "~/worker/registry.server";
 import { Worker, type TaskHandler } from "~/worker/worker.server";
 import { installShop } from "../test/helpers/app";
 import type { ShopifyFake } from "../test/shopify-fake";
+import { simulatorClient } from "../test/helpers/mirakl";
 
 /**
  * The real engine on a virtual clock. The app's own task functions run through the app's own Worker
@@ -125,14 +126,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     settings,
   });
   const connection = { id: created.id, shop };
-  const client = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-    csvDelimiter: ";",
-  });
+  const client = simulatorClient(sim, connection.id, sim.keys.single, { csvDelimiter: ";" });
   const mirakl = options.observeMirakl ? options.observeMirakl(client) : client;
   const transport = options.observeShopify ? options.observeShopify(fake.admin(shop)) : fake.admin(shop);
   const buckets = new CostBuckets();

@@ -7,7 +7,6 @@ import { action as inventoryLevelsUpdateRoute } from "~/routes/webhooks.inventor
 import { markSkusForRecompute } from "~/sync/stock/recompute-marks.server";
 import { releaseReservationsOfShopifyOrder } from "~/sync/reservations/holds.server";
 import { requestReconcile } from "~/sync/stock/reconcile.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
 import { settle } from "../test/helpers/app";
 import { ShopifyFake } from "../test/shopify-fake";
 import type { FakeInventoryLevel, FakeLocation } from "../test/shopify-fake/store";
@@ -23,6 +22,7 @@ import {
   VirtualClock,
   type Engine,
 } from "./harness";
+import { simulatorClient } from "../test/helpers/mirakl";
 
 /**
  * Flash sale: a few hot SKUs with limited stock sell at the same time on Shopify (D2C) and on one
@@ -507,14 +507,7 @@ export async function runBaselinePolicy(config: FlashSaleConfig, attempts: reado
   const world = await createWorld(config, "baseline");
   // "What most connectors do": the same sellableQuantity, without sales-velocity protection.
   world.rules = { ...world.rules, velocityProtection: { enabled: false, windowSeconds: null } };
-  const mirakl = createMiraklClient({
-    baseUrl: world.sim.url,
-    apiKey: world.sim.keys.single,
-    connectionId: "baseline",
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-    csvDelimiter: ";",
-  });
+  const mirakl = simulatorClient(world.sim, "baseline", world.sim.keys.single, { csvDelimiter: ";" });
   const reserved = new Map<string, number>();
   const pushAll = async () => {
     const lines = [...world.levels.keys()].map((sku) => ({

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { ensureDatabaseReady } from "~/db.server";
-import { createMiraklClient, unlimitedRateLimiter } from "~/integrations/mirakl";
+import { type createMiraklClient } from "~/integrations/mirakl";
 import { createConnection } from "~/connections/connections.server";
 import { applyLevels, upsertVariants, type VariantFacts } from "~/sync/catalog/mirror.server";
 import { runStockRecompute } from "~/sync/stock/recompute.server";
@@ -8,6 +8,7 @@ import { pushStock, STOCK_IMPORT_INTERVAL_MS, STOCK_STATUS_POLL_MS } from "~/syn
 import { stockFlowDeps } from "~/sync/index.server";
 import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/intake.server";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
+import { simulatorClient } from "../../helpers/mirakl";
 
 /**
  * Mirakl lowers an offer when an order is placed; a stock file computed without that order would
@@ -78,14 +79,7 @@ beforeEach(async () => {
       stockConfiguredAt: "2026-01-01T00:00:00.000Z",
     },
   }).then((c) => ({ id: c.id, shop }));
-  mirakl = createMiraklClient({
-    baseUrl: sim.url,
-    apiKey: sim.keys.single,
-    connectionId: connection.id,
-    limiter: unlimitedRateLimiter,
-    retry: { retries: 0 },
-    csvDelimiter: ";",
-  });
+  mirakl = simulatorClient(sim, connection.id, sim.keys.single, { csvDelimiter: ";" });
   await upsertVariants(shop, [tent], simNow());
   await setAvailable(10);
 });

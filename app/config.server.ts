@@ -24,48 +24,48 @@ const byteLimit = (fallback: number) =>
  * Every environment variable the app reads, validated once. A bad value stops the process at
  * start with a readable message instead of failing later inside a request.
  */
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    SHOPIFY_API_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
-    SHOPIFY_API_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
-    SHOPIFY_APP_URL: z.preprocess(unsetIfEmpty, z.url().optional()),
-    SCOPES: z.string().optional(),
-    DATABASE_URL: z.preprocess(
-      unsetIfEmpty,
-      z
-        .string()
-        .regex(
-          /^postgres(ql)?:\/\//,
-          "DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded PGlite database)",
-        )
-        .optional(),
-    ),
-    PGLITE_DATA_DIR: z.string().default("./data/pglite"),
-    // The embedded database runs in a thread of its own (off: in the calling thread, as the unit tests run it).
-    PGLITE_THREAD: z.enum(["on", "off"]).default("on"),
-    ENCRYPTION_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
-    ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
-    WORKER_MODE: z.enum(["embedded", "off"]).optional(),
-    WORKER_ID: z.string().optional(),
-    MIRAKL_BRIDGE_DEMO: z.enum(["0", "1"]).default("0"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    // Shopify's largest payloads (orders with many lines) are a few hundred KB; 5 MiB leaves ample headroom.
-    WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
-    // How long a shop's inbox gathers deliveries before a pass (app/webhooks/group-commit.server.ts).
-    WEBHOOK_INBOX_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
-    // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
-    MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
-    // `npm start` forks this many web processes sharing one port (server.ts); more than one needs PostgreSQL.
-    WEB_CONCURRENCY: z.preprocess(
-      unsetIfEmpty,
-      z.coerce
-        .number({ error: WEB_CONCURRENCY_MESSAGE })
-        .int({ error: WEB_CONCURRENCY_MESSAGE })
-        .min(1, { error: WEB_CONCURRENCY_MESSAGE })
-        .default(1),
-    ),
-  })
+const envVariables = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SHOPIFY_API_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SHOPIFY_APP_URL: z.preprocess(unsetIfEmpty, z.url().optional()),
+  SCOPES: z.string().optional(),
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        "DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded PGlite database)",
+      )
+      .optional(),
+  ),
+  PGLITE_DATA_DIR: z.string().default("./data/pglite"),
+  // The embedded database runs in a thread of its own (off: in the calling thread, as the unit tests run it).
+  PGLITE_THREAD: z.enum(["on", "off"]).default("on"),
+  ENCRYPTION_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+  WORKER_MODE: z.enum(["embedded", "off"]).optional(),
+  WORKER_ID: z.string().optional(),
+  MIRAKL_BRIDGE_DEMO: z.enum(["0", "1"]).default("0"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Shopify's largest payloads (orders with many lines) are a few hundred KB; 5 MiB leaves ample headroom.
+  WEBHOOK_MAX_BODY_BYTES: byteLimit(5 * MiB),
+  // How long a shop's inbox gathers deliveries before a pass (app/webhooks/group-commit.server.ts).
+  WEBHOOK_INBOX_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  // Every request through server.ts (declared length): above the 10 MB mapping CSV import plus form overhead.
+  MAX_REQUEST_BODY_BYTES: byteLimit(16 * MiB),
+  // `npm start` forks this many web processes sharing one port (server.ts); more than one needs PostgreSQL.
+  WEB_CONCURRENCY: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: WEB_CONCURRENCY_MESSAGE })
+      .int({ error: WEB_CONCURRENCY_MESSAGE })
+      .min(1, { error: WEB_CONCURRENCY_MESSAGE })
+      .default(1),
+  ),
+});
+const envSchema = envVariables
   .refine((env) => !(env.MIRAKL_BRIDGE_DEMO === "1" && env.NODE_ENV === "production"), {
     path: ["MIRAKL_BRIDGE_DEMO"],
     message: "the demo mode (no Shopify authentication) cannot be enabled when NODE_ENV=production",
@@ -94,14 +94,24 @@ const envSchema = z
 
 export type AppEnv = z.infer<typeof envSchema>;
 
-/** Parsed on each call (microseconds): tests and the demo change process.env at run time. */
-export function appEnv(): AppEnv {
+const envNames = Object.keys(envVariables.shape) as (keyof typeof envVariables.shape)[];
+let lastParsed: { values: (string | undefined)[]; env: Readonly<AppEnv> } | undefined;
+
+/**
+ * The configuration, parsed again only when one of its variables changed since the last call (tests and the demo
+ * change process.env at run time): the webhook intake reads it several times per delivery, and a parse costs
+ * about a tenth of a millisecond of the web thread.
+ */
+export function appEnv(): Readonly<AppEnv> {
+  const values = envNames.map((name) => process.env[name]);
+  if (lastParsed && values.every((value, i) => value === lastParsed!.values[i])) return lastParsed.env;
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  return parsed.data;
+  lastParsed = { values, env: Object.freeze(parsed.data) };
+  return lastParsed.env;
 }
 
 /** PGlite is one backend in one process: the worker must then live inside the web process. */

@@ -56,6 +56,13 @@ export async function startServer(options: {
   const build = vite
     ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
     : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
+  // Webhooks are answered ahead of Remix by the app's own intake (app/webhooks/node-intake.server.ts), taken from
+  // the build so that it shares the app's database and worker; a path that is no webhook topic falls through.
+  const appEntry = async () =>
+    (typeof build === "function" ? await build() : build).entry.module as typeof import("./app/entry.server");
+  app.post("/webhooks/*", (req, res, next) => {
+    appEntry().then((entry) => entry.receiveNodeWebhook(req, res, next), next);
+  });
   app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
 
   const loadAppModule = <T>(specifier: string) =>

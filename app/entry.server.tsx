@@ -9,6 +9,9 @@ import { logger } from "~/lib/logger.server";
 
 export const streamTimeout = 5000;
 
+/** server.ts serves webhooks with it ahead of Remix, in this module graph (one database, one group commit). */
+export { receiveNodeWebhook } from "~/webhooks/node-intake.server";
+
 // With the embedded database the worker lives in this process (PGlite is single-process).
 startEmbeddedWorkerIfConfigured();
 

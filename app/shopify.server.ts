@@ -1,7 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { shopifyApi, type Session } from "@shopify/shopify-api";
+import type { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import prisma, { ensureDatabaseReady } from "~/db.server";
 import { appEnv } from "~/config.server";
@@ -58,16 +58,11 @@ export const sessionStorage = new MigratedPrismaSessionStorage();
 
 const env = appEnv();
 
-/** What the app library and the webhook validator below must agree on. */
-const appSettings = {
+const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
   apiVersion,
   scopes: env.SCOPES?.split(",") ?? appScopes,
-};
-
-const shopify = shopifyApp({
-  ...appSettings,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   sessionStorage,
@@ -82,19 +77,6 @@ const shopify = shopifyApp({
     },
   },
 });
-
-/**
- * The HMAC and header check of a webhook delivery, alone. `authenticate.webhook` also loads (and, with expiring
- * offline tokens, may refresh over the network) the shop's session for every delivery and parses the body again;
- * the intake needs neither, and it answers within Shopify's 5 seconds during bursts.
- */
-export const webhookValidator = shopifyApi({
-  ...appSettings,
-  hostName: new URL(env.SHOPIFY_APP_URL).host,
-  isEmbeddedApp: true,
-  // The app library already said which of the API library's future flags are off.
-  _logDisabledFutureFlags: false,
-}).webhooks;
 
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;

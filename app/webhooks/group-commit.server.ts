@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
-import type { Prisma } from "~/generated/prisma/client";
+import { v7 as uuidv7 } from "uuid";
+import { Prisma } from "~/generated/prisma/client";
 import { workUnits } from "~/worker/registry.server";
 import { pokeEmbeddedWorker } from "~/worker/embedded.server";
 import { logger } from "~/lib/logger.server";
@@ -112,12 +113,24 @@ export class DeliveryGroupCommit {
 const storedByThisCall = (outcome: { inserted: boolean } | { error: unknown } | undefined) =>
   !!outcome && "inserted" in outcome && outcome.inserted;
 
+/**
+ * One INSERT … ON CONFLICT DO NOTHING RETURNING for the group. Written as SQL, not `createManyAndReturn`: Prisma
+ * compiles a createMany anew for every group (its data is not a parameter of a cached plan), about 0.9 ms of the
+ * web thread per group, more than the rest of the insert. Columns and defaults as the schema declares them (id a
+ * UUIDv7 like `@default(uuid(7))`, receivedAt this process's clock like `@default(now())`, status PENDING).
+ */
 async function insertPendingRows(rows: PendingDelivery[]): Promise<Set<string>> {
-  const stored = await prisma.webhookDelivery.createManyAndReturn({
-    data: rows.map((r) => ({ ...r, status: "PENDING" as const })),
-    skipDuplicates: true,
-    select: { shop: true, topic: true, dedupeKey: true },
-  });
+  const receivedAt = new Date();
+  const values = rows.map(
+    (r) =>
+      Prisma.sql`(${uuidv7()}, ${r.shop}, ${r.topic}, ${r.webhookId}, ${r.eventId}, ${r.dedupeKey}, ${r.apiVersion}, ${r.triggeredAt}, ${receivedAt}, ${JSON.stringify(r.payload)}::jsonb)`,
+  );
+  const stored = await prisma.$queryRaw<{ shop: string; topic: string; dedupeKey: string }[]>`
+    INSERT INTO "WebhookDelivery"
+      ("id", "shop", "topic", "webhookId", "eventId", "dedupeKey", "apiVersion", "triggeredAt", "receivedAt", "payload")
+    VALUES ${Prisma.join(values)}
+    ON CONFLICT DO NOTHING
+    RETURNING "shop", "topic", "dedupeKey"`;
   return new Set(stored.map(deliveryKey));
 }
 

@@ -1,6 +1,5 @@
 import prisma from "~/db.server";
 import { WebhookValidationErrorReason } from "@shopify/shopify-api";
-import { webhookValidator } from "~/shopify.server";
 import {
   isWebhookTopic,
   normalizeWebhookTopic,
@@ -11,45 +10,68 @@ import {
 import { reportException } from "~/exceptions/exceptions.server";
 import { logger } from "~/lib/logger.server";
 import { deliveryGroupCommit } from "~/webhooks/group-commit.server";
+import { verifyWebhook, type HeaderLookup } from "~/webhooks/verify.server";
 import { Prisma } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { readBodyWithin } from "~/lib/request-body.server";
 import { complianceShopMismatch } from "~/shops/compliance.server";
+
+/** A delivery as read off the wire: its headers, and its body's bytes (read within WEBHOOK_MAX_BODY_BYTES). */
+export interface ReceivedDelivery {
+  header: HeaderLookup;
+  body: Uint8Array;
+}
+
+/** What Shopify is answered: a status, and for refusals a plain-text reason. */
+export interface WebhookAnswer {
+  status: number;
+  message?: string;
+}
+
+/**
+ * The webhook routes' action (Remix): the same intake as the one server.ts serves ahead of Remix
+ * (node-intake.server.ts); this one answers where Remix alone serves the app (`shopify app dev`).
+ */
+export async function receiveWebhook(request: Request, routeTopic: WebhookTopic): Promise<Response> {
+  if (request.method !== "POST") return new Response("Webhooks are POST requests", { status: 405 });
+  // Read once, bounded, before any work: the HMAC can only be checked over the whole body (413 past the limit).
+  const body = await readBodyWithin(request, appEnv().WEBHOOK_MAX_BODY_BYTES);
+  const answer = await takeWebhookDelivery({ header: (name) => request.headers.get(name), body }, routeTopic);
+  return new Response(answer.message ?? null, { status: answer.status });
+}
 
 /**
  * Webhook request path: verify (a bad HMAC is a 401, nothing stored), persist once (a redelivery hits the unique
  * key and is a no-op), mark the shop's inbox dirty, answer 200. Processing happens in the worker, never here:
  * Shopify gives us 5 seconds. Nothing on this path grows with the shop: no session read, one parse, one insert.
  */
-export async function receiveWebhook(request: Request, routeTopic: WebhookTopic): Promise<Response> {
-  if (request.method !== "POST") return new Response("Webhooks are POST requests", { status: 405 });
-  // Read once, bounded, before any work: the HMAC can only be checked over the whole body (413 past the limit).
-  const bytes = await readBodyWithin(request, appEnv().WEBHOOK_MAX_BODY_BYTES);
-  const body = new TextDecoder().decode(bytes);
-  const check = await webhookValidator.validate({ rawBody: body, rawRequest: request });
+export async function takeWebhookDelivery(
+  delivery: ReceivedDelivery,
+  routeTopic: WebhookTopic,
+): Promise<WebhookAnswer> {
+  const check = verifyWebhook(delivery.header, delivery.body, appEnv().SHOPIFY_API_SECRET);
   if (!check.valid) {
     const forged = check.reason === WebhookValidationErrorReason.InvalidHmac;
     const missing = "missingHeaders" in check ? check.missingHeaders : undefined;
     logger.warn("webhook: delivery refused", { reason: check.reason, missingHeaders: missing, routeTopic });
     // Only a wrong signature is "unauthorized"; no signature or missing headers is a malformed request.
     return forged
-      ? new Response("Webhook HMAC validation failed", { status: 401 })
-      : new Response(`Webhook refused: ${check.reason}${missing ? ` (${missing.join(", ")})` : ""}`, {
-          status: 400,
-        });
+      ? { status: 401, message: "Webhook HMAC validation failed" }
+      : { status: 400, message: `Webhook refused: ${check.reason}${missing ? ` (${missing.join(", ")})` : ""}` };
   }
   const shop = check.domain;
   const webhookId = check.webhookId;
   const eventId = "eventId" in check ? check.eventId : undefined;
   const dedupeKey = eventId || webhookId;
   const triggeredAt = parseDate(check.triggeredAt);
+  const body = new TextDecoder().decode(delivery.body);
 
   // Parsed once, here, by our parser: JSON.parse rounds ids beyond 2^53.
   let payload: unknown;
   try {
     payload = parseShopifyJson(body);
   } catch (error) {
-    if (error instanceof SyntaxError) return storeUnparseable(request.headers, body, routeTopic);
+    if (error instanceof SyntaxError) return storeUnparseable(delivery.header, body, routeTopic);
     throw error;
   }
   const facts: DeliveryFacts = { webhookId, eventId, apiVersion: check.apiVersion, payload };
@@ -81,7 +103,7 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
   if (mismatch) {
     // Not Shopify: a genuine body replayed under another shop's header. Nothing is stored for either shop.
     logger.warn("webhook: compliance payload for another shop refused", { shop, topic, dedupeKey, mismatch });
-    return new Response("The payload's shop does not match the request", { status: 401 });
+    return { status: 401, message: "The payload's shop does not match the request" };
   }
 
   // One row, written with the deliveries arriving alongside it (group commit); answered once it is committed.
@@ -96,7 +118,7 @@ export async function receiveWebhook(request: Request, routeTopic: WebhookTopic)
     payload: (payload ?? {}) as Prisma.InputJsonValue,
   });
   if (!inserted) logger.info("webhook: duplicate delivery ignored", { shop, topic, dedupeKey });
-  return new Response(null, { status: 200 });
+  return { status: 200 };
 }
 
 /** What we keep of a delivery: its verified headers and payload, or the headers of one we could not parse. */
@@ -168,11 +190,11 @@ async function storeRejected(input: {
       },
     });
   }
-  return new Response(null, { status: 200 });
+  return { status: 200 };
 }
 
-async function storeUnparseable(headers: Headers, body: string, routeTopic: WebhookTopic): Promise<Response> {
-  const header = (name: string) => headers.get(`x-shopify-${name}`) ?? headers.get(`shopify-${name}`);
+async function storeUnparseable(lookup: HeaderLookup, body: string, routeTopic: WebhookTopic): Promise<WebhookAnswer> {
+  const header = (name: string) => lookup(`x-shopify-${name}`) || lookup(`shopify-${name}`) || null;
   const shop = header("shop-domain") ?? "unknown";
   const webhookId = header("webhook-id") ?? crypto.randomUUID();
   const eventId = header("event-id");
@@ -190,7 +212,7 @@ async function storeUnparseable(headers: Headers, body: string, routeTopic: Webh
     triggeredAt: parseDate(header("triggered-at") ?? undefined),
     reason: "the body is not valid JSON",
   });
-  return new Response("Webhook body is not valid JSON", { status: 400 });
+  return { status: 400, message: "Webhook body is not valid JSON" };
 }
 
 function parseDate(value: string | undefined): Date | null {

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import prisma, { ensureDatabaseReady } from "~/db.server";
+import prisma from "~/db.server";
 import { action as inventoryWebhook } from "~/routes/webhooks.inventory_levels.update";
 import { DeliveryGroupCommit, type PendingDelivery } from "~/webhooks/group-commit.server";
 import { workUnits } from "~/worker/registry.server";
 import { installShop, settle, webhookRequest } from "../helpers/app";
+import { postgresSkipReason, postgresUrl, suiteOnDatabase } from "../helpers/postgres";
 
 const shop = "group-commit.myshopify.com";
 let seq = 0;
@@ -19,12 +20,60 @@ const row = (over: Partial<PendingDelivery> = {}): PendingDelivery => ({
   ...over,
 });
 
-beforeAll(async () => {
-  await ensureDatabaseReady();
-  await installShop(shop);
-});
+if (!postgresUrl) console.warn(postgresSkipReason);
 
-describe("webhook group commit", () => {
+// The insert is SQL of its own (not Prisma's createMany): each database runs it.
+describe.each([
+  { database: "pglite" as const, skip: false },
+  { database: "postgres" as const, skip: !postgresUrl },
+])("webhook group commit on $database", ({ database, skip }) => {
+  if (skip) return it.skip(postgresSkipReason);
+  suiteOnDatabase(database, "mb_group_commit");
+  beforeAll(() => installShop(shop));
+
+  it("stores each row as Prisma would have: the schema's defaults, exact payload and instants", async () => {
+    const groups = new DeliveryGroupCommit();
+    const triggeredAt = new Date("2026-12-04T10:11:12.345Z");
+    const payload = {
+      inventory_item_id: "90071992547409931", // beyond 2^53, kept as the string parseShopifyJson gives
+      available: -3,
+      note: 'café — 漢字 "quoted" \\ back',
+      nested: [{ a: null, b: [1.5, true] }],
+    };
+    const before = Date.now();
+    const [withAll, bare] = [
+      row({ triggeredAt, payload }),
+      row({ eventId: null, apiVersion: null, triggeredAt: null }),
+    ];
+    expect(await Promise.all([groups.store(withAll), groups.store(bare)])).toEqual([true, true]);
+    const after = Date.now();
+    const stored = await prisma.webhookDelivery.findMany({
+      where: { shop, dedupeKey: { in: [withAll.dedupeKey, bare.dedupeKey] } },
+      orderBy: { webhookId: "asc" },
+    });
+    const [a, b] = withAll.webhookId < bare.webhookId ? stored : [stored[1], stored[0]];
+    expect(a).toMatchObject({
+      topic: "inventory_levels/update",
+      webhookId: withAll.webhookId,
+      eventId: withAll.eventId,
+      apiVersion: "2026-07",
+      payload,
+      status: "PENDING",
+      attempts: 0,
+      processedAt: null,
+      error: null,
+      redactedAt: null,
+    });
+    expect(a.triggeredAt?.toISOString()).toBe(triggeredAt.toISOString());
+    expect(b).toMatchObject({ eventId: null, apiVersion: null, triggeredAt: null, payload: bare.payload });
+    for (const r of [a, b]) {
+      // A UUIDv7, as @default(uuid(7)) makes: time-ordered, so the primary key index grows at its end.
+      expect(r.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(r.receivedAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(r.receivedAt.getTime()).toBeLessThanOrEqual(after);
+    }
+  });
+
   it("answers every caller only once its own row is committed, with one insert per group", async () => {
     const insertSizes: number[] = [];
     const marked: string[][] = [];

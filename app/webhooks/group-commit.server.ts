@@ -146,26 +146,57 @@ const inboxSettleMs = () => appEnv().WEBHOOK_INBOX_SETTLE_MS; // 200 by default;
 const CLOCK_MARGIN_MS = 50;
 
 /**
- * Shops whose inbox this process marked, until (shortly before) the unit's due time: no worker can claim the unit
- * before then, so its pass will read the rows stored meanwhile and another mark adds nothing but a statement per
- * group. A mark made elsewhere that pulls the unit earlier (a Retry, the sweep), or a pass cut short, can let a pass end before such a
- * row is stored: the inbox sweep re-marks shops with pending rows every minute, so that row waits, and is not lost.
+ * When this process may skip marking a shop's inbox again. Two cases:
+ * - the unit cannot be claimed before `until` (shortly before its due time): the pass that runs then reads every
+ *   row stored meanwhile, so another mark adds nothing but a statement per group;
+ * - the unit is due or running (a pass longer than the settle time, common in a burst): a mark per group would only
+ *   bump its version again. One mark per settle window is made instead, the window's deliveries covered by a
+ *   trailing mark at its end (`trailing`), made after their rows were committed, so the pass after reads them.
+ * A mark made elsewhere that pulls the unit earlier (a Retry, the sweep), a pass cut short, or a process stopped
+ * before its trailing mark can let a row wait: the inbox sweep re-marks shops with pending rows every minute, so
+ * that row waits, and is not lost.
  */
-const markedUntil = new Map<string, number>();
+interface MarkWindow {
+  until: number;
+  needsTrailingMark: boolean;
+  trailing?: NodeJS.Timeout;
+}
+const markWindows = new Map<string, MarkWindow>();
 
 async function markInboxesDirty(shops: string[]) {
-  const now = Date.now();
   const settleMs = inboxSettleMs();
-  const dueAt = new Date(now + settleMs);
-  for (const shop of shops) {
-    if ((markedUntil.get(shop) ?? 0) > now) continue;
-    // Level-triggered: a mark while the unit is due keeps the earlier due time, so a steady burst cannot push it back.
-    const due = (await workUnits.webhookInbox.markDirty(shop, dueAt)).getTime() - CLOCK_MARGIN_MS;
-    if (due > now) markedUntil.set(shop, due);
-    else markedUntil.delete(shop);
-  }
-  if (markedUntil.size > 1_000) for (const [shop, until] of markedUntil) if (until <= now) markedUntil.delete(shop);
+  for (const shop of shops) await markInbox(shop, settleMs);
   pokeEmbeddedWorker(settleMs);
+}
+
+async function markInbox(shop: string, settleMs: number) {
+  const now = Date.now();
+  const window = markWindows.get(shop);
+  if (window && window.until > now) {
+    if (window.needsTrailingMark)
+      window.trailing ??= setTimeout(() => void markAtWindowEnd(shop), window.until - now).unref();
+    return;
+  }
+  // Level-triggered: a mark while the unit is due keeps the earlier due time, so a steady burst cannot push it back.
+  const due = (await workUnits.webhookInbox.markDirty(shop, new Date(now + settleMs))).getTime() - CLOCK_MARGIN_MS;
+  if (due > now) markWindows.set(shop, { until: due, needsTrailingMark: false });
+  else if (settleMs > 0) markWindows.set(shop, { until: now + settleMs, needsTrailingMark: true });
+  else markWindows.delete(shop);
+  if (markWindows.size > 1_000) {
+    for (const [other, w] of markWindows) if (w.until <= now && !w.trailing) markWindows.delete(other);
+  }
+}
+
+async function markAtWindowEnd(shop: string) {
+  markWindows.delete(shop);
+  const settleMs = inboxSettleMs();
+  try {
+    await markInbox(shop, settleMs);
+    pokeEmbeddedWorker(settleMs);
+  } catch (error) {
+    // The rows are committed: the inbox sweep re-marks any shop with pending deliveries, so this is not a loss.
+    logger.warn("webhook: marking an inbox dirty failed; the sweep will", { shop, error: String(error) });
+  }
 }
 
 /** One per process: every webhook route shares it. */

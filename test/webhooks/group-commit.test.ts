@@ -151,6 +151,43 @@ describe.each([
     expect(unit?.dueAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
+  it("while a pass outlasts the settle time, marks the inbox once per window and once more at the window's end", async () => {
+    const runningShop = `group-commit-running-${database}.myshopify.com`;
+    await installShop(runningShop);
+    const key = workUnits.webhookInbox.key(runningShop);
+    const groups = new DeliveryGroupCommit();
+    process.env.WEBHOOK_INBOX_SETTLE_MS = "200";
+    try {
+      // A pass started a second ago, already marked for the pass after (due half a second ago): due and running.
+      await workUnits.webhookInbox.markDirty(runningShop);
+      const now = Date.now();
+      await prisma.workUnit.update({
+        where: { key },
+        data: {
+          leaseOwner: "w",
+          leaseExpiresAt: new Date(now + 60_000),
+          lastStartedAt: new Date(now - 1000),
+          dueAt: new Date(now - 500),
+        },
+      });
+      const version = async () => (await prisma.workUnit.findUniqueOrThrow({ where: { key } })).version;
+      const start = await version();
+      await groups.store(row({ shop: runningShop }));
+      expect(await version()).toBe(start + 1);
+      // More groups inside the window: stored, not marked again...
+      await groups.store(row({ shop: runningShop }));
+      await groups.store(row({ shop: runningShop }));
+      expect(await version()).toBe(start + 1);
+      // ...until the window's end, where one trailing mark covers them.
+      await vi.waitFor(async () => expect(await version()).toBe(start + 2), { timeout: 2000, interval: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await version()).toBe(start + 2);
+      expect(await prisma.webhookDelivery.count({ where: { shop: runningShop } })).toBe(3);
+    } finally {
+      process.env.WEBHOOK_INBOX_SETTLE_MS = "0";
+    }
+  });
+
   it("marks a shop's inbox once for the deliveries of a settle window, and again once the unit may have run", async () => {
     const burstShop = "group-commit-marks.myshopify.com";
     await installShop(burstShop);

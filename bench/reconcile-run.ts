@@ -105,10 +105,21 @@ export function memorySampler(runningUnit: () => string | null = () => null) {
     seen.rssMb = Math.max(seen.rssMb, mb(m.rss));
   };
   const timer = setInterval(sample, 20);
+  // BENCH_MEMORY_TRACE=<ms>: the process's memory on stderr at that interval, to see where a peak builds up.
+  let traced = 0;
+  const trace = process.env.BENCH_MEMORY_TRACE
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        console.error(
+          `mem ${++traced} ${runningUnit() ?? "-"} rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} used ${mb(m.heapUsed)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`,
+        );
+      }, Number(process.env.BENCH_MEMORY_TRACE))
+    : undefined;
   return {
     sample,
     stop() {
       clearInterval(timer);
+      clearInterval(trace);
       sample();
       return {
         rssBeforeMb: mb(before.rss),

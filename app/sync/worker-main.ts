@@ -1,7 +1,8 @@
 // `npm run worker`: a worker process for production on PostgreSQL. Start as many as you like; leases
 // keep them from running the same unit twice, and a killed worker's unit is retried after its lease.
-// package.json starts it with a capped V8 heap and glibc's allocator held to two arenas: bench/results.md, "Engine
-// memory at 100k SKUs".
+// package.json starts it with a capped V8 heap, glibc's allocator held to two arenas, and Prisma's query compiler
+// (WebAssembly) left on V8's baseline compiler: its optimizing recompiles took 30-50 MB of native memory at their
+// peak for no measurable CPU gain. bench/results.md, "Engine memory at 100k SKUs".
 import { getHeapStatistics } from "node:v8";
 import { appEnv, usesEmbeddedDatabase } from "~/config.server";
 import { ensureDatabaseReady } from "~/db.server";

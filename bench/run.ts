@@ -222,6 +222,7 @@ function engineMemoryTable(result: EngineMemoryResult) {
           ...both((r) => (r.fakesPeakRssMb === null ? "–" : `${r.fakesPeakRssMb} MB`)),
         ],
         ["wall time (noisy: shared machine)", ...both((r) => seconds(r.wallMs))],
+        ["engine process CPU time (user + system)", ...both((r) => seconds(r.cpuMs))],
         ["… catalogue refresh / recompute / reconcile / push", ...both(unitSeconds)],
         ["virtual time (Mirakl waits, not waited)", ...both((r) => seconds(r.virtualMs))],
         ...reconcileOutcomeRows(cold, warm),

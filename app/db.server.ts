@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { appEnv } from "~/config.server";
 import { applyMigrations, type MigrationTarget } from "~/db/migrate.server";
 import { gatedPGlite } from "~/db/priority-gate.server";
+import { releasingQueryValues } from "~/db/released-query-values.server";
 import { PGliteThread, PGliteThreadAdapterFactory } from "~/db/pglite-thread.server";
 
 export type Db = PrismaClient;
@@ -29,7 +29,7 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: st
   const databaseUrl = options.databaseUrl ?? env.DATABASE_URL;
   if (databaseUrl) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = new PrismaClient({ adapter: releasingQueryValues(new PrismaPg(pool)) });
     return {
       prisma,
       kind: "postgres",
@@ -70,20 +70,31 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDataDir?: st
       close: () => thread.close(),
     };
   }
-  const pglite = new PGlite(dataDir);
+  // Loaded only here (unit tests): PGlite's module alone is about 35 MB of a process's memory, which a worker on
+  // PostgreSQL and a web process with the database thread never use.
+  const pglite = import("@electric-sql/pglite").then(({ PGlite }) => new PGlite(dataDir));
+  pglite.catch(() => {}); // a failure surfaces at the first query or migration, not as an unhandled rejection
   // Requests' queries go before the worker's (see priority-gate.server.ts): one backend serves both.
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(gatedPGlite(pglite)) });
+  const adapter: SqlDriverAdapterFactory = {
+    provider: "postgres",
+    adapterName: "pglite-prisma-adapter",
+    connect: async () => {
+      const [{ PrismaPGlite }, database] = await Promise.all([import("pglite-prisma-adapter"), pglite]);
+      return releasingQueryValues(new PrismaPGlite(gatedPGlite(database))).connect();
+    },
+  };
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     kind: "pglite",
     migrationTarget: () => ({
-      exec: async (sql) => void (await pglite.exec(sql)),
-      query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+      exec: async (sql) => void (await (await pglite).exec(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await (await pglite).query<T>(sql, params)).rows,
       withLock: (fn) => fn(), // one process owns a PGlite directory
     }),
     close: async () => {
       await prisma.$disconnect();
-      await pglite.close().catch(() => {});
+      await pglite.then((database) => database.close()).catch(() => {});
     },
   };
 }

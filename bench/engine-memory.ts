@@ -27,6 +27,8 @@ export interface EngineMemoryResult {
   database?: string;
   /** The engine process's Node options (tsx, a heap cap if any). */
   nodeArgs?: string[];
+  /** The environment `npm run worker` sets, which the engine's process was started with (set by bench/run.ts). */
+  workerEnv?: Record<string, string>;
   seedMs?: number;
   /** The engine process's RSS and heap once the engine was set up, before the first run. */
   setup?: { rssMb: number; heapUsedMb: number };

@@ -32,6 +32,8 @@ export const RECONCILE_QUICK: ReconcileConfig = { ...RECONCILE_FULL, skus: 2_000
 
 export interface RunFigures {
   wallMs: number;
+  /** CPU time of this process over the run (user + system, all its threads), ms: steadier than wall time on a busy machine. */
+  cpuMs: number;
   /** Wall ms per kind of engine unit (catalogue refresh, recompute, reconcile, push). */
   unitMs: Record<string, number>;
   virtualMs: number;
@@ -105,10 +107,21 @@ export function memorySampler(runningUnit: () => string | null = () => null) {
     seen.rssMb = Math.max(seen.rssMb, mb(m.rss));
   };
   const timer = setInterval(sample, 20);
+  // BENCH_MEMORY_TRACE=<ms>: the process's memory on stderr at that interval, to see where a peak builds up.
+  let traced = 0;
+  const trace = process.env.BENCH_MEMORY_TRACE
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        console.error(
+          `mem ${++traced} ${runningUnit() ?? "-"} rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} used ${mb(m.heapUsed)} ext ${mb(m.external)} ab ${mb(m.arrayBuffers)}`,
+        );
+      }, Number(process.env.BENCH_MEMORY_TRACE))
+    : undefined;
   return {
     sample,
     stop() {
       clearInterval(timer);
+      clearInterval(trace);
       sample();
       return {
         rssBeforeMb: mb(before.rss),
@@ -171,6 +184,7 @@ export async function measureReconcileRun(options: {
   for (const kind of Object.keys(engine.unitMs)) delete engine.unitMs[kind];
   const memory = memorySampler(engine.runningUnit);
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   const virtualStart = clock.ms;
   const run = await requestReconcile(engine.connection, "FULL", clock.date());
   for (let steps = 0; ; steps++) {
@@ -193,6 +207,7 @@ export async function measureReconcileRun(options: {
     await clock.advanceTo(Math.max(clock.ms + 1, Math.min(...due)));
   }
   const wallMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const figures = memory.stop();
   const finished = await prisma.reconcileRun.findUniqueOrThrow({ where: { id: run.id } });
   if (finished.error) throw new Error(`bench: ${label} reconcile failed: ${finished.error}`);
@@ -210,6 +225,7 @@ export async function measureReconcileRun(options: {
   for await (const page of wantedQuantities(engine.connection.id)) mismatchesAfter += await fakes.mismatches(page);
   return {
     wallMs,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     unitMs: Object.fromEntries(Object.entries(engine.unitMs).map(([kind, ms]) => [kind, Math.round(ms)])),
     virtualMs: clock.ms - virtualStart,
     ...figures,

@@ -20,6 +20,7 @@ import type { FulfilmentsOutcome } from "./fulfilments";
 import type { WebhookRunOutcome, WebhooksBenchResult } from "./webhooks";
 import type { EngineMemoryResult, EngineRun } from "./engine-memory";
 import { ENGINE_PEAK_RSS_GOAL_MB } from "./engine-memory-protocol";
+import { workerCommand } from "../test/helpers/worker-command";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -27,7 +28,12 @@ const only = args.find((a) => a.startsWith("--only="))?.slice(7);
 const skus = args.find((a) => a.startsWith("--skus="));
 const jsonOut = args.find((a) => a.startsWith("--json="))?.slice(7);
 
-function scenario(name: string, extra: string[], nodeArgs: string[] = []): Promise<unknown> {
+function scenario(
+  name: string,
+  extra: string[],
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -43,6 +49,7 @@ function scenario(name: string, extra: string[], nodeArgs: string[] = []): Promi
       ],
       {
         stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, ...env },
       },
     );
     let out = "";
@@ -177,6 +184,9 @@ function reconcileTable(result: { config: { skus: number }; seedMs: number; cold
 
 /** The engine alone (PostgreSQL, fakes in another process): its memory first, then the same outcome rows. */
 function engineMemoryTable(result: EngineMemoryResult) {
+  const workerEnv = Object.entries(result.workerEnv ?? {})
+    .map(([name, value]) => `${name}=${value} `)
+    .join("");
   if (result.skipped || !result.cold || !result.warm) return `Skipped: ${result.skipped ?? "no figures"}.`;
   const { cold, warm } = result;
   const both = (f: (r: EngineRun) => string | number) => [f(cold), f(warm)];
@@ -212,13 +222,14 @@ function engineMemoryTable(result: EngineMemoryResult) {
           ...both((r) => (r.fakesPeakRssMb === null ? "–" : `${r.fakesPeakRssMb} MB`)),
         ],
         ["wall time (noisy: shared machine)", ...both((r) => seconds(r.wallMs))],
+        ["engine process CPU time (user + system)", ...both((r) => seconds(r.cpuMs))],
         ["… catalogue refresh / recompute / reconcile / push", ...both(unitSeconds)],
         ["virtual time (Mirakl waits, not waited)", ...both((r) => seconds(r.virtualMs))],
         ...reconcileOutcomeRows(cold, warm),
       ],
     ),
     "",
-    `Engine process: \`node ${result.nodeArgs!.join(" ")}\` (${result.nodeArgs!.some((a) => a.startsWith("--max-old-space-size")) ? "old space capped" : "no heap cap, as `npm run worker`"}); set up before the cold run: RSS ${result.setup!.rssMb} MB, JS heap used ${result.setup!.heapUsedMb} MB. Database ${result.database} on PostgreSQL (dropped after). Seeding the fakes: ${seconds(result.seedMs)} (not counted).`,
+    `Engine process: \`${workerEnv}node ${result.nodeArgs!.join(" ")}\` (as \`npm run worker\` starts a worker, with --expose-gc for the samples); set up before the cold run: RSS ${result.setup!.rssMb} MB, JS heap used ${result.setup!.heapUsedMb} MB. Database ${result.database} on PostgreSQL (dropped after). Seeding the fakes: ${seconds(result.seedMs)} (not counted).`,
   ].join("\n");
 }
 
@@ -576,14 +587,12 @@ if (!only || only === "webhooks") {
 
 if (!only || only === "webhooks" || only === "engine-memory") {
   if (process.env.DATABASE_URL) process.env.BENCH_POSTGRES_URL ??= process.env.DATABASE_URL;
-  // BENCH_ENGINE_MAX_OLD_SPACE_MB caps V8's old space in the engine's process (a worker's NODE_OPTIONS would): by
-  // default none, as `npm run worker` runs today.
-  const cap = Number(process.env.BENCH_ENGINE_MAX_OLD_SPACE_MB ?? 0);
-  const result = (await scenario(
-    "engine-memory",
-    skus ? [skus] : [],
-    cap > 0 ? [`--max-old-space-size=${cap}`] : [],
-  )) as EngineMemoryResult;
+  // The engine's process starts as `npm run worker` starts a worker (package.json: its heap cap and allocator
+  // settings); WORKER_MAX_OLD_SPACE_MB sets the cap for both (0: V8's own default, no cap). tsx is added by scenario().
+  const worker = workerCommand();
+  const nodeArgs = worker.nodeArgs.filter((arg, i, all) => arg !== "--import" && all[i - 1] !== "--import");
+  const result = (await scenario("engine-memory", skus ? [skus] : [], nodeArgs, worker.env)) as EngineMemoryResult;
+  result.workerEnv = worker.env;
   raw.engineMemory = result;
   say(
     `\n## Engine memory, full reconcile of ${result.config.skus.toLocaleString("en")} SKUs (the engine alone on PostgreSQL, the fakes in another process; issue 15)\n\n${engineMemoryTable(result)}\n`,

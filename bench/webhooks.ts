@@ -9,6 +9,7 @@ import pg from "pg";
 import prisma, { closeDatabase } from "~/db.server";
 import { apiVersion } from "~/shopify.server";
 import { installShop } from "../test/helpers/app";
+import { workerCommand } from "../test/helpers/worker-command";
 import { percentile, seededRandom } from "./harness";
 import { postgresDatabase, postgresUrl, useAppDatabase, type BenchDatabase } from "./postgres";
 
@@ -271,10 +272,12 @@ async function startWebServer(env: NodeJS.ProcessEnv, probe: boolean): Promise<C
   return child;
 }
 
+/** A worker as `npm run worker` starts one (package.json: its heap cap and allocator settings). */
 function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
+  const command = workerCommand(env);
+  return spawn(process.execPath, [...command.nodeArgs, command.entry], {
     cwd: ROOT,
-    env,
+    env: { ...env, ...command.env },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }

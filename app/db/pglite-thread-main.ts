@@ -11,10 +11,11 @@ import {
   type Transaction,
 } from "@prisma/driver-adapter-utils";
 import { gatedPGlite, inBackground } from "./priority-gate.server";
+import { releasingQueryValues } from "./released-query-values.server";
 
 const port = parentPort!;
 const pglite = new PGlite((workerData as { dataDir: string }).dataDir);
-const adapter = new PrismaPGlite(gatedPGlite(pglite)).connect();
+const adapter = releasingQueryValues(new PrismaPGlite(gatedPGlite(pglite))).connect();
 const transactions = new Map<number, Transaction>();
 let nextTransaction = 1;
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
+import { workerCommand } from "../helpers/worker-command";
 
 if (!postgresUrl) console.warn(`[worker-process.test] ${postgresSkipReason}`);
 
@@ -9,9 +10,12 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
   it("migrates, schedules its periodic work, and exits 0 on SIGTERM with no lease left behind", async () => {
     const scratch = await createScratchDatabase("mb_worker");
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "app/sync/worker-main.ts"], {
+      // As package.json starts it: its heap cap and allocator settings included.
+      const command = workerCommand();
+      const child = spawn(process.execPath, [...command.nodeArgs, command.entry], {
         env: {
           ...process.env,
+          ...command.env,
           DATABASE_URL: scratch.url,
           NODE_ENV: "development",
           LOG_LEVEL: "info",
@@ -23,6 +27,10 @@ describe.skipIf(!postgresUrl)("npm run worker on PostgreSQL", () => {
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
       await vi.waitFor(() => expect(output).toContain("worker started"), { timeout: 30_000, interval: 100 });
+      // The heap is capped (128 MB of old space by default): V8's own limit on this machine is several GB.
+      const heapLimitMb = Number(/heapLimitMb[^0-9]*(\d+)/.exec(output)?.[1]);
+      expect(heapLimitMb).toBeGreaterThan(100);
+      expect(heapLimitMb).toBeLessThan(200);
 
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       child.kill("SIGTERM");

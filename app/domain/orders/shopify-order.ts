@@ -1,5 +1,7 @@
 // CommonJS: a default import, so Vite's server runtime loads it as Node does.
-import countries from "i18n-iso-countries";
+// The codes alone: the package's main entry also registers every language's country names (78 files, about 12 MB
+// of a process's memory), and only alpha-3 to alpha-2 is used here.
+import countries from "i18n-iso-countries/index";
 import { minorUnitsToMoney, moneyToMinorUnits, toMoney, type MiraklMoney } from "~/domain/money";
 
 /**

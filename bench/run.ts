@@ -493,7 +493,7 @@ function webhooksTable(result: WebhooksBenchResult) {
   });
   const details = result.runs.map(
     (run) =>
-      `- ${run.label}, ${run.config.rate}/s: sent ${run.sent.valid} valid distinct, ${run.sent.duplicates} duplicates, ${run.sent.forged} forged, ${run.sent.malformed} malformed; answers ${calls(run.statuses)}; rows ${calls(run.rowsByStatus)} (beyond one per valid delivery and one per malformed: ${run.extraRows}; from forged: ${run.forgedRows}; malformed stored FAILED: ${run.malformedRows}); load generator at most ${ms(run.maxSendLagMs)} late; wall ${seconds(run.wallMs)}`,
+      `- ${run.label}, ${run.config.rate}/s: sent ${run.sent.valid} valid distinct, ${run.sent.duplicates} duplicates, ${run.sent.forged} forged, ${run.sent.malformed} malformed; answers ${calls(run.statuses)}; rows ${calls(run.rowsByStatus)} (beyond one per valid delivery and one per malformed: ${run.extraRows}; from forged: ${run.forgedRows}; malformed stored FAILED: ${run.malformedRows}); load generator at most ${ms(run.maxSendLagMs)} late, its CPU ${run.generatorCpuMsPerDelivery.toFixed(2)} ms a delivery; the server's main thread ${run.webThreadCpuMsPerDelivery.toFixed(2)} ms of the server's ${run.serverCpuMsPerDelivery.toFixed(2)} ms a delivery${run.webLoopDelayMs ? `; web thread event-loop delay p99 ${ms(run.webLoopDelayMs.p99)}, max ${ms(run.webLoopDelayMs.max)}` : ""}; wall ${seconds(run.wallMs)}`,
   );
   return [
     table(

@@ -6,6 +6,7 @@
 // so the probe's queries never compete with the measured acknowledgements. The database runs in a thread of its
 // own (app/db/pglite-thread.server.ts), which preloads this file too: the main thread relays each question to it
 // over a BroadcastChannel.
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { BroadcastChannel, isMainThread } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
@@ -46,6 +47,22 @@ if (isMainThread) {
     const message = (event as { data: unknown }).data as CountsAnswer | CountsRequest;
     if (message?.type === "webhook-counts" && !("shop" in message)) answer(message);
   };
+  // The main thread's event-loop delay over the burst: started and read by the bench around it.
+  let loopDelay: IntervalHistogram | undefined;
+  process.on("message", (message: { type?: string; id?: number; action?: "start" | "read" }) => {
+    if (message?.type !== "loop-delay") return;
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    let read: { p99: number; max: number } | null = null;
+    if (message.action === "start") {
+      loopDelay?.disable();
+      loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      loopDelay.enable();
+    } else if (loopDelay) {
+      loopDelay.disable();
+      read = { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) };
+    }
+    process.send?.({ type: "loop-delay", id: message.id, delay: read });
+  });
   process.on("message", (message: CountsRequest) => {
     if (message?.type !== "webhook-counts") return;
     if (!server) return channel.postMessage(message); // the database thread holds it

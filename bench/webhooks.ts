@@ -87,6 +87,8 @@ export interface WebhookRunOutcome {
    * each delivery costs to take in and process, read from the kernel, so steadier than times on a shared machine.
    */
   serverCpuMsPerDelivery: number;
+  /** Of that, the web process's main thread (HTTP, Prisma, the embedded worker's code), per delivery sent. */
+  webThreadCpuMsPerDelivery: number;
   /** The web process (and any it started) / each worker process: peak RSS (VmHWM), MB. */
   webPeakRssMb: number;
   workerPeakRssMb: number[];
@@ -94,6 +96,13 @@ export interface WebhookRunOutcome {
   webProcessesSeen: number;
   /** How late the load generator sent, at worst (its own lag, included in the ack times). */
   maxSendLagMs: number;
+  /** CPU the load generator (this process) used during the burst, per delivery: it shares the server's cores. */
+  generatorCpuMsPerDelivery: number;
+  /**
+   * The web process's main thread during the burst (PGlite runs, where probed): event-loop delay p99 and max, ms,
+   * from perf_hooks.monitorEventLoopDelay. A long stall there delays every acknowledgement waiting behind it.
+   */
+  webLoopDelayMs: { p99: number; max: number } | null;
   wallMs: number;
 }
 
@@ -333,6 +342,15 @@ function cpuMs(pids: number[]): number {
   }
   return ticks * (1000 / CLOCK_TICKS_PER_SECOND);
 }
+/** CPU time one thread of a process has used so far, ms (the main thread's id is the process's). */
+function threadCpuMs(pid: number, tid = pid): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ").pop()!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS_PER_SECOND);
+  } catch {
+    return 0;
+  }
+}
 /** USER_HZ: 100 on Linux whatever the kernel's own tick rate. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -453,6 +471,7 @@ async function openLoop(deliveries: Delivery[], rate: number, port: number) {
   const interval = 1000 / rate;
   const started = performance.now() + 50;
   const pending: Promise<Answer>[] = [];
+  const cpuBefore = process.cpuUsage();
   let maxSendLagMs = 0;
   let next = 0;
   await new Promise<void>((resolve) => {
@@ -471,8 +490,9 @@ async function openLoop(deliveries: Delivery[], rate: number, port: number) {
   });
   const lastDueAt = started + (deliveries.length - 1) * interval;
   const answers = await Promise.all(pending);
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
-  return { answers, started, lastDueAt, maxSendLagMs };
+  return { answers, started, lastDueAt, maxSendLagMs, generatorCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // ---- the drain ----
@@ -509,6 +529,20 @@ function postgresCounts(url: string): { counts: () => Promise<Counts>; close: ()
     },
     close: () => client.end(),
   };
+}
+
+/** Starts (before the burst) or reads (after it) the web thread's event-loop delay, through the probe. */
+function probeLoopDelay(server: ChildProcess, action: "start" | "read") {
+  const id = Math.random();
+  return new Promise<{ p99: number; max: number } | null>((resolve) => {
+    const onMessage = (message: { type?: string; id?: number; delay?: { p99: number; max: number } | null }) => {
+      if (message?.type !== "loop-delay" || message.id !== id) return;
+      server.off("message", onMessage);
+      resolve(message.delay ?? null);
+    };
+    server.on("message", onMessage);
+    server.send({ type: "loop-delay", id, action });
+  });
 }
 
 async function waitForDrain(counts: () => Promise<Counts>, lastDueAt: number, waitMs: number) {
@@ -563,12 +597,16 @@ export async function runWebhookBurst(config: WebhookRunConfig, run: number): Pr
     const deliveries = plan(config, runId, Date.now() + 100);
     const serverPids = () => [...processTree(server.pid!), ...workers.map((w) => w.pid!)];
     const cpuBefore = cpuMs(serverPids());
-    const { answers, started, lastDueAt, maxSendLagMs } = await openLoop(deliveries, config.rate, port);
+    const webThreadBefore = threadCpuMs(server.pid!);
+    if (!postgres) await probeLoopDelay(server, "start");
+    const { answers, started, lastDueAt, maxSendLagMs, generatorCpuMs } = await openLoop(deliveries, config.rate, port);
+    const webLoopDelayMs = postgres ? null : await probeLoopDelay(server, "read");
     const webPids = processTree(server.pid!);
 
     const drainWaitMs = Number(process.env.BENCH_WEBHOOK_DRAIN_SECONDS ?? 180) * 1000;
     const drainMs = await waitForDrain(counts, lastDueAt, drainWaitMs);
     const serverCpuMs = cpuMs(serverPids()) - cpuBefore;
+    const webThreadCpuMs = threadCpuMs(server.pid!) - webThreadBefore;
     const webPeakRssMb = peakRssMb(processTree(server.pid!));
     const workerPeakRssMb = workers.map((w) => peakRssMb([w.pid!]));
     await postgres?.close();
@@ -609,10 +647,13 @@ export async function runWebhookBurst(config: WebhookRunConfig, run: number): Pr
       drainMs,
       drainWaitMs,
       serverCpuMsPerDelivery: serverCpuMs / deliveries.length,
+      webThreadCpuMsPerDelivery: webThreadCpuMs / deliveries.length,
       webPeakRssMb,
       workerPeakRssMb,
       webProcessesSeen: webPids.length,
       maxSendLagMs,
+      generatorCpuMsPerDelivery: generatorCpuMs / deliveries.length,
+      webLoopDelayMs,
       wallMs: performance.now() - wallStarted,
     };
   } finally {

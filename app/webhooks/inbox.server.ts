@@ -78,6 +78,10 @@ export async function processInbox(
         retryAt = retryAt && retryAt < failedRetryAt ? retryAt : failedRetryAt;
       }
     }
+    // A short batch was everything pending when it was read. Rows stored since then marked the inbox again (after
+    // their commit), so the next pass, after the settle time, takes them together; reading again now would take
+    // the few that arrived during this batch, a pass's statements for each few in a burst.
+    if (batch.length < BATCH) break;
   }
   return { nextDueAt: retryAt };
 }

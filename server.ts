@@ -13,6 +13,7 @@ import type { ViteDevServer } from "vite";
 import { appEnv, type AppEnv } from "./app/config.server";
 import { declaredLengthExceeds, payloadTooLargeMessage } from "./app/lib/request-body.server";
 import { superviseWebProcesses } from "./app/lib/web-processes.server";
+import { mayBeWebhook } from "./app/webhooks/webhook-path";
 
 export interface StartedServer {
   url: string;
@@ -32,7 +33,18 @@ export async function startServer(options: {
   const production = env.NODE_ENV === "production";
   const root = import.meta.dirname;
   const app = express();
-  const httpServer = createHttpServer(app);
+  // Webhooks are answered ahead of express and Remix by the app's own intake (app/webhooks/node-intake.server.ts),
+  // taken from the build so that it shares the app's database and worker; any other request, and a webhook path
+  // that is no topic, goes on to express.
+  const appEntry = async () =>
+    (typeof build === "function" ? await build() : build).entry.module as typeof import("./app/entry.server");
+  const httpServer = createHttpServer((req, res) => {
+    if (!mayBeWebhook(req)) return app(req, res);
+    appEntry().then(
+      (entry) => entry.receiveNodeWebhook(req, res, () => app(req, res)),
+      () => app(req, res),
+    );
+  });
   const vite = production
     ? undefined
     : // Vite's WebSocket rides on this server's own port: on its default port (24678) two dev servers, such as
@@ -56,13 +68,6 @@ export async function startServer(options: {
   const build = vite
     ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
     : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
-  // Webhooks are answered ahead of Remix by the app's own intake (app/webhooks/node-intake.server.ts), taken from
-  // the build so that it shares the app's database and worker; a path that is no webhook topic falls through.
-  const appEntry = async () =>
-    (typeof build === "function" ? await build() : build).entry.module as typeof import("./app/entry.server");
-  app.post("/webhooks/*", (req, res, next) => {
-    appEntry().then((entry) => entry.receiveNodeWebhook(req, res, next), next);
-  });
   app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
 
   const loadAppModule = <T>(specifier: string) =>

@@ -4,12 +4,13 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { receiveNodeWebhook } from "~/webhooks/node-intake.server";
+import { mayBeWebhook } from "~/webhooks/webhook-path";
 import { deliveryGroupCommit } from "~/webhooks/group-commit.server";
 import { workUnits } from "~/worker/registry.server";
 import { installShop, webhookRequest } from "../helpers/app";
 
-// server.ts answers webhooks ahead of Remix with receiveNodeWebhook: the same checks as the Remix routes, over
-// Node's own request. Mounted here exactly as server.ts mounts it, with a stand-in for Remix behind it.
+// server.ts answers webhooks ahead of express and Remix with receiveNodeWebhook: the same checks as the Remix routes,
+// over Node's own request. Mounted here as server.ts mounts it, with express and a stand-in for Remix behind it.
 const shop = "node-intake.myshopify.com";
 const LIMIT = 4096;
 let server: Server;
@@ -20,12 +21,13 @@ beforeAll(async () => {
   process.env.WEBHOOK_MAX_BODY_BYTES = String(LIMIT);
   await installShop(shop);
   const app = express();
-  app.post("/webhooks/*", receiveNodeWebhook);
   app.all("*", (_req, res) => {
     reachedRemix++;
     res.status(404).send("remix");
   });
-  server = createServer(app);
+  server = createServer((req, res) =>
+    mayBeWebhook(req) ? receiveNodeWebhook(req, res, () => app(req, res)) : app(req, res),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -109,6 +111,26 @@ describe("webhook intake ahead of Remix (server.ts)", () => {
     expect(response.status).toBe(413);
     expect(response.headers.get("connection")).toBe("close");
     expect(await rows("node-huge")).toHaveLength(0);
+  });
+
+  it("refuses a declared length past the limit with 413 before reading, and a compressed body with 415", async () => {
+    const big = { ...level(2), padding: "x".repeat(2 * LIMIT) };
+    const declared = await send(webhookRequest(shop, "inventory_levels/update", big, { eventId: "node-declared" }));
+    expect(declared.status).toBe(413);
+    const request = webhookRequest(shop, "inventory_levels/update", level(2), { eventId: "node-gzip" });
+    const headers = new Headers(request.headers);
+    headers.set("Content-Encoding", "gzip");
+    const compressed = await send(request, { headers });
+    expect(compressed.status).toBe(415);
+    expect(await compressed.text()).toMatch(/content encoding gzip/);
+    expect([...(await rows("node-declared")), ...(await rows("node-gzip"))]).toHaveLength(0);
+  });
+
+  it("reads a topic path with a query string as the topic", async () => {
+    const request = webhookRequest(shop, "inventory_levels/update", level(6), { eventId: "node-query" });
+    const response = await send(request, { path: "/webhooks/inventory_levels/update?from=shopify" });
+    expect(response.status).toBe(200);
+    expect(await rows("node-query")).toHaveLength(1);
   });
 
   it("leaves a path that is no webhook topic to Remix", async () => {

@@ -90,7 +90,10 @@ export interface WebhookRunOutcome {
    * each delivery costs to take in and process, read from the kernel, so steadier than times on a shared machine.
    */
   serverCpuMsPerDelivery: number;
-  /** Of that, the web process's main thread (HTTP, Prisma, the embedded worker's code), per delivery sent. */
+  /**
+   * Of that, the main thread of the process the bench started, per delivery sent: the web process's (HTTP, Prisma,
+   * the embedded worker's code), or with several web processes the cluster primary's (it only hands connections on).
+   */
   webThreadCpuMsPerDelivery: number;
   /** The web process (and any it started) / each worker process: peak RSS (VmHWM), MB. */
   webPeakRssMb: number;

@@ -6,6 +6,7 @@ import { ShopifyOutcomeUnknownError, ShopifyUserErrorsError } from "~/integratio
 import type { AdminOperation } from "~/integrations/shopify/operation";
 import type { MiraklClient } from "~/integrations/mirakl";
 import { registerFlows } from "~/sync/index.server";
+import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { retryRefund, runRefunds } from "~/sync/refunds/refunds.server";
 import { RESEND_AFTER_MS, type Admin } from "~/sync/refunds/context.server";
 import type { ShopifyFake } from "../../shopify-fake";
@@ -149,6 +150,14 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     expect(sim.control.calls("OR29")).toHaveLength(0);
     expect(sim.control.calls("OR30")).toHaveLength(0);
     expect(await openExceptions()).toHaveLength(0);
+
+    // The reservations flow's next pass releases the order's hold (its Shopify order exists): every unit of the
+    // cancelled order is sellable again, none left reserved.
+    await reconcileShopifyHolds(shop, now(), admin);
+    expect(tentLevel()).toMatchObject({ committed: 0, reserved: 0, available: before.available + 2 + before.reserved });
+    expect(await prisma.marketplaceReservation.findMany({ where: { shop } })).toMatchObject([
+      { miraklOrderId: id, releaseReason: "SHOPIFY_ORDER", holdReleasedAt: expect.any(Date) },
+    ]);
   });
 
   it("the answer to orderCancel is lost after Shopify ran it: the next pass reads the order and adopts it, no second cancel", async () => {

@@ -19,6 +19,12 @@ import { reportMiraklFailure } from "~/sync/mirakl-failures.server";
 export const BATCH = 25;
 /** An OR28 whose outcome is unknown: Mirakl's answer is believed missing only after this. */
 export const RESEND_AFTER_MS = 60_000;
+/**
+ * Shopify runs orderCancel as a job: the order shows `cancelledAt` once it ran, within seconds as a rule. A cancel
+ * whose order still is not cancelled this long after it was sent did not happen (the job failed): it becomes an
+ * exception instead of staying "sent" in silence while the merchant may ship an order the marketplace cancelled.
+ */
+export const CANCEL_CONFIRM_WITHIN_MS = 10 * 60_000;
 /** Shopify unreachable or refusing for now: the pass resumes after this. */
 export const SHOPIFY_RETRY_MS = 60_000;
 
@@ -56,7 +62,8 @@ export interface Context extends Connection {
 
 export type Outcome =
   | { kind: "sent" | "adopted" | "blocked" | "failed" | "ignored" | "done" }
-  | { kind: "mirrored"; count: number }
+  /** `recheckAt`: what was sent still has to show in Shopify (a cancel's job): the order is read again then. */
+  | { kind: "mirrored"; count: number; recheckAt?: Date }
   /** This one waits for another exchange of its order (the order's cancellation); that one's end wakes it. */
   | { kind: "held" }
   /** This one waits (an unknown outcome settling); the others go on. */

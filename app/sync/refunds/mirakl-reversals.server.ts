@@ -28,6 +28,7 @@ import {
   settle,
   MIRROR_NOTE_PREFIX,
   REFUND_ENTITY,
+  CANCEL_CONFIRM_WITHIN_MS,
   RESEND_AFTER_MS,
   type Context,
   type Outcome,
@@ -54,6 +55,12 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
     select: { id: true },
   });
   if (unsettled) return { kind: "wait", until: new Date(context.now.getTime() + RESEND_AFTER_MS) };
+  const unconfirmed = await confirmCancel(context, order);
+  if (unconfirmed?.kind === "wait") return unconfirmed;
+  if (unconfirmed) {
+    await done();
+    return unconfirmed;
+  }
   const payload = order.payload as unknown as MiraklOrder;
   const rows = await prisma.marketplaceRefund.findMany({
     where: { orderId: order.id, direction: "TO_SHOPIFY" },
@@ -77,7 +84,8 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
     const cancelled = await mirrorWholeCancel(context, order, payload, pending);
     if (cancelled?.kind === "wait") return cancelled;
     if (cancelled) {
-      await done();
+      // A cancel just sent keeps the order in the pass until Shopify shows it (confirmCancel).
+      if (!(cancelled.kind === "mirrored" && cancelled.recheckAt)) await done();
       return cancelled;
     }
   }
@@ -295,11 +303,11 @@ async function mirrorWholeCancel(
       "The marketplace cancelled the whole order. If the Shopify order has fulfilments now, press Retry: the cancelled units are refunded instead. Otherwise cancel the order in Shopify by hand (with a refund, restocking) and press Retry, or dismiss this.",
     );
   }
+  // Sent, not done: Shopify's job cancels the order; confirmCancel reads it back (orders/cancelled marks it sooner).
   await prisma.marketplaceRefund.update({
     where: { id: row.id },
     data: { status: "SENT", statusReason: null, resultIds: jobId ? [jobId] : [] },
   });
-  await prisma.marketplaceOrder.update({ where: { id: order.id }, data: { shopifyCancelledAt: context.now } });
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
   const what = choice.cancelations.map((item) => `${item.reversal.id} on line ${item.lineId}`).join(", ");
   await appendTimeline(
@@ -308,13 +316,46 @@ async function mirrorWholeCancel(
     [
       appEntry(
         "order-cancel-mirrored",
-        `Marketplace cancelled the whole order (cancelation ${what}): Shopify order cancelled, units restocked, ${paidBack ?? "0"} ${payload.currency_iso_code} refunded to the original payment`,
+        `Marketplace cancelled the whole order (cancelation ${what}): Shopify order cancel sent (units restocked, ${paidBack ?? "0"} ${payload.currency_iso_code} refunded to the original payment)`,
         { jobId, reversalKeys },
       ),
     ],
     context.now,
   );
-  return { kind: "mirrored", count: 1 };
+  return { kind: "mirrored", count: 1, recheckAt: new Date(context.now.getTime() + RESEND_AFTER_MS) };
+}
+
+/**
+ * A cancel sent to Shopify (row SENT) whose order is not known cancelled yet: Shopify is read. Cancelled → recorded,
+ * the pass goes on (null). Not yet → the order waits, until CANCEL_CONFIRM_WITHIN_MS after the send; past it the
+ * job did not cancel the order: FAILED, with an exception saying what to do. Null when there is nothing to confirm.
+ */
+async function confirmCancel(context: Context, order: OrderRow): Promise<Outcome | null> {
+  if (order.shopifyCancelledAt) return null;
+  const sent = await prisma.marketplaceRefund.findFirst({
+    where: { shop: context.shop, orderId: order.id, direction: "TO_SHOPIFY", kind: "ORDER_CANCEL", status: "SENT" },
+  });
+  if (!sent) return null;
+  const facts = await readCancellationFacts(context, order.shopifyOrderId!);
+  if (facts.cancelledAt) {
+    await prisma.marketplaceOrder.updateMany({
+      where: { id: order.id, shopifyCancelledAt: null },
+      data: { shopifyCancelledAt: new Date(facts.cancelledAt) },
+    });
+    return null;
+  }
+  const giveUpAt = (sent.sentAt?.getTime() ?? 0) + CANCEL_CONFIRM_WITHIN_MS;
+  if (context.now.getTime() < giveUpAt)
+    return { kind: "wait", until: new Date(Math.min(giveUpAt, context.now.getTime() + RESEND_AFTER_MS)) };
+  const job = (sent.resultIds as string[])[0];
+  return settle(
+    context,
+    sent,
+    order,
+    "FAILED",
+    `Shopify accepted the order cancel${job ? ` (job ${job})` : ""} but the order is still not cancelled ${Math.round(CANCEL_CONFIRM_WITHIN_MS / 60_000)} minutes later: its job failed`,
+    "The marketplace cancelled the whole order: do not ship it. Cancel the order in Shopify by hand (with a refund, restocking) and press Retry, or press Retry to have the app ask Shopify again.",
+  );
 }
 
 /** The Shopify order shows the cancel whose answer was lost: recorded as sent, not sent again. */

@@ -114,6 +114,7 @@ export async function runRefunds(
   for (const order of dirty) {
     const outcome = await mirrorToShopify(context, order).catch((error: unknown) => onFailure(context, error));
     if (outcome.kind === "mirrored") result.mirrored += outcome.count;
+    if (outcome.kind === "mirrored" && outcome.recheckAt) retryAt.push(outcome.recheckAt.getTime());
     if (outcome.kind === "failed") result.failed++;
     if (outcome.kind === "wait" || outcome.kind === "stop") {
       retryAt.push(outcome.until.getTime());

@@ -8,7 +8,7 @@ import type { MiraklClient } from "~/integrations/mirakl";
 import { registerFlows } from "~/sync/index.server";
 import { reconcileShopifyHolds } from "~/sync/reservations/holds.server";
 import { retryRefund, runRefunds } from "~/sync/refunds/refunds.server";
-import { RESEND_AFTER_MS, type Admin } from "~/sync/refunds/context.server";
+import { CANCEL_CONFIRM_WITHIN_MS, RESEND_AFTER_MS, type Admin } from "~/sync/refunds/context.server";
 import type { ShopifyFake } from "../../shopify-fake";
 import { cancelOrder, createFulfillment } from "../../shopify-fake/actions";
 import type { RunningMiraklSimulator } from "../../simulators/mirakl";
@@ -139,7 +139,7 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
       where: { orderId: mirrored.id, kind: "order-cancel-mirrored" },
     });
     expect(events).toMatchObject([{ actor: "APP" }]);
-    expect(events[0]!.message).toContain("Shopify order cancelled");
+    expect(events[0]!.message).toContain("Shopify order cancel sent");
 
     // Shopify's refunds/create and orders/cancelled came back: recognised as the app's own, nothing for Mirakl.
     expect(webhookOutcomes.map((w) => [w.topic, w.status])).toEqual([
@@ -216,6 +216,58 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     expect(count("OrderCancel")).toBe(2);
     expect(shopifyOrderOf(id).cancelledAt).not.toBeNull();
     expect((await rows())[0]).toMatchObject({ status: "SENT", attempts: 2 });
+    expect(count("RefundCreate")).toBe(0);
+  });
+
+  it("Shopify takes the cancel but its job never cancels the order: an exception after CANCEL_CONFIRM_WITHIN_MS, Retry asks again", async () => {
+    const id = await paidOrderInShopify();
+    sim.control.cancelOrder(id, sim.shops.main, "34");
+    await poll();
+    // Shopify answers with a job that then fails: the order is never cancelled.
+    const failingJob: Admin = {
+      request: async (operation, variables, options) => {
+        if ((operation as AdminOperation<unknown, unknown>).name === "OrderCancel")
+          return {
+            orderCancel: { job: { id: "gid://shopify/Job/424242", done: false }, orderCancelUserErrors: [] },
+          } as never; // OrderCancel's answer, whatever the generic's data type
+        return admin.request(operation, variables, options);
+      },
+    };
+    const first = await run(failingJob);
+    expect(first.mirrored).toBe(1);
+    expect((await rows())[0]).toMatchObject({ kind: "ORDER_CANCEL", status: "SENT" });
+    // Sent is not done: the order stays in the pass, read again soon, not recorded as cancelled.
+    const order = await appOrder(id);
+    expect(order).toMatchObject({ refundsDirty: true, shopifyCancelledAt: null });
+    expect(first.nextDueAt!.getTime()).toBe(now().getTime() + RESEND_AFTER_MS);
+
+    sim.control.advanceClock(CANCEL_CONFIRM_WITHIN_MS - 60_000);
+    const waiting = await run(failingJob);
+    expect(waiting.failed).toBe(0);
+    expect(await openExceptions()).toHaveLength(0);
+    expect(count("OrderCancel")).toBe(1); // never sent twice on its own
+
+    sim.control.advanceClock(60_000);
+    const late = await run(failingJob);
+    expect(late.failed).toBe(1);
+    expect(shopifyOrderOf(id).cancelledAt).toBeNull();
+    expect((await rows())[0]).toMatchObject({ status: "FAILED" });
+    const [exception] = await openExceptions();
+    expect(exception!.message).toContain("gid://shopify/Job/424242");
+    expect(exception!.message).toContain("still not cancelled");
+    expect(exception!.fixHint).toContain("do not ship it");
+    expect((await appOrder(id)).refundsDirty).toBe(false);
+    expect(count("RefundCreate")).toBe(0);
+
+    // Retry: the app asks Shopify again (this time the job runs), and the exception is resolved.
+    expect(await retryRefund(shop, (await rows())[0]!.id)).toBe(true);
+    await run();
+    expect(count("OrderCancel")).toBe(2);
+    expect(shopifyOrderOf(id).cancelledAt).not.toBeNull();
+    await run();
+    expect((await rows())[0]).toMatchObject({ status: "SENT", attempts: 2 });
+    expect(await appOrder(id)).toMatchObject({ refundsDirty: false, shopifyCancelledAt: expect.any(Date) });
+    expect(await openExceptions()).toHaveLength(0);
     expect(count("RefundCreate")).toBe(0);
   });
 

@@ -20,7 +20,10 @@ export interface StartedServer {
   vite?: ViteDevServer;
   /** Loads an app module in the same module graph as the running app (one database, one worker). */
   loadAppModule<T>(specifier: string): Promise<T>;
+  /** Stops taking requests and resolves once those in hand are answered. */
   close(): Promise<void>;
+  /** After `close`: lets the in-process worker finish its unit, then closes the app's database. */
+  stopApp(): Promise<void>;
 }
 
 export async function startServer(options: {
@@ -95,6 +98,7 @@ export async function startServer(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await vite?.close();
     },
+    stopApp: async () => (await appEntry()).stopWorkerAndDatabase(),
   };
 }
 
@@ -110,18 +114,25 @@ export function refuseDeclaredOversizedBodies(limitBytes: number): express.Reque
 }
 
 /**
- * Stops taking requests on SIGTERM/SIGINT and exits once those in hand are answered. With WORKER_MODE=embedded the
- * worker's own handler (app/worker/embedded.server.ts) finishes its unit and closes the database, then exits.
+ * On SIGTERM/SIGINT: stops taking requests, answers those in hand, then lets the in-process worker (if any) finish its
+ * unit and closes the database, and exits. One order for all of it: the worker's own signal handler
+ * (app/worker/embedded.server.ts) stands aside, as it closed the database under a webhook still being stored.
  */
 function closeOnSignal(started: StartedServer) {
-  const embeddedWorker = () => (globalThis as { __miraklBridgeWorker?: unknown }).__miraklBridgeWorker !== undefined;
+  (globalThis as { __miraklBridgeServerShutsDown?: boolean }).__miraklBridgeServerShutsDown = true;
   let closing = false;
   const close = async () => {
     if (closing) return;
     closing = true;
     setTimeout(() => process.exit(1), 30_000).unref();
-    await started.close();
-    if (!embeddedWorker()) process.exit(0);
+    try {
+      await started.close();
+      await started.stopApp();
+    } catch (error) {
+      console.error(`shutting down: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+    process.exit(0);
   };
   process.on("SIGTERM", () => void close());
   process.on("SIGINT", () => void close());

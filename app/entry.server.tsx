@@ -11,6 +11,8 @@ export const streamTimeout = 5000;
 
 /** server.ts serves webhooks with it ahead of Remix, in this module graph (one database, one group commit). */
 export { receiveNodeWebhook } from "~/webhooks/node-intake.server";
+/** server.ts stops the worker and the database with it, once its requests in hand are answered. */
+export { stopWorkerAndDatabase } from "~/worker/embedded.server";
 
 // With the embedded database the worker lives in this process (PGlite is single-process).
 startEmbeddedWorkerIfConfigured();

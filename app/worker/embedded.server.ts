@@ -52,15 +52,34 @@ export function pokeEmbeddedWorker(afterMs = 0) {
   pendingPoke.unref();
 }
 
+/**
+ * Set by the HTTP server (server.ts) that hosts this process: on SIGTERM it stops taking requests, answers those in
+ * hand, and only then calls `stopWorkerAndDatabase`. Without it the worker's own handler closed the database and
+ * exited while a webhook in flight still had its row to store.
+ */
+const host = globalThis as unknown as { __miraklBridgeServerShutsDown?: boolean };
+
 export function installShutdown(worker: Worker) {
   const shutdown = async (signal: string) => {
-    logger.info("shutting down: finishing the unit in hand", { signal, worker: worker.id });
+    if (host.__miraklBridgeServerShutsDown) return; // server.ts stops us once its requests are answered
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    await worker.stop();
-    await closeDatabase();
+    await stopThenCloseDatabase(worker, signal);
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** server.ts, once its requests are answered: lets the in-process worker (if any) finish its unit, closes the database. */
+export function stopWorkerAndDatabase() {
+  return stopThenCloseDatabase(state.__miraklBridgeWorker);
+}
+
+async function stopThenCloseDatabase(worker: Worker | undefined, signal?: string) {
+  if (worker) {
+    logger.info("shutting down: finishing the unit in hand", { signal, worker: worker.id });
+    await worker.stop();
+  }
+  await closeDatabase();
 }

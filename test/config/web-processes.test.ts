@@ -1,10 +1,22 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appEnv } from "~/config.server";
+import { openDatabase } from "~/db.server";
 import { afterWebProcessExit, restartDelayMs, STABLE_AFTER_MS, webProcessEnv } from "~/lib/web-processes.server";
+import { webhookRequest } from "../helpers/app";
 import { createScratchDatabase, postgresSkipReason, postgresUrl } from "../helpers/postgres";
+
+const level = {
+  admin_graphql_api_id: "gid://shopify/InventoryLevel/1?inventory_item_id=42",
+  inventory_item_id: 42,
+  location_id: 1,
+  available: 3,
+  updated_at: "2026-12-04T10:00:00Z",
+};
 
 let saved: NodeJS.ProcessEnv;
 beforeEach(() => {
@@ -160,11 +172,59 @@ describe("npm start with WEB_CONCURRENCY", () => {
     expect(entry.output.text).not.toMatch(/listening on/);
   });
 
-  // The production entry needs the Remix build: made here when PostgreSQL is there to run against (a fresh clone
-  // in CI has none), so this test runs rather than skips.
+  // The production entry needs the Remix build: made here (a fresh clone in CI has none), so these tests run
+  // rather than skip. One file builds it: two building at once would write over each other.
   const skip = !postgresUrl ? postgresSkipReason : "";
-  if (!skip && !existsSync("build/server/index.js"))
+  if (!existsSync("build/server/index.js"))
     execFileSync("npx", ["remix", "vite:build"], { stdio: "ignore", timeout: 240_000 });
+
+  it("on SIGTERM answers the webhook in hand, then stops the embedded worker and the database, and exits 0", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "mb-sigterm-"));
+    const port = await freePort();
+    const secret = productionEnv.SHOPIFY_API_SECRET!;
+    const entry = startEntry({ PGLITE_DATA_DIR: dataDir, PORT: String(port) });
+    const log = () => entry.output.text;
+    try {
+      await until(
+        "the embedded worker to start",
+        () => log().includes("worker started in the web process"),
+        60_000,
+        log,
+      );
+      const request = webhookRequest("sigterm.myshopify.com", "inventory_levels/update", level, {
+        eventId: "sigterm-1",
+        secret,
+      });
+      const body = Buffer.from(await request.text());
+      const head = [`POST /webhooks/inventory_levels/update HTTP/1.1`, `Host: 127.0.0.1:${port}`];
+      request.headers.forEach((value, name) => head.push(`${name}: ${value}`));
+      head.push(`Content-Length: ${body.length}`, "", "");
+      // The delivery is in hand (its headers and half its body read) when SIGTERM comes.
+      const socket = connect(port, "127.0.0.1");
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      socket.write(Buffer.concat([Buffer.from(head.join("\r\n")), body.subarray(0, 20)]));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      entry.child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(entry.child.exitCode).toBeNull(); // waiting for the request in hand, database open
+      socket.end(body.subarray(20));
+      expect(await entry.exited).toBe(0);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(log()).toContain("shutting down: finishing the unit in hand");
+
+      const database = openDatabase({ pgliteDataDir: dataDir });
+      try {
+        const rows = await database.prisma.webhookDelivery.findMany({ where: { dedupeKey: "sigterm-1" } });
+        expect(rows).toHaveLength(1);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      if (entry.child.exitCode === null) entry.child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
   it.skipIf(skip)(
     `serves from 2 web processes on PostgreSQL, restarts one that dies and stops on SIGTERM${skip ? ` (skipped: ${skip})` : ""}`,
     async () => {

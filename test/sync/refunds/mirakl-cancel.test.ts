@@ -58,6 +58,16 @@ function run(through: Admin = admin) {
 }
 const count = (name: string) => sent.filter((n) => n === name).length;
 
+/** The real client, but OrderCancel is answered by `answer` (which may `send` it to the fake first, or throw). */
+function answeringOrderCancel(answer: (send: () => Promise<unknown>) => Promise<unknown>): Admin {
+  return {
+    request: (operation, variables, options) =>
+      (operation as AdminOperation<unknown, unknown>).name === "OrderCancel"
+        ? (answer(() => admin.request(operation, variables, options)) as never) // OrderCancel's own answer type
+        : admin.request(operation, variables, options),
+  };
+}
+
 async function paidOrderInShopify(
   lines: Array<{ offer_sku: string; quantity: number }> = [{ offer_sku: "TENT", quantity: 2 }],
 ) {
@@ -164,14 +174,10 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     const id = await paidOrderInShopify();
     sim.control.cancelOrder(id, sim.shops.main, "34");
     await poll();
-    const losing: Admin = {
-      request: async (operation, variables, options) => {
-        const answer = await admin.request(operation, variables, options);
-        if ((operation as AdminOperation<unknown, unknown>).name === "OrderCancel")
-          throw new ShopifyOutcomeUnknownError("OrderCancel", "connection reset after the request was sent");
-        return answer;
-      },
-    };
+    const losing = answeringOrderCancel(async (send) => {
+      await send();
+      throw new ShopifyOutcomeUnknownError("OrderCancel", "connection reset after the request was sent");
+    });
     const first = await run(losing);
     expect(first.nextDueAt).not.toBeNull();
     expect((await rows())[0]).toMatchObject({ kind: "ORDER_CANCEL", status: "SENDING" });
@@ -198,13 +204,9 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     const id = await paidOrderInShopify();
     sim.control.cancelOrder(id, sim.shops.main, "34");
     await poll();
-    const dropping: Admin = {
-      request: async (operation, variables, options) => {
-        if ((operation as AdminOperation<unknown, unknown>).name === "OrderCancel")
-          throw new ShopifyOutcomeUnknownError("OrderCancel", "502 Bad Gateway");
-        return admin.request(operation, variables, options);
-      },
-    };
+    const dropping = answeringOrderCancel(async () => {
+      throw new ShopifyOutcomeUnknownError("OrderCancel", "502 Bad Gateway");
+    });
     await run(dropping);
     expect(shopifyOrderOf(id).cancelledAt).toBeNull();
     // The job may still be running at Shopify: the pass waits rather than cancel twice.
@@ -224,15 +226,9 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     sim.control.cancelOrder(id, sim.shops.main, "34");
     await poll();
     // Shopify answers with a job that then fails: the order is never cancelled.
-    const failingJob: Admin = {
-      request: async (operation, variables, options) => {
-        if ((operation as AdminOperation<unknown, unknown>).name === "OrderCancel")
-          return {
-            orderCancel: { job: { id: "gid://shopify/Job/424242", done: false }, orderCancelUserErrors: [] },
-          } as never; // OrderCancel's answer, whatever the generic's data type
-        return admin.request(operation, variables, options);
-      },
-    };
+    const failingJob = answeringOrderCancel(async () => ({
+      orderCancel: { job: { id: "gid://shopify/Job/424242", done: false }, orderCancelUserErrors: [] },
+    }));
     const first = await run(failingJob);
     expect(first.mirrored).toBe(1);
     expect((await rows())[0]).toMatchObject({ kind: "ORDER_CANCEL", status: "SENT" });
@@ -276,15 +272,11 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     sim.control.cancelOrder(id, sim.shops.main, "34");
     await poll();
     // Shopify refuses the cancel (a refusal the fake has no state for: a payment it cannot refund).
-    const refusing: Admin = {
-      request: async (operation, variables, options) => {
-        if ((operation as AdminOperation<unknown, unknown>).name === "OrderCancel")
-          throw new ShopifyUserErrorsError("OrderCancel", [
-            { field: ["orderId"], message: "Cannot refund the original payment method", code: "INVALID" },
-          ]);
-        return admin.request(operation, variables, options);
-      },
-    };
+    const refusing = answeringOrderCancel(async () => {
+      throw new ShopifyUserErrorsError("OrderCancel", [
+        { field: ["orderId"], message: "Cannot refund the original payment method", code: "INVALID" },
+      ]);
+    });
     const result = await run(refusing);
     expect(result.failed).toBe(1);
     expect(shopifyOrderOf(id).cancelledAt).toBeNull();

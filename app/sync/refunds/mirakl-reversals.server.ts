@@ -22,6 +22,7 @@ import { resolveExceptionsFor } from "~/exceptions/exceptions.server";
 import { ShopifyUserErrorsError } from "~/integrations/shopify/errors";
 import { orderCancel, orderCancellationFacts, refundCreate } from "~/integrations/shopify/operations";
 import { appendTimeline } from "~/sync/orders/mirror.server";
+import { recordShopifyCancelledAt } from "~/sync/refunds/recording.server";
 import {
   appEntry,
   sentIntents,
@@ -338,10 +339,7 @@ async function confirmCancel(context: Context, order: OrderRow): Promise<Outcome
   if (!sent) return null;
   const facts = await readCancellationFacts(context, order.shopifyOrderId!);
   if (facts.cancelledAt) {
-    await prisma.marketplaceOrder.updateMany({
-      where: { id: order.id, shopifyCancelledAt: null },
-      data: { shopifyCancelledAt: new Date(facts.cancelledAt) },
-    });
+    await recordShopifyCancelledAt(context.shop, order.id, new Date(facts.cancelledAt), context.now, true);
     return null;
   }
   const giveUpAt = (sent.sentAt?.getTime() ?? 0) + CANCEL_CONFIRM_WITHIN_MS;

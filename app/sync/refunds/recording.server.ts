@@ -1,7 +1,7 @@
 import prisma from "~/db.server";
 import type { TimelineEntry } from "~/domain/orders/timeline";
 import { appendTimeline } from "~/sync/orders/mirror.server";
-import { MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
+import { appEntry, MIRROR_NOTE_PREFIX } from "~/sync/refunds/context.server";
 import type { TopicHandler } from "~/webhooks/inbox.server";
 import { workUnits } from "~/worker/registry.server";
 
@@ -45,9 +45,9 @@ async function appOrderFor(shop: string, shopifyOrderId: string) {
       kind: "ORDER_CANCEL",
       status: { in: ["SENDING", "SENT", "FAILED"] },
     },
-    select: { id: true },
+    select: { id: true, status: true },
   });
-  return { ...order, cancelledByApp: ownCancel !== null };
+  return { ...order, cancelledByApp: ownCancel !== null, ownCancelSent: ownCancel?.status === "SENT" };
 }
 
 /** Records a TO_MIRAKL exchange once (the same Shopify event delivered twice stays one row) and marks the unit. */
@@ -112,6 +112,30 @@ export const orderCancelledWebhook: TopicHandler<"orders/cancelled"> = async (de
   return outcome.recorded ? { status: "PROCESSED" } : { status: "IGNORED", reason: outcome.reason };
 };
 
+/**
+ * When the Shopify order shows it cancelled, recorded once. `confirmsAppsCancel`: the app sent that cancel (for the
+ * marketplace's) and Shopify's job ran it: the timeline, which told the send, tells it done.
+ */
+export async function recordShopifyCancelledAt(
+  shop: string,
+  orderId: string,
+  cancelledAt: Date,
+  now: Date,
+  confirmsAppsCancel: boolean,
+) {
+  const recorded = await prisma.marketplaceOrder.updateMany({
+    where: { id: orderId, shop, shopifyCancelledAt: null },
+    data: { shopifyCancelledAt: cancelledAt },
+  });
+  if (recorded.count > 0 && confirmsAppsCancel)
+    await appendTimeline(
+      shop,
+      orderId,
+      [appEntry("order-cancel-confirmed", "Shopify shows the order cancelled, as the app asked for the marketplace")],
+      now,
+    );
+}
+
 export function orderCancelSourceKey(shopifyOrderId: string) {
   return `order-cancel:${shopifyOrderId}`;
 }
@@ -123,10 +147,7 @@ export async function recordShopifyCancellation(
 ): Promise<Recorded> {
   const order = await appOrderFor(shop, cancel.orderId);
   if (!order) return { recorded: false, reason: "not an order the app created from a marketplace order" };
-  await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, shopifyCancelledAt: null },
-    data: { shopifyCancelledAt: cancel.cancelledAt ?? now },
-  });
+  await recordShopifyCancelledAt(shop, order.id, cancel.cancelledAt ?? now, now, order.ownCancelSent);
   if (order.cancelledByApp)
     return { recorded: false, reason: "the app's own cancellation of the order (made on Mirakl)" };
   await recordToMirakl(

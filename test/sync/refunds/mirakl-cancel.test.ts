@@ -150,6 +150,13 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     });
     expect(events).toMatchObject([{ actor: "APP" }]);
     expect(events[0]!.message).toContain("Shopify order cancel sent");
+    // Shopify's orders/cancelled told the job ran: the timeline says the cancel is done, once.
+    const confirmed = await prisma.marketplaceOrderEvent.findMany({
+      where: { orderId: mirrored.id, kind: "order-cancel-confirmed" },
+    });
+    expect(confirmed).toMatchObject([
+      { actor: "APP", message: expect.stringContaining("Shopify shows the order cancelled") },
+    ]);
 
     // Shopify's refunds/create and orders/cancelled came back: recognised as the app's own, nothing for Mirakl.
     expect(webhookOutcomes.map((w) => [w.topic, w.status])).toEqual([
@@ -263,6 +270,8 @@ describe("Mirakl cancels the whole order before it is fulfilled: the Shopify ord
     await run();
     expect((await rows())[0]).toMatchObject({ status: "SENT", attempts: 2 });
     expect(await appOrder(id)).toMatchObject({ refundsDirty: false, shopifyCancelledAt: expect.any(Date) });
+    // Confirmed once, by whichever saw it first (orders/cancelled, or the pass reading the order back).
+    expect(await prisma.marketplaceOrderEvent.count({ where: { shop, kind: "order-cancel-confirmed" } })).toBe(1);
     expect(await openExceptions()).toHaveLength(0);
     expect(count("RefundCreate")).toBe(0);
   });

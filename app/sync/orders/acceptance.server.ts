@@ -362,17 +362,21 @@ async function markSent(
   now: Date,
   what: string,
 ) {
-  await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
-    data: { acceptance: "SENT", needsAttention: false, or21Error: null },
-  });
   const actor = order.or21By && order.or21By !== "app" ? "STAFF" : "APP";
-  await appendTimeline(
-    connection.shop,
-    order.id,
-    [{ actor, kind: "or21", message: `${what}: ${describeBody(body)}`, detail: { by: order.or21By, body } }],
-    now,
-  );
+  // One transaction: the Orders page never shows the decision sent without the timeline line that explains it.
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceOrder.updateMany({
+      where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
+      data: { acceptance: "SENT", needsAttention: false, or21Error: null },
+    });
+    await appendTimeline(
+      connection.shop,
+      order.id,
+      [{ actor, kind: "or21", message: `${what}: ${describeBody(body)}`, detail: { by: order.or21By, body } }],
+      now,
+      tx,
+    );
+  });
   await resolveAcceptanceExceptions(connection, order.id, now);
 }
 

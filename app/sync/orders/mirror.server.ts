@@ -390,8 +390,17 @@ async function ownReversalsOf(shop: string, orderId: string, order: MiraklOrder)
   return own;
 }
 
-/** Appends entries to an order's timeline (the acceptance unit's and the staff's actions). */
-export async function appendTimeline(shop: string, orderId: string, entries: readonly TimelineEntry[], now: Date) {
+/**
+ * Appends entries to an order's timeline (the acceptance unit's and the staff's actions). `db` is the transaction
+ * to write in when the entry must appear together with the state it tells of.
+ */
+export async function appendTimeline(
+  shop: string,
+  orderId: string,
+  entries: readonly TimelineEntry[],
+  now: Date,
+  db: Pick<Prisma.TransactionClient, "marketplaceOrderEvent"> = prisma,
+) {
   if (entries.length === 0) return;
-  await prisma.marketplaceOrderEvent.createMany({ data: eventRows(shop, orderId, entries, now) });
+  await db.marketplaceOrderEvent.createMany({ data: eventRows(shop, orderId, entries, now) });
 }

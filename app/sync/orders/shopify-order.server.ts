@@ -325,8 +325,9 @@ async function recordCreated(
     const lineId = item.customAttributes.find((a) => a.key === ORDER_LINE_PROPERTY)?.value;
     if (lineId) lineItemOf.set(lineId, item.id);
   }
-  const recorded = await prisma.$transaction([
-    prisma.marketplaceOrder.updateMany({
+  // One transaction: the Order page never shows the Shopify order without the timeline line that tells of it.
+  const recorded = await prisma.$transaction(async (tx) => {
+    const claimed = await tx.marketplaceOrder.updateMany({
       where: { id: order.id, shop: context.shop, shopifyOrderStatus: { in: ["DUE", "SENDING", "FAILED"] } },
       data: {
         shopifyOrderStatus: "CREATED",
@@ -338,25 +339,26 @@ async function recordCreated(
         // An adopted order made before any intent was stored: its stock effect is unknown, so nothing is handed off.
         shopifyInventoryBehaviour: behaviour ?? "BYPASS",
       },
-    }),
-    ...[...lineItemOf].map(([lineId, itemId]) =>
-      prisma.marketplaceOrderLine.updateMany({
+    });
+    if (claimed.count === 0) return false; // someone recorded it first
+    for (const [lineId, itemId] of lineItemOf)
+      await tx.marketplaceOrderLine.updateMany({
         where: { orderId: order.id, shop: context.shop, lineId },
         data: { shopifyLineItemId: itemId },
-      }),
-    ),
-  ]);
-  if (recorded[0].count === 0) return; // someone recorded it first
-  const entries: TimelineEntry[] = [
-    app(
-      `shopify-order-${how}`,
-      how === "created"
-        ? `Created Shopify order ${created.name}${plan ? ` (${plan.paid} ${order.currency} paid, commission ${plan.commission}, net ${plan.netToSeller})` : ""}; no receipt sent to the customer`
-        : `Found Shopify order ${created.name} already made for this Mirakl order: it was kept, not made again`,
-      { shopifyOrderId: created.id, shopifyOrderName: created.name, inventoryBehaviour: behaviour ?? "BYPASS" },
-    ),
-  ];
-  await appendTimeline(context.shop, order.id, entries, now);
+      });
+    const entries: TimelineEntry[] = [
+      app(
+        `shopify-order-${how}`,
+        how === "created"
+          ? `Created Shopify order ${created.name}${plan ? ` (${plan.paid} ${order.currency} paid, commission ${plan.commission}, net ${plan.netToSeller})` : ""}; no receipt sent to the customer`
+          : `Found Shopify order ${created.name} already made for this Mirakl order: it was kept, not made again`,
+        { shopifyOrderId: created.id, shopifyOrderName: created.name, inventoryBehaviour: behaviour ?? "BYPASS" },
+      ),
+    ];
+    await appendTimeline(context.shop, order.id, entries, now, tx);
+    return true;
+  });
+  if (!recorded) return;
   await resolveExceptionsFor(context.shop, SHOPIFY_ORDER_ENTITY, order.id, now);
   for (const notice of plan?.notices ?? []) await reportNotice(context, order, notice, now);
   logger.info("shopify order recorded", {

@@ -300,6 +300,36 @@ describe("exactly once", () => {
     expect((await mirror(id)).shopifyOrderStatus).toBe("CREATED");
   });
 
+  it("recorded whole or not at all: a failure while recording leaves no Shopify order link without its timeline line", async () => {
+    const id = placePaidOrder(1);
+    // The timeline insert fails (as a dropped connection would, between the two writes).
+    await prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION refuse_created_line() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'connection lost'; END $$`);
+    await prisma.$executeRawUnsafe(`
+      CREATE TRIGGER refuse_created_line BEFORE INSERT ON "MarketplaceOrderEvent" FOR EACH ROW
+      WHEN (NEW.kind = 'shopify-order-created' AND NEW.shop = '${shop}') EXECUTE FUNCTION refuse_created_line()`);
+    try {
+      await expect(step()).rejects.toThrow(/connection lost/);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_created_line ON "MarketplaceOrderEvent"`);
+    }
+    expect(shopifyOrdersFor(id)).toHaveLength(1);
+    const inDoubt = await mirror(id);
+    expect(inDoubt.shopifyOrderStatus).toBe("SENDING");
+    expect(inDoubt.shopifyOrderName).toBeNull();
+    expect(inDoubt.lines.every((line) => line.shopifyLineItemId === null)).toBe(true);
+
+    sim.control.advanceClock(SEARCH_SETTLE_MS);
+    await step();
+    const settled = await mirror(id);
+    expect(shopifyOrdersFor(id)).toHaveLength(1);
+    expect(settled.shopifyOrderStatus).toBe("CREATED");
+    expect(settled.events.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Found Shopify order ${settled.shopifyOrderName} already made`)),
+    );
+  });
+
   it("a development store's 5 orders a minute: the rest wait a minute, none is lost or doubled, no exception", async () => {
     const ids = Array.from({ length: 7 }, () => placePaidOrder(1));
     const first = await step();

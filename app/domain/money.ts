@@ -66,6 +66,15 @@ export function minorUnitsToMoney(minor: bigint, fractionDigits = 2): MiraklMone
   return canonicalDecimal(negative ? `-${raw}` : raw);
 }
 
+/** The exact sum, at the largest number of decimals among the amounts (1.234 + 10.5 is summed in thousandths). */
+export function sumMoney(amounts: readonly MiraklMoney[]): MiraklMoney {
+  const digits = Math.max(0, ...amounts.map((amount) => toMoney(amount).split(".")[1]?.length ?? 0));
+  return minorUnitsToMoney(
+    amounts.reduce((total, amount) => total + moneyToMinorUnits(amount, digits), 0n),
+    digits,
+  );
+}
+
 /**
  * JSON value for an amount in a request body. `Number()` of a decimal string with
  * ≤15 significant digits serialises back to the same digits, so nothing is lost.

@@ -8,14 +8,8 @@ import {
   warningReachedBy,
 } from "~/routes/app.orders._index/orders-page.server";
 import { encodeCursor, parseOrdersQuery } from "~/routes/app.orders._index/orders-query";
-import {
-  lineCommission,
-  lineTaxes,
-  orderMoney,
-  subtractMoney,
-  sumMoney,
-  sumTaxes,
-} from "~/routes/app.orders.$id/order-money";
+import { lineCommission, lineTaxes, orderMoney, subtractMoney, sumTaxes } from "~/routes/app.orders.$id/order-money";
+import { sumMoney } from "~/domain/money";
 import { addressLines, customerView, decisionChecks } from "~/routes/app.orders.$id/order-page.server";
 import { parseReviewForm } from "~/routes/app.orders.$id/review-form";
 

@@ -1,4 +1,4 @@
-import { toMoney } from "~/domain/money";
+import { sumMoney, toMoney, type MiraklMoney } from "~/domain/money";
 import {
   orderTaxModeOf,
   refundableLeft,
@@ -23,9 +23,21 @@ import { lineShipped, type MiraklOrderLineLike } from "~/domain/orders/shopify-o
 
 export type CancellationPlan =
   | { action: "NONE"; why: string; shippedLines: string[]; attention: boolean }
-  | { action: "CANCEL_ORDER"; why: string; lineIds: string[] }
-  | { action: "CANCEL_LINES"; why: string; entries: MiraklCancelationEntry[]; shippedLines: string[] }
-  | { action: "REFUND_LINES"; why: string; entries: MiraklRefundEntry[]; shippedLines: string[] }
+  | { action: "CANCEL_ORDER"; why: string; lineIds: string[]; customerTotal: MiraklMoney }
+  | {
+      action: "CANCEL_LINES";
+      why: string;
+      entries: MiraklCancelationEntry[];
+      shippedLines: string[];
+      customerTotal: MiraklMoney;
+    }
+  | {
+      action: "REFUND_LINES";
+      why: string;
+      entries: MiraklRefundEntry[];
+      shippedLines: string[];
+      customerTotal: MiraklMoney;
+    }
   | { action: "NEEDS_REASON"; why: string; reasonType: "REFUND" | "CANCELATION" };
 
 export interface CancellableOrder extends RefundOrderInput {
@@ -92,11 +104,14 @@ export function planShopifyCancellation(input: {
     };
   }
 
+  // What the customer gets back, whichever way it is sent: all that is left of the lines not shipped.
+  const customerTotal = sumMoney(open.map((line) => refundableLeft(line, taxMode).total));
   if (order.can_cancel && shipped.length === 0)
     return {
       action: "CANCEL_ORDER",
       why: "Nothing shipped and Mirakl allows cancelling: the whole order is cancelled (OR29).",
       lineIds: open.map((line) => line.order_line_id),
+      customerTotal,
     };
 
   const shippedNote = shipped.length
@@ -114,6 +129,7 @@ export function planShopifyCancellation(input: {
       why: `Some lines shipped: the lines not shipped are cancelled (OR30).${shippedNote}`,
       entries: open.map((line) => wholeLeft(line, taxMode, order.currency_iso_code, input.cancelationReasonCode!)),
       shippedLines,
+      customerTotal,
     };
   }
 
@@ -134,5 +150,6 @@ export function planShopifyCancellation(input: {
       : `Mirakl does not allow cancelling this order any more — ${debited}: the lines not shipped are refunded in full instead (OR28).${shippedNote}`,
     entries: open.map((line) => wholeLeft(line, taxMode, order.currency_iso_code, input.refundReasonCode!)),
     shippedLines,
+    customerTotal,
   };
 }

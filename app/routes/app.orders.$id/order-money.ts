@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { minorUnitsToMoney, moneySchema, moneyToMinorUnits, toMoney, type MiraklMoney } from "~/domain/money";
+import { minorUnitsToMoney, moneySchema, moneyToMinorUnits, sumMoney, toMoney, type MiraklMoney } from "~/domain/money";
 
 /**
  * The Order page's arithmetic on Mirakl amounts, exact: every amount is turned into integer minor units at
@@ -8,14 +8,6 @@ import { minorUnitsToMoney, moneySchema, moneyToMinorUnits, toMoney, type Mirakl
  */
 
 const fractionDigits = (amount: MiraklMoney) => toMoney(amount).split(".")[1]?.length ?? 0;
-
-export function sumMoney(amounts: readonly MiraklMoney[]): MiraklMoney {
-  const digits = Math.max(0, ...amounts.map(fractionDigits));
-  return minorUnitsToMoney(
-    amounts.reduce((total, amount) => total + moneyToMinorUnits(amount, digits), 0n),
-    digits,
-  );
-}
 
 export function subtractMoney(from: MiraklMoney, amount: MiraklMoney): MiraklMoney {
   const digits = Math.max(fractionDigits(from), fractionDigits(amount));

@@ -194,6 +194,7 @@ async function carryOut(
       attempts: { increment: 1 },
       reasonCode: entries[0]?.reason_code ?? row.reasonCode,
       request: intent as unknown as Prisma.InputJsonValue,
+      amount: plan.customerTotal,
       currency: current.currency_iso_code,
     },
   });
@@ -257,7 +258,7 @@ async function carryOut(
   const reason = entries[0]?.reason_code ? `, reason ${entries[0].reason_code}` : "";
   const amounts = entries.length
     ? `: ${entries.map((e) => `${e.amount}${Number(e.shipping_amount) > 0 ? ` + shipping ${e.shipping_amount}` : ""} ${current.currency_iso_code} on line ${e.order_line_id}`).join(", ")}`
-    : "";
+    : `: ${plan.customerTotal} ${current.currency_iso_code} back to the customer`;
   await markSent(context, row, order, action, ids, `${ACTION_TEXT[action]}${amounts}${reason}. ${plan.why}`, plan.why);
   if (after) await storeOrders(context, [after], context.now);
   if (plan.action !== "CANCEL_ORDER" && plan.shippedLines.length > 0)

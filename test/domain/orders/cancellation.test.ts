@@ -49,7 +49,14 @@ const plan = (o: CancellableOrder, reasons: { refund?: string | null; cancel?: s
 describe("planShopifyCancellation", () => {
   it("nothing shipped and Mirakl allows cancelling: OR29 for the whole order", () => {
     const p = plan(order([line({ order_line_id: "L1" }), line({ order_line_id: "L2" })], { can_cancel: true }));
-    expect(p).toMatchObject({ action: "CANCEL_ORDER", lineIds: ["L1", "L2"] });
+    // Tax excluded: 2 × (100 + 10 shipping + 20 + 2 taxes) back to the customer.
+    expect(p).toMatchObject({ action: "CANCEL_ORDER", lineIds: ["L1", "L2"], customerTotal: "264" });
+  });
+
+  it("the customer's money back: taxes added when the order excludes them, not when it includes them", () => {
+    const lines = [line({ order_line_id: "L1" })];
+    expect(plan(order(lines))).toMatchObject({ customerTotal: "132" });
+    expect(plan(order(lines, { order_tax_mode: "TAX_INCLUDED" }))).toMatchObject({ customerTotal: "110" });
   });
 
   it("OR29 needs no reason at all", () => {
@@ -90,6 +97,7 @@ describe("planShopifyCancellation", () => {
     expect(p).toMatchObject({
       action: "REFUND_LINES",
       entries: [{ amount: "50", shipping_amount: "10", quantity: 1, taxes: [{ code: "VAT", amount: "10" }] }],
+      customerTotal: "72",
     });
   });
 
@@ -117,6 +125,7 @@ describe("planShopifyCancellation", () => {
       action: "CANCEL_LINES",
       entries: [{ order_line_id: "L2", quantity: 2, amount: "100", reason_code: "34" }],
       shippedLines: ["L1"],
+      customerTotal: "132",
     });
     if (p.action === "CANCEL_LINES") expect(p.why).toContain("L1");
   });

@@ -233,6 +233,15 @@ describe("an order cancelled in Shopify is cancelled on Mirakl, or refunded ther
     ]);
     expect(exchanges[0]!.statusReason).toBe("Covered by the order's cancellation on Mirakl");
     expect(exchanges[1]!.resultIds).toEqual([refund!.id]);
+    // The exchange states the customer's money back: what the OR28 gave, taxes added (the order excludes them).
+    const taxesOf = (list?: { amount: unknown }[] | null) => (list ?? []).reduce((s, t) => s + Number(t.amount), 0);
+    const given =
+      Number(refund!.amount) +
+      Number(refund!.shipping_amount) +
+      taxesOf(refund!.taxes) +
+      taxesOf(refund!.shipping_taxes);
+    expect(Number(exchanges[1]!.amount)).toBeCloseTo(given, 2);
+    expect(exchanges[1]!.currency).toBe(simOrder(id).currency_iso_code);
     expect(await openExceptions()).toHaveLength(0);
     expect((await appEntries(id)).join("\n")).toContain("debited on acceptance (PAY_ON_ACCEPTANCE)");
     // The cancellation's refund on Mirakl is the app's own: never mirrored back into Shopify.
@@ -257,6 +266,17 @@ describe("an order cancelled in Shopify is cancelled on Mirakl, or refunded ther
     const [row] = await rows();
     expect(row).toMatchObject({ kind: "ORDER_CANCEL", status: "SENT" });
     expect(row!.resultIds).toEqual(miraklCancelations(id).map((c) => c.id));
+    // Its money: what Mirakl's cancelations gave back, taxes added (the order excludes them).
+    const given = miraklCancelations(id).reduce(
+      (sum, c) =>
+        sum +
+        Number(c.amount) +
+        Number(c.shipping_amount) +
+        [...(c.taxes ?? []), ...(c.shipping_taxes ?? [])].reduce((s, t) => s + Number(t.amount), 0),
+      0,
+    );
+    expect(given).toBeGreaterThan(0);
+    expect(Number(row!.amount)).toBeCloseTo(given, 2);
     sim.control.advanceClock(ORDER_POLL_INTERVAL_MS);
     await readMarketplaceOrders(connection, mirakl, now());
     await run();

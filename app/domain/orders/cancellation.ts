@@ -38,7 +38,7 @@ export type CancellationPlan =
       shippedLines: string[];
       customerTotal: MiraklMoney;
     }
-  | { action: "NEEDS_REASON"; why: string; reasonType: "REFUND" | "CANCELATION" };
+  | { action: "NEEDS_REASON"; why: string; reasonType: "REFUND" | "CANCELATION"; customerTotal: MiraklMoney };
 
 export interface CancellableOrder extends RefundOrderInput {
   order_id: string;
@@ -123,6 +123,7 @@ export function planShopifyCancellation(input: {
         action: "NEEDS_REASON",
         reasonType: "CANCELATION",
         why: "No cancellation reason: the marketplace needs one to cancel lines",
+        customerTotal,
       };
     return {
       action: "CANCEL_LINES",
@@ -138,6 +139,7 @@ export function planShopifyCancellation(input: {
       action: "NEEDS_REASON",
       reasonType: "REFUND",
       why: "No refund reason: Mirakl no longer lets the order be cancelled, so it is refunded, and the marketplace needs a reason with every refund",
+      customerTotal,
     };
   const debited =
     order.payment_workflow === "PAY_ON_ACCEPTANCE" || !order.payment_workflow

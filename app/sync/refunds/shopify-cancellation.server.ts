@@ -162,7 +162,12 @@ async function carryOut(
   if (plan.action === "NEEDS_REASON") {
     await prisma.marketplaceRefund.update({
       where: { id: row.id },
-      data: { request: { ...stored, reasonType: plan.reasonType } as unknown as Prisma.InputJsonValue },
+      data: {
+        request: { ...stored, reasonType: plan.reasonType } as unknown as Prisma.InputJsonValue,
+        // The money it will give back, shown next to the reason to choose.
+        amount: plan.customerTotal,
+        currency: current.currency_iso_code,
+      },
     });
     return settle(
       context,

@@ -148,7 +148,7 @@ describe("planShopifyCancellation", () => {
     });
     expect(
       plan(order([shipped("L1"), line({ order_line_id: "L2" })], { can_cancel: true }), { cancel: null }),
-    ).toMatchObject({ action: "NEEDS_REASON", reasonType: "CANCELATION" });
+    ).toMatchObject({ action: "NEEDS_REASON", reasonType: "CANCELATION", customerTotal: "132" });
   });
 
   it("every line shipped: nothing can be cancelled, and a person is told (the refund path carries returns)", () => {

@@ -348,11 +348,16 @@ describe("an order cancelled in Shopify is cancelled on Mirakl, or refunded ther
     expect(exception!.message).toContain("Shopify's cancellation of the order");
     expect(sim.control.calls("OR28")).toHaveLength(0);
 
+    // While it waits, the money it will give back is known (it stays what is sent).
+    expect(Number(cancel.amount)).toBeGreaterThan(80);
+    expect(cancel.currency).toBe(simOrder(id).currency_iso_code);
+
     expect(await chooseRefundReason(shop, cancel.id, "15")).toBe(true);
     await run();
     await run();
     expect(miraklRefunds(id)).toMatchObject([{ amount: 80, reason_code: "15" }]);
     expect((await rows()).map((r) => r.status).sort()).toEqual(["IGNORED", "SENT"]);
+    expect((await rows()).find((r) => r.kind === "ORDER_CANCEL")!.amount).toBe(cancel.amount);
     expect(await openExceptions()).toHaveLength(0);
   });
 

@@ -13,10 +13,16 @@ export type RetryHandler = (
 
 const retryByEntityType = new Map<string, RetryHandler>();
 
-/** Idempotent for the same handler; a second, different handler for one entity type is a wiring mistake. */
+/**
+ * Idempotent for the same handler; a second, different handler for one entity type is a wiring mistake. The same
+ * named function made again replaces it: that is its module evaluated anew (Vite's dev server reloading an edited
+ * flow), which must not take every page down until a restart.
+ */
 export function registerRetry(entityType: string, handler: RetryHandler) {
   const registered = retryByEntityType.get(entityType);
-  if (registered && registered !== handler) throw new Error(`a retry for ${entityType} is already registered`);
+  const reloaded = registered !== undefined && registered.name !== "" && registered.name === handler.name;
+  if (registered && registered !== handler && !reloaded)
+    throw new Error(`a retry for ${entityType} is already registered`);
   retryByEntityType.set(entityType, handler);
 }
 

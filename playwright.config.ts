@@ -13,7 +13,13 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // The marketplace order spec spends ~2 minutes waiting for Mirakl's pace (one order poll a minute): it runs beside
+  // the others, which share the demo's settings (buffers, connections) and so run one after another.
+  workers: 2,
+  projects: [
+    { name: "marketplace-orders", testMatch: "orders.spec.ts" },
+    { name: "app", testIgnore: "orders.spec.ts", workers: 1 },
+  ],
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -125,33 +125,39 @@ export async function recordShopifyFulfilment(
     JSON.stringify(existing.lines) !== JSON.stringify(lines);
   if (!changed) return { recorded: true, changed: false };
 
-  if (existing) {
-    // A change is planned again; what Mirakl already has (SHIPPED, or an ST01 in flight) is kept as it is.
-    const status: ShipmentStatus =
-      existing.status === "SHIPPED" || existing.status === "SENDING" ? existing.status : "PENDING";
-    await prisma.marketplaceShipment.update({
-      where: { id: existing.id },
-      data: { ...desired, shopifyUpdatedAt: fulfilment.updatedAt, status },
-    });
-  } else {
-    await prisma.marketplaceShipment.createMany({
-      data: [
-        {
-          ...desired,
-          shop,
-          connectionId: order.connectionId,
-          orderId: order.id,
-          shopifyFulfillmentId: fulfilment.id,
-          fulfilledAt: fulfilment.createdAt,
-          shopifyUpdatedAt: fulfilment.updatedAt,
-          firstSeenAt: now,
-        },
-      ],
-      skipDuplicates: true, // the same fulfilment from the webhook and the sweep at once
-    });
-  }
-  await prisma.marketplaceOrder.update({ where: { id: order.id }, data: { fulfilmentStatus: "SYNCING" } });
-  await appendTimeline(shop, order.id, [shopifyEntry(fulfilment, existing !== null)], now);
+  // One transaction: the shipment, the order's fulfilment state and the timeline line that tells of them.
+  const wrote = await prisma.$transaction(async (tx) => {
+    if (existing) {
+      // A change is planned again; what Mirakl already has (SHIPPED, or an ST01 in flight) is kept as it is.
+      const status: ShipmentStatus =
+        existing.status === "SHIPPED" || existing.status === "SENDING" ? existing.status : "PENDING";
+      await tx.marketplaceShipment.update({
+        where: { id: existing.id },
+        data: { ...desired, shopifyUpdatedAt: fulfilment.updatedAt, status },
+      });
+    } else {
+      const { count } = await tx.marketplaceShipment.createMany({
+        data: [
+          {
+            ...desired,
+            shop,
+            connectionId: order.connectionId,
+            orderId: order.id,
+            shopifyFulfillmentId: fulfilment.id,
+            fulfilledAt: fulfilment.createdAt,
+            shopifyUpdatedAt: fulfilment.updatedAt,
+            firstSeenAt: now,
+          },
+        ],
+        skipDuplicates: true, // the same fulfilment from the webhook and the sweep at once
+      });
+      if (count === 0) return false; // the other one recorded it (and tells it)
+    }
+    await tx.marketplaceOrder.update({ where: { id: order.id }, data: { fulfilmentStatus: "SYNCING" } });
+    await appendTimeline(shop, order.id, [shopifyEntry(fulfilment, existing !== null)], now, tx);
+    return true;
+  });
+  if (!wrote) return { recorded: true, changed: false };
   if (options.markDue !== false) await workUnits.fulfilments.markDirty(order.connectionId, shop, now);
   return { recorded: true, changed: true };
 }
@@ -478,15 +484,18 @@ async function settleOrder(
       });
     await syncException(context, order, row, status, reason, decision.block, now);
   }
-  await prisma.marketplaceOrder.update({
-    where: { id: order.id },
-    data: {
-      fulfilmentStatus: orderStatus,
-      fulfilmentNote: refused.size ? [...refused.values()][0] : final.note,
-      orderTrackingSent: (input.orderTrackingSent ?? undefined) as Prisma.InputJsonValue | undefined,
-    },
+  // The order's fulfilment state and the timeline lines that explain it are written together.
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceOrder.update({
+      where: { id: order.id },
+      data: {
+        fulfilmentStatus: orderStatus,
+        fulfilmentNote: refused.size ? [...refused.values()][0] : final.note,
+        orderTrackingSent: (input.orderTrackingSent ?? undefined) as Prisma.InputJsonValue | undefined,
+      },
+    });
+    await appendTimeline(context.shop, order.id, timeline, now, tx);
   });
-  if (timeline.length) await appendTimeline(context.shop, order.id, timeline, now);
   return outcome;
 }
 

@@ -58,12 +58,16 @@ async function recordToMirakl(
   entry: TimelineEntry,
   now: Date,
 ) {
-  const created = await prisma.marketplaceRefund.createMany({
-    data: [{ shop, connectionId: order.connectionId, orderId: order.id, direction: "TO_MIRAKL", ...row }],
-    skipDuplicates: true,
+  // One transaction: the Order page never lists the exchange without the timeline line that tells of it.
+  const created = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceRefund.createMany({
+      data: [{ shop, connectionId: order.connectionId, orderId: order.id, direction: "TO_MIRAKL", ...row }],
+      skipDuplicates: true,
+    });
+    if (count > 0) await appendTimeline(shop, order.id, [entry], now, tx);
+    return count > 0;
   });
-  if (created.count === 0) return;
-  await appendTimeline(shop, order.id, [entry], now);
+  if (!created) return;
   await workUnits.refunds.markDirty(order.connectionId, shop, now);
 }
 

@@ -79,11 +79,13 @@ async function markSent(
   message: string,
   statusReason: string,
 ): Promise<Outcome> {
-  await prisma.marketplaceRefund.update({
-    where: { id: row.id },
-    data: { status: "SENT", statusReason, resultIds: ids },
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({
+      where: { id: row.id },
+      data: { status: "SENT", statusReason, resultIds: ids },
+    });
+    await appendTimeline(context.shop, order.id, [appEntry("cancel-sent", message, { action, ids })], context.now, tx);
   });
-  await appendTimeline(context.shop, order.id, [appEntry("cancel-sent", message, { action, ids })], context.now);
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
   return { kind: "sent" };
 }

@@ -18,6 +18,7 @@ import { ShopifyFake, shopifyJson } from "../../shopify-fake";
 import { createFulfillment, updateTracking, type TrackingInput } from "../../shopify-fake/actions";
 import { MARKETPLACE_CARRIERS, startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { simulatorClient } from "../../helpers/mirakl";
+import { refuseTimelineLines } from "../../helpers/timeline-faults";
 
 /**
  * Fulfilments to Mirakl (issue 12), end to end: a paid Mirakl order becomes a Shopify order on the fake, the
@@ -231,6 +232,24 @@ describe("without multi-shipment: one tracking per order (OR23), shipped when al
       shipping_tracking: "MR123",
     });
     expect(await blockedExceptions()).toHaveLength(0);
+  });
+
+  it("a fulfilment is recorded with its timeline line or not at all: the redelivery records both, once", async () => {
+    const id = await paidOrderInShopify([{ offer_sku: "TENT", quantity: 2 }]);
+    const f = fulfil(id, { company: "UPS", number: "1ZATOMIC" });
+    const allowLines = await refuseTimelineLines(shop, "fulfilled");
+    try {
+      await expect(deliver("fulfillments/create", f.id)).rejects.toThrow(/connection lost/);
+    } finally {
+      await allowLines();
+    }
+    expect((await mirror(id)).shipments).toHaveLength(0);
+    expect(await deliver("fulfillments/create", f.id)).toEqual({ status: "PROCESSED" });
+    const stored = await mirror(id);
+    expect(stored.shipments).toHaveLength(1);
+    expect(stored.events.filter((e) => e.kind === "fulfilled")).toHaveLength(1);
+    await run();
+    expect(simOrder(id).order_state).toBe("SHIPPED");
   });
 
   it("a lost webhook is healed by the sweep", async () => {

@@ -16,6 +16,7 @@ import { retryFor } from "~/exceptions/retries.server";
 import { ShopifyFake } from "../../shopify-fake";
 import { startMiraklSimulator, type RunningMiraklSimulator } from "../../simulators/mirakl";
 import { simulatorClient } from "../../helpers/mirakl";
+import { refuseTimelineLines } from "../../helpers/timeline-faults";
 
 /**
  * The Shopify order at debit (issue 11), end to end: the Mirakl simulator debits orders, the intake mirrors
@@ -302,17 +303,11 @@ describe("exactly once", () => {
 
   it("recorded whole or not at all: a failure while recording leaves no Shopify order link without its timeline line", async () => {
     const id = placePaidOrder(1);
-    // The timeline insert fails (as a dropped connection would, between the two writes).
-    await prisma.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION refuse_created_line() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'connection lost'; END $$`);
-    await prisma.$executeRawUnsafe(`
-      CREATE TRIGGER refuse_created_line BEFORE INSERT ON "MarketplaceOrderEvent" FOR EACH ROW
-      WHEN (NEW.kind = 'shopify-order-created' AND NEW.shop = '${shop}') EXECUTE FUNCTION refuse_created_line()`);
+    const allowLines = await refuseTimelineLines(shop, "shopify-order-created");
     try {
       await expect(step()).rejects.toThrow(/connection lost/);
     } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_created_line ON "MarketplaceOrderEvent"`);
+      await allowLines();
     }
     expect(shopifyOrdersFor(id)).toHaveLength(1);
     const inDoubt = await mirror(id);

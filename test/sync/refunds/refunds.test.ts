@@ -7,6 +7,7 @@ import { ORDER_POLL_INTERVAL_MS, readMarketplaceOrders } from "~/sync/orders/int
 import { registerFlows } from "~/sync/index.server";
 import { chooseRefundReason, RESEND_AFTER_MS, runRefunds } from "~/sync/refunds/refunds.server";
 import type { RunningMiraklSimulator } from "../../simulators/mirakl";
+import { refuseTimelineLines } from "../../helpers/timeline-faults";
 import * as harness from "./harness";
 
 /**
@@ -66,6 +67,25 @@ describe("a Shopify refund reaches Mirakl once (OR28)", () => {
     expect(row).toMatchObject({ direction: "TO_MIRAKL", status: "SENT", reasonCode: "15" });
     expect(row!.resultIds).toEqual([onMirakl!.id]);
     expect(sim.control.calls("OR28")).toHaveLength(1);
+  });
+
+  it("recorded with its timeline line or not at all: a failure between them loses nothing, the redelivery records it", async () => {
+    const id = await paidOrderInShopify(2);
+    const refund = refundInShopify(id, 1);
+    const allowLines = await refuseTimelineLines(shop, "refund-shopify");
+    try {
+      await expect(deliver(refund.id)).rejects.toThrow(/connection lost/);
+    } finally {
+      await allowLines();
+    }
+    // No exchange without its line: Shopify's retry of the delivery (the inbox's) finds nothing recorded.
+    expect(await rows()).toHaveLength(0);
+    expect(await deliver(refund.id)).toEqual({ status: "PROCESSED" });
+    expect(await rows()).toHaveLength(1);
+    const lines = await prisma.marketplaceOrderEvent.findMany({
+      where: { shop, kind: "refund-shopify", order: { miraklOrderId: id } },
+    });
+    expect(lines).toHaveLength(1);
   });
 
   it("a 5xx after Mirakl made the refund: the order is read back, the refund adopted, none made twice", async () => {

@@ -1,6 +1,7 @@
 import prisma from "~/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { toMoney } from "~/domain/money";
+import type { TimelineEntry } from "~/domain/orders/timeline";
 import {
   planMiraklRefunds,
   type MiraklRefundPlan,
@@ -94,20 +95,23 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
     const stored = refund.request as unknown as StoredIntent;
     const landed = landedReversals(current, stored.intents);
     if (landed.length > 0) {
-      await prisma.marketplaceRefund.update({
-        where: { id: refund.id },
-        data: {
-          status: "SENT",
-          statusReason: "Mirakl shows the refund (the answer to the OR28 was lost)",
-          resultIds: landed,
-        },
+      await prisma.$transaction(async (tx) => {
+        await tx.marketplaceRefund.update({
+          where: { id: refund.id },
+          data: {
+            status: "SENT",
+            statusReason: "Mirakl shows the refund (the answer to the OR28 was lost)",
+            resultIds: landed,
+          },
+        });
+        await appendTimeline(
+          context.shop,
+          order.id,
+          [appEntry("refund-sent", `Refund found on Mirakl after a lost answer (${landed.join(", ")})`)],
+          context.now,
+          tx,
+        );
       });
-      await appendTimeline(
-        context.shop,
-        order.id,
-        [appEntry("refund-sent", `Refund found on Mirakl after a lost answer (${landed.join(", ")})`)],
-        context.now,
-      );
       await resolveExceptionsFor(context.shop, REFUND_ENTITY, refund.id, context.now);
       return { kind: "adopted" };
     }
@@ -248,11 +252,7 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
       until: new Date(Math.max(until.getTime(), context.now.getTime() + RESEND_AFTER_MS)),
     };
   }
-  await prisma.marketplaceRefund.update({
-    where: { id: refund.id },
-    data: { status: "SENT", statusReason: capsNote(plan), resultIds: ids },
-  });
-  const entries = [];
+  const entries: TimelineEntry[] = [];
   if (cancels.length)
     entries.push(
       appEntry(
@@ -274,7 +274,14 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
       ),
     );
   }
-  await appendTimeline(context.shop, order.id, entries, context.now);
+  // The refund's state and the timeline lines that tell of it, together.
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({
+      where: { id: refund.id },
+      data: { status: "SENT", statusReason: capsNote(plan), resultIds: ids },
+    });
+    await appendTimeline(context.shop, order.id, entries, context.now, tx);
+  });
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, refund.id, context.now);
   if (plan.lines.some((l) => l.caps.length > 0)) {
     await report(

@@ -88,6 +88,26 @@ describe("a Shopify refund reaches Mirakl once (OR28)", () => {
     expect(lines).toHaveLength(1);
   });
 
+  it("sent: the refund reads SENT only with its timeline line; a failure between them is settled by reading Mirakl", async () => {
+    const id = await paidOrderInShopify(2);
+    await deliver(refundInShopify(id, 1).id);
+    const allowLines = await refuseTimelineLines(shop, "refund-sent");
+    try {
+      await expect(run()).rejects.toThrow(/connection lost/);
+    } finally {
+      await allowLines();
+    }
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+    expect((await rows())[0]!.status).toBe("SENDING");
+    await run();
+    expect((await rows())[0]).toMatchObject({ status: "SENT" });
+    expect(sim.control.calls("OR28")).toHaveLength(1);
+    const lines = await prisma.marketplaceOrderEvent.findMany({
+      where: { shop, kind: "refund-sent", order: { miraklOrderId: id } },
+    });
+    expect(lines.map((l) => l.message)).toEqual([expect.stringMatching(/^Refund found on Mirakl after a lost answer/)]);
+  });
+
   it("a 5xx after Mirakl made the refund: the order is read back, the refund adopted, none made twice", async () => {
     const id = await paidOrderInShopify(2);
     await deliver(refundInShopify(id, 1).id);

@@ -198,18 +198,6 @@ async function recordDecision(
         : acceptance.status === "skipped"
           ? "AUTOMATIC"
           : "DECIDED_ON_MIRAKL";
-  const lineUpdates = acceptance.lines.map((line) =>
-    prisma.marketplaceOrderLine.updateMany({
-      where: { shop: connection.shop, connectionId: connection.id, lineId: line.lineId, orderId: order.id },
-      data: {
-        decision: line.decision,
-        decisionSummary: line.summary,
-        decisionChecks: line.checks as unknown as Prisma.InputJsonValue,
-        decidedAt: now,
-        decidedBy: "app",
-      },
-    }),
-  );
   const entries: TimelineEntry[] = [
     appEntry(acceptance.status === "needs-review" ? "review" : "decided", acceptance.message, {
       status: acceptance.status,
@@ -219,9 +207,10 @@ async function recordDecision(
       appEntry("line-decision", line.summary, { lineId: line.lineId, decision: line.decision }),
     ),
   ];
-  // Compare-and-set on PENDING: a person's decision or another worker's made meanwhile stands.
-  const [claimed] = await prisma.$transaction([
-    prisma.marketplaceOrder.updateMany({
+  // Compare-and-set on PENDING: a person's decision or another worker's made meanwhile stands, lines included.
+  // The decision, its lines and the timeline lines that explain them are written together.
+  const claimed = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
       where: { id: order.id, shop: connection.shop, acceptance: "PENDING" },
       data: {
         acceptance: next,
@@ -236,11 +225,23 @@ async function recordDecision(
             }
           : {}),
       },
-    }),
-    ...lineUpdates,
-  ]);
-  if (claimed.count === 0) return order.acceptance as AcceptanceState;
-  await appendTimeline(connection.shop, order.id, entries, now);
+    });
+    if (count === 0) return false;
+    for (const line of acceptance.lines)
+      await tx.marketplaceOrderLine.updateMany({
+        where: { shop: connection.shop, connectionId: connection.id, lineId: line.lineId, orderId: order.id },
+        data: {
+          decision: line.decision,
+          decisionSummary: line.summary,
+          decisionChecks: line.checks as unknown as Prisma.InputJsonValue,
+          decidedAt: now,
+          decidedBy: "app",
+        },
+      });
+    await appendTimeline(connection.shop, order.id, entries, now, tx);
+    return true;
+  });
+  if (!claimed) return order.acceptance as AcceptanceState;
   await reportRefusedLines(connection, connectionName, order, acceptance.lines, now);
   return next;
 }

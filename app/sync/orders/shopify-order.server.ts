@@ -173,16 +173,20 @@ async function settleOrder(
   const payload = order.payload as unknown as MiraklOrderLike;
   if (order.shopifyOrderStatus === "DUE" && !shopifyOrderDue(payload)) {
     // Cancelled or refunded whole since it was paid: nothing left to ship, nothing to make.
-    await prisma.marketplaceOrder.updateMany({
-      where: { id: order.id, shop: context.shop, shopifyOrderStatus: "DUE" },
-      data: { shopifyOrderStatus: "NONE", shopifyOrderDueAt: null },
+    await prisma.$transaction(async (tx) => {
+      const { count } = await tx.marketplaceOrder.updateMany({
+        where: { id: order.id, shop: context.shop, shopifyOrderStatus: "DUE" },
+        data: { shopifyOrderStatus: "NONE", shopifyOrderDueAt: null },
+      });
+      if (count > 0)
+        await appendTimeline(
+          context.shop,
+          order.id,
+          [app("shopify-order-not-due", "Nothing is left to ship: no Shopify order is made")],
+          now,
+          tx,
+        );
     });
-    await appendTimeline(
-      context.shop,
-      order.id,
-      [app("shopify-order-not-due", "Nothing is left to ship: no Shopify order is made")],
-      now,
-    );
     return { kind: "not-due" };
   }
 
@@ -618,25 +622,29 @@ function problemFromGraphqlError(error: ShopifyGraphqlError): OrderProblem {
 
 async function recordFailure(context: Context, order: OrderRow, problems: readonly OrderProblem[], now: Date) {
   const first = problems[0]!;
-  await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, shop: context.shop, shopifyOrderStatus: { in: ["DUE", "SENDING"] } },
-    data: {
-      shopifyOrderStatus: "FAILED",
-      shopifyOrderSentAt: null,
-      shopifyOrderDueAt: null,
-      shopifyOrderError: `${first.cause}: ${problems.map((p) => p.message).join(" ")}`.slice(0, 2000),
-    },
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
+      where: { id: order.id, shop: context.shop, shopifyOrderStatus: { in: ["DUE", "SENDING"] } },
+      data: {
+        shopifyOrderStatus: "FAILED",
+        shopifyOrderSentAt: null,
+        shopifyOrderDueAt: null,
+        shopifyOrderError: `${first.cause}: ${problems.map((p) => p.message).join(" ")}`.slice(0, 2000),
+      },
+    });
+    if (count > 0)
+      await appendTimeline(
+        context.shop,
+        order.id,
+        [
+          app("shopify-order-failed", `No Shopify order was made: ${problems.map((p) => p.message).join(" ")}`, {
+            causes: problems.map((p) => p.cause),
+          }),
+        ],
+        now,
+        tx,
+      );
   });
-  await appendTimeline(
-    context.shop,
-    order.id,
-    [
-      app("shopify-order-failed", `No Shopify order was made: ${problems.map((p) => p.message).join(" ")}`, {
-        causes: problems.map((p) => p.cause),
-      }),
-    ],
-    now,
-  );
   await reportException(
     {
       shop: context.shop,
@@ -693,28 +701,32 @@ export async function requestShopifyOrder(shop: string, orderId: string, by: "re
     select: { id: true, connectionId: true, shopifyOrderStatus: true },
   });
   if (!order || !["FAILED", "SKIPPED", "DUE", "SENDING"].includes(order.shopifyOrderStatus)) return false;
-  const { count } = await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, shop, shopifyOrderStatus: order.shopifyOrderStatus },
-    data: {
-      shopifyOrderStatus: order.shopifyOrderStatus === "SENDING" ? "SENDING" : "DUE",
-      shopifyOrderDueAt: now,
-    },
+  const requested = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
+      where: { id: order.id, shop, shopifyOrderStatus: order.shopifyOrderStatus },
+      data: {
+        shopifyOrderStatus: order.shopifyOrderStatus === "SENDING" ? "SENDING" : "DUE",
+        shopifyOrderDueAt: now,
+      },
+    });
+    if (count > 0 && by === "staff")
+      await appendTimeline(
+        shop,
+        order.id,
+        [
+          {
+            actor: "STAFF",
+            kind: "shopify-order-requested",
+            message: "Asked for the Shopify order to be made",
+            detail: {},
+          },
+        ],
+        now,
+        tx,
+      );
+    return count > 0;
   });
-  if (count === 0) return false;
-  if (by === "staff")
-    await appendTimeline(
-      shop,
-      order.id,
-      [
-        {
-          actor: "STAFF",
-          kind: "shopify-order-requested",
-          message: "Asked for the Shopify order to be made",
-          detail: {},
-        },
-      ],
-      now,
-    );
+  if (!requested) return false;
   await workUnits.shopifyOrders.markDirty(order.connectionId, shop, now);
   return true;
 }

@@ -128,9 +128,12 @@ export async function settle(
   fixHint?: string,
   severity: "ERROR" | "WARNING" = "ERROR",
 ): Promise<Outcome> {
-  await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { status, statusReason: reason } });
-  if (refund.status !== status)
-    await appendTimeline(context.shop, order.id, [appEntry("refund-not-sent", reason)], context.now);
+  // With its timeline line or not at all: once the status is stored, a later settle would not tell it again.
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({ where: { id: refund.id }, data: { status, statusReason: reason } });
+    if (refund.status !== status)
+      await appendTimeline(context.shop, order.id, [appEntry("refund-not-sent", reason)], context.now, tx);
+  });
   if (fixHint) await report(context, refund, order, reason, fixHint, severity);
   return { kind: status === "BLOCKED" ? "blocked" : status === "FAILED" ? "failed" : "ignored" };
 }

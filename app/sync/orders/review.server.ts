@@ -74,8 +74,9 @@ export async function submitReview(input: ReviewInput, now = new Date()): Promis
   if (!completion.ok) return completion;
 
   const staff = input.staff.trim() || "staff";
-  const [claimed] = await prisma.$transaction([
-    prisma.marketplaceOrder.updateMany({
+  // Compare-and-set on REVIEW: another person's decision sent meanwhile stands, lines and timeline included.
+  const claimed = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
       where: { id: order.id, shop: input.shop, acceptance: "REVIEW" },
       data: {
         acceptance: "SENDING",
@@ -86,26 +87,28 @@ export async function submitReview(input: ReviewInput, now = new Date()): Promis
         or21Attempts: 0,
         or21Error: null,
       },
-    }),
-    ...completion.or21.order_lines.map((decision) =>
-      prisma.marketplaceOrderLine.updateMany({
+    });
+    if (count === 0) return false;
+    for (const decision of completion.or21.order_lines)
+      await tx.marketplaceOrderLine.updateMany({
         where: { orderId: order.id, shop: input.shop, lineId: decision.id },
         data: { decision: decision.accepted ? "accept" : "refuse", decidedAt: now, decidedBy: staff },
-      }),
-    ),
-  ]);
-  if (claimed.count === 0) return { ok: false, problem: "Someone decided this order meanwhile: reload the page" };
-  await appendTimeline(
-    input.shop,
-    order.id,
-    completion.or21.order_lines.map((decision) => ({
-      actor: "STAFF" as const,
-      kind: "staff-decision",
-      message: `${staff} ${decision.accepted ? "accepted" : "refused"} line ${decision.id}`,
-      detail: { lineId: decision.id, accepted: decision.accepted, by: staff },
-    })),
-    now,
-  );
+      });
+    await appendTimeline(
+      input.shop,
+      order.id,
+      completion.or21.order_lines.map((decision) => ({
+        actor: "STAFF" as const,
+        kind: "staff-decision",
+        message: `${staff} ${decision.accepted ? "accepted" : "refused"} line ${decision.id}`,
+        detail: { lineId: decision.id, accepted: decision.accepted, by: staff },
+      })),
+      now,
+      tx,
+    );
+    return true;
+  });
+  if (!claimed) return { ok: false, problem: "Someone decided this order meanwhile: reload the page" };
   await workUnits.orderAcceptance.markDirty(order.connectionId, input.shop, now);
   return { ok: true };
 }

@@ -377,6 +377,33 @@ describe("order acceptance on the simulator", () => {
     expect(await prisma.syncException.count({ where: { shop, kind: "ORDER_REVIEW_DUE", status: "OPEN" } })).toBe(0);
   });
 
+  it("review: two people deciding at once — the first decision stands whole, lines and timeline included", async () => {
+    const settings = defaultAcceptanceSettings();
+    settings.onFailedRule.insufficientStock = "review";
+    await mergeConnectionSettings(shop, connection.id, { acceptance: settings });
+    const placed = sim.control.createOrder({ lines: [{ offer_sku: "STOVE", quantity: 2 }] }).id;
+    await readAndDecide();
+    const stored = await order(placed);
+    expect(stored.acceptance).toBe("REVIEW");
+    const line = `${placed}-1`;
+    // Both read the order in review; only one compare-and-set can win.
+    const answers = await Promise.all([
+      submitReview({ shop, orderId: stored.id, choices: { [line]: true }, staff: "ana@shop.test" }, simNow()),
+      submitReview({ shop, orderId: stored.id, choices: { [line]: false }, staff: "bob@shop.test" }, simNow()),
+    ]);
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    expect(answers.filter((a) => !a.ok)).toEqual([
+      { ok: false, problem: expect.stringMatching(/Someone decided this order meanwhile|not waiting/) },
+    ]);
+    const decided = await order(placed);
+    const winner = decided.or21By;
+    const accepted = (decided.or21Body as { order_lines: { accepted: boolean }[] }).order_lines[0]!.accepted;
+    expect(decided.lines[0]).toMatchObject({ decision: accepted ? "accept" : "refuse", decidedBy: winner });
+    expect(decided.events.filter((e) => e.kind === "staff-decision").map((e) => e.message)).toEqual([
+      `${winner} ${accepted ? "accepted" : "refused"} line ${line}`,
+    ]);
+  });
+
   it("an order decided on Mirakl while in review (or auto-refused at the deadline) is recorded, not decided again", async () => {
     const settings = defaultAcceptanceSettings();
     settings.onFailedRule.unknownOffer = "review";

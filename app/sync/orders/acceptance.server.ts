@@ -316,7 +316,7 @@ export async function sendDecision(
   const body = order.or21Body as unknown as Or21Body | null;
   if (!body) {
     await prisma.marketplaceOrder.updateMany({
-      where: { id: order.id, acceptance: "SENDING" },
+      where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
       data: { acceptance: "PENDING" },
     });
     return { sent: false, retryAt: now, stop: false };
@@ -412,22 +412,26 @@ async function settleByReading(
     await markSent(connection, order, body, now, "Mirakl shows the decision (the answer to the OR21 was lost)");
     return { sent: true, retryAt: null, stop: false };
   }
-  await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, acceptance: "SENDING" },
-    data: { acceptance: "DECIDED_ON_MIRAKL", needsAttention: false },
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
+      where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
+      data: { acceptance: "DECIDED_ON_MIRAKL", needsAttention: false },
+    });
+    if (count > 0)
+      await appendTimeline(
+        connection.shop,
+        order.id,
+        [
+          appEntry(
+            "decided-on-mirakl",
+            "The order was decided on Mirakl before the app's decision landed (back office or deadline): the app's decision was not applied",
+            { body },
+          ),
+        ],
+        now,
+        tx,
+      );
   });
-  await appendTimeline(
-    connection.shop,
-    order.id,
-    [
-      appEntry(
-        "decided-on-mirakl",
-        "The order was decided on Mirakl before the app's decision landed (back office or deadline): the app's decision was not applied",
-        { body },
-      ),
-    ],
-    now,
-  );
   await resolveAcceptanceExceptions(connection, order.id, now);
   return { sent: false, retryAt: null, stop: false };
 }
@@ -454,31 +458,35 @@ async function onSendFailure(
         await mergeConnectionSettings(connection.shop, connection.id, { partialAcceptanceForbidden: true });
       settings.partialAcceptanceForbidden = true;
       const byApp = !order.or21By || order.or21By === "app";
-      await prisma.marketplaceOrder.updateMany({
-        where: { id: order.id, acceptance: "SENDING" },
-        data: byApp
-          ? { acceptance: "PENDING", or21Body: Prisma.DbNull, or21Error: null }
-          : {
-              acceptance: "REVIEW",
-              needsAttention: true,
-              or21Body: Prisma.DbNull,
-              or21Error: error.miraklMessage ?? error.message,
-            },
+      await prisma.$transaction(async (tx) => {
+        const { count } = await tx.marketplaceOrder.updateMany({
+          where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
+          data: byApp
+            ? { acceptance: "PENDING", or21Body: Prisma.DbNull, or21Error: null }
+            : {
+                acceptance: "REVIEW",
+                needsAttention: true,
+                or21Body: Prisma.DbNull,
+                or21Error: error.miraklMessage ?? error.message,
+              },
+        });
+        if (count > 0)
+          await appendTimeline(
+            connection.shop,
+            order.id,
+            [
+              appEntry(
+                "partial-acceptance-forbidden",
+                byApp
+                  ? "Mirakl forbids partial acceptance on this marketplace: the order is decided again as a whole (and so are later orders)"
+                  : "Mirakl forbids partial acceptance on this marketplace: accept every line or refuse every line",
+                { miraklCode: error.miraklCode },
+              ),
+            ],
+            now,
+            tx,
+          );
       });
-      await appendTimeline(
-        connection.shop,
-        order.id,
-        [
-          appEntry(
-            "partial-acceptance-forbidden",
-            byApp
-              ? "Mirakl forbids partial acceptance on this marketplace: the order is decided again as a whole (and so are later orders)"
-              : "Mirakl forbids partial acceptance on this marketplace: accept every line or refuse every line",
-            { miraklCode: error.miraklCode },
-          ),
-        ],
-        now,
-      );
       return { sent: false, retryAt: now, stop: false };
     }
     await failToReview(
@@ -514,16 +522,20 @@ async function failToReview(
   error: MiraklError,
   now: Date,
 ) {
-  await prisma.marketplaceOrder.updateMany({
-    where: { id: order.id, acceptance: "SENDING" },
-    data: { acceptance: "REVIEW", needsAttention: true, or21Body: Prisma.DbNull, or21Error: problem },
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.marketplaceOrder.updateMany({
+      where: { id: order.id, shop: connection.shop, acceptance: "SENDING" },
+      data: { acceptance: "REVIEW", needsAttention: true, or21Body: Prisma.DbNull, or21Error: problem },
+    });
+    if (count > 0)
+      await appendTimeline(
+        connection.shop,
+        order.id,
+        [appEntry("or21-refused", problem, { body, miraklCode: error.miraklCode ?? null })],
+        now,
+        tx,
+      );
   });
-  await appendTimeline(
-    connection.shop,
-    order.id,
-    [appEntry("or21-refused", problem, { body, miraklCode: error.miraklCode ?? null })],
-    now,
-  );
   await reportAcceptanceFailure(
     connection,
     order,

@@ -146,25 +146,28 @@ export async function mirrorToShopify(context: Context, order: OrderRow): Promis
       continue;
     }
     const refundId = created.refundCreate?.refund?.id;
-    await prisma.marketplaceRefund.update({
-      where: {
-        shop_direction_sourceKey: { shop: context.shop, direction: "TO_SHOPIFY", sourceKey: plan.idempotencyKey },
-      },
-      data: { status: "SENT", statusReason: null, resultIds: refundId ? [refundId] : [] },
-    });
     const what = group.map((g) => `${g.kind} ${g.reversal.id} on line ${g.lineId}`).join(", ");
-    await appendTimeline(
-      context.shop,
-      order.id,
-      [
-        appEntry(
-          "refund-mirrored",
-          `Marketplace ${what} shown in Shopify as a refund of ${input.transactions[0]?.amount ?? "0"} ${payload.currency_iso_code}`,
-          { refundId },
-        ),
-      ],
-      context.now,
-    );
+    await prisma.$transaction(async (tx) => {
+      await tx.marketplaceRefund.update({
+        where: {
+          shop_direction_sourceKey: { shop: context.shop, direction: "TO_SHOPIFY", sourceKey: plan.idempotencyKey },
+        },
+        data: { status: "SENT", statusReason: null, resultIds: refundId ? [refundId] : [] },
+      });
+      await appendTimeline(
+        context.shop,
+        order.id,
+        [
+          appEntry(
+            "refund-mirrored",
+            `Marketplace ${what} shown in Shopify as a refund of ${input.transactions[0]?.amount ?? "0"} ${payload.currency_iso_code}`,
+            { refundId },
+          ),
+        ],
+        context.now,
+        tx,
+      );
+    });
     count++;
   }
   await done();
@@ -305,24 +308,27 @@ async function mirrorWholeCancel(
     );
   }
   // Sent, not done: Shopify's job cancels the order; confirmCancel reads it back (orders/cancelled marks it sooner).
-  await prisma.marketplaceRefund.update({
-    where: { id: row.id },
-    data: { status: "SENT", statusReason: null, resultIds: jobId ? [jobId] : [] },
+  const what = choice.cancelations.map((item) => `${item.reversal.id} on line ${item.lineId}`).join(", ");
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({
+      where: { id: row.id },
+      data: { status: "SENT", statusReason: null, resultIds: jobId ? [jobId] : [] },
+    });
+    await appendTimeline(
+      context.shop,
+      order.id,
+      [
+        appEntry(
+          "order-cancel-mirrored",
+          `Marketplace cancelled the whole order (cancelation ${what}): Shopify order cancel sent (units restocked, ${paidBack ?? "0"} ${payload.currency_iso_code} refunded to the original payment)`,
+          { jobId, reversalKeys },
+        ),
+      ],
+      context.now,
+      tx,
+    );
   });
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
-  const what = choice.cancelations.map((item) => `${item.reversal.id} on line ${item.lineId}`).join(", ");
-  await appendTimeline(
-    context.shop,
-    order.id,
-    [
-      appEntry(
-        "order-cancel-mirrored",
-        `Marketplace cancelled the whole order (cancelation ${what}): Shopify order cancel sent (units restocked, ${paidBack ?? "0"} ${payload.currency_iso_code} refunded to the original payment)`,
-        { jobId, reversalKeys },
-      ),
-    ],
-    context.now,
-  );
   return { kind: "mirrored", count: 1, recheckAt: new Date(context.now.getTime() + RESEND_AFTER_MS) };
 }
 
@@ -358,25 +364,28 @@ async function confirmCancel(context: Context, order: OrderRow): Promise<Outcome
 
 /** The Shopify order shows the cancel whose answer was lost: recorded as sent, not sent again. */
 async function adoptCancel(context: Context, order: OrderRow, row: RefundRow, cancelledAt: string): Promise<Outcome> {
-  await prisma.marketplaceRefund.update({ where: { id: row.id }, data: { status: "SENT", statusReason: null } });
-  await prisma.marketplaceOrder.update({
-    where: { id: order.id },
-    data: { shopifyCancelledAt: order.shopifyCancelledAt ?? new Date(cancelledAt) },
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({ where: { id: row.id }, data: { status: "SENT", statusReason: null } });
+    await tx.marketplaceOrder.update({
+      where: { id: order.id },
+      data: { shopifyCancelledAt: order.shopifyCancelledAt ?? new Date(cancelledAt) },
+    });
+    await appendTimeline(
+      context.shop,
+      order.id,
+      [
+        appEntry(
+          "order-cancel-mirrored",
+          row.status === "FAILED"
+            ? "Marketplace cancelled the whole order: Shopify shows the order cancelled (by hand, after Shopify refused the app's request)"
+            : "Marketplace cancelled the whole order: Shopify shows the order cancelled by the app's earlier request (its answer was lost); not sent again",
+          { reversalKeys: row.reversalKeys },
+        ),
+      ],
+      context.now,
+      tx,
+    );
   });
   await resolveExceptionsFor(context.shop, REFUND_ENTITY, row.id, context.now);
-  await appendTimeline(
-    context.shop,
-    order.id,
-    [
-      appEntry(
-        "order-cancel-mirrored",
-        row.status === "FAILED"
-          ? "Marketplace cancelled the whole order: Shopify shows the order cancelled (by hand, after Shopify refused the app's request)"
-          : "Marketplace cancelled the whole order: Shopify shows the order cancelled by the app's earlier request (its answer was lost); not sent again",
-        { reversalKeys: row.reversalKeys },
-      ),
-    ],
-    context.now,
-  );
   return { kind: "mirrored", count: 1 };
 }

@@ -127,17 +127,20 @@ export async function recordShopifyCancelledAt(
   now: Date,
   confirmsAppsCancel: boolean,
 ) {
-  const recorded = await prisma.marketplaceOrder.updateMany({
-    where: { id: orderId, shop, shopifyCancelledAt: null },
-    data: { shopifyCancelledAt: cancelledAt },
+  await prisma.$transaction(async (tx) => {
+    const recorded = await tx.marketplaceOrder.updateMany({
+      where: { id: orderId, shop, shopifyCancelledAt: null },
+      data: { shopifyCancelledAt: cancelledAt },
+    });
+    if (recorded.count > 0 && confirmsAppsCancel)
+      await appendTimeline(
+        shop,
+        orderId,
+        [appEntry("order-cancel-confirmed", "Shopify shows the order cancelled, as the app asked for the marketplace")],
+        now,
+        tx,
+      );
   });
-  if (recorded.count > 0 && confirmsAppsCancel)
-    await appendTimeline(
-      shop,
-      orderId,
-      [appEntry("order-cancel-confirmed", "Shopify shows the order cancelled, as the app asked for the marketplace")],
-      now,
-    );
 }
 
 export function orderCancelSourceKey(shopifyOrderId: string) {

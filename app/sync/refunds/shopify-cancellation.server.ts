@@ -231,20 +231,28 @@ async function carryOut(
     const message = error.miraklMessage ?? error.message;
     if (refused && action === "OR30") {
       // Nothing was made: the shop cannot cancel single lines here; the lines are refunded instead next.
-      await prisma.marketplaceRefund.update({
-        where: { id: row.id },
-        data: {
-          status: "PENDING",
-          request: { lineCancelRefused: true } as Prisma.InputJsonValue,
-          statusReason: `Mirakl refused cancelling the lines: ${message}`,
-        },
+      await prisma.$transaction(async (tx) => {
+        await tx.marketplaceRefund.update({
+          where: { id: row.id },
+          data: {
+            status: "PENDING",
+            request: { lineCancelRefused: true } as Prisma.InputJsonValue,
+            statusReason: `Mirakl refused cancelling the lines: ${message}`,
+          },
+        });
+        await appendTimeline(
+          context.shop,
+          order.id,
+          [
+            appEntry(
+              "cancel-not-sent",
+              `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
+            ),
+          ],
+          context.now,
+          tx,
+        );
       });
-      await appendTimeline(
-        context.shop,
-        order.id,
-        [appEntry("cancel-not-sent", `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`)],
-        context.now,
-      );
       return { kind: "wait", until: context.now };
     }
     if (refused)

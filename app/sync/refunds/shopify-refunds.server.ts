@@ -218,21 +218,24 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
     if (error.kind === "validation" || error.kind === "not_found" || error.kind === "permanent") {
       if (step === "OR30") {
         // The shop may not cancel lines here (partial cancelation off): the same refund goes as OR28 next.
-        await prisma.marketplaceRefund.update({
-          where: { id: refund.id },
-          data: { status: "PENDING", request: { lineCancelRefused: true }, statusReason: message },
+        await prisma.$transaction(async (tx) => {
+          await tx.marketplaceRefund.update({
+            where: { id: refund.id },
+            data: { status: "PENDING", request: { lineCancelRefused: true }, statusReason: message },
+          });
+          await appendTimeline(
+            context.shop,
+            order.id,
+            [
+              appEntry(
+                "refund-not-sent",
+                `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
+              ),
+            ],
+            context.now,
+            tx,
+          );
         });
-        await appendTimeline(
-          context.shop,
-          order.id,
-          [
-            appEntry(
-              "refund-not-sent",
-              `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
-            ),
-          ],
-          context.now,
-        );
         return { kind: "wait", until: context.now };
       }
       await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { resultIds: ids } });

@@ -119,6 +119,32 @@ export async function sentIntents(shop: string, orderId: string): Promise<SentRe
   });
 }
 
+/**
+ * Mirakl refused an OR30 before making anything (the shop may not cancel single lines): the exchange goes back to
+ * PENDING, remembering it, and its next pass refunds the lines instead (OR28). The timeline says so.
+ */
+export async function refundInsteadOfLineCancel(
+  context: Context,
+  row: RefundRow,
+  order: OrderRow,
+  kind: "cancel-not-sent" | "refund-not-sent",
+  message: string,
+): Promise<Outcome> {
+  await prisma.$transaction(async (tx) => {
+    await tx.marketplaceRefund.update({
+      where: { id: row.id },
+      data: {
+        status: "PENDING",
+        request: { lineCancelRefused: true },
+        statusReason: `Mirakl refused cancelling the lines: ${message}`,
+      },
+    });
+    const line = `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`;
+    await appendTimeline(context.shop, order.id, [appEntry(kind, line)], context.now, tx);
+  });
+  return { kind: "wait", until: context.now };
+}
+
 export async function settle(
   context: Context,
   refund: RefundRow,

@@ -10,6 +10,7 @@ import {
   appEntry,
   landedReversals,
   report,
+  refundInsteadOfLineCancel,
   reversalIntent,
   settle,
   REFUND_ENTITY,
@@ -231,29 +232,7 @@ async function carryOut(
     const message = error.miraklMessage ?? error.message;
     if (refused && action === "OR30") {
       // Nothing was made: the shop cannot cancel single lines here; the lines are refunded instead next.
-      await prisma.$transaction(async (tx) => {
-        await tx.marketplaceRefund.update({
-          where: { id: row.id },
-          data: {
-            status: "PENDING",
-            request: { lineCancelRefused: true } as Prisma.InputJsonValue,
-            statusReason: `Mirakl refused cancelling the lines: ${message}`,
-          },
-        });
-        await appendTimeline(
-          context.shop,
-          order.id,
-          [
-            appEntry(
-              "cancel-not-sent",
-              `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
-            ),
-          ],
-          context.now,
-          tx,
-        );
-      });
-      return { kind: "wait", until: context.now };
+      return refundInsteadOfLineCancel(context, row, order, "cancel-not-sent", message);
     }
     if (refused)
       return settle(

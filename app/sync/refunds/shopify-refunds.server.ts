@@ -18,6 +18,7 @@ import {
   appEntry,
   landedReversals,
   readOrder,
+  refundInsteadOfLineCancel,
   report,
   reversalIntent,
   settle,
@@ -218,25 +219,7 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
     if (error.kind === "validation" || error.kind === "not_found" || error.kind === "permanent") {
       if (step === "OR30") {
         // The shop may not cancel lines here (partial cancelation off): the same refund goes as OR28 next.
-        await prisma.$transaction(async (tx) => {
-          await tx.marketplaceRefund.update({
-            where: { id: refund.id },
-            data: { status: "PENDING", request: { lineCancelRefused: true }, statusReason: message },
-          });
-          await appendTimeline(
-            context.shop,
-            order.id,
-            [
-              appEntry(
-                "refund-not-sent",
-                `Mirakl refused cancelling the lines (OR30): ${message}; refunding them instead`,
-              ),
-            ],
-            context.now,
-            tx,
-          );
-        });
-        return { kind: "wait", until: context.now };
+        return refundInsteadOfLineCancel(context, refund, order, "refund-not-sent", message);
       }
       await prisma.marketplaceRefund.update({ where: { id: refund.id }, data: { resultIds: ids } });
       return settle(

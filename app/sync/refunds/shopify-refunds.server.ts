@@ -123,6 +123,12 @@ export async function sendToMirakl(context: Context, refund: RefundRow): Promise
 
   const facts = await shopifyRefundRequest(context, refund, order);
   if (!facts) return settle(context, refund, order, "IGNORED", "Shopify no longer shows this refund");
+  // The money Shopify gave back, on the Order page from now on: also while the refund is held or waits for a reason.
+  if (refund.amount !== facts.total || refund.currency !== facts.currency)
+    await prisma.marketplaceRefund.update({
+      where: { id: refund.id },
+      data: { amount: facts.total, currency: facts.currency },
+    });
 
   // A refund of a cancelled Shopify order: the cancellation goes to Mirakl first (it may take every line), then
   // the refund is planned against what is left, so the same money is never given back twice.

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openHydrated } from "./hydrated";
+import { countAfterReload, openHydrated } from "./hydrated";
 
 // A customer orders on the demo marketplace (the Mirakl simulator, shop 3001 on DEMO_PORT + 1); the app reads
 // it with its next order poll (once a minute on Mirakl's clock), decides each line and sends OR21. The bottle
@@ -59,15 +59,7 @@ test("an order placed on the demo marketplace is decided line by line, paid, mad
   // the order to ship and creates its Shopify order: the Order page links to it, the demo store lists it.
   await request.post(`${simulatorUrl}/_sim/clock/advance`, { data: { ms: 61_000 } });
   const shopifyLink = page.getByRole("link", { name: /^Open #\d+ in Shopify$/ });
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return shopifyLink.count();
-      },
-      { timeout: 150_000, intervals: [2_000, 5_000] },
-    )
-    .toBe(1);
+  await expect.poll(countAfterReload(page, shopifyLink), { timeout: 150_000, intervals: [2_000, 5_000] }).toBe(1);
   const shopifyName = /#\d+/.exec((await shopifyLink.textContent()) ?? "")![0];
   await expect(page.getByText(/Created Shopify order #\d+ .*no receipt sent to the customer/).first()).toBeVisible();
 
@@ -138,15 +130,7 @@ test("an order placed on the demo marketplace is decided line by line, paid, mad
   const orderPage = await page.getByRole("link", { name: orderId }).getAttribute("href");
   await openHydrated(page, orderPage!);
   const refundReason = page.getByLabel("Refund reason");
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return refundReason.count();
-      },
-      { timeout: 30_000, intervals: [1_000] },
-    )
-    .toBe(1);
+  await expect.poll(countAfterReload(page, refundReason), { timeout: 30_000, intervals: [1_000] }).toBe(1);
   await expect(page.getByText("No refund reason: the marketplace needs one with every refund").first()).toBeVisible();
   await refundReason.selectOption("16");
   await page.getByRole("button", { name: "Send with this reason" }).click();
@@ -161,13 +145,5 @@ test("an order placed on the demo marketplace is decided line by line, paid, mad
   expect((await refundsOnMirakl())[0]).toMatchObject({ reason_code: "16" });
   // Mirakl holds the refund as soon as it answers; the app records it just after: reload until the page says so.
   const refundSent = page.getByText(/Refund sent to Mirakl \(OR28\)/);
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return refundSent.count();
-      },
-      { timeout: 30_000, intervals: [1_000] },
-    )
-    .toBeGreaterThan(0);
+  await expect.poll(countAfterReload(page, refundSent), { timeout: 30_000, intervals: [1_000] }).toBeGreaterThan(0);
 });

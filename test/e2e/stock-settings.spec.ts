@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { openHydrated } from "./hydrated";
+import { countAfterReload, openHydrated } from "./hydrated";
 
 // A merchant opens the Stock & price settings of the demo connection from the Stock page, saves a buffer,
 // and sees it on the Stock page: the sellable numbers' explanations show the new buffer once the worker has
@@ -104,15 +104,7 @@ async function expectBufferOnStockPage(page: Page) {
 
   // The worker recomputes within seconds; the page shows it after a reload.
   const withBuffer = page.locator("tbody tr", { hasText: `− buffer ${BUFFER}` });
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return withBuffer.count();
-      },
-      { timeout: 30_000, intervals: [1_000] },
-    )
-    .toBeGreaterThan(0);
+  await expect.poll(countAfterReload(page, withBuffer), { timeout: 30_000, intervals: [1_000] }).toBeGreaterThan(0);
   // The row's sellable number is the result its explanation computes.
   const row = withBuffer.first();
   const explanation = (await row.getByText(`− buffer ${BUFFER}`).first().textContent()) ?? "";
